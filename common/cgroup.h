@@ -1,0 +1,48 @@
+/* cgroup.h — memory cgroups: v2 memory.events/current/max and v1
+ * memory.oom_control/usage/limit, on pure v2, pure v1 and hybrid mounts,
+ * with a walk of the hierarchy filtered by a glob. */
+#ifndef OOMW_CGROUP_H
+#define OOMW_CGROUP_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "oomw.h"
+
+/* Where the memory controller is mounted below <sys>/fs/cgroup. */
+struct oomw_cgroup_root {
+	char dir[PATH_MAX]; /* e.g. /sys/fs/cgroup or /sys/fs/cgroup/memory */
+	int version;        /* 1 or 2 */
+};
+
+/* Numbers are OOMW_UNKNOWN when the file or key is missing (old kernel). */
+struct oomw_cgroup_stats {
+	char path[OOMW_CGROUP_PATH_MAX + 1]; /* relative to the root, "/" for the root itself */
+	int version;
+	int64_t oom_kill;       /* v2 memory.events oom_kill; v1 memory.oom_control oom_kill */
+	int64_t oom;            /* v2 only: times the limit was hit and the OOM killer ran */
+	int64_t oom_group_kill; /* v2 5.17+ */
+	int64_t max;            /* v2: times usage hit memory.max */
+	int64_t high;           /* v2: times usage went over memory.high */
+	int64_t under_oom;      /* v1: 1 while tasks are stalled in OOM */
+	int64_t usage_bytes;    /* v2 memory.current; v1 memory.usage_in_bytes */
+	int64_t limit_bytes;    /* v2 memory.max; v1 memory.limit_in_bytes; OOMW_UNLIMITED */
+};
+
+/* Finds the memory controller: <sys>/fs/cgroup with "memory" in
+ * cgroup.controllers (v2), else <sys>/fs/cgroup/memory (v1), else
+ * <sys>/fs/cgroup/unified with memory (hybrid). -ENOENT when none. */
+int oomw_cgroup_find_root(const char *sys_dir, struct oomw_cgroup_root *root);
+/* Reads one cgroup (path relative to the root, "/" for the root). -errno. */
+int oomw_cgroup_read(const struct oomw_cgroup_root *root, const char *path,
+		     struct oomw_cgroup_stats *out);
+
+/* Called for each matching cgroup; a non-zero return stops the walk and is returned. */
+typedef int (*oomw_cgroup_cb)(const struct oomw_cgroup_stats *st, void *ctx);
+/* Visits every cgroup whose path matches glob (fnmatch(3) without FNM_PATHNAME,
+ * so '*' spans '/': "/kubepods*" matches every pod below). Cgroups removed
+ * during the walk are skipped. Returns 0, the callback's value, or -errno. */
+int oomw_cgroup_walk(const struct oomw_cgroup_root *root, const char *glob, oomw_cgroup_cb cb,
+		     void *ctx);
+
+#endif

@@ -1,0 +1,18 @@
+/* event.h — one kill as the monitor reports it to the front ends: a kill from the
+ * kernel log with its details, or one the counters show but the log did not. */
+#ifndef OOMW_EVENT_H
+#define OOMW_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kill.h"
+
+struct oomw_event {
+	uint64_t index;    /* 1, 2, 3 … ; keeps growing across restarts (persisted) */
+	bool has_details;  /* false: counted from /proc/vmstat only; kill is all unknown */
+	int64_t wall_usec; /* when: the kernel's time, or when it was noticed (no details) */
+	struct oomw_kill kill;
+};
+
+#endif

@@ -1,0 +1,81 @@
+/* monitor.h — the one object the front ends use. Each sample returns a snapshot
+ * of the gauges plus the kills since the previous sample, reconciled between
+ * /proc/vmstat oom_kill (how many) and the kernel log (who, when, how big),
+ * deduplicated and persisted so that no kill is reported twice or lost. */
+#ifndef OOMW_MONITOR_H
+#define OOMW_MONITOR_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "candidates.h"
+#include "cgroup.h"
+#include "event.h"
+#include "meminfo.h"
+#include "paths.h"
+#include "psi.h"
+#include "state.h"
+
+#define OOMW_SNAPSHOT_CGROUPS_MAX OOMW_STATE_CGROUPS_MAX
+#define OOMW_CANDIDATES_MAX 32
+#define OOMW_GLOBS_MAX 16
+
+struct oomw_monitor_config {
+	struct oomw_paths paths;
+	const char *state_path; /* NULL: keep the cursor in memory only */
+	const char *cgroup_globs[OOMW_GLOBS_MAX];
+	size_t n_cgroup_globs;
+	size_t n_candidates; /* 0 = do not scan processes */
+};
+
+struct oomw_snapshot_cgroup {
+	struct oomw_cgroup_stats stats;
+	int64_t oom_kill_delta; /* since the previous sample (0 on the first) */
+};
+
+/* Each *_err is 0 or the -errno of that source; its values are then unknown.
+ * *_why is a static reason for -EBADMSG, else NULL. */
+struct oomw_snapshot {
+	int64_t wall_usec; /* when this sample was taken */
+	struct oomw_meminfo mem;
+	int mem_err;
+	const char *mem_why;
+	struct oomw_psi psi;
+	int psi_err;
+	int64_t oom_kill_total; /* /proc/vmstat oom_kill, OOMW_UNKNOWN on kernels < 4.13 */
+	int vmstat_err;
+	int64_t kills_without_details; /* since boot: counted, but not in the readable log */
+	int klog_err;        /* e.g. -EPERM: log unreadable, kills counted without details */
+	uint64_t klog_missed; /* records overwritten before they were read */
+	bool first_sample;   /* no saved state: events cover everything since boot */
+	int state_err;       /* problem loading the state file (it was replaced) */
+	const char *state_why;
+	int cgroup_err;
+	size_t n_cgroups;
+	struct oomw_snapshot_cgroup cgroups[OOMW_SNAPSHOT_CGROUPS_MAX];
+	int candidates_err;
+	size_t n_candidates;
+	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX];
+};
+
+struct oomw_monitor;
+
+typedef void (*oomw_event_cb)(const struct oomw_event *ev, void *ctx);
+
+/* Opens the sources and loads the state. Returns 0 or -errno (only for things
+ * that make monitoring impossible, e.g. out of memory or a bad config). */
+int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out);
+/* Takes one sample: fills *snap, calls on_event once per new kill (oldest first),
+ * then saves the state if it changed. Returns 0 or -errno of the state save. */
+int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
+			void *ctx);
+/* The file descriptors to wait on for new kills (kmsg POLLIN, cgroup v2
+ * memory.events POLLPRI): fills fds[0..n), returns n (<= max). */
+size_t oomw_monitor_pollfds(const struct oomw_monitor *m, struct pollfd *fds, size_t max);
+/* The persisted recent events, oldest first (for time windows and tables). */
+const struct oomw_event *oomw_monitor_events(const struct oomw_monitor *m, size_t *n);
+void oomw_monitor_close(struct oomw_monitor *m);
+
+#endif

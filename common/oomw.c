@@ -1,0 +1,89 @@
+/* oomw.c — reading small /proc and /sys files without allocating, and strict numbers. */
+#include "oomw.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int oomw_path_join(char *out, size_t size, const char *dir, const char *rel)
+{
+	size_t dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	while (*rel == '/')
+		rel++;
+	int n = snprintf(out, size, "%.*s/%s", (int)dl, dir, rel);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int oomw_read_file(const char *dir, const char *rel, char *buf, size_t size, size_t *len)
+{
+	char path[4096];
+	int r = oomw_path_join(path, sizeof(path), dir, rel);
+	if (r < 0)
+		return r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	size_t got = 0;
+	r = 0;
+	for (;;) {
+		if (got + 1 >= size) {
+			char probe;
+			ssize_t more = read(fd, &probe, 1);
+			r = more > 0 ? -EFBIG : (more < 0 ? -errno : 0);
+			break;
+		}
+		ssize_t n = read(fd, buf + got, size - 1 - got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (r < 0)
+		return r;
+	buf[got] = '\0';
+	if (len)
+		*len = got;
+	return 0;
+}
+
+int oomw_parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	if (len == 0)
+		return -EINVAL;
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int oomw_parse_i64(const char *s, size_t len, int64_t *out)
+{
+	bool neg = len > 0 && s[0] == '-';
+	uint64_t v;
+	int r = oomw_parse_u64(s + neg, len - neg, &v);
+	if (r < 0)
+		return r;
+	if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX)
+		return -ERANGE;
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}

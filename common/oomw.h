@@ -1,0 +1,37 @@
+/* oomw.h — conventions shared by every file of the core: the "unknown" marker,
+ * limits on text taken from the kernel, and the helpers for reading small
+ * /proc and /sys files without allocating. */
+#ifndef OOMW_H
+#define OOMW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A number the source did not give (missing key, missing file, old kernel).
+ * Distinct from 0 on purpose: "no oom_kill line" is not "no kills". */
+#define OOMW_UNKNOWN INT64_MIN
+/* A limit the kernel reports as unlimited ("max", or v1's huge page-rounded value). */
+#define OOMW_UNLIMITED INT64_MAX
+
+/* Decoded process-name bytes we keep. The kernel prints at most 15 today
+ * (TASK_COMM_LEN - 1); we allow more so that a future kernel is not truncated. */
+#define OOMW_COMM_MAX 63
+/* A cgroup path as the kernel prints it ("/system.slice/x.service"). */
+#define OOMW_CGROUP_PATH_MAX 511
+/* A small /proc or /sys file read in one go (meminfo is ~1.5 KiB). */
+#define OOMW_SMALL_FILE_MAX 16384
+
+/* Reads dir/rel into buf (NUL-terminated), at most size-1 bytes.
+ * Returns 0, or -errno (-EFBIG when the file does not fit). */
+int oomw_read_file(const char *dir, const char *rel, char *buf, size_t size, size_t *len);
+
+/* Joins dir and rel with one '/' into out. Returns 0 or -ENAMETOOLONG. */
+int oomw_path_join(char *out, size_t size, const char *dir, const char *rel);
+
+/* Strict decimal parsers: the whole of [s, s+len) must be the number.
+ * Return 0, -EINVAL (not a number) or -ERANGE. */
+int oomw_parse_u64(const char *s, size_t len, uint64_t *out);
+int oomw_parse_i64(const char *s, size_t len, int64_t *out);
+
+#endif

@@ -1,0 +1,48 @@
+/* state.h — the persisted cursor that lets a kill be reported exactly once across
+ * restarts, and the recent events that time windows and tables are computed from.
+ * Written atomically (temp file, fsync, rename), mode 0600, opened O_NOFOLLOW. */
+#ifndef OOMW_STATE_H
+#define OOMW_STATE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+#define OOMW_STATE_EVENTS_MAX 256
+#define OOMW_STATE_CGROUPS_MAX 64
+#define OOMW_BOOT_ID_MAX 39
+
+struct oomw_state_cgroup {
+	char path[OOMW_CGROUP_PATH_MAX + 1];
+	int64_t oom_kill;
+};
+
+struct oomw_state {
+	char boot_id[OOMW_BOOT_ID_MAX + 1]; /* "" = no state yet */
+	int64_t vmstat_oom_kill;  /* counter at the last sample, OOMW_UNKNOWN if unreadable */
+	int64_t log_ahead;        /* kills the log showed that the counter has not yet */
+	char klog_source[PATH_MAX]; /* where klog_next_seq applies */
+	uint64_t klog_inode;
+	uint64_t klog_next_seq;
+	bool klog_seq_known;
+	uint64_t next_event_index; /* starts at 1 */
+	size_t n_cgroups;
+	struct oomw_state_cgroup cgroups[OOMW_STATE_CGROUPS_MAX];
+	size_t n_events; /* events[0] oldest; when full the oldest is dropped */
+	struct oomw_event events[OOMW_STATE_EVENTS_MAX];
+};
+
+void oomw_state_init(struct oomw_state *st);
+/* Loads path. Returns 0; -ENOENT (no file: *st is initialised); -EBADMSG when
+ * the file is corrupt, truncated or not ours (*st initialised, *why says what);
+ * -ELOOP for a symlink; other -errno. */
+int oomw_state_load(const char *path, struct oomw_state *st, const char **why);
+/* Saves atomically (path.tmp, fsync, rename, fsync of the directory). -errno. */
+int oomw_state_save(const char *path, const struct oomw_state *st);
+/* Appends ev (its index taken from next_event_index), dropping the oldest when full. */
+void oomw_state_add_event(struct oomw_state *st, struct oomw_event *ev);
+
+#endif
