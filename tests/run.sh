@@ -13,13 +13,17 @@ for prog in "$@"; do
 	timeout --kill-after=10 600 "$prog" >"$out" 2>&1
 	rc=$?
 	cat "$out"
-	p=$(grep -cE '^ok [0-9]+' "$out")
-	f=$(grep -cE '^not ok [0-9]+' "$out")
+	s=$(grep -cE '^(not )?ok [0-9]+.*# SKIP' "$out")
+	p=$(grep -E '^ok [0-9]+' "$out" | grep -vc '# SKIP')
+	f=$(grep -E '^not ok [0-9]+' "$out" | grep -vc '# SKIP')
 	rm -f "$out"
 	if [ "$rc" -eq 77 ]; then
 		skipped=$((skipped + 1))
 		continue
 	fi
+	skipped=$((skipped + s))
+	# cmocka exits with the number of failed tests; a skipped test alone is not a failure.
+	[ "$f" -eq 0 ] && [ "$s" -gt 0 ] && rc=0
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $prog exited with status $rc"
@@ -31,7 +35,7 @@ done
 echo
 [ "${#failed_names[@]}" -gt 0 ] && echo "failed: ${failed_names[*]}"
 if [ "$skipped" -gt 0 ] && [ "${CI:-}" = true ]; then
-	echo "CI must not skip tests: $skipped program(s) skipped"
+	echo "CI must not skip tests: $skipped skipped"
 	failed=$((failed + skipped))
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
