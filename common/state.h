@@ -24,6 +24,7 @@ struct oomw_state {
 	char boot_id[OOMW_BOOT_ID_MAX + 1]; /* "" = no state yet */
 	int64_t vmstat_oom_kill;  /* counter at the last sample, OOMW_UNKNOWN if unreadable */
 	int64_t log_ahead;        /* kills the log showed that the counter has not yet */
+	int64_t kills_without_details; /* since boot: counted by the counter, absent from the log */
 	char klog_source[PATH_MAX]; /* where klog_next_seq applies */
 	uint64_t klog_inode;
 	uint64_t klog_next_seq;

@@ -1,0 +1,568 @@
+/* state.c — the persisted cursor: its text format, atomic save and strict load.
+ *
+ * The file is meant to be read by a person ("what does oomwatch think it already
+ * reported?") and to be rejected whole when anything is wrong with it:
+ *
+ *   oomwatch-state 1
+ *   boot_id=…            one key=value line per scalar, each exactly once
+ *   cgroup oom_kill=N path=/escaped/path
+ *   event index=N details=1 wall_usec=N pid=N … comm=escaped …
+ *   end fnv1a64=0123456789abcdef
+ *
+ * Strings are written with oomw_escape (space and '=' escaped too), so every
+ * byte but NUL survives and a field can never imitate the next one. The end
+ * line carries a hash of every byte before it: a truncated, edited or foreign
+ * file is refused (-EBADMSG) instead of being half-trusted. Numbers that are
+ * unknown are written as "-". */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "text.h"
+
+#define STATE_MAGIC "oomwatch-state 1"
+#define STATE_END "end fnv1a64="
+#define STATE_HASH_HEX_LEN 16
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+/* Bytes escaped in strings beyond oomw_escape's own: the field separators. */
+#define STATE_ESCAPE_ALSO " ="
+/* An escaped string takes at most 4 bytes per byte. The longest line we write
+ * is klog_source (a path); anything longer is not our file. */
+#define STATE_ESCAPED_MAX (4 * PATH_MAX + 1)
+#define STATE_LINE_MAX (STATE_ESCAPED_MAX + 64)
+#define STATE_IO_BUF (2 * STATE_LINE_MAX)
+
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+void oomw_state_init(struct oomw_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->vmstat_oom_kill = OOMW_UNKNOWN;
+	st->next_event_index = 1;
+}
+
+void oomw_state_add_event(struct oomw_state *st, struct oomw_event *ev)
+{
+	ev->index = st->next_event_index++;
+	if (st->n_events == OOMW_STATE_EVENTS_MAX) {
+		memmove(&st->events[0], &st->events[1], sizeof(st->events[0]) * (OOMW_STATE_EVENTS_MAX - 1));
+		st->n_events--;
+	}
+	st->events[st->n_events++] = *ev;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* Buffered writes to the temporary file without stdio (no allocation), hashing
+ * everything that goes through. The first error sticks. */
+struct writer {
+	int fd;
+	int err;
+	uint64_t hash;
+	size_t len;
+	char buf[STATE_IO_BUF];
+};
+
+static void w_flush(struct writer *w)
+{
+	size_t off = 0;
+	while (w->err == 0 && off < w->len) {
+		ssize_t n = write(w->fd, w->buf + off, w->len - off);
+		if (n < 0) {
+			if (errno != EINTR)
+				w->err = -errno;
+			continue;
+		}
+		off += (size_t)n;
+	}
+	w->len = 0;
+}
+
+static void w_put(struct writer *w, const char *s, size_t n)
+{
+	w->hash = fnv1a(w->hash, s, n);
+	while (n > 0 && w->err == 0) {
+		if (w->len == sizeof(w->buf))
+			w_flush(w);
+		size_t room = sizeof(w->buf) - w->len;
+		size_t c = n < room ? n : room;
+		memcpy(w->buf + w->len, s, c);
+		w->len += c;
+		s += c;
+		n -= c;
+	}
+}
+
+__attribute__((format(printf, 2, 3))) static void w_printf(struct writer *w, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line)) {
+		w->err = w->err ? w->err : -EOVERFLOW;
+		return;
+	}
+	w_put(w, line, (size_t)n);
+}
+
+/* "<sep>name=value" with "-" for an unknown number. */
+static void w_i64(struct writer *w, const char *sep, const char *name, int64_t v)
+{
+	if (v == OOMW_UNKNOWN)
+		w_printf(w, "%s%s=-", sep, name);
+	else
+		w_printf(w, "%s%s=%" PRId64, sep, name, v);
+}
+
+static void w_str(struct writer *w, const char *sep, const char *name, const char *s, size_t len)
+{
+	char esc[STATE_ESCAPED_MAX];
+	size_t n = oomw_escape(s, len, STATE_ESCAPE_ALSO, esc, sizeof(esc));
+	w_printf(w, "%s%s=", sep, name);
+	w_put(w, esc, n);
+}
+
+static void write_event(struct writer *w, const struct oomw_event *ev)
+{
+	const struct oomw_kill *k = &ev->kill;
+	w_printf(w, "event index=%" PRIu64 " details=%d", ev->index, ev->has_details ? 1 : 0);
+	w_i64(w, " ", "wall_usec", ev->wall_usec);
+	w_i64(w, " ", "pid", k->pid);
+	w_i64(w, " ", "uid", k->uid);
+	w_i64(w, " ", "total_vm_kib", k->total_vm_kib);
+	w_i64(w, " ", "anon_rss_kib", k->anon_rss_kib);
+	w_i64(w, " ", "file_rss_kib", k->file_rss_kib);
+	w_i64(w, " ", "shmem_rss_kib", k->shmem_rss_kib);
+	w_i64(w, " ", "pgtables_kib", k->pgtables_kib);
+	w_i64(w, " ", "oom_score_adj", k->oom_score_adj);
+	w_printf(w, " scope=%s seq=%" PRIu64, oomw_scope_name(k->scope), k->seq);
+	w_i64(w, " ", "mono_usec", k->mono_usec);
+	w_i64(w, " ", "kill_wall_usec", k->wall_usec);
+	w_printf(w, " reaped=%d", k->reaped ? 1 : 0);
+	w_str(w, " ", "comm", k->comm, k->comm_len);
+	w_str(w, " ", "constraint", k->constraint, strnlen(k->constraint, sizeof(k->constraint)));
+	w_str(w, " ", "oom_memcg", k->oom_memcg, strnlen(k->oom_memcg, sizeof(k->oom_memcg)));
+	w_str(w, " ", "task_memcg", k->task_memcg, strnlen(k->task_memcg, sizeof(k->task_memcg)));
+	w_put(w, "\n", 1);
+}
+
+static void write_state(struct writer *w, const struct oomw_state *st)
+{
+	w_printf(w, "%s\n", STATE_MAGIC);
+	w_str(w, "", "boot_id", st->boot_id, strnlen(st->boot_id, sizeof(st->boot_id)));
+	w_i64(w, "\n", "vmstat_oom_kill", st->vmstat_oom_kill);
+	w_i64(w, "\n", "log_ahead", st->log_ahead);
+	w_i64(w, "\n", "kills_without_details", st->kills_without_details);
+	w_str(w, "\n", "klog_source", st->klog_source, strnlen(st->klog_source, sizeof(st->klog_source)));
+	w_printf(w, "\nklog_inode=%" PRIu64 "\nklog_next_seq=%" PRIu64 "\nklog_seq_known=%d",
+		 st->klog_inode, st->klog_next_seq, st->klog_seq_known ? 1 : 0);
+	w_printf(w, "\nnext_event_index=%" PRIu64 "\n", st->next_event_index);
+	for (size_t i = 0; i < st->n_cgroups && i < OOMW_STATE_CGROUPS_MAX; i++) {
+		const struct oomw_state_cgroup *c = &st->cgroups[i];
+		w_printf(w, "cgroup");
+		w_i64(w, " ", "oom_kill", c->oom_kill);
+		w_str(w, " ", "path", c->path, strnlen(c->path, sizeof(c->path)));
+		w_put(w, "\n", 1);
+	}
+	for (size_t i = 0; i < st->n_events && i < OOMW_STATE_EVENTS_MAX; i++)
+		write_event(w, &st->events[i]);
+	/* The end line is not part of what it hashes. */
+	char end[64];
+	int n = snprintf(end, sizeof(end), "%s%016" PRIx64 "\n", STATE_END, w->hash);
+	w_put(w, end, (size_t)n);
+	w_flush(w);
+}
+
+/* The directory of path, for the fsync that makes the rename durable. */
+static int dir_of(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		return snprintf(dir, size, ".") < (int)size ? 0 : -ENAMETOOLONG;
+	size_t n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= size)
+		return -ENAMETOOLONG;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return 0;
+}
+
+int oomw_state_save(const char *path, const struct oomw_state *st)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	int r = dir_of(path, dir, sizeof(dir));
+	if (r < 0)
+		return r;
+	/* A tmp left by a crash (or planted) must not be written through. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -errno;
+	struct writer w = {.hash = FNV_OFFSET};
+	w.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (w.fd < 0)
+		return -errno;
+	write_state(&w, st);
+	r = w.err;
+	if (r == 0 && fsync(w.fd) < 0)
+		r = -errno;
+	if (close(w.fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlink(tmp);
+		return r;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (fsync(dfd) < 0)
+		r = -errno;
+	close(dfd);
+	return r;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+struct reader {
+	int fd;
+	size_t pos, len;
+	char buf[STATE_IO_BUF];
+};
+
+/* Returns 1 with the next line (without '\n') in line and n, 0 at a clean end of
+ * file, -EBADMSG for a line that is too long or unterminated, or -errno. */
+static int r_line(struct reader *rd, const char **line, size_t *n, const char **why)
+{
+	for (;;) {
+		char *nl = memchr(rd->buf + rd->pos, '\n', rd->len - rd->pos);
+		if (nl) {
+			*line = rd->buf + rd->pos;
+			*n = (size_t)(nl - *line);
+			rd->pos += *n + 1;
+			return 1;
+		}
+		memmove(rd->buf, rd->buf + rd->pos, rd->len - rd->pos);
+		rd->len -= rd->pos;
+		rd->pos = 0;
+		if (rd->len >= STATE_LINE_MAX) {
+			*why = "line too long";
+			return -EBADMSG;
+		}
+		ssize_t got = read(rd->fd, rd->buf + rd->len, sizeof(rd->buf) - rd->len);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (got == 0) {
+			if (rd->len == 0)
+				return 0;
+			*why = "truncated: last line has no newline";
+			return -EBADMSG;
+		}
+		rd->len += (size_t)got;
+	}
+}
+
+/* Cuts the next " name=value" token off the front of [*p, end). */
+static bool take(const char **p, const char *end, const char *name, const char **v, size_t *vn)
+{
+	size_t nl = strlen(name);
+	const char *s = *p;
+	if (s < end && *s == ' ')
+		s++;
+	if ((size_t)(end - s) <= nl || memcmp(s, name, nl) != 0 || s[nl] != '=')
+		return false;
+	s += nl + 1;
+	const char *sp = memchr(s, ' ', (size_t)(end - s));
+	const char *e = sp ? sp : end;
+	*v = s;
+	*vn = (size_t)(e - s);
+	*p = e;
+	return true;
+}
+
+static bool take_i64(const char **p, const char *end, const char *name, int64_t *out)
+{
+	const char *v;
+	size_t n;
+	if (!take(p, end, name, &v, &n))
+		return false;
+	if (n == 1 && v[0] == '-') {
+		*out = OOMW_UNKNOWN;
+		return true;
+	}
+	return oomw_parse_i64(v, n, out) == 0 && *out != OOMW_UNKNOWN;
+}
+
+static bool take_u64(const char **p, const char *end, const char *name, uint64_t *out)
+{
+	const char *v;
+	size_t n;
+	return take(p, end, name, &v, &n) && oomw_parse_u64(v, n, out) == 0;
+}
+
+static bool take_bool(const char **p, const char *end, const char *name, bool *out)
+{
+	const char *v;
+	size_t n;
+	if (!take(p, end, name, &v, &n) || n != 1 || (v[0] != '0' && v[0] != '1'))
+		return false;
+	*out = v[0] == '1';
+	return true;
+}
+
+/* Decodes an escaped string into out[size]; refuses anything our writer would
+ * not have produced (raw control bytes, an overflow, an embedded NUL). */
+static bool take_str(const char **p, const char *end, const char *name, char *out, size_t size,
+		     size_t *out_len)
+{
+	const char *v;
+	size_t n;
+	if (!take(p, end, name, &v, &n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x7f || v[i] == '=')
+			return false;
+	/* Each escape is 4 bytes for one; the decoded length must fit. */
+	char tmp[STATE_ESCAPED_MAX];
+	if (n >= sizeof(tmp))
+		return false;
+	size_t len = oomw_unescape(v, n, tmp, sizeof(tmp));
+	if (len >= size || memchr(tmp, '\0', len))
+		return false;
+	memcpy(out, tmp, len + 1);
+	if (out_len)
+		*out_len = len;
+	return true;
+}
+
+static bool parse_scope(const char **p, const char *end, enum oomw_scope *out)
+{
+	static const enum oomw_scope all[] = {OOMW_SCOPE_UNKNOWN, OOMW_SCOPE_GLOBAL, OOMW_SCOPE_MEMCG};
+	const char *v;
+	size_t n;
+	if (!take(p, end, "scope", &v, &n))
+		return false;
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		const char *name = oomw_scope_name(all[i]);
+		if (strlen(name) == n && memcmp(name, v, n) == 0) {
+			*out = all[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
+{
+	struct oomw_kill *k = &ev->kill;
+	const char *p = s;
+	oomw_kill_init(k);
+	bool ok = take_u64(&p, end, "index", &ev->index) &&
+		  take_bool(&p, end, "details", &ev->has_details) &&
+		  take_i64(&p, end, "wall_usec", &ev->wall_usec) && take_i64(&p, end, "pid", &k->pid) &&
+		  take_i64(&p, end, "uid", &k->uid) &&
+		  take_i64(&p, end, "total_vm_kib", &k->total_vm_kib) &&
+		  take_i64(&p, end, "anon_rss_kib", &k->anon_rss_kib) &&
+		  take_i64(&p, end, "file_rss_kib", &k->file_rss_kib) &&
+		  take_i64(&p, end, "shmem_rss_kib", &k->shmem_rss_kib) &&
+		  take_i64(&p, end, "pgtables_kib", &k->pgtables_kib) &&
+		  take_i64(&p, end, "oom_score_adj", &k->oom_score_adj) &&
+		  parse_scope(&p, end, &k->scope) && take_u64(&p, end, "seq", &k->seq) &&
+		  take_i64(&p, end, "mono_usec", &k->mono_usec) &&
+		  take_i64(&p, end, "kill_wall_usec", &k->wall_usec) &&
+		  take_bool(&p, end, "reaped", &k->reaped) &&
+		  take_str(&p, end, "comm", k->comm, sizeof(k->comm), &k->comm_len) &&
+		  take_str(&p, end, "constraint", k->constraint, sizeof(k->constraint), NULL) &&
+		  take_str(&p, end, "oom_memcg", k->oom_memcg, sizeof(k->oom_memcg), NULL) &&
+		  take_str(&p, end, "task_memcg", k->task_memcg, sizeof(k->task_memcg), NULL);
+	return ok && p == end;
+}
+
+/* The scalar keys; each must appear exactly once, before the lists. */
+enum {
+	KEY_BOOT_ID = 1 << 0,
+	KEY_VMSTAT = 1 << 1,
+	KEY_LOG_AHEAD = 1 << 2,
+	KEY_NO_DETAILS = 1 << 3,
+	KEY_KLOG_SOURCE = 1 << 4,
+	KEY_KLOG_INODE = 1 << 5,
+	KEY_KLOG_SEQ = 1 << 6,
+	KEY_KLOG_SEQ_KNOWN = 1 << 7,
+	KEY_NEXT_INDEX = 1 << 8,
+	KEYS_ALL = (1 << 9) - 1,
+};
+
+/* Parses one scalar line; returns its KEY_ bit, or 0 when malformed. */
+static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
+{
+	const char *p = s;
+	if (take_str(&p, end, "boot_id", st->boot_id, sizeof(st->boot_id), NULL))
+		return p == end ? KEY_BOOT_ID : 0;
+	if (take_i64(&p, end, "vmstat_oom_kill", &st->vmstat_oom_kill))
+		return p == end ? KEY_VMSTAT : 0;
+	if (take_i64(&p, end, "log_ahead", &st->log_ahead))
+		return p == end && st->log_ahead >= 0 ? KEY_LOG_AHEAD : 0;
+	if (take_i64(&p, end, "kills_without_details", &st->kills_without_details))
+		return p == end && st->kills_without_details >= 0 ? KEY_NO_DETAILS : 0;
+	if (take_str(&p, end, "klog_source", st->klog_source, sizeof(st->klog_source), NULL))
+		return p == end ? KEY_KLOG_SOURCE : 0;
+	if (take_u64(&p, end, "klog_inode", &st->klog_inode))
+		return p == end ? KEY_KLOG_INODE : 0;
+	if (take_u64(&p, end, "klog_next_seq", &st->klog_next_seq))
+		return p == end ? KEY_KLOG_SEQ : 0;
+	if (take_bool(&p, end, "klog_seq_known", &st->klog_seq_known))
+		return p == end ? KEY_KLOG_SEQ_KNOWN : 0;
+	if (take_u64(&p, end, "next_event_index", &st->next_event_index))
+		return p == end && st->next_event_index >= 1 ? KEY_NEXT_INDEX : 0;
+	return 0;
+}
+
+static bool starts(const char *s, size_t n, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+	return n >= pl && memcmp(s, prefix, pl) == 0;
+}
+
+/* Parses everything after the open; fills *st, says why it refused. */
+static int read_state(struct reader *rd, struct oomw_state *st, const char **why)
+{
+	uint64_t hash = FNV_OFFSET;
+	const char *line;
+	size_t n;
+	int keys = 0, r;
+
+	r = r_line(rd, &line, &n, why);
+	if (r <= 0) {
+		*why = r == 0 ? "empty file" : *why;
+		return r == 0 ? -EBADMSG : r;
+	}
+	if (n != strlen(STATE_MAGIC) || memcmp(line, STATE_MAGIC, n) != 0) {
+		*why = starts(line, n, "oomwatch-state ") ? "unsupported version"
+							   : "not an oomwatch state file";
+		return -EBADMSG;
+	}
+	hash = fnv1a(hash, line, n + 1);
+	for (;;) {
+		r = r_line(rd, &line, &n, why);
+		if (r < 0)
+			return r;
+		if (r == 0) {
+			*why = "truncated: no end line";
+			return -EBADMSG;
+		}
+		const char *end = line + n;
+		if (starts(line, n, STATE_END))
+			break;
+		hash = fnv1a(hash, line, n + 1);
+		if (starts(line, n, "cgroup ")) {
+			if (keys != KEYS_ALL || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX) {
+				*why = "cgroup line out of place or too many";
+				return -EBADMSG;
+			}
+			struct oomw_state_cgroup *c = &st->cgroups[st->n_cgroups];
+			const char *p = line + strlen("cgroup");
+			if (!take_i64(&p, end, "oom_kill", &c->oom_kill) ||
+			    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) || p != end) {
+				*why = "malformed cgroup line";
+				return -EBADMSG;
+			}
+			st->n_cgroups++;
+		} else if (starts(line, n, "event ")) {
+			if (keys != KEYS_ALL || st->n_events == OOMW_STATE_EVENTS_MAX) {
+				*why = "event line out of place or too many";
+				return -EBADMSG;
+			}
+			struct oomw_event *ev = &st->events[st->n_events];
+			if (!parse_event(line + strlen("event"), end, ev)) {
+				*why = "malformed event line";
+				return -EBADMSG;
+			}
+			/* Indexes grow and stay below the next one to hand out. */
+			uint64_t prev = st->n_events ? st->events[st->n_events - 1].index : 0;
+			if (ev->index <= prev || ev->index >= st->next_event_index) {
+				*why = "event index out of order";
+				return -EBADMSG;
+			}
+			st->n_events++;
+		} else {
+			int key = parse_scalar(line, end, st);
+			if (key == 0 || (keys & key) || st->n_cgroups || st->n_events) {
+				*why = key == 0 ? "malformed or unknown line" : "repeated or misplaced key";
+				return -EBADMSG;
+			}
+			keys |= key;
+		}
+	}
+	if (keys != KEYS_ALL) {
+		*why = "missing key";
+		return -EBADMSG;
+	}
+	char want[STATE_HASH_HEX_LEN + 1];
+	snprintf(want, sizeof(want), "%016" PRIx64, hash);
+	if (n != strlen(STATE_END) + STATE_HASH_HEX_LEN ||
+	    memcmp(line + strlen(STATE_END), want, STATE_HASH_HEX_LEN) != 0) {
+		*why = "checksum mismatch";
+		return -EBADMSG;
+	}
+	r = r_line(rd, &line, &n, why);
+	if (r != 0) {
+		*why = r > 0 ? "data after the end line" : *why;
+		return r > 0 ? -EBADMSG : r;
+	}
+	return 0;
+}
+
+int oomw_state_load(const char *path, struct oomw_state *st, const char **why)
+{
+	const char *dummy;
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	oomw_state_init(st);
+	/* O_NONBLOCK: a FIFO planted at path must not hang us. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	struct stat sb;
+	int r = 0;
+	if (fstat(fd, &sb) < 0)
+		r = -errno;
+	else if (S_ISDIR(sb.st_mode))
+		r = -EISDIR;
+	else if (!S_ISREG(sb.st_mode)) {
+		*why = "not a regular file";
+		r = -EBADMSG;
+	}
+	if (r == 0) {
+		struct reader rd = {.fd = fd};
+		r = read_state(&rd, st, why);
+	}
+	close(fd);
+	if (r < 0) {
+		oomw_state_init(st);
+		if (r != -EBADMSG)
+			*why = NULL;
+	}
+	return r;
+}

@@ -1,0 +1,388 @@
+/* test_state.c — the persisted cursor: exact round trips with hostile names, and
+ * refusal (never half-trust) of truncated, flipped, foreign, symlinked files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "state.h"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct oomw_state *a, *b;
+};
+
+static int setup(void **ctx)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/oomw-test-state-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/state", f->dir);
+	f->a = malloc(sizeof(*f->a));
+	f->b = malloc(sizeof(*f->b));
+	assert_non_null(f->a);
+	assert_non_null(f->b);
+	*ctx = f;
+	return 0;
+}
+
+static int teardown(void **ctx)
+{
+	struct fixture *f = *ctx;
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s'; rm -rf '%s'", f->dir, f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f->a);
+	free(f->b);
+	free(f);
+	return 0;
+}
+
+/* A state with every field set, comm covering bytes 1..255 across events, and
+ * cgroup paths that imitate the file's own syntax. */
+static void fill(struct oomw_state *st)
+{
+	oomw_state_init(st);
+	strcpy(st->boot_id, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+	st->vmstat_oom_kill = 42;
+	st->log_ahead = 2;
+	st->kills_without_details = 7;
+	strcpy(st->klog_source, "/var/log/kern log=1\nend fnv1a64=0");
+	st->klog_inode = 123456789012ULL;
+	st->klog_next_seq = UINT64_MAX - 1;
+	st->klog_seq_known = true;
+	st->next_event_index = 1000;
+	st->n_cgroups = 3;
+	strcpy(st->cgroups[0].path, "/");
+	st->cgroups[0].oom_kill = 5;
+	strcpy(st->cgroups[1].path, "/a b/c=d\\x41/event index=1 details=1");
+	st->cgroups[1].oom_kill = OOMW_UNKNOWN;
+	strcpy(st->cgroups[2].path, "/k8s/pod,x|y\n\t");
+	st->cgroups[2].oom_kill = 0;
+	unsigned byte = 1;
+	for (int e = 0; byte <= 255; e++) {
+		struct oomw_event ev = {.has_details = e % 2 == 0, .wall_usec = 1700000000123456 + e};
+		oomw_kill_init(&ev.kill);
+		struct oomw_kill *k = &ev.kill;
+		for (k->comm_len = 0; k->comm_len < OOMW_COMM_MAX && byte <= 255; byte++)
+			k->comm[k->comm_len++] = (char)byte;
+		k->pid = 100 + e;
+		k->uid = e == 1 ? OOMW_UNKNOWN : 1000;
+		k->total_vm_kib = INT64_MAX;
+		k->anon_rss_kib = -5;
+		k->scope = (enum oomw_scope)(e % 3);
+		strcpy(k->constraint, "CONSTRAINT_MEMCG");
+		strcpy(k->oom_memcg, "/x y");
+		strcpy(k->task_memcg, "/x y/z) total-vm:1kB, anon-rss:2kB");
+		k->seq = (uint64_t)e * 1000;
+		k->mono_usec = 40850000 + e;
+		k->reaped = e == 2;
+		oomw_state_add_event(st, &ev);
+	}
+	/* Every byte of the first event's comm is a control byte or digit. */
+	st->events[0].kill.comm[0] = '=';
+}
+
+static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
+{
+	assert_string_equal(x->boot_id, y->boot_id);
+	assert_int_equal(x->vmstat_oom_kill, y->vmstat_oom_kill);
+	assert_int_equal(x->log_ahead, y->log_ahead);
+	assert_int_equal(x->kills_without_details, y->kills_without_details);
+	assert_string_equal(x->klog_source, y->klog_source);
+	assert_int_equal(x->klog_inode, y->klog_inode);
+	assert_int_equal(x->klog_next_seq, y->klog_next_seq);
+	assert_int_equal(x->klog_seq_known, y->klog_seq_known);
+	assert_int_equal(x->next_event_index, y->next_event_index);
+	assert_int_equal(x->n_cgroups, y->n_cgroups);
+	for (size_t i = 0; i < x->n_cgroups; i++) {
+		assert_string_equal(x->cgroups[i].path, y->cgroups[i].path);
+		assert_int_equal(x->cgroups[i].oom_kill, y->cgroups[i].oom_kill);
+	}
+	assert_int_equal(x->n_events, y->n_events);
+	for (size_t i = 0; i < x->n_events; i++) {
+		const struct oomw_event *a = &x->events[i], *b = &y->events[i];
+		assert_int_equal(a->index, b->index);
+		assert_int_equal(a->has_details, b->has_details);
+		assert_int_equal(a->wall_usec, b->wall_usec);
+		assert_int_equal(a->kill.comm_len, b->kill.comm_len);
+		assert_memory_equal(a->kill.comm, b->kill.comm, a->kill.comm_len + 1);
+		assert_int_equal(a->kill.pid, b->kill.pid);
+		assert_int_equal(a->kill.uid, b->kill.uid);
+		assert_int_equal(a->kill.total_vm_kib, b->kill.total_vm_kib);
+		assert_int_equal(a->kill.anon_rss_kib, b->kill.anon_rss_kib);
+		assert_int_equal(a->kill.file_rss_kib, b->kill.file_rss_kib);
+		assert_int_equal(a->kill.shmem_rss_kib, b->kill.shmem_rss_kib);
+		assert_int_equal(a->kill.pgtables_kib, b->kill.pgtables_kib);
+		assert_int_equal(a->kill.oom_score_adj, b->kill.oom_score_adj);
+		assert_int_equal(a->kill.scope, b->kill.scope);
+		assert_string_equal(a->kill.constraint, b->kill.constraint);
+		assert_string_equal(a->kill.oom_memcg, b->kill.oom_memcg);
+		assert_string_equal(a->kill.task_memcg, b->kill.task_memcg);
+		assert_int_equal(a->kill.seq, b->kill.seq);
+		assert_int_equal(a->kill.mono_usec, b->kill.mono_usec);
+		assert_int_equal(a->kill.wall_usec, b->kill.wall_usec);
+		assert_int_equal(a->kill.reaped, b->kill.reaped);
+	}
+}
+
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	ssize_t n = read(fd, buf, size);
+	assert_true(n >= 0 && (size_t)n < size);
+	close(fd);
+	return (size_t)n;
+}
+
+static void spit(const char *path, const char *buf, size_t len)
+{
+	unlink(path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+}
+
+static void test_init_and_missing(void **ctx)
+{
+	struct fixture *f = *ctx;
+	const char *why = "x";
+	memset(f->a, 0x55, sizeof(*f->a));
+	assert_int_equal(oomw_state_load(f->path, f->a, &why), -ENOENT);
+	assert_null(why);
+	assert_string_equal(f->a->boot_id, "");
+	assert_int_equal(f->a->vmstat_oom_kill, OOMW_UNKNOWN);
+	assert_int_equal(f->a->next_event_index, 1);
+	assert_int_equal(f->a->n_events, 0);
+}
+
+static void test_round_trip_hostile(void **ctx)
+{
+	struct fixture *f = *ctx;
+	const char *why;
+	fill(f->a);
+	assert_int_equal(f->a->n_events, 5); /* 255 bytes, 63 per comm */
+	assert_int_equal(oomw_state_save(f->path, f->a), 0);
+	struct stat sb;
+	assert_int_equal(lstat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	char tmp[160];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", f->path);
+	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(oomw_state_load(f->path, f->b, &why), 0);
+	assert_same(f->a, f->b);
+	/* The file is text a person can read: one line per item, printable ASCII. */
+	static char buf[65536];
+	size_t n = slurp(f->path, buf, sizeof(buf));
+	for (size_t i = 0; i < n; i++)
+		assert_true(buf[i] == '\n' || (buf[i] >= 0x20 && buf[i] < 0x7f));
+	assert_memory_equal(buf, "oomwatch-state 1\nboot_id=0f1e2d3c", 33);
+}
+
+static void test_ring_drops_oldest(void **ctx)
+{
+	struct fixture *f = *ctx;
+	oomw_state_init(f->a);
+	for (int i = 0; i < OOMW_STATE_EVENTS_MAX + 10; i++) {
+		struct oomw_event ev = {.wall_usec = i};
+		oomw_kill_init(&ev.kill);
+		oomw_state_add_event(f->a, &ev);
+		assert_int_equal(ev.index, (uint64_t)i + 1);
+	}
+	assert_int_equal(f->a->n_events, OOMW_STATE_EVENTS_MAX);
+	assert_int_equal(f->a->events[0].index, 11);
+	assert_int_equal(f->a->events[OOMW_STATE_EVENTS_MAX - 1].index, OOMW_STATE_EVENTS_MAX + 10);
+	assert_int_equal(f->a->next_event_index, OOMW_STATE_EVENTS_MAX + 11);
+	assert_int_equal(oomw_state_save(f->path, f->a), 0);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_same(f->a, f->b);
+}
+
+static void assert_refused(struct fixture *f)
+{
+	const char *why = NULL;
+	int r = oomw_state_load(f->path, f->b, &why);
+	if (r != -EBADMSG)
+		fail_msg("loaded a damaged file: %d", r);
+	assert_non_null(why);
+	assert_string_equal(f->b->boot_id, "");
+	assert_int_equal(f->b->n_events, 0);
+	assert_int_equal(f->b->n_cgroups, 0);
+	assert_int_equal(f->b->vmstat_oom_kill, OOMW_UNKNOWN);
+	assert_int_equal(f->b->next_event_index, 1);
+}
+
+static void test_truncated_at_every_length(void **ctx)
+{
+	struct fixture *f = *ctx;
+	static char buf[65536];
+	fill(f->a);
+	assert_int_equal(oomw_state_save(f->path, f->a), 0);
+	size_t n = slurp(f->path, buf, sizeof(buf));
+	for (size_t len = 0; len < n; len++) {
+		spit(f->path, buf, len);
+		assert_refused(f);
+	}
+	spit(f->path, buf, n);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+}
+
+static void test_flipped_bytes(void **ctx)
+{
+	struct fixture *f = *ctx;
+	static char buf[65536];
+	fill(f->a);
+	f->a->n_events = 1; /* keeps the test quick; every kind of line is still there */
+	assert_int_equal(oomw_state_save(f->path, f->a), 0);
+	size_t n = slurp(f->path, buf, sizeof(buf));
+	static const unsigned char flips[] = {0x01, 0x20, 0x80};
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < sizeof(flips); j++) {
+			buf[i] ^= (char)flips[j];
+			spit(f->path, buf, n);
+			assert_refused(f);
+			buf[i] ^= (char)flips[j];
+		}
+	}
+	/* Extra data after the end line, and a duplicated line. */
+	buf[n] = 'x';
+	buf[n + 1] = '\n';
+	spit(f->path, buf, n + 2);
+	assert_refused(f);
+}
+
+static void test_foreign_files(void **ctx)
+{
+	struct fixture *f = *ctx;
+	static const char *const foreign[] = {
+		"",
+		"\n",
+		"hello world\n",
+		"root:x:0:0:root:/root:/bin/bash\n",
+		"oomwatch-state 2\nend fnv1a64=0000000000000000\n",
+		"oomwatch-state 1\n",
+		"oomwatch-state 1\nend fnv1a64=af63bd4c8601b7df\n", /* an end line, no keys */
+		"\x7f" "ELF\x02\x01\x01",
+	};
+	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
+		spit(f->path, foreign[i], strlen(foreign[i]) + (i == 7 ? 4 : 0));
+		assert_refused(f);
+	}
+	/* A very long line with no newline must not be read forever into memory. */
+	static char big[100000];
+	memset(big, 'a', sizeof(big));
+	spit(f->path, big, sizeof(big));
+	assert_refused(f);
+}
+
+static void test_symlink_refused(void **ctx)
+{
+	struct fixture *f = *ctx;
+	char target[160];
+	fill(f->a);
+	snprintf(target, sizeof(target), "%s/real", f->dir);
+	assert_int_equal(oomw_state_save(target, f->a), 0);
+	assert_int_equal(symlink(target, f->path), 0);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), -ELOOP);
+	assert_string_equal(f->b->boot_id, "");
+}
+
+static void test_stale_tmp_not_followed(void **ctx)
+{
+	struct fixture *f = *ctx;
+	char tmp[160], victim[160];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", f->path);
+	snprintf(victim, sizeof(victim), "%s/victim", f->dir);
+	spit(victim, "precious\n", 9);
+	assert_int_equal(symlink(victim, tmp), 0);
+	fill(f->a);
+	assert_int_equal(oomw_state_save(f->path, f->a), 0);
+	static char buf[64];
+	assert_int_equal(slurp(victim, buf, sizeof(buf)), 9);
+	assert_memory_equal(buf, "precious\n", 9);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_same(f->a, f->b);
+	/* A plain stale tmp (a crash mid-save) is replaced too. */
+	spit(tmp, "garbage", 7);
+	assert_int_equal(oomw_state_save(f->path, f->a), 0);
+	assert_int_equal(access(tmp, F_OK), -1);
+}
+
+static void test_directory_in_the_way(void **ctx)
+{
+	struct fixture *f = *ctx;
+	assert_int_equal(mkdir(f->path, 0700), 0);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), -EISDIR);
+	fill(f->a);
+	int r = oomw_state_save(f->path, f->a);
+	assert_true(r == -EISDIR || r == -ENOTEMPTY || r == -EEXIST);
+	char tmp[160];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", f->path);
+	assert_int_equal(access(tmp, F_OK), -1);
+	assert_int_equal(f->a->n_events, 5);
+	assert_int_equal(f->a->vmstat_oom_kill, 42);
+}
+
+static void test_fifo_does_not_hang(void **ctx)
+{
+	struct fixture *f = *ctx;
+	assert_int_equal(mkfifo(f->path, 0600), 0);
+	assert_refused(f);
+}
+
+/* Root ignores directory permissions: drop to nobody in a child for the save. */
+static void test_read_only_directory(void **ctx)
+{
+	struct fixture *f = *ctx;
+	fill(f->a);
+	assert_int_equal(chmod(f->dir, 0555), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(100);
+		int r = oomw_state_save(f->path, f->a);
+		/* Nothing in memory was touched by the failed save. */
+		bool intact = f->a->n_events == 5 && f->a->vmstat_oom_kill == 42;
+		_exit(r == -EACCES && intact ? 0 : 1);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(access(f->path, F_OK), -1);
+	assert_int_equal(chmod(f->dir, 0700), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_init_and_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ring_drops_oldest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_at_every_length, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flipped_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symlink_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_tmp_not_followed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory_in_the_way, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_does_not_hang, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_directory, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
