@@ -44,11 +44,14 @@ struct oomw_snapshot {
 	const char *mem_why;
 	struct oomw_psi psi;
 	int psi_err;
+	const char *psi_why;
 	int64_t oom_kill_total; /* /proc/vmstat oom_kill, OOMW_UNKNOWN on kernels < 4.13 */
 	int vmstat_err;
+	const char *vmstat_why;
 	int64_t kills_without_details; /* since boot: counted, but not in the readable log */
-	int klog_err;        /* e.g. -EPERM: log unreadable, kills counted without details */
-	uint64_t klog_missed; /* records overwritten before they were read */
+	int klog_err;        /* e.g. -EPERM: log unreadable, kills counted without details;
+			      * 0 with kmsg "none" (no log was asked for) */
+	uint64_t klog_missed; /* records overwritten before they were read, since open */
 	bool first_sample;   /* no saved state: events cover everything since boot */
 	int state_err;       /* problem loading the state file (it was replaced) */
 	const char *state_why;

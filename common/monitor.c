@@ -1,0 +1,499 @@
+/* monitor.c — one sample: the counter, then the kernel log, reconciled into kill
+ * events that are reported once and persisted; plus the gauges around them.
+ *
+ * Why the order matters: /proc/vmstat oom_kill is read first, then the log is
+ * drained. A kill that lands in between is in the log but not yet in the
+ * counter; state.log_ahead keeps that surplus so the next rise of the counter
+ * is not counted a second time.
+ *
+ * Reconciliation, with d = counter delta and A = log_ahead + kills logged now:
+ * d >= A: the d - A extra kills are events without details, log_ahead = 0;
+ * d <  A: log_ahead = A - d.
+ * Counter unknown (kernel < 4.13): the log is the only source. Counter
+ * unreadable this time: the logged kills wait in log_ahead for it.
+ *
+ * Per-cgroup deltas: a cgroup seen for the first time on the very first sample
+ * (no saved state) has delta 0, like every gauge baseline. A cgroup first seen
+ * later (created since, or after a reboot) counts all its oom_kill: a cgroup
+ * that did not exist at the previous sample can only have been killed in since. */
+#include "monitor.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "klog.h"
+#include "oomparse.h"
+#include "vmstat.h"
+
+#define USEC_PER_SEC 1000000LL
+#define NSEC_PER_USEC 1000LL
+
+struct oomw_monitor {
+	struct oomw_paths paths;
+	char state_path[PATH_MAX]; /* "" = in memory only */
+	char globs[OOMW_GLOBS_MAX][PATH_MAX];
+	size_t n_globs;
+	size_t n_candidates;
+
+	struct oomw_state st;
+	int state_err; /* reported until a save replaces the bad file */
+	const char *state_why;
+	bool first_sample; /* no usable saved state: report everything since boot */
+	bool fresh;        /* counter baseline is 0 (first sample or new boot) until sampled */
+	bool dirty;
+	char boot_id[OOMW_BOOT_ID_MAX + 1];
+	int64_t boot_wall_usec; /* from <proc>/stat btime; OOMW_UNKNOWN if unreadable */
+
+	struct oomw_klog klog;
+	bool klog_open;
+	int klog_err;
+	struct oomw_oomparse parser;
+
+	struct oomw_cgroup_root cg_root;
+	int cg_root_err;
+
+	/* Valid during a sample only: where the parser's kills go. */
+	oomw_event_cb on_event;
+	void *ctx;
+	int64_t logged;
+	int64_t now_usec;
+	int64_t real_minus_mono_usec;
+	struct oomw_snapshot *snap;
+	/* The state's cgroup table being rebuilt, so no allocation is needed. */
+	struct oomw_state_cgroup cg_next[OOMW_STATE_CGROUPS_MAX];
+};
+
+static int64_t clock_usec(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * USEC_PER_SEC + ts.tv_nsec / NSEC_PER_USEC;
+}
+
+static bool klog_disabled(const struct oomw_monitor *m)
+{
+	return strcmp(m->paths.kmsg, OOMW_KMSG_NONE) == 0;
+}
+
+/* The boot_id with its newline removed; "" when unreadable (then a reboot is
+ * still noticed by the counter going backwards). */
+static void read_boot_id(const char *proc, char out[OOMW_BOOT_ID_MAX + 1])
+{
+	char buf[128];
+	size_t len;
+	out[0] = '\0';
+	if (oomw_read_file(proc, "sys/kernel/random/boot_id", buf, sizeof(buf), &len) < 0)
+		return;
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	if (len == 0 || len > OOMW_BOOT_ID_MAX)
+		return;
+	memcpy(out, buf, len);
+	out[len] = '\0';
+}
+
+/* Boot time from <proc>/stat "btime" (seconds since the epoch), to tell kills
+ * of earlier boots in a text log from this boot's. Read once, at open: the
+ * file can be large on many CPUs, so it is read in pieces. */
+static int64_t read_boot_wall_usec(const char *proc)
+{
+	char path[PATH_MAX];
+	if (oomw_path_join(path, sizeof(path), proc, "stat") < 0)
+		return OOMW_UNKNOWN;
+	FILE *f = fopen(path, "re");
+	if (f == NULL)
+		return OOMW_UNKNOWN;
+	char line[256];
+	int64_t out = OOMW_UNKNOWN;
+	bool at_line_start = true;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(line);
+		bool whole = n > 0 && line[n - 1] == '\n';
+		if (at_line_start && strncmp(line, "btime ", 6) == 0 && whole) {
+			int64_t v;
+			if (oomw_parse_i64(line + 6, n - 7, &v) == 0 && v > 0 &&
+			    v < INT64_MAX / USEC_PER_SEC)
+				out = v * USEC_PER_SEC;
+			break;
+		}
+		at_line_start = whole;
+	}
+	fclose(f);
+	return out;
+}
+
+/* ---- the kernel log --------------------------------------------------- */
+
+static void emit(struct oomw_monitor *m, struct oomw_event *ev, bool store)
+{
+	if (store) {
+		oomw_state_add_event(&m->st, ev);
+	} else {
+		/* Would be dropped from the full ring at once: give it its index only. */
+		ev->index = m->st.next_event_index++;
+	}
+	m->dirty = true;
+	if (m->on_event)
+		m->on_event(ev, m->ctx);
+}
+
+static void on_kill(const struct oomw_kill *kill, void *ctx)
+{
+	struct oomw_monitor *m = ctx;
+	struct oomw_event ev = {.has_details = true, .kill = *kill};
+	struct oomw_kill *k = &ev.kill;
+	if (k->wall_usec != OOMW_UNKNOWN) {
+		/* A dated line from before this boot (a text log keeps old boots):
+		 * it is history, and the counter of this boot cannot confirm it. */
+		if (m->boot_wall_usec != OOMW_UNKNOWN && k->wall_usec < m->boot_wall_usec)
+			return;
+	} else if (k->mono_usec != OOMW_UNKNOWN) {
+		k->wall_usec = k->mono_usec + m->real_minus_mono_usec;
+	} else {
+		k->wall_usec = m->now_usec;
+	}
+	ev.wall_usec = k->wall_usec;
+	m->logged++;
+	emit(m, &ev, true);
+}
+
+/* Where to start reading. A saved cursor applies only to the same source (and,
+ * for /dev/kmsg, the same boot). Without one, a fresh baseline reads the whole
+ * log (it all happened since the counter's 0); otherwise the counter already
+ * counted the past, so only new records are read. */
+static int open_klog(struct oomw_monitor *m)
+{
+	struct stat sb;
+	if (stat(m->paths.kmsg, &sb) < 0)
+		return -errno;
+	bool is_dev = S_ISCHR(sb.st_mode);
+	const struct oomw_state *st = &m->st;
+	bool same = st->klog_seq_known && strcmp(st->klog_source, m->paths.kmsg) == 0;
+	enum oomw_klog_start start = OOMW_KLOG_START_END;
+	uint64_t seq = 0;
+	if (same && (is_dev || st->klog_inode == (uint64_t)sb.st_ino)) {
+		start = OOMW_KLOG_START_SEQ;
+		seq = st->klog_next_seq;
+	} else if (same && !is_dev) {
+		start = OOMW_KLOG_START_SEQ; /* rotated: the new file from its start */
+	} else if (m->fresh) {
+		start = OOMW_KLOG_START_OLDEST;
+	}
+	int r = oomw_klog_open(&m->klog, m->paths.kmsg, start, seq);
+	if (r < 0)
+		return r;
+	m->klog_open = true;
+	return 0;
+}
+
+static void close_klog(struct oomw_monitor *m)
+{
+	if (m->klog_open)
+		oomw_klog_close(&m->klog);
+	m->klog_open = false;
+}
+
+/* Reads every pending record through the parser. Returns 0 or -errno. */
+static int drain_klog(struct oomw_monitor *m)
+{
+	struct oomw_klog_record rec;
+	int r;
+	while ((r = oomw_klog_read(&m->klog, &rec)) == 0)
+		oomw_oomparse_feed(&m->parser, &rec);
+	oomw_oomparse_flush(&m->parser);
+	return r == -EAGAIN ? 0 : r;
+}
+
+static void save_klog_cursor(struct oomw_monitor *m)
+{
+	struct oomw_state *st = &m->st;
+	if (st->klog_seq_known && st->klog_next_seq == m->klog.next_seq &&
+	    st->klog_inode == m->klog.inode && strcmp(st->klog_source, m->paths.kmsg) == 0)
+		return;
+	st->klog_seq_known = true;
+	st->klog_next_seq = m->klog.next_seq;
+	st->klog_inode = m->klog.inode;
+	memcpy(st->klog_source, m->paths.kmsg, sizeof(st->klog_source));
+	m->dirty = true;
+}
+
+static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap, bool counter_read)
+{
+	if (klog_disabled(m))
+		return;
+	if (!m->klog_open)
+		m->klog_err = open_klog(m);
+	if (m->klog_open) {
+		m->klog_err = drain_klog(m);
+		snap->klog_missed = m->klog.missed;
+		save_klog_cursor(m);
+		if (m->klog_err < 0)
+			close_klog(m); /* reopened at the saved cursor next time */
+	} else if (counter_read && m->st.klog_seq_known) {
+		/* The counter moves on without the log: the kills between the
+		 * cursor and now are counted without details, so reading them
+		 * later would count them twice. */
+		m->st.klog_seq_known = false;
+		m->dirty = true;
+	}
+	snap->klog_err = m->klog_err;
+}
+
+/* ---- counting --------------------------------------------------------- */
+
+static void add_without_details(struct oomw_monitor *m, int64_t n)
+{
+	m->st.kills_without_details += n;
+	for (int64_t i = 0; i < n; i++) {
+		struct oomw_event ev = {.has_details = false, .wall_usec = m->now_usec};
+		oomw_kill_init(&ev.kill);
+		ev.kill.wall_usec = m->now_usec;
+		emit(m, &ev, n - i <= OOMW_STATE_EVENTS_MAX);
+	}
+}
+
+static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter)
+{
+	struct oomw_state *st = &m->st;
+	if (vmstat_err < 0) {
+		st->log_ahead += m->logged;
+		m->dirty |= m->logged > 0;
+		return;
+	}
+	if (counter == OOMW_UNKNOWN)
+		return;
+	int64_t prev = m->fresh || st->vmstat_oom_kill == OOMW_UNKNOWN ? 0 : st->vmstat_oom_kill;
+	if (counter < prev) {
+		/* Backwards without a new boot_id: a reboot we could not see. */
+		prev = 0;
+		st->log_ahead = 0;
+	}
+	int64_t d = counter - prev;
+	int64_t a = st->log_ahead + m->logged;
+	int64_t ahead = d >= a ? 0 : a - d;
+	if (ahead != st->log_ahead || counter != st->vmstat_oom_kill)
+		m->dirty = true;
+	st->log_ahead = ahead;
+	st->vmstat_oom_kill = counter;
+	if (d > a)
+		add_without_details(m, d - a);
+}
+
+/* ---- cgroups ---------------------------------------------------------- */
+
+static int on_cgroup(const struct oomw_cgroup_stats *cs, void *ctx)
+{
+	struct oomw_monitor *m = ctx;
+	struct oomw_snapshot *snap = m->snap;
+	for (size_t i = 0; i < snap->n_cgroups; i++)
+		if (strcmp(snap->cgroups[i].stats.path, cs->path) == 0)
+			return 0; /* matched by an earlier glob too */
+	if (snap->n_cgroups == OOMW_SNAPSHOT_CGROUPS_MAX)
+		return -E2BIG;
+	snap->cgroups[snap->n_cgroups++].stats = *cs;
+	return 0;
+}
+
+static const struct oomw_state_cgroup *find_cgroup(const struct oomw_state *st, const char *path)
+{
+	for (size_t i = 0; i < st->n_cgroups; i++)
+		if (strcmp(st->cgroups[i].path, path) == 0)
+			return &st->cgroups[i];
+	return NULL;
+}
+
+static void sample_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
+{
+	struct oomw_state *st = &m->st;
+	if (m->n_globs == 0)
+		return;
+	if (m->cg_root_err < 0)
+		m->cg_root_err = oomw_cgroup_find_root(m->paths.sys, &m->cg_root);
+	if (m->cg_root_err < 0) {
+		snap->cgroup_err = m->cg_root_err;
+		return;
+	}
+	m->snap = snap;
+	for (size_t g = 0; g < m->n_globs; g++) {
+		int r = oomw_cgroup_walk(&m->cg_root, m->globs[g], on_cgroup, m);
+		if (r < 0 && snap->cgroup_err == 0)
+			snap->cgroup_err = r;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < snap->n_cgroups; i++) {
+		struct oomw_snapshot_cgroup *c = &snap->cgroups[i];
+		const struct oomw_state_cgroup *prev = find_cgroup(st, c->stats.path);
+		int64_t cur = c->stats.oom_kill;
+		if (cur == OOMW_UNKNOWN || (prev == NULL && first))
+			c->oom_kill_delta = 0;
+		else if (prev == NULL || prev->oom_kill == OOMW_UNKNOWN)
+			c->oom_kill_delta = prev == NULL ? cur : 0;
+		else
+			c->oom_kill_delta = cur >= prev->oom_kill ? cur - prev->oom_kill : cur;
+		memcpy(m->cg_next[n].path, c->stats.path, sizeof(m->cg_next[n].path));
+		m->cg_next[n++].oom_kill = cur;
+	}
+	/* After a failed walk, keep the counts of cgroups we did not get to. */
+	for (size_t i = 0; snap->cgroup_err < 0 && i < st->n_cgroups && n < OOMW_STATE_CGROUPS_MAX; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < snap->n_cgroups && !seen; j++)
+			seen = strcmp(snap->cgroups[j].stats.path, st->cgroups[i].path) == 0;
+		if (!seen)
+			m->cg_next[n++] = st->cgroups[i];
+	}
+	bool changed = n != st->n_cgroups;
+	for (size_t i = 0; i < n && !changed; i++)
+		changed = m->cg_next[i].oom_kill != st->cgroups[i].oom_kill ||
+			  strcmp(m->cg_next[i].path, st->cgroups[i].path) != 0;
+	if (changed) {
+		memcpy(st->cgroups, m->cg_next, n * sizeof(m->cg_next[0]));
+		st->n_cgroups = n;
+		m->dirty = true;
+	}
+}
+
+/* ---- the object ------------------------------------------------------- */
+
+/* Applies the saved state to this boot. */
+static void load_state(struct oomw_monitor *m)
+{
+	struct oomw_state *st = &m->st;
+	m->first_sample = true;
+	m->fresh = true;
+	m->dirty = true;
+	if (m->state_path[0] == '\0') {
+		oomw_state_init(st);
+		return;
+	}
+	int r = oomw_state_load(m->state_path, st, &m->state_why);
+	if (r < 0) {
+		/* Never trusted: start as if there were none, which reports
+		 * everything since boot again rather than losing a kill. */
+		if (r != -ENOENT)
+			m->state_err = r;
+		return;
+	}
+	m->first_sample = false;
+	if (m->boot_id[0] != '\0' && strcmp(st->boot_id, m->boot_id) != 0) {
+		/* A new boot: the counter restarted at 0 and kmsg sequence numbers
+		 * with it. Old events stay (they happened) and indexes keep growing. */
+		st->vmstat_oom_kill = OOMW_UNKNOWN;
+		st->log_ahead = 0;
+		st->kills_without_details = 0;
+		st->n_cgroups = 0;
+		struct stat sb;
+		if (stat(st->klog_source, &sb) == 0 && S_ISCHR(sb.st_mode))
+			st->klog_seq_known = false;
+		return;
+	}
+	m->fresh = false;
+	m->dirty = false;
+}
+
+int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out)
+{
+	*out = NULL;
+	if (cfg->n_cgroup_globs > OOMW_GLOBS_MAX)
+		return -EINVAL;
+	struct oomw_monitor *m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return -ENOMEM;
+	m->paths = cfg->paths;
+	if (cfg->state_path && oomw_paths_set(m->state_path, cfg->state_path) < 0)
+		goto too_long;
+	for (size_t i = 0; i < cfg->n_cgroup_globs; i++)
+		if (cfg->cgroup_globs[i] == NULL || oomw_paths_set(m->globs[i], cfg->cgroup_globs[i]) < 0)
+			goto too_long;
+	m->n_globs = cfg->n_cgroup_globs;
+	m->n_candidates = cfg->n_candidates < OOMW_CANDIDATES_MAX ? cfg->n_candidates : OOMW_CANDIDATES_MAX;
+	m->cg_root_err = -ENOENT;
+	m->klog.fd = -1;
+
+	read_boot_id(m->paths.proc, m->boot_id);
+	m->boot_wall_usec = read_boot_wall_usec(m->paths.proc);
+	load_state(m);
+	oomw_oomparse_init(&m->parser, on_kill, m);
+	if (!klog_disabled(m))
+		m->klog_err = open_klog(m);
+	*out = m;
+	return 0;
+too_long:
+	free(m);
+	return -ENAMETOOLONG;
+}
+
+int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
+			void *ctx)
+{
+	struct oomw_state *st = &m->st;
+	bool first = m->first_sample;
+	memset(snap, 0, sizeof(*snap));
+	m->on_event = on_event;
+	m->ctx = ctx;
+	m->logged = 0;
+	m->now_usec = clock_usec(CLOCK_REALTIME);
+	m->real_minus_mono_usec = m->now_usec - clock_usec(CLOCK_MONOTONIC);
+	snap->wall_usec = m->now_usec;
+	snap->first_sample = first;
+
+	/* The counter first, then the log: see the top of this file. */
+	int64_t counter;
+	snap->vmstat_err = oomw_vmstat_read_oom_kill(m->paths.proc, &counter, &snap->vmstat_why);
+	snap->oom_kill_total = snap->vmstat_err < 0 ? OOMW_UNKNOWN : counter;
+	sample_klog(m, snap, snap->oom_kill_total != OOMW_UNKNOWN);
+	reconcile(m, snap->vmstat_err, counter);
+	snap->kills_without_details = st->kills_without_details;
+	if (m->boot_id[0] != '\0' && strcmp(st->boot_id, m->boot_id) != 0) {
+		memcpy(st->boot_id, m->boot_id, sizeof(st->boot_id));
+		m->dirty = true;
+	}
+	m->on_event = NULL;
+	m->fresh = false;
+	m->first_sample = false;
+
+	snap->mem_err = oomw_meminfo_read(m->paths.proc, &snap->mem, &snap->mem_why);
+	snap->psi_err = oomw_psi_read(m->paths.proc, &snap->psi, &snap->psi_why);
+	sample_cgroups(m, snap, first);
+	if (m->n_candidates > 0)
+		snap->candidates_err = oomw_candidates_top(m->paths.proc, snap->candidates,
+							   m->n_candidates, &snap->n_candidates);
+
+	snap->state_err = m->state_err;
+	snap->state_why = m->state_why;
+	if (!m->dirty || m->state_path[0] == '\0')
+		return 0;
+	int r = oomw_state_save(m->state_path, st);
+	if (r < 0)
+		return r;
+	m->dirty = false;
+	m->state_err = 0;
+	m->state_why = NULL;
+	return 0;
+}
+
+size_t oomw_monitor_pollfds(const struct oomw_monitor *m, struct pollfd *fds, size_t max)
+{
+	/* A regular file is always "readable": polling it would spin. */
+	if (max == 0 || !m->klog_open || m->klog.kind != OOMW_KLOG_DEVKMSG)
+		return 0;
+	fds[0] = (struct pollfd){.fd = m->klog.fd, .events = POLLIN};
+	return 1;
+}
+
+const struct oomw_event *oomw_monitor_events(const struct oomw_monitor *m, size_t *n)
+{
+	*n = m->st.n_events;
+	return m->st.events;
+}
+
+void oomw_monitor_close(struct oomw_monitor *m)
+{
+	if (m == NULL)
+		return;
+	close_klog(m);
+	free(m);
+}
