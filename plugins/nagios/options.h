@@ -1,0 +1,56 @@
+/* options.h — what the user asked check_oom for: the command line turned into
+ * one struct, with the documented defaults. Parsing never prints; a refusal
+ * comes back as a one-line reason that main() reports as UNKNOWN. */
+#ifndef CHECK_OOM_OPTIONS_H
+#define CHECK_OOM_OPTIONS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "monitor.h"
+#include "thresholds.h"
+
+#define CHECK_OOM_NAME "check_oom"
+#define CHECK_OOM_VERSION "0.1.0"
+#define CHECK_OOM_REASON_MAX 512
+
+/* A warning and a critical range for one signal; either may be unset. */
+struct check_threshold {
+	bool has_warn, has_crit;
+	struct oomw_range warn, crit;
+};
+
+enum check_psi_line { CHECK_PSI_SOME, CHECK_PSI_FULL };
+
+struct check_options {
+	struct oomw_monitor_config mon;
+	char state_path[PATH_MAX];
+	bool state_given;   /* --state; else the default location (statefile.h) */
+	bool kmsg_given;    /* --kmsg; else /dev/kmsg, whose absence is not an error */
+	int verbose;        /* 0..3 */
+	int64_t timeout_sec;
+	int64_t window_sec;
+	struct check_threshold kills;        /* kills within the window (count) */
+	struct check_threshold mem;          /* MemAvailable: % of MemTotal or a size */
+	struct check_threshold swap;         /* SwapFree: % of SwapTotal or a size */
+	struct check_threshold psi;          /* one PSI average, in percent */
+	struct check_threshold cgroup_usage; /* usage of matched cgroups: % of limit or size */
+	enum check_psi_line psi_line;
+	int psi_avg_sec; /* 10, 60 or 300 */
+};
+
+enum check_parse_result {
+	CHECK_PARSE_RUN,     /* go on and check */
+	CHECK_PARSE_HELP,    /* print the help */
+	CHECK_PARSE_VERSION, /* print the version */
+	CHECK_PARSE_ERROR,   /* reason holds one line */
+};
+
+/* Fills *o from argv. The strings of argv must outlive *o (globs point into it). */
+enum check_parse_result check_options_parse(int argc, char **argv, struct check_options *o,
+					    char reason[CHECK_OOM_REASON_MAX]);
+/* The --help text (static). */
+const char *check_options_help(void);
+
+#endif
