@@ -33,15 +33,28 @@ struct oomw_cgroup_stats {
  * cgroup.controllers (v2), else <sys>/fs/cgroup/memory (v1), else
  * <sys>/fs/cgroup/unified with memory (hybrid). -ENOENT when none. */
 int oomw_cgroup_find_root(const char *sys_dir, struct oomw_cgroup_root *root);
-/* Reads one cgroup (path relative to the root, "/" for the root). -errno. */
+/* Reads one cgroup (path relative to the root, "/" for the root). A missing
+ * file leaves its numbers OOMW_UNKNOWN (the v2 root has no memory.max).
+ * -ENOENT: no such cgroup (or removed while read); -EINVAL: path not
+ * absolute or with a "." or ".." component; -EBADMSG: malformed file. */
 int oomw_cgroup_read(const struct oomw_cgroup_root *root, const char *path,
 		     struct oomw_cgroup_stats *out);
+
+/* How deep a walk goes below the root. Real hierarchies (systemd, Kubernetes)
+ * nest about ten levels; the bound keeps recursion, and the one open
+ * directory per level, from growing with a hostile tree. */
+#define OOMW_CGROUP_WALK_DEPTH_MAX 64
 
 /* Called for each matching cgroup; a non-zero return stops the walk and is returned. */
 typedef int (*oomw_cgroup_cb)(const struct oomw_cgroup_stats *st, void *ctx);
 /* Visits every cgroup whose path matches glob (fnmatch(3) without FNM_PATHNAME,
- * so '*' spans '/': "/kubepods*" matches every pod below). Cgroups removed
- * during the walk are skipped. Returns 0, the callback's value, or -errno. */
+ * so '*' spans '/': "/kubepods*" matches every pod below), parents before
+ * children. Cgroups removed during the walk are skipped silently; symlinks are
+ * not followed. A cgroup that cannot be read (malformed file, EACCES) or lies
+ * too deep (> OOMW_CGROUP_WALK_DEPTH_MAX levels: -ELOOP; path > OOMW_CGROUP_PATH_MAX: -ENAMETOOLONG)
+ * is left out, the walk goes on, and the first such error is returned at the
+ * end: the callbacks already made are valid, the list is just incomplete.
+ * Returns 0, the callback's value, or -errno. */
 int oomw_cgroup_walk(const struct oomw_cgroup_root *root, const char *glob, oomw_cgroup_cb cb,
 		     void *ctx);
 
