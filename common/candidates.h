@@ -18,8 +18,12 @@ struct oomw_candidate {
 };
 
 /* Fills out[0..*n) with the top max processes by oom_score, highest first
- * (ties: larger RSS first). Processes that exit mid-scan are skipped.
- * Returns 0 or -errno (reading <proc_dir> itself failed). */
+ * (ties: larger RSS first). Kernel threads (PF_KTHREAD in /proc/<pid>/stat)
+ * are left out: the OOM killer never picks them. Processes that exit
+ * mid-scan, or whose oom_score or stat is unreadable or malformed, are
+ * skipped; a missing oom_score_adj is OOMW_UNKNOWN. rss_kib comes from statm
+ * (resident pages x page size), else from status VmRSS. No heap allocation
+ * besides opendir(). Returns 0 or -errno (reading <proc_dir> itself failed). */
 int oomw_candidates_top(const char *proc_dir, struct oomw_candidate *out, size_t max, size_t *n);
 
 #endif
