@@ -11,10 +11,11 @@ collectd=/usr/sbin/collectd
 
 dir=$(mktemp -d /tmp/oomwatch-collectd-demo.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
-# collectd loads plugins from one directory: ours beside the stock ones we use.
+# collectd loads plugins from one directory, ours beside the stock ones we use,
+# and refuses symbolic links: copies.
 mkdir "$dir/plugins"
-for p in logfile csv write_log; do ln -s "/usr/lib/collectd/$p.so" "$dir/plugins/"; done
-ln -s "$plugin" "$dir/plugins/oomwatch.so"
+for p in logfile csv write_log; do cp "/usr/lib/collectd/$p.so" "$dir/plugins/"; done
+cp "$plugin" "$dir/plugins/oomwatch.so"
 # Reading /dev/kmsg needs root (kernel.dmesg_restrict); otherwise kills are counted only.
 kmsg=/dev/kmsg
 [ -r "$kmsg" ] || kmsg=none
