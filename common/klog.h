@@ -28,18 +28,44 @@ struct oomw_klog_record {
 	int64_t mono_usec; /* kernel timestamp, OOMW_UNKNOWN if the line has none */
 	int64_t wall_usec; /* from a dmesg -T or syslog prefix, OOMW_UNKNOWN otherwise */
 	int prio;          /* syslog level 0..7, or -1 when unknown */
+	int facility;      /* syslog facility: 0 = the kernel, 1 = user (a process wrote to
+			    * /dev/kmsg), -1 when the log does not say. 0 is the default, so a
+			    * zero-initialised record counts as the kernel's. */
 	const char *text;  /* the message, prefixes stripped, still \xNN-escaped; not NUL-terminated */
 	size_t text_len;   /* valid until the next oomw_klog_read */
 };
 
+/* The cursor:
+ *  - DEVKMSG: next_seq is the kmsg sequence number of the next record (the last
+ *    one read + 1); record.seq is the kmsg seq. 0 until a record was read
+ *    (START_OLDEST, START_END), start_seq with START_SEQ.
+ *  - KMSG_FILE: next_seq is the byte offset of the next unread line; record.seq
+ *    stays the kmsg seq written in the line (so kills keep their kernel identity).
+ *  - TEXT: next_seq is the byte offset of the next unread line; record.seq is the
+ *    byte offset of the record's line.
+ * In files a line is a record once its '\n' is written: an unterminated last line
+ * is held back (a writer may be in the middle of it) and the cursor stays before it. */
 struct oomw_klog {
 	int fd;
 	enum oomw_klog_kind kind;
-	uint64_t next_seq;  /* cursor to save: the next record's seq (kmsg) or byte offset (files) */
-	uint64_t missed;    /* records overwritten before we read them (kmsg EPIPE) */
+	uint64_t next_seq;  /* cursor to save: see above */
+	uint64_t missed;    /* records we never saw: kmsg EPIPE (overwritten), a saved cursor
+			     * older than the oldest record held, sequence gaps in a kmsg file */
+	uint64_t too_large; /* records dropped for exceeding OOMW_KLOG_RECORD_MAX (kmsg EINVAL,
+			     * overlong lines) */
+	uint64_t malformed; /* kmsg records that did not parse (each also returned -EBADMSG) */
 	uint64_t inode;     /* of a regular file, to notice rotation */
 	size_t buf_len;     /* bytes buffered (files) */
 	size_t buf_pos;
+	/* private to klog.c */
+	uint64_t buf_off;     /* file offset of buf[0] */
+	uint64_t expect_seq;  /* kmsg seq the next record should carry, if have_expect */
+	bool have_expect;
+	bool skip_old;        /* START_SEQ on /dev/kmsg: still skipping records < expect_seq */
+	bool skipped_any;     /* ... and some were skipped */
+	bool epipe;           /* EPIPE seen, gap not yet accounted */
+	bool skip_line;       /* files: inside an overlong line, dropping it */
+	bool detect_kind;     /* files: empty at open, kind decided by the first line */
 	char buf[OOMW_KLOG_RECORD_MAX * 2];
 };
 
@@ -50,12 +76,27 @@ struct oomw_klog {
 int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start,
 		   uint64_t start_seq);
 /* Reads the next record. Returns 0, -EAGAIN when nothing is pending (or end of
- * file), or -errno. EINTR is retried; EPIPE is counted in k->missed and reading goes on. */
+ * file), -EBADMSG when a malformed kmsg record was skipped (counted in
+ * k->malformed; call again, nothing else is lost), or -errno. EINTR is retried;
+ * EPIPE is counted in k->missed and reading goes on; so are records too large
+ * for the buffer (k->too_large). Text lines that are not kernel messages
+ * (another program's syslog line) are skipped silently. A file that shrank below
+ * the cursor (truncated, or rotated and rewritten) is read again from its start. */
 int oomw_klog_read(struct oomw_klog *k, struct oomw_klog_record *rec);
-/* Parses one /dev/kmsg record (as returned by one read()). Returns 0 or -EBADMSG. */
+/* Parses one /dev/kmsg record (as returned by one read(), or one line of a kmsg
+ * file): "prio,seq,usec[,flag][,more];text" then optional "\n KEY=value" lines,
+ * which are not part of the text. prio, seq and usec must be decimal numbers;
+ * unknown fields before ';' are ignored. Returns 0 or -EBADMSG. */
 int oomw_klog_parse_kmsg(const char *rec, size_t len, struct oomw_klog_record *out);
-/* Parses one text-log line: strips "[ts]", dmesg -T dates, syslog and journal
- * prefixes up to "kernel: ". Lines with no kernel message give -ENOMSG. */
+/* Parses one text-log line: strips "[ts]" (mono_usec), dmesg -T dates in any
+ * common locale, syslog ("Jun 24 18:49:43 host kernel: ", year: the latest that
+ * is not in the future), RFC 3339 ("2025-08-12T03:54:03.1+02:00 host kernel: ")
+ * and journal prefixes, "<prio>" (dmesg -r). Dates without an offset are taken
+ * as UTC (dmesg -T and syslog print local time: wall_usec is then off by the
+ * zone's offset); an unknown month leaves wall_usec unknown. A line with no
+ * prefix at all is taken as kernel text. Lines of other programs (syslog
+ * "host sshd[12]: "), journal "-- " markers and empty lines give -ENOMSG.
+ * seq is 0: the reader sets it. */
 int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *out);
 void oomw_klog_close(struct oomw_klog *k);
 

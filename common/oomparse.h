@@ -13,21 +13,52 @@
 
 typedef void (*oomw_kill_cb)(const struct oomw_kill *kill, void *ctx);
 
+/* How far apart (µs, by the records' own timestamps) a context line and the
+ * Killed line it describes may be. The kernel prints them within milliseconds;
+ * a slow serial console on old kernels can stretch a report over many seconds.
+ * Anything older belongs to another OOM and must not leak into this kill. */
+#define OOMW_OOMPARSE_CONTEXT_MAX_USEC (60LL * 1000000)
+
 struct oomw_oomparse {
 	oomw_kill_cb on_kill;
 	void *ctx;
-	/* context seen before the Killed line, and the last kill, held until a
-	 * follow-up line or oomw_oomparse_flush; private to oomparse.c */
+	/* private to oomparse.c */
+	/* the last kill, enriched by lines that arrive late (summary, oom_reaper)
+	 * until the next Killed line or oomw_oomparse_flush */
 	struct oomw_kill pending;
 	bool have_pending;
+	/* facts of the OOM being reported, for the next Killed line only: scope
+	 * (the "Kill process … or sacrifice child" prefix), task_memcg and
+	 * oom_memcg ("Task in … killed as a result of limit of …"); with
+	 * memory.oom.group, scope/constraint/oom_memcg for every kill that follows.
+	 * context.mono_usec / wall_usec: when it was seen. */
 	struct oomw_kill context;
 	bool have_context;
+	bool group;
+	/* the last "oom-kill:" summary line, after "oom-kill:", raw: which part is
+	 * the comm and which the cgroup is only certain once the Killed line with
+	 * this pid shows the comm. Applies to that pid only. */
+	char summary[OOMW_KLOG_RECORD_MAX];
+	size_t summary_len;
+	int64_t summary_pid;
+	int64_t summary_mono_usec;
+	int64_t summary_wall_usec;
+	bool have_summary;
 };
 
 void oomw_oomparse_init(struct oomw_oomparse *p, oomw_kill_cb on_kill, void *ctx);
-/* Feeds one record. May call on_kill for the previous kill. */
+/* Feeds one record. May call on_kill for the previous kill. Records from
+ * userspace (facility > 0: a process wrote to /dev/kmsg) are ignored.
+ * A "Killed process" line yields a kill when its pid parses; the comm is the
+ * text between "(" and the last ") total-vm:" (or the last ")" when the line is
+ * cut before it; "" when there is none), and the numbers that parse in order
+ * are kept, so a truncated line keeps what it shows. A kill's wall_usec comes
+ * only from the log's own date (the caller may derive it from mono_usec).
+ * oom_reaper "reaped process" sets reaped on the held kill with that pid;
+ * "unable to reap" leaves it false. */
 void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *rec);
-/* Emits the held kill, if any. Call when a batch of records is done. */
+/* Emits the held kill, if any. Call when a batch of records is done. The
+ * context of a report in progress is kept: its Killed line may come in the next batch. */
 void oomw_oomparse_flush(struct oomw_oomparse *p);
 
 #endif

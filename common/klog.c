@@ -1,0 +1,753 @@
+/* klog.c — the kernel-log reader: /dev/kmsg records (one per read()), files of
+ * saved kmsg records, and text logs (dmesg, dmesg -T in any common locale,
+ * syslog, RFC 3339 and journal lines), taken apart into oomw_klog_record. */
+#include "klog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "oomw.h"
+
+#define USEC_PER_SEC 1000000LL
+#define SECS_PER_DAY 86400LL
+/* A syslog date has no year: the latest year that puts it no later than now plus
+ * this slack (the log is in local time, we compare with UTC). */
+#define SYSLOG_FUTURE_SLACK_SECS SECS_PER_DAY
+#define LOG_FACILITY_SHIFT 3
+#define LOG_LEVEL_MASK 7
+
+/* ---- small text helpers ---- */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static char ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Parses exactly n digits at s into *out. */
+static bool digits_n(const char *s, const char *end, size_t n, int64_t *out)
+{
+	if ((size_t)(end - s) < n)
+		return false;
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* Skips a run of digits (at most max), returns where it stopped; value in *out. */
+static const char *digits_run(const char *s, const char *end, size_t max, int64_t *out)
+{
+	int64_t v = 0;
+	size_t n = 0;
+	while (s < end && is_digit(*s) && n < max) {
+		v = v * 10 + (*s - '0');
+		s++;
+		n++;
+	}
+	*out = n ? v : -1;
+	return s;
+}
+
+static const char *skip_spaces(const char *s, const char *end)
+{
+	while (s < end && *s == ' ')
+		s++;
+	return s;
+}
+
+static const char *token_end(const char *s, const char *end)
+{
+	while (s < end && *s != ' ')
+		s++;
+	return s;
+}
+
+/* ---- dates ---- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static bool is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static bool date_valid(int64_t y, int64_t mon, int64_t d, int64_t h, int64_t mi, int64_t s)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (y < 1970 || y > 9999 || mon < 1 || mon > 12 || d < 1 || d > mdays[mon - 1])
+		return false;
+	if (mon == 2 && d == 29 && !is_leap(y))
+		return false;
+	return h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
+}
+
+static int64_t epoch_usec(int64_t y, int64_t mon, int64_t d, int64_t h, int64_t mi, int64_t s)
+{
+	return ((days_from_civil(y, mon, d) * SECS_PER_DAY) + h * 3600 + mi * 60 + s) * USEC_PER_SEC;
+}
+
+/* Month abbreviations as strftime's %b prints them (lowercased, trailing '.'
+ * dropped) in the locales admins commonly run: en de fr es it nl pt pl sv da nb
+ * fi cs tr ru. A name that means one month in one language never means another
+ * month elsewhere, so one flat table serves all. */
+static const struct {
+	const char *name;
+	int month;
+} month_names[] = {
+	{ "jan", 1 },     { "feb", 2 },      { "mar", 3 },       { "apr", 4 },     { "may", 5 },
+	{ "jun", 6 },     { "jul", 7 },      { "aug", 8 },       { "sep", 9 },     { "oct", 10 },
+	{ "nov", 11 },    { "dec", 12 },
+	/* de, nl, sv, da, nb */
+	{ "mär", 3 },     { "mrz", 3 },      { "mai", 5 },       { "okt", 10 },    { "dez", 12 },
+	{ "mrt", 3 },     { "mei", 5 },      { "maj", 5 },
+	/* fr */
+	{ "janv", 1 },    { "févr", 2 },     { "mars", 3 },      { "avr", 4 },     { "juin", 6 },
+	{ "juil", 7 },    { "août", 8 },     { "sept", 9 },      { "déc", 12 },
+	/* es, it, pt */
+	{ "ene", 1 },     { "abr", 4 },      { "ago", 8 },       { "dic", 12 },    { "gen", 1 },
+	{ "mag", 5 },     { "giu", 6 },      { "lug", 7 },       { "set", 9 },     { "ott", 10 },
+	{ "fev", 2 },     { "out", 10 },
+	/* pl */
+	{ "sty", 1 },     { "lut", 2 },      { "kwi", 4 },       { "cze", 6 },     { "lip", 7 },
+	{ "sie", 8 },     { "wrz", 9 },      { "paź", 10 },      { "lis", 11 },    { "gru", 12 },
+	/* fi */
+	{ "tammi", 1 },   { "helmi", 2 },    { "maalis", 3 },    { "huhti", 4 },   { "touko", 5 },
+	{ "kesä", 6 },    { "heinä", 7 },    { "elo", 8 },       { "syys", 9 },    { "loka", 10 },
+	{ "marras", 11 }, { "joulu", 12 },
+	/* cs */
+	{ "led", 1 },     { "úno", 2 },      { "bře", 3 },       { "dub", 4 },     { "kvě", 5 },
+	{ "čen", 6 },     { "čec", 7 },      { "srp", 8 },       { "zář", 9 },     { "říj", 10 },
+	{ "pro", 12 },
+	/* tr */
+	{ "oca", 1 },     { "şub", 2 },      { "Şub", 2 },       { "nis", 4 },     { "haz", 6 },
+	{ "tem", 7 },     { "ağu", 8 },      { "eyl", 9 },       { "eki", 10 },    { "kas", 11 },
+	{ "ara", 12 },
+	/* ru */
+	{ "янв", 1 },     { "фев", 2 },      { "мар", 3 },       { "апр", 4 },     { "мая", 5 },
+	{ "май", 5 },     { "июн", 6 },      { "июл", 7 },       { "авг", 8 },     { "сен", 9 },
+	{ "окт", 10 },    { "ноя", 11 },     { "дек", 12 },
+};
+
+/* Returns 1..12, or 0 for a name we do not know. "8月" / "8월" (CJK locales) and
+ * plain numbers are months by number. */
+static int month_from_name(const char *s, size_t len)
+{
+	while (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0)
+		return 0;
+	if (is_digit(s[0])) {
+		int64_t m;
+		const char *e = digits_run(s, s + len, 2, &m);
+		(void)e;
+		return (m >= 1 && m <= 12) ? (int)m : 0;
+	}
+	for (size_t i = 0; i < sizeof(month_names) / sizeof(month_names[0]); i++) {
+		const char *n = month_names[i].name;
+		if (strlen(n) != len)
+			continue;
+		size_t j = 0;
+		while (j < len && ascii_lower(s[j]) == n[j])
+			j++;
+		if (j == len)
+			return month_names[i].month;
+	}
+	return 0;
+}
+
+/* "HH:MM:SS" at s; fraction (".123456" or ",123456") optional when frac_usec. */
+static const char *parse_hms(const char *s, const char *end, int64_t *h, int64_t *mi, int64_t *sec,
+			     int64_t *frac_usec)
+{
+	if (!digits_n(s, end, 2, h) || end - s < 8 || s[2] != ':' || !digits_n(s + 3, end, 2, mi) ||
+	    s[5] != ':' || !digits_n(s + 6, end, 2, sec))
+		return NULL;
+	s += 8;
+	if (frac_usec) {
+		*frac_usec = 0;
+		if (s < end && (*s == '.' || *s == ',') && s + 1 < end && is_digit(s[1])) {
+			int64_t scale = USEC_PER_SEC / 10;
+			for (s++; s < end && is_digit(*s); s++) {
+				*frac_usec += (*s - '0') * scale;
+				scale /= 10;
+			}
+		}
+	}
+	return s;
+}
+
+static int64_t now_utc_secs(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return 0;
+	return (int64_t)ts.tv_sec;
+}
+
+/* ---- kmsg records ---- */
+
+int oomw_klog_parse_kmsg(const char *rec, size_t len, struct oomw_klog_record *out)
+{
+	const char *end = rec + len;
+	const char *nl = memchr(rec, '\n', len);
+	if (nl)
+		end = nl; /* continuation lines (" KEY=value") are not part of the text */
+	const char *semi = memchr(rec, ';', (size_t)(end - rec));
+	if (!semi)
+		return -EBADMSG;
+	/* prio, seq and usec are required; flag, caller= and future fields are not. */
+	uint64_t num[3];
+	const char *f = rec;
+	for (int i = 0; i < 3; i++) {
+		const char *comma = memchr(f, ',', (size_t)(semi - f));
+		const char *fe = comma ? comma : semi;
+		if (oomw_parse_u64(f, (size_t)(fe - f), &num[i]) < 0)
+			return -EBADMSG;
+		if (!comma && i < 2)
+			return -EBADMSG;
+		f = comma ? comma + 1 : semi;
+	}
+	if (num[0] > INT32_MAX || num[2] > INT64_MAX)
+		return -EBADMSG;
+	out->prio = (int)(num[0] & LOG_LEVEL_MASK);
+	out->facility = (int)(num[0] >> LOG_FACILITY_SHIFT);
+	out->seq = num[1];
+	out->mono_usec = (int64_t)num[2];
+	out->wall_usec = OOMW_UNKNOWN;
+	out->text = semi + 1;
+	out->text_len = (size_t)(end - (semi + 1));
+	return 0;
+}
+
+/* ---- text lines ---- */
+
+/* "[   47.102375]" at s: returns the position after "]" (and one space), or NULL. */
+static const char *parse_mono(const char *s, const char *end, int64_t *mono_usec)
+{
+	if (s >= end || *s != '[')
+		return NULL;
+	const char *p = skip_spaces(s + 1, end);
+	int64_t secs;
+	const char *q = digits_run(p, end, 12, &secs);
+	if (secs < 0 || q >= end || *q != '.')
+		return NULL;
+	int64_t frac = 0, scale = USEC_PER_SEC / 10;
+	const char *r = q + 1;
+	for (; r < end && is_digit(*r); r++) {
+		frac += (*r - '0') * scale;
+		scale /= 10;
+	}
+	if (r == q + 1 || r >= end || *r != ']')
+		return NULL;
+	*mono_usec = secs * USEC_PER_SEC + frac;
+	r++;
+	return (r < end && *r == ' ') ? r + 1 : r;
+}
+
+/* "[Di Aug 12 03:54:03 2025]" (dmesg -T: "%a %b %e %H:%M:%S %Y" in the user's
+ * locale): the structure decides, the words may be in any language. Returns the
+ * position after "] ", or NULL; *wall_usec stays unknown for a month we do not know. */
+static const char *parse_dmesg_date(const char *s, const char *end, int64_t *wall_usec)
+{
+	if (s >= end || *s != '[')
+		return NULL;
+	const char *close = memchr(s, ']', (size_t)(end - s));
+	if (!close)
+		return NULL;
+	/* Tokens inside the brackets; the last four are month, day, time, year. */
+	const char *tok[8];
+	size_t tlen[8], n = 0;
+	for (const char *p = skip_spaces(s + 1, close); p < close; p = skip_spaces(p, close)) {
+		const char *e = token_end(p, close);
+		if (n == 8)
+			return NULL;
+		tok[n] = p;
+		tlen[n++] = (size_t)(e - p);
+		p = e;
+	}
+	if (n < 4)
+		return NULL;
+	const char *mon = tok[n - 4], *day = tok[n - 3], *hms = tok[n - 2], *year = tok[n - 1];
+	int64_t d, y, h, mi, sec;
+	if (tlen[n - 3] > 2 || digits_run(day, day + tlen[n - 3], 2, &d) != day + tlen[n - 3] ||
+	    d < 0 || tlen[n - 1] != 4 || !digits_n(year, year + 4, 4, &y) || tlen[n - 2] != 8 ||
+	    parse_hms(hms, hms + 8, &h, &mi, &sec, NULL) != hms + 8)
+		return NULL;
+	int m = month_from_name(mon, tlen[n - 4]);
+	*wall_usec = (m && date_valid(y, m, d, h, mi, sec)) ? epoch_usec(y, m, d, h, mi, sec) :
+							       OOMW_UNKNOWN;
+	const char *r = close + 1;
+	return (r < end && *r == ' ') ? r + 1 : r;
+}
+
+/* "Jun 24 18:49:43[.123456] " (RFC 3164, journalctl short). Returns the position
+ * after the time and its space, or NULL. Year: the latest not in the future. */
+static const char *parse_syslog_date(const char *s, const char *end, int64_t *wall_usec)
+{
+	const char *me = token_end(s, end);
+	if (me == s || me - s > 12 || me >= end)
+		return NULL;
+	const char *p = skip_spaces(me, end);
+	int64_t d;
+	const char *de = digits_run(p, end, 2, &d);
+	if (d < 1 || de >= end || *de != ' ')
+		return NULL;
+	int64_t h, mi, sec, frac;
+	const char *te = parse_hms(de + 1, end, &h, &mi, &sec, &frac);
+	if (!te || te >= end || *te != ' ')
+		return NULL;
+	int m = month_from_name(s, (size_t)(me - s));
+	*wall_usec = OOMW_UNKNOWN;
+	if (m) {
+		int64_t limit = (now_utc_secs() + SYSLOG_FUTURE_SLACK_SECS) * USEC_PER_SEC;
+		struct tm tm;
+		time_t now = (time_t)now_utc_secs();
+		int64_t y = gmtime_r(&now, &tm) ? tm.tm_year + 1900 + 1 : 1971;
+		/* Feb 29 may be up to 8 years back (1900-style century years). */
+		for (int tries = 0; tries < 9; tries++, y--) {
+			if (!date_valid(y, m, d, h, mi, sec))
+				continue;
+			int64_t w = epoch_usec(y, m, d, h, mi, sec) + frac;
+			if (w <= limit) {
+				*wall_usec = w;
+				break;
+			}
+		}
+	}
+	return te + 1;
+}
+
+/* "2025-08-12T03:54:03[.123456][Z|+02:00|+0200] " (RFC 3339, rsyslog,
+ * journalctl -o short-iso). Returns the position after it and its space, or NULL. */
+static const char *parse_iso_date(const char *s, const char *end, int64_t *wall_usec)
+{
+	int64_t y, mon, d, h, mi, sec, frac;
+	if (!digits_n(s, end, 4, &y) || end - s < 19 || s[4] != '-' || !digits_n(s + 5, end, 2, &mon) ||
+	    s[7] != '-' || !digits_n(s + 8, end, 2, &d) || (s[10] != 'T' && s[10] != ' '))
+		return NULL;
+	const char *p = parse_hms(s + 11, end, &h, &mi, &sec, &frac);
+	if (!p || !date_valid(y, mon, d, h, mi, sec))
+		return NULL;
+	int64_t off_secs = 0;
+	if (p < end && (*p == 'Z' || *p == 'z')) {
+		p++;
+	} else if (p < end && (*p == '+' || *p == '-')) {
+		int64_t oh, om;
+		int sign = *p == '-' ? -1 : 1;
+		if (!digits_n(p + 1, end, 2, &oh))
+			return NULL;
+		const char *q = p + 3;
+		if (q < end && *q == ':')
+			q++;
+		if (!digits_n(q, end, 2, &om))
+			return NULL;
+		off_secs = sign * (oh * 3600 + om * 60);
+		p = q + 2;
+	}
+	if (p >= end || *p != ' ')
+		return NULL;
+	*wall_usec = epoch_usec(y, mon, d, h, mi, sec) - off_secs * USEC_PER_SEC + frac;
+	return p + 1;
+}
+
+/* After a syslog or RFC 3339 date: "host kernel: " (or just "kernel: ").
+ * Returns the position after it, NULL for another program's line. */
+static const char *parse_kernel_tag(const char *s, const char *end)
+{
+	static const char tag[] = "kernel:";
+	const size_t tag_len = sizeof(tag) - 1;
+	for (int i = 0; i < 2 && s < end; i++) {
+		const char *e = token_end(s, end);
+		if ((size_t)(e - s) == tag_len && memcmp(s, tag, tag_len) == 0)
+			return (e < end) ? e + 1 : e;
+		s = skip_spaces(e, end);
+	}
+	return NULL;
+}
+
+/* "[ts] host kernel: " (journalctl -o short-monotonic) after a "[ts]": returns
+ * where the kernel text starts, or NULL when the line has another shape, and
+ * sets *other when it is clearly another program's line ("host prog[12]: "). */
+static const char *parse_journal_monotonic(const char *s, const char *end, bool *other)
+{
+	*other = false;
+	const char *he = token_end(s, end);
+	if (he == s || he >= end)
+		return NULL;
+	const char *t = he + 1;
+	const char *te = token_end(t, end);
+	if (te == t || te[-1] != ':')
+		return NULL;
+	const char *k = parse_kernel_tag(t, end);
+	if (k)
+		return k;
+	/* "prog[1234]:" is the syslog/journal shape of a userspace identifier. */
+	const char *br = memchr(t, '[', (size_t)(te - t));
+	if (br && br > t && te - br >= 4 && te[-2] == ']') {
+		int64_t pid;
+		if (digits_run(br + 1, te - 2, 10, &pid) == te - 2 && pid >= 0)
+			*other = true;
+	}
+	return NULL;
+}
+
+int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *out)
+{
+	const char *s = line, *end = line + len;
+	while (end > s && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	out->seq = 0;
+	out->mono_usec = OOMW_UNKNOWN;
+	out->wall_usec = OOMW_UNKNOWN;
+	out->prio = -1;
+	out->facility = -1;
+	if (s == end)
+		return -ENOMSG;
+	if (end - s >= 3 && memcmp(s, "-- ", 3) == 0)
+		return -ENOMSG; /* journalctl "-- Boot …" / "-- No entries --" markers */
+
+	/* dmesg -r: "<6>" before the rest */
+	if (*s == '<') {
+		int64_t pri;
+		const char *e = digits_run(s + 1, end, 9, &pri);
+		if (pri >= 0 && e < end && *e == '>') {
+			out->prio = (int)(pri & LOG_LEVEL_MASK);
+			out->facility = (int)(pri >> LOG_FACILITY_SHIFT);
+			s = e + 1;
+		}
+	}
+
+	const char *p;
+	bool dated = false;
+	if ((p = parse_iso_date(s, end, &out->wall_usec)) ||
+	    (p = parse_syslog_date(s, end, &out->wall_usec))) {
+		/* syslog and journal: only the kernel's own lines */
+		s = parse_kernel_tag(p, end);
+		if (!s)
+			return -ENOMSG;
+		dated = true;
+	} else if ((p = parse_dmesg_date(s, end, &out->wall_usec))) {
+		s = p;
+	}
+
+	int64_t mono;
+	if ((p = parse_mono(s, end, &mono))) {
+		out->mono_usec = mono;
+		s = p;
+		if (!dated) {
+			bool other;
+			const char *k = parse_journal_monotonic(s, end, &other);
+			if (other)
+				return -ENOMSG;
+			if (k)
+				s = k;
+		}
+	}
+	out->text = s;
+	out->text_len = (size_t)(end - s);
+	return 0;
+}
+
+/* ---- the reader ---- */
+
+/* Accounts for kmsg records we never saw, from the gap in sequence numbers. */
+static void account_seq(struct oomw_klog *k, uint64_t seq)
+{
+	if (k->have_expect && seq > k->expect_seq)
+		k->missed += seq - k->expect_seq;
+	else if (k->epipe && !k->have_expect)
+		k->missed += 1; /* overwritten before we knew where we were: at least one */
+	k->epipe = false;
+	k->expect_seq = seq + 1;
+	k->have_expect = true;
+}
+
+static bool line_is_kmsg(const char *line, size_t len)
+{
+	struct oomw_klog_record r;
+	return oomw_klog_parse_kmsg(line, len, &r) == 0;
+}
+
+/* Decides KMSG_FILE or TEXT from the file's first line (read with pread, the
+ * file position is not moved). Returns false when the file has no full line yet. */
+static bool detect_file_kind(struct oomw_klog *k)
+{
+	ssize_t n;
+	do
+		n = pread(k->fd, k->buf, OOMW_KLOG_RECORD_MAX, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return false;
+	const char *nl = memchr(k->buf, '\n', (size_t)n);
+	if (!nl && n < OOMW_KLOG_RECORD_MAX)
+		return false;
+	size_t len = nl ? (size_t)(nl - k->buf) : (size_t)n;
+	k->kind = line_is_kmsg(k->buf, len) ? OOMW_KLOG_KMSG_FILE : OOMW_KLOG_TEXT;
+	return true;
+}
+
+static void file_reset(struct oomw_klog *k, uint64_t off)
+{
+	k->buf_off = off;
+	k->buf_len = k->buf_pos = 0;
+	k->next_seq = off;
+	k->skip_line = false;
+	k->have_expect = false;
+}
+
+/* True when off is 0 or just after a '\n' of the file: a cursor that points into
+ * the middle of a line belongs to another version of the file. */
+static bool at_line_start(int fd, uint64_t off)
+{
+	char c;
+	if (off == 0)
+		return true;
+	ssize_t n;
+	do
+		n = pread(fd, &c, 1, (off_t)(off - 1));
+	while (n < 0 && errno == EINTR);
+	return n == 1 && c == '\n';
+}
+
+int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start,
+		   uint64_t start_seq)
+{
+	k->fd = -1;
+	k->kind = OOMW_KLOG_TEXT;
+	k->next_seq = k->missed = k->too_large = k->malformed = k->inode = 0;
+	k->buf_len = k->buf_pos = 0;
+	k->buf_off = k->expect_seq = 0;
+	k->have_expect = k->skip_old = k->skipped_any = k->epipe = false;
+	k->skip_line = k->detect_kind = false;
+
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	k->fd = fd;
+	k->inode = (uint64_t)st.st_ino;
+
+	if (S_ISCHR(st.st_mode)) {
+		k->kind = OOMW_KLOG_DEVKMSG;
+		off_t r = 0;
+		if (start == OOMW_KLOG_START_END)
+			r = lseek(fd, 0, SEEK_END);
+		else
+			r = lseek(fd, 0, SEEK_SET);
+		if (r < 0 && errno != ESPIPE) {
+			int e = -errno;
+			oomw_klog_close(k);
+			return e;
+		}
+		if (start == OOMW_KLOG_START_SEQ) {
+			k->expect_seq = k->next_seq = start_seq;
+			k->have_expect = k->skip_old = true;
+		}
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		oomw_klog_close(k);
+		return -EINVAL;
+	}
+
+	k->detect_kind = !detect_file_kind(k);
+	uint64_t size = (uint64_t)st.st_size, off = 0;
+	if (start == OOMW_KLOG_START_END)
+		off = size;
+	else if (start == OOMW_KLOG_START_SEQ && start_seq <= size && at_line_start(fd, start_seq))
+		off = start_seq;
+	if (lseek(fd, (off_t)off, SEEK_SET) < 0) {
+		int e = -errno;
+		oomw_klog_close(k);
+		return e;
+	}
+	file_reset(k, off);
+	return 0;
+}
+
+/* Next complete line of a file, without its '\n'. Returns 0 or -EAGAIN / -errno. */
+static int file_next_line(struct oomw_klog *k, const char **line, size_t *len, uint64_t *off)
+{
+	bool restarted = false;
+	for (;;) {
+		char *p = k->buf + k->buf_pos;
+		size_t avail = k->buf_len - k->buf_pos;
+		char *nl = memchr(p, '\n', avail);
+		if (nl) {
+			bool skipped = k->skip_line;
+			k->skip_line = false;
+			k->buf_pos = (size_t)(nl + 1 - k->buf);
+			k->next_seq = k->buf_off + k->buf_pos;
+			if (skipped)
+				continue; /* the end of an overlong line */
+			*line = p;
+			*len = (size_t)(nl - p);
+			*off = k->buf_off + (uint64_t)(p - k->buf);
+			return 0;
+		}
+		if (avail > OOMW_KLOG_RECORD_MAX && !k->skip_line) {
+			k->too_large++;
+			k->skip_line = true;
+		}
+		if (k->skip_line) {
+			k->buf_off += k->buf_len;
+			k->buf_len = k->buf_pos = 0;
+		} else if (k->buf_pos > 0) {
+			memmove(k->buf, p, avail);
+			k->buf_off += k->buf_pos;
+			k->buf_len = avail;
+			k->buf_pos = 0;
+		}
+		ssize_t n = read(k->fd, k->buf + k->buf_len, sizeof(k->buf) - k->buf_len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n > 0) {
+			k->buf_len += (size_t)n;
+			continue;
+		}
+		/* End of file. A file now shorter than what we read was truncated or
+		 * replaced: start over, once per call. */
+		struct stat st;
+		if (!restarted && fstat(k->fd, &st) == 0 &&
+		    (uint64_t)st.st_size < k->buf_off + k->buf_len) {
+			if (lseek(k->fd, 0, SEEK_SET) < 0)
+				return -errno;
+			file_reset(k, 0);
+			restarted = true;
+			continue;
+		}
+		return -EAGAIN;
+	}
+}
+
+static int read_file(struct oomw_klog *k, struct oomw_klog_record *rec)
+{
+	for (;;) {
+		const char *line = NULL;
+		size_t len = 0;
+		uint64_t off = 0;
+		int r = file_next_line(k, &line, &len, &off);
+		if (r < 0)
+			return r;
+		if (k->detect_kind) {
+			k->kind = line_is_kmsg(line, len) ? OOMW_KLOG_KMSG_FILE : OOMW_KLOG_TEXT;
+			k->detect_kind = false;
+		}
+		if (k->kind == OOMW_KLOG_TEXT) {
+			if (oomw_klog_parse_text(line, len, rec) < 0)
+				continue; /* not a kernel message */
+			rec->seq = off;
+			return 0;
+		}
+		if (len == 0 || line[0] == ' ')
+			continue; /* a continuation line (" KEY=value") of the previous record */
+		if (oomw_klog_parse_kmsg(line, len, rec) < 0) {
+			k->malformed++;
+			return -EBADMSG;
+		}
+		/* A file may hold several boots: a seq going back starts a new count. */
+		if (k->have_expect && rec->seq < k->expect_seq)
+			k->have_expect = false;
+		account_seq(k, rec->seq);
+		return 0;
+	}
+}
+
+static int read_devkmsg(struct oomw_klog *k, struct oomw_klog_record *rec)
+{
+	for (;;) {
+		ssize_t n = read(k->fd, k->buf, OOMW_KLOG_RECORD_MAX);
+		if (n < 0) {
+			int e = errno;
+			if (e == EINTR)
+				continue;
+			if (e == EPIPE) {
+				k->epipe = true; /* the next record's seq shows how many */
+				continue;
+			}
+			if (e == EINVAL) {
+				/* The kernel dropped a record too large for our buffer; it
+				 * advanced past it, so it is not also a gap. */
+				k->too_large++;
+				if (k->have_expect && !k->skip_old)
+					k->expect_seq++;
+				continue;
+			}
+			if (e == EAGAIN && k->skip_old && k->skipped_any) {
+				/* Every record held is older than the saved cursor and the
+				 * one just before it never came: the cursor belongs to
+				 * something else (another boot). Start over. */
+				if (lseek(k->fd, 0, SEEK_SET) < 0)
+					return -errno;
+				k->skip_old = k->skipped_any = k->have_expect = false;
+				continue;
+			}
+			return -e;
+		}
+		if (n == 0)
+			return -EAGAIN;
+		if (oomw_klog_parse_kmsg(k->buf, (size_t)n, rec) < 0) {
+			k->malformed++;
+			return -EBADMSG;
+		}
+		if (k->skip_old) {
+			if (rec->seq < k->expect_seq) {
+				k->skipped_any = true;
+				/* The record just before the cursor: we are caught up. */
+				if (rec->seq + 1 == k->expect_seq)
+					k->skip_old = false;
+				continue;
+			}
+			k->skip_old = false;
+		}
+		account_seq(k, rec->seq);
+		k->next_seq = k->expect_seq;
+		return 0;
+	}
+}
+
+int oomw_klog_read(struct oomw_klog *k, struct oomw_klog_record *rec)
+{
+	if (k->fd < 0)
+		return -EBADF;
+	if (k->kind == OOMW_KLOG_DEVKMSG)
+		return read_devkmsg(k, rec);
+	return read_file(k, rec);
+}
+
+void oomw_klog_close(struct oomw_klog *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+}

@@ -1,0 +1,563 @@
+/* oomparse.c — the OOM message parser: one kill per "Killed process" line, of
+ * every format of kernels 3.10 to 6.x, enriched by the lines of the same report
+ * (prefix, "Kill process … or sacrifice child", "oom-kill:" summary, "Task in",
+ * memory.oom.group, oom_reaper). Names and paths are anything the kernel
+ * printed: every number is found from a fixed anchor, never by scanning a name. */
+#include "oomparse.h"
+
+#include <string.h>
+
+#include "text.h"
+
+#define STRLEN(lit) (sizeof(lit) - 1)
+
+struct span {
+	const char *s;
+	size_t len;
+};
+
+static bool starts_with(const char *s, size_t len, const char *lit)
+{
+	size_t n = strlen(lit);
+	return len >= n && memcmp(s, lit, n) == 0;
+}
+
+static bool span_eq(const char *s, size_t len, const char *lit)
+{
+	return len == strlen(lit) && memcmp(s, lit, len) == 0;
+}
+
+/* Last occurrence of needle in [s, s+len), or NULL. */
+static const char *find_last(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *found = NULL, *p = s, *end = s + len;
+	while ((size_t)(end - p) >= n && (p = memmem(p, (size_t)(end - p), needle, n))) {
+		found = p;
+		p++;
+	}
+	return found;
+}
+
+static const char *find_first(const char *s, size_t len, const char *needle)
+{
+	return memmem(s, len, needle, strlen(needle));
+}
+
+/* Digits (with an optional '-') at s: the run length in *n, 0 when none. */
+static size_t number_len(const char *s, const char *end)
+{
+	const char *p = s;
+	if (p < end && *p == '-')
+		p++;
+	const char *d = p;
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	return p == d ? 0 : (size_t)(p - s);
+}
+
+/* The prefix the kernel puts before "Kill process" / "Killed process". */
+static enum oomw_scope scope_of_prefix(const char *s, size_t len)
+{
+	if (span_eq(s, len, "Out of memory") ||
+	    span_eq(s, len, "Out of memory (oom_kill_allocating_task)"))
+		return OOMW_SCOPE_GLOBAL;
+	if (span_eq(s, len, "Memory cgroup out of memory"))
+		return OOMW_SCOPE_MEMCG;
+	return OOMW_SCOPE_UNKNOWN;
+}
+
+/* A prefix we do not know may be a future kernel's message; it must not look
+ * like another line that merely contains the words (a name, a reaper line). */
+static bool plausible_prefix(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == ':')
+			return false;
+	return true;
+}
+
+/* Finds "<what> " at the start of text or after "<prefix>: ". Returns the
+ * position after it, the prefix in *prefix (len 0 when none), or NULL. */
+static const char *find_prefixed(const char *text, size_t len, const char *what,
+				 struct span *prefix)
+{
+	prefix->s = text;
+	prefix->len = 0;
+	if (starts_with(text, len, what))
+		return text + strlen(what);
+	char needle[32];
+	size_t wl = strlen(what);
+	needle[0] = ':';
+	needle[1] = ' ';
+	memcpy(needle + 2, what, wl + 1);
+	const char *p = find_first(text, len, needle);
+	if (!p)
+		return NULL;
+	prefix->len = (size_t)(p - text);
+	return p + 2 + wl;
+}
+
+/* ---- "Killed process" ---- */
+
+/* The numeric tail after ") ", in the kernel's order; fields may be missing
+ * (older kernels) and the line may stop anywhere (truncation). */
+static void parse_tail(const char *s, const char *end, struct oomw_kill *k)
+{
+	static const struct {
+		const char *label;
+		bool kib;
+	} fields[] = {
+		{ "total-vm:", true },	 { ", anon-rss:", true }, { ", file-rss:", true },
+		{ ", shmem-rss:", true }, { ", UID:", false },	  { " pgtables:", true },
+		{ " oom_score_adj:", false },
+	};
+	int64_t *dst[] = { &k->total_vm_kib,  &k->anon_rss_kib, &k->file_rss_kib,
+			   &k->shmem_rss_kib, &k->uid,		&k->pgtables_kib,
+			   &k->oom_score_adj };
+	size_t i = 0;
+	while (s < end) {
+		while (i < sizeof(fields) / sizeof(fields[0]) &&
+		       !starts_with(s, (size_t)(end - s), fields[i].label))
+			i++;
+		if (i == sizeof(fields) / sizeof(fields[0]))
+			return; /* something we do not know: keep what we have */
+		s += strlen(fields[i].label);
+		size_t n = number_len(s, end);
+		int64_t v;
+		if (n == 0 || oomw_parse_i64(s, n, &v) < 0)
+			return;
+		s += n;
+		/* A number is whole only when what follows it is there too. */
+		if (fields[i].kib) {
+			if (!starts_with(s, (size_t)(end - s), "kB"))
+				return;
+			s += 2;
+		} else if (s < end && *s != ' ' && *s != ',') {
+			return;
+		}
+		*dst[i++] = v;
+	}
+}
+
+/* Parses a Killed line into *k (which the caller initialised) and returns true,
+ * with the comm as printed (still escaped) in *comm_raw. */
+static bool parse_killed(const char *text, size_t len, struct oomw_kill *k, struct span *comm_raw)
+{
+	static const char anchor[] = ") total-vm:";
+	struct span prefix;
+	const char *end = text + len;
+	const char *p = find_prefixed(text, len, "Killed process ", &prefix);
+	if (!p)
+		return false;
+	k->scope = scope_of_prefix(prefix.s, prefix.len);
+	if (prefix.len && k->scope == OOMW_SCOPE_UNKNOWN && !plausible_prefix(prefix.s, prefix.len))
+		return false;
+	size_t n = number_len(p, end);
+	if (n == 0 || p[0] == '-' || oomw_parse_i64(p, n, &k->pid) < 0)
+		return false;
+	p += n;
+	if (!starts_with(p, (size_t)(end - p), " ("))
+		return false;
+	p += 2;
+	/* The name ends at the LAST ") total-vm:": the name may contain one, the
+	 * kernel's numbers after it cannot. */
+	const char *a = find_last(p, (size_t)(end - p), anchor);
+	const char *close = a;
+	if (!a) {
+		if (prefix.len && k->scope == OOMW_SCOPE_UNKNOWN)
+			return false; /* unknown prefix and no tail: too unlike a kill */
+		close = find_last(p, (size_t)(end - p), ")");
+	}
+	comm_raw->s = p;
+	comm_raw->len = close ? (size_t)(close - p) : 0;
+	if (close)
+		k->comm_len = oomw_unescape(comm_raw->s, comm_raw->len, k->comm, sizeof(k->comm));
+	if (a)
+		parse_tail(a + 2, end, k);
+	return true;
+}
+
+/* ---- "oom-kill:" summary ---- */
+
+/* "…,pid=N,uid=U" at the end: returns the position of ",pid=" or NULL. */
+static const char *summary_tail(const char *s, size_t len, int64_t *pid, int64_t *uid)
+{
+	const char *end = s + len;
+	const char *u = find_last(s, len, ",uid=");
+	if (!u || oomw_parse_i64(u + 5, (size_t)(end - (u + 5)), uid) < 0)
+		return NULL;
+	const char *pp = find_last(s, (size_t)(u - s), ",pid=");
+	if (!pp || oomw_parse_i64(pp + 5, (size_t)(u - (pp + 5)), pid) < 0)
+		return NULL;
+	return pp;
+}
+
+/* Skips a node list as %*pbl prints it ("0-1,3" or "(null)"), which never holds
+ * a letter: returns the position of the ',' that starts the next field. */
+static const char *skip_nodelist(const char *s, const char *end)
+{
+	if (starts_with(s, (size_t)(end - s), "(null)"))
+		return s + 6;
+	const char *p = s;
+	while (p < end && ((*p >= '0' && *p <= '9') || *p == '-' || *p == ','))
+		p++;
+	if (p > s && p[-1] == ',')
+		p--;
+	return p;
+}
+
+/* True when task (a cgroup path) is oom (a path) or below it. */
+static bool path_within(const char *task, size_t tlen, const char *oom, size_t olen)
+{
+	if (tlen < olen || memcmp(task, oom, olen) != 0)
+		return false;
+	return tlen == olen || (olen > 0 && oom[olen - 1] == '/') || task[olen] == '/';
+}
+
+/* Fills constraint, oom_memcg / scope, task_memcg and uid of k from a summary
+ * (text after "oom-kill:"). comm_raw: the comm as the Killed line printed it, to
+ * find where the name starts; when the summary does not end with it, the name
+ * is taken to start at the last ",task=". */
+static void apply_summary(const char *s, size_t len, const struct span *comm_raw,
+			  struct oomw_kill *k)
+{
+	int64_t pid, uid;
+	const char *pp = summary_tail(s, len, &pid, &uid);
+	if (!pp)
+		return;
+	if (k->uid == OOMW_UNKNOWN)
+		k->uid = uid;
+	/* Where ",task=<comm>" starts. */
+	const char *task = NULL;
+	if (comm_raw && (size_t)(pp - s) >= comm_raw->len + STRLEN(",task=")) {
+		const char *t = pp - comm_raw->len - STRLEN(",task=");
+		if (memcmp(t, ",task=", STRLEN(",task=")) == 0 &&
+		    memcmp(t + STRLEN(",task="), comm_raw->s, comm_raw->len) == 0)
+			task = t;
+	}
+	if (!task)
+		task = find_last(s, (size_t)(pp - s), ",task=");
+	if (!task)
+		return;
+	const char *p = s, *end = task;
+	if (!starts_with(p, (size_t)(end - p), "constraint="))
+		return;
+	p += STRLEN("constraint=");
+	const char *c = memchr(p, ',', (size_t)(end - p));
+	const char *ce = c ? c : end;
+	if (k->constraint[0] == '\0') {
+		size_t cl = (size_t)(ce - p);
+		if (cl > OOMW_CONSTRAINT_MAX)
+			cl = OOMW_CONSTRAINT_MAX;
+		memcpy(k->constraint, p, cl);
+		k->constraint[cl] = '\0';
+	}
+	p = ce;
+	if (starts_with(p, (size_t)(end - p), ",nodemask="))
+		p = skip_nodelist(p + STRLEN(",nodemask="), end);
+	if (starts_with(p, (size_t)(end - p), ",cpuset=")) {
+		const char *m = find_first(p, (size_t)(end - p), ",mems_allowed=");
+		if (!m)
+			return;
+		p = skip_nodelist(m + STRLEN(",mems_allowed="), end);
+	}
+	/* What is left: [",oom_memcg=" P | ",global_oom"][",task_memcg=" Q] */
+	const char *oom = NULL, *oom_end = NULL, *tm = NULL;
+	if (starts_with(p, (size_t)(end - p), ",global_oom")) {
+		if (k->scope == OOMW_SCOPE_UNKNOWN)
+			k->scope = OOMW_SCOPE_GLOBAL;
+		p += STRLEN(",global_oom");
+		if (starts_with(p, (size_t)(end - p), ",task_memcg="))
+			tm = p + STRLEN(",task_memcg=");
+	} else if (starts_with(p, (size_t)(end - p), ",oom_memcg=")) {
+		if (k->scope == OOMW_SCOPE_UNKNOWN)
+			k->scope = OOMW_SCOPE_MEMCG;
+		oom = p + STRLEN(",oom_memcg=");
+		oom_end = end;
+		/* Both paths may hold ",task_memcg=": the victim's cgroup is the
+		 * limited one or below it, which picks the right split. */
+		const char *first = NULL;
+		for (const char *q = oom; (q = find_first(q, (size_t)(end - q), ",task_memcg=")); q++) {
+			const char *t = q + STRLEN(",task_memcg=");
+			if (!first)
+				first = q;
+			if (path_within(t, (size_t)(end - t), oom, (size_t)(q - oom))) {
+				first = q;
+				break;
+			}
+		}
+		if (first) {
+			oom_end = first;
+			tm = first + STRLEN(",task_memcg=");
+		}
+	} else if (starts_with(p, (size_t)(end - p), ",task_memcg=")) {
+		tm = p + STRLEN(",task_memcg=");
+	}
+	if (oom && k->oom_memcg[0] == '\0')
+		oomw_unescape(oom, (size_t)(oom_end - oom), k->oom_memcg, sizeof(k->oom_memcg));
+	if (tm && k->task_memcg[0] == '\0')
+		oomw_unescape(tm, (size_t)(end - tm), k->task_memcg, sizeof(k->task_memcg));
+}
+
+/* ---- context ---- */
+
+static bool close_in_time(int64_t mono_a, int64_t wall_a, int64_t mono_b, int64_t wall_b)
+{
+	int64_t d;
+	if (mono_a != OOMW_UNKNOWN && mono_b != OOMW_UNKNOWN)
+		d = mono_b - mono_a;
+	else if (wall_a != OOMW_UNKNOWN && wall_b != OOMW_UNKNOWN)
+		d = wall_b - wall_a;
+	else
+		return true; /* bare lines: order is all we have */
+	if (d < 0)
+		d = -d;
+	return d <= OOMW_OOMPARSE_CONTEXT_MAX_USEC;
+}
+
+static void context_start(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+{
+	oomw_kill_init(&p->context);
+	p->context.mono_usec = rec->mono_usec;
+	p->context.wall_usec = rec->wall_usec;
+	p->have_context = true;
+	p->group = false;
+}
+
+/* A new report begins, or one ended without a kill: nothing seen so far may
+ * describe a later kill. */
+static void context_drop(struct oomw_oomparse *p)
+{
+	p->have_context = false;
+	p->group = false;
+	p->have_summary = false;
+}
+
+static void emit_pending(struct oomw_oomparse *p)
+{
+	if (!p->have_pending)
+		return;
+	p->have_pending = false;
+	if (p->on_kill)
+		p->on_kill(&p->pending, p->ctx);
+}
+
+static void on_killed(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+		      struct oomw_kill *k, const struct span *comm_raw)
+{
+	emit_pending(p);
+	k->seq = rec->seq;
+	k->mono_usec = rec->mono_usec;
+	k->wall_usec = rec->wall_usec;
+	if (p->have_summary && p->summary_pid == k->pid &&
+	    close_in_time(p->summary_mono_usec, p->summary_wall_usec, k->mono_usec, k->wall_usec)) {
+		apply_summary(p->summary, p->summary_len, comm_raw, k);
+		p->have_summary = false;
+	}
+	if (p->have_context &&
+	    close_in_time(p->context.mono_usec, p->context.wall_usec, k->mono_usec, k->wall_usec)) {
+		const struct oomw_kill *c = &p->context;
+		if (k->scope == OOMW_SCOPE_UNKNOWN)
+			k->scope = c->scope;
+		if (k->constraint[0] == '\0')
+			memcpy(k->constraint, c->constraint, sizeof(k->constraint));
+		if (k->oom_memcg[0] == '\0')
+			memcpy(k->oom_memcg, c->oom_memcg, sizeof(k->oom_memcg));
+		if (k->task_memcg[0] == '\0' && !p->group)
+			memcpy(k->task_memcg, c->task_memcg, sizeof(k->task_memcg));
+	}
+	if (!p->group)
+		p->have_context = false;
+	p->pending = *k;
+	p->have_pending = true;
+}
+
+/* "oom-kill:…": for the kill with its pid; the held one when it came first. */
+static void on_summary(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+		       const char *s, size_t len)
+{
+	int64_t pid, uid;
+	if (!summary_tail(s, len, &pid, &uid))
+		return;
+	if (p->have_pending && p->pending.pid == pid &&
+	    close_in_time(p->pending.mono_usec, p->pending.wall_usec, rec->mono_usec,
+			  rec->wall_usec)) {
+		/* The comm as the kernel printed it: kmsg's escaping is oomw_escape's. */
+		char raw[(OOMW_COMM_MAX + 1) * 4];
+		struct span comm_raw = { raw, oomw_escape(p->pending.comm, p->pending.comm_len,
+							  NULL, raw, sizeof(raw)) };
+		apply_summary(s, len, &comm_raw, &p->pending);
+		return;
+	}
+	/* The summary ends a report's header; what came before it is older. */
+	context_drop(p);
+	if (len > sizeof(p->summary))
+		return;
+	memcpy(p->summary, s, len);
+	p->summary_len = len;
+	p->summary_pid = pid;
+	p->summary_mono_usec = rec->mono_usec;
+	p->summary_wall_usec = rec->wall_usec;
+	p->have_summary = true;
+}
+
+/* "<prefix>: Kill process N (comm) score S or sacrifice child" (before 5.1):
+ * the scope of the Killed line that follows (maybe a child's). */
+static void on_kill_process(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			    const struct span *prefix, int64_t pid)
+{
+	enum oomw_scope scope = scope_of_prefix(prefix->s, prefix->len);
+	if (p->have_pending && p->pending.pid == pid && p->pending.scope == OOMW_SCOPE_UNKNOWN &&
+	    close_in_time(p->pending.mono_usec, p->pending.wall_usec, rec->mono_usec,
+			  rec->wall_usec)) {
+		p->pending.scope = scope; /* arrived after its Killed line */
+		return;
+	}
+	/* The header of this report ("Task in …") came just before: keep it. */
+	bool keep = p->have_context && !p->group &&
+		    close_in_time(p->context.mono_usec, p->context.wall_usec, rec->mono_usec,
+				  rec->wall_usec);
+	if (!keep)
+		context_start(p, rec);
+	p->context.scope = scope;
+	p->have_summary = false;
+}
+
+/* "Task in A killed as a result of limit of B" (memcg, before 5.0). */
+static void on_task_in(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+		       size_t len)
+{
+	static const char mid[] = " killed as a result of limit of ";
+	const char *end = s + len;
+	const char *m = find_first(s, len, mid);
+	if (!m)
+		return;
+	/* Both are paths that may hold the words; B is A or above it. */
+	for (const char *q = m; q; q = find_first(q + 1, (size_t)(end - q - 1), mid)) {
+		const char *b = q + STRLEN(mid);
+		if (path_within(s, (size_t)(q - s), b, (size_t)(end - b))) {
+			m = q;
+			break;
+		}
+	}
+	context_start(p, rec);
+	p->have_summary = false;
+	p->context.scope = OOMW_SCOPE_MEMCG;
+	oomw_unescape(s, (size_t)(m - s), p->context.task_memcg, sizeof(p->context.task_memcg));
+	const char *b = m + STRLEN(mid);
+	oomw_unescape(b, (size_t)(end - b), p->context.oom_memcg, sizeof(p->context.oom_memcg));
+}
+
+/* "Tasks in G are going to be killed due to memory.oom.group set": the kills
+ * that follow belong to the same OOM as the one just killed. */
+static void on_oom_group(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+{
+	if (p->have_pending && close_in_time(p->pending.mono_usec, p->pending.wall_usec,
+					     rec->mono_usec, rec->wall_usec)) {
+		context_start(p, rec);
+		p->context.scope = p->pending.scope;
+		memcpy(p->context.constraint, p->pending.constraint, sizeof(p->context.constraint));
+		memcpy(p->context.oom_memcg, p->pending.oom_memcg, sizeof(p->context.oom_memcg));
+	} else if (!p->have_context ||
+		   !close_in_time(p->context.mono_usec, p->context.wall_usec, rec->mono_usec,
+				  rec->wall_usec)) {
+		context_start(p, rec);
+	}
+	p->context.task_memcg[0] = '\0'; /* each member has its own */
+	p->group = true;
+}
+
+static void on_reaper(struct oomw_oomparse *p, int64_t pid, bool reaped)
+{
+	if (p->have_pending && p->pending.pid == pid && reaped)
+		p->pending.reaped = true;
+	/* A reaped victim was killed: a report still waiting for its Killed line
+	 * lost it, and must not describe the next kill. */
+	if (!p->group) {
+		p->have_context = false;
+		p->have_summary = false;
+	}
+}
+
+/* "N (" at s: the pid. */
+static bool pid_at(const char *s, const char *end, int64_t *pid)
+{
+	size_t n = number_len(s, end);
+	return n > 0 && s[0] != '-' && oomw_parse_i64(s, n, pid) == 0 &&
+	       starts_with(s + n, (size_t)(end - s - n), " (");
+}
+
+void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+{
+	if (rec->facility > 0)
+		return; /* written by a process, not by the kernel */
+	const char *t = rec->text, *end = t + rec->text_len;
+	size_t len = rec->text_len;
+	int64_t pid;
+
+	/* Lines known by their start first: a name inside them may imitate a Killed line. */
+	if (starts_with(t, len, "oom-kill:")) {
+		on_summary(p, rec, t + STRLEN("oom-kill:"), len - STRLEN("oom-kill:"));
+		return;
+	}
+	if (starts_with(t, len, "oom_reaper: reaped process ")) {
+		const char *s = t + STRLEN("oom_reaper: reaped process ");
+		if (pid_at(s, end, &pid))
+			on_reaper(p, pid, true);
+		return;
+	}
+	if (starts_with(t, len, "oom_reaper: unable to reap pid:")) {
+		const char *s = t + STRLEN("oom_reaper: unable to reap pid:");
+		if (pid_at(s, end, &pid))
+			on_reaper(p, pid, false);
+		return;
+	}
+	if (starts_with(t, len, "Tasks in ")) {
+		if (find_last(t, len, " are going to be killed due to memory.oom.group set"))
+			on_oom_group(p, rec);
+		return;
+	}
+	if (starts_with(t, len, "Task in ")) {
+		on_task_in(p, rec, t + STRLEN("Task in "), len - STRLEN("Task in "));
+		return;
+	}
+	if (starts_with(t, len, "Out of memory and no killable processes") ||
+	    starts_with(t, len, "Kernel panic - not syncing:")) {
+		context_drop(p);
+		return;
+	}
+
+	struct oomw_kill k;
+	struct span comm_raw;
+	oomw_kill_init(&k);
+	if (parse_killed(t, len, &k, &comm_raw)) {
+		on_killed(p, rec, &k, &comm_raw);
+		return;
+	}
+	struct span prefix;
+	const char *s = find_prefixed(t, len, "Kill process ", &prefix);
+	if (s && prefix.len && pid_at(s, end, &pid) &&
+	    find_last(s, (size_t)(end - s), ") score ")) {
+		on_kill_process(p, rec, &prefix, pid);
+		return;
+	}
+	if (find_last(t, len, " invoked oom-killer: "))
+		context_drop(p); /* a new report starts */
+}
+
+void oomw_oomparse_init(struct oomw_oomparse *p, oomw_kill_cb on_kill, void *ctx)
+{
+	p->on_kill = on_kill;
+	p->ctx = ctx;
+	oomw_kill_init(&p->pending);
+	oomw_kill_init(&p->context);
+	p->have_pending = p->have_context = p->group = p->have_summary = false;
+	p->summary_len = 0;
+	p->summary_pid = p->summary_mono_usec = p->summary_wall_usec = OOMW_UNKNOWN;
+}
+
+void oomw_oomparse_flush(struct oomw_oomparse *p)
+{
+	emit_pending(p);
+}
