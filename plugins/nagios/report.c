@@ -109,7 +109,8 @@ static void fmt_time(int64_t wall_usec, char *out, size_t size)
 
 static void fmt_duration(int64_t sec, char *out, size_t size)
 {
-	if (sec % 86400 == 0)
+	/* "24h" reads better than "1d"; whole days from two on. */
+	if (sec % 86400 == 0 && sec >= 2 * 86400)
 		snprintf(out, size, "%lldd", (long long)(sec / 86400));
 	else if (sec % 3600 == 0)
 		snprintf(out, size, "%lldh", (long long)(sec / 3600));
@@ -304,14 +305,13 @@ __attribute__((format(printf, 3, 4))) static void add_part(struct report *r, enu
 	va_end(ap);
 }
 
+/* Whether a kill counts: its time is inside the window. A kill whose time is
+ * unknown counts only when it is new, so that it alerts once and then ages out. */
 static bool in_window(const struct report *r, const struct oomw_event *ev, size_t i)
 {
 	const struct check_run *run = r->run;
-	/* New in this sample always counts: a kill just noticed is never "old". */
-	if (i + run->n_new >= run->n_events)
-		return true;
 	if (ev->wall_usec == OOMW_UNKNOWN)
-		return false;
+		return i + run->n_new >= run->n_events;
 	return ev->wall_usec >= run->snap->wall_usec - r->o->window_sec * USEC_PER_SEC;
 }
 
@@ -344,10 +344,13 @@ static void report_kills(struct report *r)
 		sb_printf(&r->lines, "... and %zu more kills in the window\n", shown - limit);
 
 	bool countable = s->vmstat_err == 0 && s->oom_kill_total != OOMW_UNKNOWN;
-	if (!countable && s->klog_err != 0) {
+	bool log_read = s->klog_err == 0 && strcmp(r->o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0;
+	if (!countable && !log_read) {
 		add_part(r, CHECK_UNKNOWN, "cannot count OOM kills: %s/vmstat %s and kernel log %s",
 			 r->proc,
-			 s->vmstat_err ? err_text(s->vmstat_err) : "has no oom_kill (kernel < 4.13)",
+			 s->vmstat_why    ? s->vmstat_why
+			 : s->vmstat_err ? err_text(s->vmstat_err)
+					 : "has no oom_kill (kernel < 4.13)",
 			 err_text(s->klog_err));
 	}
 	enum check_state st = judge(&r->o->kills, (double)n_win, 0);
@@ -601,7 +604,8 @@ static void report_state(struct report *r)
 		sb_printf(&r->lines, "sources: proc %s, kmsg %s; state %s\n", r->proc, r->kmsg, path);
 }
 
-/* Summary parts worst first; with none, a short OK line. */
+/* Summary parts worst first; when nothing alerts, the kills (if any were
+ * allowed by the ranges) and the memory available. */
 static void write_summary(struct report *r, struct sbuf *out)
 {
 	sb_printf(out, "OOM %s - ", check_state_name(r->state));
@@ -614,8 +618,13 @@ static void write_summary(struct report *r, struct sbuf *out)
 			}
 	if (any)
 		return;
+	for (size_t i = 0; i < r->n_parts; i++) {
+		sb_printf(out, "%s%s", any ? ", " : "", r->parts[i].text);
+		any = true;
+	}
+	if (!any)
+		sb_printf(out, "no OOM kill in last %s", r->window);
 	const struct oomw_meminfo *m = &r->run->snap->mem;
-	sb_printf(out, "no OOM kill in last %s", r->window);
 	if (m->mem_total_kib > 0 && m->mem_available_kib != OOMW_UNKNOWN)
 		sb_printf(out, ", %.1f%% memory available",
 			  (double)m->mem_available_kib * PCT_SCALE / (double)m->mem_total_kib);

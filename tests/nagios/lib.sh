@@ -1,0 +1,118 @@
+# tests/nagios/lib.sh — sourced by tests/nagios/test_*.sh: fake machines (proc and
+# sys trees, kernel logs) in a temp dir, running check_oom, and checking what it
+# printed against the Monitoring Plugins rules with Debian's real parsers.
+#   fx_machine DIR          a healthy machine; tune with the FX_* variables first
+#   fx_kmsg_kill FILE PID COMM AGE_SEC [CGROUP]   appends one kill, AGE_SEC ago
+#   run_check ARGS...       sets OUT and RC (check_oom's stdout and exit status)
+#   check_output WHAT       ok/not_ok: one first line, no stray '|' or control
+#                           byte, under 1 KiB, perfdata valid (perfdata.pl)
+#   check_state WHAT RC [REGEX]   RC and, optionally, a first line matching REGEX
+
+NAGIOS_TESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$NAGIOS_TESTS/../.." && pwd)
+CHECK_OOM=${CHECK_OOM:-$ROOT/build/check_oom}
+. "$ROOT/tests/lib/tap.sh"
+
+[ -x "$CHECK_OOM" ] || { echo "not ok 1 - $CHECK_OOM missing (run make)"; exit 1; }
+command -v perl >/dev/null && perl -MMonitoring::Plugin::Performance -e1 2>/dev/null ||
+	skip_all "libmonitoring-plugin-perl is not installed (make deps)"
+
+TMP=$(mktemp -d /tmp/check_oom-test.XXXXXX)
+chmod 755 "$TMP"
+cleanup_tmp() { rm -rf "$TMP"; }
+trap cleanup_tmp EXIT
+
+# The machine's defaults: 8 GiB, 6 GiB available, no swap, calm PSI, no kill.
+FX_MEM_TOTAL_KIB=8388608
+FX_MEM_AVAIL_KIB=6291456
+FX_SWAP_TOTAL_KIB=0
+FX_SWAP_FREE_KIB=0
+FX_OOM_KILL=0
+FX_PSI_SOME="avg10=0.00 avg60=0.00 avg300=0.00 total=0"
+FX_PSI_FULL="avg10=0.00 avg60=0.00 avg300=0.00 total=0"
+
+fx_machine() {
+	local d=$1
+	mkdir -p "$d/proc/pressure" "$d/proc/sys/kernel/random" "$d/sys/fs/cgroup"
+	cat >"$d/proc/meminfo" <<-MEM
+	MemTotal:       $FX_MEM_TOTAL_KIB kB
+	MemFree:        $((FX_MEM_AVAIL_KIB / 2)) kB
+	MemAvailable:   $FX_MEM_AVAIL_KIB kB
+	Buffers:        1024 kB
+	Cached:         $((FX_MEM_AVAIL_KIB / 2)) kB
+	SwapCached:     0 kB
+	Shmem:          2048 kB
+	SwapTotal:      $FX_SWAP_TOTAL_KIB kB
+	SwapFree:       $FX_SWAP_FREE_KIB kB
+	CommitLimit:    $((FX_MEM_TOTAL_KIB / 2 + FX_SWAP_TOTAL_KIB)) kB
+	Committed_AS:   1048576 kB
+	MEM
+	printf 'pgfault 1000\noom_kill %s\npgmajfault 3\n' "$FX_OOM_KILL" >"$d/proc/vmstat"
+	printf 'some %s\nfull %s\n' "$FX_PSI_SOME" "$FX_PSI_FULL" >"$d/proc/pressure/memory"
+	cat /proc/sys/kernel/random/uuid >"$d/proc/sys/kernel/random/boot_id"
+	echo "memory pids" >"$d/sys/fs/cgroup/cgroup.controllers"
+	: >"$d/kmsg"
+}
+
+# A cgroup v2 directory with usage and limit (bytes or "max") and its oom_kill.
+fx_cgroup() {
+	local d=$1 path=$2 usage=$3 limit=$4 kills=${5:-0}
+	local c="$d/sys/fs/cgroup$path"
+	mkdir -p "$c"
+	echo "$usage" >"$c/memory.current"
+	echo "$limit" >"$c/memory.max"
+	printf 'low 0\nhigh 0\nmax 3\noom %s\noom_kill %s\noom_group_kill 0\n' "$kills" "$kills" >"$c/memory.events"
+}
+
+# Microseconds on the kernel's log clock (monotonic since boot) AGE_SEC ago.
+kmsg_usec_ago() {
+	awk -v age="$1" '{ printf "%d\n", ($1 - age) * 1000000 }' /proc/uptime
+}
+
+FX_SEQ=100
+# Appends a 6.x memcg kill (summary line, then the Killed line) as /dev/kmsg
+# records; COMM and CGROUP are given as the kernel writes them (\xNN escapes).
+fx_kmsg_kill() {
+	local f=$1 pid=$2 comm=$3 age=$4 cg=${5:-/batch.slice} ts
+	ts=$(kmsg_usec_ago "$age")
+	printf '6,%d,%d,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=%s,task_memcg=%s,task=%s,pid=%d,uid=0\n' \
+		"$FX_SEQ" "$ts" "$cg" "$cg" "$comm" "$pid" >>"$f"
+	printf '3,%d,%d,-;Memory cgroup out of memory: Killed process %d (%s) total-vm:221368kB, anon-rss:65024kB, file-rss:3208kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:0\n' \
+		"$((FX_SEQ + 1))" "$((ts + 40))" "$pid" "$comm" >>"$f"
+	FX_SEQ=$((FX_SEQ + 2))
+}
+
+OUT=
+RC=
+run_check() {
+	OUT=$("$CHECK_OOM" "$@")
+	RC=$?
+}
+
+# The same, through env(1) with a hostile locale and timezone: numbers stay C.
+run_check_env() {
+	OUT=$(env "$@")
+	RC=$?
+}
+
+check_output() {
+	local what=$1 first bad=() perf
+	first=${OUT%%$'\n'*}
+	[[ $first =~ ^OOM\ (OK|WARNING|CRITICAL|UNKNOWN)\ -\  ]] || bad+=("first line: $first")
+	[ "$(printf '%s\n' "$OUT" | wc -c)" -le 1024 ] || bad+=("$(printf '%s\n' "$OUT" | wc -c) bytes")
+	if printf '%s' "$OUT" | LC_ALL=C grep -q '[^[:print:][:space:]]'; then bad+=("control byte"); fi
+	if printf '%s' "$OUT" | LC_ALL=C grep -q $'[\t\r\v\f]'; then bad+=("tab or carriage return"); fi
+	if [ "$RC" != 3 ] || [[ $first == *"|"* ]]; then
+		perf=$(printf '%s\n' "$OUT" | perl "$NAGIOS_TESTS/perfdata.pl") || bad+=("perfdata: $perf")
+	fi
+	if [ ${#bad[@]} -eq 0 ]; then ok "$what: output well-formed"; else not_ok "$what: output well-formed" "${bad[@]}" "output: $OUT"; fi
+}
+
+check_state() {
+	local what=$1 want=$2 re=${3:-} first=${OUT%%$'\n'*}
+	if [ "$RC" = "$want" ] && { [ -z "$re" ] || [[ $first =~ $re ]]; }; then
+		ok "$what"
+	else
+		not_ok "$what" "exit $RC, wanted $want${re:+, first line matching /$re/}" "output: $OUT"
+	fi
+}
