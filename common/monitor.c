@@ -10,7 +10,9 @@
  * d >= A: the d - A extra kills are events without details, log_ahead = 0;
  * d <  A: log_ahead = A - d.
  * Counter unknown (kernel < 4.13): the log is the only source. Counter
- * unreadable this time: the logged kills wait in log_ahead for it.
+ * unreadable this time: the logged kills wait in log_ahead for it. On a fresh
+ * baseline (first sample, new boot) the counter covers the whole boot, so no
+ * surplus is kept: a text log also holds earlier boots.
  *
  * Per-cgroup deltas: a cgroup seen for the first time on the very first sample
  * (no saved state) has delta 0, like every gauge baseline. A cgroup first seen
@@ -31,6 +33,10 @@
 
 #define USEC_PER_SEC 1000000LL
 #define NSEC_PER_USEC 1000LL
+/* dmesg -T and syslog print local time, which klog reads as UTC: west of
+ * Greenwich (down to UTC-12) a date looks up to 12 h older than it is. A kill
+ * is taken as one of an earlier boot only when it is older than that. */
+#define LOCAL_AS_UTC_SLACK_USEC (12LL * 3600 * USEC_PER_SEC)
 
 struct oomw_monitor {
 	struct oomw_paths paths;
@@ -149,7 +155,8 @@ static void on_kill(const struct oomw_kill *kill, void *ctx)
 	if (k->wall_usec != OOMW_UNKNOWN) {
 		/* A dated line from before this boot (a text log keeps old boots):
 		 * it is history, and the counter of this boot cannot confirm it. */
-		if (m->boot_wall_usec != OOMW_UNKNOWN && k->wall_usec < m->boot_wall_usec)
+		if (m->boot_wall_usec != OOMW_UNKNOWN &&
+		    k->wall_usec < m->boot_wall_usec - LOCAL_AS_UTC_SLACK_USEC)
 			return;
 	} else if (k->mono_usec != OOMW_UNKNOWN) {
 		k->wall_usec = k->mono_usec + m->real_minus_mono_usec;
@@ -202,8 +209,10 @@ static int drain_klog(struct oomw_monitor *m)
 {
 	struct oomw_klog_record rec;
 	int r;
-	while ((r = oomw_klog_read(&m->klog, &rec)) == 0)
-		oomw_oomparse_feed(&m->parser, &rec);
+	/* -EBADMSG: one malformed record was skipped (klog counts it); go on. */
+	while ((r = oomw_klog_read(&m->klog, &rec)) == 0 || r == -EBADMSG)
+		if (r == 0)
+			oomw_oomparse_feed(&m->parser, &rec);
 	oomw_oomparse_flush(&m->parser);
 	return r == -EAGAIN ? 0 : r;
 }
@@ -274,7 +283,9 @@ static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter)
 	}
 	int64_t d = counter - prev;
 	int64_t a = st->log_ahead + m->logged;
-	int64_t ahead = d >= a ? 0 : a - d;
+	/* On a fresh baseline the counter covers the whole boot: a surplus in the
+	 * log is an earlier boot's (a text log), not a kill still to be counted. */
+	int64_t ahead = d >= a || m->fresh ? 0 : a - d;
 	if (ahead != st->log_ahead || counter != st->vmstat_oom_kill)
 		m->dirty = true;
 	st->log_ahead = ahead;
