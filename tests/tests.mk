@@ -4,8 +4,10 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 SCRIPT_TESTS := $(sort $(wildcard tests/*/test_*.sh))
 OOM_VICTIM := $(BUILD)/tests/oom_victim
+# Opens a monitor and prints its snapshot and events as TSV, for the live tests.
+OOMW_SAMPLE := $(BUILD)/tests/oomw_sample
 
-TEST_BUILD_TARGETS += $(UNIT_BINS) $(OOM_VICTIM)
+TEST_BUILD_TARGETS += $(UNIT_BINS) $(OOM_VICTIM) $(OOMW_SAMPLE)
 CHECK_PROGRAMS += $(UNIT_BINS) $(SCRIPT_TESTS)
 
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -18,3 +20,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB) $(wildcard tests/unit/*.h)
 $(OOM_VICTIM): tests/lib/oom_victim.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+$(OOMW_SAMPLE): tests/lib/oomw_sample.c $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(CORE_LIB) $(LDFLAGS)

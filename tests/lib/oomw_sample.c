@@ -1,0 +1,175 @@
+/* oomw_sample — opens a monitor, takes samples and prints the snapshot and the
+ * events as tab-separated lines, so that shell tests can check the core on the
+ * real /proc, /sys and /dev/kmsg:
+ *
+ *   snap <key> <value>                    one line per snapshot field
+ *   cgroup <path> <oom_kill> <delta>
+ *   event <index> <details> <pid> <comm> <task_memcg> <scope> <wall_usec> <seen_usec>
+ *
+ * Strings are escaped with oomw_escape (tab too), so any byte stays on one line.
+ * Numbers unknown to the core print as "-". seen_usec is CLOCK_REALTIME when the
+ * event reached the callback (to measure latency).
+ *
+ * Usage: oomw_sample --proc D --sys D --kmsg F --state F [--cgroup GLOB]...
+ *                    [--candidates N] [--wait-event SECONDS [--ready FILE]]
+ * --wait-event: after a first sample, waits in poll() on the monitor's fds and
+ * samples on every wake-up (and every 100 ms) until an event arrived or the time
+ * is up; --ready names a file created once the first sample is done. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "monitor.h"
+#include "text.h"
+
+#define POLL_SAFETY_MS 100
+
+static int64_t now_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void print_num(int64_t v)
+{
+	if (v == OOMW_UNKNOWN)
+		fputs("-", stdout);
+	else
+		printf("%" PRId64, v);
+}
+
+static void print_str(const char *s, size_t len)
+{
+	char esc[4 * OOMW_CGROUP_PATH_MAX + 1];
+	oomw_escape(s, len, "\t", esc, sizeof(esc));
+	fputs(esc[0] ? esc : "-", stdout);
+}
+
+static size_t n_events;
+
+static void on_event(const struct oomw_event *ev, void *ctx)
+{
+	(void)ctx;
+	int64_t seen = now_usec();
+	n_events++;
+	printf("event\t%" PRIu64 "\t%d\t", ev->index, ev->has_details ? 1 : 0);
+	print_num(ev->kill.pid);
+	putchar('\t');
+	print_str(ev->kill.comm, ev->kill.comm_len);
+	putchar('\t');
+	print_str(ev->kill.task_memcg, strlen(ev->kill.task_memcg));
+	printf("\t%s\t", oomw_scope_name(ev->kill.scope));
+	print_num(ev->wall_usec);
+	printf("\t%" PRId64 "\n", seen);
+}
+
+static void print_snap(const struct oomw_snapshot *s, int ret)
+{
+	printf("snap\tsample_ret\t%d\n", ret);
+	printf("snap\tfirst_sample\t%d\n", s->first_sample ? 1 : 0);
+	printf("snap\toom_kill_total\t");
+	print_num(s->oom_kill_total);
+	printf("\nsnap\tvmstat_err\t%d\n", s->vmstat_err);
+	printf("snap\tkills_without_details\t%" PRId64 "\n", s->kills_without_details);
+	printf("snap\tklog_err\t%d\n", s->klog_err);
+	printf("snap\tklog_missed\t%" PRIu64 "\n", s->klog_missed);
+	printf("snap\tstate_err\t%d\n", s->state_err);
+	printf("snap\tstate_why\t%s\n", s->state_why ? s->state_why : "-");
+	printf("snap\tmem_err\t%d\n", s->mem_err);
+	printf("snap\tmem_available_kib\t");
+	print_num(s->mem.mem_available_kib);
+	printf("\nsnap\tpsi_err\t%d\n", s->psi_err);
+	printf("snap\tcgroup_err\t%d\n", s->cgroup_err);
+	printf("snap\tn_cgroups\t%zu\n", s->n_cgroups);
+	printf("snap\tcandidates_err\t%d\n", s->candidates_err);
+	printf("snap\tn_candidates\t%zu\n", s->n_candidates);
+	for (size_t i = 0; i < s->n_cgroups; i++) {
+		const struct oomw_snapshot_cgroup *c = &s->cgroups[i];
+		fputs("cgroup\t", stdout);
+		print_str(c->stats.path, strlen(c->stats.path));
+		putchar('\t');
+		print_num(c->stats.oom_kill);
+		printf("\t%" PRId64 "\n", c->oom_kill_delta);
+	}
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: oomw_sample --proc D --sys D --kmsg F --state F [--cgroup GLOB]... "
+			"[--candidates N] [--wait-event SECONDS [--ready FILE]]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct oomw_monitor_config cfg = {0};
+	const char *ready = NULL;
+	long wait_sec = -1;
+	oomw_paths_default(&cfg.paths);
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (val == NULL)
+			return usage();
+		i++;
+		int r = 0;
+		if (strcmp(opt, "--proc") == 0)
+			r = oomw_paths_set(cfg.paths.proc, val);
+		else if (strcmp(opt, "--sys") == 0)
+			r = oomw_paths_set(cfg.paths.sys, val);
+		else if (strcmp(opt, "--kmsg") == 0)
+			r = oomw_paths_set(cfg.paths.kmsg, val);
+		else if (strcmp(opt, "--state") == 0)
+			cfg.state_path = val;
+		else if (strcmp(opt, "--cgroup") == 0 && cfg.n_cgroup_globs < OOMW_GLOBS_MAX)
+			cfg.cgroup_globs[cfg.n_cgroup_globs++] = val;
+		else if (strcmp(opt, "--candidates") == 0)
+			cfg.n_candidates = strtoul(val, NULL, 10);
+		else if (strcmp(opt, "--wait-event") == 0)
+			wait_sec = strtol(val, NULL, 10);
+		else if (strcmp(opt, "--ready") == 0)
+			ready = val;
+		else
+			return usage();
+		if (r < 0)
+			return usage();
+	}
+
+	struct oomw_monitor *m;
+	int r = oomw_monitor_open(&cfg, &m);
+	if (r < 0) {
+		fprintf(stderr, "oomw_monitor_open: %s\n", strerror(-r));
+		return 1;
+	}
+	static struct oomw_snapshot snap;
+	r = oomw_monitor_sample(m, &snap, on_event, NULL);
+	print_snap(&snap, r);
+	fflush(stdout);
+	if (ready) {
+		int fd = open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
+	int64_t deadline = now_usec() + (int64_t)wait_sec * 1000000;
+	while (wait_sec >= 0 && n_events == 0 && now_usec() < deadline) {
+		struct pollfd fds[8];
+		size_t n = oomw_monitor_pollfds(m, fds, 8);
+		if (poll(fds, n, POLL_SAFETY_MS) < 0 && errno != EINTR)
+			break;
+		r = oomw_monitor_sample(m, &snap, on_event, NULL);
+		if (n_events > 0)
+			print_snap(&snap, r);
+		fflush(stdout);
+	}
+	size_t n;
+	oomw_monitor_events(m, &n);
+	printf("snap\tstored_events\t%zu\n", n);
+	oomw_monitor_close(m);
+	return 0;
+}

@@ -1,0 +1,116 @@
+#!/bin/bash
+# tests/live/test_core_live.sh — the core against the real kernel: a real OOM kill
+# in a throwaway memory cgroup (tests/lib/oomcg.sh) must show in the monitor once,
+# with the right pid, exact comm bytes and cgroup, as root; and still be counted
+# (without details, klog_err = -EPERM) by an unprivileged user under dmesg_restrict.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/lib/tap.sh"
+. "$root/tests/lib/oomcg.sh"
+SAMPLE=$root/build/tests/oomw_sample
+EPERM=1
+
+why=$(oomcg_unavailable)
+[ -z "$why" ] || skip_all "$why"
+[ -x "$SAMPLE" ] || skip_all "missing $SAMPLE (run make test-programs)"
+
+oomcg_lock
+oomcg_create || { not_ok "create a throwaway memory cgroup"; done_testing; }
+tmp=$(mktemp -d)
+trap 'oomcg_remove; rm -rf "$tmp"' EXIT
+ok "throwaway cgroup $OOMCG_PATH (cgroup v$OOMCG_VERSION)"
+
+# Last value of a snapshot key in a helper's output.
+snap() { awk -F'\t' -v k="$2" '$1 == "snap" && $2 == k { v = $3 } END { print v }' "$1"; }
+events() { grep -c '^event' "$1"; }
+# Field N (1-based, "event" is 1) of the only event line.
+event_field() { awk -F'\t' -v n="$2" '$1 == "event" { print $n }' "$1"; }
+cgroup_delta() { awk -F'\t' -v p="$2" '$1 == "cgroup" && $2 == p { v = $4 } END { print v }' "$1"; }
+
+run_sample() { # STATE_FILE OUT [extra args]
+	local state=$1 out=$2
+	shift 2
+	"$SAMPLE" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$state" --cgroup "$OOMCG_PATH" "$@" >"$out" 2>&1
+}
+
+# ---- as root ---------------------------------------------------------------
+state=$tmp/root.state
+run_sample "$state" "$tmp/base.out"
+total0=$(snap "$tmp/base.out" oom_kill_total)
+check "baseline sample as root reads the counter and the log" \
+	test "$(snap "$tmp/base.out" klog_err)" = 0 -a "$(snap "$tmp/base.out" vmstat_err)" = 0 -a -n "$total0"
+check "baseline creates the state file" test -s "$state"
+
+# A name that imitates the rest of the Killed line, with '|', spaces and a
+# backslash; the kernel keeps 15 bytes of it (TASK_COMM_LEN - 1).
+name='ev|l) \x41 vm:1kB'
+comm=${name:0:15}
+want_comm=${comm//\\/\\x5c} # the helper re-escapes '\' as oomw_escape does
+
+"$SAMPLE" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$state" --cgroup "$OOMCG_PATH" \
+	--wait-event 20 --ready "$tmp/ready" >"$tmp/kill.out" 2>&1 &
+waiter=$!
+for _ in $(seq 100); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
+if oomcg_kill "$name"; then ok "victim $OOMCG_PID killed by the OOM killer"; else not_ok "victim killed"; fi
+wait "$waiter"
+
+total1=$(snap "$tmp/kill.out" oom_kill_total)
+check "vmstat oom_kill rose by 1 ($total0 -> $total1)" test "$total1" = $((total0 + 1))
+n=$(events "$tmp/kill.out")
+if [ "$n" = 1 ]; then ok "exactly one kill event"; else not_ok "exactly one kill event" "got $n" "$(cat "$tmp/kill.out")"; fi
+check "event has details" test "$(event_field "$tmp/kill.out" 3)" = 1
+check "event pid is the victim's ($OOMCG_PID)" test "$(event_field "$tmp/kill.out" 4)" = "$OOMCG_PID"
+got=$(event_field "$tmp/kill.out" 5)
+if [ "$got" = "$want_comm" ]; then ok "event comm is the exact bytes"; else not_ok "event comm is the exact bytes" "want: $want_comm" "got:  $got"; fi
+check "event task_memcg is $OOMCG_PATH" test "$(event_field "$tmp/kill.out" 6)" = "$OOMCG_PATH"
+check "event scope is memcg" test "$(event_field "$tmp/kill.out" 7)" = memcg
+check "the cgroup's own oom_kill is 1" test "$(oomcg_oom_kill)" = 1
+check "the snapshot's cgroup delta is 1" test "$(cgroup_delta "$tmp/kill.out" "$OOMCG_PATH")" = 1
+wall=$(event_field "$tmp/kill.out" 8)
+seen=$(event_field "$tmp/kill.out" 9)
+if [ -n "$wall" ] && [ -n "$seen" ] && [ "$wall" != - ]; then
+	diag "victim death (kernel timestamp) to event: $(((seen - wall) / 1000)).$(((seen - wall) % 1000 / 100)) ms (poll on /dev/kmsg)"
+fi
+
+run_sample "$state" "$tmp/again.out"
+check "sampling again reports no new event" test "$(events "$tmp/again.out")" = 0
+check "and no cgroup delta" test "$(cgroup_delta "$tmp/again.out" "$OOMCG_PATH")" = 0
+
+# ---- as an unprivileged user ----------------------------------------------
+# setpriv (util-linux): drop to nobody with no capabilities at all, so that
+# dmesg_restrict denies /dev/kmsg like it does for a monitoring user.
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
+if [ "$(as_nobody id -u 2>/dev/null)" != 65534 ]; then
+	not_ok "setpriv can drop to nobody" "$(as_nobody id -u 2>&1)"
+	done_testing
+fi
+if [ "$(cat /proc/sys/kernel/dmesg_restrict)" != 1 ]; then
+	diag "kernel.dmesg_restrict is not 1 here: nobody can read the log"
+fi
+udir=$tmp/nobody
+mkdir "$udir"
+chown nobody:nogroup "$udir"
+chmod 755 "$tmp"
+ustate=$udir/state
+as_nobody "$SAMPLE" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$ustate" --cgroup "$OOMCG_PATH" >"$tmp/ubase.out" 2>&1
+utotal0=$(snap "$tmp/ubase.out" oom_kill_total)
+uwd0=$(snap "$tmp/ubase.out" kills_without_details)
+check "unprivileged baseline: klog_err is -EPERM" test "$(snap "$tmp/ubase.out" klog_err)" = -$EPERM
+check "unprivileged baseline: counter read, state saved" \
+	test -n "$utotal0" -a "$utotal0" != - -a "$(snap "$tmp/ubase.out" sample_ret)" = 0 -a -s "$ustate"
+
+if oomcg_kill unprivileged; then ok "second victim $OOMCG_PID killed"; else not_ok "second victim killed"; fi
+as_nobody "$SAMPLE" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$ustate" --cgroup "$OOMCG_PATH" >"$tmp/ukill.out" 2>&1
+n=$(events "$tmp/ukill.out")
+if [ "$n" = 1 ]; then ok "unprivileged: exactly one kill event"; else not_ok "unprivileged: exactly one kill event" "got $n" "$(cat "$tmp/ukill.out")"; fi
+check "unprivileged: the event has no details" test "$(event_field "$tmp/ukill.out" 3)" = 0
+check "unprivileged: klog_err is still -EPERM" test "$(snap "$tmp/ukill.out" klog_err)" = -$EPERM
+check "unprivileged: counter +1" test "$(snap "$tmp/ukill.out" oom_kill_total)" = $((utotal0 + 1))
+check "unprivileged: kills_without_details +1" test "$(snap "$tmp/ukill.out" kills_without_details)" = $((uwd0 + 1))
+check "unprivileged: the cgroup delta is 1" test "$(cgroup_delta "$tmp/ukill.out" "$OOMCG_PATH")" = 1
+as_nobody "$SAMPLE" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$ustate" --cgroup "$OOMCG_PATH" >"$tmp/uagain.out" 2>&1
+check "unprivileged: sampling again reports nothing" test "$(events "$tmp/uagain.out")" = 0
+
+oomcg_remove
+check "the throwaway cgroup is removed" test -z "$OOMCG"
+done_testing

@@ -1,0 +1,539 @@
+/* test_monitor.c — the monitor on a fixture machine (tests/fixtures/monitor-v2,
+ * copied to a temporary directory): the counter and the kernel log reconciled,
+ * no kill counted twice or lost across samples, restarts and reboots, bad
+ * sources reported without stopping the count. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "monitor.h"
+
+#define FIXTURE "tests/fixtures/monitor-v2"
+#define MAX_SEEN 64
+#define BOOT_ID_2 "4a5b6c7d-0000-4000-8000-00000000b002"
+
+struct fixture {
+	char dir[64];
+	char proc[128], sys[128], kmsg[128], state[128];
+	struct oomw_monitor_config cfg;
+	struct oomw_monitor *m;
+	struct oomw_snapshot snap;
+	int ret;
+	size_t n_seen;
+	struct oomw_event seen[MAX_SEEN];
+	uint64_t kmsg_seq;
+};
+
+static void write_file(const char *path, const char *text, const char *mode)
+{
+	FILE *fp = fopen(path, mode);
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void fwrite_path(const char *base, const char *rel, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", base, rel);
+	write_file(path, text, "w");
+}
+
+static void set_counter(struct fixture *f, int64_t n)
+{
+	char buf[128];
+	snprintf(buf, sizeof(buf), "nr_free_pages 123456\noom_kill %lld\npgfault 99\n", (long long)n);
+	fwrite_path(f->proc, "vmstat", buf);
+}
+
+static void set_cgroup_kills(struct fixture *f, const char *cg, int64_t n)
+{
+	char rel[128], buf[128];
+	snprintf(rel, sizeof(rel), "fs/cgroup/%s/memory.events", cg);
+	snprintf(buf, sizeof(buf), "low 0\nhigh 0\nmax 3\noom %lld\noom_kill %lld\n", (long long)n,
+		 (long long)n);
+	fwrite_path(f->sys, rel, buf);
+}
+
+/* Appends a 5.4+ "Killed process" record, as /dev/kmsg prints it, to the
+ * file of kmsg records. */
+static void log_kill(struct fixture *f, int pid, const char *comm_escaped, int64_t mono_usec)
+{
+	char rec[512];
+	snprintf(rec, sizeof(rec),
+		 "3,%llu,%lld,-;Memory cgroup out of memory: Killed process %d (%s) "
+		 "total-vm:10240kB, anon-rss:8192kB, file-rss:4kB, shmem-rss:0kB, UID:1000 "
+		 "pgtables:64kB oom_score_adj:0\n",
+		 (unsigned long long)f->kmsg_seq++, (long long)mono_usec, pid, comm_escaped);
+	write_file(f->kmsg, rec, "a");
+}
+
+static void on_event(const struct oomw_event *ev, void *ctx)
+{
+	struct fixture *f = ctx;
+	assert_true(f->n_seen < MAX_SEEN);
+	f->seen[f->n_seen++] = *ev;
+}
+
+static void open_monitor(struct fixture *f)
+{
+	assert_int_equal(oomw_monitor_open(&f->cfg, &f->m), 0);
+}
+
+static void close_monitor(struct fixture *f)
+{
+	oomw_monitor_close(f->m);
+	f->m = NULL;
+}
+
+/* One sample; returns how many events it reported (they are in seen[]). */
+static size_t sample(struct fixture *f)
+{
+	f->n_seen = 0;
+	f->ret = oomw_monitor_sample(f->m, &f->snap, on_event, f);
+	for (size_t i = 1; i < f->n_seen; i++)
+		assert_true(f->seen[i].index == f->seen[i - 1].index + 1);
+	return f->n_seen;
+}
+
+static size_t count_details(const struct fixture *f, bool details)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->n_seen; i++)
+		n += f->seen[i].has_details == details;
+	return n;
+}
+
+static int setup(void **ctx)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/oomw-test-monitor-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "cp -a " FIXTURE "/proc " FIXTURE "/sys '%s'/", f->dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(f->proc, sizeof(f->proc), "%s/proc", f->dir);
+	snprintf(f->sys, sizeof(f->sys), "%s/sys", f->dir);
+	snprintf(f->kmsg, sizeof(f->kmsg), "%s/kmsg", f->dir);
+	snprintf(f->state, sizeof(f->state), "%s/state", f->dir);
+	/* A file of kmsg records starts with one that is not a kill, like the real log. */
+	write_file(f->kmsg, "6,0,0,-;Linux version 6.18.0 (test) #1 SMP\n", "w");
+	f->kmsg_seq = 1;
+	set_counter(f, 0);
+	oomw_paths_default(&f->cfg.paths);
+	oomw_paths_set(f->cfg.paths.proc, f->proc);
+	oomw_paths_set(f->cfg.paths.sys, f->sys);
+	oomw_paths_set(f->cfg.paths.kmsg, f->kmsg);
+	f->cfg.state_path = f->state;
+	f->cfg.cgroup_globs[0] = "/*";
+	f->cfg.n_cgroup_globs = 1;
+	*ctx = f;
+	return 0;
+}
+
+static int teardown(void **ctx)
+{
+	struct fixture *f = *ctx;
+	if (f->m)
+		oomw_monitor_close(f->m);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	int r = system(cmd);
+	free(f);
+	return r == 0 ? 0 : -1;
+}
+
+/* A first sample with no state covers everything since boot: the counter's 5
+ * kills, two of them named by the log (in log order, first). */
+static void test_first_sample_covers_boot(void **ctx)
+{
+	struct fixture *f = *ctx;
+	set_counter(f, 5);
+	log_kill(f, 101, "first", 1000000);
+	log_kill(f, 102, "second", 2000000);
+	open_monitor(f);
+	assert_int_equal(sample(f), 5);
+	assert_int_equal(f->ret, 0);
+	assert_true(f->snap.first_sample);
+	assert_int_equal(f->snap.oom_kill_total, 5);
+	assert_int_equal(f->snap.klog_err, 0);
+	assert_int_equal(f->snap.vmstat_err, 0);
+	assert_int_equal(f->snap.state_err, 0);
+	assert_int_equal(f->snap.mem_err, 0);
+	assert_int_equal(f->snap.kills_without_details, 3);
+	assert_true(f->seen[0].has_details && f->seen[1].has_details);
+	assert_int_equal(f->seen[0].index, 1);
+	assert_int_equal(f->seen[0].kill.pid, 101);
+	assert_string_equal(f->seen[1].kill.comm, "second");
+	assert_int_equal(f->seen[1].kill.uid, 1000);
+	assert_int_equal(count_details(f, false), 3);
+	assert_int_equal(f->seen[4].kill.pid, OOMW_UNKNOWN);
+	assert_int_equal(f->seen[4].wall_usec, f->snap.wall_usec);
+	/* Cgroup baselines: delta 0 on the first sample, whatever they count.
+	 * The glob matches the root too (no memory.events on v2: unknown). */
+	assert_int_equal(f->snap.cgroup_err, 0);
+	assert_int_equal(f->snap.n_cgroups, 4);
+	for (size_t i = 0; i < f->snap.n_cgroups; i++)
+		assert_int_equal(f->snap.cgroups[i].oom_kill_delta, 0);
+	assert_int_equal(access(f->state, F_OK), 0);
+	/* Nothing new: nothing reported, and the second sample is not "first". */
+	assert_int_equal(sample(f), 0);
+	assert_false(f->snap.first_sample);
+	assert_int_equal(f->snap.kills_without_details, 3);
+	size_t n;
+	oomw_monitor_events(f->m, &n);
+	assert_int_equal(n, 5);
+}
+
+static void test_counter_plus_three_one_logged(void **ctx)
+{
+	struct fixture *f = *ctx;
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	set_counter(f, 3);
+	log_kill(f, 4242, "java", 5000000);
+	assert_int_equal(sample(f), 3);
+	assert_int_equal(count_details(f, true), 1);
+	assert_int_equal(f->seen[0].kill.pid, 4242);
+	assert_string_equal(f->seen[0].kill.comm, "java");
+	assert_int_equal(f->snap.kills_without_details, 2);
+	assert_int_equal(f->snap.oom_kill_total, 3);
+	assert_int_equal(sample(f), 0);
+}
+
+/* The log shows a kill before the counter does (it landed between the two
+ * reads): it is reported once, and the counter's later rise is not a second kill. */
+static void test_log_ahead_not_counted_twice(void **ctx)
+{
+	struct fixture *f = *ctx;
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	log_kill(f, 77, "early", 3000000);
+	assert_int_equal(sample(f), 1);
+	assert_true(f->seen[0].has_details);
+	set_counter(f, 1);
+	assert_int_equal(sample(f), 0);
+	/* Also across a restart: log_ahead is persisted. */
+	log_kill(f, 78, "early2", 3100000);
+	assert_int_equal(sample(f), 1);
+	close_monitor(f);
+	open_monitor(f);
+	set_counter(f, 2);
+	assert_int_equal(sample(f), 0);
+	set_counter(f, 3);
+	assert_int_equal(sample(f), 1);
+	assert_false(f->seen[0].has_details);
+	assert_int_equal(f->snap.kills_without_details, 1);
+}
+
+/* Three restarts, one new kill before each: every kill is reported exactly
+ * once, indexes keep growing, and the saved events keep the exact comm. */
+static void test_restarts_never_repeat(void **ctx)
+{
+	struct fixture *f = *ctx;
+	static const char *const comms[] = {"evil) total-vm:1kB", "a|b c", "x=y,z"};
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	for (int round = 0; round < 3; round++) {
+		close_monitor(f);
+		log_kill(f, 500 + round, comms[round], 9000000 + round);
+		set_counter(f, round + 1);
+		open_monitor(f);
+		assert_int_equal(sample(f), 1);
+		assert_int_equal(f->ret, 0);
+		assert_false(f->snap.first_sample);
+		assert_int_equal(f->seen[0].index, (uint64_t)round + 1);
+		assert_int_equal(f->seen[0].kill.pid, 500 + round);
+		assert_string_equal(f->seen[0].kill.comm, comms[round]);
+		assert_int_equal(sample(f), 0);
+	}
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	size_t n;
+	const struct oomw_event *ev = oomw_monitor_events(f->m, &n);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(ev[i].kill.comm, comms[i]);
+}
+
+/* A reboot: the counter restarts low. No negative delta, no false alarm; the
+ * kills of the new boot are counted from 0; old events stay, not re-reported. */
+static void test_new_boot_starts_fresh(void **ctx)
+{
+	struct fixture *f = *ctx;
+	set_counter(f, 10);
+	open_monitor(f);
+	assert_int_equal(sample(f), 10);
+	set_cgroup_kills(f, "db.service", 4);
+	close_monitor(f);
+
+	fwrite_path(f->proc, "sys/kernel/random/boot_id", BOOT_ID_2 "\n");
+	set_counter(f, 2);
+	set_cgroup_kills(f, "db.service", 1);
+	log_kill(f, 900, "after-boot", 4000000);
+	open_monitor(f);
+	assert_int_equal(sample(f), 2);
+	assert_false(f->snap.first_sample);
+	assert_int_equal(count_details(f, true), 1);
+	assert_int_equal(f->seen[0].kill.pid, 900);
+	assert_int_equal(f->seen[0].index, 11);
+	assert_int_equal(f->snap.kills_without_details, 1);
+	/* The cgroup's counter restarted too: its kills are this boot's. */
+	for (size_t i = 0; i < f->snap.n_cgroups; i++) {
+		assert_true(f->snap.cgroups[i].oom_kill_delta >= 0);
+		if (strcmp(f->snap.cgroups[i].stats.path, "/db.service") == 0)
+			assert_int_equal(f->snap.cgroups[i].oom_kill_delta, 1);
+	}
+	size_t n;
+	oomw_monitor_events(f->m, &n);
+	assert_int_equal(n, 12);
+	assert_int_equal(sample(f), 0);
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+}
+
+/* Kernel < 4.13: no oom_kill in vmstat. The log is the only source. */
+static void test_old_kernel_log_only(void **ctx)
+{
+	struct fixture *f = *ctx;
+	fwrite_path(f->proc, "vmstat", "nr_free_pages 1\npgfault 2\n");
+	log_kill(f, 31, "old", 1000000);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->snap.vmstat_err, 0);
+	assert_int_equal(f->snap.oom_kill_total, OOMW_UNKNOWN);
+	assert_int_equal(f->snap.kills_without_details, 0);
+	log_kill(f, 32, "old2", 2000000);
+	log_kill(f, 33, "old3", 2100000);
+	assert_int_equal(sample(f), 2);
+	assert_int_equal(count_details(f, true), 2);
+	assert_int_equal(sample(f), 0);
+}
+
+static void test_corrupt_state_replaced(void **ctx)
+{
+	struct fixture *f = *ctx;
+	write_file(f->state, "oomwatch-state 1\nboot_id=x\ngarbage\n", "w");
+	set_counter(f, 1);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1); /* never trusted: counted as from boot */
+	assert_int_equal(f->snap.state_err, -EBADMSG);
+	assert_non_null(f->snap.state_why);
+	assert_true(f->snap.first_sample);
+	assert_int_equal(f->ret, 0);
+	struct oomw_state *st = malloc(sizeof(*st));
+	assert_non_null(st);
+	assert_int_equal(oomw_state_load(f->state, st, NULL), 0);
+	assert_int_equal(st->vmstat_oom_kill, 1);
+	free(st);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.state_err, 0);
+}
+
+/* An unreadable log: kills are still counted, without details, and the
+ * error is reported on every sample. When the log appears later, what the
+ * counter already counted is not counted again from it. */
+static void test_unreadable_log_counts(void **ctx)
+{
+	struct fixture *f = *ctx;
+	char missing[160];
+	snprintf(missing, sizeof(missing), "%s/no-such-log", f->dir);
+	oomw_paths_set(f->cfg.paths.kmsg, missing);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.klog_err, -ENOENT);
+	set_counter(f, 2);
+	assert_int_equal(sample(f), 2);
+	assert_int_equal(count_details(f, false), 2);
+	assert_int_equal(f->snap.klog_err, -ENOENT);
+	assert_int_equal(f->snap.kills_without_details, 2);
+	/* The log appears, holding the two kills already counted, then a new one. */
+	write_file(missing, "6,0,0,-;Linux version 6.18.0 (test) #1 SMP\n"
+			    "3,1,100,-;Out of memory: Killed process 1 (a) total-vm:1kB, anon-rss:1kB, "
+			    "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0\n",
+		   "w");
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.klog_err, 0);
+	write_file(missing, "3,2,200,-;Out of memory: Killed process 2 (b) total-vm:1kB, anon-rss:1kB, "
+			    "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0\n",
+		   "a");
+	set_counter(f, 3);
+	assert_int_equal(sample(f), 1);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(f->seen[0].kill.pid, 2);
+	assert_int_equal(f->snap.kills_without_details, 2);
+}
+
+static void test_log_none(void **ctx)
+{
+	struct fixture *f = *ctx;
+	oomw_paths_set(f->cfg.paths.kmsg, OOMW_KMSG_NONE);
+	log_kill(f, 1, "ignored", 100);
+	set_counter(f, 1);
+	open_monitor(f);
+	struct pollfd fds[4];
+	assert_int_equal(oomw_monitor_pollfds(f->m, fds, 4), 0);
+	assert_int_equal(sample(f), 1);
+	assert_false(f->seen[0].has_details);
+	assert_int_equal(f->snap.klog_err, 0);
+	assert_int_equal(f->snap.kills_without_details, 1);
+}
+
+/* Wall time: a dmesg -T line's own date; a kmsg record's monotonic time
+ * plus the clock offset now; lines dated before this boot are history. */
+static void test_wall_time(void **ctx)
+{
+	struct fixture *f = *ctx;
+	/* Monotonic: a record stamped 2 s ago. */
+	struct timespec mono;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	int64_t mono_usec = (int64_t)mono.tv_sec * 1000000 + mono.tv_nsec / 1000 - 2000000;
+	log_kill(f, 60, "mono", mono_usec);
+	set_counter(f, 1);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	int64_t want = f->snap.wall_usec - 2000000;
+	assert_true(f->seen[0].wall_usec > want - 100000 && f->seen[0].wall_usec < want + 100000);
+	assert_int_equal(f->seen[0].kill.wall_usec, f->seen[0].wall_usec);
+	close_monitor(f);
+
+	/* A dmesg -T text log (times in UTC here); btime is 2023-11-14T22:13:20Z. */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	char text[160];
+	snprintf(text, sizeof(text), "%s/dmesg-T.log", f->dir);
+	write_file(text,
+		   "[Mon Jan  2 03:04:05 2023] Out of memory: Killed process 5 (before) total-vm:1kB, "
+		   "anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0\n"
+		   "[Tue Aug 12 03:54:03 2025] Memory cgroup out of memory: Killed process 3902942 "
+		   "(php-fpm) total-vm:14740176kB, anon-rss:12625252kB, file-rss:0kB, "
+		   "shmem-rss:156088kB, UID:1000 pgtables:26388kB oom_score_adj:0\n",
+		   "w");
+	oomw_paths_set(f->cfg.paths.kmsg, text);
+	unlink(f->state);
+	set_counter(f, 1);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->snap.klog_err, 0);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(f->seen[0].kill.pid, 3902942);
+	assert_int_equal(f->seen[0].wall_usec, 1754970843LL * 1000000);
+	assert_int_equal(f->snap.kills_without_details, 0);
+}
+
+static void test_cgroup_deltas(void **ctx)
+{
+	struct fixture *f = *ctx;
+	open_monitor(f);
+	sample(f);
+	assert_int_equal(f->snap.n_cgroups, 4);
+	set_cgroup_kills(f, "db.service", 3);
+	char dir[200];
+	snprintf(dir, sizeof(dir), "%s/fs/cgroup/new.service", f->sys);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	set_cgroup_kills(f, "new.service", 1);
+	set_counter(f, 2);
+	sample(f);
+	assert_int_equal(f->snap.n_cgroups, 5);
+	for (size_t i = 0; i < f->snap.n_cgroups; i++) {
+		const struct oomw_snapshot_cgroup *c = &f->snap.cgroups[i];
+		int64_t want = strcmp(c->stats.path, "/db.service") == 0	? 1
+			       : strcmp(c->stats.path, "/new.service") == 0 ? 1
+									    : 0;
+		assert_int_equal(c->oom_kill_delta, want);
+	}
+	/* Survives a restart: the counts are in the state. */
+	close_monitor(f);
+	set_cgroup_kills(f, "db.service", 5);
+	open_monitor(f);
+	sample(f);
+	for (size_t i = 0; i < f->snap.n_cgroups; i++)
+		if (strcmp(f->snap.cgroups[i].stats.path, "/db.service") == 0)
+			assert_int_equal(f->snap.cgroups[i].oom_kill_delta, 2);
+	close_monitor(f);
+	/* No cgroup hierarchy: reported, not fatal. */
+	snprintf(dir, sizeof(dir), "%s/nothing", f->dir);
+	oomw_paths_set(f->cfg.paths.sys, dir);
+	set_counter(f, 3);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->snap.cgroup_err, -ENOENT);
+	assert_int_equal(f->snap.n_cgroups, 0);
+}
+
+/* A state file that cannot be written: the sample is still complete, the
+ * error is the return value, and the events are not reported again. */
+static void test_save_failure(void **ctx)
+{
+	struct fixture *f = *ctx;
+	char bad[160];
+	snprintf(bad, sizeof(bad), "%s/no-such-dir/state", f->dir);
+	f->cfg.state_path = bad;
+	set_counter(f, 1);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->ret, -ENOENT);
+	assert_int_equal(f->snap.oom_kill_total, 1);
+	assert_int_equal(f->snap.mem_err, 0);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->ret, -ENOENT);
+}
+
+static void test_bad_sources_not_fatal(void **ctx)
+{
+	struct fixture *f = *ctx;
+	fwrite_path(f->proc, "vmstat", "oom_kill twelve\n");
+	fwrite_path(f->proc, "meminfo", "garbage\n");
+	char gone[160];
+	snprintf(gone, sizeof(gone), "%s/pressure/memory", f->proc);
+	unlink(gone);
+	open_monitor(f);
+	log_kill(f, 8, "logged", 100);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->ret, 0);
+	assert_int_equal(f->snap.vmstat_err, -EBADMSG);
+	assert_non_null(f->snap.vmstat_why);
+	assert_int_equal(f->snap.oom_kill_total, OOMW_UNKNOWN);
+	assert_true(f->snap.mem_err < 0);
+	assert_int_equal(f->snap.psi_err, -ENOENT);
+	/* The logged kill waits for the counter: when it is readable again and
+	 * shows that kill, nothing new is reported. */
+	set_counter(f, 1);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.kills_without_details, 0);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_first_sample_covers_boot),
+		T(test_counter_plus_three_one_logged),
+		T(test_log_ahead_not_counted_twice),
+		T(test_restarts_never_repeat),
+		T(test_new_boot_starts_fresh),
+		T(test_old_kernel_log_only),
+		T(test_corrupt_state_replaced),
+		T(test_unreadable_log_counts),
+		T(test_log_none),
+		T(test_wall_time),
+		T(test_cgroup_deltas),
+		T(test_save_failure),
+		T(test_bad_sources_not_fatal),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
