@@ -1,0 +1,56 @@
+/* agent_config.h — what the administrator asked oomwatch-agent for: the
+ * configuration file (thresholds, cgroup globs, table sizes, state file, user)
+ * and the command-line overrides, parsed into one struct. */
+#ifndef OOMW_AGENT_CONFIG_H
+#define OOMW_AGENT_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "monitor.h"
+#include "paths.h"
+#include "thresholds.h"
+
+#define AGENT_DEFAULT_CONFIG "/etc/oomwatch/oomwatch-agent.conf"
+#define AGENT_TRAP_QUEUE_MAX 256
+#define AGENT_USER_MAX 63
+#define AGENT_GLOB_MAX 255
+#define AGENT_ERR_MAX 512
+
+struct agent_config {
+	char agentx_socket[PATH_MAX]; /* "" = net-snmp's default (/var/agentx/master) */
+	struct oomw_paths paths;
+	char state_file[PATH_MAX]; /* "" = no persisted state */
+	char user[AGENT_USER_MAX + 1]; /* "" = keep running as the starting user */
+	char cgroup_globs[OOMW_GLOBS_MAX][AGENT_GLOB_MAX + 1];
+	size_t n_cgroup_globs;
+	size_t n_candidates;
+	size_t kill_table_size;
+	size_t trap_queue_size;
+	int64_t interval_sec;      /* how often the cached values are refreshed */
+	int64_t ping_interval_sec; /* AgentX ping, and retry period while snmpd is away */
+	int64_t kill_window_sec;   /* a kill this recent makes the status critical; 0 = never */
+	struct oomw_range available_warning; /* on MemAvailable: % of MemTotal or bytes */
+	struct oomw_range available_critical;
+	struct oomw_range psi_warning; /* on PSI full avg10, in percent */
+	struct oomw_range psi_critical;
+};
+
+/* The command line: each field set here wins over the file. */
+struct agent_overrides {
+	const char *agentx_socket;
+	const char *proc;
+	const char *sys;
+	const char *kmsg;
+	const char *state_file;
+	const char *user;
+};
+
+/* Fills the defaults, then reads path (NULL: none), then applies ov.
+ * Returns 0, or -errno with a message "FILE:LINE: why" in err. */
+int agent_config_load(const char *path, const struct agent_overrides *ov,
+		      struct agent_config *cfg, char *err, size_t err_size);
+
+#endif

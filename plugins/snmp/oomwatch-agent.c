@@ -1,0 +1,394 @@
+/* oomwatch-agent.c — the AgentX subagent's life: options and configuration,
+ * making itself hard to kill when memory is short, opening the kernel log
+ * before dropping root, the net-snmp setup in the order net-snmp needs, and
+ * the single-threaded loop where the refresh timer, kernel-log readiness,
+ * signals and requests all meet. */
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent_config.h"
+#include "agent_mib.h"
+#include "monitor.h"
+
+#define AGENT_NAME "oomwatch-agent"
+#define AGENT_VERSION "0.1"
+/* The kernel never OOM-kills a task at -1000: the agent must outlive the kills it reports. */
+#define OWN_OOM_SCORE_ADJ "-1000"
+#define WATCHED_FDS_MAX (OOMW_SNAPSHOT_CGROUPS_MAX + 1)
+
+enum exit_code { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_RUNTIME = 2 };
+
+static volatile sig_atomic_t got_term;
+static volatile sig_atomic_t got_hup;
+static int wake_pipe[2] = { -1, -1 };
+
+static struct agent_config cfg;
+static struct agent_overrides overrides;
+static const char *config_path;
+static struct oomw_monitor *monitor;
+static struct pollfd watched[WATCHED_FDS_MAX];
+static size_t n_watched;
+static unsigned int timer_id;
+static int last_sample_err;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " AGENT_NAME " [-f] [--syslog] [-c CONFIG] [-x SOCKET] [--proc DIR] [--sys DIR]\n"
+		"                      [--kmsg FILE|none] [--state FILE] [-u USER]\n"
+		"Serves OOMWATCH-MIB (memory, pressure, OOM kills) to snmpd over AgentX.\n"
+		"  -c, --config FILE   configuration (default " AGENT_DEFAULT_CONFIG " if it exists)\n"
+		"  -x, --agentx SOCKET AgentX master socket (default: net-snmp's, /var/agentx/master)\n"
+		"      --proc DIR      proc mount (default /proc)\n"
+		"      --sys DIR       sys mount (default /sys)\n"
+		"      --kmsg FILE     kernel log: /dev/kmsg (default), a log file, or none\n"
+		"      --state FILE    persisted cursor, so kills survive agent restarts\n"
+		"  -u, --user USER     drop root to USER once the kernel log is open\n"
+		"  -f, --foreground    stay in the foreground and log to stderr\n"
+		"      --syslog        log to syslog even in the foreground\n"
+		"  -h, --help          this text;  -V, --version  the version\n"
+		"While snmpd is unreachable the agent keeps running and retries every\n"
+		"ping_interval (default 2 s); exit status 1 = bad options or configuration,\n"
+		"2 = cannot start (sources, privileges).\n");
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+	/* Wakes the select() inside agent_check_and_process without a race. */
+	if (write(wake_pipe[1], "", 1) < 0) {
+	}
+	errno = saved;
+}
+
+static void on_wake(int fd, void *data)
+{
+	char buf[64];
+	(void)data;
+	while (read(fd, buf, sizeof(buf)) > 0) {
+	}
+}
+
+static int setup_signals(void)
+{
+	struct sigaction sa;
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		return -errno;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
+	    sigaction(SIGHUP, &sa, NULL) != 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static void on_kernel_event(int fd, void *data);
+
+/* Follows the monitor's fds (kmsg POLLIN, cgroup v2 memory.events POLLPRI),
+ * which can change when cgroups come and go. */
+static void watch_sources(void)
+{
+	struct pollfd fds[WATCHED_FDS_MAX];
+	size_t n = oomw_monitor_pollfds(monitor, fds, WATCHED_FDS_MAX);
+	if (n == n_watched && memcmp(fds, watched, n * sizeof(fds[0])) == 0)
+		return;
+	for (size_t i = 0; i < n_watched; i++) {
+		if (watched[i].events & POLLIN)
+			unregister_readfd(watched[i].fd);
+		if (watched[i].events & POLLPRI)
+			unregister_exceptfd(watched[i].fd);
+	}
+	n_watched = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		/* A regular file (a saved log) is always "ready": the timer reads it. */
+		if (fstat(fds[i].fd, &st) != 0 || S_ISREG(st.st_mode))
+			continue;
+		int rc = 0;
+		if (fds[i].events & POLLIN)
+			rc |= register_readfd(fds[i].fd, on_kernel_event, NULL);
+		if (fds[i].events & POLLPRI)
+			rc |= register_exceptfd(fds[i].fd, on_kernel_event, NULL);
+		if (rc != 0) {
+			snmp_log(LOG_WARNING, "net-snmp cannot watch more fds: fd %d is read by the timer only\n",
+				 fds[i].fd);
+			continue;
+		}
+		watched[n_watched++] = fds[i];
+	}
+}
+
+static void refresh(void)
+{
+	int rc = agent_mib_refresh(monitor);
+	if (rc != last_sample_err && rc != 0)
+		snmp_log(LOG_ERR, "cannot save the state file %s: %s\n", cfg.state_file, strerror(-rc));
+	last_sample_err = rc;
+	watch_sources();
+	agent_mib_flush();
+}
+
+static void on_kernel_event(int fd, void *data)
+{
+	(void)fd;
+	(void)data;
+	refresh();
+}
+
+static void on_timer(unsigned int reg, void *data)
+{
+	(void)reg;
+	(void)data;
+	refresh();
+}
+
+static int start_timer(void)
+{
+	timer_id = snmp_alarm_register((unsigned int)cfg.interval_sec, SA_REPEAT, on_timer, NULL);
+	return timer_id == 0 ? -ENOMEM : 0;
+}
+
+/* SIGHUP: thresholds, table sizes and intervals change at once; what the
+ * monitor or the privileges were set up with needs a restart (root is gone). */
+static void reload(void)
+{
+	static struct agent_config fresh;
+	char err[AGENT_ERR_MAX];
+	if (agent_config_load(config_path, &overrides, &fresh, err, sizeof(err)) != 0) {
+		snmp_log(LOG_ERR, "SIGHUP: %s; keeping the running configuration\n", err);
+		return;
+	}
+	if (memcmp(&fresh.paths, &cfg.paths, sizeof(cfg.paths)) != 0 || strcmp(fresh.state_file, cfg.state_file) ||
+	    strcmp(fresh.user, cfg.user) || strcmp(fresh.agentx_socket, cfg.agentx_socket) ||
+	    fresh.n_cgroup_globs != cfg.n_cgroup_globs ||
+	    memcmp(fresh.cgroup_globs, cfg.cgroup_globs, sizeof(cfg.cgroup_globs)) != 0 ||
+	    fresh.n_candidates != cfg.n_candidates)
+		snmp_log(LOG_WARNING, "SIGHUP: sources, cgroups, candidates, state file, user or socket changed: "
+				      "restart the agent to apply them\n");
+	cfg.kill_table_size = fresh.kill_table_size;
+	cfg.trap_queue_size = fresh.trap_queue_size;
+	cfg.kill_window_sec = fresh.kill_window_sec;
+	cfg.available_warning = fresh.available_warning;
+	cfg.available_critical = fresh.available_critical;
+	cfg.psi_warning = fresh.psi_warning;
+	cfg.psi_critical = fresh.psi_critical;
+	cfg.ping_interval_sec = fresh.ping_interval_sec;
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)cfg.ping_interval_sec);
+	if (fresh.interval_sec != cfg.interval_sec) {
+		cfg.interval_sec = fresh.interval_sec;
+		snmp_alarm_unregister(timer_id);
+		if (start_timer() != 0)
+			snmp_log(LOG_ERR, "SIGHUP: cannot restart the refresh timer\n");
+	}
+	agent_mib_configure(&cfg);
+	snmp_log(LOG_INFO, "SIGHUP: configuration reloaded from %s\n", config_path ? config_path : "(defaults)");
+}
+
+/* Staying alive under memory pressure: locked pages and an OOM score of -1000.
+ * Both need root; without it we warn and go on (we still report). */
+static void harden(void)
+{
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	/* Raised while root, so that MCL_FUTURE keeps working after the drop. */
+	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0)
+		snmp_log(LOG_WARNING, "cannot lift RLIMIT_MEMLOCK: %s\n", strerror(errno));
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+		snmp_log(LOG_WARNING, "mlockall: %s: the agent may be swapped out under pressure\n", strerror(errno));
+	/* Our own process, not the monitored host: always the real /proc. */
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, OWN_OOM_SCORE_ADJ, strlen(OWN_OOM_SCORE_ADJ)) < 0)
+		snmp_log(LOG_WARNING, "cannot set own oom_score_adj to " OWN_OOM_SCORE_ADJ ": %s\n",
+			 strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+static int drop_privileges(const struct passwd *pw)
+{
+	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+		return -errno;
+	if (pw->pw_uid != 0 && setuid(0) == 0)
+		return -EPERM; /* root could be regained: refuse to run like that */
+	return 0;
+}
+
+static int open_monitor(void)
+{
+	struct oomw_monitor_config mc;
+	memset(&mc, 0, sizeof(mc));
+	mc.paths = cfg.paths;
+	mc.state_path = cfg.state_file[0] ? cfg.state_file : NULL;
+	for (size_t i = 0; i < cfg.n_cgroup_globs; i++)
+		mc.cgroup_globs[i] = cfg.cgroup_globs[i];
+	mc.n_cgroup_globs = cfg.n_cgroup_globs;
+	mc.n_candidates = cfg.n_candidates;
+	return oomw_monitor_open(&mc, &monitor);
+}
+
+static void setup_logging(bool to_stderr)
+{
+	snmp_disable_log();
+	if (to_stderr)
+		snmp_enable_stderrlog();
+	else
+		snmp_enable_syslog_ident(AGENT_NAME, LOG_DAEMON);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' }, { "agentx", required_argument, NULL, 'x' },
+		{ "proc", required_argument, NULL, 'P' },   { "sys", required_argument, NULL, 'S' },
+		{ "kmsg", required_argument, NULL, 'K' },   { "state", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },   { "foreground", no_argument, NULL, 'f' },
+		{ "syslog", no_argument, NULL, 'L' },       { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
+	};
+	bool foreground = false, use_syslog = false;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "c:x:u:fhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'x':
+			overrides.agentx_socket = optarg;
+			break;
+		case 'P':
+			overrides.proc = optarg;
+			break;
+		case 'S':
+			overrides.sys = optarg;
+			break;
+		case 'K':
+			overrides.kmsg = optarg;
+			break;
+		case 's':
+			overrides.state_file = optarg;
+			break;
+		case 'u':
+			overrides.user = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'L':
+			use_syslog = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf(AGENT_NAME " " AGENT_VERSION "\n");
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, AGENT_NAME ": unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (config_path == NULL && access(AGENT_DEFAULT_CONFIG, F_OK) == 0)
+		config_path = AGENT_DEFAULT_CONFIG;
+
+	char err[AGENT_ERR_MAX];
+	if (agent_config_load(config_path, &overrides, &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, AGENT_NAME ": %s\n", err);
+		return EXIT_USAGE;
+	}
+	struct passwd *pw = NULL;
+	if (cfg.user[0] != '\0' && (pw = getpwnam(cfg.user)) == NULL) {
+		fprintf(stderr, AGENT_NAME ": user '%s' does not exist\n", cfg.user);
+		return EXIT_USAGE;
+	}
+
+	/* Before anything is locked or opened: mlockall does not survive fork. */
+	if (!foreground && daemon(0, 0) != 0) {
+		fprintf(stderr, AGENT_NAME ": cannot become a daemon: %s\n", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	setup_logging(foreground && !use_syslog);
+	if (setup_signals() != 0) {
+		snmp_log(LOG_ERR, "cannot set up signal handling: %s\n", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	harden();
+	int rc = open_monitor();
+	if (rc != 0) {
+		snmp_log(LOG_ERR, "cannot open the sources (proc %s, sys %s, kmsg %s): %s\n", cfg.paths.proc,
+			 cfg.paths.sys, cfg.paths.kmsg, strerror(-rc));
+		return EXIT_RUNTIME;
+	}
+	if (pw != NULL && (rc = drop_privileges(pw)) != 0) {
+		snmp_log(LOG_ERR, "cannot drop privileges to %s: %s\n", cfg.user, strerror(-rc));
+		oomw_monitor_close(monitor);
+		return EXIT_RUNTIME;
+	}
+
+	/* net-snmp, in its order (FRONTENDS.md). No MIB files and no snmp.conf:
+	 * the agent needs neither, and they must not change its behaviour. */
+	setenv("MIBS", "", 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	if (cfg.agentx_socket[0] != '\0')
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, cfg.agentx_socket);
+	init_agent(AGENT_NAME);
+	/* init_agent resets it to 15 s; a short ping finds a restarted snmpd in seconds. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)cfg.ping_interval_sec);
+	agent_mib_configure(&cfg);
+	if (agent_mib_register() != 0) {
+		snmp_log(LOG_ERR, "cannot register OOMWATCH-MIB\n");
+		return EXIT_RUNTIME;
+	}
+	init_snmp(AGENT_NAME);
+	if (!agent_mib_connected())
+		snmp_log(LOG_WARNING, "AgentX master %s not reachable; retrying every %llds\n",
+			 cfg.agentx_socket[0] ? cfg.agentx_socket : "(default socket)", (long long)cfg.ping_interval_sec);
+	if (register_readfd(wake_pipe[0], on_wake, NULL) != 0 || start_timer() != 0) {
+		snmp_log(LOG_ERR, "cannot register the agent's timer or signal pipe\n");
+		return EXIT_RUNTIME;
+	}
+	refresh();
+	snmp_log(LOG_INFO, AGENT_NAME " " AGENT_VERSION " running (refresh every %llds)\n",
+		 (long long)cfg.interval_sec);
+
+	while (!got_term) {
+		agent_check_and_process(1);
+		if (got_hup) {
+			got_hup = 0;
+			reload();
+		}
+		agent_mib_flush(); /* after a reconnect: the queued notifications */
+	}
+	snmp_log(LOG_INFO, "terminating\n");
+	snmp_shutdown(AGENT_NAME);
+	oomw_monitor_close(monitor);
+	return EXIT_OK;
+}

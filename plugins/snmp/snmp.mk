@@ -1,0 +1,29 @@
+# plugins/snmp/ — oomwatch-agent, the net-snmp AgentX subagent, and OOMWATCH-MIB.
+SNMP_AGENT := $(BUILD)/plugins/snmp/oomwatch-agent
+SNMP_SRCS := $(wildcard plugins/snmp/*.c)
+SNMP_OBJS := $(SNMP_SRCS:%.c=$(BUILD)/%.o)
+SNMP_MIB := plugins/snmp/OOMWATCH-MIB.txt
+SNMP_CFLAGS := $(shell pkg-config --cflags netsnmp-agent 2>/dev/null)
+SNMP_LIBS := $(shell pkg-config --libs netsnmp-agent 2>/dev/null)
+SNMP_MIBDIR := $(PREFIX)/share/snmp/mibs
+
+ALL_TARGETS += $(SNMP_AGENT)
+DEMO_TARGETS += demo-snmp
+INSTALL_TARGETS += install-snmp
+DEB_DEPS += libsnmp-dev snmpd snmp snmptrapd smitools
+
+$(BUILD)/plugins/snmp/%.o: plugins/snmp/%.c $(wildcard plugins/snmp/*.h) $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(SNMP_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(SNMP_AGENT): $(SNMP_OBJS) $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $(SNMP_OBJS) $(CORE_LIB) $(LDFLAGS) $(SNMP_LIBS)
+
+.PHONY: demo-snmp install-snmp
+demo-snmp: $(SNMP_AGENT)
+	@plugins/snmp/demo.sh $(SNMP_AGENT)
+
+install-snmp: $(SNMP_AGENT)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(SNMP_MIBDIR)
+	install -m 0755 $(SNMP_AGENT) $(DESTDIR)$(PREFIX)/sbin/oomwatch-agent
+	install -m 0644 $(SNMP_MIB) $(DESTDIR)$(SNMP_MIBDIR)/OOMWATCH-MIB.txt
