@@ -7,7 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -116,6 +120,51 @@ static void test_real_proc(void **state)
 	assert_true(found_self);
 }
 
+/* A real process with a hostile name and oom_score_adj 1000 (raising it
+ * needs no privilege): the kernel scores it above 1000 (5.9+), and we must
+ * report its name byte for byte. */
+static void test_real_hostile_child(void **state)
+{
+	(void)state;
+	static const char name[] = "a) S 1 (b";
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		FILE *f = fopen("/proc/self/oom_score_adj", "w");
+		if (!f || fputs("1000\n", f) < 0 || fclose(f) != 0 ||
+		    prctl(PR_SET_NAME, name, 0, 0, 0) != 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char x;
+	close(ready[1]);
+	bool started = read(ready[0], &x, 1) == 1;
+	close(ready[0]);
+
+	static struct oomw_candidate c[16384];
+	size_t n = 0;
+	int r = oomw_candidates_top("/proc", c, sizeof(c) / sizeof(c[0]), &n);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_true(started);
+	assert_int_equal(r, 0);
+	size_t i;
+	for (i = 0; i < n && c[i].pid != child; i++)
+		;
+	assert_true(i < n);
+	assert_comm(&c[i], name);
+	assert_int_equal(c[i].oom_score_adj, 1000);
+	assert_true(c[i].oom_score > 1000);
+	/* Nothing with a lower score ranks before it. */
+	for (size_t j = 0; j < i; j++)
+		assert_true(c[j].oom_score >= c[i].oom_score);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_top_n),
 		cmocka_unit_test(test_missing_proc),
 		cmocka_unit_test(test_real_proc),
+		cmocka_unit_test(test_real_hostile_child),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
