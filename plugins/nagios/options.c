@@ -230,12 +230,12 @@ static int set_path(const char *opt, char field[PATH_MAX], const char *value, ch
 static int check_dir(const char *opt, const char *dir, char *reason)
 {
 	struct stat st;
-	if (stat(dir, &st) < 0 || access(dir, R_OK | X_OK) < 0) {
-		say(reason, "%s %s: %s", opt, dir, strerror(errno));
+	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		say(reason, "%s %s: not a directory", opt, dir);
 		return -1;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		say(reason, "%s %s: not a directory", opt, dir);
+	if (stat(dir, &st) < 0 || access(dir, R_OK | X_OK) < 0) {
+		say(reason, "%s %s: %s", opt, dir, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -350,12 +350,12 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 			version = true;
 		} else if (c == '?' || c == ':') {
 			const char *what = c == '?' ? "unknown option" : "missing argument for";
-			if (optopt)
-				say(reason, "%s '-%c' (see --help)", what,
-					 optopt);
+			const char *arg = argv[optind - 1];
+			if (strncmp(arg, "--", 2) == 0)
+				say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="),
+				    arg);
 			else
-				say(reason, "%s '%s' (see --help)", what,
-					 argv[optind - 1]);
+				say(reason, "%s '-%c' (see --help)", what, optopt);
 			return CHECK_PARSE_ERROR;
 		} else if (parse_one(c, optarg, o, reason) < 0) {
 			return CHECK_PARSE_ERROR;

@@ -215,7 +215,7 @@ static void describe_victim(const struct oomw_event *ev, size_t cg_max, char *ou
 	char when[TIME_TEXT_MAX];
 	fmt_time(ev->wall_usec, when, sizeof(when));
 	if (!ev->has_details) {
-		snprintf(out, size, "victim unknown (log unreadable), noticed %s", when);
+		snprintf(out, size, "victim unknown (not in the kernel log), noticed %s", when);
 		return;
 	}
 	const struct oomw_kill *k = &ev->kill;

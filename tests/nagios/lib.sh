@@ -50,6 +50,11 @@ fx_machine() {
 	printf 'pgfault 1000\noom_kill %s\npgmajfault 3\n' "$FX_OOM_KILL" >"$d/proc/vmstat"
 	printf 'some %s\nfull %s\n' "$FX_PSI_SOME" "$FX_PSI_FULL" >"$d/proc/pressure/memory"
 	cat /proc/sys/kernel/random/uuid >"$d/proc/sys/kernel/random/boot_id"
+	# Booted 30 days ago, so that dated kills in a text log belong to this boot.
+	printf 'cpu  1 2 3 4
+btime %d
+processes 100
+' $(($(date +%s) - 30 * 86400)) >"$d/proc/stat"
 	echo "memory pids" >"$d/sys/fs/cgroup/cgroup.controllers"
 	: >"$d/kmsg"
 }
@@ -82,6 +87,15 @@ fx_kmsg_kill() {
 	FX_SEQ=$((FX_SEQ + 2))
 }
 
+# Appends one kill to a `dmesg -T` text log, dated AGE_SEC ago (the kernel's
+# own clock only covers this boot; a saved log can reach further back).
+fx_text_kill() {
+	local f=$1 pid=$2 comm=$3 age=$4 when
+	when=$(date -d "@$(($(date +%s) - age))" '+%a %b %e %H:%M:%S %Y')
+	printf '[%s] Out of memory: Killed process %d (%s) total-vm:4168kB, anon-rss:80kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:0\n' \
+		"$when" "$pid" "$comm" >>"$f"
+}
+
 OUT=
 RC=
 run_check() {
@@ -99,7 +113,7 @@ check_output() {
 	local what=$1 first bad=() perf
 	first=${OUT%%$'\n'*}
 	[[ $first =~ ^OOM\ (OK|WARNING|CRITICAL|UNKNOWN)\ -\  ]] || bad+=("first line: $first")
-	[ "$(printf '%s\n' "$OUT" | wc -c)" -le 1024 ] || bad+=("$(printf '%s\n' "$OUT" | wc -c) bytes")
+	[ "$(printf '%s\n' "$OUT" | wc -c)" -le "${MAX_BYTES:-1024}" ] || bad+=("$(printf '%s\n' "$OUT" | wc -c) bytes")
 	if printf '%s' "$OUT" | LC_ALL=C grep -q '[^[:print:][:space:]]'; then bad+=("control byte"); fi
 	if printf '%s' "$OUT" | LC_ALL=C grep -q $'[\t\r\v\f]'; then bad+=("tab or carriage return"); fi
 	if [ "$RC" != 3 ] || [[ $first == *"|"* ]]; then

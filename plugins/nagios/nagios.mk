@@ -1,0 +1,29 @@
+# plugins/nagios/ — check_oom, the Nagios/Icinga/NRPE check, its demo and install.
+NAGIOS_SRCS := $(wildcard plugins/nagios/*.c)
+NAGIOS_OBJS := $(NAGIOS_SRCS:%.c=$(BUILD)/%.o)
+CHECK_OOM := $(BUILD)/check_oom
+# Where Debian's monitoring-plugins put their checks, below PREFIX.
+NAGIOS_PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
+
+ALL_TARGETS += $(CHECK_OOM)
+DEMO_TARGETS += demo-nagios
+INSTALL_TARGETS += install-nagios
+# Tests: perfdata and range parsers, a real Icinga 2 config check, a real NRPE.
+DEB_DEPS += libmonitoring-plugin-perl icinga2-bin nagios-nrpe-server nagios-nrpe-plugin
+
+.PHONY: demo-nagios install-nagios
+
+$(BUILD)/plugins/nagios/%.o: plugins/nagios/%.c $(wildcard plugins/nagios/*.h) $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(CHECK_OOM): $(NAGIOS_OBJS) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(NAGIOS_OBJS) $(CORE_LIB) $(LDFLAGS)
+
+demo-nagios: $(CHECK_OOM) $(OOM_VICTIM)
+	@plugins/nagios/demo.sh $(CHECK_OOM)
+
+install-nagios: $(CHECK_OOM)
+	install -d $(DESTDIR)$(NAGIOS_PLUGINDIR)
+	install -m 0755 $(CHECK_OOM) $(DESTDIR)$(NAGIOS_PLUGINDIR)/check_oom

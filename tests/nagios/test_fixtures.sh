@@ -1,0 +1,237 @@
+#!/bin/bash
+# check_oom against fake machines: every signal (kills, MemAvailable, swap, PSI,
+# cgroups) reaches OK, WARNING, CRITICAL and UNKNOWN, and every output is
+# well-formed (perfdata checked by Monitoring::Plugin::Performance).
+. "$(dirname "$0")/lib.sh"
+
+# Each case gets a fresh machine and state file unless it says otherwise.
+N=0
+machine() {
+	N=$((N + 1))
+	M=$TMP/m$N
+	fx_machine "$M"
+	ST=$TMP/m$N.state
+}
+chk() { run_check --proc "$M/proc" --sys "$M/sys" --kmsg "$M/kmsg" --state "$ST" "$@"; }
+expect() { # expect WHAT RC REGEX
+	check_state "$1" "$2" "$3"
+	check_output "$1"
+}
+
+# ---- kills ----
+machine
+chk
+expect "kills: none is OK" 0 '^OOM OK - no OOM kill in last 24h'
+[[ $OUT == *"'kills'=0;;0;0;"* ]] && ok "kills: perfdata with the default critical range 0" || not_ok "kills perfdata" "$OUT"
+
+machine
+FX_OOM_KILL=1 fx_machine "$M"
+fx_kmsg_kill "$M/kmsg" 4242 python3 600 /batch.slice
+chk
+expect "kills: one 10 min ago is CRITICAL naming the victim" 2 \
+	'^OOM CRITICAL - 1 OOM kill in last 24h: python3 \(pid 4242, 66\.6 MiB, /batch\.slice\) at [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} '
+chk
+expect "kills: the next run reports the same kill once, not twice" 2 '^OOM CRITICAL - 1 OOM kill in last 24h: python3'
+[[ $OUT == *"new since the last check: 0"* ]] && ok "kills: second run sees nothing new" || not_ok "nothing new" "$OUT"
+chk --window 5m
+expect "kills: --window shorter than the kill's age is OK" 0 '^OOM OK - no OOM kill in last 5m'
+chk -w 0 -c 2
+expect "kills: -w 0 -c 2 with one kill is WARNING" 1 '^OOM WARNING - 1 OOM kill'
+[[ $OUT == *"'kills'=1;0;2;0;"* ]] && ok "kills: ranges printed as given" || not_ok "kills ranges" "$OUT"
+chk -c ''
+expect "kills: -c '' turns the default off" 0 '^OOM OK'
+chk -v
+[[ $OUT == *"kill #1: python3 (pid 4242, 66.6 MiB, /batch.slice)"*"anon-rss KiB 65024"*"CONSTRAINT_MEMCG"* ]] &&
+	ok "kills: -v gives every field" || not_ok "kills -v" "$OUT"
+
+machine
+FX_OOM_KILL=2 fx_machine "$M"
+fx_text_kill "$M/dmesg-T.log" 111 old-one $((3 * 86400))
+fx_text_kill "$M/dmesg-T.log" 222 recent 60
+chk --kmsg "$M/dmesg-T.log"
+expect "kills: a first run counts only kills inside the window" 2 '^OOM CRITICAL - 1 OOM kill in last 24h: recent \(pid 222, 80 KiB, global OOM\)'
+chk --kmsg "$M/dmesg-T.log" --window 4d
+expect "kills: the older kill is kept and counts in a longer window" 2 '^OOM CRITICAL - 2 OOM kills in last 4d, latest recent'
+
+machine
+FX_OOM_KILL=3 fx_machine "$M"
+chk --kmsg none
+expect "kills: counted from /proc/vmstat alone" 2 '^OOM CRITICAL - 3 OOM kills in last 24h, latest victim unknown'
+[[ $OUT == *"--kmsg none"* ]] && ok "kills: --kmsg none is explained" || not_ok "kmsg none note" "$OUT"
+chk --kmsg none
+expect "kills: counter-only kills are not counted twice" 2 '^OOM CRITICAL - 3 OOM kills'
+chk --kmsg none -c 5
+expect "kills: -c 5 with 3 counted kills is OK" 0 '^OOM OK'
+
+machine
+sed -i '/^oom_kill/d' "$M/proc/vmstat"
+chk --kmsg none
+expect "kills: no counter (kernel < 4.13) and no log is UNKNOWN" 3 '^OOM UNKNOWN - cannot count OOM kills'
+
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	machine
+	FX_OOM_KILL=1 fx_machine "$M"
+	fx_kmsg_kill "$M/kmsg" 4242 python3 60
+	chmod -R a+rX "$M"
+	chmod 600 "$M/kmsg"
+	mkdir "$TMP/nobody" && chown nobody "$TMP/nobody"
+	OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$CHECK_OOM" --proc "$M/proc" \
+		--sys "$M/sys" --kmsg "$M/kmsg" --state "$TMP/nobody/state" 2>&1)
+	RC=$?
+	expect "kills: unreadable log as nobody is CRITICAL from the counter" 2 '^OOM CRITICAL - 1 OOM kill'
+	[[ $OUT == *"victim details need CAP_SYSLOG"* ]] && ok "kills: the note says details need CAP_SYSLOG" ||
+		not_ok "CAP_SYSLOG note" "$OUT"
+fi
+
+# ---- MemAvailable ----
+machine
+chk
+expect "memory: 75% available is OK" 0 '^OOM OK - no OOM kill in last 24h, 75\.0% memory available'
+[[ $OUT == *"'mem_available'=6442450944B;;;0;8589934592 'mem_available_pct'=75.00%;10:;5:;0;100"* ]] &&
+	ok "memory: perfdata in bytes and percent, % ranges on the percentage" || not_ok "mem perfdata" "$OUT"
+FX_MEM_AVAIL_KIB=$((FX_MEM_TOTAL_KIB * 8 / 100)) fx_machine "$M"
+chk
+expect "memory: 8% available is WARNING" 1 '^OOM WARNING - memory available 8\.0%'
+FX_MEM_AVAIL_KIB=$((FX_MEM_TOTAL_KIB * 3 / 100)) fx_machine "$M"
+chk
+expect "memory: 3% available is CRITICAL" 2 '^OOM CRITICAL - memory available 3\.0%'
+FX_MEM_AVAIL_KIB=524288 fx_machine "$M"
+chk --mem-warning 2GiB: --mem-critical 1G:
+expect "memory: 512 MiB under a 1G: size range is CRITICAL" 2 '^OOM CRITICAL - memory available'
+[[ $OUT == *"'mem_available'=536870912B;2147483648:;1073741824:;0;8589934592 'mem_available_pct'=6.25%;;;0;100"* ]] &&
+	ok "memory: size ranges go to the bytes perfdata, in bytes" || not_ok "mem size perfdata" "$OUT"
+chk --mem-warning 2GiB: --mem-critical 256M:
+expect "memory: 512 MiB between 256M: and 2GiB: is WARNING" 1 '^OOM WARNING'
+rm "$M/proc/meminfo"
+chk
+expect "memory: no meminfo is UNKNOWN" 3 '^OOM UNKNOWN - cannot read .*/meminfo'
+printf 'MemTotal: lots kB\n' >"$M/proc/meminfo"
+chk
+expect "memory: malformed meminfo is UNKNOWN" 3 '^OOM UNKNOWN - cannot read .*/meminfo'
+chk --mem-warning 10
+expect "memory: a range without unit is UNKNOWN" 3 '^OOM UNKNOWN - --mem-warning: range .10.'
+
+# ---- swap ----
+machine
+chk
+[[ $RC == 0 && $OUT == *"swap: none"* && $OUT != *swap_free* ]] && ok "swap: none is OK, no swap perfdata" || not_ok "no swap" "$OUT"
+FX_SWAP_TOTAL_KIB=2097152 FX_SWAP_FREE_KIB=1048576 fx_machine "$M"
+chk
+expect "swap: 50% free is OK" 0 '^OOM OK'
+[[ $OUT == *"'swap_free'=1073741824B;;;0;2147483648 'swap_free_pct'=50.00%;20:;10:;0;100"* ]] && ok "swap: perfdata" || not_ok "swap perfdata" "$OUT"
+FX_SWAP_TOTAL_KIB=2097152 FX_SWAP_FREE_KIB=314572 fx_machine "$M"
+chk
+expect "swap: 15% free is WARNING" 1 '^OOM WARNING - swap free 15\.0%'
+FX_SWAP_TOTAL_KIB=2097152 FX_SWAP_FREE_KIB=104857 fx_machine "$M"
+chk
+expect "swap: 5% free is CRITICAL" 2 '^OOM CRITICAL - swap free 5\.0%'
+chk --swap-critical 100M: --swap-warning ''
+expect "swap: 100 MiB free is OK against 100M:" 0 '^OOM OK'
+chk --swap-critical 200M --swap-warning ''
+expect "swap: a size range without ':' alerts above it: OK below" 0 '^OOM OK'
+chk --swap-critical abc
+expect "swap: malformed range is UNKNOWN" 3 '^OOM UNKNOWN - --swap-critical: malformed range'
+
+# ---- PSI ----
+machine
+chk
+[[ $OUT == *"'psi_full_avg60'=0.00%;5;20;0;100"* ]] && ok "psi: perfdata of full avg60 by default" || not_ok "psi perfdata" "$OUT"
+FX_PSI_FULL="avg10=9.00 avg60=7.50 avg300=1.00 total=12345" fx_machine "$M"
+chk
+expect "psi: full avg60 7.5% is WARNING" 1 '^OOM WARNING - memory pressure full avg60 7\.50%'
+FX_PSI_FULL="avg10=40.00 avg60=31.25 avg300=10.00 total=12345" fx_machine "$M"
+chk
+expect "psi: full avg60 31.25% is CRITICAL" 2 '^OOM CRITICAL - memory pressure full avg60 31\.25%'
+FX_PSI_SOME="avg10=55.00 avg60=2.00 avg300=1.00 total=12345" fx_machine "$M"
+chk --psi some --psi-avg 10 --psi-critical 50
+expect "psi: --psi some --psi-avg 10 selects some avg10" 2 '^OOM CRITICAL - memory pressure some avg10 55\.00%'
+[[ $OUT == *"'psi_some_avg10'=55.00%;5;50;0;100"* ]] && ok "psi: perfdata label follows the selection" || not_ok "psi label" "$OUT"
+chk --psi some --psi-avg 300
+expect "psi: some avg300 1% is OK" 0 '^OOM OK'
+rm "$M/proc/pressure/memory"
+chk
+expect "psi: a kernel without PSI is OK" 0 '^OOM OK'
+[[ $OUT == *"memory pressure: not available"* ]] && ok "psi: absence is noted" || not_ok "psi absent note" "$OUT"
+chk --psi-avg 30
+expect "psi: --psi-avg 30 is UNKNOWN" 3 '^OOM UNKNOWN - --psi-avg'
+chk --psi-warning 5GiB
+expect "psi: a size range is UNKNOWN" 3 '^OOM UNKNOWN - --psi-warning'
+
+# ---- cgroups ----
+machine
+G=$((1024 * 1024 * 1024))
+fx_cgroup "$M" /app.slice $((G / 2)) $G 0
+fx_cgroup "$M" /app.slice/web.service $((G / 4)) max 0
+fx_cgroup "$M" /other.slice $((G - 1)) $G 0
+chk --cgroup '/app*'
+expect "cgroup: 50% of its limit is OK" 0 '^OOM OK'
+[[ $OUT == *"cgroup /app.slice: usage 512.0 MiB of 1.0 GiB (50.0%)"* && $OUT == *"cgroup /app.slice/web.service: usage 256.0 MiB of no limit"* && $OUT != *other.slice* ]] &&
+	ok "cgroup: the glob matches the subtree, not the others" || not_ok "cgroup glob" "$OUT"
+[[ $OUT == *"'cgroup_kills'=0;;;0; 'cgroup_usage'=536870912B;;;0; 'cgroup_usage_pct'=50.00%;90;;0;"* ]] &&
+	ok "cgroup: perfdata" || not_ok "cgroup perfdata" "$OUT"
+fx_cgroup "$M" /app.slice $((G * 93 / 100)) $G 0
+chk --cgroup '/app*'
+expect "cgroup: 93% of its limit is WARNING" 1 '^OOM WARNING - cgroup /app\.slice uses .* \(93\.0% of its limit\)'
+chk --cgroup '/app*' --cgroup-critical 92%
+expect "cgroup: --cgroup-critical 92% is CRITICAL" 2 '^OOM CRITICAL - cgroup /app\.slice'
+chk --cgroup '/app*' --cgroup-warning '' --cgroup-critical 200M
+expect "cgroup: a size range judges usage in bytes" 2 '^OOM CRITICAL - cgroup /app\.slice'
+chk --cgroup '/app*' --cgroup-warning 90
+expect "cgroup: a range without unit is UNKNOWN" 3 '^OOM UNKNOWN - --cgroup-warning'
+FX_OOM_KILL=1 fx_machine "$M"
+fx_cgroup "$M" /app.slice/web.service $((G / 4)) max 1
+fx_kmsg_kill "$M/kmsg" 777 gunicorn 120 /app.slice/web.service
+chk --cgroup '/app*' --cgroup-warning ''
+expect "cgroup: a kill inside is CRITICAL, named with its cgroup" 2 '^OOM CRITICAL - 1 OOM kill in last 24h: gunicorn \(pid 777, 66\.6 MiB, /app\.slice/web\.service\)'
+[[ $OUT == *"'cgroup_kills'=1;"* && $OUT == *"cgroup /app.slice/web.service: usage 256.0 MiB of no limit, 1 OOM kills since boot, 1 named in last 24h"* ]] &&
+	ok "cgroup: kills inside are counted per cgroup" || not_ok "cgroup kills" "$OUT"
+chk --cgroup '/nothing*'
+[[ $OUT == *"none matches --cgroup"* ]] && ok "cgroup: a glob matching nothing is said" || not_ok "cgroup none" "$OUT"
+
+# ---- candidates, from this machine's /proc ----
+run_check --kmsg none --state "$TMP/cand.state" --candidates 3 --mem-warning '' --mem-critical '' \
+	--swap-warning '' --swap-critical '' --psi-warning '' --psi-critical '' -c '' -v
+check_state "candidates: a run on this machine with no thresholds is OK" 0
+MAX_BYTES=65536 check_output "candidates"
+[ "$(grep -c '^next victim #[0-9]: .* (pid [0-9]*) oom_score [0-9]*, rss .*, oom_score_adj -\?[0-9]*$' <<<"$OUT")" = 3 ] &&
+	ok "candidates: --candidates 3 lists three processes" || not_ok "candidates" "$OUT"
+
+# ---- the default state file ----
+machine
+FX_OOM_KILL=1 fx_machine "$M"
+mkdir "$TMP/mp"
+OUT=$(MP_STATE_PATH=$TMP/mp "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none)
+RC=$?
+check_state "state: the default under MP_STATE_PATH works" 2
+n=$(find "$TMP/mp/check_oom" -name '*.state' | wc -l)
+OUT=$(MP_STATE_PATH=$TMP/mp "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none --cgroup '/x*')
+RC=$?
+check_state "state: a differently configured check sees the kill too" 2 '^OOM CRITICAL - 1 OOM kill'
+[ "$(find "$TMP/mp/check_oom" -name '*.state' | wc -l)" = $((n + 1)) ] &&
+	ok "state: keyed by the options: a second file for the second configuration" || not_ok "state keyed" "$(ls -la "$TMP/mp/check_oom")"
+[ "$(stat -c %a "$TMP/mp/check_oom")" = 700 ] && ok "state: directory is 0700" || not_ok "state dir mode"
+chmod 777 "$TMP/mp/check_oom"
+OUT=$(MP_STATE_PATH=$TMP/mp "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none)
+RC=$?
+check_state "state: a state directory others can write is refused" 3 '^OOM UNKNOWN - cannot use the default state directory'
+check_output "state: refused directory"
+printf 'garbage\n' >"$TMP/corrupt.state"
+OUT=$("$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none --state "$TMP/corrupt.state" -c '')
+RC=$?
+check_state "state: a corrupt state file is replaced, not UNKNOWN" 0
+[[ $OUT == *"was unusable"*"has been replaced"* ]] && ok "state: the corruption is reported" || not_ok "corrupt note" "$OUT"
+check_output "state: corrupt"
+
+# ---- locale ----
+machine
+FX_PSI_FULL="avg10=9.00 avg60=7.50 avg300=1.00 total=12345" fx_machine "$M"
+OUT=$(LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 LC_NUMERIC=de_DE.UTF-8 "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" \
+	--kmsg none --state "$ST" --psi-warning 7,5)
+RC=$?
+check_state "locale: a comma is not a decimal point in a range" 3 '^OOM UNKNOWN - --psi-warning'
+OUT=$(LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none --state "$ST")
+RC=$?
+check_state "locale: German locale, same verdict" 1 '^OOM WARNING - memory pressure full avg60 7\.50%'
+check_output "locale: German locale"
+
+done_testing
