@@ -21,11 +21,13 @@
 #include "monitor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "klog.h"
 #include "oomparse.h"
@@ -37,6 +39,12 @@
  * Greenwich (down to UTC-12) a date looks up to 12 h older than it is. A kill
  * is taken as one of an earlier boot only when it is older than that. */
 #define LOCAL_AS_UTC_SLACK_USEC (12LL * 3600 * USEC_PER_SEC)
+/* A log cursor that moved past records without kills is saved at most this
+ * often: re-reading such records after a crash is harmless, while a daemon woken
+ * by every kernel message should not fsync for each. */
+#define CURSOR_SAVE_INTERVAL_USEC (60LL * USEC_PER_SEC)
+/* memory.events is about 100 bytes; it is read only to re-arm POLLPRI. */
+#define EVENTS_FILE_MAX 512
 
 struct oomw_monitor {
 	struct oomw_paths paths;
@@ -50,7 +58,9 @@ struct oomw_monitor {
 	const char *state_why;
 	bool first_sample; /* no usable saved state: report everything since boot */
 	bool fresh;        /* counter baseline is 0 (first sample or new boot) until sampled */
-	bool dirty;
+	bool dirty;        /* something that must not be lost changed: save now */
+	bool cursor_dirty; /* only the log cursor moved past records without kills */
+	int64_t saved_mono_usec; /* when the state was last saved, 0 = never */
 	char boot_id[OOMW_BOOT_ID_MAX + 1];
 	int64_t boot_wall_usec; /* from <proc>/stat btime; OOMW_UNKNOWN if unreadable */
 
@@ -61,6 +71,12 @@ struct oomw_monitor {
 
 	struct oomw_cgroup_root cg_root;
 	int cg_root_err;
+	/* cgroup v2: memory.events of the matched cgroups, open for POLLPRI */
+	struct cgroup_watch {
+		char path[OOMW_CGROUP_PATH_MAX + 1];
+		int fd;
+	} watch[OOMW_SNAPSHOT_CGROUPS_MAX];
+	size_t n_watch;
 
 	/* Valid during a sample only: where the parser's kills go. */
 	oomw_event_cb on_event;
@@ -227,7 +243,7 @@ static void save_klog_cursor(struct oomw_monitor *m)
 	st->klog_next_seq = m->klog.next_seq;
 	st->klog_inode = m->klog.inode;
 	memcpy(st->klog_source, m->paths.kmsg, sizeof(st->klog_source));
-	m->dirty = true;
+	m->cursor_dirty = true;
 }
 
 static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap, bool counter_read)
@@ -317,6 +333,60 @@ static const struct oomw_state_cgroup *find_cgroup(const struct oomw_state *st, 
 	return NULL;
 }
 
+/* Reading memory.events through the polled fd re-arms POLLPRI: kernfs reports
+ * a change once per read. */
+static void rearm(int fd)
+{
+	char buf[EVENTS_FILE_MAX];
+	while (pread(fd, buf, sizeof(buf), 0) < 0 && errno == EINTR)
+		;
+}
+
+static int open_watch(const struct oomw_cgroup_root *root, const char *cg)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	if (oomw_path_join(dir, sizeof(dir), root->dir, cg) < 0 ||
+	    oomw_path_join(path, sizeof(path), dir, "memory.events") < 0)
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd >= 0)
+		rearm(fd);
+	return fd;
+}
+
+/* cgroup v2: keeps one open memory.events per matched cgroup, for poll(). The
+ * table follows the snapshot: new cgroups are opened, vanished ones closed. */
+static void update_watches(struct oomw_monitor *m, const struct oomw_snapshot *snap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_watch; i++) {
+		bool keep = false;
+		for (size_t j = 0; j < snap->n_cgroups && !keep; j++)
+			keep = strcmp(snap->cgroups[j].stats.path, m->watch[i].path) == 0;
+		if (keep) {
+			rearm(m->watch[i].fd);
+			m->watch[n++] = m->watch[i];
+		} else {
+			close(m->watch[i].fd);
+		}
+	}
+	m->n_watch = n;
+	for (size_t j = 0; m->cg_root.version == 2 && j < snap->n_cgroups; j++) {
+		const char *path = snap->cgroups[j].stats.path;
+		bool have = false;
+		for (size_t i = 0; i < n && !have; i++)
+			have = strcmp(m->watch[i].path, path) == 0;
+		if (have || m->n_watch == OOMW_SNAPSHOT_CGROUPS_MAX)
+			continue;
+		int fd = open_watch(&m->cg_root, path);
+		if (fd < 0)
+			continue; /* the v2 root has no memory.events; a cgroup may just have gone */
+		struct cgroup_watch *w = &m->watch[m->n_watch++];
+		w->fd = fd;
+		memcpy(w->path, path, sizeof(w->path));
+	}
+}
+
 static void sample_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
 {
 	struct oomw_state *st = &m->st;
@@ -356,6 +426,7 @@ static void sample_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, b
 		if (!seen)
 			m->cg_next[n++] = st->cgroups[i];
 	}
+	update_watches(m, snap);
 	bool changed = n != st->n_cgroups;
 	for (size_t i = 0; i < n && !changed; i++)
 		changed = m->cg_next[i].oom_kill != st->cgroups[i].oom_kill ||
@@ -475,12 +546,16 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 
 	snap->state_err = m->state_err;
 	snap->state_why = m->state_why;
-	if (!m->dirty || m->state_path[0] == '\0')
+	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
+	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
+					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
+	if ((!m->dirty && !cursor_due) || m->state_path[0] == '\0')
 		return 0;
 	int r = oomw_state_save(m->state_path, st);
 	if (r < 0)
 		return r;
-	m->dirty = false;
+	m->dirty = m->cursor_dirty = false;
+	m->saved_mono_usec = mono_usec;
 	m->state_err = 0;
 	m->state_why = NULL;
 	return 0;
@@ -488,11 +563,13 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 
 size_t oomw_monitor_pollfds(const struct oomw_monitor *m, struct pollfd *fds, size_t max)
 {
+	size_t n = 0;
 	/* A regular file is always "readable": polling it would spin. */
-	if (max == 0 || !m->klog_open || m->klog.kind != OOMW_KLOG_DEVKMSG)
-		return 0;
-	fds[0] = (struct pollfd){.fd = m->klog.fd, .events = POLLIN};
-	return 1;
+	if (n < max && m->klog_open && m->klog.kind == OOMW_KLOG_DEVKMSG)
+		fds[n++] = (struct pollfd){.fd = m->klog.fd, .events = POLLIN};
+	for (size_t i = 0; i < m->n_watch && n < max; i++)
+		fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLPRI};
+	return n;
 }
 
 const struct oomw_event *oomw_monitor_events(const struct oomw_monitor *m, size_t *n)
@@ -506,5 +583,7 @@ void oomw_monitor_close(struct oomw_monitor *m)
 	if (m == NULL)
 		return;
 	close_klog(m);
+	for (size_t i = 0; i < m->n_watch; i++)
+		close(m->watch[i].fd);
 	free(m);
 }

@@ -517,6 +517,57 @@ static void test_bad_sources_not_fatal(void **ctx)
 	assert_int_equal(f->snap.kills_without_details, 0);
 }
 
+/* cgroup v2: one memory.events per matched cgroup to poll (POLLPRI); the v2
+ * root has none; a cgroup that goes away is dropped. A regular log file is not
+ * polled (it is always "readable"). */
+static void test_pollfds(void **ctx)
+{
+	struct fixture *f = *ctx;
+	struct pollfd fds[8];
+	open_monitor(f);
+	assert_int_equal(oomw_monitor_pollfds(f->m, fds, 8), 0);
+	sample(f);
+	assert_int_equal(oomw_monitor_pollfds(f->m, fds, 8), 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_true(fds[i].fd >= 0);
+		assert_int_equal(fds[i].events, POLLPRI);
+	}
+	assert_int_equal(oomw_monitor_pollfds(f->m, fds, 2), 2);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -r '%s/fs/cgroup/app.slice/web.service'", f->sys);
+	assert_int_equal(system(cmd), 0);
+	sample(f);
+	assert_int_equal(f->snap.n_cgroups, 3);
+	assert_int_equal(oomw_monitor_pollfds(f->m, fds, 8), 2);
+}
+
+/* Records without kills move the cursor but do not cost a save each (a daemon
+ * woken by every kernel message); a kill saves at once, cursor included. */
+static void test_cursor_saved_with_kills(void **ctx)
+{
+	struct fixture *f = *ctx;
+	struct oomw_state *st = malloc(sizeof(*st));
+	assert_non_null(st);
+	open_monitor(f);
+	sample(f);
+	assert_int_equal(oomw_state_load(f->state, st, NULL), 0);
+	uint64_t cursor = st->klog_next_seq;
+	write_file(f->kmsg, "6,1,500,-;eth0: link up\n", "a");
+	f->kmsg_seq = 2;
+	sample(f);
+	assert_int_equal(oomw_state_load(f->state, st, NULL), 0);
+	assert_int_equal(st->klog_next_seq, cursor);
+	log_kill(f, 12, "k", 600);
+	set_counter(f, 1);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(oomw_state_load(f->state, st, NULL), 0);
+	assert_true(st->klog_next_seq > cursor);
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	free(st);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -534,6 +585,8 @@ int main(void)
 		T(test_cgroup_deltas),
 		T(test_save_failure),
 		T(test_bad_sources_not_fatal),
+		T(test_pollfds),
+		T(test_cursor_saved_with_kills),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
