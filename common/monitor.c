@@ -206,10 +206,17 @@ static int open_klog(struct oomw_monitor *m)
 	} else if (m->fresh) {
 		start = OOMW_KLOG_START_OLDEST;
 	}
-	int r = oomw_klog_open(&m->klog, m->paths.kmsg, start, seq);
+	/* /dev/kmsg opened at its end tells no sequence number until a record
+	 * arrives, so a one-shot process on a quiet machine would never get a
+	 * cursor. Read from the oldest and drop what is there instead. */
+	bool skip = is_dev && start == OOMW_KLOG_START_END;
+	int r = oomw_klog_open(&m->klog, m->paths.kmsg, skip ? OOMW_KLOG_START_OLDEST : start, seq);
 	if (r < 0)
 		return r;
 	m->klog_open = true;
+	struct oomw_klog_record rec;
+	while (skip && ((r = oomw_klog_read(&m->klog, &rec)) == 0 || r == -EBADMSG))
+		;
 	return 0;
 }
 
@@ -236,6 +243,9 @@ static int drain_klog(struct oomw_monitor *m)
 static void save_klog_cursor(struct oomw_monitor *m)
 {
 	struct oomw_state *st = &m->st;
+	/* 0 on /dev/kmsg: no record read yet, so no position known. */
+	if (m->klog.kind == OOMW_KLOG_DEVKMSG && m->klog.next_seq == 0)
+		return;
 	if (st->klog_seq_known && st->klog_next_seq == m->klog.next_seq &&
 	    st->klog_inode == m->klog.inode && strcmp(st->klog_source, m->paths.kmsg) == 0)
 		return;

@@ -76,6 +76,19 @@ run_sample "$state" "$tmp/again.out"
 check "sampling again reports no new event" test "$(events "$tmp/again.out")" = 0
 check "and no cgroup delta" test "$(cgroup_delta "$tmp/again.out" "$OOMCG_PATH")" = 0
 
+# A state whose counter baseline exists but has no log cursor (the log was not
+# read before): /dev/kmsg is then read from its end, not from the oldest record
+# (the counter already counted those kills), and the next kill has details.
+cstate=$tmp/cursor.state
+"$SAMPLE" --proc /proc --sys /sys --kmsg none --state "$cstate" >"$tmp/c0.out" 2>&1
+run_sample "$cstate" "$tmp/c1.out"
+check "log opened after a baseline without it: no old kill reported again" \
+	test "$(events "$tmp/c1.out")" = 0 -a "$(snap "$tmp/c1.out" klog_err)" = 0
+if oomcg_kill cursor-victim; then ok "third victim $OOMCG_PID killed"; else not_ok "third victim killed"; fi
+run_sample "$cstate" "$tmp/c2.out"
+check "then the next kill is one event with details (pid $OOMCG_PID)" \
+	test "$(events "$tmp/c2.out")" = 1 -a "$(event_field "$tmp/c2.out" 3)" = 1 -a "$(event_field "$tmp/c2.out" 4)" = "$OOMCG_PID"
+
 # ---- as an unprivileged user ----------------------------------------------
 # setpriv (util-linux): drop to nobody with no capabilities at all, so that
 # dmesg_restrict denies /dev/kmsg like it does for a monitoring user.
