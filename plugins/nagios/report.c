@@ -209,35 +209,6 @@ static int64_t rss_kib(const struct oomw_kill *k)
 	return sum;
 }
 
-/* "python3 (pid 3882, 66.6 MiB, /system.slice/batch.service) at 2026-…" */
-static void describe_victim(const struct oomw_event *ev, size_t cg_max, char *out, size_t size)
-{
-	char when[TIME_TEXT_MAX];
-	fmt_time(ev->wall_usec, when, sizeof(when));
-	if (!ev->has_details) {
-		snprintf(out, size, "victim unknown (not in the kernel log), noticed %s", when);
-		return;
-	}
-	const struct oomw_kill *k = &ev->kill;
-	char comm[COMM_SHOWN_MAX + 1], cg[CGROUP_SHOWN_LONG + 1], sz[SIZE_TEXT_MAX] = "";
-	esc(k->comm, k->comm_len, COMM_SHOWN_MAX, comm, sizeof(comm));
-	const char *cgp = k->task_memcg[0] ? k->task_memcg : k->oom_memcg;
-	if (cgp[0])
-		esc(cgp, strlen(cgp), cg_max, cg, sizeof(cg));
-	else
-		snprintf(cg, sizeof(cg), "%s OOM", oomw_scope_name(k->scope));
-	int64_t rss = rss_kib(k);
-	if (rss != OOMW_UNKNOWN) {
-		fmt_size_kib(rss, sz + 2, sizeof(sz) - 2);
-		memcpy(sz, ", ", 2);
-	}
-	char pid[24] = "?";
-	if (k->pid != OOMW_UNKNOWN)
-		snprintf(pid, sizeof(pid), "%lld", (long long)k->pid);
-	struct sbuf sb = { out, size, 0 };
-	sb_printf(&sb, "%s (pid %s%s, %s) at %s", comm, pid, sz, cg, when);
-}
-
 /* Every field the log gave, for -v. */
 static void describe_kill_long(struct sbuf *sb, const struct oomw_event *ev)
 {
@@ -289,7 +260,38 @@ struct report {
 	char window[SIZE_TEXT_MAX];
 	/* The admin's paths, escaped too: a newline there would also break the output. */
 	char proc[CGROUP_SHOWN_SHORT + 1], kmsg[CGROUP_SHOWN_SHORT + 1];
+	const char *unknown_why; /* why a kill has no details */
 };
+
+/* "python3 (pid 3882, 66.6 MiB, /system.slice/batch.service) at 2026-…" */
+static void describe_victim(const struct report *r, const struct oomw_event *ev, size_t cg_max,
+			    char *out, size_t size)
+{
+	char when[TIME_TEXT_MAX];
+	fmt_time(ev->wall_usec, when, sizeof(when));
+	if (!ev->has_details) {
+		snprintf(out, size, "victim unknown (%s), noticed %s", r->unknown_why, when);
+		return;
+	}
+	const struct oomw_kill *k = &ev->kill;
+	char comm[COMM_SHOWN_MAX + 1], cg[CGROUP_SHOWN_LONG + 1], sz[SIZE_TEXT_MAX] = "";
+	esc(k->comm, k->comm_len, COMM_SHOWN_MAX, comm, sizeof(comm));
+	const char *cgp = k->task_memcg[0] ? k->task_memcg : k->oom_memcg;
+	if (cgp[0])
+		esc(cgp, strlen(cgp), cg_max, cg, sizeof(cg));
+	else
+		snprintf(cg, sizeof(cg), "%s OOM", oomw_scope_name(k->scope));
+	int64_t rss = rss_kib(k);
+	if (rss != OOMW_UNKNOWN) {
+		fmt_size_kib(rss, sz + 2, sizeof(sz) - 2);
+		memcpy(sz, ", ", 2);
+	}
+	char pid[24] = "?";
+	if (k->pid != OOMW_UNKNOWN)
+		snprintf(pid, sizeof(pid), "%lld", (long long)k->pid);
+	struct sbuf sb = { out, size, 0 };
+	sb_printf(&sb, "%s (pid %s%s, %s) at %s", comm, pid, sz, cg, when);
+}
 
 __attribute__((format(printf, 3, 4))) static void add_part(struct report *r, enum check_state s,
 							   const char *fmt, ...)
@@ -330,10 +332,26 @@ static void report_kills(struct report *r)
 		n_win++;
 		if (!latest)
 			latest = ev;
+		/* Kills counted together without details share one line. */
+		size_t same = 0;
+		while (!ev->has_details && i > 0 && !run->events[i - 1].has_details &&
+		       run->events[i - 1].wall_usec == ev->wall_usec && in_window(r, &run->events[i - 1], i - 1)) {
+			i--;
+			same++;
+		}
+		n_win += same;
 		if (shown++ >= limit)
 			continue;
 		char v[PART_MAX];
-		describe_victim(ev, r->o->verbose ? CGROUP_SHOWN_LONG : CGROUP_SHOWN_SHORT, v,
+		if (same > 0) {
+			char when[TIME_TEXT_MAX];
+			fmt_time(ev->wall_usec, when, sizeof(when));
+			sb_printf(&r->lines, "kills #%llu-#%llu: %zu victims unknown (%s), noticed %s\n",
+				  (unsigned long long)run->events[i].index, (unsigned long long)ev->index,
+				  same + 1, r->unknown_why, when);
+			continue;
+		}
+		describe_victim(r, ev, r->o->verbose ? CGROUP_SHOWN_LONG : CGROUP_SHOWN_SHORT, v,
 				sizeof(v));
 		sb_printf(&r->lines, "kill #%llu: %s", (unsigned long long)ev->index, v);
 		if (r->o->verbose && ev->has_details)
@@ -341,7 +359,7 @@ static void report_kills(struct report *r)
 		sb_printf(&r->lines, "\n");
 	}
 	if (shown > limit)
-		sb_printf(&r->lines, "... and %zu more kills in the window\n", shown - limit);
+		sb_printf(&r->lines, "... and %zu more lines of kills in the window (-v)\n", shown - limit);
 
 	bool countable = s->vmstat_err == 0 && s->oom_kill_total != OOMW_UNKNOWN;
 	bool log_read = s->klog_err == 0 && strcmp(r->o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0;
@@ -357,7 +375,7 @@ static void report_kills(struct report *r)
 	if (n_win > 0 || st != CHECK_OK) {
 		char v[PART_MAX] = "";
 		if (latest)
-			describe_victim(latest, CGROUP_SHOWN_SHORT, v, sizeof(v));
+			describe_victim(r, latest, CGROUP_SHOWN_SHORT, v, sizeof(v));
 		add_part(r, st, "%zu OOM kill%s in last %s%s%s", n_win, n_win == 1 ? "" : "s",
 			 r->window, latest ? n_win == 1 ? ": " : ", latest " : "", v);
 	}
@@ -644,6 +662,10 @@ enum check_state check_report(const struct check_options *o, const struct check_
 	fmt_duration(o->window_sec, r.window, sizeof(r.window));
 	esc(o->mon.paths.proc, strlen(o->mon.paths.proc), CGROUP_SHOWN_SHORT, r.proc, sizeof(r.proc));
 	esc(o->mon.paths.kmsg, strlen(o->mon.paths.kmsg), CGROUP_SHOWN_SHORT, r.kmsg, sizeof(r.kmsg));
+	r.unknown_why = strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) == 0 ? "kernel log not read"
+			: run->snap->klog_err == -EPERM || run->snap->klog_err == -EACCES
+				? "kernel log unreadable"
+				: "not in the kernel log";
 
 	report_kills(&r);
 	report_memory(&r);
