@@ -283,6 +283,83 @@ static void test_comma_locale_changes_nothing(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The reference implementation of the Monitoring Plugins guidelines is
+ * Monitoring::Plugin::Range (libmonitoring-plugin-perl, in nagios.mk's
+ * DEB_DEPS). Every combination of these endpoints, with and without ':' and
+ * '@', is parsed by both, and every value judged by both: results must agree,
+ * including which texts are refused. (Exponents and blanks, which we refuse
+ * on purpose, are left out.) */
+static const char oracle_pl[] =
+	"use strict; use warnings; use Monitoring::Plugin::Range;\n"
+	"$SIG{__WARN__} = sub {};\n"
+	"while (<STDIN>) { chomp; my ($s, $v) = split /\\t/;\n"
+	"  my $r = Monitoring::Plugin::Range->parse_range_string($s);\n"
+	"  print defined $r ? $r->check_range($v) : 'refused', \"\\n\"; }\n";
+
+static void test_agrees_with_monitoring_plugin(void **state)
+{
+	(void)state;
+	static const char *const ends[] = { "", "~", "0", "1", "10", "-10", "5.5", "-0.5",
+					    "20", ".5", "+3", "1.", "007" };
+	static const char *const values[] = { "-20", "-10", "-5",  "0",  "0.5", "1",  "5",
+					      "5.5", "10",  "10.5", "15", "20", "21", "100" };
+	char dir[] = "/tmp/oomw-test-oracle-XXXXXX", path[128], cmd[512], range[32];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/oracle.pl", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(oracle_pl, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/cases", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	const size_t n_ends = sizeof(ends) / sizeof(ends[0]);
+	const size_t n_values = sizeof(values) / sizeof(values[0]);
+	size_t n_cases = 0;
+	for (int at = 0; at < 2; at++)
+		for (int colon = 0; colon < 2; colon++)
+			for (size_t a = 0; a < (colon ? n_ends : 1); a++)
+				for (size_t b = 0; b < n_ends; b++) {
+					snprintf(range, sizeof(range), "%s%s%s%s", at ? "@" : "",
+						 colon ? ends[a] : "", colon ? ":" : "", ends[b]);
+					for (size_t v = 0; v < n_values; v++, n_cases++)
+						fprintf(f, "%s\t%s\n", range, values[v]);
+				}
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "perl %s/oracle.pl <%s/cases >%s/expected", dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+
+	FILE *cases = fopen(path, "r");
+	snprintf(path, sizeof(path), "%s/expected", dir);
+	FILE *expected = fopen(path, "r");
+	assert_non_null(cases);
+	assert_non_null(expected);
+	char line[64], want[16];
+	size_t checked = 0, mismatches = 0;
+	while (fgets(line, sizeof(line), cases) && fgets(want, sizeof(want), expected)) {
+		line[strcspn(line, "\n")] = '\0';
+		want[strcspn(want, "\n")] = '\0';
+		char *tab = strchr(line, '\t');
+		*tab = '\0';
+		struct oomw_range r;
+		const char *why;
+		double value = strtod(tab + 1, NULL); /* the test runs in the C locale */
+		const char *got = oomw_range_parse(line, &r, &why) < 0 ? "refused"
+				  : oomw_range_alerts(&r, value)       ? "1"
+								       : "0";
+		if (strcmp(got, want) != 0 && mismatches++ < 10)
+			print_message("# \"%s\" with %s: we say %s, Monitoring::Plugin %s\n", line,
+				      tab + 1, got, want);
+		checked++;
+	}
+	fclose(cases);
+	fclose(expected);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(checked, n_cases);
+	assert_int_equal(mismatches, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_comma_locale_changes_nothing),
+		cmocka_unit_test(test_agrees_with_monitoring_plugin),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
