@@ -54,18 +54,18 @@ static int read_stat(const char *proc_dir, const char *pid, struct oomw_candidat
 	int r = oomw_read_file(proc_dir, rel, buf, sizeof(buf), &len);
 	if (r < 0)
 		return r;
-	const char *open = memchr(buf, '(', len);
-	const char *close = memrchr(buf, ')', len);
-	if (!open || !close || close < open)
+	const char *lparen = memchr(buf, '(', len);
+	const char *rparen = memrchr(buf, ')', len);
+	if (!lparen || !rparen || rparen < lparen)
 		return -EBADMSG;
-	size_t n = (size_t)(close - open - 1);
+	size_t n = (size_t)(rparen - lparen - 1);
 	if (n > OOMW_COMM_MAX)
-		n = OOMW_COMM_MAX;
-	memcpy(c->comm, open + 1, n);
+		n = OOMW_COMM_MAX; /* longer than any kernel prints today */
+	memcpy(c->comm, lparen + 1, n);
 	c->comm[n] = '\0';
 	c->comm_len = n;
 
-	const char *p = close + 1, *end = buf + len;
+	const char *p = rparen + 1, *end = buf + len;
 	for (int field = 0; field <= STAT_FLAGS_INDEX; field++) {
 		while (p < end && *p == ' ')
 			p++;
