@@ -11,10 +11,11 @@
  * event reached the callback (to measure latency).
  *
  * Usage: oomw_sample --proc D --sys D --kmsg F --state F [--cgroup GLOB]...
- *                    [--candidates N] [--wait-event SECONDS [--ready FILE]]
+ *                    [--candidates N] [--wait-event SECONDS [--ready FILE]] [--bench N]
  * --wait-event: after a first sample, waits in poll() on the monitor's fds and
  * samples on every wake-up (and every 100 ms) until an event arrived or the time
- * is up; --ready names a file created once the first sample is done. */
+ * is up; --ready names a file created once the first sample is done.
+ * --bench N: then N more samples, printing "bench sample_usec_avg|max <usec>". */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -103,7 +104,7 @@ static void print_snap(const struct oomw_snapshot *s, int ret)
 static int usage(void)
 {
 	fprintf(stderr, "usage: oomw_sample --proc D --sys D --kmsg F --state F [--cgroup GLOB]... "
-			"[--candidates N] [--wait-event SECONDS [--ready FILE]]\n");
+			"[--candidates N] [--wait-event SECONDS [--ready FILE]] [--bench N]\n");
 	return 2;
 }
 
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
 {
 	struct oomw_monitor_config cfg = {0};
 	const char *ready = NULL;
-	long wait_sec = -1;
+	long wait_sec = -1, bench = 0;
 	oomw_paths_default(&cfg.paths);
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -133,6 +134,8 @@ int main(int argc, char **argv)
 			cfg.n_candidates = strtoul(val, NULL, 10);
 		else if (strcmp(opt, "--wait-event") == 0)
 			wait_sec = strtol(val, NULL, 10);
+		else if (strcmp(opt, "--bench") == 0)
+			bench = strtol(val, NULL, 10);
 		else if (strcmp(opt, "--ready") == 0)
 			ready = val;
 		else
@@ -167,6 +170,17 @@ int main(int argc, char **argv)
 			print_snap(&snap, r);
 		fflush(stdout);
 	}
+	int64_t total_usec = 0, max_usec = 0;
+	for (long i = 0; i < bench; i++) {
+		int64_t t0 = now_usec();
+		oomw_monitor_sample(m, &snap, on_event, NULL);
+		int64_t dt = now_usec() - t0;
+		total_usec += dt;
+		max_usec = dt > max_usec ? dt : max_usec;
+	}
+	if (bench > 0)
+		printf("bench\tsample_usec_avg\t%" PRId64 "\nbench\tsample_usec_max\t%" PRId64 "\n",
+		       total_usec / bench, max_usec);
 	size_t n;
 	oomw_monitor_events(m, &n);
 	printf("snap\tstored_events\t%zu\n", n);

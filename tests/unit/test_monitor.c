@@ -163,6 +163,7 @@ static void test_first_sample_covers_boot(void **ctx)
 	set_counter(f, 5);
 	log_kill(f, 101, "first", 1000000);
 	log_kill(f, 102, "second", 2000000);
+	f->cfg.n_candidates = 5; /* the fixture has no processes: none, no error */
 	open_monitor(f);
 	assert_int_equal(sample(f), 5);
 	assert_int_equal(f->ret, 0);
@@ -172,6 +173,9 @@ static void test_first_sample_covers_boot(void **ctx)
 	assert_int_equal(f->snap.vmstat_err, 0);
 	assert_int_equal(f->snap.state_err, 0);
 	assert_int_equal(f->snap.mem_err, 0);
+	assert_int_equal(f->snap.psi_err, 0);
+	assert_int_equal(f->snap.candidates_err, 0);
+	assert_int_equal(f->snap.n_candidates, 0);
 	assert_int_equal(f->snap.kills_without_details, 3);
 	assert_true(f->seen[0].has_details && f->seen[1].has_details);
 	assert_int_equal(f->seen[0].index, 1);
@@ -517,6 +521,29 @@ static void test_bad_sources_not_fatal(void **ctx)
 	assert_int_equal(f->snap.kills_without_details, 0);
 }
 
+/* A comm with bytes the kernel escapes in /dev/kmsg (a tab, a backslash)
+ * arrives decoded, and survives the state file across a restart exactly. */
+static void test_escaped_comm_survives(void **ctx)
+{
+	struct fixture *f = *ctx;
+	static const char want[] = "t\tb\\x41 (x)";
+	open_monitor(f);
+	sample(f);
+	log_kill(f, 71, "t\\x09b\\x5cx41 (x)", 700);
+	set_counter(f, 1);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->seen[0].kill.comm_len, strlen(want));
+	assert_memory_equal(f->seen[0].kill.comm, want, sizeof(want));
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	size_t n;
+	const struct oomw_event *ev = oomw_monitor_events(f->m, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(ev[0].kill.comm_len, strlen(want));
+	assert_memory_equal(ev[0].kill.comm, want, sizeof(want));
+}
+
 /* cgroup v2: one memory.events per matched cgroup to poll (POLLPRI); the v2
  * root has none; a cgroup that goes away is dropped. A regular log file is not
  * polled (it is always "readable"). */
@@ -586,6 +613,7 @@ int main(void)
 		T(test_save_failure),
 		T(test_bad_sources_not_fatal),
 		T(test_pollfds),
+		T(test_escaped_comm_survives),
 		T(test_cursor_saved_with_kills),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
