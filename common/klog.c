@@ -400,9 +400,8 @@ static const char *parse_journal_monotonic(const char *s, const char *end, bool 
 	const char *te = token_end(t, end);
 	if (te == t || te[-1] != ':')
 		return NULL;
-	const char *k = parse_kernel_tag(t, end);
-	if (k)
-		return k;
+	if (te - t == 7 && memcmp(t, "kernel:", 7) == 0)
+		return te < end ? te + 1 : te;
 	/* "prog[1234]:" is the syslog/journal shape of a userspace identifier. */
 	const char *br = memchr(t, '[', (size_t)(te - t));
 	if (br && br > t && te - br >= 4 && te[-2] == ']') {
