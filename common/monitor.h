@@ -32,7 +32,11 @@ struct oomw_monitor_config {
 
 struct oomw_snapshot_cgroup {
 	struct oomw_cgroup_stats stats;
-	int64_t oom_kill_delta; /* since the previous sample (0 on the first) */
+	/* Kills since the previous sample. 0 on the very first sample (no saved
+	 * state); a cgroup first seen later (created since, or after a reboot)
+	 * counts all its oom_kill; a counter that went down (cgroup recreated)
+	 * counts from 0. 0 when oom_kill is unknown. */
+	int64_t oom_kill_delta;
 };
 
 /* Each *_err is 0 or the -errno of that source; its values are then unknown.
@@ -71,11 +75,17 @@ typedef void (*oomw_event_cb)(const struct oomw_event *ev, void *ctx);
  * that make monitoring impossible, e.g. out of memory or a bad config). */
 int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out);
 /* Takes one sample: fills *snap, calls on_event once per new kill (oldest first),
- * then saves the state if it changed. Returns 0 or -errno of the state save. */
+ * then saves the state if it changed. Returns 0 or -errno of the state save
+ * (the snapshot is complete anyway, and the save is retried next time).
+ * on_event may be NULL; it must not call back into this monitor. Kills the
+ * log names come first, then those only the counter shows (has_details false). */
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
 /* The file descriptors to wait on for new kills (kmsg POLLIN, cgroup v2
- * memory.events POLLPRI): fills fds[0..n), returns n (<= max). */
+ * memory.events POLLPRI): fills fds[0..n), returns n (<= max). A log that is
+ * a regular file is not included (it is always readable). When one is ready,
+ * call oomw_monitor_sample: it reads them, which re-arms them. The set changes
+ * as cgroups come and go: ask again after each sample. */
 size_t oomw_monitor_pollfds(const struct oomw_monitor *m, struct pollfd *fds, size_t max);
 /* The persisted recent events, oldest first (for time windows and tables). */
 const struct oomw_event *oomw_monitor_events(const struct oomw_monitor *m, size_t *n);
