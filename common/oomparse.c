@@ -302,7 +302,10 @@ static void apply_summary(const char *s, size_t len, const struct span *comm_raw
 
 /* ---- context ---- */
 
-static bool close_in_time(int64_t mono_a, int64_t wall_a, int64_t mono_b, int64_t wall_b)
+/* Whether two records are at most window_usec apart, by mono time, else wall
+ * time; in either order (lines may arrive out of order). */
+static bool within(int64_t mono_a, int64_t wall_a, int64_t mono_b, int64_t wall_b,
+		   int64_t window_usec)
 {
 	int64_t d;
 	if (mono_a != OOMW_UNKNOWN && mono_b != OOMW_UNKNOWN)
@@ -313,7 +316,12 @@ static bool close_in_time(int64_t mono_a, int64_t wall_a, int64_t mono_b, int64_
 		return true; /* bare lines: order is all we have */
 	if (d < 0)
 		d = -d;
-	return d <= OOMW_OOMPARSE_CONTEXT_MAX_USEC;
+	return d <= window_usec;
+}
+
+static bool close_in_time(int64_t mono_a, int64_t wall_a, int64_t mono_b, int64_t wall_b)
+{
+	return within(mono_a, wall_a, mono_b, wall_b, OOMW_OOMPARSE_CONTEXT_MAX_USEC);
 }
 
 static void context_start(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
@@ -355,9 +363,15 @@ static void on_killed(struct oomw_oomparse *p, const struct oomw_klog_record *re
 		apply_summary(p->summary, p->summary_len, comm_raw, k);
 		p->have_summary = false;
 	}
+	struct oomw_kill *c = &p->context;
+	if (p->have_context && p->group &&
+	    (!within(c->mono_usec, c->wall_usec, k->mono_usec, k->wall_usec,
+		     OOMW_OOMPARSE_GROUP_GAP_USEC) ||
+	     (k->scope != OOMW_SCOPE_UNKNOWN && c->scope != OOMW_SCOPE_UNKNOWN &&
+	      k->scope != c->scope)))
+		p->have_context = p->group = false; /* another OOM: the group is over */
 	if (p->have_context &&
-	    close_in_time(p->context.mono_usec, p->context.wall_usec, k->mono_usec, k->wall_usec)) {
-		const struct oomw_kill *c = &p->context;
+	    close_in_time(c->mono_usec, c->wall_usec, k->mono_usec, k->wall_usec)) {
 		if (k->scope == OOMW_SCOPE_UNKNOWN)
 			k->scope = c->scope;
 		if (k->constraint[0] == '\0')
@@ -367,8 +381,12 @@ static void on_killed(struct oomw_oomparse *p, const struct oomw_klog_record *re
 		if (k->task_memcg[0] == '\0' && !p->group)
 			memcpy(k->task_memcg, c->task_memcg, sizeof(k->task_memcg));
 	}
-	if (!p->group)
+	if (p->group) {
+		c->mono_usec = k->mono_usec; /* the next member follows this one */
+		c->wall_usec = k->wall_usec;
+	} else {
 		p->have_context = false;
+	}
 	p->pending = *k;
 	p->have_pending = true;
 }

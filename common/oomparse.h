@@ -18,6 +18,10 @@ typedef void (*oomw_kill_cb)(const struct oomw_kill *kill, void *ctx);
  * a slow serial console on old kernels can stretch a report over many seconds.
  * Anything older belongs to another OOM and must not leak into this kill. */
 #define OOMW_OOMPARSE_CONTEXT_MAX_USEC (60LL * 1000000)
+/* memory.oom.group members are killed in one loop, one Killed line after the
+ * other: a longer pause ends the group, so that a later OOM whose report was
+ * rate-limited does not inherit its cgroup. */
+#define OOMW_OOMPARSE_GROUP_GAP_USEC (1LL * 1000000)
 
 struct oomw_oomparse {
 	oomw_kill_cb on_kill;
@@ -30,8 +34,8 @@ struct oomw_oomparse {
 	/* facts of the OOM being reported, for the next Killed line only: scope
 	 * (the "Kill process … or sacrifice child" prefix), task_memcg and
 	 * oom_memcg ("Task in … killed as a result of limit of …"); with
-	 * memory.oom.group, scope/constraint/oom_memcg for every kill that follows.
-	 * context.mono_usec / wall_usec: when it was seen. */
+	 * memory.oom.group, scope/constraint/oom_memcg for every kill that follows
+	 * closely. context.mono_usec / wall_usec: when it was last seen or used. */
 	struct oomw_kill context;
 	bool have_context;
 	bool group;
