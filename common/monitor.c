@@ -470,7 +470,9 @@ static void load_state(struct oomw_monitor *m)
 		return;
 	}
 	m->first_sample = false;
-	if (m->boot_id[0] != '\0' && strcmp(st->boot_id, m->boot_id) != 0) {
+	/* An unknown boot_id on either side is not a reboot: the counter going
+	 * backwards still shows one. */
+	if (m->boot_id[0] != '\0' && st->boot_id[0] != '\0' && strcmp(st->boot_id, m->boot_id) != 0) {
 		/* A new boot: the counter restarted at 0 and kmsg sequence numbers
 		 * with it. Old events stay (they happened) and indexes keep growing. */
 		st->vmstat_oom_kill = OOMW_UNKNOWN;

@@ -280,7 +280,7 @@ static void test_foreign_files(void **ctx)
 		"\x7f" "ELF\x02\x01\x01",
 	};
 	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
-		spit(f->path, foreign[i], strlen(foreign[i]) + (i == 7 ? 4 : 0));
+		spit(f->path, foreign[i], strlen(foreign[i]));
 		assert_refused(f);
 	}
 	/* A very long line with no newline must not be read forever into memory. */
