@@ -116,7 +116,8 @@ cd_wait_file() {
 cd_csv_last() {
 	local f
 	for f in $CD_CSV/$1; do
-		tail -n 1 "$f" | cut -d, -f"${2:-2}"
+		[ -f "$f" ] || return 1
+		tail -n 1 "$f" 2>/dev/null | cut -d, -f"${2:-2}"
 		return 0
 	done
 	return 1
