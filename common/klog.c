@@ -606,6 +606,10 @@ static int file_next_line(struct oomw_klog *k, const char **line, size_t *len, u
 			k->next_seq = k->buf_off + k->buf_pos;
 			if (skipped)
 				continue; /* the end of an overlong line */
+			if ((size_t)(nl - p) > OOMW_KLOG_RECORD_MAX) {
+				k->too_large++; /* it came whole in one read */
+				continue;
+			}
 			*line = p;
 			*len = (size_t)(nl - p);
 			*off = k->buf_off + (uint64_t)(p - k->buf);

@@ -549,6 +549,22 @@ static void test_overlong_line(void **state)
 	assert_int_equal(k.too_large, 1);
 	assert_int_equal(oomw_klog_read(&k, &r), -EAGAIN);
 	oomw_klog_close(&k);
+
+	/* just too long, read whole with its '\n' in one read(); and just long enough */
+	content = malloc(2 * OOMW_KLOG_RECORD_MAX + 16);
+	assert_non_null(content);
+	memset(content, 'y', OOMW_KLOG_RECORD_MAX + 1);
+	content[OOMW_KLOG_RECORD_MAX + 1] = '\n';
+	memset(content + OOMW_KLOG_RECORD_MAX + 2, 'z', OOMW_KLOG_RECORD_MAX);
+	strcpy(content + 2 * OOMW_KLOG_RECORD_MAX + 2, "\n");
+	scratch_file(path, sizeof(path), "long2.log", content);
+	free(content);
+	assert_int_equal(oomw_klog_open(&k, path, OOMW_KLOG_START_OLDEST, 0), 0);
+	assert_int_equal(oomw_klog_read(&k, &r), 0);
+	assert_int_equal(r.text_len, OOMW_KLOG_RECORD_MAX);
+	assert_int_equal(r.text[0], 'z');
+	assert_int_equal(k.too_large, 1);
+	oomw_klog_close(&k);
 }
 
 /* A file empty at open: its kind is decided by its first line. */
