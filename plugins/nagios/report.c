@@ -16,10 +16,11 @@
 #define BYTES_PER_KIB 1024.0
 #define PCT_SCALE 100.0
 /* Kills named one per line in the long output at default verbosity. */
-#define KILLS_SHOWN_DEFAULT 5
+#define KILLS_SHOWN_DEFAULT 3
 /* Escaped names are cut to this many bytes where output space is tight. */
 #define COMM_SHOWN_MAX 64
 #define CGROUP_SHOWN_SHORT 96
+#define CGROUP_SHOWN_SUMMARY 48
 #define CGROUP_SHOWN_LONG 2048
 #define SUMMARY_PARTS_MAX 8
 #define PART_MAX 384
@@ -78,6 +79,29 @@ static void esc(const char *in, size_t len, size_t max, char *out, size_t size)
 	}
 	n = oomw_escape(in, len, "|", out, max - 3 + 1);
 	memcpy(out + n, "...", 4);
+}
+
+/* The same for a cgroup path, keeping its end: the leaf names the service or
+ * container, the start is the same long prefix for every pod. */
+static void esc_path(const char *path, size_t max, char *out, size_t size)
+{
+	char full[CGROUP_SHOWN_LONG * 4 + 1];
+	size_t n = oomw_escape(path, strlen(path), "|", full, sizeof(full));
+	if (max > size - 1)
+		max = size - 1;
+	if (n <= max) {
+		memcpy(out, full, n + 1);
+		return;
+	}
+	size_t start = n - (max - 3);
+	/* Never start inside "\xNN": in escaped text every '\' begins one. */
+	for (size_t k = 1; k <= 3 && k <= start; k++)
+		if (full[start - k] == '\\') {
+			start = start - k + 4;
+			break;
+		}
+	memcpy(out, "...", 3);
+	memcpy(out + 3, full + start, n - start + 1);
 }
 
 static void fmt_size_kib(int64_t kib, char *out, size_t size)
@@ -278,7 +302,7 @@ static void describe_victim(const struct report *r, const struct oomw_event *ev,
 	esc(k->comm, k->comm_len, COMM_SHOWN_MAX, comm, sizeof(comm));
 	const char *cgp = k->task_memcg[0] ? k->task_memcg : k->oom_memcg;
 	if (cgp[0])
-		esc(cgp, strlen(cgp), cg_max, cg, sizeof(cg));
+		esc_path(cgp, cg_max, cg, sizeof(cg));
 	else
 		snprintf(cg, sizeof(cg), "%s OOM", oomw_scope_name(k->scope));
 	int64_t rss = rss_kib(k);
@@ -330,7 +354,9 @@ static void report_kills(struct report *r)
 		if (!in_window(r, ev, i))
 			continue;
 		n_win++;
-		if (!latest)
+		/* The summary names the newest victim the log named: a kill
+		 * counted without details has no time of its own to be "latest". */
+		if (!latest || (!latest->has_details && ev->has_details))
 			latest = ev;
 		/* Kills counted together without details share one line. */
 		size_t same = 0;
@@ -375,7 +401,7 @@ static void report_kills(struct report *r)
 	if (n_win > 0 || st != CHECK_OK) {
 		char v[PART_MAX] = "";
 		if (latest)
-			describe_victim(r, latest, CGROUP_SHOWN_SHORT, v, sizeof(v));
+			describe_victim(r, latest, CGROUP_SHOWN_SUMMARY, v, sizeof(v));
 		add_part(r, st, "%zu OOM kill%s in last %s%s%s", n_win, n_win == 1 ? "" : "s",
 			 r->window, latest ? n_win == 1 ? ": " : ", latest " : "", v);
 	}
@@ -385,11 +411,19 @@ static void report_kills(struct report *r)
 	if (countable) {
 		snprintf(val, sizeof(val), "%lld", (long long)s->oom_kill_total);
 		perf(&r->perf, "oom_kill_total", val, "c", NULL, false, "0", "");
+	}
+}
+
+/* Where the kills come from, before the list: these lines explain the rest. */
+static void report_kill_sources(struct report *r)
+{
+	const struct oomw_snapshot *s = r->run->snap;
+	if (s->vmstat_err == 0 && s->oom_kill_total != OOMW_UNKNOWN) {
 		sb_printf(&r->lines, "OOM kills since boot: %lld (/proc/vmstat oom_kill)",
 			  (long long)s->oom_kill_total);
 		if (s->kills_without_details > 0)
 			sb_printf(&r->lines, ", %lld without details", (long long)s->kills_without_details);
-		sb_printf(&r->lines, "; new since the last check: %zu\n", run->n_new);
+		sb_printf(&r->lines, "; new since the last check: %zu\n", r->run->n_new);
 	}
 	if (strcmp(r->o->mon.paths.kmsg, OOMW_KMSG_NONE) == 0) {
 		sb_printf(&r->lines, "kernel log not read (--kmsg none): kills are counted without "
@@ -508,7 +542,7 @@ static void report_cgroups(struct report *r)
 		const struct oomw_cgroup_stats *c = &s->cgroups[i].stats;
 		char path[CGROUP_SHOWN_LONG + 1], us[SIZE_TEXT_MAX], ls[SIZE_TEXT_MAX] = "no limit";
 		size_t n_win = 0;
-		esc(c->path, strlen(c->path), r->o->verbose ? CGROUP_SHOWN_LONG : CGROUP_SHOWN_SHORT,
+		esc_path(c->path, r->o->verbose ? CGROUP_SHOWN_LONG : CGROUP_SHOWN_SHORT,
 		    path, sizeof(path));
 		for (size_t e = 0; e < run->n_events; e++)
 			if (run->events[e].has_details && has_cgroup(&run->events[e].kill) &&
@@ -550,8 +584,8 @@ static void report_cgroups(struct report *r)
 	}
 	if (worst_cg && worst_st != CHECK_OK) {
 		const struct oomw_cgroup_stats *c = &worst_cg->stats;
-		char path[CGROUP_SHOWN_SHORT + 1], us[SIZE_TEXT_MAX];
-		esc(c->path, strlen(c->path), CGROUP_SHOWN_SHORT, path, sizeof(path));
+		char path[CGROUP_SHOWN_SUMMARY + 1], us[SIZE_TEXT_MAX];
+		esc_path(c->path, CGROUP_SHOWN_SUMMARY, path, sizeof(path));
 		fmt_size_kib(c->usage_bytes / 1024, us, sizeof(us));
 		add_part(r, worst_st, "cgroup %s uses %s (%.1f%% of its limit)", path, us, worst_pct);
 	}
@@ -667,6 +701,7 @@ enum check_state check_report(const struct check_options *o, const struct check_
 				? "kernel log unreadable"
 				: "not in the kernel log";
 
+	report_kill_sources(&r);
 	report_kills(&r);
 	report_memory(&r);
 	report_psi(&r);

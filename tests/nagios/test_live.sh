@@ -36,7 +36,7 @@ killed_at=$(date +%s)
 run_check --state "$ST" --cgroup "$OOMCG_PATH" "${quiet[@]}"
 check_output "after the kill"
 check_state "CRITICAL naming the victim, escaped" 2 \
-	"^OOM CRITICAL - [0-9]+ OOM kills? in last 24h(: |, latest )live\\\\x7cvi\\\\x0actim \\(pid $OOMCG_PID, [0-9.]+ [KM]iB, ${OOMCG_PATH//./\\.}\\) at "
+	"^OOM CRITICAL - [0-9]+ OOM kills? in last 24h(: |, latest )live\\\\x7cvi\\\\x0actim \\(pid $OOMCG_PID, [0-9.]+ [KM]iB, [^ ]*/${OOMCG_PATH##*/}\\) at "
 [ "$(kills_perf)" = $((before + 1)) ] && ok "the window count rose by one" || not_ok "count rose by one" "before $before" "$OUT"
 [[ $OUT == *"'cgroup_kills'=1;"* ]] && ok "--cgroup: cgroup_kills perfdata is 1" || not_ok "cgroup_kills" "$OUT"
 
