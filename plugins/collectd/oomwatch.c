@@ -420,19 +420,15 @@ static void notify_kill(const struct oomw_event *ev)
 	/* Quotes and the characters of the message's own syntax are escaped too,
 	 * so a name like `x" (pid 1)` cannot pose as the rest of the line. */
 	char comm[4 * OOMW_COMM_MAX + 1], cg[4 * OOMW_CGROUP_PATH_MAX + 1];
-	char pid[24], uid[24], rss[32], anon[32], file[32], shmem[32];
+	char pid[24], uid[24], rss[32];
 	const char *cgroup = kill_cgroup(k);
 	oomw_escape(k->comm, k->comm_len, "\"()", comm, sizeof(comm));
 	oomw_escape(cgroup, strlen(cgroup), ",()", cg, sizeof(cg));
-	notif_message(&n,
-		 "OOM killer killed process \"%s\" (pid %s, uid %s) at %s: rss %s (anon %s, file %s, "
-		 "shmem %s), %s OOM in cgroup %s",
-		 comm, fmt_i64(pid, sizeof(pid), k->pid), fmt_i64(uid, sizeof(uid), k->uid), at,
-		 fmt_kib(rss, sizeof(rss), kill_rss_kib(k)),
-		 fmt_kib(anon, sizeof(anon), k->anon_rss_kib),
-		 fmt_kib(file, sizeof(file), k->file_rss_kib),
-		 fmt_kib(shmem, sizeof(shmem), k->shmem_rss_kib), oomw_scope_name(k->scope),
-		 cg[0] != '\0' ? cg : "?");
+	/* The parts of the size and the rest are in the metadata. */
+	notif_message(&n, "OOM killer killed process \"%s\" (pid %s, uid %s, rss %s) at %s: %s OOM in cgroup %s",
+		      comm, fmt_i64(pid, sizeof(pid), k->pid), fmt_i64(uid, sizeof(uid), k->uid),
+		      fmt_kib(rss, sizeof(rss), kill_rss_kib(k)), at, oomw_scope_name(k->scope),
+		      cg[0] != '\0' ? cg : "?");
 
 	plugin_notification_meta_add_unsigned_int(&n, "kill_index", ev->index);
 	plugin_notification_meta_add_boolean(&n, "has_details", true);
