@@ -340,8 +340,9 @@ static const char *parse_syslog_date(const char *s, const char *end, int64_t *wa
 }
 
 /* "2025-08-12T03:54:03[.123456][Z|+02:00|+0200] " (RFC 3339, rsyslog,
- * journalctl -o short-iso). Returns the position after it and its space, or NULL. */
-static const char *parse_iso_date(const char *s, const char *end, int64_t *wall_usec)
+ * journalctl -o short-iso). Returns the position after it and its space, or NULL.
+ * *dmesg: the fraction had a comma, as only dmesg --time-format=iso prints it. */
+static const char *parse_iso_date(const char *s, const char *end, int64_t *wall_usec, bool *dmesg)
 {
 	int64_t y, mon, d, h, mi, sec, frac;
 	if (!digits_n(s, end, 4, &y) || end - s < 19 || s[4] != '-' || !digits_n(s + 5, end, 2, &mon) ||
@@ -350,6 +351,7 @@ static const char *parse_iso_date(const char *s, const char *end, int64_t *wall_
 	const char *p = parse_hms(s + 11, end, &h, &mi, &sec, &frac);
 	if (!p || !date_valid(y, mon, d, h, mi, sec))
 		return NULL;
+	*dmesg = s[19] == ',';
 	int64_t off_secs = 0;
 	if (p < end && (*p == 'Z' || *p == 'z')) {
 		p++;
@@ -370,6 +372,68 @@ static const char *parse_iso_date(const char *s, const char *end, int64_t *wall_
 		return NULL;
 	*wall_usec = epoch_usec(y, mon, d, h, mi, sec) - off_secs * USEC_PER_SEC + frac;
 	return p + 1;
+}
+
+/* "1754970843.123456 " (journalctl -o short-unix). Returns the position after
+ * it and its space, or NULL. */
+static const char *parse_unix_date(const char *s, const char *end, int64_t *wall_usec)
+{
+	int64_t secs;
+	const char *p = digits_run(s, end, 12, &secs);
+	/* at least 9 digits: a [ts]-less dmesg line never starts like this */
+	if (p - s < 9 || p >= end || *p != '.')
+		return NULL;
+	int64_t frac = 0, scale = USEC_PER_SEC / 10;
+	const char *q = p + 1;
+	for (; q < end && is_digit(*q); q++) {
+		frac += (*q - '0') * scale;
+		scale /= 10;
+	}
+	if (q == p + 1 || q >= end || *q != ' ')
+		return NULL;
+	*wall_usec = secs * USEC_PER_SEC + frac;
+	return q + 1;
+}
+
+/* Looks s[0..len) up in names; returns its index or -1. */
+static int name_index(const char *const *names, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* "kern  :err   : " (dmesg -x). Returns the position after it, or NULL. */
+static const char *parse_decoded_prio(const char *s, const char *end, int *facility, int *level)
+{
+	/* util-linux's names, in syslog's numbering */
+	static const char *const facilities[] = {
+		"kern",	  "user",   "mail",   "daemon", "auth",	  "syslog", "lpr",    "news",
+		"uucp",	  "cron",   "authpriv", "ftp",  "res0",	  "res1",   "res2",   "res3",
+		"local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+	};
+	static const char *const levels[] = { "emerg",	"alert", "crit", "err",
+					      "warn",	"notice", "info", "debug" };
+	const char *p = s;
+	while (p < end && *p != ' ' && *p != ':')
+		p++;
+	int f = name_index(facilities, sizeof(facilities) / sizeof(facilities[0]), s,
+			   (size_t)(p - s));
+	p = skip_spaces(p, end);
+	if (f < 0 || p >= end || *p != ':')
+		return NULL;
+	const char *l = ++p;
+	while (p < end && *p != ' ' && *p != ':')
+		p++;
+	int v = name_index(levels, sizeof(levels) / sizeof(levels[0]), l, (size_t)(p - l));
+	p = skip_spaces(p, end);
+	if (v < 0 || p >= end || *p != ':')
+		return NULL;
+	p++;
+	*facility = f;
+	*level = v;
+	return (p < end && *p == ' ') ? p + 1 : p;
 }
 
 /* After a syslog or RFC 3339 date: "host kernel: " (or just "kernel: ").
@@ -427,7 +491,8 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 	if (end - s >= 3 && memcmp(s, "-- ", 3) == 0)
 		return -ENOMSG; /* journalctl "-- Boot …" / "-- No entries --" markers */
 
-	/* dmesg -r: "<6>" before the rest */
+	/* dmesg -r: "<6>" before the rest; dmesg -x: "kern  :err   : " */
+	const char *p;
 	if (*s == '<') {
 		int64_t pri;
 		const char *e = digits_run(s + 1, end, 9, &pri);
@@ -436,12 +501,15 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 			out->facility = (int)(pri >> LOG_FACILITY_SHIFT);
 			s = e + 1;
 		}
+	} else if ((p = parse_decoded_prio(s, end, &out->facility, &out->prio))) {
+		s = p;
 	}
 
-	const char *p;
-	bool dated = false;
-	if ((p = parse_iso_date(s, end, &out->wall_usec)) ||
-	    (p = parse_syslog_date(s, end, &out->wall_usec))) {
+	bool dated = false, dmesg_iso = false;
+	if ((p = parse_iso_date(s, end, &out->wall_usec, &dmesg_iso)) && dmesg_iso) {
+		s = p; /* dmesg --time-format=iso: the kernel's text follows */
+	} else if (p || (p = parse_syslog_date(s, end, &out->wall_usec)) ||
+		   (p = parse_unix_date(s, end, &out->wall_usec))) {
 		/* syslog and journal: only the kernel's own lines */
 		s = parse_kernel_tag(p, end);
 		if (!s)

@@ -307,6 +307,34 @@ static void test_text_iso_and_journal(void **state)
 	assert_int_equal(r.mono_usec, 12000001);
 	assert_text(&r, "msg");
 
+	/* dmesg --time-format=iso: no host, the kernel's text follows */
+	parse_ok("2025-08-12T03:54:03,123456+02:00 Out of memory: x", &r);
+	assert_int_equal(r.wall_usec, base - 7200 * USEC + 123456);
+	assert_text(&r, "Out of memory: x");
+
+	/* journalctl -o short-unix */
+	parse_ok("1754970843.123456 web1 kernel: msg", &r);
+	assert_int_equal(r.wall_usec, base + 123456);
+	assert_text(&r, "msg");
+	assert_int_equal(oomw_klog_parse_text("1754970843.1 web1 sshd[1]: x", 28, &r), -ENOMSG);
+
+	/* dmesg -x */
+	parse_ok("kern  :err   : [   47.102375] Out of memory: x", &r);
+	assert_int_equal(r.facility, 0);
+	assert_int_equal(r.prio, 3);
+	assert_int_equal(r.mono_usec, 47102375);
+	assert_text(&r, "Out of memory: x");
+	parse_ok("user  :notice: [    1.000000] hello", &r);
+	assert_int_equal(r.facility, 1);
+	assert_int_equal(r.prio, 5);
+	assert_text(&r, "hello");
+	parse_ok("local7:debug : x", &r);
+	assert_int_equal(r.facility, 23);
+	assert_int_equal(r.prio, 7);
+	parse_ok("auth: something else", &r); /* not a level: kernel text */
+	assert_int_equal(r.facility, -1);
+	assert_text(&r, "auth: something else");
+
 	/* journalctl -o short-monotonic */
 	parse_ok("[ 8341.868335] web1 kernel: Out of memory: x", &r);
 	assert_int_equal(r.mono_usec, 8341868335LL);
