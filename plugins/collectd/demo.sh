@@ -1,7 +1,7 @@
 #!/bin/bash
 # plugins/collectd/demo.sh PLUGIN TYPES_DB — runs a real collectd in the
 # foreground for a few seconds with oomwatch.so, logging to the terminal, and
-# shows every value it dispatched (write_log) and the CSV files it produced.
+# shows every value it dispatched, as the csv plugin wrote it.
 set -eu
 plugin=$(realpath "$1")
 types_db=$(realpath "$2")
@@ -14,7 +14,7 @@ trap 'rm -rf "$dir"' EXIT
 # collectd loads plugins from one directory, ours beside the stock ones we use,
 # and refuses symbolic links: copies.
 mkdir "$dir/plugins"
-for p in logfile csv write_log; do cp "/usr/lib/collectd/$p.so" "$dir/plugins/"; done
+for p in logfile csv; do cp "/usr/lib/collectd/$p.so" "$dir/plugins/"; done
 cp "$plugin" "$dir/plugins/oomwatch.so"
 # Reading /dev/kmsg needs root (kernel.dmesg_restrict); otherwise kills are counted only.
 kmsg=/dev/kmsg
@@ -31,7 +31,6 @@ LoadPlugin logfile
   File STDOUT
   PrintSeverity true
 </Plugin>
-LoadPlugin write_log
 LoadPlugin csv
 <Plugin csv>
   DataDir "$dir/csv"
@@ -40,6 +39,7 @@ LoadPlugin csv
 LoadPlugin oomwatch
 <Plugin oomwatch>
   KmsgPath "$kmsg"
+  Cgroup "/"
   Cgroup "/system.slice"
   Candidates 3
   MemAvailableWarning "10%"
@@ -51,8 +51,13 @@ echo "== $collectd -f -C $dir/collectd.conf  (for $seconds s)"
 "$collectd" -f -C "$dir/collectd.conf" &
 pid=$!
 sleep "$seconds"
-kill -TERM "$pid"
+if ! kill -TERM "$pid" 2>/dev/null; then
+	echo "demo-collectd: collectd exited early (see above)"
+	exit 1
+fi
 wait "$pid" || true
 echo
-echo "== CSV files written by the csv plugin (last line of each)"
-(cd "$dir/csv" && for f in */*/*; do printf '%-70s %s\n' "$f" "$(tail -n 1 "$f")"; done)
+echo "== What oomwatch dispatched: one CSV file per value (host/plugin-instance/type-instance-date)"
+(cd "$dir/csv" && for f in */*/*; do
+	printf '%-62s %-28s %s\n' "$f" "$(head -n 1 "$f")" "$(tail -n 1 "$f")"
+done)
