@@ -8,7 +8,11 @@
  *
  * Reconciliation, with d = counter delta and A = log_ahead + kills logged now:
  * d >= A: the d - A extra kills are events without details, log_ahead = 0;
- * d <  A: log_ahead = A - d.
+ * d <  A: log_ahead = A - d. The kernel counts a kill a few µs before printing
+ * it, so a surplus is confirmed by the very next counter read: what is left of
+ * it then is dropped (it must not hide a later kill). When the counter shows
+ * more kills than the log, the log is read once more before they are taken
+ * as kills without details.
  * Counter unknown (kernel < 4.13): the log is the only source. Counter
  * unreadable this time: the logged kills wait in log_ahead for it. On a fresh
  * baseline (first sample, new boot) the counter covers the whole boot, so no
@@ -256,6 +260,15 @@ static void save_klog_cursor(struct oomw_monitor *m)
 	m->cursor_dirty = true;
 }
 
+static void read_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
+{
+	m->klog_err = drain_klog(m);
+	snap->klog_missed = m->klog.missed;
+	save_klog_cursor(m);
+	if (m->klog_err < 0)
+		close_klog(m); /* reopened at the saved cursor next time */
+}
+
 static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap, bool counter_read)
 {
 	if (klog_disabled(m))
@@ -263,11 +276,7 @@ static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap, bool
 	if (!m->klog_open)
 		m->klog_err = open_klog(m);
 	if (m->klog_open) {
-		m->klog_err = drain_klog(m);
-		snap->klog_missed = m->klog.missed;
-		save_klog_cursor(m);
-		if (m->klog_err < 0)
-			close_klog(m); /* reopened at the saved cursor next time */
+		read_klog(m, snap);
 	} else if (counter_read && m->st.klog_seq_known) {
 		/* The counter moves on without the log: the kills between the
 		 * cursor and now are counted without details, so reading them
@@ -291,33 +300,42 @@ static void add_without_details(struct oomw_monitor *m, int64_t n)
 	}
 }
 
-static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter)
+/* The counter's rise since the previous sample; -1 when it is not usable. */
+static int64_t counter_delta(const struct oomw_monitor *m, int vmstat_err, int64_t counter)
+{
+	if (vmstat_err < 0 || counter == OOMW_UNKNOWN)
+		return -1;
+	int64_t prev = m->fresh || m->st.vmstat_oom_kill == OOMW_UNKNOWN ? 0 : m->st.vmstat_oom_kill;
+	/* Backwards without a new boot_id: a reboot we could not see. */
+	return counter >= prev ? counter - prev : counter;
+}
+
+static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter, int64_t d)
 {
 	struct oomw_state *st = &m->st;
+	int64_t old_ahead = st->log_ahead;
 	if (vmstat_err < 0) {
+		/* The counter will show these kills when it is readable again. */
 		st->log_ahead += m->logged;
 		m->dirty |= m->logged > 0;
 		return;
 	}
-	if (counter == OOMW_UNKNOWN)
-		return;
-	int64_t prev = m->fresh || st->vmstat_oom_kill == OOMW_UNKNOWN ? 0 : st->vmstat_oom_kill;
-	if (counter < prev) {
-		/* Backwards without a new boot_id: a reboot we could not see. */
-		prev = 0;
-		st->log_ahead = 0;
-	}
-	int64_t d = counter - prev;
-	int64_t a = st->log_ahead + m->logged;
+	if (d < 0)
+		return; /* no counter on this kernel: the log is the only source */
+	/* The surplus kept from before: the kernel counts a kill before it
+	 * prints it, so the counter has caught up by now. What it does not
+	 * confirm was no kill of this boot (a text line from elsewhere) and
+	 * must not hide a later one. */
+	d -= d < old_ahead ? d : old_ahead;
 	/* On a fresh baseline the counter covers the whole boot: a surplus in the
 	 * log is an earlier boot's (a text log), not a kill still to be counted. */
-	int64_t ahead = d >= a || m->fresh ? 0 : a - d;
-	if (ahead != st->log_ahead || counter != st->vmstat_oom_kill)
+	int64_t ahead = d >= m->logged || m->fresh ? 0 : m->logged - d;
+	if (ahead != old_ahead || counter != st->vmstat_oom_kill)
 		m->dirty = true;
 	st->log_ahead = ahead;
 	st->vmstat_oom_kill = counter;
-	if (d > a)
-		add_without_details(m, d - a);
+	if (d > m->logged)
+		add_without_details(m, d - m->logged);
 }
 
 /* ---- cgroups ---------------------------------------------------------- */
@@ -539,7 +557,14 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	snap->vmstat_err = oomw_vmstat_read_oom_kill(m->paths.proc, &counter, &snap->vmstat_why);
 	snap->oom_kill_total = snap->vmstat_err < 0 ? OOMW_UNKNOWN : counter;
 	sample_klog(m, snap, snap->oom_kill_total != OOMW_UNKNOWN);
-	reconcile(m, snap->vmstat_err, counter);
+	int64_t d = counter_delta(m, snap->vmstat_err, counter);
+	if (m->klog_open && d > m->st.log_ahead + m->logged) {
+		/* The kernel prints a kill a few µs after counting it: one that
+		 * fell in that gap is counted but was not in the log yet. */
+		read_klog(m, snap);
+		snap->klog_err = m->klog_err;
+	}
+	reconcile(m, snap->vmstat_err, counter, d);
 	snap->kills_without_details = st->kills_without_details;
 	if (m->boot_id[0] != '\0' && strcmp(st->boot_id, m->boot_id) != 0) {
 		memcpy(st->boot_id, m->boot_id, sizeof(st->boot_id));

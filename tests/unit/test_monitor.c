@@ -242,6 +242,23 @@ static void test_log_ahead_not_counted_twice(void **ctx)
 	assert_int_equal(f->snap.kills_without_details, 1);
 }
 
+/* A logged kill the counter never confirms (a line from elsewhere in a text
+ * log, or a late one) is reported as logged but does not hide a later kill. */
+static void test_unconfirmed_log_hides_nothing(void **ctx)
+{
+	struct fixture *f = *ctx;
+	open_monitor(f);
+	sample(f);
+	log_kill(f, 66, "unconfirmed", 1000);
+	assert_int_equal(sample(f), 1);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(sample(f), 0); /* the counter did not follow */
+	set_counter(f, 1);
+	assert_int_equal(sample(f), 1);
+	assert_false(f->seen[0].has_details);
+	assert_int_equal(f->snap.kills_without_details, 1);
+}
+
 /* Three restarts, one new kill before each: every kill is reported exactly
  * once, indexes keep growing, and the saved events keep the exact comm. */
 static void test_restarts_never_repeat(void **ctx)
@@ -602,6 +619,7 @@ int main(void)
 		T(test_first_sample_covers_boot),
 		T(test_counter_plus_three_one_logged),
 		T(test_log_ahead_not_counted_twice),
+		T(test_unconfirmed_log_hides_nothing),
 		T(test_restarts_never_repeat),
 		T(test_new_boot_starts_fresh),
 		T(test_old_kernel_log_only),
