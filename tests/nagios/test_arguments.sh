@@ -46,6 +46,17 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		not_ok "--proc without permission" "exit $RC" "$OUT"
 fi
 
+# -t: a source that never answers (a FIFO as meminfo, like a hung NFS /proc).
+T=$TMP/hung
+fx_machine "$T"
+rm "$T/proc/meminfo" && mkfifo "$T/proc/meminfo"
+start=$(date +%s%N)
+run_check --proc "$T/proc" --sys "$T/sys" --kmsg none --state "$TMP/hung.state" -t 1
+ms=$((($(date +%s%N) - start) / 1000000))
+[ "$RC" = 3 ] && [ "$OUT" = "OOM UNKNOWN - timed out after 1s while reading /proc, the kernel log and cgroups" ] &&
+	ok "-t 1: UNKNOWN naming the stage after ${ms} ms" || not_ok "-t 1 on a hung source" "exit $RC" "$OUT"
+[ "$ms" -lt 3000 ] && ok "-t 1 gives up within a second or so" || not_ok "-t 1 took ${ms} ms"
+
 run_check --help
 [ "$RC" = 3 ] && [[ $OUT == *"Usage: check_oom"*"--window TIME"*"Exit status"* ]] && ok "--help prints the usage, exits 3" || not_ok "--help" "exit $RC"
 run_check -h
