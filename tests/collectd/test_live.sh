@@ -60,7 +60,22 @@ kill_measured() {
 	fi
 }
 
+# exec's NotificationExec gets the metadata too (logfile prints the message only);
+# exec refuses to run programs as root.
+exec_user=nobody
+id "$exec_user" >/dev/null 2>&1 || skip_all "no user $exec_user for collectd's exec plugin"
+cp /usr/lib/collectd/exec.so "$CD_DIR/plugins/"
+chmod 755 "$CD_DIR"
+mkdir -m 1777 "$CD_DIR/exec"
+printf '#!/bin/sh\n{ cat; echo ----; } >>"%s"\n' "$CD_DIR/exec/notifications" >"$CD_DIR/exec/notify.sh"
+chmod 755 "$CD_DIR/exec/notify.sh"
 cd_conf "Cgroup \"$OOMCG_PATH\"" 'KmsgPath "/dev/kmsg"'
+cat >>"$CD_CONF" <<CONF
+LoadPlugin exec
+<Plugin exec>
+  NotificationExec "$exec_user" "$CD_DIR/exec/notify.sh"
+</Plugin>
+CONF
 check "collectd started, counter dispatched" start_collectd
 k0=$(cd_csv_last 'oomwatch/derive-oom_kill-*')
 diag "oom_kill before: $k0"
@@ -95,6 +110,14 @@ check "CSV cgroup oom_kill = 3" [ "$(cd_csv_last "oomwatch-$cg_inst/derive-oom_k
 check "notification is severity FAILURE, host, plugin, type derive/oom_kill" \
 	grep -q "Notification: severity = FAILURE, host = $CD_HOST, plugin = oomwatch, type = derive, type_instance = oom_kill, message = OOM killer killed process \"oomw-cd-1\" (pid $pid1, uid 0, rss [0-9.]* [KM]iB) at .*: memcg OOM in cgroup $OOMCG_PATH" "$CD_LOG"
 diag "$(grep "(pid $pid1," "$CD_LOG")"
+# The metadata of kill 1, as exec received it.
+meta=$(awk -v p="pid: $pid1" '$0 == "----" { if (hit) { print blk; exit } blk = ""; hit = 0; next }
+	{ blk = blk $0 "\n"; if ($0 == p) hit = 1 }' "$CD_DIR/exec/notifications")
+for field in "pid: $pid1" "comm: oomw-cd-1" "uid: 0" "cgroup: $OOMCG_PATH" "scope: memcg" \
+	"constraint: CONSTRAINT_MEMCG" "has_details: true" "Severity: FAILURE" "Host: $CD_HOST"; do
+	check "metadata $field" grep -qxF -- "$field" <<<"$meta"
+done
+check "metadata rss_kib" grep -qE '^rss_kib: [0-9]+$' <<<"$meta"
 check "state file is 0600" [ "$(stat -c %a "$CD_DIR/oomwatch.state")" = 600 ]
 cd_stop
 
