@@ -24,6 +24,12 @@ $(CHECK_OOM): $(NAGIOS_OBJS) $(CORE_LIB)
 demo-nagios: $(CHECK_OOM) $(OOM_VICTIM)
 	@plugins/nagios/demo.sh $(CHECK_OOM)
 
+# check_oom beside the other plugins, its manual page, and the Icinga 2 and
+# NRPE snippets as examples to copy into /etc.
 install-nagios: $(CHECK_OOM)
-	install -d $(DESTDIR)$(NAGIOS_PLUGINDIR)
+	install -d $(DESTDIR)$(NAGIOS_PLUGINDIR) $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples
 	install -m 0755 $(CHECK_OOM) $(DESTDIR)$(NAGIOS_PLUGINDIR)/check_oom
+	install -m 0644 man/check_oom.1 $(DESTDIR)$(PREFIX)/share/man/man1/check_oom.1
+	install -m 0644 contrib/icinga2/check_oom.conf $(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples/icinga2-check_oom.conf
+	install -m 0644 contrib/nrpe/check_oom.cfg $(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples/nrpe-check_oom.cfg
