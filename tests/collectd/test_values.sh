@@ -15,12 +15,16 @@ cd_setup
 cg_lines=()
 # A throwaway cgroup with a known limit (no kill: no lock needed).
 if [ -z "$(oomcg_unavailable)" ] && oomcg_create $((64 * 1024 * 1024)); then
-	cg_lines=("Cgroup \"$OOMCG_PATH\"")
+	# and a child with a hostile name: the instance must be a safe file name.
+	hostile='we ird,(x)|y=\x41"z'
+	mkdir "$OOMCG/$hostile"
+	cg_lines=("Cgroup \"$OOMCG_PATH*\"")
 	cg_inst=$(printf '%s' "${OOMCG_PATH#/}" | tr -c 'A-Za-z0-9._-' _)
+	child_inst=$(printf '%s' "${OOMCG_PATH#/}/$hostile" | tr -c 'A-Za-z0-9._-' _)
 else
 	diag "no throwaway cgroup here (not root?): per-cgroup values not checked"
 fi
-trap 'cd_cleanup; oomcg_remove' EXIT
+trap 'cd_cleanup; [ -n "$OOMCG" ] && rmdir "$OOMCG/$hostile"; oomcg_remove' EXIT
 cd_conf "Candidates 3" "${cg_lines[@]}"
 cd_start
 cd_wait_log 'Initialization complete' 10
@@ -51,6 +55,7 @@ if [ ${#cg_lines[@]} -gt 0 ]; then
 	check "cgroup limit = the cgroup's 64 MiB ($lim)" \
 		awk -v v="$lim" 'BEGIN { exit !(v == 64 * 1024 * 1024) }'
 	check "cgroup kills = 0" [ "$(cd_csv_last "oomwatch-$cg_inst/derive-oom_kill-*")" = 0 ]
+	check "hostile cgroup name: instance $child_inst" cd_wait_file "oomwatch-$child_inst/memory-usage-*" 10
 fi
 
 # The last CSV line and /proc/meminfo read together (the next write is a
