@@ -3,7 +3,11 @@
 #include "psi.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "oomw.h"
 
@@ -165,4 +169,30 @@ int oomw_psi_read(const char *proc_dir, struct oomw_psi *out, const char **why)
 	if (r < 0)
 		return r;
 	return oomw_psi_parse(buf, len, out, why);
+}
+
+int oomw_psi_trigger_open(const char *proc_dir, bool full, int64_t stall_usec, int64_t window_usec,
+			  int *fd)
+{
+	char path[PATH_MAX], trigger[64];
+	*fd = -1;
+	if (window_usec < OOMW_PSI_WINDOW_MIN_USEC || window_usec > OOMW_PSI_WINDOW_MAX_USEC ||
+	    stall_usec <= 0 || stall_usec > window_usec)
+		return -EINVAL;
+	int r = oomw_path_join(path, sizeof(path), proc_dir, "pressure/memory");
+	if (r < 0)
+		return r;
+	int len = snprintf(trigger, sizeof(trigger), "%s %lld %lld", full ? "full" : "some",
+			   (long long)stall_usec, (long long)window_usec);
+	int f = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (f < 0)
+		return -errno;
+	/* The kernel overwrites the last byte written with a NUL: send ours. */
+	if (write(f, trigger, (size_t)len + 1) < 0) {
+		r = -errno;
+		close(f);
+		return r;
+	}
+	*fd = f;
+	return 0;
 }

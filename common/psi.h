@@ -28,4 +28,21 @@ int oomw_psi_parse(const char *buf, size_t len, struct oomw_psi *out, const char
  * (psi=0) mean "unknown"; both leave *out with known = false. */
 int oomw_psi_read(const char *proc_dir, struct oomw_psi *out, const char **why);
 
+/* The kernel's bounds for a trigger window (kernel/sched/psi.c). */
+#define OOMW_PSI_WINDOW_MIN_USEC 500000
+#define OOMW_PSI_WINDOW_MAX_USEC 10000000
+/* Without CAP_SYS_RESOURCE (the nagios user, a container's root), kernels
+ * >= 6.4 accept only windows that are a multiple of this; 5.13-6.3 refuse
+ * unprivileged triggers altogether (-EPERM). */
+#define OOMW_PSI_UNPRIVILEGED_WINDOW_USEC 2000000
+
+/* Opens a PSI trigger on <proc_dir>/pressure/memory: POLLPRI on *fd when
+ * tasks ("some") or all tasks ("full") stalled stall_usec within any
+ * window_usec, at most one event per window; POLLERR when the source is
+ * gone. The caller polls and closes *fd. Returns 0, -EINVAL (bounds above,
+ * 0 < stall_usec <= window_usec, or an unprivileged window the kernel
+ * refuses), -EPERM, -ENOENT (no PSI), -EOPNOTSUPP (psi=0) or another -errno. */
+int oomw_psi_trigger_open(const char *proc_dir, bool full, int64_t stall_usec, int64_t window_usec,
+			  int *fd);
+
 #endif

@@ -2,14 +2,21 @@
  * absent, unreadable (psi=0 gives EOPNOTSUPP), malformed, duplicate fields,
  * and averages parsed exactly in fixed point. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/file.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -22,6 +29,7 @@
  * <unistd.h> is left out so its declaration of read() does not clash. */
 static int fail_reads_with;
 long syscall(long number, ...);
+int close(int fd);
 ssize_t read(int fd, void *buf, size_t count);
 ssize_t read(int fd, void *buf, size_t count)
 {
@@ -194,6 +202,101 @@ static void test_real_proc(void **state)
 	assert_true(p.some.avg10_cpct >= 0 && p.some.avg10_cpct <= 10000);
 }
 
+static void test_trigger_bounds(void **state)
+{
+	(void)state;
+	static const int64_t bad[][2] = {
+		{ 0, 2000000 },      /* no stall */
+		{ -1, 2000000 },     /* negative */
+		{ 3000000, 2000000 }, /* stall longer than the window */
+		{ 100000, 400000 },  /* window below 500 ms */
+		{ 100000, 11000000 }, /* window above 10 s */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int fd = 123;
+		int r = oomw_psi_trigger_open("/proc", false, bad[i][0], bad[i][1], &fd);
+		if (r != -EINVAL || fd != -1)
+			fail_msg("stall %lld window %lld: r=%d fd=%d", (long long)bad[i][0],
+				 (long long)bad[i][1], r, fd);
+	}
+	int fd;
+	assert_int_equal(oomw_psi_trigger_open("tests/fixtures/proc-linux-3.10", false, 150000,
+					       2000000, &fd),
+			 -ENOENT);
+	assert_int_equal(fd, -1);
+}
+
+/* CAP_SYS_RESOURCE (bit 24) in our effective set: "root" in a container or
+ * a sandbox may lack it, and then the kernel treats us as unprivileged. */
+static bool have_cap_sys_resource(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long eff = 0;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	fclose(f);
+	return (eff >> 24) & 1;
+}
+
+static void test_trigger_real(void **state)
+{
+	(void)state;
+	struct utsname u;
+	int major = 0, minor = 0;
+	assert_int_equal(uname(&u), 0);
+	assert_int_equal(sscanf(u.release, "%d.%d", &major, &minor), 2);
+	if (major < 6 || (major == 6 && minor < 4))
+		skip(); /* the rules below are those of 6.4+; this machine runs 6.18 */
+	bool privileged = have_cap_sys_resource();
+	int fd;
+	/* A 2 s window works for everyone on 6.4+. */
+	assert_int_equal(oomw_psi_trigger_open("/proc", false, 150000,
+					       OOMW_PSI_UNPRIVILEGED_WINDOW_USEC, &fd), 0);
+	struct pollfd p = { .fd = fd, .events = POLLPRI };
+	assert_true(poll(&p, 1, 0) >= 0);
+	assert_false(p.revents & (POLLERR | POLLNVAL));
+	close(fd);
+	assert_int_equal(oomw_psi_trigger_open("/proc", true, 150000, 4000000, &fd), 0);
+	close(fd);
+	/* A 1 s window needs CAP_SYS_RESOURCE. */
+	int r = oomw_psi_trigger_open("/proc", false, 150000, 1000000, &fd);
+	assert_int_equal(r, privileged ? 0 : -EINVAL);
+	if (r == 0)
+		close(fd);
+}
+
+/* A real OOM kill in a 16 MiB cgroup (tests/lib/oomcg.sh) stalls its
+ * allocating task in reclaim: a 1 us "some" trigger must fire. PSI is
+ * machine-wide, so we hold the live-test lock (as oomcg_lock does) for the
+ * whole test: the other live tests, the usual source of stalls here, wait. */
+static void test_trigger_fires_on_real_oom(void **state)
+{
+	(void)state;
+	int fd;
+	int r = system("bash -c '. tests/lib/oomcg.sh; u=$(oomcg_unavailable); "
+		       "[ -z \"$u\" ] || { echo \"# $u\"; exit 77; }'");
+	if (WIFEXITED(r) && WEXITSTATUS(r) == 77)
+		skip();
+	int lock = open("/tmp/oomwatch-live-test.lock", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	assert_true(lock >= 0);
+	assert_int_equal(flock(lock, LOCK_EX), 0);
+	assert_int_equal(oomw_psi_trigger_open("/proc", false, 1,
+					       OOMW_PSI_UNPRIVILEGED_WINDOW_USEC, &fd), 0);
+	r = system("bash -c '. tests/lib/oomcg.sh; oomcg_create && oomcg_kill oomw-psi-test' "
+		   "2>/dev/null");
+	/* Unprivileged triggers are checked by the 2 s averaging work. */
+	struct pollfd p = { .fd = fd, .events = POLLPRI };
+	int n = poll(&p, 1, 3 * OOMW_PSI_UNPRIVILEGED_WINDOW_USEC / 1000);
+	close(fd);
+	close(lock);
+	assert_int_equal(r, 0);
+	assert_int_equal(n, 1);
+	assert_true(p.revents & POLLPRI);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +309,9 @@ int main(void)
 		cmocka_unit_test(test_order_unknown_fields_and_huge_total),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_real_proc),
+		cmocka_unit_test(test_trigger_bounds),
+		cmocka_unit_test(test_trigger_real),
+		cmocka_unit_test(test_trigger_fires_on_real_oom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
