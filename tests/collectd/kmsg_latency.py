@@ -69,7 +69,7 @@ def main():
         f.seek(0, os.SEEK_END)
         pos = f.tell()
     print("ready", flush=True)
-    killed, seen, done = {}, {}, set()
+    killed, woke, seen, done = {}, {}, {}, set()
     deadline = time.monotonic() + timeout
     while len(done) < count and time.monotonic() < deadline:
         select.select([kfd, ifd], [], [], 0.5)
@@ -78,6 +78,7 @@ def main():
             m = KILLED.search(text)
             if m:
                 killed[int(m.group(1))] = ts + offset
+                woke[int(m.group(1))] = now
         try:
             os.read(ifd, 4096)
         except BlockingIOError:
@@ -92,7 +93,8 @@ def main():
                 if m:
                     seen.setdefault(int(m.group(1)), now)
         for pid in sorted(set(killed) & set(seen) - done):
-            print("pid %d latency_ms %.2f" % (pid, (seen[pid] - killed[pid]) / 1000), flush=True)
+            print("pid %d latency_ms %.2f kmsg_wakeup_ms %.2f"
+                  % (pid, (seen[pid] - killed[pid]) / 1000, (woke[pid] - killed[pid]) / 1000), flush=True)
             done.add(pid)
 
 

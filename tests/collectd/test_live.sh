@@ -51,10 +51,10 @@ kill_measured() {
 	for _ in $(seq 50); do grep -q ready "$out" && break; sleep 0.1; done
 	oomcg_kill "$1" || return 1
 	wait "$lat"
-	local l
-	l=$(grep "^pid $OOMCG_PID " "$out")
-	if [ -n "$l" ]; then
-		diag "notification latency, kernel timestamp to collectd log line: ${l#* latency_ms } ms (pid $OOMCG_PID)"
+	local ms wake
+	read -r _ _ _ ms _ wake < <(grep "^pid $OOMCG_PID " "$out")
+	if [ -n "$ms" ]; then
+		diag "notification latency, kernel timestamp to collectd log line: $ms ms (pid $OOMCG_PID; a bare /dev/kmsg reader woke after $wake ms)"
 	else
 		diag "latency not measured: $(cat "$out")"
 	fi
