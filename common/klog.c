@@ -415,22 +415,29 @@ static const char *parse_decoded_prio(const char *s, const char *end, int *facil
 	};
 	static const char *const levels[] = { "emerg",	"alert", "crit", "err",
 					      "warn",	"notice", "info", "debug" };
+	/* The shape first ("name  :name  :"), the names only then. */
 	const char *p = s;
-	while (p < end && *p != ' ' && *p != ':')
+	while (p < end && *p >= 'a' && *p <= 'z')
 		p++;
-	int f = name_index(facilities, sizeof(facilities) / sizeof(facilities[0]), s,
-			   (size_t)(p - s));
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	const char *fe = p;
 	p = skip_spaces(p, end);
-	if (f < 0 || p >= end || *p != ':')
+	if (fe == s || p >= end || *p != ':')
 		return NULL;
 	const char *l = ++p;
-	while (p < end && *p != ' ' && *p != ':')
+	while (p < end && *p >= 'a' && *p <= 'z')
 		p++;
-	int v = name_index(levels, sizeof(levels) / sizeof(levels[0]), l, (size_t)(p - l));
+	const char *le = p;
 	p = skip_spaces(p, end);
-	if (v < 0 || p >= end || *p != ':')
+	if (p >= end || *p != ':')
 		return NULL;
 	p++;
+	int f = name_index(facilities, sizeof(facilities) / sizeof(facilities[0]), s,
+			   (size_t)(fe - s));
+	int v = name_index(levels, sizeof(levels) / sizeof(levels[0]), l, (size_t)(le - l));
+	if (f < 0 || v < 0)
+		return NULL;
 	*facility = f;
 	*level = v;
 	return (p < end && *p == ' ') ? p + 1 : p;
