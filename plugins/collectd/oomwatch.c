@@ -35,7 +35,6 @@
 /* Default hysteresis: a level must recover by 1 % of the total before "OKAY". */
 #define DEFAULT_HYSTERESIS "1%"
 
-/* A "too little left" level (available memory, free swap) with its thresholds. */
 enum level_state { LEVEL_OK, LEVEL_WARNING, LEVEL_CRITICAL };
 
 struct limit {
@@ -45,6 +44,7 @@ struct limit {
 	char text[OOMW_RANGE_TEXT_MAX + 1]; /* as typed, for messages */
 };
 
+/* A "too little left" level (available memory, free swap) with its thresholds. */
 struct level {
 	const char *what;          /* "Available memory", for messages */
 	const char *type_instance; /* of the notification: matches the value's */
@@ -74,7 +74,7 @@ static struct {
 	struct oomw_snapshot watch_snap; /* the watcher's */
 	/* What has been complained about, so that a broken source is logged once
 	 * and its recovery too (used under lock). */
-	c_complain_t mem_c, vmstat_c, psi_c, klog_c, cgroup_c, candidates_c, save_c;
+	c_complain_t mem_c, vmstat_c, psi_c, klog_c, cgroup_c, candidates_c, state_c, save_c;
 	uint64_t klog_missed_seen;
 } g = {
 	.notify_kills = true,
@@ -88,6 +88,7 @@ static struct {
 	.klog_c = C_COMPLAIN_INIT_STATIC,
 	.cgroup_c = C_COMPLAIN_INIT_STATIC,
 	.candidates_c = C_COMPLAIN_INIT_STATIC,
+	.state_c = C_COMPLAIN_INIT_STATIC,
 	.save_c = C_COMPLAIN_INIT_STATIC,
 };
 
@@ -493,17 +494,24 @@ static void report_sample(const struct oomw_snapshot *s, int save_err)
 	else
 		c_release(LOG_INFO, &g.klog_c, PLUGIN_NAME ": the kernel log %s is readable again",
 			  p->kmsg);
+	if (s->klog_missed < g.klog_missed_seen)
+		g.klog_missed_seen = 0; /* the log was reopened: its count starts again */
 	if (s->klog_missed > g.klog_missed_seen) {
 		WARNING(PLUGIN_NAME ": %" PRIu64 " kernel log records were overwritten before they "
 				    "could be read; kills among them are notified without details",
 			s->klog_missed - g.klog_missed_seen);
 		g.klog_missed_seen = s->klog_missed;
 	}
+	/* Reported by every sample until a save replaces the file: said once. */
 	if (s->state_err != 0)
-		WARNING(PLUGIN_NAME ": the state file %s could not be used (%s%s%s); it is replaced, "
-				    "and kills since boot are notified",
-			g.mcfg.state_path, STRERROR(-s->state_err), s->state_why ? ": " : "",
-			s->state_why ? s->state_why : "");
+		c_complain_once(LOG_WARNING, &g.state_c,
+				PLUGIN_NAME ": the state file %s could not be used (%s%s%s); it is "
+					    "replaced, and kills since boot are notified",
+				g.mcfg.state_path, STRERROR(-s->state_err),
+				s->state_why ? ": " : "", s->state_why ? s->state_why : "");
+	else
+		c_release(LOG_INFO, &g.state_c, PLUGIN_NAME ": the state file %s is in use again",
+			  g.mcfg.state_path);
 	complain(&g.cgroup_c, s->cgroup_err, NULL, "the memory cgroups under", p->sys);
 	complain(&g.candidates_c, s->candidates_err, NULL, "the processes' oom_score under",
 		 p->proc);
@@ -563,8 +571,9 @@ static void *watcher_main(void *arg)
 			second_start = cdtime();
 			wakeups = 0;
 		} else if (++wakeups >= WATCH_WAKEUPS_PER_SEC_MAX) {
-			WARNING(PLUGIN_NAME ": the kernel log keeps waking the watcher without new "
-					    "records; resting for a second");
+			WARNING(PLUGIN_NAME ": woken %d times in a second (a very busy kernel "
+					    "log?); resting for a second",
+				wakeups);
 			if (poll(fds, 1, MSEC_PER_SEC) > 0)
 				break;
 		}

@@ -38,6 +38,7 @@ check "empty state: logged" grep -q "state file $CD_DIR/empty.state could not be
 ln -s "$CD_STATE" "$CD_DIR/link.state"
 check "symlinked state: values still dispatched" run_with_state "$CD_DIR/link.state"
 check "symlinked state: logged" grep -q "state file $CD_DIR/link.state could not be used" "$CD_LOG"
+check "symlinked state: said once" [ "$(grep -c 'could not be used' "$CD_LOG")" = 1 ]
 
 check "state in a missing directory: values still dispatched" run_with_state "$CD_DIR/nodir/x.state"
 check "state in a missing directory: save error logged" \
