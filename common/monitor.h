@@ -27,7 +27,7 @@ struct oomw_monitor_config {
 	const char *state_path; /* NULL: keep the cursor in memory only */
 	const char *cgroup_globs[OOMW_GLOBS_MAX];
 	size_t n_cgroup_globs;
-	size_t n_candidates; /* 0 = do not scan processes */
+	size_t n_candidates; /* 0 = do not scan processes; at most OOMW_CANDIDATES_MAX */
 };
 
 struct oomw_snapshot_cgroup {
@@ -59,7 +59,8 @@ struct oomw_snapshot {
 	bool first_sample;   /* no saved state: events cover everything since boot */
 	int state_err;       /* problem loading the state file (it was replaced) */
 	const char *state_why;
-	int cgroup_err;
+	int cgroup_err;      /* -ENOENT: no memory controller; -E2BIG: more cgroups matched
+			      * than OOMW_SNAPSHOT_CGROUPS_MAX (the first ones are kept) */
 	size_t n_cgroups;
 	struct oomw_snapshot_cgroup cgroups[OOMW_SNAPSHOT_CGROUPS_MAX];
 	int candidates_err;
