@@ -496,6 +496,31 @@ static void test_cgroup_deltas(void **ctx)
 	assert_int_equal(f->snap.n_cgroups, 0);
 }
 
+/* More matching cgroups than a snapshot holds: reported, the first kept,
+ * and the state still saves and loads. */
+static void test_cgroup_overflow(void **ctx)
+{
+	struct fixture *f = *ctx;
+	for (int i = 0; i < OOMW_SNAPSHOT_CGROUPS_MAX + 6; i++) {
+		char rel[64], dir[256];
+		snprintf(rel, sizeof(rel), "many-%03d", i);
+		snprintf(dir, sizeof(dir), "%s/fs/cgroup/%s", f->sys, rel);
+		assert_int_equal(mkdir(dir, 0755), 0);
+		set_cgroup_kills(f, rel, i);
+	}
+	f->cfg.cgroup_globs[0] = "/many-*";
+	open_monitor(f);
+	sample(f);
+	assert_int_equal(f->ret, 0);
+	assert_int_equal(f->snap.cgroup_err, -E2BIG);
+	assert_int_equal(f->snap.n_cgroups, OOMW_SNAPSHOT_CGROUPS_MAX);
+	close_monitor(f);
+	open_monitor(f);
+	sample(f);
+	assert_int_equal(f->snap.state_err, 0);
+	assert_int_equal(f->snap.n_cgroups, OOMW_SNAPSHOT_CGROUPS_MAX);
+}
+
 /* A state file that cannot be written: the sample is still complete, the
  * error is the return value, and the events are not reported again. */
 static void test_save_failure(void **ctx)
@@ -628,6 +653,7 @@ int main(void)
 		T(test_log_none),
 		T(test_wall_time),
 		T(test_cgroup_deltas),
+		T(test_cgroup_overflow),
 		T(test_save_failure),
 		T(test_bad_sources_not_fatal),
 		T(test_pollfds),
