@@ -269,6 +269,15 @@ static void read_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 		close_klog(m); /* reopened at the saved cursor next time */
 }
 
+/* A log file renamed away by logrotate stays open at its old inode; once it is
+ * read to its end, follow the path to the new file (read from its start). */
+static bool klog_rotated(const struct oomw_monitor *m)
+{
+	struct stat sb;
+	return m->klog_open && m->klog.kind != OOMW_KLOG_DEVKMSG && m->klog_err == 0 &&
+	       stat(m->paths.kmsg, &sb) == 0 && (uint64_t)sb.st_ino != m->klog.inode;
+}
+
 static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap, bool counter_read)
 {
 	if (klog_disabled(m))
@@ -277,6 +286,12 @@ static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap, bool
 		m->klog_err = open_klog(m);
 	if (m->klog_open) {
 		read_klog(m, snap);
+		if (klog_rotated(m)) {
+			close_klog(m);
+			m->klog_err = open_klog(m);
+			if (m->klog_open)
+				read_klog(m, snap);
+		}
 	} else if (counter_read && m->st.klog_seq_known) {
 		/* The counter moves on without the log: the kills between the
 		 * cursor and now are counted without details, so reading them

@@ -521,6 +521,33 @@ static void test_cgroup_overflow(void **ctx)
 	assert_int_equal(f->snap.n_cgroups, OOMW_SNAPSHOT_CGROUPS_MAX);
 }
 
+/* logrotate renames the log and a new file takes its path: the kills written
+ * to the new file are read, from its start, by a monitor that stays open. */
+static void test_text_log_rotated(void **ctx)
+{
+	struct fixture *f = *ctx;
+	open_monitor(f);
+	sample(f);
+	log_kill(f, 41, "before-rotate", 1000);
+	set_counter(f, 1);
+	assert_int_equal(sample(f), 1);
+	char old[160];
+	snprintf(old, sizeof(old), "%s.1", f->kmsg);
+	assert_int_equal(rename(f->kmsg, old), 0);
+	write_file(f->kmsg, "6,900,0,-;Linux version 6.18.0 (test) #1 SMP\n", "w");
+	f->kmsg_seq = 901;
+	log_kill(f, 42, "after-rotate", 2000);
+	set_counter(f, 2);
+	assert_int_equal(sample(f), 1);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(f->seen[0].kill.pid, 42);
+	assert_int_equal(f->snap.klog_err, 0);
+	/* And after a restart, nothing is read twice. */
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+}
+
 /* A state file that cannot be written: the sample is still complete, the
  * error is the return value, and the events are not reported again. */
 static void test_save_failure(void **ctx)
@@ -654,6 +681,7 @@ int main(void)
 		T(test_wall_time),
 		T(test_cgroup_deltas),
 		T(test_cgroup_overflow),
+		T(test_text_log_rotated),
 		T(test_save_failure),
 		T(test_bad_sources_not_fatal),
 		T(test_pollfds),
