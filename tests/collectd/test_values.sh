@@ -99,6 +99,11 @@ LoadPlugin logfile
   File "$CD_DIR/contrib.log"
   PrintSeverity true
 </Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "$CD_DIR/contrib-csv"
+  StoreRates false
+</Plugin>
 Include "$CD_ROOT/contrib/collectd/oomwatch.conf"
 CONF
 mkdir "$CD_DIR/contrib"
@@ -115,6 +120,12 @@ if grep -q 'oomwatch: watching' "$CD_DIR/contrib.log" && ! grep -q '\[error\]' "
 	ok "contrib/collectd/oomwatch.conf starts the plugin without errors"
 else
 	not_ok "contrib/collectd/oomwatch.conf starts the plugin without errors" "$(cat "$CD_DIR/contrib.log")"
+fi
+# No TypesDB line here: the plugin's own types must have been registered.
+if [ -n "$(ls "$CD_DIR"/contrib-csv/*/oomwatch-candidates/oom_score-* 2>/dev/null)" ]; then
+	ok "types registered by the plugin without a TypesDB line (oom_score)"
+else
+	not_ok "types registered by the plugin without a TypesDB line (oom_score)" "$(cat "$CD_DIR/contrib.log")"
 fi
 kill -TERM "$pid"
 wait "$pid"
