@@ -25,6 +25,15 @@ else
 	diag "no throwaway cgroup here (not root?): per-cgroup values not checked"
 fi
 trap 'cd_cleanup; [ -n "$OOMCG" ] && rmdir "$OOMCG/$hostile"; oomcg_remove' EXIT
+# A process with a hostile name (it imitates the rest of /proc/<pid>/stat) made
+# the OOM killer's first choice: its candidate instance must be a safe name.
+evil=$'ev) R 1 (\n|=x'
+cp /bin/sleep "$CD_DIR/$evil"
+"$CD_DIR/$evil" 120 &
+evil_pid=$!
+echo 1000 >"/proc/$evil_pid/oom_score_adj" 2>/dev/null
+evil_inst=$(printf '%s' "$evil" | tr -c 'A-Za-z0-9._-' _)_$evil_pid
+trap 'kill $evil_pid; cd_cleanup; [ -n "$OOMCG" ] && rmdir "$OOMCG/$hostile"; oomcg_remove' EXIT
 cd_conf "Candidates 3" "${cg_lines[@]}"
 cd_start
 cd_wait_log 'Initialization complete' 10
@@ -47,6 +56,12 @@ check "CSV PSI has avg10,avg60,avg300" grep -q '^epoch,avg10,avg60,avg300$' \
 	$CD_CSV/oomwatch/memory_pressure-some-*
 check "CSV candidate oom_score" cd_wait_file "oomwatch-candidates/oom_score-*_[0-9]*" 10
 check "CSV candidate RSS" cd_wait_file "oomwatch-candidates/memory-*_[0-9]*" 10
+if [ "$(cat "/proc/$evil_pid/oom_score_adj")" = 1000 ]; then
+	check "hostile process name: candidate $evil_inst" \
+		cd_wait_file "oomwatch-candidates/oom_score-$evil_inst-*" 10
+else
+	diag "cannot raise oom_score_adj (not root?): hostile candidate name not checked"
+fi
 if [ ${#cg_lines[@]} -gt 0 ]; then
 	check "CSV cgroup oom_kill ($cg_inst)" cd_wait_file "oomwatch-$cg_inst/derive-oom_kill-*" 10
 	check "CSV cgroup usage" cd_wait_file "oomwatch-$cg_inst/memory-usage-*" 10
