@@ -3,7 +3,6 @@
 #include "report.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +12,9 @@
 #include "text.h"
 
 #define USEC_PER_SEC 1000000LL
+#define SEC_PER_MIN 60
+#define SEC_PER_HOUR 3600
+#define SEC_PER_DAY 86400
 #define BYTES_PER_KIB 1024.0
 #define PCT_SCALE 100.0
 /* Kills named one per line in the long output at default verbosity. */
@@ -66,8 +68,10 @@ static enum check_state worst(enum check_state a, enum check_state b)
 }
 
 /* Escapes bytes a process or cgroup chose ('|' too: it starts perfdata),
- * cutting to max bytes with "..." so one name cannot eat the output. */
-static void esc(const char *in, size_t len, size_t max, char *out, size_t size)
+ * cutting to max bytes with "..." so one name cannot eat the output. A cgroup
+ * path keeps its end (keep_end): the leaf names the service or container,
+ * the start is the same long prefix for every pod. */
+static void esc_cut(const char *in, size_t len, size_t max, bool keep_end, char *out, size_t size)
 {
 	char full[CGROUP_SHOWN_LONG * 4 + 1];
 	size_t n = oomw_escape(in, len, "|", full, sizeof(full));
@@ -77,20 +81,9 @@ static void esc(const char *in, size_t len, size_t max, char *out, size_t size)
 		memcpy(out, full, n + 1);
 		return;
 	}
-	n = oomw_escape(in, len, "|", out, max - 3 + 1);
-	memcpy(out + n, "...", 4);
-}
-
-/* The same for a cgroup path, keeping its end: the leaf names the service or
- * container, the start is the same long prefix for every pod. */
-static void esc_path(const char *path, size_t max, char *out, size_t size)
-{
-	char full[CGROUP_SHOWN_LONG * 4 + 1];
-	size_t n = oomw_escape(path, strlen(path), "|", full, sizeof(full));
-	if (max > size - 1)
-		max = size - 1;
-	if (n <= max) {
-		memcpy(out, full, n + 1);
+	if (!keep_end) {
+		n = oomw_escape(in, len, "|", out, max - 3 + 1);
+		memcpy(out + n, "...", 4);
 		return;
 	}
 	size_t start = n - (max - 3);
@@ -102,6 +95,16 @@ static void esc_path(const char *path, size_t max, char *out, size_t size)
 		}
 	memcpy(out, "...", 3);
 	memcpy(out + 3, full + start, n - start + 1);
+}
+
+static void esc(const char *in, size_t len, size_t max, char *out, size_t size)
+{
+	esc_cut(in, len, max, false, out, size);
+}
+
+static void esc_path(const char *path, size_t max, char *out, size_t size)
+{
+	esc_cut(path, strlen(path), max, true, out, size);
 }
 
 static void fmt_size_kib(int64_t kib, char *out, size_t size)
@@ -134,12 +137,12 @@ static void fmt_time(int64_t wall_usec, char *out, size_t size)
 static void fmt_duration(int64_t sec, char *out, size_t size)
 {
 	/* "24h" reads better than "1d"; whole days from two on. */
-	if (sec % 86400 == 0 && sec >= 2 * 86400)
-		snprintf(out, size, "%lldd", (long long)(sec / 86400));
-	else if (sec % 3600 == 0)
-		snprintf(out, size, "%lldh", (long long)(sec / 3600));
-	else if (sec % 60 == 0)
-		snprintf(out, size, "%lldm", (long long)(sec / 60));
+	if (sec % SEC_PER_DAY == 0 && sec >= 2 * SEC_PER_DAY)
+		snprintf(out, size, "%lldd", (long long)(sec / SEC_PER_DAY));
+	else if (sec % SEC_PER_HOUR == 0)
+		snprintf(out, size, "%lldh", (long long)(sec / SEC_PER_HOUR));
+	else if (sec % SEC_PER_MIN == 0)
+		snprintf(out, size, "%lldm", (long long)(sec / SEC_PER_MIN));
 	else
 		snprintf(out, size, "%llds", (long long)sec);
 }
