@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <sys/eventfd.h>
 
+#include "candidates.h"
 #include "cgroup.h"
 #include "meminfo.h"
 #include "monitor.h"
@@ -59,6 +60,9 @@ static struct {
 	char *globs[OOMW_GLOBS_MAX];
 	char *state_path;
 	bool notify_kills;
+	/* Scanned by the read callback itself, outside the lock: a scan of every
+	 * process takes milliseconds and must not delay the watcher's kills. */
+	size_t n_candidates;
 	struct limit hysteresis;
 	struct level mem_available, swap_free;
 	bool config_failed;
@@ -72,8 +76,9 @@ static struct {
 	int stop_fd;              /* eventfd that wakes the watcher for shutdown */
 	struct oomw_snapshot read_snap;  /* the read callback's (only that thread touches it) */
 	struct oomw_snapshot watch_snap; /* the watcher's */
+	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX]; /* the read callback's */
 	/* What has been complained about, so that a broken source is logged once
-	 * and its recovery too (used under lock). */
+	 * and its recovery too (under lock; candidates_c by the read callback only). */
 	c_complain_t mem_c, vmstat_c, psi_c, klog_c, cgroup_c, candidates_c, state_c, save_c;
 	uint64_t klog_missed_seen;
 } g = {
@@ -191,7 +196,7 @@ static void config_candidates(const oconfig_item_t *ci)
 			     OOMW_CANDIDATES_MAX);
 		return;
 	}
-	g.mcfg.n_candidates = (size_t)n;
+	g.n_candidates = (size_t)n;
 }
 
 static void config_bool(const oconfig_item_t *ci, bool *out)
@@ -513,8 +518,6 @@ static void report_sample(const struct oomw_snapshot *s, int save_err)
 		c_release(LOG_INFO, &g.state_c, PLUGIN_NAME ": the state file %s is in use again",
 			  g.mcfg.state_path);
 	complain(&g.cgroup_c, s->cgroup_err, NULL, "the memory cgroups under", p->sys);
-	complain(&g.candidates_c, s->candidates_err, NULL, "the processes' oom_score under",
-		 p->proc);
 	if (save_err != 0)
 		c_complain_once(LOG_ERR, &g.save_c,
 				PLUGIN_NAME ": cannot save the state file %s: %s; after a restart "
@@ -789,9 +792,16 @@ static void submit_snapshot(const struct oomw_snapshot *s)
 		submit_bytes(inst, "usage", c->usage_bytes);
 		submit_bytes(inst, "limit", c->limit_bytes);
 	}
+}
 
-	for (size_t i = 0; i < s->n_candidates; i++) {
-		const struct oomw_candidate *c = &s->candidates[i];
+/* The next victims, with a type instance of "<comm>_<pid>". */
+static void submit_candidates(void)
+{
+	size_t n = 0;
+	int err = oomw_candidates_top(g.mcfg.paths.proc, g.candidates, g.n_candidates, &n);
+	complain(&g.candidates_c, err, NULL, "the processes' oom_score under", g.mcfg.paths.proc);
+	for (size_t i = 0; i < n; i++) {
+		const struct oomw_candidate *c = &g.candidates[i];
 		char inst[DATA_MAX_NAME_LEN];
 		size_t len = oomw_sanitize_name(c->comm, c->comm_len, inst, sizeof(inst));
 		snprintf(inst + len, sizeof(inst) - len, "_%" PRIi64, c->pid);
@@ -860,6 +870,8 @@ static int oomwatch_read(user_data_t *ud)
 	(void)ud;
 	sample(&g.read_snap);
 	submit_snapshot(&g.read_snap);
+	if (g.n_candidates > 0)
+		submit_candidates();
 	if (g.read_snap.mem_err == 0) {
 		const struct oomw_meminfo *m = &g.read_snap.mem;
 		check_level(&g.mem_available, m->mem_available_kib, m->mem_total_kib);
