@@ -389,6 +389,18 @@ static void report_kills(struct report *r)
 	}
 	if (shown > limit)
 		sb_printf(&r->lines, "... and %zu more lines of kills in the window (-v)\n", shown - limit);
+	/* -vvv: the rest of the state's history, which no longer alerts. */
+	for (size_t i = run->n_events; r->o->verbose >= 3 && i-- > 0;) {
+		const struct oomw_event *ev = &run->events[i];
+		if (in_window(r, ev, i))
+			continue;
+		char v[PART_MAX];
+		describe_victim(r, ev, CGROUP_SHOWN_LONG, v, sizeof(v));
+		sb_printf(&r->lines, "older kill #%llu: %s", (unsigned long long)ev->index, v);
+		if (ev->has_details)
+			describe_kill_long(&r->lines, ev);
+		sb_printf(&r->lines, "\n");
+	}
 
 	bool countable = s->vmstat_err == 0 && s->oom_kill_total != OOMW_UNKNOWN;
 	bool log_read = s->klog_err == 0 && strcmp(r->o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0;

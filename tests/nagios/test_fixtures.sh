@@ -35,6 +35,9 @@ expect "kills: the next run reports the same kill once, not twice" 2 '^OOM CRITI
 [[ $OUT == *"new since the last check: 0"* ]] && ok "kills: second run sees nothing new" || not_ok "nothing new" "$OUT"
 chk --window 5m
 expect "kills: --window shorter than the kill's age is OK" 0 '^OOM OK - no OOM kill in last 5m'
+chk --window 5m -vvv
+[[ $OUT == *"older kill #1: python3 (pid 4242, 66.6 MiB, /batch.slice)"* ]] &&
+	ok "kills: -vvv lists the kills outside the window" || not_ok "-vvv older kills" "$OUT"
 chk -w 0 -c 2
 expect "kills: -w 0 -c 2 with one kill is WARNING" 1 '^OOM WARNING - 1 OOM kill'
 [[ $OUT == *"'kills'=1;0;2;0;"* ]] && ok "kills: ranges printed as given" || not_ok "kills ranges" "$OUT"
