@@ -160,8 +160,7 @@ static int month_from_name(const char *s, size_t len)
 		return 0;
 	if (is_digit(s[0])) {
 		int64_t m;
-		const char *e = digits_run(s, s + len, 2, &m);
-		(void)e;
+		digits_run(s, s + len, 2, &m);
 		return (m >= 1 && m <= 12) ? (int)m : 0;
 	}
 	for (size_t i = 0; i < sizeof(month_names) / sizeof(month_names[0]); i++) {
@@ -321,9 +320,9 @@ static const char *parse_syslog_date(const char *s, const char *end, int64_t *wa
 	int m = month_from_name(s, (size_t)(me - s));
 	*wall_usec = OOMW_UNKNOWN;
 	if (m) {
-		int64_t limit = (now_utc_secs() + SYSLOG_FUTURE_SLACK_SECS) * USEC_PER_SEC;
-		struct tm tm;
 		time_t now = (time_t)now_utc_secs();
+		int64_t limit = ((int64_t)now + SYSLOG_FUTURE_SLACK_SECS) * USEC_PER_SEC;
+		struct tm tm;
 		int64_t y = gmtime_r(&now, &tm) ? tm.tm_year + 1900 + 1 : 1971;
 		/* Feb 29 may be up to 8 years back (1900-style century years). */
 		for (int tries = 0; tries < 9; tries++, y--) {
@@ -351,7 +350,7 @@ static const char *parse_iso_date(const char *s, const char *end, int64_t *wall_
 	const char *p = parse_hms(s + 11, end, &h, &mi, &sec, &frac);
 	if (!p || !date_valid(y, mon, d, h, mi, sec))
 		return NULL;
-	*dmesg = s[19] == ',';
+	*dmesg = end - s > 19 && s[19] == ',';
 	int64_t off_secs = 0;
 	if (p < end && (*p == 'Z' || *p == 'z')) {
 		p++;

@@ -44,7 +44,7 @@ static const char *find_first(const char *s, size_t len, const char *needle)
 	return memmem(s, len, needle, strlen(needle));
 }
 
-/* Digits (with an optional '-') at s: the run length in *n, 0 when none. */
+/* Length of the number (digits, an optional leading '-') at s; 0 when none. */
 static size_t number_len(const char *s, const char *end)
 {
 	const char *p = s;
@@ -77,25 +77,24 @@ static bool plausible_prefix(const char *s, size_t len)
 	return true;
 }
 
-/* Finds "<what> " at the start of text or after "<prefix>: ". Returns the
- * position after it, the prefix in *prefix (len 0 when none), or NULL. */
+/* Finds what at the start of text or after "<prefix>: " (the first such: a
+ * name comes after the kernel's words). Returns the position after it, the
+ * prefix in *prefix (len 0 when none), or NULL. */
 static const char *find_prefixed(const char *text, size_t len, const char *what,
 				 struct span *prefix)
 {
+	const char *end = text + len;
 	prefix->s = text;
 	prefix->len = 0;
-	if (starts_with(text, len, what))
-		return text + strlen(what);
-	char needle[32];
-	size_t wl = strlen(what);
-	needle[0] = ':';
-	needle[1] = ' ';
-	memcpy(needle + 2, what, wl + 1);
-	const char *p = find_first(text, len, needle);
-	if (!p)
-		return NULL;
-	prefix->len = (size_t)(p - text);
-	return p + 2 + wl;
+	for (const char *p = text; (p = find_first(p, (size_t)(end - p), what)); p++) {
+		if (p == text)
+			return p + strlen(what);
+		if (p - text >= 2 && p[-2] == ':' && p[-1] == ' ') {
+			prefix->len = (size_t)(p - 2 - text);
+			return p + strlen(what);
+		}
+	}
+	return NULL;
 }
 
 /* ---- "Killed process" ---- */

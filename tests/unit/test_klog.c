@@ -307,6 +307,11 @@ static void test_text_iso_and_journal(void **state)
 	assert_int_equal(r.mono_usec, 12000001);
 	assert_text(&r, "msg");
 
+	/* a date and nothing after it is no prefix */
+	parse_ok("2025-08-12T03:54:03", &r);
+	assert_int_equal(r.wall_usec, OOMW_UNKNOWN);
+	assert_text(&r, "2025-08-12T03:54:03");
+
 	/* dmesg --time-format=iso: no host, the kernel's text follows */
 	parse_ok("2025-08-12T03:54:03,123456+02:00 Out of memory: x", &r);
 	assert_int_equal(r.wall_usec, base - 7200 * USEC + 123456);

@@ -426,6 +426,105 @@ static void test_every_truncation(void **state)
 	}
 }
 
+/* Fixture lines cut, spliced, and sprinkled with the parser's own keywords and
+ * random bytes: no crash, no read outside the line (each is its own exact-size
+ * allocation, for sanitizer builds), and every kill is well-formed. */
+static void check_kill(const struct oomw_kill *k, void *ctx)
+{
+	size_t *n = ctx;
+	(*n)++;
+	assert_true(k->pid >= 0);
+	assert_true(k->comm_len <= OOMW_COMM_MAX);
+	assert_true(memchr(k->constraint, '\0', sizeof(k->constraint)) != NULL);
+	assert_true(memchr(k->oom_memcg, '\0', sizeof(k->oom_memcg)) != NULL);
+	assert_true(memchr(k->task_memcg, '\0', sizeof(k->task_memcg)) != NULL);
+}
+
+static void test_mutations(void **state)
+{
+	(void)state;
+	static const char *const keywords[] = {
+		"Killed process ", ": Killed process ", "oom-kill:", ",task=", ",pid=", ",uid=",
+		") total-vm:", "kB", ", anon-rss:", " (", ")", "Task in ",
+		" killed as a result of limit of ", "Tasks in ",
+		" are going to be killed due to memory.oom.group set", "oom_reaper: reaped process ",
+		"\\x", "[ 1.5] ", "Jun 24 18:49:43 h kernel: ", "[Di Aug 12 03:54:03 2025] ", ";",
+		",", "-", "99999999999999999999", "0", ",oom_memcg=", ",global_oom",
+		",task_memcg=", ",mems_allowed=", ",cpuset=", "kern  :err   : ",
+	};
+	enum { LINES_MAX = 2048, LINE_MAX_BYTES = 4096, ROUNDS = 100000 };
+	static char *lines[LINES_MAX];
+	size_t n_lines = 0;
+	for (size_t f = 0; f < n_fixtures && n_lines < LINES_MAX; f++) {
+		FILE *fp = fopen(fixtures[f].path, "r");
+		assert_non_null(fp);
+		char *l = NULL;
+		size_t cap = 0;
+		while (getline(&l, &cap, fp) > 0 && n_lines < LINES_MAX)
+			lines[n_lines++] = strdup(l);
+		free(l);
+		fclose(fp);
+	}
+	assert_true(n_lines > 100);
+	unsigned seed = 12345;
+	size_t kills = 0;
+	struct oomw_oomparse p;
+	oomw_oomparse_init(&p, check_kill, &kills);
+	char buf[LINE_MAX_BYTES];
+	for (int it = 0; it < ROUNDS; it++) {
+		const char *a = lines[rand_r(&seed) % n_lines];
+		size_t len = strnlen(a, sizeof(buf));
+		memcpy(buf, a, len);
+		for (int m = rand_r(&seed) % 6; m > 0; m--) {
+			size_t pos = len ? (size_t)rand_r(&seed) % (len + 1) : 0;
+			switch (rand_r(&seed) % 4) {
+			case 0:
+				len = pos;
+				break;
+			case 1:
+				if (len)
+					buf[pos < len ? pos : len - 1] = (char)(rand_r(&seed) & 0xff);
+				break;
+			case 2: {
+				const char *k = keywords[(size_t)rand_r(&seed) % (sizeof(keywords) / sizeof(keywords[0]))];
+				size_t kl = strlen(k);
+				if (len + kl <= sizeof(buf)) {
+					memmove(buf + pos + kl, buf + pos, len - pos);
+					memcpy(buf + pos, k, kl);
+					len += kl;
+				}
+				break;
+			}
+			default: {
+				const char *b = lines[rand_r(&seed) % n_lines];
+				size_t bl = strlen(b), from = bl ? (size_t)rand_r(&seed) % bl : 0;
+				if (pos + bl - from <= sizeof(buf)) {
+					memcpy(buf + pos, b + from, bl - from);
+					len = pos + bl - from;
+				}
+			}
+			}
+		}
+		char *line = malloc(len ? len : 1);
+		assert_non_null(line);
+		memcpy(line, buf, len);
+		struct oomw_klog_record rec;
+		if (oomw_klog_parse_kmsg(line, len, &rec) == 0)
+			oomw_oomparse_feed(&p, &rec);
+		if (oomw_klog_parse_text(line, len, &rec) == 0) {
+			assert_true(rec.text >= line && rec.text + rec.text_len <= line + len);
+			oomw_oomparse_feed(&p, &rec);
+		}
+		free(line);
+		if (it % 1000 == 0)
+			oomw_oomparse_flush(&p);
+	}
+	oomw_oomparse_flush(&p);
+	assert_true(kills > 0);
+	for (size_t i = 0; i < n_lines; i++)
+		free(lines[i]);
+}
+
 int main(void)
 {
 	add_dir("kernel-log");
@@ -439,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_summary_variants),
 		cmocka_unit_test(test_allocating_task_and_limits),
 		cmocka_unit_test(test_every_truncation),
+		cmocka_unit_test(test_mutations),
 	};
 	size_t n_inline = sizeof(inline_tests) / sizeof(inline_tests[0]);
 	struct CMUnitTest *tests = calloc(n_fixtures + n_inline, sizeof(*tests));
