@@ -1,0 +1,45 @@
+#!/bin/bash
+# Real kernel logs of many kernels (tests/fixtures/kernel-log) as KmsgPath,
+# with a fake ProcPath whose counter agrees: one FAILURE notification per kill
+# in expected.tsv, naming the process, pid and scope; none without details.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/tap.sh
+source tests/collectd/lib.sh
+
+why=$(cd_unavailable)
+[ -z "$why" ] || skip_all "$why"
+cd_setup
+fixtures=$CD_ROOT/tests/fixtures/kernel-log
+
+proc=$CD_DIR/proc
+mkdir -p "$proc/sys/kernel/random"
+cp /proc/meminfo "$proc/meminfo"
+echo "5b0e4f0e-8f7c-4d84-9d4e-7a3c2b1f0a99" >"$proc/sys/kernel/random/boot_id"
+# Booted at the epoch: no dated line of these logs is from an earlier boot.
+printf 'cpu  0 0 0 0 0 0 0 0 0 0\nbtime 1\n' >"$proc/stat"
+
+files=$(awk -F'\t' 'NR > 1 && !/^#/ && $1 != "file" { print $1 }' "$fixtures/expected.tsv" | sort -u)
+for f in $files; do
+	rows=$(awk -F'\t' -v f="$f" '$1 == f' "$fixtures/expected.tsv")
+	n=$(printf '%s\n' "$rows" | wc -l)
+	echo "oom_kill $n" >"$proc/vmstat"
+	rm -f "$CD_LOG" "$CD_STATE"
+	cd_conf "ProcPath \"$proc\"" "KmsgPath \"$fixtures/$f\"" "StateFile \"$CD_STATE\""
+	cd_start
+	cd_wait_log 'Initialization complete' 10
+	for _ in $(seq 50); do
+		[ "$(grep -c 'severity = FAILURE' "$CD_LOG")" -ge "$n" ] && break
+		sleep 0.1
+	done
+	sleep 0.5 # time for a wrong extra one to show
+	cd_stop
+	got=$(grep -c 'severity = FAILURE' "$CD_LOG")
+	check "$f: $n notification(s), got $got" [ "$got" = "$n" ]
+	check "$f: none without details" [ "$(grep -c 'did not say which' "$CD_LOG")" = 0 ]
+	while IFS=$'\t' read -r _ pid comm _ _ _ _ _ _ _ scope _; do
+		check "$f: pid $pid \"$comm\", $scope" \
+			grep -qF "process \"$comm\" (pid $pid, " "$CD_LOG"
+		check "$f: pid $pid: $scope OOM" grep -qE "\(pid $pid, .*: $scope OOM" "$CD_LOG"
+	done <<<"$rows"
+done
+done_testing
