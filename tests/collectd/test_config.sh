@@ -57,6 +57,18 @@ check "every bad key is named" cd_wait_log 'unknown key "Bogus2"' 1
 check "every bad key is named (first)" grep -q 'unknown key "Bogus1"' "$CD_LOG"
 cd_stop
 
+# A kernel log that cannot be read is not a configuration error (containers
+# have no /dev/kmsg): a warning, once, and kills are counted without details.
+rm -rf "$CD_DIR/csv" "$CD_LOG"
+cd_conf "StateFile \"$CD_STATE\"" "KmsgPath \"$CD_DIR/nokmsg\""
+cd_start
+check "missing KmsgPath: values dispatched" cd_wait_file 'oomwatch/derive-oom_kill-*' 10
+sleep 1.2
+check "missing KmsgPath: warned" \
+	grep -q "\[warning\] oomwatch: cannot read the kernel log $CD_DIR/nokmsg: No such file" "$CD_LOG"
+check "missing KmsgPath: warned once" [ "$(grep -c 'cannot read the kernel log' "$CD_LOG")" = 1 ]
+cd_stop
+
 # And a good configuration in the same directory does start.
 rm -rf "$CD_DIR/csv" "$CD_LOG"
 cd_conf "StateFile \"$CD_STATE\"" 'MemAvailableWarning "10%"' 'Hysteresis "512MiB"'
