@@ -157,6 +157,17 @@ static bool parse_killed(const char *text, size_t len, struct oomw_kill *k, stru
 	if (n == 0 || p[0] == '-' || oomw_parse_i64(p, n, &k->pid) < 0)
 		return false;
 	p += n;
+	/* RHEL 6's 2.6.32: "Killed process 2592, UID 500, (java) total-vm:…" */
+	if (starts_with(p, (size_t)(end - p), ", UID ")) {
+		p += STRLEN(", UID ");
+		n = number_len(p, end);
+		if (n == 0 || oomw_parse_i64(p, n, &k->uid) < 0)
+			return false;
+		p += n;
+		if (!starts_with(p, (size_t)(end - p), ","))
+			return false;
+		p++;
+	}
 	if (!starts_with(p, (size_t)(end - p), " ("))
 		return false;
 	p += 2;
