@@ -40,6 +40,7 @@ enum table { T_NONE, T_KILL, T_CANDIDATE, T_CGROUP };
 /* Every served object, in OID order: the GETNEXT walk depends on it. */
 enum obj {
 	O_MEM_TOTAL, O_MEM_AVAILABLE, O_MEM_FREE, O_SWAP_TOTAL, O_SWAP_FREE, O_COMMITTED, O_COMMIT_LIMIT,
+	O_MEM_AVAILABLE_PCT,
 	O_PSI_SOME10, O_PSI_SOME60, O_PSI_SOME300, O_PSI_SOME_TOTAL,
 	O_PSI_FULL10, O_PSI_FULL60, O_PSI_FULL300, O_PSI_FULL_TOTAL,
 	O_KILL_COUNT, O_KILLS_NO_DETAILS, O_LAST_TIME, O_LAST_PID, O_LAST_NAME, O_LAST_CGROUP, O_LAST_INDEX,
@@ -60,7 +61,7 @@ struct node {
 #define SCALAR(g, i) { { g, i }, 2, T_NONE }
 #define COLUMN(t, c, tab) { { t, 1, c }, 3, tab }
 static const struct node nodes[N_OBJ] = {
-	SCALAR(1, 1), SCALAR(1, 2), SCALAR(1, 3), SCALAR(1, 4), SCALAR(1, 5), SCALAR(1, 6), SCALAR(1, 7),
+	SCALAR(1, 1), SCALAR(1, 2), SCALAR(1, 3), SCALAR(1, 4), SCALAR(1, 5), SCALAR(1, 6), SCALAR(1, 7), SCALAR(1, 8),
 	SCALAR(2, 1), SCALAR(2, 2), SCALAR(2, 3), SCALAR(2, 4), SCALAR(2, 5), SCALAR(2, 6), SCALAR(2, 7), SCALAR(2, 8),
 	SCALAR(3, 1), SCALAR(3, 2), SCALAR(3, 3), SCALAR(3, 4), SCALAR(3, 5), SCALAR(3, 6), SCALAR(3, 7),
 	SCALAR(4, 1), SCALAR(4, 2), SCALAR(4, 3), SCALAR(4, 4),
@@ -80,11 +81,9 @@ enum notification { N_KILL = 1, N_LOW_MEMORY = 2, N_RECOVERED = 3 };
 struct pending {
 	enum notification kind;
 	struct oomw_event ev;
-	int64_t kill_count;
 	enum verdict verdict;
 	char text[TEXT_MAX + 1];
-	int64_t available_kib;
-	int64_t total_kib;
+	int64_t available_cpct; /* OOMW_UNKNOWN when meminfo was unreadable */
 };
 
 struct value {
@@ -227,6 +226,16 @@ static const struct oomw_event *last_event(void)
 	return cache.n_events > 0 ? &cache.events[cache.n_events - 1] : NULL;
 }
 
+/* MemAvailable in hundredths of a percent of MemTotal, or OOMW_UNKNOWN. */
+static int64_t available_cpct(const struct oomw_snapshot *s)
+{
+	const struct oomw_meminfo *mem = &s->mem;
+	if (s->mem_err != 0 || mem->mem_total_kib <= 0 || mem->mem_available_kib == OOMW_UNKNOWN ||
+	    mem->mem_available_kib < 0)
+		return OOMW_UNKNOWN;
+	return (int64_t)((double)mem->mem_available_kib * PCT_HUNDREDTHS_MAX / (double)mem->mem_total_kib);
+}
+
 static bool scalar_value(enum obj o, struct value *v)
 {
 	const struct oomw_snapshot *s = &cache.snap;
@@ -249,6 +258,8 @@ static bool scalar_value(enum obj o, struct value *v)
 		return s->mem_err == 0 && put_c64(v, mem->committed_as_kib);
 	case O_COMMIT_LIMIT:
 		return s->mem_err == 0 && put_c64(v, mem->commit_limit_kib);
+	case O_MEM_AVAILABLE_PCT:
+		return put_pct(v, available_cpct(s) != OOMW_UNKNOWN, available_cpct(s));
 	case O_PSI_SOME10:
 		return put_pct(v, s->psi_err == 0 && s->psi.some.known, s->psi.some.avg10_cpct);
 	case O_PSI_SOME60:
@@ -556,17 +567,13 @@ static int send_pending(const struct pending *p)
 			if (kill_value(kill_objects[i], &p->ev, &v))
 				add_var(&vars, full, instance_oid(kill_objects[i], index, full), &v);
 		}
-		if (put_c64(&v, p->kill_count))
-			add_scalar(&vars, O_KILL_COUNT, &v);
 	} else {
 		put_int(&v, p->verdict);
 		add_scalar(&vars, O_STATUS, &v);
 		put_str(&v, p->text);
 		add_scalar(&vars, O_STATUS_TEXT, &v);
-		if (put_c64(&v, p->available_kib))
-			add_scalar(&vars, O_MEM_AVAILABLE, &v);
-		if (put_c64(&v, p->total_kib))
-			add_scalar(&vars, O_MEM_TOTAL, &v);
+		if (put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
+			add_scalar(&vars, O_MEM_AVAILABLE_PCT, &v);
 	}
 	send_v2trap(vars);
 	snmp_free_varbind(vars);
@@ -703,15 +710,13 @@ static void queue_memory_transition(enum verdict before)
 	p->kind = kind;
 	p->verdict = now;
 	snprintf(p->text, sizeof(p->text), "%s", cache.status_text);
-	p->available_kib = cache.snap.mem.mem_available_kib;
-	p->total_kib = cache.snap.mem.mem_total_kib;
+	p->available_cpct = available_cpct(&cache.snap);
 	snmp_log(kind == N_LOW_MEMORY ? LOG_WARNING : LOG_NOTICE, "memory %s -> %s: %s\n", verdict_name(before),
 		 verdict_name(now), cache.status_text);
 }
 
 int agent_mib_refresh(struct oomw_monitor *m)
 {
-	size_t first_new = cache.q_len;
 	cache.q_pushed = 0;
 	int rc = oomw_monitor_sample(m, &cache.snap, on_event, NULL);
 	cache.have_snap = true;
@@ -723,14 +728,6 @@ int agent_mib_refresh(struct oomw_monitor *m)
 		cache.q_len -= drop;
 		snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, no notification\n",
 			 cache.q_pushed);
-	} else {
-		/* The counter that goes with the kill notifications of this sample. */
-		size_t from = first_new > cache.q_len ? 0 : first_new;
-		for (size_t i = from; i < cache.q_len; i++) {
-			struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
-			if (p->kind == N_KILL)
-				p->kill_count = cache.snap.vmstat_err == 0 ? cache.snap.oom_kill_total : OOMW_UNKNOWN;
-		}
 	}
 	enum verdict before = cache.mem_status;
 	judge_all();

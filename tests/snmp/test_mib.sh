@@ -1,0 +1,51 @@
+#!/bin/bash
+# OOMWATCH-MIB: smilint at level 6 prints nothing (it exits 0 even on errors,
+# so the output is what is tested), and net-snmp's own parser resolves every
+# object the agent serves to the OID the agent uses.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/tap.sh
+
+MIB=plugins/snmp/OOMWATCH-MIB.txt
+# The IETF base modules ship with the source (Debian has none); a system copy also works.
+BASE=plugins/snmp/mibs
+[ -f "$BASE/SNMPv2-SMI.txt" ] || BASE=/usr/share/snmp/mibs/ietf
+[ -f "$BASE/SNMPv2-SMI.txt" ] || skip_all "no SNMPv2-SMI (neither plugins/snmp/mibs nor /usr/share/snmp/mibs/ietf)"
+command -v smilint >/dev/null || skip_all "smilint is not installed (Debian package smitools; make deps)"
+
+out=$(SMIPATH=$BASE smilint -s -l 6 "$MIB" 2>&1)
+if [ -z "$out" ]; then ok "smilint -s -l 6 prints nothing"; else
+	mapfile -t lines <<<"$out"
+	not_ok "smilint -s -l 6 prints nothing" "${lines[@]}"
+fi
+
+# Strict: a smilint that cannot find an import says so at level 6 too; make
+# sure it really parsed the module (one identity, three notifications).
+dump=$(SMIPATH=$BASE smidump -f identifiers "$MIB" 2>&1)
+check "smidump sees the module identity at enterprises.32473" grep -qE 'oomwatchMIB +node +1\.3\.6\.1\.4\.1\.32473$' <<<"$dump"
+check "three notifications" test "$(grep -c 'notification' <<<"$dump")" -eq 3
+
+trans() { snmptranslate -M "plugins/snmp:$BASE" -m OOMWATCH-MIB -On "OOMWATCH-MIB::$1" 2>&1; }
+# The OIDs the agent hard-codes (plugins/snmp/agent_mib.c), by name.
+while read -r name oid; do
+	got=$(trans "$name")
+	if [ "$got" = "$oid" ]; then ok "$name is $oid"; else not_ok "$name is $oid" "snmptranslate: $got"; fi
+done <<'OIDS'
+oomwKillNotification .1.3.6.1.4.1.32473.0.1
+oomwLowMemoryNotification .1.3.6.1.4.1.32473.0.2
+oomwMemoryRecoveredNotification .1.3.6.1.4.1.32473.0.3
+oomwMemTotal .1.3.6.1.4.1.32473.1.1.1
+oomwMemAvailablePct .1.3.6.1.4.1.32473.1.1.8
+oomwPsiFullTotal .1.3.6.1.4.1.32473.1.2.8
+oomwKillCount .1.3.6.1.4.1.32473.1.3.1
+oomwLastKillIndex .1.3.6.1.4.1.32473.1.3.7
+oomwSampleTime .1.3.6.1.4.1.32473.1.4.4
+oomwKillTime .1.3.6.1.4.1.32473.1.5.1.2
+oomwKillOomScoreAdj .1.3.6.1.4.1.32473.1.5.1.15
+oomwCandidateRss .1.3.6.1.4.1.32473.1.6.1.6
+oomwCgroupUnderOom .1.3.6.1.4.1.32473.1.7.1.6
+OIDS
+
+# Sizes are 64-bit: a 16 TiB host is 17179869184 KiB, beyond Unsigned32.
+check "memory sizes are Counter64-based (no overflow at 16 TiB)" \
+	grep -q 'Counter64' <<<"$(snmptranslate -M "plugins/snmp:$BASE" -m OOMWATCH-MIB -Td OOMWATCH-MIB::oomwMemTotal 2>&1)"
+done_testing
