@@ -245,25 +245,42 @@ static void test_durations(void **state)
 	}
 }
 
+/* The temporary directory of the test running (a LOCPATH, or the oracle's
+ * files), removed by drop_tmpdir even when an assertion failed. */
+static char tmpdir[64];
+
+static int drop_tmpdir(void **state)
+{
+	(void)state;
+	char cmd[128];
+	setlocale(LC_NUMERIC, "C");
+	if (tmpdir[0] == '\0')
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	tmpdir[0] = '\0';
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 /* Builds the comma-decimal fixture locale with localedef (libc-bin, always
  * on Debian) into a temporary LOCPATH and switches LC_NUMERIC to it. */
-static char locpath[64];
 
 static bool use_comma_locale(void)
 {
 	char cmd[512];
-	strcpy(locpath, "/tmp/oomw-test-locale-XXXXXX");
-	if (!mkdtemp(locpath))
+	strcpy(tmpdir, "/tmp/oomw-test-locale-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		tmpdir[0] = '\0';
 		return false;
+	}
 	snprintf(cmd, sizeof(cmd),
 		 "localedef -c -i tests/fixtures/locale-comma-decimal/comma-decimal.src "
 		 "%s/comma >/dev/null 2>&1",
-		 locpath);
+		 tmpdir);
 	/* localedef exits 1 for the categories the source leaves out, and
 	 * still writes the locale (-c); setlocale below is the real check. */
 	if (system(cmd) == -1)
 		return false;
-	setenv("LOCPATH", locpath, 1);
+	setenv("LOCPATH", tmpdir, 1);
 	return setlocale(LC_NUMERIC, "comma") != NULL &&
 	       strcmp(localeconv()->decimal_point, ",") == 0;
 }
@@ -272,15 +289,11 @@ static void test_comma_locale_changes_nothing(void **state)
 {
 	(void)state;
 	if (!use_comma_locale())
-		fail_msg("could not build or load the comma-decimal test locale in %s", locpath);
+		fail_msg("could not build or load the comma-decimal test locale in %s", tmpdir);
 	test_alerts_table(state);
 	test_parse_fields(state);
 	test_refused(state);
 	test_sizes(state);
-	setlocale(LC_NUMERIC, "C");
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", locpath);
-	assert_int_equal(system(cmd), 0);
 }
 
 /* The reference implementation of the Monitoring Plugins guidelines is
@@ -303,8 +316,13 @@ static void test_agrees_with_monitoring_plugin(void **state)
 					    "20", ".5", "+3", "1.", "007" };
 	static const char *const values[] = { "-20", "-10", "-5",  "0",  "0.5", "1",  "5",
 					      "5.5", "10",  "10.5", "15", "20", "21", "100" };
-	char dir[] = "/tmp/oomw-test-oracle-XXXXXX", path[128], cmd[512], range[32];
-	assert_non_null(mkdtemp(dir));
+	char path[128], cmd[512], range[32];
+	const char *dir = tmpdir;
+	strcpy(tmpdir, "/tmp/oomw-test-oracle-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		tmpdir[0] = '\0';
+		fail_msg("mkdtemp: %s", strerror(errno));
+	}
 	snprintf(path, sizeof(path), "%s/oracle.pl", dir);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
@@ -354,8 +372,6 @@ static void test_agrees_with_monitoring_plugin(void **state)
 	}
 	fclose(cases);
 	fclose(expected);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
 	assert_int_equal(checked, n_cases);
 	assert_int_equal(mismatches, 0);
 }
@@ -368,8 +384,8 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_durations),
-		cmocka_unit_test(test_comma_locale_changes_nothing),
-		cmocka_unit_test(test_agrees_with_monitoring_plugin),
+		cmocka_unit_test_teardown(test_comma_locale_changes_nothing, drop_tmpdir),
+		cmocka_unit_test_teardown(test_agrees_with_monitoring_plugin, drop_tmpdir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
