@@ -25,6 +25,8 @@
 #define CGROUP_SHOWN_SUMMARY 48
 #define CGROUP_SHOWN_LONG 2048
 #define SUMMARY_PARTS_MAX 8
+/* The least of a summary kept when space is short: state and the first words. */
+#define SUMMARY_MIN 64
 #define PART_MAX 384
 #define TIME_TEXT_MAX 48
 #define SIZE_TEXT_MAX 32
@@ -724,9 +726,20 @@ enum check_state check_report(const struct check_options *o, const struct check_
 	report_candidates(&r);
 	report_state(&r);
 
-	struct sbuf sb = { out, size, 0 };
+	/* At default verbosity the first line alone must fit NRPE v2: the summary
+	 * gives way to the perfdata, which graphs depend on. */
+	size_t perf_len = sizeof(" | ") - 1 + r.perf.len + 1;
+	size_t summary_max = size - 1 - perf_len;
+	if (o->verbose == 0)
+		summary_max = perf_len + SUMMARY_MIN < CHECK_OUTPUT_DEFAULT_MAX
+				      ? CHECK_OUTPUT_DEFAULT_MAX - perf_len
+				      : SUMMARY_MIN;
+	struct sbuf sb = { out, summary_max + 1, 0 };
 	out[0] = '\0';
 	write_summary(&r, &sb);
+	if (sb.len == summary_max)
+		memcpy(out + sb.len - 3, "...", 3);
+	sb.size = size;
 	sb_printf(&sb, " | %s\n", perf_buf);
 
 	/* At default verbosity cut the long output at a line so NRPE v2 keeps it all. */

@@ -62,6 +62,20 @@ check_output "hostile cgroup directories"
 check_state "hostile cgroup directory over its limit is WARNING, escaped" 1 '^OOM WARNING - cgroup /app\\x7cx\\x0aOOM OK - y uses'
 [[ $OUT == *'cgroup /app\x1b[0m: usage'* ]] && ok "escape byte in a cgroup name escaped" || not_ok "cgroup escape" "$OUT"
 
+# ---- the worst case for size: every signal alerting, long names everywhere ----
+M=$TMP/big
+FX_OOM_KILL=3 FX_MEM_AVAIL_KIB=100000 FX_SWAP_TOTAL_KIB=2097152 FX_SWAP_FREE_KIB=1000 \
+	FX_PSI_FULL="avg10=99.00 avg60=99.99 avg300=99.00 total=1" fx_machine "$M"
+seg=$(printf 'y%.0s' $(seq 1 120))
+long="/$seg|\x0a/$seg/$seg/$seg"
+fx_kmsg_kill "$M/kmsg" 4194304 '\x01\x02|||\x0a\x7f\x1b[0m' 10 "$long"
+G=1073741824
+for i in 1 2 3 4 5 6; do fx_cgroup "$M" "/c$i|$seg/$seg" $((G - i)) $G 1; done
+run_check --proc "$M/proc" --sys "$M/sys" --kmsg "$M/kmsg" --state "$TMP/big.state" --cgroup '/c*' \
+	--cgroup-critical 99% --candidates 32 --window 99999999s -w 0 -c 0
+check_output "every signal alerting with long hostile names"
+check_state "worst case: CRITICAL" 2 '^OOM CRITICAL - 3 OOM kills'
+
 # ---- an admin's path with a newline (--kmsg, --proc) ----
 mkdir -p "$TMP/odd"$'\n'"dir|x"
 cp -r "$M/proc" "$TMP/odd"$'\n'"dir|x/"
