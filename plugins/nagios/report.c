@@ -346,6 +346,21 @@ static bool in_window(const struct report *r, const struct oomw_event *ev, size_
 	return ev->wall_usec >= run->snap->wall_usec - r->o->window_sec * USEC_PER_SEC;
 }
 
+/* Named kills in the same second as ev: a memory.oom.group kill, or one OOM
+ * that took several processes, is one event for the reader of the summary. */
+static size_t killed_with(const struct report *r, const struct oomw_event *ev)
+{
+	const struct check_run *run = r->run;
+	size_t n = 0;
+	for (size_t i = 0; i < run->n_events; i++) {
+		const struct oomw_event *o = &run->events[i];
+		int64_t d = o->wall_usec - ev->wall_usec;
+		if (o != ev && o->has_details && d > -USEC_PER_SEC && d < USEC_PER_SEC)
+			n++;
+	}
+	return n;
+}
+
 static void report_kills(struct report *r)
 {
 	const struct check_run *run = r->run;
@@ -419,8 +434,12 @@ static void report_kills(struct report *r)
 		char v[PART_MAX] = "";
 		if (latest)
 			describe_victim(r, latest, CGROUP_SHOWN_SUMMARY, v, sizeof(v));
-		add_part(r, st, "%zu OOM kill%s in last %s%s%s", n_win, n_win == 1 ? "" : "s",
-			 r->window, latest ? n_win == 1 ? ": " : ", latest " : "", v);
+		size_t with = latest && latest->has_details ? killed_with(r, latest) : 0;
+		char also[TIME_TEXT_MAX] = "";
+		if (with > 0)
+			snprintf(also, sizeof(also), " (+%zu killed with it)", with);
+		add_part(r, st, "%zu OOM kill%s in last %s%s%s%s", n_win, n_win == 1 ? "" : "s",
+			 r->window, latest ? n_win == 1 ? ": " : ", latest " : "", v, also);
 	}
 	char val[SIZE_TEXT_MAX];
 	snprintf(val, sizeof(val), "%zu", n_win);

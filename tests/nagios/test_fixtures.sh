@@ -58,6 +58,13 @@ expect "kills: the older kill is kept and counts in a longer window" 2 '^OOM CRI
 
 machine
 FX_OOM_KILL=3 fx_machine "$M"
+for pid in 301 302 303; do fx_kmsg_kill "$M/kmsg" $pid "php-fpm" 30 /lxc/39004; done
+chk
+expect "kills: one OOM taking three processes names the latest and counts the rest" 2 \
+	'^OOM CRITICAL - 3 OOM kills in last 24h, latest php-fpm \(pid 303, 66\.6 MiB, /lxc/39004\) at .* \(\+2 killed with it\)'
+
+machine
+FX_OOM_KILL=3 fx_machine "$M"
 chk --kmsg none
 expect "kills: counted from /proc/vmstat alone" 2 '^OOM CRITICAL - 3 OOM kills in last 24h, latest victim unknown'
 [[ $OUT == *"--kmsg none"* ]] && ok "kills: --kmsg none is explained" || not_ok "kmsg none note" "$OUT"
