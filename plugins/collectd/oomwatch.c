@@ -147,6 +147,12 @@ static void config_limit(const oconfig_item_t *ci, struct limit *l)
 	const char *s = config_string(ci, num, sizeof(num));
 	if (s == NULL)
 		return;
+	/* A bare number would be bytes: "MemAvailableWarning 10" is surely not
+	 * meant as 10 bytes, so a unit is required. */
+	if (*s != '\0' && isdigit((unsigned char)s[strlen(s) - 1])) {
+		CONFIG_ERROR("\"%s %s\": give a unit, e.g. \"%s%%\" or \"%sMiB\"", ci->key, s, s, s);
+		return;
+	}
 	if (oomw_size_parse(s, &l->value, &l->unit, &why) < 0) {
 		CONFIG_ERROR("\"%s %s\": %s (expected a size such as 512MiB or a percentage such as 10%%)",
 			     ci->key, s, why ? why : "not a size");

@@ -31,6 +31,7 @@ bad_config() {
 
 bad_config "unknown key" 'unknown key "MemAvailableWarnig"' 'MemAvailableWarnig "10%"'
 bad_config "malformed threshold" '"MemAvailableWarning 10 percent"' 'MemAvailableWarning "10 percent"'
+bad_config "threshold without a unit" '"MemAvailableWarning 10": give a unit' 'MemAvailableWarning 10'
 bad_config "threshold over 100%" '"SwapFreeWarning 150%": out of range' 'SwapFreeWarning "150%"'
 bad_config "critical above warning" 'MemAvailableCritical 20% is above MemAvailableWarning 10%' \
 	'MemAvailableWarning "10%"' 'MemAvailableCritical "20%"'
