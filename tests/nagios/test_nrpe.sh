@@ -46,6 +46,7 @@ for _ in 1 2 3 4 5; do
 	command[check_oom_fixture]=$CHECK_OOM --proc $M/proc --sys $M/sys --kmsg $M/kmsg --state $TMP/nagios/fixture.state
 	command[check_oom]=$CHECK_OOM --state $TMP/nagios/machine.state
 	command[check_oom_bad]=$CHECK_OOM --window -1h
+	command[check_oom_default_state]=$CHECK_OOM --proc $M/proc --sys $M/sys --kmsg none -vv
 	CFG
 	nrpe -c "$N/nrpe.cfg" -f >"$N/nrpe.log" 2>&1 &
 	nrpe_pid=$!
@@ -79,6 +80,18 @@ fi
 nrpe_check -2 -c check_oom
 [ "$RC" -le 2 ] && [ "${OUT%%$'\n'*}" != "" ] && [ ${#OUT} -le 1023 ] &&
 	ok "NRPE v2 packets (1 KiB) carry the whole output (${#OUT} bytes)" || not_ok "NRPE v2" "exit $RC" "$OUT"
+
+# No --state and no MP_STATE_PATH: the default works for the nagios user as is.
+nrpe_check -c check_oom_default_state
+state=$(sed -n 's/^sources: .*; state \(.*\)$/\1/p' <<<"$OUT")
+uid=$(id -u nagios)
+if [ "$RC" = 2 ] && [[ $state =~ ^/var/tmp/check_oom-$uid/[0-9a-f]{16}\.state$ ]] && [ "$(stat -c %U "$state")" = nagios ]; then
+	ok "as nagios with no setup, the state goes to $state"
+else
+	not_ok "default state file for nagios" "exit $RC, state '$state'" "$OUT"
+fi
+# Ours alone (keyed by this test's fake /proc): remove it.
+[[ $state == /var/tmp/check_oom-$uid/* ]] && rm -f "$state" "$state.lock"
 
 nrpe_check -c check_oom_bad
 check_state "through NRPE: a bad argument is UNKNOWN with its reason" 3 "^OOM UNKNOWN - --window: bad duration '-1h'"
