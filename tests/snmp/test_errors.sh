@@ -1,0 +1,71 @@
+#!/bin/bash
+# oomwatch-agent refuses bad options and configuration with the reason and
+# exit status 1; with no snmpd to talk to it keeps running, says so, retries,
+# and registers as soon as snmpd appears.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/tap.sh
+source tests/snmp/snmp_env.sh
+
+why=$(snmp_unavailable)
+[ -z "$why" ] || skip_all "$why"
+snmp_env_init
+A=$SNMP_AGENT_BIN
+
+# Runs the agent in the foreground expecting a quick refusal; sets rc and err.
+refuse() { err=$(timeout 5 "$A" -f -x "$SNMP_TMP/none.sock" "$@" 2>&1); rc=$?; }
+
+conf=$SNMP_TMP/bad.conf
+printf 'interval 5s\nbogus_key 1\n' >"$conf"
+refuse -c "$conf"
+check "unknown key: exit 1" test "$rc" -eq 1
+check "unknown key: names file, line and key" grep -q "bad.conf:2: bogus_key: unknown key 'bogus_key'" <<<"$err"
+
+printf 'available_warning ten percent\n' >"$conf"
+refuse -c "$conf"
+check "bad threshold: exit 1 with the line" test "$rc" -eq 1 -a -n "$(grep 'bad.conf:1: available_warning: ' <<<"$err")"
+
+printf 'psi_warning 10MiB\n' >"$conf"
+refuse -c "$conf"
+check "a size as a pressure threshold is refused" grep -q 'pressure thresholds are percentages' <<<"$err"
+
+printf 'kill_table_size 0\n' >"$conf"
+refuse -c "$conf"
+check "kill_table_size 0 is refused" test "$rc" -eq 1
+
+printf 'interval 0\n' >"$conf"
+refuse -c "$conf"
+check "interval 0 is refused" test "$rc" -eq 1
+
+refuse -c "$SNMP_TMP/missing.conf"
+check "missing config file: exit 1 with the reason" \
+	test "$rc" -eq 1 -a -n "$(grep 'missing.conf: No such file or directory' <<<"$err")"
+
+refuse -u no-such-user-oomwatch
+check "unknown user: exit 1" test "$rc" -eq 1 -a -n "$(grep "user 'no-such-user-oomwatch' does not exist" <<<"$err")"
+
+refuse --no-such-option
+check "unknown option: exit 1 with usage" test "$rc" -eq 1 -a -n "$(grep -i usage <<<"$err")"
+refuse stray
+check "positional argument: exit 1" test "$rc" -eq 1
+
+out=$("$A" --help)
+check "--help exits 0 and documents the retry" grep -q 'retries' <<<"$out"
+
+# No snmpd yet: documented behaviour is to keep running and retry.
+printf 'ping_interval 1s\ninterval 1s\n' >"$SNMP_TMP/agent.conf"
+snmp_start_agent -c "$SNMP_TMP/agent.conf" --kmsg none
+sleep 1.5
+check "unreachable socket: the agent keeps running" kill -0 "$AGENT_PID"
+check "unreachable socket: it says why and that it retries" \
+	grep -q "AgentX master $SNMP_SOCKET not reachable; retrying every 1s" "$SNMP_TMP/agent.log"
+t0=$(date +%s.%N)
+snmp_start_snmpd
+if snmp_wait_registered 10; then
+	ok "once snmpd is up the agent registers"
+	diag "registration after snmpd start: $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s (ping_interval 1s)"
+else
+	not_ok "once snmpd is up the agent registers" "$(tail -5 "$SNMP_TMP/agent.log")"
+fi
+check "kmsg none: the log status says kills are counted without details" \
+	grep -q 'not read' <<<"$(snmp_value oomwKernelLogStatus.0)"
+done_testing
