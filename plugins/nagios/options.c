@@ -89,7 +89,7 @@ static const char help_text[] =
 	"  -c, --critical RANGE    kills within the window (default: " DEFAULT_KILLS_CRIT
 	", i.e. any kill)\n"
 	"      --window TIME       how long a kill keeps alerting (default: " DEFAULT_WINDOW ")\n"
-	"Memory:\n"
+	"Memory, swap, pressure:\n"
 	"      --mem-warning RANGE   MemAvailable, % of MemTotal or a size (default: " DEFAULT_MEM_WARN ")\n"
 	"      --mem-critical RANGE  (default: " DEFAULT_MEM_CRIT ")\n"
 	"      --swap-warning RANGE  SwapFree, % of SwapTotal or a size (default: " DEFAULT_SWAP_WARN ")\n"
@@ -230,11 +230,15 @@ static int set_path(const char *opt, char field[PATH_MAX], const char *value, ch
 static int check_dir(const char *opt, const char *dir, char *reason)
 {
 	struct stat st;
-	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+	if (stat(dir, &st) < 0) {
+		say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
 		say(reason, "%s %s: not a directory", opt, dir);
 		return -1;
 	}
-	if (stat(dir, &st) < 0 || access(dir, R_OK | X_OK) < 0) {
+	if (access(dir, R_OK | X_OK) < 0) {
 		say(reason, "%s %s: %s", opt, dir, strerror(errno));
 		return -1;
 	}
@@ -293,16 +297,14 @@ static int parse_one(int c, const char *arg, struct check_options *o, char *reas
 		return 0;
 	case OPT_PSI_AVG:
 		if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || (n != 10 && n != 60 && n != 300)) {
-			say(reason, "--psi-avg: '%s' is not 10, 60 or 300",
-				 arg);
+			say(reason, "--psi-avg: '%s' is not 10, 60 or 300", arg);
 			return -1;
 		}
 		o->psi_avg_sec = (int)n;
 		return 0;
 	case OPT_CGROUP:
 		if (o->mon.n_cgroup_globs == OOMW_GLOBS_MAX) {
-			say(reason, "--cgroup: at most %d patterns",
-				 OOMW_GLOBS_MAX);
+			say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
 			return -1;
 		}
 		if (arg[0] == '\0') {
@@ -313,8 +315,7 @@ static int parse_one(int c, const char *arg, struct check_options *o, char *reas
 		return 0;
 	case OPT_CANDIDATES:
 		if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || n > OOMW_CANDIDATES_MAX) {
-			say(reason, "--candidates: '%s' is not 0..%d", arg,
-				 OOMW_CANDIDATES_MAX);
+			say(reason, "--candidates: '%s' is not 0..%d", arg, OOMW_CANDIDATES_MAX);
 			return -1;
 		}
 		o->mon.n_candidates = (size_t)n;
@@ -366,8 +367,8 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 	if (version)
 		return CHECK_PARSE_VERSION;
 	if (optind < argc) {
-		say(reason,
-			 "unexpected argument '%s': check_oom takes no positional arguments", argv[optind]);
+		say(reason, "unexpected argument '%s': check_oom takes no positional arguments",
+		    argv[optind]);
 		return CHECK_PARSE_ERROR;
 	}
 	if (check_dir("--proc", o->mon.paths.proc, reason) < 0 ||
@@ -376,8 +377,7 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 	/* A named log file must exist; an unreadable one is the unprivileged case. */
 	if (o->kmsg_given && strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0 &&
 	    access(o->mon.paths.kmsg, F_OK) < 0) {
-		say(reason, "--kmsg %s: %s", o->mon.paths.kmsg,
-			 strerror(errno));
+		say(reason, "--kmsg %s: %s", o->mon.paths.kmsg, strerror(errno));
 		return CHECK_PARSE_ERROR;
 	}
 	return CHECK_PARSE_RUN;
