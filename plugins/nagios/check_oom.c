@@ -2,7 +2,6 @@
  * of the monitor under a timeout, print the report, exit 0/1/2/3. Every run
  * that is not a check (--help, --version, bad arguments) exits 3 (UNKNOWN), so
  * a service misconfigured with such arguments never shows up as OK. */
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
