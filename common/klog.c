@@ -373,6 +373,54 @@ static const char *parse_iso_date(const char *s, const char *end, int64_t *wall_
 	return p + 1;
 }
 
+/* "Tue 2025-08-12 03:54:03 CEST " (journalctl -o short-full): the zone is a
+ * name we cannot convert, so the time is taken as UTC like the other dates
+ * without an offset. Returns the position after it and its space, or NULL. */
+static const char *parse_full_date(const char *s, const char *end, int64_t *wall_usec)
+{
+	const char *we = token_end(s, end);
+	if (we == s || we - s > 12 || we >= end)
+		return NULL;
+	bool dmesg;
+	const char *p = parse_iso_date(we + 1, end, wall_usec, &dmesg);
+	if (!p || we[1 + 10] != ' ')
+		return NULL;
+	const char *ze = token_end(p, end);
+	if (ze == p || ze >= end)
+		return NULL;
+	return ze + 1;
+}
+
+/* dmesg -e / -H: "[Aug12 03:54] " before the first message of a minute, and
+ * "[  +0.000123] " (the time since the previous message) before the others.
+ * Neither says when; returns the position after it, or NULL. */
+static const char *parse_reltime(const char *s, const char *end)
+{
+	if (s >= end || *s != '[')
+		return NULL;
+	const char *close = memchr(s, ']', (size_t)(end - s));
+	if (!close)
+		return NULL;
+	const char *p = skip_spaces(s + 1, close);
+	int64_t v;
+	if (p < close && *p == '+') {
+		const char *q = digits_run(p + 1, close, 12, &v);
+		if (v < 0 || q >= close || *q != '.')
+			return NULL;
+		q = digits_run(q + 1, close, 9, &v);
+		if (v < 0 || q != close)
+			return NULL;
+	} else {
+		/* "Aug12 03:54": a word ending in the day, then HH:MM */
+		const char *we = token_end(p, close);
+		if (we == p || !is_digit(we[-1]) || close - we != 6 || !digits_n(we + 1, close, 2, &v) ||
+		    we[3] != ':' || !digits_n(we + 4, close, 2, &v))
+			return NULL;
+	}
+	const char *r = close + 1;
+	return (r < end && *r == ' ') ? r + 1 : r;
+}
+
 /* "1754970843.123456 " (journalctl -o short-unix). Returns the position after
  * it and its space, or NULL. */
 static const char *parse_unix_date(const char *s, const char *end, int64_t *wall_usec)
@@ -515,13 +563,14 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 	if ((p = parse_iso_date(s, end, &out->wall_usec, &dmesg_iso)) && dmesg_iso) {
 		s = p; /* dmesg --time-format=iso: the kernel's text follows */
 	} else if (p || (p = parse_syslog_date(s, end, &out->wall_usec)) ||
-		   (p = parse_unix_date(s, end, &out->wall_usec))) {
+		   (p = parse_unix_date(s, end, &out->wall_usec)) ||
+		   (p = parse_full_date(s, end, &out->wall_usec))) {
 		/* syslog and journal: only the kernel's own lines */
 		s = parse_kernel_tag(p, end);
 		if (!s)
 			return -ENOMSG;
 		dated = true;
-	} else if ((p = parse_dmesg_date(s, end, &out->wall_usec))) {
+	} else if ((p = parse_dmesg_date(s, end, &out->wall_usec)) || (p = parse_reltime(s, end))) {
 		s = p;
 	}
 

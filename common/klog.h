@@ -91,9 +91,10 @@ int oomw_klog_parse_kmsg(const char *rec, size_t len, struct oomw_klog_record *o
 /* Parses one text-log line: strips "[ts]" (mono_usec), dmesg -T dates in any
  * common locale, syslog ("Jun 24 18:49:43 host kernel: ", year: the latest that
  * is not in the future), RFC 3339 ("2025-08-12T03:54:03.1+02:00 host kernel: "),
- * journalctl short, short-iso, short-precise, short-monotonic and short-unix
- * prefixes, dmesg --time-format=iso ("2025-08-12T03:54:03,123456+02:00 "),
- * "<prio>" (dmesg -r) and "kern  :err   : " (dmesg -x). Dates without an offset are taken
+ * journalctl short, short-iso, short-precise, short-monotonic, short-unix and
+ * short-full prefixes, dmesg --time-format=iso ("2025-08-12T03:54:03,123456+02:00 "),
+ * dmesg -e/-H ("[Aug12 03:54] ", "[  +0.000123] ": no time), "<prio>" (dmesg -r)
+ * and "kern  :err   : " (dmesg -x). Dates without an offset are taken
  * as UTC (dmesg -T and syslog print local time: wall_usec is then off by the
  * zone's offset); an unknown month leaves wall_usec unknown. A line with no
  * prefix at all is taken as kernel text. Lines of other programs (syslog

@@ -340,6 +340,23 @@ static void test_text_iso_and_journal(void **state)
 	assert_int_equal(r.facility, -1);
 	assert_text(&r, "auth: something else");
 
+	/* journalctl -o short-full: a zone name is taken as UTC */
+	parse_ok("Tue 2025-08-12 03:54:03 CEST web1 kernel: msg", &r);
+	assert_int_equal(r.wall_usec, base);
+	assert_text(&r, "msg");
+	assert_int_equal(oomw_klog_parse_text("Tue 2025-08-12 03:54:03 CEST web1 cron[1]: x", 44, &r),
+			 -ENOMSG);
+
+	/* dmesg -e / -H: relative times, no date */
+	parse_ok("[Aug12 03:54] Out of memory: x", &r);
+	assert_int_equal(r.wall_usec, OOMW_UNKNOWN);
+	assert_text(&r, "Out of memory: x");
+	parse_ok("[  +0.000123] Killed process", &r);
+	assert_int_equal(r.mono_usec, OOMW_UNKNOWN);
+	assert_text(&r, "Killed process");
+	parse_ok("[drm] Initialized", &r); /* a kernel message's own brackets stay */
+	assert_text(&r, "[drm] Initialized");
+
 	/* journalctl -o short-monotonic */
 	parse_ok("[ 8341.868335] web1 kernel: Out of memory: x", &r);
 	assert_int_equal(r.mono_usec, 8341868335LL);
