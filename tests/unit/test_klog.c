@@ -667,8 +667,11 @@ static void test_live_devkmsg(void **state)
 {
 	(void)state;
 	struct oomw_klog k;
-	if (geteuid() != 0)
-		skip(); /* writing to /dev/kmsg and reading it under dmesg_restrict needs root */
+	if (geteuid() != 0) {
+		print_message("skipped: not root (writing /dev/kmsg, and reading it under "
+			      "kernel.dmesg_restrict, needs root)\n");
+		skip();
+	}
 	int rc = oomw_klog_open(&k, "/dev/kmsg", OOMW_KLOG_START_END, 0);
 	if (rc == -ENOENT) {
 		print_message("no /dev/kmsg here\n");
