@@ -104,13 +104,16 @@ static struct {
 	bool have_snap;
 	const struct oomw_event *events; /* the monitor's, valid until the next sample */
 	size_t n_events;
+	/* Kills found at the very first sample without details carry the time
+	 * they were noticed, not when they happened: no evidence of a recent kill. */
+	uint64_t history_last_index;
 	enum verdict status;
 	enum verdict mem_status; /* memory and pressure only: what the low-memory traps follow */
 	char status_text[TEXT_MAX + 1];
 	bool connected;
 	struct pending queue[AGENT_TRAP_QUEUE_MAX];
 	size_t q_head, q_len;
-	size_t q_pushed; /* queued during the current sample */
+	size_t n_history; /* kills reported by the first sample (not trapped) */
 	uint64_t q_dropped;
 } cache = { .status = V_UNKNOWN, .mem_status = V_OK };
 
@@ -531,7 +534,6 @@ static struct pending *queue_push(void)
 	}
 	struct pending *p = &cache.queue[(cache.q_head + cache.q_len) % AGENT_TRAP_QUEUE_MAX];
 	cache.q_len++;
-	cache.q_pushed++;
 	memset(p, 0, sizeof(*p));
 	return p;
 }
@@ -603,6 +605,14 @@ bool agent_mib_connected(void)
 static void on_event(const struct oomw_event *ev, void *ctx)
 {
 	(void)ctx;
+	if (cache.snap.first_sample) {
+		/* No saved state: kills since boot are history from before the
+		 * agent ever ran (they are in the table), not news for a trap
+		 * receiver. oomw_monitor_sample sets first_sample before it
+		 * reports events. */
+		cache.n_history++;
+		return;
+	}
 	struct pending *p = queue_push();
 	p->kind = N_KILL;
 	p->ev = *ev;
@@ -654,9 +664,13 @@ static size_t recent_kills(int64_t now_usec)
 	size_t n = 0;
 	if (window_usec <= 0)
 		return 0;
-	for (size_t i = 0; i < cache.n_events; i++)
-		if (cache.events[i].wall_usec != OOMW_UNKNOWN && cache.events[i].wall_usec >= now_usec - window_usec)
+	for (size_t i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (!ev->has_details && ev->index <= cache.history_last_index)
+			continue;
+		if (ev->wall_usec != OOMW_UNKNOWN && ev->wall_usec >= now_usec - window_usec)
 			n++;
+	}
 	return n;
 }
 
@@ -717,18 +731,15 @@ static void queue_memory_transition(enum verdict before)
 
 int agent_mib_refresh(struct oomw_monitor *m)
 {
-	cache.q_pushed = 0;
+	cache.n_history = 0;
 	int rc = oomw_monitor_sample(m, &cache.snap, on_event, NULL);
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
-	if (cache.snap.first_sample && cache.q_pushed > 0) {
-		/* No saved state: these kills are history from before the agent
-		 * ever ran (they are in the table), not news for a trap receiver. */
-		size_t drop = cache.q_pushed < cache.q_len ? cache.q_pushed : cache.q_len;
-		cache.q_len -= drop;
+	if (cache.snap.first_sample && cache.n_events > 0)
+		cache.history_last_index = cache.events[cache.n_events - 1].index;
+	if (cache.snap.first_sample && cache.n_history > 0)
 		snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, no notification\n",
-			 cache.q_pushed);
-	}
+			 cache.n_history);
 	enum verdict before = cache.mem_status;
 	judge_all();
 	queue_memory_transition(before);
