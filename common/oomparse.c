@@ -443,14 +443,14 @@ static void on_kill_process(struct oomw_oomparse *p, const struct oomw_klog_reco
 		p->pending.scope = scope; /* arrived after its Killed line */
 		return;
 	}
-	/* The header of this report ("Task in …") came just before: keep it. */
+	/* The header of this report ("Task in …", or the 5.0 summary, which stays
+	 * for its pid) came just before: keep it. */
 	bool keep = p->have_context && !p->group &&
 		    close_in_time(p->context.mono_usec, p->context.wall_usec, rec->mono_usec,
 				  rec->wall_usec);
 	if (!keep)
 		context_start(p, rec);
 	p->context.scope = scope;
-	p->have_summary = false;
 }
 
 /* "Task in A killed as a result of limit of B" (memcg, before 5.0). */
