@@ -694,6 +694,13 @@ int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start s
 		}
 		return 0;
 	}
+	if (S_ISFIFO(st.st_mode)) {
+		/* A pipe ("dmesg | check_oom --kmsg /dev/stdin"): read as it comes,
+		 * no position to start at, kind decided by the first line. */
+		k->detect_kind = true;
+		file_reset(k, 0);
+		return 0;
+	}
 	if (!S_ISREG(st.st_mode)) {
 		oomw_klog_close(k);
 		return -EINVAL;
@@ -764,7 +771,7 @@ static int file_next_line(struct oomw_klog *k, const char **line, size_t *len, u
 		/* End of file. A file now shorter than what we read was truncated or
 		 * replaced: start over, once per call. */
 		struct stat st;
-		if (!restarted && fstat(k->fd, &st) == 0 &&
+		if (!restarted && fstat(k->fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		    (uint64_t)st.st_size < k->buf_off + k->buf_len) {
 			if (lseek(k->fd, 0, SEEK_SET) < 0)
 				return -errno;

@@ -69,8 +69,8 @@ struct oomw_klog {
 	char buf[OOMW_KLOG_RECORD_MAX * 2];
 };
 
-/* Opens path (kind detected: character device, or a file whose first line is a
- * kmsg record, or text). start_seq is used with OOMW_KLOG_START_SEQ; for a file
+/* Opens path (kind detected: character device, or a file or pipe whose first
+ * line is a kmsg record, or text; a pipe is read as it comes, from its start). start_seq is used with OOMW_KLOG_START_SEQ; for a file
  * whose size is below it (rotated, truncated) reading starts at the beginning.
  * Returns 0 or -errno (-EPERM under dmesg_restrict without CAP_SYSLOG). */
 int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start,

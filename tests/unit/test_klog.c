@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -636,6 +637,37 @@ static void test_kind_detected_late(void **state)
 	oomw_klog_close(&k);
 }
 
+/* A pipe is read as it comes; its end is "nothing pending". */
+static void test_pipe(void **state)
+{
+	(void)state;
+	char path[1024];
+	assert_int_equal(oomw_path_join(path, sizeof(path), scratch, "fifo"), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	struct oomw_klog k;
+	struct oomw_klog_record r;
+	assert_int_equal(oomw_klog_open(&k, path, OOMW_KLOG_START_END, 0), 0);
+	int w = open(path, O_WRONLY | O_CLOEXEC);
+	assert_true(w >= 0);
+	assert_int_equal(oomw_klog_read(&k, &r), -EAGAIN);
+	const char *lines = "3,9,100,-;Out of memory: one\n6,10,200,-;two\n6,11,";
+	assert_int_equal(write(w, lines, strlen(lines)), (ssize_t)strlen(lines));
+	assert_int_equal(oomw_klog_read(&k, &r), 0);
+	assert_int_equal(k.kind, OOMW_KLOG_KMSG_FILE);
+	assert_text(&r, "Out of memory: one");
+	assert_int_equal(r.seq, 9);
+	assert_int_equal(oomw_klog_read(&k, &r), 0);
+	assert_text(&r, "two");
+	assert_int_equal(oomw_klog_read(&k, &r), -EAGAIN); /* the third is not whole yet */
+	assert_int_equal(write(w, "300,-;three\n", 12), 12);
+	close(w);
+	assert_int_equal(oomw_klog_read(&k, &r), 0);
+	assert_text(&r, "three");
+	assert_int_equal(oomw_klog_read(&k, &r), -EAGAIN);
+	assert_int_equal(k.next_seq, strlen(lines) + 12);
+	oomw_klog_close(&k);
+}
+
 /* ---- the real /dev/kmsg ---- */
 
 /* Writes one record (one write() per record) at facility user, level info. */
@@ -741,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_kmsg_file_gaps_cursor_malformed),
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_kind_detected_late),
+		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_live_devkmsg),
 	};
 	return cmocka_run_group_tests_name("klog", tests, make_scratch, remove_scratch);
