@@ -348,6 +348,25 @@ static const char *kill_cgroup(const struct oomw_kill *k)
 	return k->oom_memcg;
 }
 
+/* The escaped path in at most room bytes. Its end says most
+ * ("...docker-<id>.scope"), so a long path loses its beginning instead. */
+static void fit_path_tail(const char *path, size_t room, char *out, size_t size)
+{
+	static const char ellipsis[] = "...";
+	size_t len = strlen(path), skip = 0;
+	for (;;) {
+		size_t pre = skip > 0 ? strlen(ellipsis) : 0;
+		size_t n = oomw_escape(path + skip, len - skip, ",()", out + pre, size - pre);
+		memcpy(out, ellipsis, pre);
+		if (pre + n <= room || skip == len)
+			return;
+		/* Dropping k bytes drops at least k escaped characters. */
+		skip += pre + n - room;
+		if (skip > len)
+			skip = len;
+	}
+}
+
 /* "system.slice_ssh.service" for /system.slice/ssh.service, "root" for "/":
  * collectd identifiers and csv/rrd file names take no '/' or odd bytes. */
 static void cgroup_instance(const char *path, char *out, size_t size)
@@ -435,12 +454,13 @@ static void notify_kill(const struct oomw_event *ev)
 	char pid[24], uid[24], rss[32];
 	const char *cgroup = kill_cgroup(k);
 	oomw_escape(k->comm, k->comm_len, "\"()", comm, sizeof(comm));
-	oomw_escape(cgroup, strlen(cgroup), ",()", cg, sizeof(cg));
 	/* The parts of the size and the rest are in the metadata. */
-	notif_message(&n, "OOM killer killed process \"%s\" (pid %s, uid %s, rss %s) at %s: %s OOM in cgroup %s",
+	notif_message(&n, "OOM killer killed process \"%s\" (pid %s, uid %s, rss %s) at %s: %s OOM in cgroup ",
 		      comm, fmt_i64(pid, sizeof(pid), k->pid), fmt_i64(uid, sizeof(uid), k->uid),
-		      fmt_kib(rss, sizeof(rss), kill_rss_kib(k)), at, oomw_scope_name(k->scope),
-		      cg[0] != '\0' ? cg : "?");
+		      fmt_kib(rss, sizeof(rss), kill_rss_kib(k)), at, oomw_scope_name(k->scope));
+	size_t used = strlen(n.message);
+	fit_path_tail(cgroup[0] != '\0' ? cgroup : "?", sizeof(n.message) - 1 - used, cg, sizeof(cg));
+	sstrncpy(n.message + used, cg, sizeof(n.message) - used);
 
 	plugin_notification_meta_add_unsigned_int(&n, "kill_index", ev->index);
 	plugin_notification_meta_add_boolean(&n, "has_details", true);

@@ -42,4 +42,23 @@ for f in $files; do
 		check "$f: pid $pid: $scope OOM" grep -qE "\(pid $pid, .*: $scope OOM" "$CD_LOG"
 	done <<<"$rows"
 done
+
+# A log line of our own: a cgroup path too long for collectd's 256-byte
+# message, with commas and parentheses, and a name that imitates the line.
+long=/k8s.slice/pod\(a,b\)/$(printf 'x%.0s' $(seq 300))/the-end.scope
+comm='a) b,c=d'
+cat >"$CD_DIR/long.log" <<LOG
+[  100.000001] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=$long,task_memcg=$long,task=$comm,pid=4242,uid=7
+[  100.000002] Memory cgroup out of memory: Killed process 4242 ($comm) total-vm:1000kB, anon-rss:800kB, file-rss:100kB, shmem-rss:0kB, UID:7 pgtables:40kB oom_score_adj:0
+LOG
+echo "oom_kill 1" >"$proc/vmstat"
+rm -f "$CD_LOG" "$CD_STATE"
+cd_conf "ProcPath \"$proc\"" "KmsgPath \"$CD_DIR/long.log\"" "StateFile \"$CD_STATE\""
+cd_start
+cd_wait_log 'severity = FAILURE' 10
+cd_stop
+line=$(grep 'severity = FAILURE' "$CD_LOG")
+check "long cgroup: the name is escaped" grep -qF 'process "a\x29 b,c=d" (pid 4242, uid 7, rss 900 KiB)' <<<"$line"
+check "long cgroup: the message keeps the path's end" grep -qE 'memcg OOM in cgroup \.\.\.x+/the-end\.scope$' <<<"$line"
+diag "$line"
 done_testing
