@@ -451,6 +451,7 @@ static void on_kill_process(struct oomw_oomparse *p, const struct oomw_klog_reco
 	if (!keep)
 		context_start(p, rec);
 	p->context.scope = scope;
+	p->context.pid = pid;
 }
 
 /* "Task in A killed as a result of limit of B" (memcg, before 5.0). */
@@ -501,12 +502,11 @@ static void on_reaper(struct oomw_oomparse *p, int64_t pid, bool reaped)
 {
 	if (p->have_pending && p->pending.pid == pid && reaped)
 		p->pending.reaped = true;
-	/* A reaped victim was killed: a report still waiting for its Killed line
-	 * lost it, and must not describe the next kill. */
-	if (!p->group) {
+	/* The reaper runs on its own, so its line may fall inside the next
+	 * report; only a report whose "Kill process" named this pid is over (its
+	 * Killed line was lost) and must not describe the next kill. */
+	if (p->have_context && !p->group && p->context.pid == pid)
 		p->have_context = false;
-		p->have_summary = false;
-	}
 }
 
 /* "N (" at s: the pid. */
