@@ -207,14 +207,21 @@ static void reload(void)
 }
 
 /* Staying alive under memory pressure: locked pages and an OOM score of -1000.
- * Both need root; without it we warn and go on (we still report). */
-static void harden(void)
+ * Both need privileges; without them we warn and go on (we still report). */
+static void harden(bool will_drop_root)
 {
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
-	/* Raised while root, so that MCL_FUTURE keeps working after the drop. */
-	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0)
-		snmp_log(LOG_WARNING, "cannot lift RLIMIT_MEMLOCK: %s\n", strerror(errno));
-	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+	int flags = MCL_CURRENT | MCL_FUTURE;
+	/* Raised while root, so that MCL_FUTURE keeps working after the drop.
+	 * If it cannot be, locking future pages would make every allocation
+	 * beyond RLIMIT_MEMLOCK fail once CAP_IPC_LOCK is gone: lock only what
+	 * is mapped now. */
+	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0 && will_drop_root) {
+		snmp_log(LOG_WARNING, "cannot lift RLIMIT_MEMLOCK (%s): locking only the memory mapped at start\n",
+			 strerror(errno));
+		flags = MCL_CURRENT;
+	}
+	if (mlockall(flags) != 0)
 		snmp_log(LOG_WARNING, "mlockall: %s: the agent may be swapped out under pressure\n", strerror(errno));
 	/* Our own process, not the monitored host: always the real /proc. */
 	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
@@ -336,7 +343,7 @@ int main(int argc, char **argv)
 		snmp_log(LOG_ERR, "cannot set up signal handling: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	harden();
+	harden(pw != NULL && pw->pw_uid != 0);
 	int rc = open_monitor();
 	if (rc != 0) {
 		snmp_log(LOG_ERR, "cannot open the sources (proc %s, sys %s, kmsg %s): %s\n", cfg.paths.proc,

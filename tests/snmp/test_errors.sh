@@ -52,7 +52,7 @@ out=$("$A" --help)
 check "--help exits 0 and documents the retry" grep -q 'retries' <<<"$out"
 
 # No snmpd yet: documented behaviour is to keep running and retry.
-printf 'ping_interval 1s\ninterval 1s\n' >"$SNMP_TMP/agent.conf"
+printf "ping_interval 1s\ninterval 1s\n" >"$SNMP_TMP/agent.conf"
 snmp_start_agent -c "$SNMP_TMP/agent.conf" --kmsg none
 sleep 1.5
 check "unreachable socket: the agent keeps running" kill -0 "$AGENT_PID"
@@ -68,4 +68,27 @@ else
 fi
 check "kmsg none: the log status says kills are counted without details" \
 	grep -q 'not read' <<<"$(snmp_value oomwKernelLogStatus.0)"
+kill "$AGENT_PID"
+wait "$AGENT_PID"
+
+# The shipped example configuration is valid as it is (its user and state
+# directory exist only on an installed system, hence -u and --state).
+timeout 2 "$A" -f -x "$SNMP_SOCKET" -c contrib/snmp/oomwatch-agent.conf -u "$(id -un)" \
+	--state "$SNMP_TMP/example.state" >"$SNMP_TMP/example.log" 2>&1
+check "contrib/snmp/oomwatch-agent.conf is accepted (ran until stopped)" test $? -eq 124
+
+# As root: the kernel log is opened first, then root is dropped for good.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	chmod 0711 "$SNMP_TMP"
+	chmod 0666 "$SNMP_SOCKET"
+	install -d -o nobody -m 0700 "$SNMP_TMP/nobody"
+	snmp_start_agent -u nobody --state "$SNMP_TMP/nobody/agent.state" -c "$SNMP_TMP/agent.conf"
+	check "dropped to nobody, it still registers" snmp_wait_registered 10
+	check "it runs as nobody" test "$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "/proc/$AGENT_PID/status")" = \
+		"$(id -u nobody)$(id -u nobody)$(id -u nobody)$(id -u nobody)"
+	check "it kept /dev/kmsg (opened before the drop)" test "$(snmp_value oomwKernelLogStatus.0)" = ok
+	sleep 1.2
+	check "it writes its state file as nobody" test -O "$SNMP_TMP/nobody/agent.state" -o \
+		"$(stat -c %U "$SNMP_TMP/nobody/agent.state" 2>/dev/null)" = nobody
+fi
 done_testing
