@@ -439,9 +439,9 @@ static void notify_kill(const struct oomw_event *ev)
 
 	if (!ev->has_details) {
 		notif_message(&n,
-			 "OOM killer killed a process (kill #%" PRIu64 ", noticed at %s); "
-			 "the kernel log did not say which (KmsgPath %s)",
-			 ev->index, at, g.mcfg.paths.kmsg);
+			      "OOM killer killed a process (kill #%" PRIu64 ", noticed at %s); "
+			      "the kernel log did not say which (KmsgPath %s)",
+			      ev->index, at, g.mcfg.paths.kmsg);
 		plugin_notification_meta_add_unsigned_int(&n, "kill_index", ev->index);
 		plugin_notification_meta_add_boolean(&n, "has_details", false);
 		dispatch(&n);
@@ -455,7 +455,8 @@ static void notify_kill(const struct oomw_event *ev)
 	const char *cgroup = kill_cgroup(k);
 	oomw_escape(k->comm, k->comm_len, "\"()", comm, sizeof(comm));
 	/* The parts of the size and the rest are in the metadata. */
-	notif_message(&n, "OOM killer killed process \"%s\" (pid %s, uid %s, rss %s) at %s: %s OOM in cgroup ",
+	notif_message(&n,
+		      "OOM killer killed process \"%s\" (pid %s, uid %s, rss %s) at %s: %s OOM in cgroup ",
 		      comm, fmt_i64(pid, sizeof(pid), k->pid), fmt_i64(uid, sizeof(uid), k->uid),
 		      fmt_kib(rss, sizeof(rss), kill_rss_kib(k)), at, oomw_scope_name(k->scope));
 	size_t used = strlen(n.message);
@@ -880,11 +881,11 @@ static void check_level(struct level *l, int64_t value_kib, int64_t total_kib)
 	char value[32], total[32];
 	double pct = 100.0 * (double)value_kib / (double)total_kib;
 	notif_start(&n, severities[now], 0, l->type, l->type_instance);
-	notif_message(&n,
-		 "%s %s: %s (%.1f%% of %s); thresholds: warning %s, critical %s, hysteresis %s",
-		 l->what, words[now], fmt_kib(value, sizeof(value), value_kib), pct,
-		 fmt_kib(total, sizeof(total), total_kib), l->warning.set ? l->warning.text : "-",
-		 l->critical.set ? l->critical.text : "-", g.hysteresis.text);
+	notif_message(&n, "%s %s: %s (%.1f%% of %s); thresholds: warning %s, critical %s, hysteresis %s",
+		      l->what, words[now], fmt_kib(value, sizeof(value), value_kib), pct,
+		      fmt_kib(total, sizeof(total), total_kib),
+		      l->warning.set ? l->warning.text : "-", l->critical.set ? l->critical.text : "-",
+		      g.hysteresis.text);
 	plugin_notification_meta_add_signed_int(&n, "value_kib", value_kib);
 	plugin_notification_meta_add_signed_int(&n, "total_kib", total_kib);
 	plugin_notification_meta_add_double(&n, "percent", pct);
