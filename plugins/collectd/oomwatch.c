@@ -29,9 +29,11 @@
 #define KIB_BYTES 1024.0
 /* Beyond kmsg and a few cgroup v2 memory.events files the watcher has nothing to wait on. */
 #define WATCH_FDS_MAX 64
-/* A source that stays readable without yielding anything must not make the
- * watcher spin: after this many wake-ups in one second it rests for a second. */
-#define WATCH_WAKEUPS_PER_SEC_MAX 1000
+/* A source that stays readable without yielding anything, or a very chatty
+ * kernel log, must not make the watcher spin: after this many wake-ups in one
+ * second it rests for a second. One wake-up drains every pending record, so a
+ * burst of kills (an oom.group) costs one. */
+#define WATCH_WAKEUPS_PER_SEC_MAX 100
 #define MSEC_PER_SEC 1000
 /* Default hysteresis: a level must recover by 1 % of the total before "OKAY". */
 #define DEFAULT_HYSTERESIS "1%"
