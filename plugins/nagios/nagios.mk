@@ -8,8 +8,8 @@ NAGIOS_PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
 ALL_TARGETS += $(CHECK_OOM)
 DEMO_TARGETS += demo-nagios
 INSTALL_TARGETS += install-nagios
-# Tests: perfdata and range parsers, a real Icinga 2 config check, a real NRPE.
-DEB_DEPS += libmonitoring-plugin-perl icinga2-bin nagios-nrpe-server nagios-nrpe-plugin
+# Tests: perfdata and range parsers, a real Icinga 2 and NRPE, the man page renderer.
+DEB_DEPS += libmonitoring-plugin-perl icinga2-bin nagios-nrpe-server nagios-nrpe-plugin man-db
 
 .PHONY: demo-nagios install-nagios
 
