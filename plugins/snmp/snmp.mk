@@ -6,6 +6,9 @@ SNMP_MIB := plugins/snmp/OOMWATCH-MIB.txt
 SNMP_CFLAGS := $(shell pkg-config --cflags netsnmp-agent 2>/dev/null)
 SNMP_LIBS := $(shell pkg-config --libs netsnmp-agent 2>/dev/null)
 SNMP_MIBDIR := $(PREFIX)/share/snmp/mibs
+# The IETF modules OOMWATCH-MIB imports, which Debian does not ship: kept
+# apart so that they never shadow a system copy.
+SNMP_BASE_MIBDIR := $(PREFIX)/share/oomwatch/mibs
 
 ALL_TARGETS += $(SNMP_AGENT)
 DEMO_TARGETS += demo-snmp
@@ -24,6 +27,7 @@ demo-snmp: $(SNMP_AGENT)
 	@plugins/snmp/demo.sh $(SNMP_AGENT)
 
 install-snmp: $(SNMP_AGENT)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(SNMP_MIBDIR)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(SNMP_MIBDIR) $(DESTDIR)$(SNMP_BASE_MIBDIR)
 	install -m 0755 $(SNMP_AGENT) $(DESTDIR)$(PREFIX)/sbin/oomwatch-agent
 	install -m 0644 $(SNMP_MIB) $(DESTDIR)$(SNMP_MIBDIR)/OOMWATCH-MIB.txt
+	install -m 0644 plugins/snmp/mibs/*.txt $(DESTDIR)$(SNMP_BASE_MIBDIR)/
