@@ -15,6 +15,9 @@
 /* The Monitoring Plugins default for -t. */
 #define DEFAULT_TIMEOUT "10s"
 #define DEFAULT_WINDOW "24h"
+/* A century: longer than any log, and far from overflowing in microseconds. */
+#define WINDOW_DAYS_MAX 36500
+#define WINDOW_SEC_MAX ((int64_t)WINDOW_DAYS_MAX * 86400)
 /* Any kill in the window is critical: "0" alerts outside 0..0. */
 #define DEFAULT_KILLS_CRIT "0"
 #define DEFAULT_MEM_WARN "10%:"
@@ -260,7 +263,13 @@ static int parse_one(int c, const char *arg, struct check_options *o, char *reas
 	case 'c':
 		return parse_range("-c", arg, UNITS_COUNT, &o->kills.crit, &o->kills.has_crit, reason);
 	case OPT_WINDOW:
-		return parse_duration("--window", arg, &o->window_sec, reason);
+		if (parse_duration("--window", arg, &o->window_sec, reason) < 0)
+			return -1;
+		if (o->window_sec > WINDOW_SEC_MAX) {
+			say(reason, "--window: '%s' is more than %dd", arg, WINDOW_DAYS_MAX);
+			return -1;
+		}
+		return 0;
 	case OPT_MEM_WARN:
 		return parse_range("--mem-warning", arg, UNITS_SIZE_OR_PCT, &o->mem.warn,
 				   &o->mem.has_warn, reason);

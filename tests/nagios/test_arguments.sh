@@ -28,6 +28,7 @@ bad "malformed -c range" "-c: malformed range 'abc'" "${base[@]}" -c abc
 bad "a unit on the kill count" "-c: range '1%'" "${base[@]}" -c 1%
 bad "negative window" "--window: bad duration '-1h'" "${base[@]}" --window -1h
 bad "zero window" "--window: bad duration '0'" "${base[@]}" --window 0
+bad "window longer than a century" "--window: '36501d' is more than 36500d" "${base[@]}" --window 36501d
 bad "window with a bad unit" "--window: bad duration '3w'" "${base[@]}" --window 3w
 bad "bad timeout" "-t: bad duration 'soon'" "${base[@]}" -t soon
 bad "unreadable --proc" "--proc $TMP/nonexistent: No such file or directory" --proc "$TMP/nonexistent" --kmsg none --state "$TMP/state"
