@@ -91,7 +91,7 @@ static const char help_text[] =
 	"  -w, --warning RANGE     kills within the window (default: none)\n"
 	"  -c, --critical RANGE    kills within the window (default: " DEFAULT_KILLS_CRIT
 	", i.e. any kill)\n"
-	"      --window TIME       how long a kill keeps alerting (default: " DEFAULT_WINDOW ")\n"
+	"      --window TIME       how long a kill keeps alerting (default: " DEFAULT_WINDOW ", at most 36500d)\n"
 	"Memory, swap, pressure:\n"
 	"      --mem-warning RANGE   MemAvailable, % of MemTotal or a size (default: " DEFAULT_MEM_WARN ")\n"
 	"      --mem-critical RANGE  (default: " DEFAULT_MEM_CRIT ")\n"
