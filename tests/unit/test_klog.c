@@ -8,10 +8,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -756,6 +758,39 @@ static void test_live_devkmsg(void **state)
 	}
 }
 
+/* Without CAP_SYSLOG, kernel.dmesg_restrict=1 refuses /dev/kmsg: a clear -EPERM. */
+static void test_devkmsg_unprivileged(void **state)
+{
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("skipped: not root (needs to drop to another user)\n");
+		skip();
+	}
+	char restrict_flag[8] = "";
+	FILE *f = fopen("/proc/sys/kernel/dmesg_restrict", "r");
+	if (!f || !fgets(restrict_flag, sizeof(restrict_flag), f)) {
+		print_message("skipped: no /proc/sys/kernel/dmesg_restrict\n");
+		if (f)
+			fclose(f);
+		skip();
+	}
+	fclose(f);
+	int want = restrict_flag[0] == '1' ? -EPERM : 0;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		static struct oomw_klog k;
+		if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(100);
+		int r = oomw_klog_open(&k, "/dev/kmsg", OOMW_KLOG_START_END, 0);
+		_exit(r == want ? 0 : 101);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -775,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_kind_detected_late),
 		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_live_devkmsg),
+		cmocka_unit_test(test_devkmsg_unprivileged),
 	};
 	return cmocka_run_group_tests_name("klog", tests, make_scratch, remove_scratch);
 }
