@@ -454,6 +454,12 @@ static void report_kills(struct report *r)
 static void report_kill_sources(struct report *r)
 {
 	const struct oomw_snapshot *s = r->run->snap;
+	if (s->vmstat_err != 0)
+		sb_printf(&r->lines, "cannot read %s/vmstat: %s; kills are counted from the kernel log\n",
+			  r->proc, s->vmstat_why ? s->vmstat_why : err_text(s->vmstat_err));
+	else if (s->oom_kill_total == OOMW_UNKNOWN)
+		sb_printf(&r->lines, "no oom_kill in %s/vmstat (kernel < 4.13): kills are counted from "
+				     "the kernel log\n", r->proc);
 	if (s->vmstat_err == 0 && s->oom_kill_total != OOMW_UNKNOWN) {
 		sb_printf(&r->lines, "OOM kills since boot: %lld (/proc/vmstat oom_kill)",
 			  (long long)s->oom_kill_total);

@@ -74,6 +74,19 @@ chk --kmsg none -c 5
 expect "kills: -c 5 with 3 counted kills is OK" 0 '^OOM OK'
 
 machine
+FX_OOM_KILL=1 fx_machine "$M"
+fx_kmsg_kill "$M/kmsg" 4242 python3 60
+printf 'oom_kill lots\n' >"$M/proc/vmstat"
+chk
+expect "kills: a malformed vmstat still counts from the log" 2 '^OOM CRITICAL - 1 OOM kill in last 24h: python3'
+[[ $OUT == *"cannot read $M/proc/vmstat: "*"kills are counted from the kernel log"* ]] &&
+	ok "kills: the malformed vmstat is reported" || not_ok "malformed vmstat note" "$OUT"
+sed -i '/^oom_kill/d' "$M/proc/vmstat"
+chk --state "$ST.2"
+expect "kills: no oom_kill (kernel < 4.13) counts from the log" 2 '^OOM CRITICAL - 1 OOM kill in last 24h: python3'
+[[ $OUT == *"no oom_kill in $M/proc/vmstat (kernel < 4.13)"* ]] && ok "kills: the old kernel is noted" || not_ok "old kernel note" "$OUT"
+
+machine
 sed -i '/^oom_kill/d' "$M/proc/vmstat"
 chk --kmsg none
 expect "kills: no counter (kernel < 4.13) and no log is UNKNOWN" 3 '^OOM UNKNOWN - cannot count OOM kills'
