@@ -82,6 +82,7 @@ static struct {
 	/* What has been complained about, so that a broken source is logged once
 	 * and its recovery too (under lock; candidates_c by the read callback only). */
 	c_complain_t mem_c, vmstat_c, psi_c, klog_c, cgroup_c, candidates_c, state_c, save_c;
+	c_complain_t busy_c; /* the watcher's own */
 	uint64_t klog_missed_seen;
 } g = {
 	.notify_kills = true,
@@ -97,6 +98,7 @@ static struct {
 	.candidates_c = C_COMPLAIN_INIT_STATIC,
 	.state_c = C_COMPLAIN_INIT_STATIC,
 	.save_c = C_COMPLAIN_INIT_STATIC,
+	.busy_c = C_COMPLAIN_INIT_STATIC,
 };
 
 /* ---- configuration ---------------------------------------------------- */
@@ -603,9 +605,10 @@ static void *watcher_main(void *arg)
 			second_start = cdtime();
 			wakeups = 0;
 		} else if (++wakeups >= WATCH_WAKEUPS_PER_SEC_MAX) {
-			WARNING(PLUGIN_NAME ": woken %d times in a second (a very busy kernel "
-					    "log?); resting for a second",
-				wakeups);
+			c_complain(LOG_WARNING, &g.busy_c,
+				   PLUGIN_NAME ": woken %d times in a second (a very busy kernel "
+					       "log?); resting for a second",
+				   wakeups);
 			if (poll(fds, 1, MSEC_PER_SEC) > 0)
 				break;
 		}
