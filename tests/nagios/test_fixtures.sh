@@ -238,6 +238,10 @@ OUT=$(MP_STATE_PATH=$TMP/mp "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg 
 RC=$?
 check_state "state: a state directory others can write is refused" 3 '^OOM UNKNOWN - cannot use the default state directory'
 check_output "state: refused directory"
+OUT=$("$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none --state "$TMP/no/such/dir/state" -c '')
+RC=$?
+check_state "state: a state file that cannot be saved is UNKNOWN, saying so" 3 '^OOM UNKNOWN - cannot save state .*/no/such/dir/state: No such file or directory'
+check_output "state: cannot save"
 printf 'garbage\n' >"$TMP/corrupt.state"
 OUT=$("$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none --state "$TMP/corrupt.state" -c '')
 RC=$?
