@@ -552,8 +552,11 @@ static void report_psi(struct report *r)
 				  (double)lines[i]->avg60_cpct / PCT_SCALE,
 				  (double)lines[i]->avg300_cpct / PCT_SCALE);
 	sb_printf(&r->lines, "\n");
-	if (!sel->known)
+	if (!sel->known) {
+		sb_printf(&r->lines, "memory pressure: no '%s' line here, not judged (see --psi)\n",
+			  names[r->o->psi_line]);
 		return;
+	}
 	int64_t cpct = r->o->psi_avg_sec == 10   ? sel->avg10_cpct
 		       : r->o->psi_avg_sec == 300 ? sel->avg300_cpct
 						  : sel->avg60_cpct;

@@ -171,6 +171,10 @@ expect "psi: --psi some --psi-avg 10 selects some avg10" 2 '^OOM CRITICAL - memo
 [[ $OUT == *"'psi_some_avg10'=55.00%;5;50;0;100"* ]] && ok "psi: perfdata label follows the selection" || not_ok "psi label" "$OUT"
 chk --psi some --psi-avg 300
 expect "psi: some avg300 1% is OK" 0 '^OOM OK'
+printf 'some avg10=50.00 avg60=50.00 avg300=50.00 total=1\n' >"$M/proc/pressure/memory"
+chk
+expect "psi: a kernel printing only 'some' is OK for --psi full" 0 '^OOM OK'
+[[ $OUT == *"no 'full' line here, not judged"* ]] && ok "psi: the missing line is noted" || not_ok "psi some-only note" "$OUT"
 rm "$M/proc/pressure/memory"
 chk
 expect "psi: a kernel without PSI is OK" 0 '^OOM OK'
