@@ -265,9 +265,30 @@ static const char *parse_mono(const char *s, const char *end, int64_t *mono_usec
 	return (r < end && *r == ' ') ? r + 1 : r;
 }
 
-/* "[Di Aug 12 03:54:03 2025]" (dmesg -T: "%a %b %e %H:%M:%S %Y" in the user's
- * locale): the structure decides, the words may be in any language. Returns the
- * position after "] ", or NULL; *wall_usec stays unknown for a month we do not know. */
+/* The date "Www Mmm dd HH:MM:SS YYYY" as dmesg -T and OpenWrt's logread print
+ * it, in the user's locale: in the n tokens given, the last four are month,
+ * day, time and year; the words before them (the weekday) are not read, so the
+ * structure decides and the words may be in any language. Returns false when
+ * the shape is not there; *wall_usec stays unknown for a month we do not know. */
+static bool parse_ctime_tokens(const char *const *tok, const size_t *tlen, size_t n,
+			       int64_t *wall_usec)
+{
+	if (n < 4)
+		return false;
+	const char *mon = tok[n - 4], *day = tok[n - 3], *hms = tok[n - 2], *year = tok[n - 1];
+	int64_t d, y, h, mi, sec;
+	if (tlen[n - 3] > 2 || digits_run(day, day + tlen[n - 3], 2, &d) != day + tlen[n - 3] ||
+	    d < 0 || tlen[n - 1] != 4 || !digits_n(year, year + 4, 4, &y) || tlen[n - 2] != 8 ||
+	    parse_hms(hms, hms + 8, &h, &mi, &sec, NULL) != hms + 8)
+		return false;
+	int m = month_from_name(mon, tlen[n - 4]);
+	*wall_usec = (m && date_valid(y, m, d, h, mi, sec)) ? epoch_usec(y, m, d, h, mi, sec) :
+							       OOMW_UNKNOWN;
+	return true;
+}
+
+/* "[Di Aug 12 03:54:03 2025] " (dmesg -T: "%a %b %e %H:%M:%S %Y"). Returns the
+ * position after "] ", or NULL. */
 static const char *parse_dmesg_date(const char *s, const char *end, int64_t *wall_usec)
 {
 	if (s >= end || *s != '[')
@@ -275,7 +296,6 @@ static const char *parse_dmesg_date(const char *s, const char *end, int64_t *wal
 	const char *close = memchr(s, ']', (size_t)(end - s));
 	if (!close)
 		return NULL;
-	/* Tokens inside the brackets; the last four are month, day, time, year. */
 	const char *tok[8];
 	size_t tlen[8], n = 0;
 	for (const char *p = skip_spaces(s + 1, close); p < close; p = skip_spaces(p, close)) {
@@ -286,19 +306,29 @@ static const char *parse_dmesg_date(const char *s, const char *end, int64_t *wal
 		tlen[n++] = (size_t)(e - p);
 		p = e;
 	}
-	if (n < 4)
+	if (!parse_ctime_tokens(tok, tlen, n, wall_usec))
 		return NULL;
-	const char *mon = tok[n - 4], *day = tok[n - 3], *hms = tok[n - 2], *year = tok[n - 1];
-	int64_t d, y, h, mi, sec;
-	if (tlen[n - 3] > 2 || digits_run(day, day + tlen[n - 3], 2, &d) != day + tlen[n - 3] ||
-	    d < 0 || tlen[n - 1] != 4 || !digits_n(year, year + 4, 4, &y) || tlen[n - 2] != 8 ||
-	    parse_hms(hms, hms + 8, &h, &mi, &sec, NULL) != hms + 8)
-		return NULL;
-	int m = month_from_name(mon, tlen[n - 4]);
-	*wall_usec = (m && date_valid(y, m, d, h, mi, sec)) ? epoch_usec(y, m, d, h, mi, sec) :
-							       OOMW_UNKNOWN;
 	const char *r = close + 1;
 	return (r < end && *r == ' ') ? r + 1 : r;
+}
+
+/* "Thu Aug 12 03:54:03 2025 " (OpenWrt logread). Returns the position after it
+ * and its space, or NULL. */
+static const char *parse_ctime_date(const char *s, const char *end, int64_t *wall_usec)
+{
+	enum { FIELDS = 5 };
+	const char *tok[FIELDS];
+	size_t tlen[FIELDS];
+	const char *p = s;
+	for (size_t i = 0; i < FIELDS; i++) {
+		const char *e = token_end(p, end);
+		if (e == p || e >= end)
+			return NULL;
+		tok[i] = p;
+		tlen[i] = (size_t)(e - p);
+		p = skip_spaces(e, end);
+	}
+	return parse_ctime_tokens(tok, tlen, FIELDS, wall_usec) ? p : NULL;
 }
 
 /* "Jun 24 18:49:43[.123456] " (RFC 3164, journalctl short). Returns the position
@@ -442,26 +472,57 @@ static const char *parse_unix_date(const char *s, const char *end, int64_t *wall
 	return q + 1;
 }
 
-/* Looks s[0..len) up in names; returns its index or -1. */
-static int name_index(const char *const *names, size_t n, const char *s, size_t len)
+/* Syslog's facility and level names as util-linux and syslog daemons print
+ * them; a facility's index is its number. */
+static const char *const facility_names[] = {
+	"kern",	  "user",   "mail",	"daemon", "auth",   "syslog", "lpr",	"news",
+	"uucp",	  "cron",   "authpriv", "ftp",	  "res0",   "res1",   "res2",	"res3",
+	"local0", "local1", "local2",	"local3", "local4", "local5", "local6", "local7",
+};
+static const struct {
+	const char *name;
+	int level;
+} level_names[] = {
+	{ "emerg", 0 }, { "panic", 0 },	  { "alert", 1 },   { "crit", 2 },   { "err", 3 },
+	{ "error", 3 }, { "warn", 4 },	  { "warning", 4 }, { "notice", 5 }, { "info", 6 },
+	{ "debug", 7 },
+};
+
+static int facility_of(const char *s, size_t len)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
+	for (size_t i = 0; i < sizeof(facility_names) / sizeof(facility_names[0]); i++)
+		if (strlen(facility_names[i]) == len && memcmp(facility_names[i], s, len) == 0)
 			return (int)i;
 	return -1;
+}
+
+static int level_of(const char *s, size_t len)
+{
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (strlen(level_names[i].name) == len && memcmp(level_names[i].name, s, len) == 0)
+			return level_names[i].level;
+	return -1;
+}
+
+/* "kern.warn" (busybox syslogd, OpenWrt logread) in [s, e): sets the record's
+ * facility and level. */
+static bool parse_fac_level(const char *s, const char *e, struct oomw_klog_record *out)
+{
+	const char *dot = memchr(s, '.', (size_t)(e - s));
+	if (!dot)
+		return false;
+	int f = facility_of(s, (size_t)(dot - s));
+	int v = level_of(dot + 1, (size_t)(e - dot - 1));
+	if (f < 0 || v < 0)
+		return false;
+	out->facility = f;
+	out->prio = v;
+	return true;
 }
 
 /* "kern  :err   : " (dmesg -x). Returns the position after it, or NULL. */
 static const char *parse_decoded_prio(const char *s, const char *end, int *facility, int *level)
 {
-	/* util-linux's names, in syslog's numbering */
-	static const char *const facilities[] = {
-		"kern",	  "user",   "mail",   "daemon", "auth",	  "syslog", "lpr",    "news",
-		"uucp",	  "cron",   "authpriv", "ftp",  "res0",	  "res1",   "res2",   "res3",
-		"local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
-	};
-	static const char *const levels[] = { "emerg",	"alert", "crit", "err",
-					      "warn",	"notice", "info", "debug" };
 	/* The shape first ("name  :name  :"), the names only then. */
 	const char *p = s;
 	while (p < end && *p >= 'a' && *p <= 'z')
@@ -480,9 +541,8 @@ static const char *parse_decoded_prio(const char *s, const char *end, int *facil
 	if (p >= end || *p != ':')
 		return NULL;
 	p++;
-	int f = name_index(facilities, sizeof(facilities) / sizeof(facilities[0]), s,
-			   (size_t)(fe - s));
-	int v = name_index(levels, sizeof(levels) / sizeof(levels[0]), l, (size_t)(le - l));
+	int f = facility_of(s, (size_t)(fe - s));
+	int v = level_of(l, (size_t)(le - l));
 	if (f < 0 || v < 0)
 		return NULL;
 	*facility = f;
@@ -490,16 +550,21 @@ static const char *parse_decoded_prio(const char *s, const char *end, int *facil
 	return (p < end && *p == ' ') ? p + 1 : p;
 }
 
-/* After a syslog or RFC 3339 date: "host kernel: " (or just "kernel: ").
- * Returns the position after it, NULL for another program's line. */
-static const char *parse_kernel_tag(const char *s, const char *end)
+/* After a syslog, RFC 3339 or logread date: "host kernel: ", "kernel: ",
+ * "host kern.warn kernel: " or "kern.warn kernel: " (busybox, OpenWrt; the
+ * facility and level go into the record). Returns the position after it, NULL
+ * for another program's line. */
+static const char *parse_kernel_tag(const char *s, const char *end, struct oomw_klog_record *out)
 {
 	static const char tag[] = "kernel:";
 	const size_t tag_len = sizeof(tag) - 1;
-	for (int i = 0; i < 2 && s < end; i++) {
+	for (int i = 0; i < 3 && s < end; i++) {
 		const char *e = token_end(s, end);
 		if ((size_t)(e - s) == tag_len && memcmp(s, tag, tag_len) == 0)
 			return (e < end) ? e + 1 : e;
+		/* the first token may be the host, any other only a facility.level */
+		if (!parse_fac_level(s, e, out) && i > 0)
+			return NULL;
 		s = skip_spaces(e, end);
 	}
 	return NULL;
@@ -564,9 +629,10 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 		s = p; /* dmesg --time-format=iso: the kernel's text follows */
 	} else if (p || (p = parse_syslog_date(s, end, &out->wall_usec)) ||
 		   (p = parse_unix_date(s, end, &out->wall_usec)) ||
-		   (p = parse_full_date(s, end, &out->wall_usec))) {
+		   (p = parse_full_date(s, end, &out->wall_usec)) ||
+		   (p = parse_ctime_date(s, end, &out->wall_usec))) {
 		/* syslog and journal: only the kernel's own lines */
-		s = parse_kernel_tag(p, end);
+		s = parse_kernel_tag(p, end, out);
 		if (!s)
 			return -ENOMSG;
 		dated = true;

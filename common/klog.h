@@ -93,8 +93,10 @@ int oomw_klog_parse_kmsg(const char *rec, size_t len, struct oomw_klog_record *o
  * is not in the future), RFC 3339 ("2025-08-12T03:54:03.1+02:00 host kernel: "),
  * journalctl short, short-iso, short-precise, short-monotonic, short-unix and
  * short-full prefixes, dmesg --time-format=iso ("2025-08-12T03:54:03,123456+02:00 "),
- * dmesg -e/-H ("[Aug12 03:54] ", "[  +0.000123] ": no time), "<prio>" (dmesg -r)
- * and "kern  :err   : " (dmesg -x). Dates without an offset are taken
+ * dmesg -e/-H ("[Aug12 03:54] ", "[  +0.000123] ": no time), "<prio>" (dmesg -r),
+ * "kern  :err   : " (dmesg -x), busybox syslogd and OpenWrt logread lines
+ * ("Tue Aug 12 03:54:03 2025 kern.warn kernel: "; facility and level kept, so
+ * `logger -t kernel` shows as facility user). Dates without an offset are taken
  * as UTC (dmesg -T and syslog print local time: wall_usec is then off by the
  * zone's offset); an unknown month leaves wall_usec unknown. A line with no
  * prefix at all is taken as kernel text. Lines of other programs (syslog

@@ -360,6 +360,28 @@ static void test_text_iso_and_journal(void **state)
 	parse_ok("[drm] Initialized", &r); /* a kernel message's own brackets stay */
 	assert_text(&r, "[drm] Initialized");
 
+	/* busybox syslogd and OpenWrt logread: facility.level before the tag */
+	parse_ok("Aug 12 03:54:03 router kern.warn kernel: [  123.456000] msg", &r);
+	assert_int_equal(r.facility, 0);
+	assert_int_equal(r.prio, 4);
+	assert_int_equal(r.mono_usec, 123456000);
+	assert_text(&r, "msg");
+	parse_ok("Tue Aug 12 03:54:03 2025 kern.err kernel: [  123.456000] msg", &r);
+	assert_int_equal(r.wall_usec, base);
+	assert_int_equal(r.facility, 0);
+	assert_int_equal(r.prio, 3);
+	assert_text(&r, "msg");
+	parse_ok("Tue Aug 12 03:54:03 2025 user.err kernel: forged", &r); /* logger -t kernel */
+	assert_int_equal(r.facility, 1);
+	static const char *const not_kernel[] = {
+		"Tue Aug 12 03:54:03 2025 daemon.info dnsmasq[1]: x",
+		"Aug 12 03:54:03 router daemon.info dnsmasq[1]: x",
+		"Aug 12 03:54:03 router kern.warn other: x",
+	};
+	for (size_t i = 0; i < sizeof(not_kernel) / sizeof(not_kernel[0]); i++)
+		if (oomw_klog_parse_text(not_kernel[i], strlen(not_kernel[i]), &r) != -ENOMSG)
+			fail_msg("'%s' taken as a kernel message", not_kernel[i]);
+
 	/* journalctl -o short-monotonic */
 	parse_ok("[ 8341.868335] web1 kernel: Out of memory: x", &r);
 	assert_int_equal(r.mono_usec, 8341868335LL);
