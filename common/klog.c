@@ -176,6 +176,19 @@ static int month_from_name(const char *s, size_t len)
 	return 0;
 }
 
+/* The digits of a decimal fraction of a second at s, as µs (digits past the
+ * sixth are read and dropped). Returns where they end. */
+static const char *fraction_usec(const char *s, const char *end, int64_t *usec)
+{
+	int64_t scale = USEC_PER_SEC / 10;
+	*usec = 0;
+	for (; s < end && is_digit(*s); s++) {
+		*usec += (*s - '0') * scale;
+		scale /= 10;
+	}
+	return s;
+}
+
 /* "HH:MM:SS" at s; fraction (".123456" or ",123456") optional when frac_usec. */
 static const char *parse_hms(const char *s, const char *end, int64_t *h, int64_t *mi, int64_t *sec,
 			     int64_t *frac_usec)
@@ -186,13 +199,8 @@ static const char *parse_hms(const char *s, const char *end, int64_t *h, int64_t
 	s += 8;
 	if (frac_usec) {
 		*frac_usec = 0;
-		if (s < end && (*s == '.' || *s == ',') && s + 1 < end && is_digit(s[1])) {
-			int64_t scale = USEC_PER_SEC / 10;
-			for (s++; s < end && is_digit(*s); s++) {
-				*frac_usec += (*s - '0') * scale;
-				scale /= 10;
-			}
-		}
+		if (s < end && (*s == '.' || *s == ',') && s + 1 < end && is_digit(s[1]))
+			s = fraction_usec(s + 1, end, frac_usec);
 	}
 	return s;
 }
@@ -252,12 +260,8 @@ static const char *parse_mono(const char *s, const char *end, int64_t *mono_usec
 	const char *q = digits_run(p, end, 12, &secs);
 	if (secs < 0 || q >= end || *q != '.')
 		return NULL;
-	int64_t frac = 0, scale = USEC_PER_SEC / 10;
-	const char *r = q + 1;
-	for (; r < end && is_digit(*r); r++) {
-		frac += (*r - '0') * scale;
-		scale /= 10;
-	}
+	int64_t frac;
+	const char *r = fraction_usec(q + 1, end, &frac);
 	if (r == q + 1 || r >= end || *r != ']')
 		return NULL;
 	*mono_usec = secs * USEC_PER_SEC + frac;
@@ -460,12 +464,8 @@ static const char *parse_unix_date(const char *s, const char *end, int64_t *wall
 	/* at least 9 digits: a [ts]-less dmesg line never starts like this */
 	if (p - s < 9 || p >= end || *p != '.')
 		return NULL;
-	int64_t frac = 0, scale = USEC_PER_SEC / 10;
-	const char *q = p + 1;
-	for (; q < end && is_digit(*q); q++) {
-		frac += (*q - '0') * scale;
-		scale /= 10;
-	}
+	int64_t frac;
+	const char *q = fraction_usec(p + 1, end, &frac);
 	if (q == p + 1 || q >= end || *q != ' ')
 		return NULL;
 	*wall_usec = secs * USEC_PER_SEC + frac;
