@@ -754,8 +754,12 @@ void agent_mib_configure(const struct agent_config *cfg)
 		cache.q_len--;
 		cache.q_dropped++;
 	}
-	if (cache.have_snap)
+	if (cache.have_snap) {
+		/* New thresholds can change the verdict on the same values. */
+		enum verdict before = cache.mem_status;
 		judge_all();
+		queue_memory_transition(before);
+	}
 }
 
 /* ---- master connection ---- */

@@ -19,9 +19,26 @@ cgroup /
 state_file $SNMP_TMP/agent.state
 CONF
 
+# Alerts whenever less than 100 % of memory is available, i.e. always: the
+# agent starts with a low-memory notification.
+echo 'available_warning 100%:' >>"$SNMP_TMP/agent.conf"
+
 snmp_start_snmpd || { not_ok "snmpd starts"; done_testing; }
+snmp_start_trapd
 snmp_start_agent -c "$SNMP_TMP/agent.conf"
 check "the agent registers with snmpd" snmp_wait_registered 10
+wait_trap() {
+	local i
+	for i in $(seq 60); do grep -q "$1" "$SNMP_TMP/traps.log" && return 0; sleep 0.05; done
+	return 1
+}
+check "below available_warning: oomwLowMemoryNotification reaches snmptrapd" wait_trap 'oomwLowMemoryNotification'
+check "it carries oomwStatus warning and oomwMemAvailablePct" \
+	grep -q 'oomwLowMemoryNotification.*oomwStatus.0 = INTEGER: warning(2).*oomwMemAvailablePct.0 = ' "$SNMP_TMP/traps.log"
+check "oomwStatus is not ok" test "$(snmp_value oomwStatus.0)" != ok
+sed -i '/^available_warning/d' "$SNMP_TMP/agent.conf"
+kill -HUP "$AGENT_PID"
+check "after SIGHUP with the default thresholds: oomwMemoryRecoveredNotification" wait_trap 'oomwMemoryRecoveredNotification'
 
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 num() { snmp_value "$1" | awk '{ print $1 }'; }

@@ -71,6 +71,19 @@ check "kmsg none: the log status says kills are counted without details" \
 kill "$AGENT_PID"
 wait "$AGENT_PID"
 
+# Without -f: a daemon (the command returns at once) that logs to syslog.
+"$A" -x "$SNMP_SOCKET" -c "$SNMP_TMP/agent.conf" --kmsg none --state "$SNMP_TMP/daemon.state" 2>"$SNMP_TMP/daemon.err"
+check "without -f the command returns 0 at once" test $? -eq 0
+check "the daemon registers" snmp_wait_registered 10
+dpid=$(pgrep -f -- "--state $SNMP_TMP/daemon.state")
+check "it runs detached from this shell" test -n "$dpid" -a "$(ps -o ppid= -p "${dpid:-1}" | tr -d ' ')" != "$$"
+check "and writes nothing to the terminal" test ! -s "$SNMP_TMP/daemon.err"
+if [ -n "$dpid" ]; then
+	kill "$dpid"
+	for i in $(seq 40); do kill -0 "$dpid" 2>/dev/null || break; sleep 0.05; done
+	check "SIGTERM stops the daemon" test ! -d "/proc/$dpid"
+fi
+
 # The shipped example configuration is valid as it is (its user and state
 # directory exist only on an installed system, hence -u and --state).
 timeout 2 "$A" -f -x "$SNMP_SOCKET" -c contrib/snmp/oomwatch-agent.conf -u "$(id -un)" \
