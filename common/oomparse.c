@@ -514,7 +514,7 @@ static bool pid_at(const char *s, const char *end, int64_t *pid)
 {
 	size_t n = number_len(s, end);
 	return n > 0 && s[0] != '-' && oomw_parse_i64(s, n, pid) == 0 &&
-	       starts_with(s + n, (size_t)(end - s - n), " (");
+	       starts_with(s + n, (size_t)(end - s) - n, " (");
 }
 
 void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
