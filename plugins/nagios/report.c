@@ -571,6 +571,13 @@ static void report_psi(struct report *r)
 	perf(&r->perf, label, v, "%", &r->o->psi, false, "0", "100");
 }
 
+/* A kill in the window whose cgroup the log named. */
+static bool named_in_window(const struct report *r, size_t i)
+{
+	const struct oomw_event *ev = &r->run->events[i];
+	return ev->has_details && has_cgroup(&ev->kill) && in_window(r, ev, i);
+}
+
 static void report_cgroups(struct report *r)
 {
 	const struct check_run *run = r->run;
@@ -582,17 +589,15 @@ static void report_cgroups(struct report *r)
 
 	enum check_state worst_st = CHECK_OK;
 	const struct oomw_snapshot_cgroup *worst_cg = NULL;
-	double max_pct = -1, max_bytes = -1, worst_pct = 0;
+	double max_pct = -1, max_bytes = -1, worst_pct = -1;
 	for (size_t i = 0; i < s->n_cgroups; i++) {
 		const struct oomw_cgroup_stats *c = &s->cgroups[i].stats;
 		char path[CGROUP_SHOWN_LONG + 1], us[SIZE_TEXT_MAX], ls[SIZE_TEXT_MAX] = "no limit";
 		size_t n_win = 0;
-		esc_path(c->path, r->o->verbose ? CGROUP_SHOWN_LONG : CGROUP_SHOWN_SHORT,
-		    path, sizeof(path));
+		esc_path(c->path, r->o->verbose ? CGROUP_SHOWN_LONG : CGROUP_SHOWN_SHORT, path,
+			 sizeof(path));
 		for (size_t e = 0; e < run->n_events; e++)
-			if (run->events[e].has_details && has_cgroup(&run->events[e].kill) &&
-			    kill_in_cgroup(&run->events[e].kill, c->path) &&
-			    in_window(r, &run->events[e], e))
+			if (named_in_window(r, e) && kill_in_cgroup(&run->events[e].kill, c->path))
 				n_win++;
 		sb_printf(&r->lines, "cgroup %s:", path);
 		if (c->usage_bytes != OOMW_UNKNOWN) {
@@ -616,7 +621,7 @@ static void report_cgroups(struct report *r)
 			if (!worst_cg || severity(st) > severity(worst_st)) {
 				worst_st = st;
 				worst_cg = &s->cgroups[i];
-				worst_pct = pct;
+				worst_pct = limited ? pct : -1;
 			}
 			if (limited && pct > max_pct)
 				max_pct = pct;
@@ -632,18 +637,21 @@ static void report_cgroups(struct report *r)
 		char path[CGROUP_SHOWN_SUMMARY + 1], us[SIZE_TEXT_MAX];
 		esc_path(c->path, CGROUP_SHOWN_SUMMARY, path, sizeof(path));
 		fmt_size_kib(c->usage_bytes / 1024, us, sizeof(us));
-		add_part(r, worst_st, "cgroup %s uses %s (%.1f%% of its limit)", path, us, worst_pct);
+		if (worst_pct >= 0)
+			add_part(r, worst_st, "cgroup %s uses %s (%.1f%% of its limit)", path, us,
+				 worst_pct);
+		else
+			add_part(r, worst_st, "cgroup %s uses %s (no limit)", path, us);
 	}
 	if (s->n_cgroups == 0)
 		sb_printf(&r->lines, "cgroups: none matches --cgroup\n");
 
 	size_t n_kills = 0;
 	for (size_t e = 0; e < run->n_events; e++) {
-		const struct oomw_kill *k = &run->events[e].kill;
-		if (!run->events[e].has_details || !has_cgroup(k) || !in_window(r, &run->events[e], e))
+		if (!named_in_window(r, e))
 			continue;
 		for (size_t i = 0; i < s->n_cgroups; i++)
-			if (kill_in_cgroup(k, s->cgroups[i].stats.path)) {
+			if (kill_in_cgroup(&run->events[e].kill, s->cgroups[i].stats.path)) {
 				n_kills++;
 				break;
 			}

@@ -203,6 +203,10 @@ chk --cgroup '/app*' --cgroup-critical 92%
 expect "cgroup: --cgroup-critical 92% is CRITICAL" 2 '^OOM CRITICAL - cgroup /app\.slice'
 chk --cgroup '/app*' --cgroup-warning '' --cgroup-critical 200M
 expect "cgroup: a size range judges usage in bytes" 2 '^OOM CRITICAL - cgroup /app\.slice'
+chk --cgroup '/app*' --cgroup-warning '' --cgroup-critical 100M
+expect "cgroup: a size range also judges cgroups without a limit" 2 '^OOM CRITICAL - cgroup /app\.slice uses 952\.3 MiB \(93\.0% of its limit\)'
+chk --cgroup '/app.slice/*' --cgroup-warning '' --cgroup-critical 100M
+expect "cgroup: ... and says it has no limit" 2 '^OOM CRITICAL - cgroup /app\.slice/web\.service uses 256\.0 MiB \(no limit\)'
 chk --cgroup '/app*' --cgroup-warning 90
 expect "cgroup: a range without unit is UNKNOWN" 3 '^OOM UNKNOWN - --cgroup-warning'
 FX_OOM_KILL=1 fx_machine "$M"
