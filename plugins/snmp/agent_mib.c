@@ -187,7 +187,7 @@ static bool put_time(struct value *v, int64_t wall_usec)
 	d[3] = (u_char)tm.tm_mday;
 	d[4] = (u_char)tm.tm_hour;
 	d[5] = (u_char)tm.tm_min;
-	d[6] = (u_char)(tm.tm_sec > 59 ? 59 : tm.tm_sec); /* DateAndTime allows 60, not 61 */
+	d[6] = (u_char)tm.tm_sec;
 	d[7] = (u_char)((wall_usec % USEC_PER_SEC) / 100000);
 	d[8] = '+';
 	d[9] = 0;
@@ -634,13 +634,21 @@ static enum verdict worse(enum verdict a, enum verdict b)
 	return rank[b] > rank[a] ? b : a;
 }
 
-static enum verdict judge(const struct oomw_range *warn, const struct oomw_range *crit, double value)
+static enum verdict judge(const struct oomw_range *warn, double warn_value, const struct oomw_range *crit,
+			  double crit_value)
 {
-	if (oomw_range_alerts(crit, value))
+	if (oomw_range_alerts(crit, crit_value))
 		return V_CRITICAL;
-	if (oomw_range_alerts(warn, value))
+	if (oomw_range_alerts(warn, warn_value))
 		return V_WARNING;
 	return V_OK;
+}
+
+/* An available-memory range judges a share of MemTotal when written with
+ * '%', bytes otherwise. */
+static double available_in(const struct oomw_range *r, double pct, double bytes)
+{
+	return r->unit == OOMW_UNIT_PCT ? pct : bytes;
 }
 
 static const char *verdict_name(enum verdict v)
@@ -687,15 +695,13 @@ static void judge_all(void)
 		double pct = 100.0 * (double)mem->mem_available_kib / (double)mem->mem_total_kib;
 		double bytes = (double)mem->mem_available_kib * 1024.0;
 		const struct oomw_range *w = &cfg->available_warning, *c = &cfg->available_critical;
-		enum verdict vw = judge(w, w, w->unit == OOMW_UNIT_PCT ? pct : bytes);
-		enum verdict vc = oomw_range_alerts(c, c->unit == OOMW_UNIT_PCT ? pct : bytes) ? V_CRITICAL : V_OK;
-		mem_v = worse(vw == V_CRITICAL ? V_WARNING : vw, vc);
+		mem_v = judge(w, available_in(w, pct, bytes), c, available_in(c, pct, bytes));
 		snprintf(avail, sizeof(avail), "MemAvailable %.1f%% (%lld MiB)", pct,
 			 (long long)(mem->mem_available_kib / 1024));
 	}
 	if (s->psi_err == 0 && s->psi.full.known) {
 		double p = (double)s->psi.full.avg10_cpct / 100.0;
-		psi_v = judge(&cfg->psi_warning, &cfg->psi_critical, p);
+		psi_v = judge(&cfg->psi_warning, p, &cfg->psi_critical, p);
 		snprintf(psi, sizeof(psi), ", PSI full avg10 %.2f%%", p);
 	}
 	size_t n = recent_kills(s->wall_usec);

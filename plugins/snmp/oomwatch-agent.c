@@ -234,7 +234,8 @@ static void harden(bool will_drop_root)
 
 static int drop_privileges(const struct passwd *pw)
 {
-	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+	/* Supplementary groups too: one of them may be the AgentX socket's. */
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
 		return -errno;
 	if (pw->pw_uid != 0 && setuid(0) == 0)
 		return -EPERM; /* root could be regained: refuse to run like that */
@@ -261,6 +262,53 @@ static void setup_logging(bool to_stderr)
 		snmp_enable_stderrlog();
 	else
 		snmp_enable_syslog_ident(AGENT_NAME, LOG_DAEMON);
+}
+
+/* The AgentX side, in net-snmp's order (FRONTENDS.md), then the loop where
+ * timer, kernel log, signals and requests meet. Returns the exit status. */
+static int serve(void)
+{
+	/* No MIB files and no snmp.conf: the agent needs neither, and they
+	 * must not change its behaviour. */
+	setenv("MIBS", "", 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	if (cfg.agentx_socket[0] != '\0')
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, cfg.agentx_socket);
+	init_agent(AGENT_NAME);
+	/* init_agent resets it to 15 s; a short ping finds a restarted snmpd in seconds. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)cfg.ping_interval_sec);
+	agent_mib_configure(&cfg);
+	if (agent_mib_register() != 0) {
+		snmp_log(LOG_ERR, "cannot register OOMWATCH-MIB\n");
+		return EXIT_RUNTIME;
+	}
+	init_snmp(AGENT_NAME);
+	if (!agent_mib_connected())
+		snmp_log(LOG_WARNING, "AgentX master %s not reachable; retrying every %llds\n",
+			 cfg.agentx_socket[0] ? cfg.agentx_socket : "(default socket)", (long long)cfg.ping_interval_sec);
+	if (register_readfd(wake_pipe[0], on_wake, NULL) != 0 || start_timer() != 0) {
+		snmp_log(LOG_ERR, "cannot register the agent's timer or signal pipe\n");
+		return EXIT_RUNTIME;
+	}
+	refresh();
+	snmp_log(LOG_INFO, AGENT_NAME " " AGENT_VERSION " running (refresh every %llds)\n",
+		 (long long)cfg.interval_sec);
+
+	while (!got_term) {
+		agent_check_and_process(1);
+		if (got_hup) {
+			got_hup = 0;
+			reload();
+		}
+		agent_mib_flush(); /* after a reconnect: the queued notifications */
+	}
+	snmp_log(LOG_INFO, "terminating\n");
+	snmp_shutdown(AGENT_NAME);
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -350,52 +398,11 @@ int main(int argc, char **argv)
 			 cfg.paths.sys, cfg.paths.kmsg, strerror(-rc));
 		return EXIT_RUNTIME;
 	}
-	if (pw != NULL && (rc = drop_privileges(pw)) != 0) {
+	int status = EXIT_RUNTIME;
+	if (pw != NULL && (rc = drop_privileges(pw)) != 0)
 		snmp_log(LOG_ERR, "cannot drop privileges to %s: %s\n", cfg.user, strerror(-rc));
-		oomw_monitor_close(monitor);
-		return EXIT_RUNTIME;
-	}
-
-	/* net-snmp, in its order (FRONTENDS.md). No MIB files and no snmp.conf:
-	 * the agent needs neither, and they must not change its behaviour. */
-	setenv("MIBS", "", 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
-	if (cfg.agentx_socket[0] != '\0')
-		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, cfg.agentx_socket);
-	init_agent(AGENT_NAME);
-	/* init_agent resets it to 15 s; a short ping finds a restarted snmpd in seconds. */
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-			   (int)cfg.ping_interval_sec);
-	agent_mib_configure(&cfg);
-	if (agent_mib_register() != 0) {
-		snmp_log(LOG_ERR, "cannot register OOMWATCH-MIB\n");
-		return EXIT_RUNTIME;
-	}
-	init_snmp(AGENT_NAME);
-	if (!agent_mib_connected())
-		snmp_log(LOG_WARNING, "AgentX master %s not reachable; retrying every %llds\n",
-			 cfg.agentx_socket[0] ? cfg.agentx_socket : "(default socket)", (long long)cfg.ping_interval_sec);
-	if (register_readfd(wake_pipe[0], on_wake, NULL) != 0 || start_timer() != 0) {
-		snmp_log(LOG_ERR, "cannot register the agent's timer or signal pipe\n");
-		return EXIT_RUNTIME;
-	}
-	refresh();
-	snmp_log(LOG_INFO, AGENT_NAME " " AGENT_VERSION " running (refresh every %llds)\n",
-		 (long long)cfg.interval_sec);
-
-	while (!got_term) {
-		agent_check_and_process(1);
-		if (got_hup) {
-			got_hup = 0;
-			reload();
-		}
-		agent_mib_flush(); /* after a reconnect: the queued notifications */
-	}
-	snmp_log(LOG_INFO, "terminating\n");
-	snmp_shutdown(AGENT_NAME);
+	else
+		status = serve();
 	oomw_monitor_close(monitor);
-	return EXIT_OK;
+	return status;
 }
