@@ -18,6 +18,7 @@ snmp_env_init
 # from the agent waking on the kernel log, not from its timer.
 cat >"$SNMP_TMP/agent.conf" <<CONF
 interval 60s
+trap_queue_size 2
 state_file $SNMP_TMP/agent.state
 CONF
 num() { snmp_value "$1" | awk '{ print $1 }'; }
@@ -68,11 +69,18 @@ check "oomwKillCount rose by one" wait_for 3 test "$(num oomwKillCount.0)" = "$(
 # snmpd goes away; a kill happens meanwhile; snmpd comes back.
 snmp_stop_snmpd
 check "the agent notices that snmpd is gone" wait_for 5 grep -q 'lost the AgentX master' "$SNMP_TMP/agent.log"
+# Three kills, but room for two notifications (trap_queue_size 2): the
+# oldest is dropped, the other two are delivered after the reconnect.
+oomcg_kill "oomw lost" 2>/dev/null
+pid_lost=$OOMCG_PID
+oomcg_kill "oomw down 1" 2>/dev/null
+pid1=$OOMCG_PID
 name2="oomw down|$((RANDOM % 100))"
 oomcg_kill "$name2" 2>/dev/null
 pid2=$OOMCG_PID
 sleep 0.5
-check "no notification while snmpd is down" test -z "$(snmp_kill_traps "$pid2")"
+check "no notification while snmpd is down" test -z "$(snmp_kill_traps "$pid1")$(snmp_kill_traps "$pid2")"
+check "the bounded queue dropped the oldest and said so" grep -q 'notification queue full (2): dropped the oldest' "$SNMP_TMP/agent.log"
 t0=$(date +%s.%N)
 snmp_start_snmpd
 if snmp_wait_registered 15; then
@@ -85,5 +93,10 @@ fi
 check "the kill made while snmpd was down is in oomwKillTable" \
 	grep -qE "oomwKillPid\.[0-9]+ = Gauge32: $pid2\$" <<<"$(snmp_walk oomwKillPid)"
 check "its notification arrives after the reconnect" wait_for 5 has_kill_trap "$pid2"
+check "so does the one before it" wait_for 2 has_kill_trap "$pid1"
+check "exactly once each" test "$(snmp_kill_traps "$pid1" | wc -l)$(snmp_kill_traps "$pid2" | wc -l)" = 11
+check "the dropped notification's kill is still in oomwKillTable" \
+	grep -qE "oomwKillPid\.[0-9]+ = Gauge32: $pid_lost\$" <<<"$(snmp_walk oomwKillPid)"
+check "and was not sent" test -z "$(snmp_kill_traps "$pid_lost")"
 check "the agent said it had queued it" grep -qE 'registered with the AgentX master; [1-9][0-9]* notification' "$SNMP_TMP/agent.log"
 done_testing
