@@ -13,7 +13,8 @@ SNMP_BASE_MIBDIR := $(PREFIX)/share/oomwatch/mibs
 ALL_TARGETS += $(SNMP_AGENT)
 DEMO_TARGETS += demo-snmp
 INSTALL_TARGETS += install-snmp
-DEB_DEPS += libsnmp-dev snmpd snmp snmptrapd smitools
+# snmp: snmpget/walk/table/translate; python3, iproute2 (ss), procps (pgrep): the tests.
+DEB_DEPS += libsnmp-dev snmpd snmp snmptrapd smitools python3 iproute2 procps
 
 $(BUILD)/plugins/snmp/%.o: plugins/snmp/%.c $(wildcard plugins/snmp/*.h) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
