@@ -8,6 +8,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
+#include <net-snmp/agent/agent_sysORTable.h>
 
 #include "agent_mib.h"
 
@@ -28,8 +29,9 @@ enum verdict { V_OK = 1, V_WARNING = 2, V_CRITICAL = 3, V_UNKNOWN = 4 };
 enum scope_value { SCOPE_UNKNOWN = 1, SCOPE_GLOBAL = 2, SCOPE_MEMCG = 3 };
 enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
 
-/* enterprises.32473 = oomwatchMIB (provisional, see the MIB). */
-static const oid mib_oid[] = { 1, 3, 6, 1, 4, 1, 32473 };
+/* enterprises.32473 = oomwatchMIB (provisional, see the MIB). Not const:
+ * register_sysORTable() takes it without const. */
+static oid mib_oid[] = { 1, 3, 6, 1, 4, 1, 32473 };
 static const oid objects_oid[] = { 1, 3, 6, 1, 4, 1, 32473, 1 };
 static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 #define MIB_LEN OID_LENGTH(mib_oid)
@@ -799,6 +801,8 @@ int agent_mib_register(void)
 		"oomwatch", handle_request, objects_oid, OBJECTS_LEN, HANDLER_CAN_RONLY);
 	if (reg == NULL || netsnmp_register_handler(reg) != MIB_REGISTERED_OK)
 		return -ENOMEM;
+	/* sysORTable tells a manager which MIB this agent implements. */
+	register_sysORTable(mib_oid, MIB_LEN, "OOMWATCH-MIB: OOM kills and memory pressure (oomwatch-agent)");
 	/* The subagent announces its master session through these two. */
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_connect, NULL);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_disconnect, NULL);

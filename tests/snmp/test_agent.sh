@@ -79,6 +79,8 @@ check "oomwStatus is one of ok/warning/critical/unknown" \
 	grep -qE '^(ok|warning|critical|unknown)$' <<<"$(snmp_value oomwStatus.0)"
 check "oomwKernelLogStatus says ok (root reads /dev/kmsg)" test "$(snmp_value oomwKernelLogStatus.0)" = ok
 
+check "sysORTable of snmpd lists OOMWATCH-MIB" grep -q 'sysORID.*= OID: OOMWATCH-MIB::oomwatchMIB' \
+	<<<"$(snmpwalk -v2c -c public -M "$SNMP_MIBDIRS" -m SNMPv2-MIB:OOMWATCH-MIB "127.0.0.1:$SNMP_PORT" sysORID)"
 walk=$(snmp_walk 2>&1)
 check "snmpwalk of oomwatchMIB returns values" test "$(grep -c ' = ' <<<"$walk")" -gt 30
 check "every walked object has a name in OOMWATCH-MIB (the agent matches the MIB)" \
