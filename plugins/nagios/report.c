@@ -429,6 +429,13 @@ static void report_kills(struct report *r)
 					 : "has no oom_kill (kernel < 4.13)",
 			 err_text(s->klog_err));
 	}
+	/* The state keeps the last OOMW_STATE_EVENTS_MAX kills: when even the
+	 * oldest kept one is in the window, older ones may be too. */
+	bool full = run->n_events == OOMW_STATE_EVENTS_MAX && run->events[0].index > 1 &&
+		    in_window(r, &run->events[0], 0);
+	if (full)
+		sb_printf(&r->lines, "the state keeps the last %d kills: more may fall in the window\n",
+			  OOMW_STATE_EVENTS_MAX);
 	enum check_state st = judge(&r->o->kills, (double)n_win, 0);
 	if (n_win > 0 || st != CHECK_OK) {
 		char v[PART_MAX] = "";
@@ -438,8 +445,9 @@ static void report_kills(struct report *r)
 		char also[TIME_TEXT_MAX] = "";
 		if (with > 0)
 			snprintf(also, sizeof(also), " (+%zu killed with it)", with);
-		add_part(r, st, "%zu OOM kill%s in last %s%s%s%s", n_win, n_win == 1 ? "" : "s",
-			 r->window, latest ? n_win == 1 ? ": " : ", latest " : "", v, also);
+		add_part(r, st, "%zu%s OOM kill%s in last %s%s%s%s", n_win, full ? "+" : "",
+			 n_win == 1 ? "" : "s", r->window,
+			 latest ? n_win == 1 ? ": " : ", latest " : "", v, also);
 	}
 	char val[SIZE_TEXT_MAX];
 	snprintf(val, sizeof(val), "%zu", n_win);

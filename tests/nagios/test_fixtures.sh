@@ -87,6 +87,12 @@ expect "kills: no oom_kill (kernel < 4.13) counts from the log" 2 '^OOM CRITICAL
 [[ $OUT == *"no oom_kill in $M/proc/vmstat (kernel < 4.13)"* ]] && ok "kills: the old kernel is noted" || not_ok "old kernel note" "$OUT"
 
 machine
+FX_OOM_KILL=300 fx_machine "$M"
+chk --kmsg none
+expect "kills: more kills than the state keeps are shown as a lower bound" 2 '^OOM CRITICAL - 256\+ OOM kills in last 24h'
+[[ $OUT == *"'kills'=256;"* ]] && ok "kills: perfdata holds the kept count" || not_ok "256 perfdata" "$OUT"
+
+machine
 sed -i '/^oom_kill/d' "$M/proc/vmstat"
 chk --kmsg none
 expect "kills: no counter (kernel < 4.13) and no log is UNKNOWN" 3 '^OOM UNKNOWN - cannot count OOM kills'
