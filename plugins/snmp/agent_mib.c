@@ -77,6 +77,9 @@ static const struct node nodes[N_OBJ] = {
 	COLUMN(7, 6, T_CGROUP),
 };
 
+/* Sources whose problems are logged when they appear, change or go away. */
+enum source { S_MEMINFO, S_PSI, S_VMSTAT, S_KLOG, S_CGROUPS, S_CANDIDATES, S_STATE, N_SOURCES };
+
 enum notification { N_KILL = 1, N_LOW_MEMORY = 2, N_RECOVERED = 3 };
 
 /* What a notification carries, copied when it is queued. */
@@ -117,6 +120,7 @@ static struct {
 	size_t q_head, q_len;
 	size_t n_history; /* kills reported by the first sample (not trapped) */
 	uint64_t q_dropped;
+	int last_err[N_SOURCES]; /* what was last logged for each source */
 } cache = { .status = V_UNKNOWN, .mem_status = V_OK };
 
 /* ---- values ---- */
@@ -219,11 +223,16 @@ static enum scope_value scope_value(enum oomw_scope s)
 
 static const char *klog_status(void)
 {
+	static char text[TEXT_MAX + 1];
 	if (strcmp(cache.cfg->paths.kmsg, OOMW_KMSG_NONE) == 0)
 		return "not read (kmsg none): kills are counted without details";
 	if (cache.snap.klog_err != 0)
 		return strerror(-cache.snap.klog_err);
-	return "ok";
+	if (cache.snap.klog_missed == 0)
+		return "ok";
+	snprintf(text, sizeof(text), "ok; %llu records were overwritten before they could be read",
+		 (unsigned long long)cache.snap.klog_missed);
+	return text;
 }
 
 static const struct oomw_event *last_event(void)
@@ -690,10 +699,13 @@ static void judge_all(void)
 	const struct agent_config *cfg = cache.cfg;
 	const struct oomw_snapshot *s = &cache.snap;
 	const struct oomw_meminfo *mem = &s->mem;
-	char avail[96] = "MemAvailable unknown", psi[96] = "", kills[96] = "";
+	char avail[128] = "MemAvailable unknown", psi[96] = "", kills[96] = "";
 	enum verdict mem_v = V_UNKNOWN, psi_v = V_OK, kill_v = V_OK;
 
-	if (s->mem_err == 0 && mem->mem_total_kib > 0 && mem->mem_available_kib != OOMW_UNKNOWN) {
+	if (s->mem_err != 0)
+		snprintf(avail, sizeof(avail), "meminfo unreadable: %s",
+			 s->mem_why ? s->mem_why : strerror(-s->mem_err));
+	else if (mem->mem_total_kib > 0 && mem->mem_available_kib != OOMW_UNKNOWN) {
 		double pct = 100.0 * (double)mem->mem_available_kib / (double)mem->mem_total_kib;
 		double bytes = (double)mem->mem_available_kib * 1024.0;
 		const struct oomw_range *w = &cfg->available_warning, *c = &cfg->available_critical;
@@ -737,6 +749,33 @@ static void queue_memory_transition(enum verdict before)
 		 verdict_name(now), cache.status_text);
 }
 
+static void note_source(enum source src, const char *what, int err, const char *why)
+{
+	if (err == cache.last_err[src])
+		return;
+	if (err == 0)
+		snmp_log(LOG_NOTICE, "%s: readable again\n", what);
+	else if (why != NULL && strncmp(why, what, strlen(what)) == 0)
+		snmp_log(LOG_WARNING, "%s\n", why); /* the core's reason already names it */
+	else
+		snmp_log(LOG_WARNING, "%s: %s\n", what, why ? why : strerror(-err));
+	cache.last_err[src] = err;
+}
+
+static void note_sources(void)
+{
+	const struct oomw_snapshot *s = &cache.snap;
+	note_source(S_MEMINFO, "meminfo", s->mem_err, s->mem_why);
+	note_source(S_PSI, "pressure/memory (PSI objects absent)", s->psi_err, s->psi_why);
+	note_source(S_VMSTAT, "vmstat oom_kill", s->vmstat_err, s->vmstat_why);
+	note_source(S_KLOG, "kernel log (kills counted without details)", s->klog_err, NULL);
+	if (cache.cfg->n_cgroup_globs > 0)
+		note_source(S_CGROUPS, "cgroups", s->cgroup_err, NULL);
+	if (cache.cfg->n_candidates > 0)
+		note_source(S_CANDIDATES, "candidates", s->candidates_err, NULL);
+	note_source(S_STATE, "state file (replaced)", s->state_err, s->state_why);
+}
+
 int agent_mib_refresh(struct oomw_monitor *m)
 {
 	cache.n_history = 0;
@@ -748,6 +787,7 @@ int agent_mib_refresh(struct oomw_monitor *m)
 	if (cache.snap.first_sample && cache.n_history > 0)
 		snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, no notification\n",
 			 cache.n_history);
+	note_sources();
 	enum verdict before = cache.mem_status;
 	judge_all();
 	queue_memory_transition(before);

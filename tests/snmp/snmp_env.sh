@@ -60,12 +60,10 @@ CONF
 }
 
 snmp_env_cleanup() {
-	local p
-	for p in "${SNMP_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${SNMP_PIDS[@]}"; do
-		wait "$p" 2>/dev/null
+	local i
+	# Newest first: the agent leaves before the snmpd it is registered with.
+	for ((i = ${#SNMP_PIDS[@]} - 1; i >= 0; i--)); do
+		kill "${SNMP_PIDS[i]}" 2>/dev/null && wait "${SNMP_PIDS[i]}" 2>/dev/null
 	done
 	[ -n "${SNMP_KEEP:-}" ] || rm -rf "$SNMP_TMP"
 	declare -F oomcg_remove >/dev/null && oomcg_remove

@@ -1,0 +1,92 @@
+#!/bin/bash
+# oomwatch-agent on a fake machine (--proc, --sys, --kmsg): a 16 TiB host is
+# served without overflow, kills from a log of hostile process names come out
+# as valid DisplayStrings that keep every byte, and a malformed or missing
+# /proc file makes its objects absent (not 0) until it is readable again.
+cd "$(dirname "$0")/../.." || exit 1
+source tests/lib/tap.sh
+source tests/snmp/snmp_env.sh
+
+why=$(snmp_unavailable)
+[ -z "$why" ] || skip_all "$why"
+snmp_env_init
+P=$SNMP_TMP/proc
+mkdir -p "$P/pressure" "$SNMP_TMP/sys"
+TIB16_KIB=17179869184
+write_meminfo() {
+	cat >"$P/meminfo" <<MEM
+MemTotal:       $TIB16_KIB kB
+MemFree:        8589934592 kB
+MemAvailable:   12884901888 kB
+Buffers:        1024 kB
+Cached:         2048 kB
+SwapTotal:      0 kB
+SwapFree:       0 kB
+CommitLimit:    8589934592 kB
+Committed_AS:   4294967296 kB
+MEM
+}
+write_meminfo
+echo 'oom_kill 7' >"$P/vmstat"
+cat >"$P/pressure/memory" <<'PSI'
+some avg10=12.34 avg60=5.00 avg300=1.00 total=123456789
+full avg10=0.50 avg60=0.10 avg300=0.00 total=4567
+PSI
+LOG=tests/fixtures/kernel-log-hostile/hostile-names.kmsg
+printf 'interval 1s\ncandidates 0\n' >"$SNMP_TMP/agent.conf"
+
+snmp_start_snmpd || { not_ok "snmpd starts"; done_testing; }
+snmp_start_agent -c "$SNMP_TMP/agent.conf" --proc "$P" --sys "$SNMP_TMP/sys" --kmsg "$LOG" \
+	--state "$SNMP_TMP/agent.state"
+check "the agent registers on the fake machine" snmp_wait_registered 10
+num() { snmp_value "$1" | awk '{ print $1 }'; }
+
+check "oomwMemTotal of a 16 TiB host: $TIB16_KIB KiB, no overflow" test "$(num oomwMemTotal.0)" = "$TIB16_KIB"
+check "oomwMemAvailable 12 TiB" test "$(num oomwMemAvailable.0)" = 12884901888
+check "oomwMemAvailablePct 75.00" test "$(num oomwMemAvailablePct.0)" = 75.00
+check "oomwPsiSomeAvg10 12.34 (hundredths)" test "$(num oomwPsiSomeAvg10.0)" = 12.34
+check "oomwPsiSomeTotal in microseconds" test "$(num oomwPsiSomeTotal.0)" = 123456789
+check "oomwKillCount is the fake vmstat's 7" test "$(num oomwKillCount.0)" = 7
+
+# What the kill table must show: the fixture's names (tsv-escaped) decoded to
+# bytes, then escaped as the MIB says (< 0x20, >= 0x7f and '\' as \xNN).
+expected=$(python3 - "$LOG" <<'PY'
+import re, sys
+for line in open("tests/fixtures/kernel-log-hostile/expected.tsv", encoding="latin-1"):
+    f = line.rstrip("\n").split("\t")
+    if f[0] != "hostile-names.kmsg":
+        continue
+    raw = b"" if f[2] == "-" else re.sub(rb"\\x([0-9a-fA-F]{2})", lambda m: bytes([int(m.group(1), 16)]),
+                                         f[2].encode("latin-1"))
+    out = "".join(chr(b) if 0x20 <= b < 0x7f and b != 0x5c else "\\x%02x" % b for b in raw)
+    print(f[1] + "\t" + out)
+PY
+)
+rows=$(snmp_walk oomwKillPid | grep -c ' = ')
+check "oomwKillTable holds the log's 7 kills" test "$rows" -eq 7
+while IFS=$'\t' read -r pid name; do
+	index=$(snmp_walk oomwKillPid | grep -E "= Gauge32: $pid\$" | sed -E 's/.*oomwKillPid\.([0-9]+) .*/\1/')
+	got=$(snmpget -v2c -c public -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB -Oqv -Oa "127.0.0.1:$SNMP_PORT" "oomwKillName.${index:-0}")
+	# snmpget quotes a value that is empty or contains spaces.
+	[ "${got:0:1}" = '"' ] && got=${got:1:${#got}-2}
+	if [ "$got" = "$name" ]; then ok "pid $pid: name served as '$name'"; else not_ok "pid $pid: name served as '$name'" "got '$got'"; fi
+	check "pid $pid: the name is printable ASCII" test -z "$(LC_ALL=C grep '[^ -~]' <<<"$got")"
+done <<<"$expected"
+
+# A malformed meminfo: its objects disappear, the status says unknown.
+printf 'MemTotal: lots\n' >"$P/meminfo"
+sleep 1.5
+check "malformed meminfo: oomwMemTotal is absent, not 0" grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotal.0)"
+check "malformed meminfo: oomwStatus unknown" test "$(snmp_value oomwStatus.0)" = "unknown"
+check "oomwStatusText says why" grep -q 'meminfo unreadable: ' <<<"$(snmp_value oomwStatusText.0)"
+check "the agent logged it once" test "$(grep -c '^meminfo: ' "$SNMP_TMP/agent.log")" -eq 1
+check "the rest is still served (oomwKillCount)" test "$(num oomwKillCount.0)" = 7
+rm "$P/pressure/memory"
+sleep 1.5
+check "PSI gone: oomwPsiFullAvg10 is absent" grep -q 'No Such Instance' <<<"$(snmp_get oomwPsiFullAvg10.0)"
+write_meminfo
+sleep 1.5
+check "meminfo readable again: oomwMemTotal is back" test "$(num oomwMemTotal.0)" = "$TIB16_KIB"
+check "and logged that it is readable again" grep -q '^meminfo: readable again' "$SNMP_TMP/agent.log"
+check "the agent is still running" kill -0 "$AGENT_PID"
+done_testing
