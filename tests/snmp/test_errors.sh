@@ -90,6 +90,14 @@ timeout 2 "$A" -f -x "$SNMP_SOCKET" -c contrib/snmp/oomwatch-agent.conf -u "$(id
 	--state "$SNMP_TMP/example.state" >"$SNMP_TMP/example.log" 2>&1
 check "contrib/snmp/oomwatch-agent.conf is accepted (ran until stopped)" test $? -eq 124
 
+# A corrupt state file is reported and replaced, never trusted.
+printf 'not a state file\n\x01\x02' >"$SNMP_TMP/corrupt.state"
+snmp_start_agent -c "$SNMP_TMP/agent.conf" --kmsg none --state "$SNMP_TMP/corrupt.state"
+check "with a corrupt state file the agent still registers" snmp_wait_registered 10
+check "and says the state file was replaced" grep -q '^state file (replaced)' "$SNMP_TMP/agent.log"
+kill "$AGENT_PID"
+wait "$AGENT_PID"
+
 # As root: the kernel log is opened first, then root is dropped for good.
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	chmod 0711 "$SNMP_TMP"

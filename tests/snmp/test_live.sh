@@ -99,4 +99,18 @@ check "the dropped notification's kill is still in oomwKillTable" \
 	grep -qE "oomwKillPid\.[0-9]+ = Gauge32: $pid_lost\$" <<<"$(snmp_walk oomwKillPid)"
 check "and was not sent" test -z "$(snmp_kill_traps "$pid_lost")"
 check "the agent said it had queued it" grep -qE 'registered with the AgentX master; [1-9][0-9]* notification' "$SNMP_TMP/agent.log"
+
+# The agent itself restarts: a kill while it was down is notified when it is
+# back (its state file says what it had reported), with a larger index.
+index2=$(snmp_walk oomwKillPid | grep -E "= Gauge32: $pid2\$" | sed -E 's/.*oomwKillPid\.([0-9]+) .*/\1/')
+kill "$AGENT_PID"
+wait "$AGENT_PID"
+oomcg_kill "oomw agent off" 2>/dev/null
+pid3=$OOMCG_PID
+snmp_start_agent -c "$SNMP_TMP/agent.conf"
+check "the restarted agent registers" snmp_wait_registered 10
+check "the kill made while the agent was down is notified after its restart" wait_for 5 has_kill_trap "$pid3"
+index3=$(snmp_kill_traps "$pid3" | grep -oE 'oomwKillPid\.[0-9]+' | head -1 | cut -d. -f2)
+check "its oomwKillIndex ($index3) follows the earlier ones ($index2)" test "${index3:-0}" -gt "${index2:-0}"
+check "kills from before the restart are not notified again" test "$(snmp_kill_traps "$pid2" | wc -l)" -eq 1
 done_testing
