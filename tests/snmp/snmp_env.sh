@@ -92,7 +92,7 @@ snmp_stop_snmpd() {
 # Each trap line gets the receiver's CLOCK_MONOTONIC time in front.
 snmp_start_trapd() {
 	: >"$SNMP_TMP/traps.log"
-	snmptrapd -f -C -c "$SNMP_TMP/snmptrapd.conf" -Lo -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB \
+	snmptrapd -f -C -c "$SNMP_TMP/snmptrapd.conf" -Lo -M "$SNMP_MIBDIRS" -m SNMPv2-MIB:OOMWATCH-MIB \
 		-F 'TRAP %v\n' 2>"$SNMP_TMP/snmptrapd.err" |
 		python3 -u -c '
 import sys, time
