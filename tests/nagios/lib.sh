@@ -3,7 +3,8 @@
 # printed against the Monitoring Plugins rules with Debian's real parsers.
 #   fx_machine DIR          a healthy machine; tune with the FX_* variables first
 #   fx_kmsg_kill FILE PID COMM AGE_SEC [CGROUP]   appends one kill, AGE_SEC ago
-#   run_check ARGS...       sets OUT and RC (check_oom's stdout and exit status)
+#   run_check ARGS...       sets OUT and RC (check_oom's stdout and exit status),
+#                           and validates the perfdata (perf_valid, after any run)
 #   check_output WHAT       ok/not_ok: one first line, no stray '|' or control
 #                           byte, under 1 KiB, perfdata valid (perfdata.pl)
 #   check_state WHAT RC [REGEX]   RC and, optionally, a first line matching REGEX
@@ -101,12 +102,16 @@ RC=
 run_check() {
 	OUT=$("$CHECK_OOM" "$@")
 	RC=$?
+	perf_valid
 }
 
-# The same, through env(1) with a hostile locale and timezone: numbers stay C.
-run_check_env() {
-	OUT=$(env "$@")
-	RC=$?
+# Every run's perfdata goes through the real parser (perfdata.pl); only a
+# failure shows in the TAP output. UNKNOWN lines without perfdata are exempt.
+perf_valid() {
+	local first=${OUT%%$'\n'*} why
+	[[ $first == *"|"* ]] || [ "$RC" != 3 ] || return 0
+	why=$(printf '%s\n' "$OUT" | perl "$NAGIOS_TESTS/perfdata.pl") ||
+		not_ok "perfdata parses" "$why" "output: $OUT"
 }
 
 check_output() {

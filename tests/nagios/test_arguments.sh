@@ -43,6 +43,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	mkdir -p "$TMP/closed/proc" && chmod 700 "$TMP/closed"
 	OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$CHECK_OOM" --proc "$TMP/closed/proc" --kmsg none --state /tmp/x)
 	RC=$?
+	perf_valid
 	[ "$RC" = 3 ] && [[ $OUT =~ ^OOM\ UNKNOWN\ -\ --proc\ .*Permission\ denied$ ]] && ok "--proc without permission" ||
 		not_ok "--proc without permission" "exit $RC" "$OUT"
 fi

@@ -107,6 +107,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$CHECK_OOM" --proc "$M/proc" \
 		--sys "$M/sys" --kmsg "$M/kmsg" --state "$TMP/nobody/state" 2>&1)
 	RC=$?
+	perf_valid
 	expect "kills: unreadable log as nobody is CRITICAL from the counter" 2 '^OOM CRITICAL - 1 OOM kill'
 	[[ $OUT == *"victim details need CAP_SYSLOG"* ]] && ok "kills: the note says details need CAP_SYSLOG" ||
 		not_ok "CAP_SYSLOG note" "$OUT"
@@ -239,10 +240,12 @@ FX_OOM_KILL=1 fx_machine "$M"
 mkdir "$TMP/mp"
 OUT=$(MP_STATE_PATH=$TMP/mp "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none)
 RC=$?
+perf_valid
 check_state "state: the default under MP_STATE_PATH works" 2
 n=$(find "$TMP/mp/check_oom" -name '*.state' | wc -l)
 OUT=$(MP_STATE_PATH=$TMP/mp "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none --cgroup '/x*')
 RC=$?
+perf_valid
 check_state "state: a differently configured check sees the kill too" 2 '^OOM CRITICAL - 1 OOM kill'
 [ "$(find "$TMP/mp/check_oom" -name '*.state' | wc -l)" = $((n + 1)) ] &&
 	ok "state: keyed by the options: a second file for the second configuration" || not_ok "state keyed" "$(ls -la "$TMP/mp/check_oom")"
@@ -250,15 +253,18 @@ check_state "state: a differently configured check sees the kill too" 2 '^OOM CR
 chmod 777 "$TMP/mp/check_oom"
 OUT=$(MP_STATE_PATH=$TMP/mp "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none)
 RC=$?
+perf_valid
 check_state "state: a state directory others can write is refused" 3 '^OOM UNKNOWN - cannot use the default state directory'
 check_output "state: refused directory"
 OUT=$("$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none --state "$TMP/no/such/dir/state" -c '')
 RC=$?
+perf_valid
 check_state "state: a state file that cannot be saved is UNKNOWN, saying so" 3 '^OOM UNKNOWN - cannot save state .*/no/such/dir/state: No such file or directory'
 check_output "state: cannot save"
 printf 'garbage\n' >"$TMP/corrupt.state"
 OUT=$("$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none --state "$TMP/corrupt.state" -c '')
 RC=$?
+perf_valid
 check_state "state: a corrupt state file is replaced, not UNKNOWN" 0
 [[ $OUT == *"was unusable"*"has been replaced"* ]] && ok "state: the corruption is reported" || not_ok "corrupt note" "$OUT"
 check_output "state: corrupt"
@@ -269,9 +275,11 @@ FX_PSI_FULL="avg10=9.00 avg60=7.50 avg300=1.00 total=12345" fx_machine "$M"
 OUT=$(LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 LC_NUMERIC=de_DE.UTF-8 "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" \
 	--kmsg none --state "$ST" --psi-warning 7,5)
 RC=$?
+perf_valid
 check_state "locale: a comma is not a decimal point in a range" 3 '^OOM UNKNOWN - --psi-warning'
 OUT=$(LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none --state "$ST")
 RC=$?
+perf_valid
 check_state "locale: German locale, same verdict" 1 '^OOM WARNING - memory pressure full avg60 7\.50%'
 check_output "locale: German locale"
 

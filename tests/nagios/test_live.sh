@@ -17,7 +17,11 @@ mkdir "$TMP/nobody" && chown nobody "$TMP/nobody"
 ST=$TMP/live.state
 # Only the kills are judged: the machine's memory is not this test's business.
 quiet=(--mem-warning '' --mem-critical '' --swap-warning '' --swap-critical '' --psi-warning '' --psi-critical '')
-as_nobody() { OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$CHECK_OOM" --state "$TMP/nobody/state" "$@"); RC=$?; }
+as_nobody() {
+	OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$CHECK_OOM" --state "$TMP/nobody/state" "$@")
+	RC=$?
+	perf_valid
+}
 kills_perf() { sed -n "s/.*'kills'=\([0-9]*\);.*/\1/p" <<<"${OUT%%$'\n'*}"; }
 total_perf() { sed -n "s/.*'oom_kill_total'=\([0-9]*\)c;.*/\1/p" <<<"${OUT%%$'\n'*}"; }
 new_kills() { sed -n 's/.*new since the last check: \([0-9]*\)$/\1/p' <<<"$OUT"; }

@@ -60,7 +60,11 @@ for _ in 1 2 3 4 5; do
 done
 [ -n "$started" ] && ok "nrpe listens on 127.0.0.1:$port" || { not_ok "nrpe started" "$(cat "$N/nrpe.log")"; done_testing; }
 
-nrpe_check() { OUT=$("$CHECK_NRPE" -H 127.0.0.1 -p "$port" "$@"); RC=$?; }
+nrpe_check() {
+	OUT=$("$CHECK_NRPE" -H 127.0.0.1 -p "$port" "$@")
+	RC=$?
+	perf_valid
+}
 
 nrpe_check -c check_oom_fixture
 check_output "NRPE fixture"
