@@ -100,7 +100,11 @@ for line in sys.stdin:
     print("%.6f %s" % (time.clock_gettime(time.CLOCK_MONOTONIC), line), end="", flush=True)
 ' >>"$SNMP_TMP/traps.log" &
 	SNMP_PIDS+=($!)
-	sleep 0.3
+	local i
+	for i in $(seq 100); do
+		ss -Hlun "sport = :$SNMP_TRAP_PORT" 2>/dev/null | grep -q . && break
+		sleep 0.05
+	done
 	SNMPTRAPD_PID=$(pgrep -n -f "snmptrapd -f -C -c $SNMP_TMP/snmptrapd.conf")
 	[ -n "$SNMPTRAPD_PID" ] && SNMP_PIDS+=("$SNMPTRAPD_PID")
 }
