@@ -41,7 +41,9 @@ static struct agent_config cfg;
 static struct agent_overrides overrides;
 static const char *config_path;
 static struct oomw_monitor *monitor;
-static struct pollfd watched[WATCHED_FDS_MAX];
+static struct pollfd wanted[WATCHED_FDS_MAX]; /* what the monitor asked for last */
+static size_t n_wanted;
+static struct pollfd watched[WATCHED_FDS_MAX]; /* what net-snmp watches */
 static size_t n_watched;
 static unsigned int timer_id;
 static int last_sample_err;
@@ -111,8 +113,10 @@ static void watch_sources(void)
 {
 	struct pollfd fds[WATCHED_FDS_MAX];
 	size_t n = oomw_monitor_pollfds(monitor, fds, WATCHED_FDS_MAX);
-	if (n == n_watched && memcmp(fds, watched, n * sizeof(fds[0])) == 0)
+	if (n == n_wanted && memcmp(fds, wanted, n * sizeof(fds[0])) == 0)
 		return;
+	memcpy(wanted, fds, n * sizeof(fds[0]));
+	n_wanted = n;
 	for (size_t i = 0; i < n_watched; i++) {
 		if (watched[i].events & POLLIN)
 			unregister_readfd(watched[i].fd);
@@ -125,17 +129,16 @@ static void watch_sources(void)
 		/* A regular file (a saved log) is always "ready": the timer reads it. */
 		if (fstat(fds[i].fd, &st) != 0 || S_ISREG(st.st_mode))
 			continue;
-		int rc = 0;
-		if (fds[i].events & POLLIN)
-			rc |= register_readfd(fds[i].fd, on_kernel_event, NULL);
-		if (fds[i].events & POLLPRI)
-			rc |= register_exceptfd(fds[i].fd, on_kernel_event, NULL);
-		if (rc != 0) {
+		struct pollfd w = { .fd = fds[i].fd, .events = 0 };
+		if ((fds[i].events & POLLIN) && register_readfd(w.fd, on_kernel_event, NULL) == 0)
+			w.events |= POLLIN;
+		if ((fds[i].events & POLLPRI) && register_exceptfd(w.fd, on_kernel_event, NULL) == 0)
+			w.events |= POLLPRI;
+		if (w.events != (fds[i].events & (POLLIN | POLLPRI)))
 			snmp_log(LOG_WARNING, "net-snmp cannot watch more fds: fd %d is read by the timer only\n",
-				 fds[i].fd);
-			continue;
-		}
-		watched[n_watched++] = fds[i];
+				 w.fd);
+		if (w.events != 0)
+			watched[n_watched++] = w;
 	}
 }
 
