@@ -28,6 +28,7 @@ if [ -n "$why" ]; then
 fi
 oomcg_lock
 oomcg_create || exit 1
+trap cleanup EXIT # oomcg_create set its own
 # A baseline first, so that only the demo's own kill is new.
 "$CHECK_OOM" --state "$DIR/kill.state" >/dev/null
 echo "== one real OOM kill of 'demo-victim' in the memory cgroup $OOMCG_PATH"
