@@ -52,11 +52,13 @@ static int set_defaults(struct agent_config *cfg, char *err, size_t err_size)
 	return 0;
 }
 
-static int parse_count(const char *v, size_t min, size_t max, size_t *out, const char **why)
+static int parse_count(const char *v, size_t min, size_t max, size_t *out, char *detail, size_t dsize,
+		       const char **why)
 {
 	uint64_t n;
 	if (oomw_parse_u64(v, strlen(v), &n) != 0 || n < min || n > max) {
-		*why = "expected a whole number in the allowed range";
+		snprintf(detail, dsize, "expected a whole number from %zu to %zu", min, max);
+		*why = detail;
 		return -EINVAL;
 	}
 	*out = (size_t)n;
@@ -90,8 +92,6 @@ static int parse_range(const char *v, struct oomw_range *r, bool pct_or_bytes, c
 static int apply(struct agent_config *cfg, const char *key, const char *v, char *detail, size_t dsize,
 		 const char **why)
 {
-	char sizes[64];
-	snprintf(sizes, sizeof(sizes), "1..%d", OOMW_STATE_EVENTS_MAX);
 	if (strcmp(key, "agentx_socket") == 0)
 		return parse_text(v, cfg->agentx_socket, sizeof(cfg->agentx_socket), why);
 	if (strcmp(key, "proc") == 0)
@@ -112,11 +112,11 @@ static int apply(struct agent_config *cfg, const char *key, const char *v, char 
 		return parse_text(v, cfg->cgroup_globs[cfg->n_cgroup_globs++], AGENT_GLOB_MAX + 1, why);
 	}
 	if (strcmp(key, "candidates") == 0)
-		return parse_count(v, 0, OOMW_CANDIDATES_MAX, &cfg->n_candidates, why);
+		return parse_count(v, 0, OOMW_CANDIDATES_MAX, &cfg->n_candidates, detail, dsize, why);
 	if (strcmp(key, "kill_table_size") == 0)
-		return parse_count(v, 1, OOMW_STATE_EVENTS_MAX, &cfg->kill_table_size, why);
+		return parse_count(v, 1, OOMW_STATE_EVENTS_MAX, &cfg->kill_table_size, detail, dsize, why);
 	if (strcmp(key, "trap_queue_size") == 0)
-		return parse_count(v, 1, AGENT_TRAP_QUEUE_MAX, &cfg->trap_queue_size, why);
+		return parse_count(v, 1, AGENT_TRAP_QUEUE_MAX, &cfg->trap_queue_size, detail, dsize, why);
 	if (strcmp(key, "interval") == 0)
 		return oomw_duration_parse(v, &cfg->interval_sec, why);
 	if (strcmp(key, "ping_interval") == 0)

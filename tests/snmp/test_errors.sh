@@ -30,7 +30,7 @@ check "a size as a pressure threshold is refused" grep -q 'pressure thresholds a
 
 printf 'kill_table_size 0\n' >"$conf"
 refuse -c "$conf"
-check "kill_table_size 0 is refused" test "$rc" -eq 1
+check "kill_table_size 0 is refused with the allowed range" test "$rc" -eq 1 -a -n "$(grep "kill_table_size: expected a whole number from 1 to 256" <<<"$err")"
 
 printf 'interval 0\n' >"$conf"
 refuse -c "$conf"
