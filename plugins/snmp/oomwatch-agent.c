@@ -217,9 +217,10 @@ static void harden(bool will_drop_root)
 	int flags = MCL_CURRENT | MCL_FUTURE;
 	/* Raised while root, so that MCL_FUTURE keeps working after the drop.
 	 * If it cannot be, locking future pages would make every allocation
-	 * beyond RLIMIT_MEMLOCK fail once CAP_IPC_LOCK is gone: lock only what
-	 * is mapped now. */
-	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0 && will_drop_root) {
+	 * beyond RLIMIT_MEMLOCK fail for a process without CAP_IPC_LOCK (not
+	 * root, or not any more): lock only what is mapped now. */
+	bool limited = geteuid() != 0 || will_drop_root;
+	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0 && limited) {
 		snmp_log(LOG_WARNING, "cannot lift RLIMIT_MEMLOCK (%s): locking only the memory mapped at start\n",
 			 strerror(errno));
 		flags = MCL_CURRENT;

@@ -111,5 +111,9 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	sleep 1.2
 	check "it writes its state file as nobody" test -O "$SNMP_TMP/nobody/agent.state" -o \
 		"$(stat -c %U "$SNMP_TMP/nobody/agent.state" 2>/dev/null)" = nobody
+	# Started without any privilege: it warns about each and keeps running.
+	runuser -u nobody -- timeout 2 "$A" -f -x "$SNMP_TMP/none.sock" --kmsg none >"$SNMP_TMP/unpriv.log" 2>&1
+	check "started as nobody it runs (until stopped) and says what it could not do" \
+		test $? -eq 124 -a -n "$(grep 'oom_score_adj' "$SNMP_TMP/unpriv.log")"
 fi
 done_testing
