@@ -9,12 +9,14 @@ SNMP_MIBDIR := $(PREFIX)/share/snmp/mibs
 # The IETF modules OOMWATCH-MIB imports, which Debian does not ship: kept
 # apart so that they never shadow a system copy.
 SNMP_BASE_MIBDIR := $(PREFIX)/share/oomwatch/mibs
+SNMP_MANDIR := $(PREFIX)/share/man/man8
 
 ALL_TARGETS += $(SNMP_AGENT)
 DEMO_TARGETS += demo-snmp
 INSTALL_TARGETS += install-snmp
-# snmp: snmpget/walk/table/translate; python3, iproute2 (ss), procps (pgrep): the tests.
-DEB_DEPS += libsnmp-dev snmpd snmp snmptrapd smitools python3 iproute2 procps
+# snmp: snmpget/walk/table/translate; python3, iproute2 (ss), procps (pgrep),
+# groff-base (man page check): the tests.
+DEB_DEPS += libsnmp-dev snmpd snmp snmptrapd smitools python3 iproute2 procps groff-base
 
 $(BUILD)/plugins/snmp/%.o: plugins/snmp/%.c $(wildcard plugins/snmp/*.h) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
@@ -28,7 +30,8 @@ demo-snmp: $(SNMP_AGENT)
 	@plugins/snmp/demo.sh $(SNMP_AGENT)
 
 install-snmp: $(SNMP_AGENT)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(SNMP_MIBDIR) $(DESTDIR)$(SNMP_BASE_MIBDIR)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(SNMP_MIBDIR) $(DESTDIR)$(SNMP_BASE_MIBDIR) $(DESTDIR)$(SNMP_MANDIR)
 	install -m 0755 $(SNMP_AGENT) $(DESTDIR)$(PREFIX)/sbin/oomwatch-agent
 	install -m 0644 $(SNMP_MIB) $(DESTDIR)$(SNMP_MIBDIR)/OOMWATCH-MIB.txt
 	install -m 0644 plugins/snmp/mibs/*.txt $(DESTDIR)$(SNMP_BASE_MIBDIR)/
+	install -m 0644 plugins/snmp/oomwatch-agent.8 $(DESTDIR)$(SNMP_MANDIR)/oomwatch-agent.8

@@ -12,6 +12,9 @@ out=$(make --no-print-directory -s -o build/plugins/snmp/oomwatch-agent install-
 check "make install-snmp DESTDIR=... PREFIX=/opt/oomw succeeds" test $? -eq 0
 check "the agent is in sbin" test -x "$dest/opt/oomw/sbin/oomwatch-agent"
 check "the MIB is in share/snmp/mibs" test -f "$dest/opt/oomw/share/snmp/mibs/OOMWATCH-MIB.txt"
+check "the man page is in share/man/man8 and renders without warnings" \
+	test -z "$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$dest/opt/oomw/share/man/man8/oomwatch-agent.8" 2>&1)" \
+	-a -f "$dest/opt/oomw/share/man/man8/oomwatch-agent.8"
 check "nothing is installed outside DESTDIR/PREFIX" test -z "$(find "$dest" -mindepth 1 -maxdepth 1 ! -name opt)"
 name=$(snmptranslate -M "$dest/opt/oomw/share/snmp/mibs:$dest/opt/oomw/share/oomwatch/mibs" -m OOMWATCH-MIB \
 	-On OOMWATCH-MIB::oomwKillNotification 2>&1)
