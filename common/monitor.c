@@ -306,12 +306,20 @@ static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap, bool
 
 static void add_without_details(struct oomw_monitor *m, int64_t n)
 {
+	/* On a fresh baseline (first sample, new boot) these kills happened at
+	 * some unknown time since boot: they are dated at boot, the earliest they
+	 * can be, so that a time window shorter than the uptime does not take them
+	 * as recent; and they only fill free room in the ring, so that they never
+	 * push out the named victims the log still shows. */
+	bool backlog = m->fresh;
+	int64_t when = backlog && m->boot_wall_usec != OOMW_UNKNOWN ? m->boot_wall_usec : m->now_usec;
 	m->st.kills_without_details += n;
 	for (int64_t i = 0; i < n; i++) {
-		struct oomw_event ev = {.has_details = false, .wall_usec = m->now_usec};
+		struct oomw_event ev = {.has_details = false, .backlog = backlog, .wall_usec = when};
 		oomw_kill_init(&ev.kill);
-		ev.kill.wall_usec = m->now_usec;
-		emit(m, &ev, n - i <= OOMW_STATE_EVENTS_MAX);
+		ev.kill.wall_usec = when;
+		emit(m, &ev,
+		     backlog ? m->st.n_events < OOMW_STATE_EVENTS_MAX : n - i <= OOMW_STATE_EVENTS_MAX);
 	}
 }
 

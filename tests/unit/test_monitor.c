@@ -184,7 +184,10 @@ static void test_first_sample_covers_boot(void **ctx)
 	assert_int_equal(f->seen[1].kill.uid, 1000);
 	assert_int_equal(count_details(f, false), 3);
 	assert_int_equal(f->seen[4].kill.pid, OOMW_UNKNOWN);
-	assert_int_equal(f->seen[4].wall_usec, f->snap.wall_usec);
+	/* When they happened is unknown: some time since boot (fixture btime). */
+	assert_true(f->seen[4].backlog);
+	assert_int_equal(f->seen[4].wall_usec, 1700000000LL * 1000000);
+	assert_false(f->seen[0].backlog);
 	/* Cgroup baselines: delta 0 on the first sample, whatever they count.
 	 * The glob matches the root too (no memory.events on v2: unknown). */
 	assert_int_equal(f->snap.cgroup_err, 0);
@@ -199,6 +202,28 @@ static void test_first_sample_covers_boot(void **ctx)
 	size_t n;
 	oomw_monitor_events(f->m, &n);
 	assert_int_equal(n, 5);
+}
+
+/* A machine that had more kills since boot than the ring holds, most of them no
+ * longer in the log: the backlog fills only the free room, and the victims the
+ * log still names are kept. */
+static void test_backlog_keeps_named_victims(void **ctx)
+{
+	struct fixture *f = *ctx;
+	set_counter(f, OOMW_STATE_EVENTS_MAX + 100);
+	log_kill(f, 201, "named1", 1000000);
+	log_kill(f, 202, "named2", 2000000);
+	open_monitor(f);
+	assert_int_equal(oomw_monitor_sample(f->m, &f->snap, NULL, NULL), 0);
+	assert_int_equal(f->snap.kills_without_details, OOMW_STATE_EVENTS_MAX + 98);
+	size_t n;
+	const struct oomw_event *ev = oomw_monitor_events(f->m, &n);
+	assert_int_equal(n, OOMW_STATE_EVENTS_MAX);
+	size_t named = 0;
+	for (size_t i = 0; i < n; i++)
+		named += ev[i].has_details;
+	assert_int_equal(named, 2);
+	close_monitor(f);
 }
 
 static void test_counter_plus_three_one_logged(void **ctx)
@@ -670,6 +695,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_first_sample_covers_boot),
 		T(test_counter_plus_three_one_logged),
+		T(test_backlog_keeps_named_victims),
 		T(test_log_ahead_not_counted_twice),
 		T(test_unconfirmed_log_hides_nothing),
 		T(test_restarts_never_repeat),
