@@ -109,9 +109,6 @@ static struct {
 	bool have_snap;
 	const struct oomw_event *events; /* the monitor's, valid until the next sample */
 	size_t n_events;
-	/* Kills found at the very first sample without details carry the time
-	 * they were noticed, not when they happened: no evidence of a recent kill. */
-	uint64_t history_last_index;
 	enum verdict status;
 	enum verdict mem_status; /* memory and pressure only: what the low-memory traps follow */
 	char status_text[TEXT_MAX + 1];
@@ -235,9 +232,15 @@ static const char *klog_status(void)
 	return text;
 }
 
+/* The most recent kill by time, not by index: kills the counter showed at a
+ * first start, dated at boot, are numbered after the ones the log names. */
 static const struct oomw_event *last_event(void)
 {
-	return cache.n_events > 0 ? &cache.events[cache.n_events - 1] : NULL;
+	const struct oomw_event *last = NULL;
+	for (size_t i = 0; i < cache.n_events; i++)
+		if (last == NULL || cache.events[i].wall_usec >= last->wall_usec)
+			last = &cache.events[i];
+	return last;
 }
 
 /* MemAvailable in hundredths of a percent of MemTotal, or OOMW_UNKNOWN. */
@@ -685,8 +688,6 @@ static size_t recent_kills(int64_t now_usec)
 		return 0;
 	for (size_t i = 0; i < cache.n_events; i++) {
 		const struct oomw_event *ev = &cache.events[i];
-		if (!ev->has_details && ev->index <= cache.history_last_index)
-			continue;
 		if (ev->wall_usec != OOMW_UNKNOWN && ev->wall_usec >= now_usec - window_usec)
 			n++;
 	}
@@ -782,8 +783,6 @@ int agent_mib_refresh(struct oomw_monitor *m)
 	int rc = oomw_monitor_sample(m, &cache.snap, on_event, NULL);
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
-	if (cache.snap.first_sample && cache.n_events > 0)
-		cache.history_last_index = cache.events[cache.n_events - 1].index;
 	if (cache.snap.first_sample && cache.n_history > 0)
 		snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, no notification\n",
 			 cache.n_history);
