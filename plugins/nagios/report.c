@@ -429,9 +429,11 @@ static void report_kills(struct report *r)
 					 : "has no oom_kill (kernel < 4.13)",
 			 err_text(s->klog_err));
 	}
-	/* The state keeps the last OOMW_STATE_EVENTS_MAX kills: when even the
-	 * oldest kept one is in the window, older ones may be too. */
-	bool full = run->n_events == OOMW_STATE_EVENTS_MAX && run->events[0].index > 1 &&
+	/* The state keeps at most OOMW_STATE_EVENTS_MAX kills: when some were not
+	 * kept (older ones dropped, or a since-boot backlog larger than the room
+	 * left) and even the oldest kept one is in the window, more may be too. */
+	bool full = run->n_events == OOMW_STATE_EVENTS_MAX &&
+		    (run->events[0].index > 1 || run->n_new > run->n_events) &&
 		    in_window(r, &run->events[0], 0);
 	if (full)
 		sb_printf(&r->lines, "the state keeps the last %d kills: more may fall in the window\n",

@@ -51,11 +51,12 @@ fx_machine() {
 	printf 'pgfault 1000\noom_kill %s\npgmajfault 3\n' "$FX_OOM_KILL" >"$d/proc/vmstat"
 	printf 'some %s\nfull %s\n' "$FX_PSI_SOME" "$FX_PSI_FULL" >"$d/proc/pressure/memory"
 	cat /proc/sys/kernel/random/uuid >"$d/proc/sys/kernel/random/boot_id"
-	# Booted 30 days ago, so that dated kills in a text log belong to this boot.
+	# Booted 30 days ago by default, so that dated kills in a text log belong
+	# to this boot; FX_BOOT_AGE_SEC=3600 makes every kill since boot recent.
 	printf 'cpu  1 2 3 4
 btime %d
 processes 100
-' $(($(date +%s) - 30 * 86400)) >"$d/proc/stat"
+' $(($(date +%s) - ${FX_BOOT_AGE_SEC:-$((30 * 86400))})) >"$d/proc/stat"
 	echo "memory pids" >"$d/sys/fs/cgroup/cgroup.controllers"
 	: >"$d/kmsg"
 }

@@ -66,6 +66,11 @@ expect "kills: one OOM taking three processes names the latest and counts the re
 machine
 FX_OOM_KILL=3 fx_machine "$M"
 chk --kmsg none
+expect "kills: a first run does not take kills of unknown time since a boot 30 days ago as recent" 0 '^OOM OK'
+
+machine
+FX_BOOT_AGE_SEC=3600 FX_OOM_KILL=3 fx_machine "$M"
+chk --kmsg none
 expect "kills: counted from /proc/vmstat alone" 2 '^OOM CRITICAL - 3 OOM kills in last 24h, latest victim unknown'
 [[ $OUT == *"--kmsg none"* ]] && ok "kills: --kmsg none is explained" || not_ok "kmsg none note" "$OUT"
 chk --kmsg none
@@ -87,7 +92,7 @@ expect "kills: no oom_kill (kernel < 4.13) counts from the log" 2 '^OOM CRITICAL
 [[ $OUT == *"no oom_kill in $M/proc/vmstat (kernel < 4.13)"* ]] && ok "kills: the old kernel is noted" || not_ok "old kernel note" "$OUT"
 
 machine
-FX_OOM_KILL=300 fx_machine "$M"
+FX_BOOT_AGE_SEC=3600 FX_OOM_KILL=300 fx_machine "$M"
 chk --kmsg none
 expect "kills: more kills than the state keeps are shown as a lower bound" 2 '^OOM CRITICAL - 256\+ OOM kills in last 24h'
 [[ $OUT == *"'kills'=256;"* ]] && ok "kills: perfdata holds the kept count" || not_ok "256 perfdata" "$OUT"
@@ -99,7 +104,7 @@ expect "kills: no counter (kernel < 4.13) and no log is UNKNOWN" 3 '^OOM UNKNOWN
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	machine
-	FX_OOM_KILL=1 fx_machine "$M"
+	FX_BOOT_AGE_SEC=3600 FX_OOM_KILL=1 fx_machine "$M"
 	fx_kmsg_kill "$M/kmsg" 4242 python3 60
 	chmod -R a+rX "$M"
 	chmod 600 "$M/kmsg"
@@ -236,7 +241,7 @@ MAX_BYTES=65536 check_output "candidates"
 
 # ---- the default state file ----
 machine
-FX_OOM_KILL=1 fx_machine "$M"
+FX_BOOT_AGE_SEC=3600 FX_OOM_KILL=1 fx_machine "$M"
 mkdir "$TMP/mp"
 OUT=$(MP_STATE_PATH=$TMP/mp "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" --kmsg none)
 RC=$?

@@ -89,7 +89,7 @@ nrpe_check -2 -c check_oom
 nrpe_check -c check_oom_default_state
 state=$(sed -n 's/^sources: .*; state \(.*\)$/\1/p' <<<"$OUT")
 uid=$(id -u nagios)
-if [ "$RC" = 2 ] && [[ $state =~ ^/var/tmp/check_oom-$uid/[0-9a-f]{16}\.state$ ]] && [ "$(stat -c %U "$state")" = nagios ]; then
+if [[ $RC =~ ^[012]$ ]] && [[ $state =~ ^/var/tmp/check_oom-$uid/[0-9a-f]{16}\.state$ ]] && [ "$(stat -c %U "$state")" = nagios ]; then
 	ok "as nagios with no setup, the state goes to $state"
 else
 	not_ok "default state file for nagios" "exit $RC, state '$state'" "$OUT"
