@@ -35,6 +35,7 @@
 
 #include "klog.h"
 #include "oomparse.h"
+#include "psi.h"
 #include "vmstat.h"
 
 #define USEC_PER_SEC 1000000LL
@@ -47,6 +48,8 @@
  * often: re-reading such records after a crash is harmless, while a daemon woken
  * by every kernel message should not fsync for each. */
 #define CURSOR_SAVE_INTERVAL_USEC (60LL * USEC_PER_SEC)
+/* Memory pressure worth waking for: tasks stalled 5% of a trigger window. */
+#define PSI_TRIGGER_STALL_USEC (OOMW_PSI_UNPRIVILEGED_WINDOW_USEC / 20)
 /* memory.events is about 100 bytes; it is read only to re-arm POLLPRI. */
 #define EVENTS_FILE_MAX 512
 
@@ -81,6 +84,7 @@ struct oomw_monitor {
 		int fd;
 	} watch[OOMW_SNAPSHOT_CGROUPS_MAX];
 	size_t n_watch;
+	int psi_fd; /* PSI trigger (POLLPRI when memory pressure starts), -1 if refused */
 
 	/* Valid during a sample only: where the parser's kills go. */
 	oomw_event_cb on_event;
@@ -554,6 +558,12 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	oomw_oomparse_init(&m->parser, on_kill, m);
 	if (!klog_disabled(m))
 		m->klog_err = open_klog(m);
+	/* Where the kernel allows it, a waiting front end also wakes when memory
+	 * pressure starts, not only at its next interval. The window is one the
+	 * kernel accepts without CAP_SYS_RESOURCE on 6.4+. */
+	if (oomw_psi_trigger_open(m->paths.proc, false, PSI_TRIGGER_STALL_USEC,
+				  OOMW_PSI_UNPRIVILEGED_WINDOW_USEC, &m->psi_fd) < 0)
+		m->psi_fd = -1;
 	*out = m;
 	return 0;
 too_long:
@@ -629,6 +639,8 @@ size_t oomw_monitor_pollfds(const struct oomw_monitor *m, struct pollfd *fds, si
 		fds[n++] = (struct pollfd){.fd = m->klog.fd, .events = POLLIN};
 	for (size_t i = 0; i < m->n_watch && n < max; i++)
 		fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLPRI};
+	if (n < max && m->psi_fd >= 0)
+		fds[n++] = (struct pollfd){.fd = m->psi_fd, .events = POLLPRI};
 	return n;
 }
 
@@ -645,5 +657,7 @@ void oomw_monitor_close(struct oomw_monitor *m)
 	close_klog(m);
 	for (size_t i = 0; i < m->n_watch; i++)
 		close(m->watch[i].fd);
+	if (m->psi_fd >= 0)
+		close(m->psi_fd);
 	free(m);
 }

@@ -7,6 +7,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "oomw.h"
@@ -187,6 +189,13 @@ int oomw_psi_trigger_open(const char *proc_dir, bool full, int64_t stall_usec, i
 	int f = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (f < 0)
 		return -errno;
+	/* Only the kernel's file takes a trigger: writing one into a copy of
+	 * /proc (a fixture tree, a host's /proc saved as files) would change it. */
+	struct statfs fs;
+	if (fstatfs(f, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC) {
+		close(f);
+		return -EOPNOTSUPP;
+	}
 	/* The kernel overwrites the last byte written with a NUL: send ours. */
 	if (write(f, trigger, (size_t)len + 1) < 0) {
 		r = -errno;

@@ -41,7 +41,8 @@ int oomw_psi_read(const char *proc_dir, struct oomw_psi *out, const char **why);
  * window_usec, at most one event per window; POLLERR when the source is
  * gone. The caller polls and closes *fd. Returns 0, -EINVAL (bounds above,
  * 0 < stall_usec <= window_usec, or an unprivileged window the kernel
- * refuses), -EPERM, -ENOENT (no PSI), -EOPNOTSUPP (psi=0) or another -errno. */
+ * refuses), -EPERM, -ENOENT (no PSI), -EOPNOTSUPP (psi=0, or <proc_dir> is not
+ * procfs: a trigger is never written into a copy) or another -errno. */
 int oomw_psi_trigger_open(const char *proc_dir, bool full, int64_t stall_usec, int64_t window_usec,
 			  int *fd);
 
