@@ -489,12 +489,43 @@ static void notify_kill(const struct oomw_event *ev)
 	dispatch(&n);
 }
 
+/* Kills from before the plugin first watched this boot, that the kernel log no
+ * longer names: one notification says how many, instead of one each. */
+struct backlog {
+	uint64_t n;
+	struct oomw_event last; /* events come oldest first */
+};
+
+static void notify_backlog(const struct backlog *b)
+{
+	uint64_t n = b->n;
+	const struct oomw_event *last = &b->last;
+	notification_t notif;
+	char since[64];
+	notif_start(&notif, NOTIF_FAILURE, 0, "derive", "oom_kill");
+	fmt_time(since, sizeof(since), last->wall_usec);
+	notif_message(&notif,
+		      "OOM killer killed %" PRIu64 " process(es) since boot (%s), before oomwatch "
+		      "watched; the kernel log no longer says which (kills up to #%" PRIu64 ")",
+		      n, since, last->index);
+	plugin_notification_meta_add_unsigned_int(&notif, "kills", n);
+	plugin_notification_meta_add_unsigned_int(&notif, "kill_index", last->index);
+	plugin_notification_meta_add_boolean(&notif, "has_details", false);
+	dispatch(&notif);
+}
+
 /* Called by oomw_monitor_sample (under g.lock) once per new kill, oldest first. */
 static void on_event(const struct oomw_event *ev, void *ctx)
 {
-	(void)ctx;
-	if (g.notify_kills)
-		notify_kill(ev);
+	struct backlog *b = ctx;
+	if (!g.notify_kills)
+		return;
+	if (ev->backlog) {
+		b->n++;
+		b->last = *ev;
+		return;
+	}
+	notify_kill(ev);
 }
 
 /* ---- problems with sources --------------------------------------------- */
@@ -562,8 +593,11 @@ static void report_sample(const struct oomw_snapshot *s, int save_err)
 /* Takes one sample under the lock; new kills are notified from inside. */
 static void sample(struct oomw_snapshot *snap)
 {
+	struct backlog backlog = {.n = 0};
 	pthread_mutex_lock(&g.lock);
-	int err = oomw_monitor_sample(g.mon, snap, on_event, NULL);
+	int err = oomw_monitor_sample(g.mon, snap, on_event, &backlog);
+	if (backlog.n > 0)
+		notify_backlog(&backlog);
 	report_sample(snap, err);
 	pthread_mutex_unlock(&g.lock);
 }

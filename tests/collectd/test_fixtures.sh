@@ -61,4 +61,24 @@ line=$(grep 'severity = FAILURE' "$CD_LOG")
 check "long cgroup: the name is escaped" grep -qF 'process "a\x29 b,c=d" (pid 4242, uid 7, rss 900 KiB)' <<<"$line"
 check "long cgroup: the message keeps the path's end" grep -qE 'memcg OOM in cgroup \.\.\.x+/the-end\.scope$' <<<"$line"
 diag "$line"
+
+# A first start on a machine whose log no longer names most of its kills since
+# boot: the named one is notified as usual, the other 40 in one notification
+# (not 40), and a restart notifies none of them again.
+echo "oom_kill 41" >"$proc/vmstat"
+rm -f "$CD_LOG" "$CD_STATE"
+cd_conf "ProcPath \"$proc\"" "KmsgPath \"$CD_DIR/long.log\"" "StateFile \"$CD_STATE\""
+cd_start
+cd_wait_log 'before oomwatch watched' 10
+sleep 0.5 # time for a wrong extra one to show
+cd_stop
+check "backlog: two notifications, the victim and the count" [ "$(grep -c 'severity = FAILURE' "$CD_LOG")" = 2 ]
+check "backlog: the count says 40 since boot" grep -q 'killed 40 process(es) since boot' "$CD_LOG"
+diag "$(grep 'before oomwatch watched' "$CD_LOG")"
+rm -f "$CD_LOG"
+cd_start
+cd_wait_log 'Initialization complete' 10
+sleep 1.5
+cd_stop
+check "backlog: a restart notifies nothing again" [ "$(grep -c 'severity = FAILURE' "$CD_LOG")" = 0 ]
 done_testing
