@@ -36,6 +36,7 @@ evil_inst=$(printf '%s' "$evil" | tr -c 'A-Za-z0-9._-' _)_$evil_pid
 trap 'kill $evil_pid; cd_cleanup; [ -n "$OOMCG" ] && rmdir "$OOMCG/$hostile"; oomcg_remove' EXIT
 cd_conf "Candidates 3" "${cg_lines[@]}"
 vmstat_kills() { awk '$1 == "oom_kill" { print $2 }' /proc/vmstat; }
+oomcg_lock # no live test of ours kills while the counter is compared
 k_before=$(vmstat_kills)
 cd_start
 cd_wait_log 'Initialization complete' 10
@@ -96,7 +97,7 @@ check "Committed_AS $a ~ $b KiB" near "$a" "$b" "$tol"
 pct=$(cd_csv_last "oomwatch/percent-available-*")
 check "percent-available $pct = available / total" \
 	near "$pct" "$(awk -v a="$(kib MemAvailable)" -v t="$total" 'BEGIN { print 100 * a / t }')" 6.25
-# Other live tests may kill meanwhile: the counter lies between the two reads.
+# Another process may still kill meanwhile: the counter lies between the two reads.
 k=$(cd_csv_last "oomwatch/derive-oom_kill-*")
 k_after=$(vmstat_kills)
 between() { [ "$1" -le "$2" ] && [ "$2" -le "$3" ]; }
