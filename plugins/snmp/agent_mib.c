@@ -109,6 +109,8 @@ static struct {
 	bool have_snap;
 	const struct oomw_event *events; /* the monitor's, valid until the next sample */
 	size_t n_events;
+	size_t kill_rows[OOMW_STATE_EVENTS_MAX]; /* events[] shown in oomwKillTable, index order */
+	size_t n_kill_rows;
 	enum verdict status;
 	enum verdict mem_status; /* memory and pressure only: what the low-memory traps follow */
 	char status_text[TEXT_MAX + 1];
@@ -232,13 +234,18 @@ static const char *klog_status(void)
 	return text;
 }
 
-/* The most recent kill by time, not by index: kills the counter showed at a
- * first start, dated at boot, are numbered after the ones the log names. */
+/* Recency is by time, not by index: kills the counter showed at a first
+ * start, dated at boot, are numbered after the ones the log names. */
+static bool more_recent(const struct oomw_event *a, const struct oomw_event *b)
+{
+	return a->wall_usec > b->wall_usec || (a->wall_usec == b->wall_usec && a->index > b->index);
+}
+
 static const struct oomw_event *last_event(void)
 {
 	const struct oomw_event *last = NULL;
 	for (size_t i = 0; i < cache.n_events; i++)
-		if (last == NULL || cache.events[i].wall_usec >= last->wall_usec)
+		if (last == NULL || more_recent(&cache.events[i], last))
 			last = &cache.events[i];
 	return last;
 }
@@ -397,10 +404,18 @@ static bool cgroup_value(enum obj o, const struct oomw_cgroup_stats *g, struct v
 
 /* ---- tables: rows in ascending index order ---- */
 
-static size_t kill_rows_first(void)
+/* oomwKillTable shows the kill_table_size most recent kills, in index order. */
+static void choose_kill_rows(void)
 {
-	size_t shown = cache.cfg->kill_table_size;
-	return cache.n_events > shown ? cache.n_events - shown : 0;
+	size_t keep = cache.cfg->kill_table_size;
+	cache.n_kill_rows = 0;
+	for (size_t i = 0; i < cache.n_events; i++) {
+		size_t newer = 0;
+		for (size_t j = 0; j < cache.n_events && newer < keep; j++)
+			newer += more_recent(&cache.events[j], &cache.events[i]);
+		if (newer < keep)
+			cache.kill_rows[cache.n_kill_rows++] = i;
+	}
 }
 
 static size_t table_rows(enum table t)
@@ -409,7 +424,7 @@ static size_t table_rows(enum table t)
 		return 0;
 	switch (t) {
 	case T_KILL:
-		return cache.n_events - kill_rows_first();
+		return cache.n_kill_rows;
 	case T_CANDIDATE:
 		return cache.snap.n_candidates;
 	case T_CGROUP:
@@ -424,7 +439,7 @@ static size_t table_rows(enum table t)
 static oid row_index(enum table t, size_t row)
 {
 	if (t == T_KILL) {
-		uint64_t idx = cache.events[kill_rows_first() + row].index;
+		uint64_t idx = cache.events[cache.kill_rows[row]].index;
 		return idx > UINT32_MAX ? 0 : (oid)idx;
 	}
 	return (oid)(row + 1);
@@ -434,7 +449,7 @@ static bool cell_value(enum obj o, size_t row, struct value *v)
 {
 	switch (nodes[o].table) {
 	case T_KILL:
-		return kill_value(o, &cache.events[kill_rows_first() + row], v);
+		return kill_value(o, &cache.events[cache.kill_rows[row]], v);
 	case T_CANDIDATE:
 		return candidate_value(o, &cache.snap.candidates[row], v);
 	case T_CGROUP:
@@ -783,6 +798,7 @@ int agent_mib_refresh(struct oomw_monitor *m)
 	int rc = oomw_monitor_sample(m, &cache.snap, on_event, NULL);
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
+	choose_kill_rows();
 	if (cache.snap.first_sample && cache.n_history > 0)
 		snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, no notification\n",
 			 cache.n_history);
@@ -802,6 +818,7 @@ void agent_mib_configure(const struct agent_config *cfg)
 		cache.q_dropped++;
 	}
 	if (cache.have_snap) {
+		choose_kill_rows();
 		/* New thresholds can change the verdict on the same values. */
 		enum verdict before = cache.mem_status;
 		judge_all();
