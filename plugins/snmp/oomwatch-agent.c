@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent_config.h"
@@ -124,11 +123,9 @@ static void watch_sources(void)
 			unregister_exceptfd(watched[i].fd);
 	}
 	n_watched = 0;
+	/* The monitor never offers a saved log file (always "ready"): what it
+	 * gives is /dev/kmsg, cgroup v2 memory.events and a PSI trigger. */
 	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-		/* A regular file (a saved log) is always "ready": the timer reads it. */
-		if (fstat(fds[i].fd, &st) != 0 || S_ISREG(st.st_mode))
-			continue;
 		struct pollfd w = { .fd = fds[i].fd, .events = 0 };
 		if ((fds[i].events & POLLIN) && register_readfd(w.fd, on_kernel_event, NULL) == 0)
 			w.events |= POLLIN;
