@@ -420,14 +420,16 @@ static void report_kills(struct report *r)
 	}
 
 	bool countable = s->vmstat_err == 0 && s->oom_kill_total != OOMW_UNKNOWN;
-	bool log_read = s->klog_err == 0 && strcmp(r->o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0;
+	bool kmsg_none = strcmp(r->o->mon.paths.kmsg, OOMW_KMSG_NONE) == 0;
+	bool log_read = s->klog_err == 0 && !kmsg_none;
 	if (!countable && !log_read) {
+		/* klog_err is 0 with --kmsg none: say why the log is not read, not "Success". */
 		add_part(r, CHECK_UNKNOWN, "cannot count OOM kills: %s/vmstat %s and kernel log %s",
 			 r->proc,
 			 s->vmstat_why    ? s->vmstat_why
 			 : s->vmstat_err ? err_text(s->vmstat_err)
 					 : "has no oom_kill (kernel < 4.13)",
-			 err_text(s->klog_err));
+			 kmsg_none ? "not read (--kmsg none)" : err_text(s->klog_err));
 	}
 	/* The state keeps at most OOMW_STATE_EVENTS_MAX kills: when some were not
 	 * kept (older ones dropped, or a since-boot backlog larger than the room
