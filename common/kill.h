@@ -36,7 +36,9 @@ struct oomw_kill {
 	uint64_t seq;      /* kmsg sequence number, or byte offset of the line in a text log */
 	int64_t mono_usec; /* kernel timestamp (µs since boot, suspend excluded) */
 	int64_t wall_usec; /* µs since the epoch: from the log's own date, else from mono_usec */
-	bool reaped;       /* an oom_reaper line followed */
+	bool reaped;       /* an oom_reaper line followed in the same batch of records:
+			    * false also when the reaper's line came only after the
+			    * kill was handed on (see oomw_oomparse_feed) */
 };
 
 /* Resets every field to "unknown". */

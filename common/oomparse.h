@@ -59,7 +59,12 @@ void oomw_oomparse_init(struct oomw_oomparse *p, oomw_kill_cb on_kill, void *ctx
  * are kept, so a truncated line keeps what it shows. A kill's wall_usec comes
  * only from the log's own date (the caller may derive it from mono_usec).
  * oom_reaper "reaped process" sets reaped on the held kill with that pid;
- * "unable to reap" leaves it false. */
+ * "unable to reap" leaves it false. A kill is held only until the next Killed
+ * line or oomw_oomparse_flush: a reaper line that comes after that (the
+ * monitor flushes at the end of every sample, and the reaper may run
+ * milliseconds after the Killed line) is not applied, so reaped = false means
+ * "not seen reaped", never "not reaped". Holding kills across batches would
+ * delay every alert for an optional detail. */
 void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *rec);
 /* Emits the held kill, if any. Call when a batch of records is done. The
  * context of a report in progress is kept: its Killed line may come in the next batch. */
