@@ -59,6 +59,10 @@ void oomw_state_init(struct oomw_state *st)
 void oomw_state_add_event(struct oomw_state *st, struct oomw_event *ev)
 {
 	ev->index = st->next_event_index++;
+	/* Sliding the full ring down one slot moves ~320 KiB (about 9 us here):
+	 * 90 ms for a storm of 10000 kills in one sample, against the kernel's
+	 * milliseconds per kill. Cheap enough to keep events[0] the oldest, the
+	 * plain array every front end walks. */
 	if (st->n_events == OOMW_STATE_EVENTS_MAX) {
 		memmove(&st->events[0], &st->events[1], sizeof(st->events[0]) * (OOMW_STATE_EVENTS_MAX - 1));
 		st->n_events--;
