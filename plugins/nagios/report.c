@@ -352,10 +352,17 @@ static size_t killed_with(const struct report *r, const struct oomw_event *ev)
 {
 	const struct check_run *run = r->run;
 	size_t n = 0;
+	if (ev->wall_usec == OOMW_UNKNOWN)
+		return 0;
 	for (size_t i = 0; i < run->n_events; i++) {
 		const struct oomw_event *o = &run->events[i];
-		int64_t d = o->wall_usec - ev->wall_usec;
-		if (o != ev && o->has_details && d > -USEC_PER_SEC && d < USEC_PER_SEC)
+		int64_t d;
+		/* Times come from the state file too: an unknown one (INT64_MIN) or
+		 * an absurd one must not overflow the difference. */
+		if (o == ev || !o->has_details || o->wall_usec == OOMW_UNKNOWN ||
+		    __builtin_sub_overflow(o->wall_usec, ev->wall_usec, &d))
+			continue;
+		if (d > -USEC_PER_SEC && d < USEC_PER_SEC)
 			n++;
 	}
 	return n;
