@@ -73,7 +73,7 @@ fx_cgroup() {
 
 # Microseconds on the kernel's log clock (monotonic since boot) AGE_SEC ago.
 kmsg_usec_ago() {
-	awk -v age="$1" '{ printf "%d\n", ($1 - age) * 1000000 }' /proc/uptime
+	awk -v age="$1" '{ printf "%.0f\n", ($1 - age) * 1000000 }' /proc/uptime
 }
 
 FX_SEQ=100

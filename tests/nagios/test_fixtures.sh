@@ -33,6 +33,8 @@ expect "kills: one 10 min ago is CRITICAL naming the victim" 2 \
 chk
 expect "kills: the next run reports the same kill once, not twice" 2 '^OOM CRITICAL - 1 OOM kill in last 24h: python3'
 [[ $OUT == *"new since the last check: 0"* ]] && ok "kills: second run sees nothing new" || not_ok "nothing new" "$OUT"
+chk --window 15m
+expect "kills: --window just longer than the kill's age still alerts" 2 '^OOM CRITICAL - 1 OOM kill in last 15m: python3'
 chk --window 5m
 expect "kills: --window shorter than the kill's age is OK" 0 '^OOM OK - no OOM kill in last 5m'
 chk --window 5m -vvv
