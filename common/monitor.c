@@ -192,6 +192,13 @@ static void on_kill(const struct oomw_kill *kill, void *ctx)
 	emit(m, &ev, true);
 }
 
+static void close_klog(struct oomw_monitor *m)
+{
+	if (m->klog_open)
+		oomw_klog_close(&m->klog);
+	m->klog_open = false;
+}
+
 /* Where to start reading. A saved cursor applies only to the same source (and,
  * for /dev/kmsg, the same boot). Without one, a fresh baseline reads the whole
  * log (it all happened since the counter's 0); otherwise the counter already
@@ -222,17 +229,17 @@ static int open_klog(struct oomw_monitor *m)
 	if (r < 0)
 		return r;
 	m->klog_open = true;
+	if (!skip)
+		return 0;
 	struct oomw_klog_record rec;
-	while (skip && ((r = oomw_klog_read(&m->klog, &rec)) == 0 || r == -EBADMSG))
+	while ((r = oomw_klog_read(&m->klog, &rec)) == 0 || r == -EBADMSG)
 		;
-	return 0;
-}
-
-static void close_klog(struct oomw_monitor *m)
-{
-	if (m->klog_open)
-		oomw_klog_close(&m->klog);
-	m->klog_open = false;
+	if (r == -EAGAIN)
+		return 0;
+	/* The log failed before its end: no position is known, so report the
+	 * error and try again next sample, as for a failed open. */
+	close_klog(m);
+	return r;
 }
 
 /* Reads every pending record through the parser. Returns 0 or -errno. */
