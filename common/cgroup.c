@@ -146,10 +146,40 @@ static int read_one(const char *dir, const char *name, bool *missing, char *buf,
 	return r;
 }
 
-static int read_v2(const char *dir, struct oomw_cgroup_stats *st, bool *missing)
+/* The three files of a cgroup: counters as "key value" lines, usage, limit. */
+struct cgroup_files {
+	const char *events;
+	const char *usage;
+	const char *limit;
+};
+
+static const struct cgroup_files v2_files = { "memory.events", "memory.current", "memory.max" };
+static const struct cgroup_files v1_files = { "memory.oom_control", "memory.usage_in_bytes",
+					      "memory.limit_in_bytes" };
+
+static int read_files(const char *dir, const struct cgroup_files *f, const struct key_dest *keys,
+		      size_t n_keys, struct oomw_cgroup_stats *st, bool *missing)
 {
 	char buf[CGROUP_FILE_MAX];
 	size_t len;
+	int r = read_one(dir, f->events, missing, buf, sizeof(buf), &len);
+	if (r == 0)
+		r = parse_keyed(buf, len, keys, n_keys);
+	if (r < 0)
+		return r;
+	r = read_one(dir, f->usage, missing, buf, sizeof(buf), &len);
+	if (r == 0)
+		r = parse_value(buf, len, false, &st->usage_bytes);
+	if (r < 0)
+		return r;
+	r = read_one(dir, f->limit, missing, buf, sizeof(buf), &len);
+	if (r == 0)
+		r = parse_value(buf, len, true, &st->limit_bytes);
+	return r < 0 ? r : 0;
+}
+
+static int read_v2(const char *dir, struct oomw_cgroup_stats *st, bool *missing)
+{
 	int64_t low = OOMW_UNKNOWN; /* memory.low breaches: not an OOM signal, read to validate */
 	const struct key_dest keys[] = {
 		{ "low", &low },
@@ -159,46 +189,18 @@ static int read_v2(const char *dir, struct oomw_cgroup_stats *st, bool *missing)
 		{ "oom_kill", &st->oom_kill },
 		{ "oom_group_kill", &st->oom_group_kill },
 	};
-	int r = read_one(dir, "memory.events", missing, buf, sizeof(buf), &len);
-	if (r == 0)
-		r = parse_keyed(buf, len, keys, sizeof(keys) / sizeof(keys[0]));
-	if (r < 0)
-		return r;
-	r = read_one(dir, "memory.current", missing, buf, sizeof(buf), &len);
-	if (r == 0)
-		r = parse_value(buf, len, false, &st->usage_bytes);
-	if (r < 0)
-		return r;
-	r = read_one(dir, "memory.max", missing, buf, sizeof(buf), &len);
-	if (r == 0)
-		r = parse_value(buf, len, true, &st->limit_bytes);
-	return r < 0 ? r : 0;
+	return read_files(dir, &v2_files, keys, sizeof(keys) / sizeof(keys[0]), st, missing);
 }
 
 static int read_v1(const char *dir, struct oomw_cgroup_stats *st, bool *missing)
 {
-	char buf[CGROUP_FILE_MAX];
-	size_t len;
 	int64_t oom_kill_disable = OOMW_UNKNOWN; /* read only to validate the file */
 	const struct key_dest keys[] = {
 		{ "oom_kill_disable", &oom_kill_disable },
 		{ "under_oom", &st->under_oom },
 		{ "oom_kill", &st->oom_kill }, /* 4.13+ */
 	};
-	int r = read_one(dir, "memory.oom_control", missing, buf, sizeof(buf), &len);
-	if (r == 0)
-		r = parse_keyed(buf, len, keys, sizeof(keys) / sizeof(keys[0]));
-	if (r < 0)
-		return r;
-	r = read_one(dir, "memory.usage_in_bytes", missing, buf, sizeof(buf), &len);
-	if (r == 0)
-		r = parse_value(buf, len, false, &st->usage_bytes);
-	if (r < 0)
-		return r;
-	r = read_one(dir, "memory.limit_in_bytes", missing, buf, sizeof(buf), &len);
-	if (r == 0)
-		r = parse_value(buf, len, true, &st->limit_bytes);
-	return r < 0 ? r : 0;
+	return read_files(dir, &v1_files, keys, sizeof(keys) / sizeof(keys[0]), st, missing);
 }
 
 /* A path must stay below the root: absolute, no "." or ".." component. */
