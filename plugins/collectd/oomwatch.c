@@ -170,25 +170,32 @@ static void config_limit(const oconfig_item_t *ci, struct limit *l)
 	sstrncpy(l->text, s, sizeof(l->text));
 }
 
-static void config_glob(const oconfig_item_t *ci)
+/* The one non-empty string a key takes, copied; NULL after logging. */
+static char *config_strdup(const oconfig_item_t *ci)
 {
 	char num[64];
 	const char *s = config_string(ci, num, sizeof(num));
 	if (s == NULL)
-		return;
+		return NULL;
 	if (*s == '\0') {
 		CONFIG_ERROR("\"%s\" must not be empty", ci->key);
-		return;
-	}
-	if (g.mcfg.n_cgroup_globs >= OOMW_GLOBS_MAX) {
-		CONFIG_ERROR("\"%s %s\": at most %d Cgroup lines", ci->key, s, OOMW_GLOBS_MAX);
-		return;
+		return NULL;
 	}
 	char *copy = strdup(s);
-	if (copy == NULL) {
+	if (copy == NULL)
 		CONFIG_ERROR("\"%s\": out of memory", ci->key);
+	return copy;
+}
+
+static void config_glob(const oconfig_item_t *ci)
+{
+	if (g.mcfg.n_cgroup_globs >= OOMW_GLOBS_MAX) {
+		CONFIG_ERROR("\"%s\": at most %d Cgroup lines", ci->key, OOMW_GLOBS_MAX);
 		return;
 	}
+	char *copy = config_strdup(ci);
+	if (copy == NULL)
+		return;
 	g.globs[g.mcfg.n_cgroup_globs] = copy;
 	g.mcfg.cgroup_globs[g.mcfg.n_cgroup_globs++] = copy;
 }
@@ -221,19 +228,9 @@ static void config_bool(const oconfig_item_t *ci, bool *out)
 
 static void config_string_copy(const oconfig_item_t *ci, char **out)
 {
-	char num[64];
-	const char *s = config_string(ci, num, sizeof(num));
-	if (s == NULL)
+	char *copy = config_strdup(ci);
+	if (copy == NULL)
 		return;
-	if (*s == '\0') {
-		CONFIG_ERROR("\"%s\" must not be empty", ci->key);
-		return;
-	}
-	char *copy = strdup(s);
-	if (copy == NULL) {
-		CONFIG_ERROR("\"%s\": out of memory", ci->key);
-		return;
-	}
 	free(*out);
 	*out = copy;
 }
