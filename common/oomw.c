@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +23,7 @@ int oomw_path_join(char *out, size_t size, const char *dir, const char *rel)
 
 int oomw_read_file(const char *dir, const char *rel, char *buf, size_t size, size_t *len)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	int r = oomw_path_join(path, sizeof(path), dir, rel);
 	if (r < 0)
 		return r;
@@ -32,13 +33,10 @@ int oomw_read_file(const char *dir, const char *rel, char *buf, size_t size, siz
 	size_t got = 0;
 	r = 0;
 	for (;;) {
-		if (got + 1 >= size) {
-			char probe;
-			ssize_t more = read(fd, &probe, 1);
-			r = more > 0 ? -EFBIG : (more < 0 ? -errno : 0);
-			break;
-		}
-		ssize_t n = read(fd, buf + got, size - 1 - got);
+		/* With buf full, one more byte tells "fits exactly" from "too big". */
+		bool full = got + 1 >= size;
+		char probe;
+		ssize_t n = full ? read(fd, &probe, 1) : read(fd, buf + got, size - 1 - got);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -47,6 +45,10 @@ int oomw_read_file(const char *dir, const char *rel, char *buf, size_t size, siz
 		}
 		if (n == 0)
 			break;
+		if (full) {
+			r = -EFBIG;
+			break;
+		}
 		got += (size_t)n;
 	}
 	close(fd);
