@@ -11,7 +11,9 @@
 int oomw_path_join(char *out, size_t size, const char *dir, const char *rel)
 {
 	size_t dl = strlen(dir);
-	while (dl > 1 && dir[dl - 1] == '/')
+	/* All of dir's trailing slashes go, the root's own too: the one we
+	 * add makes "/" + "a" "/a", not "//a". */
+	while (dl > 0 && dir[dl - 1] == '/')
 		dl--;
 	while (*rel == '/')
 		rel++;
