@@ -545,10 +545,10 @@ static void report_sample(const struct oomw_snapshot *s, int save_err)
 {
 	const struct oomw_paths *p = &g.mcfg.paths;
 	complain(&g.mem_c, s->mem_err, s->mem_why, "meminfo", p->proc);
-	complain(&g.vmstat_c, s->vmstat_err, NULL, "the vmstat oom_kill counter", p->proc);
+	complain(&g.vmstat_c, s->vmstat_err, s->vmstat_why, "the vmstat oom_kill counter", p->proc);
 	/* No PSI (kernel < 4.20, psi=0) is a fact of the machine, not an error. */
 	complain(&g.psi_c,
-		 s->psi_err == -ENOENT || s->psi_err == -EOPNOTSUPP ? 0 : s->psi_err, NULL,
+		 s->psi_err == -ENOENT || s->psi_err == -EOPNOTSUPP ? 0 : s->psi_err, s->psi_why,
 		 "pressure/memory", p->proc);
 	if (s->klog_err != 0)
 		c_complain_once(LOG_WARNING, &g.klog_c,

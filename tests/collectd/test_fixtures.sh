@@ -81,4 +81,13 @@ cd_wait_log 'Initialization complete' 10
 sleep 1.5
 cd_stop
 check "backlog: a restart notifies nothing again" [ "$(grep -c 'severity = FAILURE' "$CD_LOG")" = 0 ]
+
+# A malformed counter is logged with what is wrong with it, not only "Bad message".
+echo "oom_kill lots" >"$proc/vmstat"
+rm -f "$CD_LOG"
+cd_start
+cd_wait_log 'oom_kill counter' 10
+cd_stop
+check "malformed vmstat: the log says why" \
+	grep -q "cannot read the vmstat oom_kill counter ($proc): .*: vmstat: oom_kill is not a non-negative number" "$CD_LOG"
 done_testing
