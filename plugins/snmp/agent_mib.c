@@ -645,12 +645,15 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 	struct pending *p = queue_push();
 	p->kind = N_KILL;
 	p->ev = *ev;
-	char name[TEXT_MAX + 1];
+	/* Both are chosen by whoever named the process or the cgroup: a raw
+	 * newline would forge a line of syslog. "\xNN" takes 4 bytes per byte. */
+	char name[OOMW_COMM_MAX * 4 + 1], cgroup[OOMW_CGROUP_PATH_MAX * 4 + 1];
 	oomw_escape(ev->kill.comm, ev->kill.comm_len, NULL, name, sizeof(name));
+	oomw_escape(ev->kill.task_memcg, strlen(ev->kill.task_memcg), NULL, cgroup, sizeof(cgroup));
 	if (ev->has_details)
 		snmp_log(LOG_NOTICE, "OOM kill #%llu: pid %lld (%s), %s scope, cgroup %s\n",
 			 (unsigned long long)ev->index, (long long)ev->kill.pid, name, oomw_scope_name(ev->kill.scope),
-			 ev->kill.task_memcg[0] ? ev->kill.task_memcg : "?");
+			 cgroup[0] ? cgroup : "?");
 	else
 		snmp_log(LOG_NOTICE, "OOM kill #%llu without details (counted, not in the readable kernel log)\n",
 			 (unsigned long long)ev->index);

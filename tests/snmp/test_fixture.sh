@@ -35,11 +35,14 @@ cat >"$P/pressure/memory" <<'PSI'
 some avg10=12.34 avg60=5.00 avg300=1.00 total=123456789
 full avg10=0.50 avg60=0.10 avg300=0.00 total=4567
 PSI
-LOG=tests/fixtures/kernel-log-hostile/hostile-names.kmsg
+# A copy: a kill is appended to it below.
+LOG=$SNMP_TMP/kmsg
+cp tests/fixtures/kernel-log-hostile/hostile-names.kmsg "$LOG"
 # kill_window 0: on a freshly booted machine the log's kills would be recent.
 printf 'interval 1s\ncandidates 0\nkill_table_size 7\nkill_window 0\n' >"$SNMP_TMP/agent.conf"
 
 snmp_start_snmpd || { not_ok "snmpd starts"; done_testing; }
+snmp_start_trapd
 snmp_start_agent -c "$SNMP_TMP/agent.conf" --proc "$P" --sys "$SNMP_TMP/sys" --kmsg "$LOG" \
 	--state "$SNMP_TMP/agent.state"
 check "the agent registers on the fake machine" snmp_wait_registered 10
@@ -79,6 +82,19 @@ while IFS=$'\t' read -r pid name; do
 	check "pid $pid: the name is printable ASCII" test -z "$(LC_ALL=C grep '[^ -~]' <<<"$got")"
 done <<<"$expected"
 
+# A new kill in a cgroup whose name holds a newline and text that imitates a
+# log line: the agent's log and the notification carry it escaped.
+echo 'oom_kill 11' >"$P/vmstat"
+cat >>"$LOG" <<'KMSG'
+6,40,9000000,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/ev\x0aoomwatch-agent: forged,task_memcg=/ev\x0aoomwatch-agent: forged,task=z,pid=41,uid=0
+3,41,9000040,-;Memory cgroup out of memory: Killed process 41 (z) total-vm:8kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0
+KMSG
+wait_kill_trap() { local i; for i in $(seq 60); do snmp_kill_traps 41 >/dev/null && return 0; sleep 0.05; done; return 1; }
+check "a kill appended to the log is notified" wait_kill_trap
+check "the notification carries its cgroup escaped" grep -qE 'oomwKillTaskMemcg\.[0-9]+ = STRING: /ev\\x0aoomwatch-agent: forged$' <<<"$(snmp_kill_traps 41)"
+check "the agent logs the kill with the cgroup escaped" grep -qF 'pid 41 (z), memcg scope, cgroup /ev\x0aoomwatch-agent: forged' "$SNMP_TMP/agent.log"
+check "and no forged line reaches its log" test -z "$(grep '^oomwatch-agent: forged' "$SNMP_TMP/agent.log")"
+
 # A malformed meminfo: its objects disappear, the status says unknown.
 printf 'MemTotal: lots\n' >"$P/meminfo"
 sleep 1.5
@@ -86,7 +102,7 @@ check "malformed meminfo: oomwMemTotal is absent, not 0" grep -q 'No Such Instan
 check "malformed meminfo: oomwStatus unknown" test "$(snmp_value oomwStatus.0)" = "unknown"
 check "oomwStatusText says why" grep -q 'meminfo unreadable: ' <<<"$(snmp_value oomwStatusText.0)"
 check "the agent logged it once" test "$(grep -c '^meminfo: ' "$SNMP_TMP/agent.log")" -eq 1
-check "the rest is still served (oomwKillCount)" test "$(num oomwKillCount.0)" = 10
+check "the rest is still served (oomwKillCount)" test "$(num oomwKillCount.0)" = 11
 rm "$P/pressure/memory"
 sleep 1.5
 check "PSI gone: oomwPsiFullAvg10 is absent" grep -q 'No Such Instance' <<<"$(snmp_get oomwPsiFullAvg10.0)"
