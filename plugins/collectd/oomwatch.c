@@ -576,7 +576,14 @@ static void report_sample(const struct oomw_snapshot *s, int save_err)
 	else
 		c_release(LOG_INFO, &g.state_c, PLUGIN_NAME ": the state file %s is in use again",
 			  g.mcfg.state_path);
-	complain(&g.cgroup_c, s->cgroup_err, NULL, "the memory cgroups under", p->sys);
+	/* Too many matches is not a read error: the first ones are still dispatched. */
+	if (s->cgroup_err == -E2BIG)
+		c_complain_once(LOG_WARNING, &g.cgroup_c,
+				PLUGIN_NAME ": more than %d cgroups under %s match Cgroup; only the "
+					    "first %d are dispatched",
+				OOMW_SNAPSHOT_CGROUPS_MAX, p->sys, OOMW_SNAPSHOT_CGROUPS_MAX);
+	else
+		complain(&g.cgroup_c, s->cgroup_err, NULL, "the memory cgroups under", p->sys);
 	if (save_err != 0)
 		c_complain_once(LOG_ERR, &g.save_c,
 				PLUGIN_NAME ": cannot save the state file %s: %s; after a restart "

@@ -90,4 +90,28 @@ cd_wait_log 'oom_kill counter' 10
 cd_stop
 check "malformed vmstat: the log says why" \
 	grep -q "cannot read the vmstat oom_kill counter ($proc): .*: vmstat: oom_kill is not a non-negative number" "$CD_LOG"
+
+# More matching cgroups than a snapshot holds: the first ones are dispatched
+# and the log says so, instead of calling it a read error.
+sys=$CD_DIR/sys
+mkdir -p "$sys/fs/cgroup"
+echo "memory pids" >"$sys/fs/cgroup/cgroup.controllers"
+for i in $(seq 70); do
+	mkdir "$sys/fs/cgroup/many$i.slice"
+	echo 4096 >"$sys/fs/cgroup/many$i.slice/memory.current"
+	echo max >"$sys/fs/cgroup/many$i.slice/memory.max"
+	printf 'low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n' >"$sys/fs/cgroup/many$i.slice/memory.events"
+done
+echo "oom_kill 0" >"$proc/vmstat"
+rm -rf "$CD_LOG" "$CD_STATE" "$CD_DIR/csv"
+cd_conf "ProcPath \"$proc\"" "SysPath \"$sys\"" 'KmsgPath "none"' "StateFile \"$CD_STATE\"" 'Cgroup "/many*"'
+cd_start
+cd_wait_log 'cgroups under' 10
+cd_wait_file 'oomwatch-many*/memory-usage-*' 5
+cd_stop
+check "too many cgroups: the log says only the first are dispatched" \
+	grep -q "more than [0-9]* cgroups under $sys match Cgroup; only the first [0-9]* are dispatched" "$CD_LOG"
+check "too many cgroups: no read error is claimed" [ "$(grep -c 'cannot read the memory cgroups' "$CD_LOG")" = 0 ]
+check "too many cgroups: values of the first ones are dispatched" \
+	[ "$(ls -d "$CD_CSV"/oomwatch-many* 2>/dev/null | wc -l)" -gt 0 ]
 done_testing
