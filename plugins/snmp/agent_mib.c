@@ -567,15 +567,15 @@ static struct pending *queue_push(void)
 	return p;
 }
 
-static void add_var(netsnmp_variable_list **vars, const oid *name, size_t len, const struct value *v)
+static bool add_var(netsnmp_variable_list **vars, const oid *name, size_t len, const struct value *v)
 {
-	snmp_varlist_add_variable(vars, name, len, v->type, &v->u, v->len);
+	return snmp_varlist_add_variable(vars, name, len, v->type, &v->u, v->len) != NULL;
 }
 
-static void add_scalar(netsnmp_variable_list **vars, enum obj o, const struct value *v)
+static bool add_scalar(netsnmp_variable_list **vars, enum obj o, const struct value *v)
 {
 	oid full[OID_MAX_LEN];
-	add_var(vars, full, instance_oid(o, 0, full), v);
+	return add_var(vars, full, instance_oid(o, 0, full), v);
 }
 
 static int send_pending(const struct pending *p)
@@ -584,6 +584,7 @@ static int send_pending(const struct pending *p)
 	oid trap_oid[MIB_LEN + 2];
 	netsnmp_variable_list *vars = NULL;
 	struct value v;
+	bool built = true;
 
 	memcpy(trap_oid, mib_oid, sizeof(mib_oid));
 	trap_oid[MIB_LEN] = 0; /* oomwNotifications */
@@ -596,19 +597,22 @@ static int send_pending(const struct pending *p)
 		for (size_t i = 0; i < sizeof(kill_objects) / sizeof(kill_objects[0]); i++) {
 			oid full[OID_MAX_LEN];
 			if (kill_value(kill_objects[i], &p->ev, &v))
-				add_var(&vars, full, instance_oid(kill_objects[i], index, full), &v);
+				built = built && add_var(&vars, full, instance_oid(kill_objects[i], index, full), &v);
 		}
 	} else {
 		put_int(&v, p->verdict);
-		add_scalar(&vars, O_STATUS, &v);
+		built = built && add_scalar(&vars, O_STATUS, &v);
 		put_str(&v, p->text);
-		add_scalar(&vars, O_STATUS_TEXT, &v);
+		built = built && add_scalar(&vars, O_STATUS_TEXT, &v);
 		if (put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
-			add_scalar(&vars, O_MEM_AVAILABLE_PCT, &v);
+			built = built && add_scalar(&vars, O_MEM_AVAILABLE_PCT, &v);
 	}
-	send_v2trap(vars);
+	/* A notification missing some of its objects is not sent: it stays
+	 * queued and is built again on the next flush. */
+	if (built)
+		send_v2trap(vars);
 	snmp_free_varbind(vars);
-	return 0;
+	return built ? 0 : -ENOMEM;
 }
 
 void agent_mib_flush(void)
