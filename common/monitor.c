@@ -396,12 +396,17 @@ static const struct oomw_state_cgroup *find_cgroup(const struct oomw_state *st, 
 }
 
 /* Reading memory.events through the polled fd re-arms POLLPRI: kernfs reports
- * a change once per read. */
-static void rearm(int fd)
+ * a change once per read. False when the fd is stale: once its cgroup is
+ * removed, reads fail with ENODEV and poll() reports POLLERR|POLLPRI at once,
+ * for ever, even after a cgroup of the same path is created again (a restarted
+ * systemd service). */
+static bool rearm(int fd)
 {
 	char buf[EVENTS_FILE_MAX];
-	while (pread(fd, buf, sizeof(buf), 0) < 0 && errno == EINTR)
+	ssize_t n;
+	while ((n = pread(fd, buf, sizeof(buf), 0)) < 0 && errno == EINTR)
 		;
+	return n >= 0;
 }
 
 static int open_watch(const struct oomw_cgroup_root *root, const char *cg)
@@ -411,8 +416,10 @@ static int open_watch(const struct oomw_cgroup_root *root, const char *cg)
 	    oomw_path_join(path, sizeof(path), dir, "memory.events") < 0)
 		return -1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd >= 0)
-		rearm(fd);
+	if (fd >= 0 && !rearm(fd)) {
+		close(fd); /* removed since it was read */
+		return -1;
+	}
 	return fd;
 }
 
@@ -425,12 +432,12 @@ static void update_watches(struct oomw_monitor *m, const struct oomw_snapshot *s
 		bool keep = false;
 		for (size_t j = 0; j < snap->n_cgroups && !keep; j++)
 			keep = strcmp(snap->cgroups[j].stats.path, m->watch[i].path) == 0;
-		if (keep) {
-			rearm(m->watch[i].fd);
+		/* A stale fd is closed: the loop below opens the new cgroup's file,
+		 * instead of a poll() that would never block again. */
+		if (keep && rearm(m->watch[i].fd))
 			m->watch[n++] = m->watch[i];
-		} else {
+		else
 			close(m->watch[i].fd);
-		}
 	}
 	m->n_watch = n;
 	for (size_t j = 0; m->cg_root.version == 2 && j < snap->n_cgroups; j++) {
