@@ -112,7 +112,8 @@ static struct {
 	size_t kill_rows[OOMW_STATE_EVENTS_MAX]; /* events[] shown in oomwKillTable, index order */
 	size_t n_kill_rows;
 	enum verdict status;
-	enum verdict mem_status; /* memory and pressure only: what the low-memory traps follow */
+	enum verdict mem_status;   /* memory and pressure only */
+	enum verdict mem_notified; /* the last known mem_status: what the low-memory traps follow */
 	char status_text[TEXT_MAX + 1];
 	bool connected;
 	struct pending queue[AGENT_TRAP_QUEUE_MAX];
@@ -120,7 +121,7 @@ static struct {
 	size_t n_history; /* kills reported by the first sample (not trapped) */
 	uint64_t q_dropped;
 	int last_err[N_SOURCES]; /* what was last logged for each source */
-} cache = { .status = V_UNKNOWN, .mem_status = V_OK };
+} cache = { .status = V_UNKNOWN, .mem_status = V_UNKNOWN, .mem_notified = V_OK };
 
 /* ---- values ---- */
 
@@ -753,10 +754,16 @@ static void judge_all(void)
 		 avail, psi);
 }
 
-static void queue_memory_transition(enum verdict before)
+/* Compares with the last known verdict, not the last one: a spell of
+ * unreadable meminfo between "low" and "ok" must not swallow the recovery
+ * (nor, between warning and critical, the escalation). */
+static void queue_memory_transition(void)
 {
-	enum verdict now = cache.mem_status;
+	enum verdict before = cache.mem_notified, now = cache.mem_status;
 	enum notification kind;
+	if (now == V_UNKNOWN)
+		return;
+	cache.mem_notified = now;
 	if ((now == V_WARNING && before == V_OK) || (now == V_CRITICAL && (before == V_OK || before == V_WARNING)))
 		kind = N_LOW_MEMORY;
 	else if (now == V_OK && (before == V_WARNING || before == V_CRITICAL))
@@ -810,9 +817,8 @@ int agent_mib_refresh(struct oomw_monitor *m)
 		snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, no notification\n",
 			 cache.n_history);
 	note_sources();
-	enum verdict before = cache.mem_status;
 	judge_all();
-	queue_memory_transition(before);
+	queue_memory_transition();
 	return rc;
 }
 
@@ -827,9 +833,8 @@ void agent_mib_configure(const struct agent_config *cfg)
 	if (cache.have_snap) {
 		choose_kill_rows();
 		/* New thresholds can change the verdict on the same values. */
-		enum verdict before = cache.mem_status;
 		judge_all();
-		queue_memory_transition(before);
+		queue_memory_transition();
 	}
 }
 

@@ -13,11 +13,12 @@ snmp_env_init
 P=$SNMP_TMP/proc
 mkdir -p "$P/pressure" "$SNMP_TMP/sys"
 TIB16_KIB=17179869184
+# MemAvailable: 12 TiB (75 %) unless given.
 write_meminfo() {
 	cat >"$P/meminfo" <<MEM
 MemTotal:       $TIB16_KIB kB
 MemFree:        8589934592 kB
-MemAvailable:   12884901888 kB
+MemAvailable:   ${1:-12884901888} kB
 Buffers:        1024 kB
 Cached:         2048 kB
 SwapTotal:      0 kB
@@ -39,7 +40,8 @@ PSI
 LOG=$SNMP_TMP/kmsg
 cp tests/fixtures/kernel-log-hostile/hostile-names.kmsg "$LOG"
 # kill_window 0: on a freshly booted machine the log's kills would be recent.
-printf 'interval 1s\ncandidates 0\nkill_table_size 7\nkill_window 0\n' >"$SNMP_TMP/agent.conf"
+# Below 80 % available is a warning: the 75 % of the fake machine is one.
+printf 'interval 1s\ncandidates 0\nkill_table_size 7\nkill_window 0\navailable_warning 80%%:\n' >"$SNMP_TMP/agent.conf"
 
 snmp_start_snmpd || { not_ok "snmpd starts"; done_testing; }
 snmp_start_trapd
@@ -95,6 +97,8 @@ check "the notification carries its cgroup escaped" grep -qE 'oomwKillTaskMemcg\
 check "the agent logs the kill with the cgroup escaped" grep -qF 'pid 41 (z), memcg scope, cgroup /ev\x0aoomwatch-agent: forged' "$SNMP_TMP/agent.log"
 check "and no forged line reaches its log" test -z "$(grep '^oomwatch-agent: forged' "$SNMP_TMP/agent.log")"
 
+check "75 % available is a warning: oomwLowMemoryNotification" grep -q 'oomwLowMemoryNotification' "$SNMP_TMP/traps.log"
+
 # A malformed meminfo: its objects disappear, the status says unknown.
 printf 'MemTotal: lots\n' >"$P/meminfo"
 sleep 1.5
@@ -106,9 +110,13 @@ check "the rest is still served (oomwKillCount)" test "$(num oomwKillCount.0)" =
 rm "$P/pressure/memory"
 sleep 1.5
 check "PSI gone: oomwPsiFullAvg10 is absent" grep -q 'No Such Instance' <<<"$(snmp_get oomwPsiFullAvg10.0)"
-write_meminfo
+# Readable again, and 90 % available: back from warning, through unknown, to ok.
+write_meminfo 15461882265
 sleep 1.5
 check "meminfo readable again: oomwMemTotal is back" test "$(num oomwMemTotal.0)" = "$TIB16_KIB"
+check "oomwStatus ok" test "$(snmp_value oomwStatus.0)" = ok
+check "the recovery from the warning before the unreadable spell is notified" \
+	grep -q 'oomwMemoryRecoveredNotification.*oomwStatus.0 = INTEGER: ok(1)' "$SNMP_TMP/traps.log"
 check "and logged that it is readable again" grep -q '^meminfo: readable again' "$SNMP_TMP/agent.log"
 check "the agent is still running" kill -0 "$AGENT_PID"
 done_testing
