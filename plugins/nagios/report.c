@@ -603,8 +603,21 @@ static void report_cgroups(struct report *r)
 	const struct oomw_snapshot *s = run->snap;
 	if (r->o->mon.n_cgroup_globs == 0)
 		return;
-	if (s->cgroup_err != 0)
-		sb_printf(&r->lines, "cgroups: %s\n", err_text(s->cgroup_err));
+	if (s->cgroup_err != 0) {
+		char sys[CGROUP_SHOWN_SHORT + 1];
+		esc(r->o->mon.paths.sys, strlen(r->o->mon.paths.sys), CGROUP_SHOWN_SHORT, sys,
+		    sizeof(sys));
+		/* The monitor's codes (monitor.h), spelled out: "Argument list too
+		 * long" would not tell the admin that the list is cut. */
+		if (s->cgroup_err == -ENOENT)
+			sb_printf(&r->lines, "cgroups: no memory cgroup controller under %s\n", sys);
+		else if (s->cgroup_err == -E2BIG)
+			sb_printf(&r->lines, "cgroups: more than %d match --cgroup; only the first %d are checked\n",
+				  OOMW_SNAPSHOT_CGROUPS_MAX, OOMW_SNAPSHOT_CGROUPS_MAX);
+		else
+			sb_printf(&r->lines, "cgroups: some under %s could not be read (%s); the list is incomplete\n",
+				  sys, err_text(s->cgroup_err));
+	}
 
 	enum check_state worst_st = CHECK_OK;
 	const struct oomw_snapshot_cgroup *worst_cg = NULL;

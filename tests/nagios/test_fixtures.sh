@@ -233,6 +233,21 @@ expect "cgroup: a kill inside is CRITICAL, named with its cgroup" 2 '^OOM CRITIC
 	ok "cgroup: kills inside are counted per cgroup" || not_ok "cgroup kills" "$OUT"
 chk --cgroup '/nothing*'
 [[ $OUT == *"none matches --cgroup"* ]] && ok "cgroup: a glob matching nothing is said" || not_ok "cgroup none" "$OUT"
+machine
+for i in $(seq 70); do fx_cgroup "$M" /many$i.slice 4096 max; done
+chk --cgroup '/many*'
+expect "cgroup: more matches than are kept is still OK" 0 '^OOM OK'
+[[ $OUT == *"cgroups: more than 64 match --cgroup; only the first 64 are checked"* ]] &&
+	ok "cgroup: too many matches are said as such" || not_ok "cgroup too many" "$OUT"
+echo 'oom_kill x' >"$M/sys/fs/cgroup/many3.slice/memory.events"
+chk --cgroup '/many3*' -v
+[[ $OUT == *"cgroups: some under $M/sys could not be read (Bad message); the list is incomplete"* &&
+	$OUT == *"cgroup /many30.slice: usage"* ]] &&
+	ok "cgroup: a malformed memory.events is reported, the others still listed" || not_ok "cgroup malformed" "$OUT"
+mkdir "$M/nocg"
+chk --sys "$M/nocg" --cgroup '/app*'
+[[ $OUT == *"cgroups: no memory cgroup controller under $M/nocg"* ]] &&
+	ok "cgroup: no memory controller under --sys is said" || not_ok "cgroup no controller" "$OUT"
 
 # ---- candidates, from this machine's /proc ----
 run_check --kmsg none --state "$TMP/cand.state" --candidates 3 --mem-warning '' --mem-critical '' \
