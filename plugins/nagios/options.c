@@ -352,7 +352,7 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 	opterr = 0; /* our reason goes to stdout as one UNKNOWN line, not getopt's to stderr */
 	optind = 1;
 	bool help = false, version = false;
-	int c;
+	int c, prev_optind = optind;
 	while ((c = getopt_long(argc, argv, ":hVvt:w:c:", long_options, NULL)) != -1) {
 		if (c == 'h') {
 			help = true;
@@ -360,7 +360,10 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 			version = true;
 		} else if (c == '?' || c == ':') {
 			const char *what = c == '?' ? "unknown option" : "missing argument for";
-			const char *arg = argv[optind - 1];
+			/* getopt stays on a cluster of short options ("-xv") until its
+			 * end: then the element at fault is argv[optind], not the one
+			 * before it (which may be a long option, e.g. --state=FILE). */
+			const char *arg = argv[optind > prev_optind ? optind - 1 : optind];
 			if (strncmp(arg, "--", 2) == 0)
 				say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="),
 				    arg);
@@ -370,6 +373,7 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 		} else if (parse_one(c, optarg, o, reason) < 0) {
 			return CHECK_PARSE_ERROR;
 		}
+		prev_optind = optind;
 	}
 	if (help)
 		return CHECK_PARSE_HELP;
