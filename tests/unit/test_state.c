@@ -259,10 +259,94 @@ static void test_flipped_bytes(void **ctx)
 			buf[i] ^= (char)flips[j];
 		}
 	}
-	/* Extra data after the end line, and a duplicated line. */
+	/* Extra data after the end line. */
 	buf[n] = 'x';
 	buf[n + 1] = '\n';
 	spit(f->path, buf, n + 2);
+	assert_refused(f);
+}
+
+/* The checksum alone refuses the damage above; the parser must stand on its
+ * own too (a file an editor or a script rewrote, and sealed again). Each body
+ * below carries a correct end line, so only the parser can refuse it. */
+#define SEALED_MAGIC "oomwatch-state 1\n"
+#define SEALED_SCALARS                                                                     \
+	"boot_id=b\nvmstat_oom_kill=3\nlog_ahead=0\nkills_without_details=1\n"              \
+	"klog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\nklog_seq_known=1\n"         \
+	"next_event_index=3\n"
+#define SEALED_KEYS SEALED_MAGIC SEALED_SCALARS
+#define SEALED_CGROUP "cgroup oom_kill=1 path=/a\n"
+#define SEALED_EVENT_HEAD "event index=1 details=1 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
+#define SEALED_EVENT_TAIL                                                                  \
+	"anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 oom_score_adj=0 "     \
+	"scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=x constraint= "       \
+	"oom_memcg= task_memcg=\n"
+#define SEALED_EVENT SEALED_EVENT_HEAD SEALED_EVENT_TAIL
+
+static void spit_sealed(const char *path, const char *body)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (const char *p = body; *p; p++) {
+		h ^= (unsigned char)*p;
+		h *= 0x100000001b3ULL;
+	}
+	static char buf[4096];
+	int n = snprintf(buf, sizeof(buf), "%send fnv1a64=%016llx\n", body, (unsigned long long)h);
+	assert_true(n > 0 && (size_t)n < sizeof(buf));
+	spit(path, buf, (size_t)n);
+}
+
+static void test_sealed_but_malformed(void **ctx)
+{
+	struct fixture *f = *ctx;
+	spit_sealed(f->path, SEALED_KEYS SEALED_CGROUP SEALED_EVENT);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_int_equal(f->b->n_cgroups, 1);
+	assert_int_equal(f->b->n_events, 1);
+	assert_int_equal(f->b->events[0].kill.pid, 7);
+	static const char *const bad[] = {
+		SEALED_KEYS "log_ahead=0\n",                    /* a key twice */
+		SEALED_KEYS "colour=blue\n",                    /* an unknown key */
+		SEALED_KEYS "klog_inode=5 \n",                  /* a trailing blank */
+		SEALED_MAGIC SEALED_EVENT SEALED_SCALARS,       /* an event before the keys */
+		SEALED_KEYS SEALED_EVENT SEALED_CGROUP,         /* a cgroup after an event */
+		SEALED_KEYS SEALED_EVENT SEALED_EVENT,          /* the same index twice */
+		SEALED_KEYS "event index=3 details=1 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
+			SEALED_EVENT_TAIL,                      /* index not below next_event_index */
+		SEALED_KEYS SEALED_EVENT_HEAD SEALED_EVENT_TAIL "x\n", /* a stray line */
+		SEALED_KEYS SEALED_EVENT_HEAD "anon_rss_kib=1\n",      /* an event cut short */
+		SEALED_KEYS "event index=1 details=2 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
+			SEALED_EVENT_TAIL,                      /* a flag that is not 0/1 */
+		SEALED_KEYS "event index=1 details=1 wall_usec=5 pid=7 uid=0 total_vm_kib=-9223372036854775808 "
+			SEALED_EVENT_TAIL,                      /* the "unknown" marker as a number */
+		SEALED_KEYS "cgroup oom_kill=1 path=/a=b\n",    /* a raw '=' in a string */
+		SEALED_KEYS "cgroup oom_kill=1 path=/a\tb\n",   /* a raw control byte */
+		SEALED_KEYS "cgroup path=/a oom_kill=1\n",      /* fields out of order */
+		"oomwatch-state 1\nboot_id=b\nvmstat_oom_kill=3\nlog_ahead=-1\n"
+		"kills_without_details=1\nklog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\n"
+		"klog_seq_known=1\nnext_event_index=3\n",       /* a negative count */
+		"oomwatch-state 1\nboot_id=b\nvmstat_oom_kill=3\nlog_ahead=0\n"
+		"kills_without_details=1\nklog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\n"
+		"klog_seq_known=1\n",                           /* a key missing */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		spit_sealed(f->path, bad[i]);
+		const char *why = NULL;
+		if (oomw_state_load(f->path, f->b, &why) != -EBADMSG)
+			fail_msg("body %zu was loaded", i);
+		assert_non_null(why);
+		if (strcmp(why, "checksum mismatch") == 0)
+			fail_msg("body %zu was refused by its checksum, not by the parser", i);
+		assert_refused(f);
+	}
+	/* An over-long comm is refused, not cut: 64 bytes do not fit OOMW_COMM_MAX. */
+	char body[2048];
+	snprintf(body, sizeof(body), "%s%s%s", SEALED_KEYS SEALED_EVENT_HEAD,
+		 "anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 oom_score_adj=0 "
+		 "scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm="
+		 "0123456789012345678901234567890123456789012345678901234567890123",
+		 " constraint= oom_memcg= task_memcg=\n");
+	spit_sealed(f->path, body);
 	assert_refused(f);
 }
 
@@ -377,6 +461,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ring_drops_oldest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_at_every_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sealed_but_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_tmp_not_followed, setup, teardown),
