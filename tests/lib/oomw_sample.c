@@ -161,8 +161,11 @@ int main(int argc, char **argv)
 	}
 	int64_t deadline = now_usec() + (int64_t)wait_sec * 1000000;
 	while (wait_sec >= 0 && n_events == 0 && now_usec() < deadline) {
-		struct pollfd fds[8];
-		size_t n = oomw_monitor_pollfds(m, fds, 8);
+		/* Room for every fd the monitor may offer: kmsg, each watched
+		 * cgroup, the PSI trigger. A fd left out would only wake at the
+		 * safety timeout and skew the latency the live tests measure. */
+		struct pollfd fds[OOMW_SNAPSHOT_CGROUPS_MAX + 2];
+		size_t n = oomw_monitor_pollfds(m, fds, sizeof(fds) / sizeof(fds[0]));
 		if (poll(fds, n, POLL_SAFETY_MS) < 0 && errno != EINTR)
 			break;
 		r = oomw_monitor_sample(m, &snap, on_event, NULL);
