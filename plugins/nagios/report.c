@@ -732,9 +732,11 @@ static void report_state(struct report *r)
 	if (run->save_err != 0)
 		add_part(r, CHECK_UNKNOWN, "cannot save state %s: %s (kills would be reported again)",
 			 path, err_text(run->save_err));
+	/* "Replaced" only when the save worked: else the summary says it failed. */
 	if (s->state_err != 0 && s->state_err != -ENOENT)
-		sb_printf(&r->lines, "state file %s was unusable (%s) and has been replaced\n", path,
-			  s->state_why ? s->state_why : err_text(s->state_err));
+		sb_printf(&r->lines, "state file %s was unusable (%s) and %s\n", path,
+			  s->state_why ? s->state_why : err_text(s->state_err),
+			  run->save_err != 0 ? "could not be replaced" : "has been replaced");
 	if (s->first_sample && r->o->verbose)
 		sb_printf(&r->lines, "first run with this state file: kills since boot were read\n");
 	if (r->o->verbose >= 2)

@@ -291,6 +291,16 @@ perf_valid
 check_state "state: a corrupt state file is replaced, not UNKNOWN" 0
 [[ $OUT == *"was unusable"*"has been replaced"* ]] && ok "state: the corruption is reported" || not_ok "corrupt note" "$OUT"
 check_output "state: corrupt"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	mkdir "$TMP/ro" && printf 'garbage\n' >"$TMP/ro/state" && chmod -R a+rX "$M" "$TMP/ro"
+	OUT=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$CHECK_OOM" --proc "$M/proc" --sys "$M/sys" \
+		--kmsg none --state "$TMP/ro/state" -c '')
+	RC=$?
+	perf_valid
+	check_state "state: a corrupt state file that cannot be replaced is UNKNOWN" 3 '^OOM UNKNOWN - cannot save state'
+	[[ $OUT == *"was unusable"*"could not be replaced"* && $OUT != *"has been replaced"* ]] &&
+		ok "state: ... and is not claimed to be replaced" || not_ok "corrupt, not replaced" "$OUT"
+fi
 
 # ---- locale ----
 machine
