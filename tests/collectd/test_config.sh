@@ -5,8 +5,7 @@ cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/tap.sh
 source tests/collectd/lib.sh
 
-why=$(cd_unavailable)
-[ -z "$why" ] || skip_all "$why"
+cd_require
 cd_setup
 
 # bad_config WHAT EXPECTED_LOG_REGEX oomwatch-lines...

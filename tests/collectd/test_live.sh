@@ -9,8 +9,7 @@ source tests/lib/tap.sh
 source tests/lib/oomcg.sh
 source tests/collectd/lib.sh
 
-why=$(cd_unavailable)
-[ -z "$why" ] || skip_all "$why"
+cd_require
 why=$(oomcg_unavailable)
 [ -z "$why" ] || skip_all "$why"
 [ -w /dev/kmsg ] || skip_all "/dev/kmsg not writable (needed to calibrate the latency)"

@@ -6,8 +6,7 @@ cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/tap.sh
 source tests/collectd/lib.sh
 
-why=$(cd_unavailable)
-[ -z "$why" ] || skip_all "$why"
+cd_require
 cd_setup
 
 # run_with_state STATEFILE: one collectd run that dispatched values.

@@ -8,8 +8,7 @@ source tests/lib/tap.sh
 source tests/lib/oomcg.sh
 source tests/collectd/lib.sh
 
-why=$(cd_unavailable)
-[ -z "$why" ] || skip_all "$why"
+cd_require
 
 cd_setup
 cg_lines=()
