@@ -51,7 +51,7 @@ __attribute__((format(printf, 2, 3))) static void sb_printf(struct sbuf *sb, con
 	sb->len += (size_t)n < sb->size - sb->len ? (size_t)n : sb->size - sb->len - 1;
 }
 
-const char *check_state_name(enum check_state s)
+static const char *check_state_name(enum check_state s)
 {
 	static const char *const names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 	return (unsigned)s < 4 ? names[s] : "UNKNOWN";

@@ -25,8 +25,6 @@ struct check_run {
 	const char *state_path;
 };
 
-const char *check_state_name(enum check_state s);
-
 /* Writes the whole plugin output (ending in a newline) into out and returns
  * the exit state. */
 enum check_state check_report(const struct check_options *o, const struct check_run *run,
