@@ -480,8 +480,8 @@ static void report_kill_sources(struct report *r)
 		sb_printf(&r->lines, "no oom_kill in %s/vmstat (kernel < 4.13): kills are counted from "
 				     "the kernel log\n", r->proc);
 	if (s->vmstat_err == 0 && s->oom_kill_total != OOMW_UNKNOWN) {
-		sb_printf(&r->lines, "OOM kills since boot: %lld (/proc/vmstat oom_kill)",
-			  (long long)s->oom_kill_total);
+		sb_printf(&r->lines, "OOM kills since boot: %lld (%s/vmstat oom_kill)",
+			  (long long)s->oom_kill_total, r->proc);
 		if (s->kills_without_details > 0)
 			sb_printf(&r->lines, ", %lld without details", (long long)s->kills_without_details);
 		sb_printf(&r->lines, "; new since the last check: %zu\n", r->run->n_new);
@@ -492,8 +492,8 @@ static void report_kill_sources(struct report *r)
 	} else if (s->klog_err == -EPERM || s->klog_err == -EACCES) {
 		sb_printf(&r->lines,
 			  "victim details need CAP_SYSLOG: %s is not readable by this user "
-			  "(kernel.dmesg_restrict=1); kills are still counted from /proc/vmstat\n",
-			  r->kmsg);
+			  "(kernel.dmesg_restrict=1); kills are still counted from %s/vmstat\n",
+			  r->kmsg, r->proc);
 	} else if (s->klog_err != 0) {
 		sb_printf(&r->lines, "kernel log %s: %s; kills are counted without victim details\n",
 			  r->kmsg, err_text(s->klog_err));
