@@ -387,11 +387,18 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 	if (check_dir("--proc", o->mon.paths.proc, reason) < 0 ||
 	    check_dir("--sys", o->mon.paths.sys, reason) < 0)
 		return CHECK_PARSE_ERROR;
-	/* A named log file must exist; an unreadable one is the unprivileged case. */
-	if (o->kmsg_given && strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0 &&
-	    access(o->mon.paths.kmsg, F_OK) < 0) {
-		say(reason, "--kmsg %s: %s", o->mon.paths.kmsg, strerror(errno));
-		return CHECK_PARSE_ERROR;
+	/* A named log file must exist; an unreadable one is the unprivileged case.
+	 * A directory is a mistake, not a log that fails to read (EINVAL). */
+	struct stat st;
+	if (o->kmsg_given && strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0) {
+		if (stat(o->mon.paths.kmsg, &st) < 0) {
+			say(reason, "--kmsg %s: %s", o->mon.paths.kmsg, strerror(errno));
+			return CHECK_PARSE_ERROR;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			say(reason, "--kmsg %s: a directory, not a log file", o->mon.paths.kmsg);
+			return CHECK_PARSE_ERROR;
+		}
 	}
 	return CHECK_PARSE_RUN;
 }

@@ -36,6 +36,7 @@ bad "bad timeout" "-t: bad duration 'soon'" "${base[@]}" -t soon
 bad "unreadable --proc" "--proc $TMP/nonexistent: No such file or directory" --proc "$TMP/nonexistent" --kmsg none --state "$TMP/state"
 bad "--proc not a directory" "--proc $M/proc/meminfo: not a directory" --proc "$M/proc/meminfo" --kmsg none --state "$TMP/state"
 bad "missing --kmsg file" "--kmsg $TMP/nolog: No such file or directory" --proc "$M/proc" --kmsg "$TMP/nolog" --state "$TMP/state"
+bad "--kmsg a directory" "--kmsg $TMP: a directory, not a log file" --proc "$M/proc" --kmsg "$TMP" --state "$TMP/state"
 bad "too many candidates" "--candidates: '999' is not 0..32" "${base[@]}" --candidates 999
 bad "--psi neither some nor full" "--psi: 'half' is not some or full" "${base[@]}" --psi half
 bad "empty --cgroup" "--cgroup: empty pattern" "${base[@]}" --cgroup ''
