@@ -289,7 +289,7 @@ static bool klog_rotated(const struct oomw_monitor *m)
 	       stat(m->paths.kmsg, &sb) == 0 && (uint64_t)sb.st_ino != m->klog.inode;
 }
 
-static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap, bool counter_read)
+static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 {
 	if (klog_disabled(m))
 		return;
@@ -303,14 +303,19 @@ static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap, bool
 			if (m->klog_open)
 				read_klog(m, snap);
 		}
-	} else if (counter_read && m->st.klog_seq_known) {
-		/* The counter moves on without the log: the kills between the
-		 * cursor and now are counted without details, so reading them
-		 * later would count them twice. */
-		m->st.klog_seq_known = false;
-		m->dirty = true;
 	}
 	snap->klog_err = m->klog_err;
+}
+
+/* The log could not be opened, or failed part way (it is closed then), while
+ * the counter moves on: the kills between the cursor and now are counted
+ * without details, so reading them later would count them twice. */
+static void forget_cursor_if_unread(struct oomw_monitor *m, bool counter_read)
+{
+	if (klog_disabled(m) || m->klog_open || !counter_read || !m->st.klog_seq_known)
+		return;
+	m->st.klog_seq_known = false;
+	m->dirty = true;
 }
 
 /* ---- counting --------------------------------------------------------- */
@@ -603,7 +608,7 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	int64_t counter;
 	snap->vmstat_err = oomw_vmstat_read_oom_kill(m->paths.proc, &counter, &snap->vmstat_why);
 	snap->oom_kill_total = snap->vmstat_err < 0 ? OOMW_UNKNOWN : counter;
-	sample_klog(m, snap, snap->oom_kill_total != OOMW_UNKNOWN);
+	sample_klog(m, snap);
 	int64_t d = counter_delta(m, snap->vmstat_err, counter);
 	if (m->klog_open && d > m->st.log_ahead + m->logged) {
 		/* The kernel prints a kill a few µs after counting it: one that
@@ -611,6 +616,7 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 		read_klog(m, snap);
 		snap->klog_err = m->klog_err;
 	}
+	forget_cursor_if_unread(m, snap->oom_kill_total != OOMW_UNKNOWN);
 	reconcile(m, snap->vmstat_err, counter, d);
 	snap->kills_without_details = st->kills_without_details;
 	if (m->boot_id[0] != '\0' && strcmp(st->boot_id, m->boot_id) != 0) {

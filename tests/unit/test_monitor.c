@@ -573,6 +573,38 @@ static void test_text_log_rotated(void **ctx)
 	assert_int_equal(sample(f), 0);
 }
 
+/* The log fails part way (here: rotated, and the new path cannot be opened)
+ * while the counter moves on: the kills it shows are counted without details
+ * then, and must not be counted again when the log is readable later. */
+static void test_log_failing_mid_sample_counts_once(void **ctx)
+{
+	struct fixture *f = *ctx;
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	char old[160];
+	snprintf(old, sizeof(old), "%s.1", f->kmsg);
+	assert_int_equal(rename(f->kmsg, old), 0);
+	assert_int_equal(mkdir(f->kmsg, 0700), 0); /* not a log */
+	set_counter(f, 1);
+	assert_int_equal(sample(f), 1);
+	assert_false(f->seen[0].has_details);
+	assert_int_equal(f->snap.klog_err, -EINVAL);
+	/* The new file appears, holding the kill the counter already counted. */
+	assert_int_equal(rmdir(f->kmsg), 0);
+	write_file(f->kmsg, "6,900,0,-;Linux version 6.18.0 (test) #1 SMP\n", "w");
+	f->kmsg_seq = 901;
+	log_kill(f, 43, "counted", 3000);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.klog_err, 0);
+	assert_int_equal(f->snap.kills_without_details, 1);
+	/* What comes next is read with its details. */
+	log_kill(f, 44, "next", 4000);
+	set_counter(f, 2);
+	assert_int_equal(sample(f), 1);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(f->seen[0].kill.pid, 44);
+}
+
 /* A state file that cannot be written: the sample is still complete, the
  * error is the return value, and the events are not reported again. */
 static void test_save_failure(void **ctx)
@@ -708,6 +740,7 @@ int main(void)
 		T(test_cgroup_deltas),
 		T(test_cgroup_overflow),
 		T(test_text_log_rotated),
+		T(test_log_failing_mid_sample_counts_once),
 		T(test_save_failure),
 		T(test_bad_sources_not_fatal),
 		T(test_pollfds),
