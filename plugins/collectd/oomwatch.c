@@ -696,6 +696,17 @@ static int default_state_path(void)
 	return g.state_path == NULL ? -1 : 0;
 }
 
+/* Closes what init opened; the watcher thread must be stopped first. */
+static void close_sources(void)
+{
+	if (g.stop_fd >= 0)
+		close(g.stop_fd);
+	g.stop_fd = -1;
+	if (g.mon != NULL)
+		oomw_monitor_close(g.mon);
+	g.mon = NULL;
+}
+
 static int oomwatch_init(void)
 {
 	const char *why = NULL;
@@ -767,12 +778,7 @@ static int oomwatch_init(void)
 	return 0;
 
 fail:
-	if (g.stop_fd >= 0)
-		close(g.stop_fd);
-	g.stop_fd = -1;
-	if (g.mon != NULL)
-		oomw_monitor_close(g.mon);
-	g.mon = NULL;
+	close_sources();
 	return -1;
 }
 
@@ -963,12 +969,7 @@ static int oomwatch_shutdown(void)
 		pthread_join(g.watcher, NULL);
 		g.watcher_running = false;
 	}
-	if (g.stop_fd >= 0)
-		close(g.stop_fd);
-	g.stop_fd = -1;
-	if (g.mon != NULL)
-		oomw_monitor_close(g.mon);
-	g.mon = NULL;
+	close_sources();
 	for (size_t i = 0; i < g.mcfg.n_cgroup_globs; i++)
 		sfree(g.globs[i]);
 	g.mcfg.n_cgroup_globs = 0;
