@@ -64,7 +64,7 @@ struct oomw_monitor {
 	int state_err; /* reported until a save replaces the bad file */
 	const char *state_why;
 	bool first_sample; /* no usable saved state: report everything since boot */
-	bool fresh;        /* counter baseline is 0 (first sample or new boot) until sampled */
+	bool fresh;        /* counter baseline is 0 (first sample or new boot) until it is read */
 	bool dirty;        /* something that must not be lost changed: save now */
 	bool cursor_dirty; /* only the log cursor moved past records without kills */
 	int64_t saved_mono_usec; /* when the state was last saved, 0 = never */
@@ -624,7 +624,11 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 		m->dirty = true;
 	}
 	m->on_event = NULL;
-	m->fresh = false;
+	/* The baseline is set once the counter was read (or is known to be
+	 * absent): until then, kills it will show are still the since-boot
+	 * backlog, of unknown time, not news. */
+	if (snap->vmstat_err == 0)
+		m->fresh = false;
 	m->first_sample = false;
 
 	snap->mem_err = oomw_meminfo_read(m->paths.proc, &snap->mem, &snap->mem_why);

@@ -226,6 +226,31 @@ static void test_backlog_keeps_named_victims(void **ctx)
 	close_monitor(f);
 }
 
+/* The counter unreadable on the first sample: the baseline waits for it, so
+ * the kills it then shows are still the since-boot backlog (dated at boot),
+ * not news, and the kill the log named meanwhile is not counted twice. */
+static void test_backlog_waits_for_counter(void **ctx)
+{
+	struct fixture *f = *ctx;
+	fwrite_path(f->proc, "vmstat", "oom_kill twelve\n");
+	log_kill(f, 301, "named", 1000000);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(f->snap.vmstat_err, -EBADMSG);
+	set_counter(f, 3);
+	assert_int_equal(sample(f), 2);
+	assert_int_equal(count_details(f, false), 2);
+	assert_true(f->seen[0].backlog && f->seen[1].backlog);
+	assert_int_equal(f->seen[1].wall_usec, 1700000000LL * 1000000);
+	assert_int_equal(f->snap.kills_without_details, 2);
+	/* From now on a rise is news. */
+	set_counter(f, 4);
+	assert_int_equal(sample(f), 1);
+	assert_false(f->seen[0].backlog);
+	assert_true(f->seen[0].wall_usec > 1700000000LL * 1000000);
+}
+
 static void test_counter_plus_three_one_logged(void **ctx)
 {
 	struct fixture *f = *ctx;
@@ -728,6 +753,7 @@ int main(void)
 		T(test_first_sample_covers_boot),
 		T(test_counter_plus_three_one_logged),
 		T(test_backlog_keeps_named_victims),
+		T(test_backlog_waits_for_counter),
 		T(test_log_ahead_not_counted_twice),
 		T(test_unconfirmed_log_hides_nothing),
 		T(test_restarts_never_repeat),
