@@ -35,7 +35,10 @@ struct oomw_snapshot_cgroup {
 	/* Kills since the previous sample. 0 on the very first sample (no saved
 	 * state); a cgroup first seen later (created since, or after a reboot)
 	 * counts all its oom_kill; a counter that went down (cgroup recreated)
-	 * counts from 0. 0 when oom_kill is unknown. */
+	 * counts from 0. 0 when oom_kill is unknown. The state cannot tell a new
+	 * cgroup from one matched for the first time (a glob added, a walk that
+	 * failed before, a place freed among more than OOMW_SNAPSHOT_CGROUPS_MAX
+	 * matches): such a cgroup also counts all its history once. */
 	int64_t oom_kill_delta;
 };
 
