@@ -16,6 +16,12 @@
 #define DEFAULT_PING_INTERVAL_SEC 2
 #define DEFAULT_KILL_WINDOW_SEC (15 * 60)
 #define LINE_MAX_BYTES 4096
+#define SEC_PER_DAY (24 * 60 * 60)
+/* net-snmp takes the refresh period as unsigned int and the ping interval as
+ * int; a longer period is a typo anyway. */
+#define INTERVAL_MAX_DAYS 1
+/* Keeps the window in int64 microseconds. */
+#define KILL_WINDOW_MAX_DAYS 366
 
 static void set_err(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t size, const char *fmt, ...)
@@ -62,6 +68,22 @@ static int parse_count(const char *v, size_t min, size_t max, size_t *out, char 
 		return -EINVAL;
 	}
 	*out = (size_t)n;
+	return 0;
+}
+
+static int parse_duration(const char *v, int64_t max_days, int64_t *out, char *detail, size_t dsize,
+			  const char **why)
+{
+	int64_t sec;
+	int rc = oomw_duration_parse(v, &sec, why);
+	if (rc != 0)
+		return rc;
+	if (sec > max_days * SEC_PER_DAY) {
+		snprintf(detail, dsize, "at most %lldd", (long long)max_days);
+		*why = detail;
+		return -EINVAL;
+	}
+	*out = sec;
 	return 0;
 }
 
@@ -118,15 +140,15 @@ static int apply(struct agent_config *cfg, const char *key, const char *v, char 
 	if (strcmp(key, "trap_queue_size") == 0)
 		return parse_count(v, 1, AGENT_TRAP_QUEUE_MAX, &cfg->trap_queue_size, detail, dsize, why);
 	if (strcmp(key, "interval") == 0)
-		return oomw_duration_parse(v, &cfg->interval_sec, why);
+		return parse_duration(v, INTERVAL_MAX_DAYS, &cfg->interval_sec, detail, dsize, why);
 	if (strcmp(key, "ping_interval") == 0)
-		return oomw_duration_parse(v, &cfg->ping_interval_sec, why);
+		return parse_duration(v, INTERVAL_MAX_DAYS, &cfg->ping_interval_sec, detail, dsize, why);
 	if (strcmp(key, "kill_window") == 0) {
 		if (strcmp(v, "0") == 0) {
 			cfg->kill_window_sec = 0;
 			return 0;
 		}
-		return oomw_duration_parse(v, &cfg->kill_window_sec, why);
+		return parse_duration(v, KILL_WINDOW_MAX_DAYS, &cfg->kill_window_sec, detail, dsize, why);
 	}
 	if (strcmp(key, "available_warning") == 0)
 		return parse_range(v, &cfg->available_warning, true, why);

@@ -12,7 +12,7 @@ snmp_env_init
 A=$SNMP_AGENT_BIN
 
 # Runs the agent in the foreground expecting a quick refusal; sets rc and err.
-refuse() { err=$(timeout 5 "$A" -f -x "$SNMP_TMP/none.sock" "$@" 2>&1); rc=$?; }
+refuse() { err=$(timeout -k 2 5 "$A" -f -x "$SNMP_TMP/none.sock" "$@" 2>&1); rc=$?; }
 
 conf=$SNMP_TMP/bad.conf
 printf 'interval 5s\nbogus_key 1\n' >"$conf"
@@ -35,6 +35,18 @@ check "kill_table_size 0 is refused with the allowed range" test "$rc" -eq 1 -a 
 printf 'interval 0\n' >"$conf"
 refuse -c "$conf"
 check "interval 0 is refused" test "$rc" -eq 1
+
+# Beyond what net-snmp's timers hold (these once wrapped to 0 or a negative
+# ping interval, and the agent spun and ignored SIGTERM).
+for kv in 'interval 4294967296' 'ping_interval 2147483648s' 'interval 2d'; do
+	printf '%s\n' "$kv" >"$conf"
+	refuse -c "$conf"
+	check "$kv is refused with the limit" test "$rc" -eq 1 -a -n "$(grep "bad.conf:1: ${kv%% *}: at most 1d" <<<"$err")"
+done
+printf 'kill_window 106751991167d\n' >"$conf"
+refuse -c "$conf"
+check "a kill_window that overflows microseconds is refused" \
+	test "$rc" -eq 1 -a -n "$(grep 'bad.conf:1: kill_window: at most 366d' <<<"$err")"
 
 refuse -c "$SNMP_TMP/missing.conf"
 check "missing config file: exit 1 with the reason" \
