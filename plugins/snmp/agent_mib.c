@@ -552,16 +552,26 @@ static int handle_request(netsnmp_mib_handler *handler, netsnmp_handler_registra
 
 /* ---- notifications ---- */
 
+static void queue_pop(void)
+{
+	cache.q_head = (cache.q_head + 1) % AGENT_TRAP_QUEUE_MAX;
+	cache.q_len--;
+}
+
+/* Keeps at most `keep` notifications, dropping the oldest, and says so. */
+static void queue_trim(size_t keep)
+{
+	while (cache.q_len > keep) {
+		queue_pop();
+		cache.q_dropped++;
+		snmp_log(LOG_WARNING, "notification queue full (%zu): dropped the oldest; %llu dropped so far\n",
+			 cache.cfg->trap_queue_size, (unsigned long long)cache.q_dropped);
+	}
+}
+
 static struct pending *queue_push(void)
 {
-	size_t cap = cache.cfg->trap_queue_size;
-	while (cache.q_len >= cap) {
-		cache.q_head = (cache.q_head + 1) % AGENT_TRAP_QUEUE_MAX;
-		cache.q_len--;
-		cache.q_dropped++;
-		snmp_log(LOG_WARNING, "notification queue full (%zu): dropped the oldest; %llu dropped so far\n", cap,
-			 (unsigned long long)cache.q_dropped);
-	}
+	queue_trim(cache.cfg->trap_queue_size - 1);
 	struct pending *p = &cache.queue[(cache.q_head + cache.q_len) % AGENT_TRAP_QUEUE_MAX];
 	cache.q_len++;
 	memset(p, 0, sizeof(*p));
@@ -624,8 +634,7 @@ void agent_mib_flush(void)
 			snmp_log(LOG_ERR, "cannot build a notification: out of memory; will retry\n");
 			return;
 		}
-		cache.q_head = (cache.q_head + 1) % AGENT_TRAP_QUEUE_MAX;
-		cache.q_len--;
+		queue_pop();
 	}
 }
 
@@ -825,11 +834,7 @@ int agent_mib_refresh(struct oomw_monitor *m)
 void agent_mib_configure(const struct agent_config *cfg)
 {
 	cache.cfg = cfg;
-	while (cache.q_len > cfg->trap_queue_size) {
-		cache.q_head = (cache.q_head + 1) % AGENT_TRAP_QUEUE_MAX;
-		cache.q_len--;
-		cache.q_dropped++;
-	}
+	queue_trim(cfg->trap_queue_size); /* a smaller trap_queue_size on SIGHUP */
 	if (cache.have_snap) {
 		choose_kill_rows();
 		/* New thresholds can change the verdict on the same values. */
