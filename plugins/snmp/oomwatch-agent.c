@@ -28,7 +28,8 @@
 #define AGENT_VERSION "0.1"
 /* The kernel never OOM-kills a task at -1000: the agent must outlive the kills it reports. */
 #define OWN_OOM_SCORE_ADJ "-1000"
-#define WATCHED_FDS_MAX (OOMW_SNAPSHOT_CGROUPS_MAX + 1)
+/* What the monitor can offer: /dev/kmsg, one memory.events per cgroup, the PSI trigger. */
+#define WATCHED_FDS_MAX (1 + OOMW_SNAPSHOT_CGROUPS_MAX + 1)
 
 enum exit_code { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_RUNTIME = 2 };
 
