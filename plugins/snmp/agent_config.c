@@ -210,8 +210,8 @@ static int read_file(const char *path, struct agent_config *cfg, char *err, size
 		}
 	}
 	if (ferror(f)) {
-		set_err(err, err_size, "%s: read error", path);
-		rc = -EIO;
+		rc = errno != 0 ? -errno : -EIO; /* e.g. EISDIR: fopen accepts a directory */
+		set_err(err, err_size, "%s: %s", path, strerror(-rc));
 	}
 out:
 	fclose(f);

@@ -52,6 +52,10 @@ refuse -c "$SNMP_TMP/missing.conf"
 check "missing config file: exit 1 with the reason" \
 	test "$rc" -eq 1 -a -n "$(grep 'missing.conf: No such file or directory' <<<"$err")"
 
+refuse -c "$SNMP_TMP"
+check "a directory as config file: exit 1 with the reason" \
+	test "$rc" -eq 1 -a -n "$(grep "$SNMP_TMP: Is a directory" <<<"$err")"
+
 refuse -u no-such-user-oomwatch
 check "unknown user: exit 1" test "$rc" -eq 1 -a -n "$(grep "user 'no-such-user-oomwatch' does not exist" <<<"$err")"
 
