@@ -712,14 +712,16 @@ static void report_candidates(struct report *r)
 	}
 	for (size_t i = 0; i < s->n_candidates; i++) {
 		const struct oomw_candidate *c = &s->candidates[i];
-		char comm[COMM_SHOWN_MAX + 1], rss[SIZE_TEXT_MAX] = "?";
+		char comm[COMM_SHOWN_MAX + 1], rss[SIZE_TEXT_MAX] = "?", adj[SIZE_TEXT_MAX] = "?";
 		esc(c->comm, c->comm_len, COMM_SHOWN_MAX, comm, sizeof(comm));
 		if (c->rss_kib != OOMW_UNKNOWN)
 			fmt_size_kib(c->rss_kib, rss, sizeof(rss));
+		/* A missing oom_score_adj is unknown, not INT64_MIN. */
+		if (c->oom_score_adj != OOMW_UNKNOWN)
+			snprintf(adj, sizeof(adj), "%lld", (long long)c->oom_score_adj);
 		sb_printf(&r->lines, "next victim #%zu: %s (pid %lld) oom_score %lld, rss %s, "
-				     "oom_score_adj %lld\n",
-			  i + 1, comm, (long long)c->pid, (long long)c->oom_score, rss,
-			  (long long)c->oom_score_adj);
+				     "oom_score_adj %s\n",
+			  i + 1, comm, (long long)c->pid, (long long)c->oom_score, rss, adj);
 	}
 }
 

@@ -259,6 +259,17 @@ MAX_BYTES=65536 check_output "candidates"
 [ "$(grep -c '^next victim #[0-9]: .* (pid [0-9]*) oom_score [0-9]*, rss .*, oom_score_adj -\?[0-9]*$' <<<"$OUT")" = 3 ] &&
 	ok "candidates: --candidates 3 lists three processes" || not_ok "candidates" "$OUT"
 
+# ---- candidates from a fake /proc: hostile name, no oom_score_adj ----
+machine
+mkdir "$M/proc/4242"
+sed 's/^[0-9]* ([^)]*)/4242 (web|x) 1 ()/' /proc/self/stat >"$M/proc/4242/stat"
+echo 900 >"$M/proc/4242/oom_score"
+echo "1000 500 0 0 0 0 0" >"$M/proc/4242/statm"
+chk --candidates 2
+expect "candidates: a fake process is listed" 0 '^OOM OK'
+[[ $OUT == *'next victim #1: web\x7cx) 1 ( (pid 4242) oom_score 900, rss 2.0 MiB, oom_score_adj ?'* ]] &&
+	ok "candidates: name escaped, a missing oom_score_adj is '?'" || not_ok "candidate without oom_score_adj" "$OUT"
+
 # ---- the default state file ----
 machine
 FX_BOOT_AGE_SEC=3600 FX_OOM_KILL=1 fx_machine "$M"
