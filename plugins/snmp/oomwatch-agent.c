@@ -170,8 +170,10 @@ static int start_timer(void)
 	return timer_id == 0 ? -ENOMEM : 0;
 }
 
-/* SIGHUP: thresholds, table sizes and intervals change at once; what the
- * monitor or the privileges were set up with needs a restart (root is gone). */
+/* SIGHUP: thresholds, table sizes and the refresh interval change at once,
+ * the ping interval at the next connection to the master (net-snmp arms its
+ * ping alarm only then); what the monitor or the privileges were set up with
+ * needs a restart (root is gone). */
 static void reload(void)
 {
 	static struct agent_config fresh;
