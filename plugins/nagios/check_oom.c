@@ -53,9 +53,11 @@ static void start_timeout(int64_t sec)
 	alarm((unsigned)(sec > TIMEOUT_SEC_MAX ? TIMEOUT_SEC_MAX : sec));
 }
 
-/* The reason may quote what the user typed: escape it onto one line. */
+/* The reason may quote what the user typed: escape it onto one line. The
+ * timeout is over: its own line must not follow this one. */
 static int unknown(const char *reason)
 {
+	alarm(0);
 	char line[CHECK_OOM_REASON_MAX * 4];
 	oomw_escape(reason, strlen(reason), "|", line, sizeof(line));
 	printf("OOM UNKNOWN - %s\n", line);
@@ -107,8 +109,11 @@ int main(int argc, char **argv)
 		break;
 	}
 
-	set_stage("finding the state file");
+	set_stage("checking --proc, --sys and --kmsg");
 	start_timeout(o.timeout_sec);
+	if (check_options_check_sources(&o, reason) < 0)
+		return unknown(reason);
+	set_stage("finding the state file");
 	if (!o.state_given) {
 		r = check_state_default_path(&o.mon, o.state_path, &why);
 		if (r < 0) {

@@ -384,21 +384,26 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 		    argv[optind]);
 		return CHECK_PARSE_ERROR;
 	}
+	return CHECK_PARSE_RUN;
+}
+
+int check_options_check_sources(const struct check_options *o, char reason[CHECK_OOM_REASON_MAX])
+{
 	if (check_dir("--proc", o->mon.paths.proc, reason) < 0 ||
 	    check_dir("--sys", o->mon.paths.sys, reason) < 0)
-		return CHECK_PARSE_ERROR;
+		return -1;
 	/* A named log file must exist; an unreadable one is the unprivileged case.
 	 * A directory is a mistake, not a log that fails to read (EINVAL). */
 	struct stat st;
 	if (o->kmsg_given && strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0) {
 		if (stat(o->mon.paths.kmsg, &st) < 0) {
 			say(reason, "--kmsg %s: %s", o->mon.paths.kmsg, strerror(errno));
-			return CHECK_PARSE_ERROR;
+			return -1;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			say(reason, "--kmsg %s: a directory, not a log file", o->mon.paths.kmsg);
-			return CHECK_PARSE_ERROR;
+			return -1;
 		}
 	}
-	return CHECK_PARSE_RUN;
+	return 0;
 }

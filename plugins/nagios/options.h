@@ -50,6 +50,11 @@ enum check_parse_result {
 /* Fills *o from argv. The strings of argv must outlive *o (globs point into it). */
 enum check_parse_result check_options_parse(int argc, char **argv, struct check_options *o,
 					    char reason[CHECK_OOM_REASON_MAX]);
+/* Checks that the sources the user named exist (--proc, --sys are readable
+ * directories, a --kmsg file exists). Separate from parsing because a stat()
+ * can hang (a dead NFS mount) and must run under -t. Returns 0, or -1 with
+ * the reason filled. */
+int check_options_check_sources(const struct check_options *o, char reason[CHECK_OOM_REASON_MAX]);
 /* The --help text (static). */
 const char *check_options_help(void);
 
