@@ -876,8 +876,12 @@ int agent_mib_register(void)
 		return -ENOMEM;
 	/* sysORTable tells a manager which MIB this agent implements. */
 	register_sysORTable(mib_oid, MIB_LEN, "OOMWATCH-MIB: OOM kills and memory pressure (oomwatch-agent)");
-	/* The subagent announces its master session through these two. */
-	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_connect, NULL);
-	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_disconnect, NULL);
+	/* The subagent announces its master session through these two; without
+	 * them the notification queue would never be sent. */
+	if (snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_connect, NULL) !=
+		    SNMPERR_SUCCESS ||
+	    snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_disconnect, NULL) !=
+		    SNMPERR_SUCCESS)
+		return -ENOMEM;
 	return 0;
 }
