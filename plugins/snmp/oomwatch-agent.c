@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "agent_config.h"
@@ -209,6 +211,17 @@ static void reload(void)
 	snmp_log(LOG_INFO, "SIGHUP: configuration reloaded from %s\n", config_path ? config_path : "(defaults)");
 }
 
+/* CAP_IPC_LOCK is what lets mlock go beyond RLIMIT_MEMLOCK; root in a
+ * container often lacks it. glibc has no capget() wrapper. */
+static bool has_cap_ipc_lock(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return false;
+	return (data[CAP_TO_INDEX(CAP_IPC_LOCK)].effective & CAP_TO_MASK(CAP_IPC_LOCK)) != 0;
+}
+
 /* Staying alive under memory pressure: locked pages and an OOM score of -1000.
  * Both need privileges; without them we warn and go on (we still report). */
 static void harden(bool will_drop_root)
@@ -218,8 +231,9 @@ static void harden(bool will_drop_root)
 	/* Raised while root, so that MCL_FUTURE keeps working after the drop.
 	 * If it cannot be, locking future pages would make every allocation
 	 * beyond RLIMIT_MEMLOCK fail for a process without CAP_IPC_LOCK (not
-	 * root, or not any more): lock only what is mapped now. */
-	bool limited = geteuid() != 0 || will_drop_root;
+	 * root, root without it, or not root any more): lock only what is
+	 * mapped now. */
+	bool limited = will_drop_root || !has_cap_ipc_lock();
 	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0 && limited) {
 		snmp_log(LOG_WARNING, "cannot lift RLIMIT_MEMLOCK (%s): locking only the memory mapped at start\n",
 			 strerror(errno));

@@ -15,8 +15,8 @@ ALL_TARGETS += $(SNMP_AGENT)
 DEMO_TARGETS += demo-snmp
 INSTALL_TARGETS += install-snmp
 # snmp: snmpget/walk/table/translate; python3, iproute2 (ss), procps (pgrep),
-# groff-base (man page check): the tests.
-DEB_DEPS += libsnmp-dev snmpd snmp snmptrapd smitools python3 iproute2 procps groff-base
+# groff-base (man page check), libcap2-bin (capsh): the tests.
+DEB_DEPS += libsnmp-dev snmpd snmp snmptrapd smitools python3 iproute2 procps groff-base libcap2-bin
 
 $(BUILD)/plugins/snmp/%.o: plugins/snmp/%.c $(wildcard plugins/snmp/*.h) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)

@@ -127,6 +127,12 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	sleep 1.2
 	check "it writes its state file as nobody" test -O "$SNMP_TMP/nobody/agent.state" -o \
 		"$(stat -c %U "$SNMP_TMP/nobody/agent.state" 2>/dev/null)" = nobody
+	# Root without CAP_IPC_LOCK and CAP_SYS_RESOURCE (a container): RLIMIT_MEMLOCK
+	# stays, so locking future pages would make allocations fail later.
+	timeout 2 capsh --drop=cap_ipc_lock,cap_sys_resource -- -c \
+		"exec $A -f -x $SNMP_TMP/none.sock --kmsg none" >"$SNMP_TMP/nolock.log" 2>&1
+	check "root without CAP_IPC_LOCK runs and locks only the memory mapped at start" \
+		test $? -eq 124 -a -n "$(grep 'locking only the memory mapped at start' "$SNMP_TMP/nolock.log")"
 	# Started without any privilege: it warns about each and keeps running.
 	runuser -u nobody -- timeout 2 "$A" -f -x "$SNMP_TMP/none.sock" --kmsg none >"$SNMP_TMP/unpriv.log" 2>&1
 	check "started as nobody it runs (until stopped) and says what it could not do" \
