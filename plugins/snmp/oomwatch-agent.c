@@ -149,7 +149,6 @@ static void refresh(void)
 		snmp_log(LOG_ERR, "cannot save the state file %s: %s\n", cfg.state_file, strerror(-rc));
 	last_sample_err = rc;
 	watch_sources();
-	agent_mib_flush();
 }
 
 static void on_kernel_event(int fd, void *data)
@@ -317,12 +316,17 @@ static int serve(void)
 		 (long long)cfg.interval_sec);
 
 	while (!got_term) {
+		/* Notifications leave here, not from the callbacks: net-snmp runs fd
+		 * callbacks before it reads its own sessions, so a kill seen in the
+		 * same wake-up as snmpd closing the AgentX socket would be sent
+		 * into the dead session and lost. By now that close is processed
+		 * and the notification stays queued until the agent registers again. */
+		agent_mib_flush();
 		agent_check_and_process(1);
 		if (got_hup) {
 			got_hup = 0;
 			reload();
 		}
-		agent_mib_flush(); /* after a reconnect: the queued notifications */
 	}
 	snmp_log(LOG_INFO, "terminating\n");
 	snmp_shutdown(AGENT_NAME);
