@@ -490,9 +490,12 @@ static void answer_get(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	for (int o = 0; o < N_OBJ; o++) {
 		oid full[OID_MAX_LEN];
 		size_t len = instance_oid((enum obj)o, 0, full) - 1;
-		if (var->name_length != len + 1 || snmp_oid_compare(full, len, var->name, len) != 0)
+		if (var->name_length < len || snmp_oid_compare(full, len, var->name, len) != 0)
 			continue;
-		if (instance_value((enum obj)o, var->name[len], &v))
+		/* The object exists: any name below it that is not an instance we
+		 * hold (none, or more than one sub-identifier) is noSuchInstance
+		 * (RFC 3416 4.2.1). */
+		if (var->name_length == len + 1 && instance_value((enum obj)o, var->name[len], &v))
 			snmp_set_var_typed_value(r->requestvb, v.type, &v.u, v.len);
 		else
 			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);

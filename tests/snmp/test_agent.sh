@@ -124,6 +124,11 @@ check "oomwCgroupTable holds the root cgroup matched by 'cgroup /'" grep -q '^/!
 
 check "a missing row answers noSuchInstance" grep -q 'No Such Instance' <<<"$(snmp_get oomwKillPid.4294967295)"
 check "a missing scalar instance answers noSuchInstance" grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotal.1)"
+check "an instance of a column with two sub-identifiers answers noSuchInstance" \
+	grep -q 'No Such Instance' <<<"$(snmp_get oomwKillPid.1.2)"
+check "the object name without an instance answers noSuchInstance" \
+	grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotal)"
+check "a name in no object answers noSuchObject" grep -q 'No Such Object' <<<"$(snmp_get .1.3.6.1.4.1.32473.1.1.99.0)"
 
 # Kill table bounded by kill_table_size; SIGHUP applies a new size. The agent
 # started without state: the table holds every kill since boot, up to the
