@@ -186,6 +186,8 @@ static bool put_time(struct value *v, int64_t wall_usec)
 	if (gmtime_r(&sec, &tm) == NULL)
 		return false;
 	int year = tm.tm_year + 1900;
+	if (year > UINT16_MAX)
+		return false; /* DateAndTime has two octets for the year (a bad date in a state file) */
 	u_char *d = v->u.date;
 	d[0] = (u_char)(year >> 8);
 	d[1] = (u_char)(year & 0xff);
