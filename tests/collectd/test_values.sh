@@ -78,7 +78,7 @@ fi
 # The last CSV line and /proc/meminfo read together (the next write is a
 # second away). Totals are exact; what moves may move by 1/16 of MemTotal.
 kib() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
-csv_kib() { cd_csv_last "oomwatch/$1-*" | awk '{ printf "%d", $1 / 1024 }'; }
+csv_kib() { cd_csv_last "oomwatch/$1-*" | awk '{ printf "%.0f", int($1 / 1024) }'; } # %d: mawk clamps at 2^31
 total=$(kib MemTotal)
 tol=$((total / 16))
 near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
