@@ -557,6 +557,9 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	*out = NULL;
 	if (cfg->n_cgroup_globs > OOMW_GLOBS_MAX)
 		return -EINVAL;
+	for (size_t i = 0; i < cfg->n_cgroup_globs; i++)
+		if (cfg->cgroup_globs[i] == NULL)
+			return -EINVAL;
 	struct oomw_monitor *m = calloc(1, sizeof(*m));
 	if (m == NULL)
 		return -ENOMEM;
@@ -564,7 +567,7 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	if (cfg->state_path && oomw_paths_set(m->state_path, cfg->state_path) < 0)
 		goto too_long;
 	for (size_t i = 0; i < cfg->n_cgroup_globs; i++)
-		if (cfg->cgroup_globs[i] == NULL || oomw_paths_set(m->globs[i], cfg->cgroup_globs[i]) < 0)
+		if (oomw_paths_set(m->globs[i], cfg->cgroup_globs[i]) < 0)
 			goto too_long;
 	m->n_globs = cfg->n_cgroup_globs;
 	m->n_candidates = cfg->n_candidates < OOMW_CANDIDATES_MAX ? cfg->n_candidates : OOMW_CANDIDATES_MAX;

@@ -648,6 +648,24 @@ static void test_save_failure(void **ctx)
 	assert_int_equal(f->ret, -ENOENT);
 }
 
+/* A bad configuration is refused with the right errno, and nothing opened. */
+static void test_bad_config(void **ctx)
+{
+	struct fixture *f = *ctx;
+	f->cfg.cgroup_globs[0] = NULL;
+	assert_int_equal(oomw_monitor_open(&f->cfg, &f->m), -EINVAL);
+	assert_null(f->m);
+	f->cfg.cgroup_globs[0] = "/*";
+	f->cfg.n_cgroup_globs = OOMW_GLOBS_MAX + 1;
+	assert_int_equal(oomw_monitor_open(&f->cfg, &f->m), -EINVAL);
+	f->cfg.n_cgroup_globs = 1;
+	static char long_glob[PATH_MAX + 1];
+	memset(long_glob, '*', PATH_MAX);
+	f->cfg.cgroup_globs[0] = long_glob;
+	assert_int_equal(oomw_monitor_open(&f->cfg, &f->m), -ENAMETOOLONG);
+	assert_null(f->m);
+}
+
 static void test_bad_sources_not_fatal(void **ctx)
 {
 	struct fixture *f = *ctx;
@@ -768,6 +786,7 @@ int main(void)
 		T(test_text_log_rotated),
 		T(test_log_failing_mid_sample_counts_once),
 		T(test_save_failure),
+		T(test_bad_config),
 		T(test_bad_sources_not_fatal),
 		T(test_pollfds),
 		T(test_escaped_comm_survives),
