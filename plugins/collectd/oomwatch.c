@@ -569,8 +569,8 @@ static void report_sample(const struct oomw_snapshot *s, int save_err)
 	/* Reported by every sample until a save replaces the file: said once. */
 	if (s->state_err != 0)
 		c_complain_once(LOG_WARNING, &g.state_c,
-				PLUGIN_NAME ": the state file %s could not be used (%s%s%s); it is "
-					    "replaced, and kills since boot are notified",
+				PLUGIN_NAME ": the state file %s could not be used (%s%s%s); the next "
+					    "save replaces it, and kills since boot are notified",
 				g.mcfg.state_path, STRERROR(-s->state_err),
 				s->state_why ? ": " : "", s->state_why ? s->state_why : "");
 	else

@@ -24,7 +24,7 @@ run_with_state() {
 
 printf 'this is not an oomwatch state file\n\0\377garbage\n' >"$CD_STATE"
 check "corrupt state: values still dispatched" run_with_state "$CD_STATE"
-check "corrupt state: logged" grep -q "\[warning\] oomwatch: the state file $CD_STATE could not be used" "$CD_LOG"
+check "corrupt state: logged" grep -q "\[warning\] oomwatch: the state file $CD_STATE could not be used (.*); the next save replaces it" "$CD_LOG"
 check "corrupt state: said once" [ "$(grep -c 'could not be used' "$CD_LOG")" = 1 ]
 check "corrupt state: replaced by a good one" run_with_state "$CD_STATE"
 check "corrupt state: no complaint on the next start" [ "$(grep -c 'could not be used' "$CD_LOG")" = 0 ]
