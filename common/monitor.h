@@ -58,7 +58,9 @@ struct oomw_snapshot {
 	int64_t kills_without_details; /* since boot: counted, but not in the readable log */
 	int klog_err;        /* e.g. -EPERM: log unreadable, kills counted without details;
 			      * 0 with kmsg "none" (no log was asked for) */
-	uint64_t klog_missed; /* records overwritten before they were read, since open */
+	uint64_t klog_missed; /* records overwritten before they were read since the log
+			       * was opened; back to 0 when it is reopened (rotation, a
+			       * read error), 0 while it cannot be read */
 	bool first_sample;   /* no saved state: events cover everything since boot */
 	int state_err;       /* problem loading the state file (it was replaced) */
 	const char *state_why;
