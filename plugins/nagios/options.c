@@ -364,6 +364,9 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 			 * end: then the element at fault is argv[optind], not the one
 			 * before it (which may be a long option, e.g. --state=FILE). */
 			const char *arg = argv[optind > prev_optind ? optind - 1 : optind];
+			/* getopt knows "--help=x" (optopt is its value) but not "--bogus". */
+			if (c == '?' && optopt != 0 && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
+				what = "no value allowed for";
 			if (strncmp(arg, "--", 2) == 0)
 				say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="),
 				    arg);

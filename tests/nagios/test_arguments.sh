@@ -22,6 +22,8 @@ bad() { # bad WHAT REGEX ARGS...
 bad "unknown long option" "unknown option '--frobnicate'" "${base[@]}" --frobnicate
 bad "unknown short option" "unknown option '-x'" "${base[@]}" -x
 bad "missing argument" "missing argument for '--window'" "${base[@]}" --window
+bad "a value for an option that takes none" "no value allowed for '--verbose'" "${base[@]}" --verbose=2
+bad "an unknown long option with a value" "unknown option '--frobnicate'" "${base[@]}" --frobnicate=2
 bad "unknown short option in a cluster, after --opt=VALUE" "unknown option '-x'" --proc "$M/proc" --kmsg none --state="$TMP/state" -xv
 bad "missing argument at the end of a cluster" "missing argument for '-w'" --state="$TMP/state" --kmsg none -vw
 bad "positional argument" "unexpected argument 'localhost'" "${base[@]}" localhost
