@@ -30,6 +30,8 @@
 #define AGENT_VERSION "0.1"
 /* The kernel never OOM-kills a task at -1000: the agent must outlive the kills it reports. */
 #define OWN_OOM_SCORE_ADJ "-1000"
+/* How soon after kernel-log activity the values are read once more. */
+#define FOLLOWUP_SEC 1
 /* What the monitor can offer: /dev/kmsg, one memory.events per cgroup, the PSI trigger. */
 #define WATCHED_FDS_MAX (1 + OOMW_SNAPSHOT_CGROUPS_MAX + 1)
 
@@ -48,6 +50,7 @@ static size_t n_wanted;
 static struct pollfd watched[WATCHED_FDS_MAX]; /* what net-snmp watches */
 static size_t n_watched;
 static unsigned int timer_id;
+static unsigned int followup_id; /* 0: no follow-up refresh pending */
 static int last_sample_err;
 
 static void usage(FILE *f)
@@ -151,11 +154,25 @@ static void refresh(void)
 	watch_sources();
 }
 
+static void on_followup(unsigned int reg, void *data)
+{
+	(void)reg;
+	(void)data;
+	followup_id = 0;
+	refresh();
+}
+
 static void on_kernel_event(int fd, void *data)
 {
 	(void)fd;
 	(void)data;
 	refresh();
+	/* The first lines of an OOM report wake us before the kill is done: a
+	 * sample can then name the victim while /proc/vmstat (read before the
+	 * log) and the gauges still show the state before it. One more read a
+	 * moment later catches up without waiting for the refresh timer. */
+	if (followup_id == 0)
+		followup_id = snmp_alarm_register(FOLLOWUP_SEC, 0, on_followup, NULL);
 }
 
 static void on_timer(unsigned int reg, void *data)

@@ -64,7 +64,8 @@ if wait_for 5 has_kill_trap "$pid"; then
 else
 	not_ok "snmptrapd received oomwKillNotification for pid $pid" "$(tail -5 "$SNMP_TMP/agent.log")"
 fi
-check "oomwKillCount rose by one" wait_for 3 test "$(num oomwKillCount.0)" = "$((before + 1))"
+kill_count_is() { test "$(num oomwKillCount.0)" = "$1"; }
+check "oomwKillCount rose by one" wait_for 3 kill_count_is "$((before + 1))"
 
 # snmpd goes away; a kill happens meanwhile; snmpd comes back.
 snmp_stop_snmpd
