@@ -148,8 +148,11 @@ static void watch_sources(void)
 static void refresh(void)
 {
 	int rc = agent_mib_refresh(monitor);
+	/* Logged when it changes, so that an admin who fixed it sees it worked. */
 	if (rc != last_sample_err && rc != 0)
 		snmp_log(LOG_ERR, "cannot save the state file %s: %s\n", cfg.state_file, strerror(-rc));
+	else if (rc != last_sample_err)
+		snmp_log(LOG_NOTICE, "state file %s saved again\n", cfg.state_file);
 	last_sample_err = rc;
 	watch_sources();
 }

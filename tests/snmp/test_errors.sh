@@ -114,6 +114,19 @@ check "and says the state file was replaced" grep -q '^state file (replaced)' "$
 kill "$AGENT_PID"
 wait "$AGENT_PID"
 
+# A state file that cannot be written is reported once, retried, and its
+# recovery reported (its directory appears later).
+snmp_start_agent -c "$SNMP_TMP/agent.conf" --kmsg none --state "$SNMP_TMP/later/agent.state"
+check "with an unwritable state file the agent still registers" snmp_wait_registered 10
+check "it says it cannot save the state file, once" \
+	test "$(grep -c "cannot save the state file $SNMP_TMP/later/agent.state: No such file or directory" "$SNMP_TMP/agent.log")" -eq 1
+mkdir "$SNMP_TMP/later"
+sleep 1.5
+check "once it can, it saves the state and says so" \
+	test -s "$SNMP_TMP/later/agent.state" -a -n "$(grep "state file $SNMP_TMP/later/agent.state saved again" "$SNMP_TMP/agent.log")"
+kill "$AGENT_PID"
+wait "$AGENT_PID"
+
 # As root: the kernel log is opened first, then root is dropped for good.
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	chmod 0711 "$SNMP_TMP"
