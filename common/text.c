@@ -1,6 +1,7 @@
 /* text.c — decoding the kernel's \xNN escapes and re-escaping for consumers. */
 #include "text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int hexval(char c)
@@ -72,4 +73,24 @@ size_t oomw_sanitize_name(const char *in, size_t len, char *out, size_t size)
 	}
 	out[o] = '\0';
 	return o;
+}
+
+const char *oomw_format_kib(int64_t kib, char *out, size_t size)
+{
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	if (kib == OOMW_UNKNOWN) {
+		snprintf(out, size, "?");
+		return out;
+	}
+	double v = (double)kib;
+	size_t u = 0;
+	while (v >= 1024.0 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, size, "%lld KiB", (long long)kib);
+	else
+		snprintf(out, size, "%.1f %s", v, units[u]);
+	return out;
 }

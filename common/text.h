@@ -6,6 +6,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "oomw.h"
 
 /* Decodes the kernel's "\xNN" escapes (kmsg escapes bytes < 0x20, >= 0x7f and
  * '\' itself) from in[0..len) into out (NUL-terminated, at most size-1 bytes).
@@ -21,5 +24,9 @@ size_t oomw_escape(const char *in, size_t len, const char *also, char *out, size
  * becomes '_'. For identifiers and file names (collectd instances, perfdata labels).
  * Always NUL-terminates. Returns the length written. */
 size_t oomw_sanitize_name(const char *in, size_t len, char *out, size_t size);
+
+/* Writes a size for people: "512 KiB", "16.8 MiB", "1.5 TiB" (powers of 1024,
+ * one decimal above KiB), or "?" for OOMW_UNKNOWN. Returns out. */
+const char *oomw_format_kib(int64_t kib, char *out, size_t size);
 
 #endif

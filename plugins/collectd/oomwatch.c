@@ -289,24 +289,6 @@ static int oomwatch_config(oconfig_item_t *ci)
 
 /* ---- formatting --------------------------------------------------------- */
 
-/* "15.9 MiB"; "?" when unknown. */
-static const char *fmt_kib(char *buf, size_t size, int64_t kib)
-{
-	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-	if (kib == OOMW_UNKNOWN) {
-		sstrncpy(buf, "?", size);
-		return buf;
-	}
-	double v = (double)kib;
-	size_t u = 0;
-	while (v >= 1024.0 && u + 1 < STATIC_ARRAY_SIZE(units)) {
-		v /= 1024.0;
-		u++;
-	}
-	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-	return buf;
-}
-
 static const char *fmt_i64(char *buf, size_t size, int64_t v)
 {
 	if (v == OOMW_UNKNOWN)
@@ -459,7 +441,7 @@ static void notify_kill(const struct oomw_event *ev)
 	notif_message(&n,
 		      "OOM killer killed process \"%s\" (pid %s, uid %s, rss %s) at %s: %s OOM in cgroup ",
 		      comm, fmt_i64(pid, sizeof(pid), k->pid), fmt_i64(uid, sizeof(uid), k->uid),
-		      fmt_kib(rss, sizeof(rss), kill_rss_kib(k)), at, oomw_scope_name(k->scope));
+		      oomw_format_kib(kill_rss_kib(k), rss, sizeof(rss)), at, oomw_scope_name(k->scope));
 	size_t used = strlen(n.message);
 	fit_path_tail(cgroup[0] != '\0' ? cgroup : "?", sizeof(n.message) - 1 - used, cg, sizeof(cg));
 	sstrncpy(n.message + used, cg, sizeof(n.message) - used);
@@ -931,8 +913,8 @@ static void check_level(struct level *l, int64_t value_kib, int64_t total_kib)
 	double pct = 100.0 * (double)value_kib / (double)total_kib;
 	notif_start(&n, severities[now], 0, l->type, l->type_instance);
 	notif_message(&n, "%s %s: %s (%.1f%% of %s); thresholds: warning %s, critical %s, hysteresis %s",
-		      l->what, words[now], fmt_kib(value, sizeof(value), value_kib), pct,
-		      fmt_kib(total, sizeof(total), total_kib),
+		      l->what, words[now], oomw_format_kib(value_kib, value, sizeof(value)), pct,
+		      oomw_format_kib(total_kib, total, sizeof(total)),
 		      l->warning.set ? l->warning.text : "-", l->critical.set ? l->critical.text : "-",
 		      g.hysteresis.text);
 	plugin_notification_meta_add_signed_int(&n, "value_kib", value_kib);

@@ -109,21 +109,6 @@ static void esc_path(const char *path, size_t max, char *out, size_t size)
 	esc_cut(path, strlen(path), max, true, out, size);
 }
 
-static void fmt_size_kib(int64_t kib, char *out, size_t size)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)kib;
-	size_t u = 0;
-	while (v >= BYTES_PER_KIB && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= BYTES_PER_KIB;
-		u++;
-	}
-	if (u == 0)
-		snprintf(out, size, "%lld KiB", (long long)kib);
-	else
-		snprintf(out, size, "%.1f %s", v, units[u]);
-}
-
 static void fmt_time(int64_t wall_usec, char *out, size_t size)
 {
 	if (wall_usec == OOMW_UNKNOWN) {
@@ -312,7 +297,7 @@ static void describe_victim(const struct report *r, const struct oomw_event *ev,
 		snprintf(cg, sizeof(cg), "%s OOM", oomw_scope_name(k->scope));
 	int64_t rss = rss_kib(k);
 	if (rss != OOMW_UNKNOWN) {
-		fmt_size_kib(rss, sz + 2, sizeof(sz) - 2);
+		oomw_format_kib(rss, sz + 2, sizeof(sz) - 2);
 		memcpy(sz, ", ", 2);
 	}
 	char pid[24] = "?";
@@ -511,8 +496,8 @@ static void report_gauge(struct report *r, const char *what, const char *label,
 	double pct = total_kib > 0 ? (double)free_kib * PCT_SCALE / (double)total_kib : 0;
 	double bytes = (double)free_kib * BYTES_PER_KIB;
 	char fs[SIZE_TEXT_MAX], ts[SIZE_TEXT_MAX], v[SIZE_TEXT_MAX], max[SIZE_TEXT_MAX];
-	fmt_size_kib(free_kib, fs, sizeof(fs));
-	fmt_size_kib(total_kib, ts, sizeof(ts));
+	oomw_format_kib(free_kib, fs, sizeof(fs));
+	oomw_format_kib(total_kib, ts, sizeof(ts));
 	enum check_state st = judge(t, pct, bytes);
 	if (st != CHECK_OK)
 		add_part(r, st, "%s %.1f%% (%s of %s)", what, pct, fs, ts);
@@ -637,9 +622,9 @@ static void report_cgroups(struct report *r)
 			bool limited = c->limit_bytes != OOMW_UNKNOWN && c->limit_bytes != OOMW_UNLIMITED &&
 				       c->limit_bytes > 0;
 			double pct = limited ? bytes * PCT_SCALE / (double)c->limit_bytes : 0;
-			fmt_size_kib(c->usage_bytes / 1024, us, sizeof(us));
+			oomw_format_kib(c->usage_bytes / 1024, us, sizeof(us));
 			if (limited)
-				fmt_size_kib(c->limit_bytes / 1024, ls, sizeof(ls));
+				oomw_format_kib(c->limit_bytes / 1024, ls, sizeof(ls));
 			sb_printf(&r->lines, " usage %s of %s", us, ls);
 			if (limited)
 				sb_printf(&r->lines, " (%.1f%%)", pct);
@@ -668,7 +653,7 @@ static void report_cgroups(struct report *r)
 		const struct oomw_cgroup_stats *c = &worst_cg->stats;
 		char path[CGROUP_SHOWN_SUMMARY + 1], us[SIZE_TEXT_MAX];
 		esc_path(c->path, CGROUP_SHOWN_SUMMARY, path, sizeof(path));
-		fmt_size_kib(c->usage_bytes / 1024, us, sizeof(us));
+		oomw_format_kib(c->usage_bytes / 1024, us, sizeof(us));
 		if (worst_pct >= 0)
 			add_part(r, worst_st, "cgroup %s uses %s (%.1f%% of its limit)", path, us,
 				 worst_pct);
@@ -715,7 +700,7 @@ static void report_candidates(struct report *r)
 		char comm[COMM_SHOWN_MAX + 1], rss[SIZE_TEXT_MAX] = "?", adj[SIZE_TEXT_MAX] = "?";
 		esc(c->comm, c->comm_len, COMM_SHOWN_MAX, comm, sizeof(comm));
 		if (c->rss_kib != OOMW_UNKNOWN)
-			fmt_size_kib(c->rss_kib, rss, sizeof(rss));
+			oomw_format_kib(c->rss_kib, rss, sizeof(rss));
 		/* A missing oom_score_adj is unknown, not INT64_MIN. */
 		if (c->oom_score_adj != OOMW_UNKNOWN)
 			snprintf(adj, sizeof(adj), "%lld", (long long)c->oom_score_adj);

@@ -74,12 +74,24 @@ static void test_sanitize_name(void **state)
 	assert_string_equal(out, "a_b.c");
 }
 
+static void test_format_kib(void **state)
+{
+	(void)state;
+	char out[32];
+	assert_string_equal(oomw_format_kib(0, out, sizeof(out)), "0 KiB");
+	assert_string_equal(oomw_format_kib(1023, out, sizeof(out)), "1023 KiB");
+	assert_string_equal(oomw_format_kib(17203, out, sizeof(out)), "16.8 MiB");
+	assert_string_equal(oomw_format_kib(16LL << 30, out, sizeof(out)), "16.0 TiB");
+	assert_string_equal(oomw_format_kib(OOMW_UNKNOWN, out, sizeof(out)), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unescape),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_sanitize_name),
+		cmocka_unit_test(test_format_kib),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
