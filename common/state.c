@@ -3,10 +3,10 @@
  * The file is meant to be read by a person ("what does oomwatch think it already
  * reported?") and to be rejected whole when anything is wrong with it:
  *
- *   oomwatch-state 1
+ *   oomwatch-state 2
  *   boot_id=…            one key=value line per scalar, each exactly once
  *   cgroup oom_kill=N path=/escaped/path
- *   event index=N details=1 wall_usec=N pid=N … comm=escaped …
+ *   event index=N details=1 backlog=0 wall_usec=N pid=N … comm=escaped …
  *   end fnv1a64=0123456789abcdef
  *
  * Strings are written with oomw_escape (space and '=' escaped too), so every
@@ -27,7 +27,7 @@
 
 #include "text.h"
 
-#define STATE_MAGIC "oomwatch-state 1"
+#define STATE_MAGIC "oomwatch-state 2"
 #define STATE_END "end fnv1a64="
 #define STATE_HASH_HEX_LEN 16
 #define FNV_OFFSET 0xcbf29ce484222325ULL
@@ -146,7 +146,8 @@ static void w_str(struct writer *w, const char *sep, const char *name, const cha
 static void write_event(struct writer *w, const struct oomw_event *ev)
 {
 	const struct oomw_kill *k = &ev->kill;
-	w_printf(w, "event index=%" PRIu64 " details=%d", ev->index, ev->has_details ? 1 : 0);
+	w_printf(w, "event index=%" PRIu64 " details=%d backlog=%d", ev->index,
+		 ev->has_details ? 1 : 0, ev->backlog ? 1 : 0);
 	w_i64(w, " ", "wall_usec", ev->wall_usec);
 	w_i64(w, " ", "pid", k->pid);
 	w_i64(w, " ", "uid", k->uid);
@@ -384,6 +385,7 @@ static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
 	oomw_kill_init(k);
 	bool ok = take_u64(&p, end, "index", &ev->index) &&
 		  take_bool(&p, end, "details", &ev->has_details) &&
+		  take_bool(&p, end, "backlog", &ev->backlog) &&
 		  take_i64(&p, end, "wall_usec", &ev->wall_usec) && take_i64(&p, end, "pid", &k->pid) &&
 		  take_i64(&p, end, "uid", &k->uid) &&
 		  take_i64(&p, end, "total_vm_kib", &k->total_vm_kib) &&

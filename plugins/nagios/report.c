@@ -284,7 +284,8 @@ static void describe_victim(const struct report *r, const struct oomw_event *ev,
 	char when[TIME_TEXT_MAX];
 	fmt_time(ev->wall_usec, when, sizeof(when));
 	if (!ev->has_details) {
-		snprintf(out, size, "victim unknown (%s), noticed %s", r->unknown_why, when);
+		snprintf(out, size, "victim unknown (%s), %s %s", r->unknown_why,
+			 ev->backlog ? "some time since boot at" : "noticed", when);
 		return;
 	}
 	const struct oomw_kill *k = &ev->kill;
@@ -384,9 +385,10 @@ static void report_kills(struct report *r)
 		if (same > 0) {
 			char when[TIME_TEXT_MAX];
 			fmt_time(ev->wall_usec, when, sizeof(when));
-			sb_printf(&r->lines, "kills #%llu-#%llu: %zu victims unknown (%s), noticed %s\n",
+			sb_printf(&r->lines, "kills #%llu-#%llu: %zu victims unknown (%s), %s %s\n",
 				  (unsigned long long)run->events[i].index, (unsigned long long)ev->index,
-				  same + 1, r->unknown_why, when);
+				  same + 1, r->unknown_why,
+				  ev->backlog ? "some time since boot at" : "noticed", when);
 			continue;
 		}
 		describe_victim(r, ev, r->o->verbose ? CGROUP_SHOWN_LONG : CGROUP_SHOWN_SHORT, v,

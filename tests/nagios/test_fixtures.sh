@@ -99,6 +99,12 @@ FX_BOOT_AGE_SEC=3600 FX_OOM_KILL=300 fx_machine "$M"
 chk --kmsg none
 expect "kills: more kills than the state keeps are shown as a lower bound" 2 '^OOM CRITICAL - 256\+ OOM kills in last 24h'
 [[ $OUT == *"'kills'=256;"* ]] && ok "kills: perfdata holds the kept count" || not_ok "256 perfdata" "$OUT"
+[[ $OUT == *"victims unknown (kernel log not read), some time since boot at "* ]] &&
+	ok "kills: kills from before the first run are said to be of unknown time since boot" ||
+	not_ok "backlog wording" "$OUT"
+chk --kmsg none
+[[ $OUT == *"some time since boot at "* ]] && ok "kills: ... also on the next run (the state keeps it)" ||
+	not_ok "backlog wording after reload" "$OUT"
 
 machine
 sed -i '/^oom_kill/d' "$M/proc/vmstat"

@@ -74,7 +74,8 @@ static void fill(struct oomw_state *st)
 	st->cgroups[2].oom_kill = 0;
 	unsigned byte = 1;
 	for (int e = 0; byte <= 255; e++) {
-		struct oomw_event ev = {.has_details = e % 2 == 0, .wall_usec = 1700000000123456 + e};
+		struct oomw_event ev = {.has_details = e % 2 == 0, .backlog = e % 4 == 1,
+					.wall_usec = 1700000000123456 + e};
 		oomw_kill_init(&ev.kill);
 		struct oomw_kill *k = &ev.kill;
 		for (k->comm_len = 0; k->comm_len < OOMW_COMM_MAX && byte <= 255; byte++)
@@ -117,6 +118,7 @@ static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
 		const struct oomw_event *a = &x->events[i], *b = &y->events[i];
 		assert_int_equal(a->index, b->index);
 		assert_int_equal(a->has_details, b->has_details);
+		assert_int_equal(a->backlog, b->backlog);
 		assert_int_equal(a->wall_usec, b->wall_usec);
 		assert_int_equal(a->kill.comm_len, b->kill.comm_len);
 		assert_memory_equal(a->kill.comm, b->kill.comm, a->kill.comm_len + 1);
@@ -191,7 +193,7 @@ static void test_round_trip_hostile(void **ctx)
 	size_t n = slurp(f->path, buf, sizeof(buf));
 	for (size_t i = 0; i < n; i++)
 		assert_true(buf[i] == '\n' || (buf[i] >= 0x20 && buf[i] < 0x7f));
-	assert_memory_equal(buf, "oomwatch-state 1\nboot_id=0f1e2d3c", 33);
+	assert_memory_equal(buf, "oomwatch-state 2\nboot_id=0f1e2d3c", 33);
 }
 
 static void test_ring_drops_oldest(void **ctx)
@@ -269,14 +271,14 @@ static void test_flipped_bytes(void **ctx)
 /* The checksum alone refuses the damage above; the parser must stand on its
  * own too (a file an editor or a script rewrote, and sealed again). Each body
  * below carries a correct end line, so only the parser can refuse it. */
-#define SEALED_MAGIC "oomwatch-state 1\n"
+#define SEALED_MAGIC "oomwatch-state 2\n"
 #define SEALED_SCALARS                                                                     \
 	"boot_id=b\nvmstat_oom_kill=3\nlog_ahead=0\nkills_without_details=1\n"              \
 	"klog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\nklog_seq_known=1\n"         \
 	"next_event_index=3\n"
 #define SEALED_KEYS SEALED_MAGIC SEALED_SCALARS
 #define SEALED_CGROUP "cgroup oom_kill=1 path=/a\n"
-#define SEALED_EVENT_HEAD "event index=1 details=1 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
+#define SEALED_EVENT_HEAD "event index=1 details=1 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
 #define SEALED_EVENT_TAIL                                                                  \
 	"anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 oom_score_adj=0 "     \
 	"scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=x constraint= "       \
@@ -311,21 +313,21 @@ static void test_sealed_but_malformed(void **ctx)
 		SEALED_MAGIC SEALED_EVENT SEALED_SCALARS,       /* an event before the keys */
 		SEALED_KEYS SEALED_EVENT SEALED_CGROUP,         /* a cgroup after an event */
 		SEALED_KEYS SEALED_EVENT SEALED_EVENT,          /* the same index twice */
-		SEALED_KEYS "event index=3 details=1 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
+		SEALED_KEYS "event index=3 details=1 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
 			SEALED_EVENT_TAIL,                      /* index not below next_event_index */
 		SEALED_KEYS SEALED_EVENT_HEAD SEALED_EVENT_TAIL "x\n", /* a stray line */
 		SEALED_KEYS SEALED_EVENT_HEAD "anon_rss_kib=1\n",      /* an event cut short */
-		SEALED_KEYS "event index=1 details=2 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
+		SEALED_KEYS "event index=1 details=2 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
 			SEALED_EVENT_TAIL,                      /* a flag that is not 0/1 */
-		SEALED_KEYS "event index=1 details=1 wall_usec=5 pid=7 uid=0 total_vm_kib=-9223372036854775808 "
+		SEALED_KEYS "event index=1 details=1 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=-9223372036854775808 "
 			SEALED_EVENT_TAIL,                      /* the "unknown" marker as a number */
 		SEALED_KEYS "cgroup oom_kill=1 path=/a=b\n",    /* a raw '=' in a string */
 		SEALED_KEYS "cgroup oom_kill=1 path=/a\tb\n",   /* a raw control byte */
 		SEALED_KEYS "cgroup path=/a oom_kill=1\n",      /* fields out of order */
-		"oomwatch-state 1\nboot_id=b\nvmstat_oom_kill=3\nlog_ahead=-1\n"
+		"oomwatch-state 2\nboot_id=b\nvmstat_oom_kill=3\nlog_ahead=-1\n"
 		"kills_without_details=1\nklog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\n"
 		"klog_seq_known=1\nnext_event_index=3\n",       /* a negative count */
-		"oomwatch-state 1\nboot_id=b\nvmstat_oom_kill=3\nlog_ahead=0\n"
+		"oomwatch-state 2\nboot_id=b\nvmstat_oom_kill=3\nlog_ahead=0\n"
 		"kills_without_details=1\nklog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\n"
 		"klog_seq_known=1\n",                           /* a key missing */
 	};
@@ -358,7 +360,7 @@ static void test_foreign_files(void **ctx)
 		"\n",
 		"hello world\n",
 		"root:x:0:0:root:/root:/bin/bash\n",
-		"oomwatch-state 2\nend fnv1a64=0000000000000000\n",
+		"oomwatch-state 3\nend fnv1a64=0000000000000000\n",
 		"oomwatch-state 1\n",
 		"oomwatch-state 1\nend fnv1a64=af63bd4c8601b7df\n", /* an end line, no keys */
 		"\x7f" "ELF\x02\x01\x01",
