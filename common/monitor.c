@@ -3,8 +3,9 @@
  *
  * Why the order matters: /proc/vmstat oom_kill is read first, then the log is
  * drained. A kill that lands in between is in the log but not yet in the
- * counter; state.log_ahead keeps that surplus so the next rise of the counter
- * is not counted a second time.
+ * counter read: the counter is then read once more (the kernel counts a kill
+ * before printing it), and whatever surplus is left is kept in state.log_ahead
+ * so the next rise of the counter is not counted a second time.
  *
  * Reconciliation, with d = counter delta and A = log_ahead + kills logged now:
  * d >= A: the d - A extra kills are events without details, log_ahead = 0;
@@ -613,6 +614,18 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	snap->oom_kill_total = snap->vmstat_err < 0 ? OOMW_UNKNOWN : counter;
 	sample_klog(m, snap);
 	int64_t d = counter_delta(m, snap->vmstat_err, counter);
+	if (d >= 0 && d < m->st.log_ahead + m->logged) {
+		/* A kill landed between the two reads: the kernel counted it before
+		 * printing it, so the counter has it now. Reading it again keeps the
+		 * snapshot's total in step with the events it reports. */
+		int64_t again;
+		const char *why;
+		if (oomw_vmstat_read_oom_kill(m->paths.proc, &again, &why) == 0 && again > counter) {
+			counter = again;
+			snap->oom_kill_total = again;
+			d = counter_delta(m, snap->vmstat_err, counter);
+		}
+	}
 	if (m->klog_open && d > m->st.log_ahead + m->logged) {
 		/* The kernel prints a kill a few µs after counting it: one that
 		 * fell in that gap is counted but was not in the log yet. */
