@@ -49,6 +49,8 @@
  * often: re-reading such records after a crash is harmless, while a daemon woken
  * by every kernel message should not fsync for each. */
 #define CURSOR_SAVE_INTERVAL_USEC (60LL * USEC_PER_SEC)
+/* How long a process scan (milliseconds on a busy host) is reused. */
+#define CANDIDATES_RESCAN_USEC USEC_PER_SEC
 /* Memory pressure worth waking for: tasks stalled 5% of a trigger window. */
 #define PSI_TRIGGER_STALL_USEC (OOMW_PSI_UNPRIVILEGED_WINDOW_USEC / 20)
 /* memory.events is about 100 bytes; it is read only to re-arm POLLPRI. */
@@ -60,6 +62,12 @@ struct oomw_monitor {
 	char globs[OOMW_GLOBS_MAX][PATH_MAX];
 	size_t n_globs;
 	size_t n_candidates;
+	/* The last process scan, reused for CANDIDATES_RESCAN_USEC: a front end
+	 * woken by every kernel-log record must not rescan /proc each time. */
+	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX];
+	size_t n_found;
+	int candidates_err;
+	int64_t candidates_mono_usec; /* 0 = never scanned */
 
 	struct oomw_state st;
 	int state_err; /* reported until a save replaces the bad file */
@@ -378,6 +386,21 @@ static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter, i
 		add_without_details(m, d - m->logged);
 }
 
+/* ---- candidates ------------------------------------------------------- */
+
+static void sample_candidates(struct oomw_monitor *m, struct oomw_snapshot *snap)
+{
+	int64_t now = clock_usec(CLOCK_MONOTONIC);
+	if (m->candidates_mono_usec == 0 || now - m->candidates_mono_usec >= CANDIDATES_RESCAN_USEC) {
+		m->candidates_err = oomw_candidates_top(m->paths.proc, m->candidates, m->n_candidates,
+							&m->n_found);
+		m->candidates_mono_usec = now;
+	}
+	snap->candidates_err = m->candidates_err;
+	snap->n_candidates = m->n_found;
+	memcpy(snap->candidates, m->candidates, m->n_found * sizeof(m->candidates[0]));
+}
+
 /* ---- cgroups ---------------------------------------------------------- */
 
 static int on_cgroup(const struct oomw_cgroup_stats *cs, void *ctx)
@@ -651,8 +674,7 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	snap->psi_err = oomw_psi_read(m->paths.proc, &snap->psi, &snap->psi_why);
 	sample_cgroups(m, snap, first);
 	if (m->n_candidates > 0)
-		snap->candidates_err = oomw_candidates_top(m->paths.proc, snap->candidates,
-							   m->n_candidates, &snap->n_candidates);
+		sample_candidates(m, snap);
 
 	snap->state_err = m->state_err;
 	snap->state_why = m->state_why;

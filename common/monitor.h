@@ -27,7 +27,8 @@ struct oomw_monitor_config {
 	const char *state_path; /* NULL: keep the cursor in memory only */
 	const char *cgroup_globs[OOMW_GLOBS_MAX];
 	size_t n_cgroup_globs;
-	size_t n_candidates; /* 0 = do not scan processes; at most OOMW_CANDIDATES_MAX */
+	size_t n_candidates; /* 0 = do not scan processes; at most OOMW_CANDIDATES_MAX;
+			      * a scan is reused by samples within a second of it */
 };
 
 struct oomw_snapshot_cgroup {
