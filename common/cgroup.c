@@ -85,16 +85,16 @@ struct key_dest {
  * table are skipped: kernels add some (oom_group_kill, sock_throttled). */
 static int parse_keyed(const char *buf, size_t len, const struct key_dest *keys, size_t n_keys)
 {
-	const char *p = buf, *end = buf + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		const char *sp = memchr(p, ' ', (size_t)(eol - p));
-		if (eol != p && !sp)
+	const char *p = buf, *end = buf + len, *line;
+	size_t line_len;
+	while (oomw_next_line(&p, end, &line, &line_len)) {
+		const char *eol = line + line_len;
+		const char *sp = memchr(line, ' ', line_len);
+		if (line_len > 0 && !sp)
 			return -EBADMSG;
 		for (size_t k = 0; sp && k < n_keys; k++) {
-			if (strlen(keys[k].key) != (size_t)(sp - p) ||
-			    memcmp(keys[k].key, p, (size_t)(sp - p)) != 0)
+			if (strlen(keys[k].key) != (size_t)(sp - line) ||
+			    memcmp(keys[k].key, line, (size_t)(sp - line)) != 0)
 				continue;
 			if (*keys[k].dest != OOMW_UNKNOWN)
 				return -EBADMSG; /* the same key twice */
@@ -103,7 +103,6 @@ static int parse_keyed(const char *buf, size_t len, const struct key_dest *keys,
 				return -EBADMSG;
 			break;
 		}
-		p = nl ? nl + 1 : end;
 	}
 	return 0;
 }

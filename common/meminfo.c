@@ -86,21 +86,21 @@ int oomw_meminfo_parse(const char *buf, size_t len, struct oomw_meminfo *out, co
 	set_unknown(out);
 	*why = NULL;
 
-	const char *p = buf, *end = buf + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		const char *colon = memchr(p, ':', (size_t)(eol - p));
-		if (eol == p) {
+	const char *p = buf, *end = buf + len, *line;
+	size_t line_len;
+	while (oomw_next_line(&p, end, &line, &line_len)) {
+		const char *eol = line + line_len;
+		const char *colon = memchr(line, ':', line_len);
+		if (line_len == 0) {
 			/* An empty line carries nothing; tolerate it. */
-		} else if (!colon || colon == p) {
+		} else if (!colon || colon == line) {
 			*why = "meminfo: a line has no 'Key:'";
 			return -EBADMSG;
 		} else {
-			size_t name_len = (size_t)(colon - p);
+			size_t name_len = (size_t)(colon - line);
 			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 				if (strlen(keys[k].name) != name_len ||
-				    memcmp(keys[k].name, p, name_len) != 0)
+				    memcmp(keys[k].name, line, name_len) != 0)
 					continue;
 				int64_t *f = field_of(&m, &keys[k]);
 				if (*f != OOMW_UNKNOWN) {
@@ -116,7 +116,6 @@ int oomw_meminfo_parse(const char *buf, size_t len, struct oomw_meminfo *out, co
 			/* Other keys (HugePages_Total has no unit, future kernels add
 			 * more) are not ours to judge. */
 		}
-		p = nl ? nl + 1 : end;
 	}
 	if (m.mem_total_kib == OOMW_UNKNOWN) {
 		*why = "meminfo: no MemTotal line";

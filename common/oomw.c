@@ -62,6 +62,18 @@ int oomw_read_file(const char *dir, const char *rel, char *buf, size_t size, siz
 	return 0;
 }
 
+bool oomw_next_line(const char **p, const char *end, const char **line, size_t *len)
+{
+	if (*p >= end)
+		return false;
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	const char *eol = nl ? nl : end;
+	*line = *p;
+	*len = (size_t)(eol - *p);
+	*p = nl ? nl + 1 : end;
+	return true;
+}
+
 int oomw_parse_u64(const char *s, size_t len, uint64_t *out)
 {
 	if (len == 0)

@@ -29,6 +29,11 @@ int oomw_read_file(const char *dir, const char *rel, char *buf, size_t size, siz
 /* Joins dir and rel with one '/' into out. Returns 0 or -ENAMETOOLONG. */
 int oomw_path_join(char *out, size_t size, const char *dir, const char *rel);
 
+/* Splits the next line off [*p, end): *line and *len (without the '\n'), and
+ * moves *p past it. Returns false when nothing is left. A last line without
+ * '\n' is a line too. */
+bool oomw_next_line(const char **p, const char *end, const char **line, size_t *len);
+
 /* Strict decimal parsers: the whole of [s, s+len) must be the number.
  * Return 0, -EINVAL (not a number) or -ERANGE. */
 int oomw_parse_u64(const char *s, size_t len, uint64_t *out);

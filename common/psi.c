@@ -123,17 +123,15 @@ int oomw_psi_parse(const char *buf, size_t len, struct oomw_psi *out, const char
 	set_unknown(out);
 	*why = NULL;
 
-	const char *p = buf, *end = buf + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		size_t line_len = (size_t)(eol - p);
-		const char *sp = memchr(p, ' ', line_len);
-		size_t word_len = sp ? (size_t)(sp - p) : line_len;
+	const char *p = buf, *end = buf + len, *text;
+	size_t line_len;
+	while (oomw_next_line(&p, end, &text, &line_len)) {
+		const char *sp = memchr(text, ' ', line_len);
+		size_t word_len = sp ? (size_t)(sp - text) : line_len;
 		struct oomw_psi_line *line = NULL;
-		if (word_len == 4 && memcmp(p, "some", 4) == 0)
+		if (word_len == 4 && memcmp(text, "some", 4) == 0)
 			line = &psi.some;
-		else if (word_len == 4 && memcmp(p, "full", 4) == 0)
+		else if (word_len == 4 && memcmp(text, "full", 4) == 0)
 			line = &psi.full;
 		if (line_len == 0) {
 			/* tolerate a blank line */
@@ -144,11 +142,10 @@ int oomw_psi_parse(const char *buf, size_t len, struct oomw_psi *out, const char
 			*why = "pressure: a 'some' or 'full' line appears twice";
 			return -EBADMSG;
 		} else {
-			int r = parse_fields(p + word_len, eol, line, why);
+			int r = parse_fields(text + word_len, text + line_len, line, why);
 			if (r < 0)
 				return r;
 		}
-		p = nl ? nl + 1 : end;
 	}
 	if (!psi.some.known) {
 		*why = "pressure: no 'some' line";

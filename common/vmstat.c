@@ -15,26 +15,23 @@ int oomw_vmstat_parse_oom_kill(const char *buf, size_t len, int64_t *oom_kill, c
 	*oom_kill = OOMW_UNKNOWN;
 	*why = NULL;
 
-	const char *p = buf, *end = buf + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		size_t line_len = (size_t)(eol - p);
+	const char *p = buf, *end = buf + len, *line;
+	size_t line_len;
+	while (oomw_next_line(&p, end, &line, &line_len)) {
 		/* "oom_kill " with the blank, so that a future "oom_kill_foo" is not ours. */
-		if (line_len >= key_len && memcmp(p, key, key_len) == 0) {
+		if (line_len >= key_len && memcmp(line, key, key_len) == 0) {
 			if (found != OOMW_UNKNOWN) {
 				*why = "vmstat: oom_kill appears twice";
 				return -EBADMSG;
 			}
-			if (oomw_parse_i64(p + key_len, line_len - key_len, &found) < 0 || found < 0) {
+			if (oomw_parse_i64(line + key_len, line_len - key_len, &found) < 0 || found < 0) {
 				*why = "vmstat: oom_kill is not a non-negative number";
 				return -EBADMSG;
 			}
-		} else if (line_len == key_len - 1 && memcmp(p, key, key_len - 1) == 0) {
+		} else if (line_len == key_len - 1 && memcmp(line, key, key_len - 1) == 0) {
 			*why = "vmstat: oom_kill has no value";
 			return -EBADMSG;
 		}
-		p = nl ? nl + 1 : end;
 	}
 	*oom_kill = found;
 	return 0;

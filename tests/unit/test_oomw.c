@@ -111,12 +111,32 @@ static void test_parse_numbers(void **ctx)
 	assert_int_equal(oomw_parse_i64("+1", 2, &i), -EINVAL);
 }
 
+static void test_next_line(void **ctx)
+{
+	(void)ctx;
+	static const char text[] = "a b\n\nlast";
+	const char *p = text, *end = text + strlen(text), *line;
+	size_t len;
+	assert_true(oomw_next_line(&p, end, &line, &len));
+	assert_int_equal(len, 3);
+	assert_memory_equal(line, "a b", 3);
+	assert_true(oomw_next_line(&p, end, &line, &len));
+	assert_int_equal(len, 0); /* a blank line is a line */
+	assert_true(oomw_next_line(&p, end, &line, &len));
+	assert_int_equal(len, 4); /* no '\n' at the end: still a line */
+	assert_memory_equal(line, "last", 4);
+	assert_false(oomw_next_line(&p, end, &line, &len));
+	p = end = text;
+	assert_false(oomw_next_line(&p, end, &line, &len));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_read_file_bounds, setup, teardown),
 		cmocka_unit_test(test_path_join),
 		cmocka_unit_test(test_parse_numbers),
+		cmocka_unit_test(test_next_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
