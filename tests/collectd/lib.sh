@@ -10,7 +10,6 @@
 #   cd_wait_file GLOB [SECONDS]  waits for a CSV file below $CD_DIR/csv/$CD_HOST
 #   cd_csv_last FILE [COLUMN]    the last value (column 2 by default) of a CSV file
 #   cd_unavailable               prints why collectd tests cannot run here, or nothing
-#   cd_require                   skips the whole test (TAP, exit 77) when cd_unavailable says why
 
 CD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CD_COLLECTD=${CD_COLLECTD:-/usr/sbin/collectd}
@@ -23,12 +22,6 @@ CD_PID=
 cd_unavailable() {
 	[ -x "$CD_COLLECTD" ] || { echo "missing $CD_COLLECTD (apt-get install collectd-core)"; return; }
 	[ -f "$CD_PLUGIN" ] || echo "missing $CD_PLUGIN (run make)"
-}
-
-cd_require() {
-	local why
-	why=$(cd_unavailable)
-	[ -z "$why" ] || skip_all "$why"
 }
 
 cd_cleanup() {

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/tap.sh
 source tests/collectd/lib.sh
 
-cd_require
+skip_if "$(cd_unavailable)"
 cd_setup
 
 # bad_config WHAT EXPECTED_LOG_REGEX oomwatch-lines...

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/tap.sh
 source tests/collectd/lib.sh
 
-cd_require
+skip_if "$(cd_unavailable)"
 cd_setup
 fixtures=$CD_ROOT/tests/fixtures/kernel-log
 

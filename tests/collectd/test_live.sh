@@ -9,9 +9,8 @@ source tests/lib/tap.sh
 source tests/lib/oomcg.sh
 source tests/collectd/lib.sh
 
-cd_require
-why=$(oomcg_unavailable)
-[ -z "$why" ] || skip_all "$why"
+skip_if "$(cd_unavailable)"
+skip_if "$(oomcg_unavailable)"
 [ -w /dev/kmsg ] || skip_all "/dev/kmsg not writable (needed to calibrate the latency)"
 command -v python3 >/dev/null || skip_all "python3 missing (apt-get install python3)"
 

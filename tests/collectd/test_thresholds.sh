@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/tap.sh
 source tests/collectd/lib.sh
 
-cd_require
+skip_if "$(cd_unavailable)"
 cd_setup
 
 proc=$CD_DIR/proc

@@ -8,7 +8,7 @@ source tests/lib/tap.sh
 source tests/lib/oomcg.sh
 source tests/collectd/lib.sh
 
-cd_require
+skip_if "$(cd_unavailable)"
 
 cd_setup
 cg_lines=()

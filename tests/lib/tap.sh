@@ -3,6 +3,7 @@
 #   not_ok "what" [detail...]
 #   check "what" CMD...  runs CMD, ok if it exits 0
 #   skip_all "reason"    the whole script cannot run here (exit 77)
+#   skip_if "$(x_unavailable)"  skip_all with that reason, unless it is empty
 #   done_testing         exit status from the counts
 TAP_N=0
 TAP_FAILED=0
@@ -14,5 +15,6 @@ not_ok() {
 }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what" "command: $*"; fi; }
 skip_all() { echo "1..0 # SKIP $1"; exit 77; }
+skip_if() { [ -z "$1" ] || skip_all "$1"; }
 diag() { printf '# %s\n' "$*"; }
 done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; exit $?; }

@@ -10,8 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 SAMPLE=$root/build/tests/oomw_sample
 EPERM=1
 
-why=$(oomcg_unavailable)
-[ -z "$why" ] || skip_all "$why"
+skip_if "$(oomcg_unavailable)"
 [ -x "$SAMPLE" ] || skip_all "missing $SAMPLE (run make test-programs)"
 
 oomcg_lock

@@ -5,8 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/lib/oomcg.sh"
 
-why=$(oomcg_unavailable)
-[ -z "$why" ] || skip_all "$why"
+skip_if "$(oomcg_unavailable)"
 command -v setpriv >/dev/null || skip_all "setpriv (util-linux) is missing"
 
 oomcg_lock

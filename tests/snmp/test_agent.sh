@@ -7,8 +7,7 @@ source tests/lib/tap.sh
 source tests/lib/oomcg.sh
 source tests/snmp/snmp_env.sh
 
-why=$(snmp_unavailable)
-[ -z "$why" ] || skip_all "$why"
+skip_if "$(snmp_unavailable)"
 snmp_env_init
 cat >"$SNMP_TMP/agent.conf" <<CONF
 # refreshed every second so that the comparisons below are tight

@@ -6,8 +6,7 @@ cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/tap.sh
 source tests/snmp/snmp_env.sh
 
-why=$(snmp_unavailable)
-[ -z "$why" ] || skip_all "$why"
+skip_if "$(snmp_unavailable)"
 snmp_env_init
 A=$SNMP_AGENT_BIN
 

@@ -9,10 +9,8 @@ source tests/lib/tap.sh
 source tests/lib/oomcg.sh
 source tests/snmp/snmp_env.sh
 
-why=$(oomcg_unavailable)
-[ -z "$why" ] || skip_all "$why"
-why=$(snmp_unavailable)
-[ -z "$why" ] || skip_all "$why"
+skip_if "$(oomcg_unavailable)"
+skip_if "$(snmp_unavailable)"
 snmp_env_init
 # A long refresh interval: a notification within a second can then only come
 # from the agent waking on the kernel log, not from its timer.
