@@ -251,6 +251,35 @@ static void test_backlog_waits_for_counter(void **ctx)
 	assert_true(f->seen[0].wall_usec > 1700000000LL * 1000000);
 }
 
+/* A front end woken by every kernel-log record samples many times a second:
+ * the process scan is reused for a second instead of repeated each time. */
+static void test_candidates_scan_reused(void **ctx)
+{
+	struct fixture *f = *ctx;
+	set_counter(f, 0);
+	f->cfg.n_candidates = 3;
+	open_monitor(f);
+	sample(f);
+	assert_int_equal(f->snap.n_candidates, 0); /* the fixture has no processes yet */
+	char dir[200];
+	snprintf(dir, sizeof(dir), "%s/4242", f->proc);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	fwrite_path(dir, "stat", "4242 (big) S 1 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1\n");
+	fwrite_path(dir, "statm", "1000 256 0 0 0 0 0\n");
+	fwrite_path(dir, "oom_score", "900\n");
+	fwrite_path(dir, "oom_score_adj", "0\n");
+	sample(f);
+	assert_int_equal(f->snap.n_candidates, 0); /* the scan of a moment ago */
+	assert_int_equal(f->snap.candidates_err, 0);
+	close_monitor(f);
+	open_monitor(f); /* a new monitor scans afresh and finds it */
+	sample(f);
+	assert_int_equal(f->snap.n_candidates, 1);
+	assert_int_equal(f->snap.candidates[0].pid, 4242);
+	assert_int_equal(f->snap.candidates[0].oom_score, 900);
+	close_monitor(f);
+}
+
 static void test_counter_plus_three_one_logged(void **ctx)
 {
 	struct fixture *f = *ctx;
@@ -770,6 +799,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_first_sample_covers_boot),
 		T(test_counter_plus_three_one_logged),
+		T(test_candidates_scan_reused),
 		T(test_backlog_keeps_named_victims),
 		T(test_backlog_waits_for_counter),
 		T(test_log_ahead_not_counted_twice),
