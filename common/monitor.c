@@ -93,7 +93,8 @@ struct oomw_monitor {
 		int fd;
 	} watch[OOMW_SNAPSHOT_CGROUPS_MAX];
 	size_t n_watch;
-	int psi_fd; /* PSI trigger (POLLPRI when memory pressure starts), -1 if refused */
+	int psi_fd;      /* PSI trigger (POLLPRI when memory pressure starts), or -1 */
+	bool psi_tried;  /* opened on the first oomw_monitor_pollfds: only waiters need it */
 
 	/* Valid during a sample only: where the parser's kills go. */
 	oomw_event_cb on_event;
@@ -604,12 +605,7 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	oomw_oomparse_init(&m->parser, on_kill, m);
 	if (!klog_disabled(m))
 		m->klog_err = open_klog(m);
-	/* Where the kernel allows it, a waiting front end also wakes when memory
-	 * pressure starts, not only at its next interval. The window is one the
-	 * kernel accepts without CAP_SYS_RESOURCE on 6.4+. */
-	if (oomw_psi_trigger_open(m->paths.proc, false, PSI_TRIGGER_STALL_USEC,
-				  OOMW_PSI_UNPRIVILEGED_WINDOW_USEC, &m->psi_fd) < 0)
-		m->psi_fd = -1;
+	m->psi_fd = -1;
 	*out = m;
 	return 0;
 too_long:
@@ -693,8 +689,17 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	return 0;
 }
 
-size_t oomw_monitor_pollfds(const struct oomw_monitor *m, struct pollfd *fds, size_t max)
+size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t max)
 {
+	if (!m->psi_tried) {
+		/* Where the kernel allows it, a waiting front end also wakes when
+		 * memory pressure starts, not only at its next interval. The window
+		 * is one the kernel accepts without CAP_SYS_RESOURCE on 6.4+. */
+		m->psi_tried = true;
+		if (oomw_psi_trigger_open(m->paths.proc, false, PSI_TRIGGER_STALL_USEC,
+					  OOMW_PSI_UNPRIVILEGED_WINDOW_USEC, &m->psi_fd) < 0)
+			m->psi_fd = -1;
+	}
 	size_t n = 0;
 	/* A regular file is always "readable": polling it would spin. */
 	if (n < max && m->klog_open && m->klog.kind == OOMW_KLOG_DEVKMSG)

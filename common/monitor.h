@@ -91,11 +91,13 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
 /* The file descriptors to wait on for new kills (kmsg POLLIN, cgroup v2
- * memory.events POLLPRI): fills fds[0..n), returns n (<= max). A log that is
+ * memory.events POLLPRI) and for memory pressure starting (a PSI trigger,
+ * POLLPRI, opened on the first call where the kernel allows it): fills
+ * fds[0..n), returns n (<= max). A log that is
  * a regular file is not included (it is always readable). When one is ready,
  * call oomw_monitor_sample: it reads them, which re-arms them. The set changes
  * as cgroups come and go: ask again after each sample. */
-size_t oomw_monitor_pollfds(const struct oomw_monitor *m, struct pollfd *fds, size_t max);
+size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t max);
 /* The persisted recent events, oldest first (for time windows and tables). */
 const struct oomw_event *oomw_monitor_events(const struct oomw_monitor *m, size_t *n);
 void oomw_monitor_close(struct oomw_monitor *m);
