@@ -33,6 +33,7 @@ all:
 include common/common.mk
 include $(sort $(wildcard plugins/*/*.mk))
 include tests/tests.mk
+include tests/qemu/qemu.mk
 include tests/bench/bench.mk
 
 all: $(ALL_TARGETS)

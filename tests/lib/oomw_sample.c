@@ -5,6 +5,8 @@
  *   snap <key> <value>                    one line per snapshot field
  *   cgroup <path> <oom_kill> <delta>
  *   event <index> <details> <pid> <comm> <task_memcg> <scope> <wall_usec> <seen_usec>
+ *   wake <file> <revents>                 a pollfd poll() reported ready (--wait-event);
+ *                                         file is what the fd is open on, revents in hex
  *
  * Strings are escaped with oomw_escape (tab too), so any byte stays on one line.
  * Numbers unknown to the core print as "-". seen_usec is CLOCK_REALTIME when the
@@ -19,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +104,20 @@ static void print_snap(const struct oomw_snapshot *s, int ret)
 	}
 }
 
+/* Which fd woke poll(), named by the file it is open on, so that a test can
+ * tell a memory.events POLLPRI from the log or the PSI trigger. */
+static void print_wake(const struct pollfd *p)
+{
+	char link[64], target[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", p->fd);
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		n = 0;
+	fputs("wake\t", stdout);
+	print_str(target, (size_t)n);
+	printf("\t%#x\n", (unsigned)p->revents);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: oomw_sample --proc D --sys D --kmsg F --state F [--cgroup GLOB]... "
@@ -166,8 +183,12 @@ int main(int argc, char **argv)
 		 * safety timeout and skew the latency the live tests measure. */
 		struct pollfd fds[OOMW_SNAPSHOT_CGROUPS_MAX + 2];
 		size_t n = oomw_monitor_pollfds(m, fds, sizeof(fds) / sizeof(fds[0]));
-		if (poll(fds, n, POLL_SAFETY_MS) < 0 && errno != EINTR)
+		int ready_n = poll(fds, n, POLL_SAFETY_MS);
+		if (ready_n < 0 && errno != EINTR)
 			break;
+		for (size_t i = 0; ready_n > 0 && i < n; i++)
+			if (fds[i].revents != 0)
+				print_wake(&fds[i]);
 		r = oomw_monitor_sample(m, &snap, on_event, NULL);
 		if (n_events > 0)
 			print_snap(&snap, r);

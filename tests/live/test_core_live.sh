@@ -7,6 +7,7 @@ set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/lib/tap.sh"
 . "$root/tests/lib/oomcg.sh"
+. "$root/tests/lib/sample_out.sh"
 SAMPLE=$root/build/tests/oomw_sample
 EPERM=1
 
@@ -18,13 +19,6 @@ oomcg_create || { not_ok "create a throwaway memory cgroup"; done_testing; }
 tmp=$(mktemp -d)
 trap 'oomcg_remove; rm -rf "$tmp"' EXIT
 ok "throwaway cgroup $OOMCG_PATH (cgroup v$OOMCG_VERSION)"
-
-# Last value of a snapshot key in a helper's output.
-snap() { awk -F'\t' -v k="$2" '$1 == "snap" && $2 == k { v = $3 } END { print v }' "$1"; }
-events() { grep -c '^event' "$1"; }
-# Field N (1-based, "event" is 1) of the only event line.
-event_field() { awk -F'\t' -v n="$2" '$1 == "event" { print $n }' "$1"; }
-cgroup_delta() { awk -F'\t' -v p="$2" '$1 == "cgroup" && $2 == p { v = $4 } END { print v }' "$1"; }
 
 run_sample() { # STATE_FILE OUT [extra args]
 	local state=$1 out=$2
