@@ -73,15 +73,18 @@ else
 	done_testing
 fi
 
-# Console lines, each prefixed with the host's $EPOCHREALTIME when it arrived.
+# Console lines, each prefixed with the host's $EPOCHREALTIME when it arrived,
+# without SeaBIOS's terminal escapes; the first line is qemu's start.
 boot() { # PHASE LOG
 	local accel_args=(-accel tcg)
 	[ "$accel" = kvm ] && accel_args=(-accel kvm)
+	printf '%s\tqemu start\n' "$EPOCHREALTIME" >"$2"
 	timeout --kill-after=5 "$boot_timeout" qemu-system-x86_64 "${accel_args[@]}" \
 		-m "$GUEST_MEM_MIB" -smp 1 -nographic -no-reboot -nic none \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=1 oomw.phase=$1" </dev/null 2>&1 |
-		while IFS= read -r line; do printf '%s\t%s\n' "$EPOCHREALTIME" "${line%$'\r'}"; done >"$2"
+		sed -u 's/\x1b\[[?0-9;]*[a-zA-Z]//g; s/\x1bc//g; s/\r$//' |
+		while IFS= read -r line; do printf '%s\t%s\n' "$EPOCHREALTIME" "$line"; done >>"$2"
 	return "${PIPESTATUS[0]}"
 }
 
@@ -118,14 +121,14 @@ relay() { # PHASE LOG RC
 	if grep -q "	oomw-guest-end $phase status 0 " "$log"; then
 		ok "guest $phase: test script finished with status 0"
 	else
-		mapfile -t tail < <(tail -20 "$log" | cut -f2- | tr -d '\033')
+		mapfile -t tail < <(tail -20 "$log" | cut -f2-)
 		not_ok "guest $phase: test script finished with status 0" "console tail:" "${tail[@]}"
 	fi
 	if [ "$rc" = 0 ]; then ok "guest $phase: powered off by itself"; else not_ok "guest $phase: powered off by itself" "qemu status $rc (124: killed at the ${boot_timeout} s timeout)"; fi
 	t0=$(head -1 "$log" | cut -f1)
 	tkill=$(grep -m1 '	oomw-first-kill ' "$log" | cut -f1)
 	tend=$(tail -1 "$log" | cut -f1)
-	[ -n "$tkill" ] && diag "guest $phase ($accel): first console line to first kill $(awk -v a="$t0" -v b="$tkill" 'BEGIN { printf "%.1f", b - a }') s, to power-off $(awk -v a="$t0" -v b="$tend" 'BEGIN { printf "%.1f", b - a }') s; $(grep -m1 '	oomw-first-kill ' "$log" | cut -f2 | cut -d' ' -f2-) in the guest"
+	[ -n "$tkill" ] && diag "guest $phase ($accel): qemu start to first kill $(awk -v a="$t0" -v b="$tkill" 'BEGIN { printf "%.1f", b - a }') s, to power-off $(awk -v a="$t0" -v b="$tend" 'BEGIN { printf "%.1f", b - a }') s; $(grep -m1 '	oomw-first-kill ' "$log" | cut -f2 | cut -d' ' -f2-) in the guest"
 }
 
 for phase in v2 v1; do
