@@ -16,13 +16,17 @@
  *                    [--candidates N] [--wait-event SECONDS [--ready FILE]] [--bench N]
  * --wait-event: after a first sample, waits in poll() on the monitor's fds and
  * samples on every wake-up (and every 100 ms) until an event arrived or the time
- * is up; --ready names a file created once the first sample is done.
+ * is up; --ready names a file created once the first sample is done. A cgroup's
+ * counter may move a sample before the kill's log record arrives, so the
+ * samples without events print their changed cgroup lines too: the deltas of
+ * one run add up.
  * --bench N: then N more samples, printing "bench sample_usec_avg|max <usec>". */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +78,20 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 	printf("\t%" PRId64 "\n", seen);
 }
 
+static void print_cgroups(const struct oomw_snapshot *s, bool only_changed)
+{
+	for (size_t i = 0; i < s->n_cgroups; i++) {
+		const struct oomw_snapshot_cgroup *c = &s->cgroups[i];
+		if (only_changed && c->oom_kill_delta == 0)
+			continue;
+		fputs("cgroup\t", stdout);
+		print_str(c->stats.path, strlen(c->stats.path));
+		putchar('\t');
+		print_num(c->stats.oom_kill);
+		printf("\t%" PRId64 "\n", c->oom_kill_delta);
+	}
+}
+
 static void print_snap(const struct oomw_snapshot *s, int ret)
 {
 	printf("snap\tsample_ret\t%d\n", ret);
@@ -94,14 +112,7 @@ static void print_snap(const struct oomw_snapshot *s, int ret)
 	printf("snap\tn_cgroups\t%zu\n", s->n_cgroups);
 	printf("snap\tcandidates_err\t%d\n", s->candidates_err);
 	printf("snap\tn_candidates\t%zu\n", s->n_candidates);
-	for (size_t i = 0; i < s->n_cgroups; i++) {
-		const struct oomw_snapshot_cgroup *c = &s->cgroups[i];
-		fputs("cgroup\t", stdout);
-		print_str(c->stats.path, strlen(c->stats.path));
-		putchar('\t');
-		print_num(c->stats.oom_kill);
-		printf("\t%" PRId64 "\n", c->oom_kill_delta);
-	}
+	print_cgroups(s, false);
 }
 
 /* Which fd woke poll(), named by the file it is open on, so that a test can
@@ -192,6 +203,8 @@ int main(int argc, char **argv)
 		r = oomw_monitor_sample(m, &snap, on_event, NULL);
 		if (n_events > 0)
 			print_snap(&snap, r);
+		else
+			print_cgroups(&snap, true);
 		fflush(stdout);
 	}
 	int64_t total_usec = 0, max_usec = 0;

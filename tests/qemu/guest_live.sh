@@ -6,7 +6,8 @@
 # cgroup; memory.events POLLPRI waking the monitor; memory.oom.group killing a
 # whole cgroup, each member one event; the PSI trigger waking on pressure made
 # inside the cgroup. PHASE v1 (a v1 memory hierarchy): a kill seen with details
-# and counted in memory.oom_control. Every check is named "PHASE.ID: what"; the
+# and counted in memory.oom_control. Both: a log opened after a counter-only
+# baseline, and an unprivileged monitor under dmesg_restrict. Every check is named "PHASE.ID: what"; the
 # host (tests/qemu/test_qemu_v2.sh) relays them and wants every ID it expects.
 set -u
 root=/oomw
@@ -188,6 +189,42 @@ if [ "$p" = v2 ]; then
 	check "$p.psi_events: the kills made while throttled are the events ($psi_kills)" \
 		test "$(events "$tmp/psi_main.out")" = "$psi_kills"
 fi
+
+# ---- a state with a counter baseline but no log cursor -------------------
+# /dev/kmsg is then read from its end: the kills already counted are not
+# reported again, and the next kill has details.
+cstate=$tmp/cursor.state
+"$SAMPLE" --proc /proc --sys /sys --kmsg none --state "$cstate" >"$tmp/c0.out" 2>&1
+run_sample "$cstate" "$tmp/c1.out"
+check "$p.cursor_quiet: log opened after a baseline without it: no old kill again" \
+	test "$(events "$tmp/c1.out")" = 0 -a "$(snap "$tmp/c1.out" klog_err)" = 0
+if oomcg_kill cursor-victim; then kills=$((kills + 1)); ok "$p.kill_cursor: victim $OOMCG_PID killed"; else not_ok "$p.kill_cursor: victim killed"; fi
+run_sample "$cstate" "$tmp/c2.out"
+check "$p.cursor_event: then the next kill is one event with details (pid $OOMCG_PID)" \
+	test "$(events "$tmp/c2.out")" = 1 -a "$(event_field "$tmp/c2.out" 3)" = 1 -a "$(event_field "$tmp/c2.out" 4)" = "$OOMCG_PID"
+main_sample "$tmp/after_cursor.out"
+
+# ---- an unprivileged monitor: Debian's kernel restricts the log ------------
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "$@"; }
+mkdir "$tmp/nobody"
+chown 65534:65534 "$tmp/nobody"
+ustate=$tmp/nobody/state
+as_nobody "$SAMPLE" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$ustate" --cgroup "$OOMCG_PATH" >"$tmp/u0.out" 2>&1
+utotal0=$(snap "$tmp/u0.out" oom_kill_total)
+uwd0=$(snap "$tmp/u0.out" kills_without_details)
+check "$p.nobody_eperm: unprivileged, kernel.dmesg_restrict=$(cat /proc/sys/kernel/dmesg_restrict): klog_err is -EPERM" \
+	test "$(snap "$tmp/u0.out" klog_err)" = -1
+check "$p.nobody_base: unprivileged baseline: counter read ($utotal0), state saved" \
+	test "$utotal0" = "$kills" -a "$(snap "$tmp/u0.out" sample_ret)" = 0 -a -s "$ustate"
+if oomcg_kill unprivileged; then kills=$((kills + 1)); ok "$p.kill_nobody: victim $OOMCG_PID killed"; else not_ok "$p.kill_nobody: victim killed"; fi
+as_nobody "$SAMPLE" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$ustate" --cgroup "$OOMCG_PATH" >"$tmp/u1.out" 2>&1
+check "$p.nobody_event: unprivileged: one event, without details" \
+	test "$(events "$tmp/u1.out")" = 1 -a "$(event_field "$tmp/u1.out" 3)" = 0
+check "$p.nobody_counts: unprivileged: counter, kills_without_details and cgroup delta +1" \
+	test "$(snap "$tmp/u1.out" oom_kill_total)" = $((utotal0 + 1)) \
+	-a "$(snap "$tmp/u1.out" kills_without_details)" = $((uwd0 + 1)) \
+	-a "$(cgroup_delta "$tmp/u1.out" "$OOMCG_PATH")" = 1
+main_sample "$tmp/after_nobody.out"
 
 # ---- exact counts ----------------------------------------------------------
 main_sample "$tmp/final.out"

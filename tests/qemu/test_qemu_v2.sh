@@ -45,16 +45,20 @@ if [ "$accel" = kvm ]; then boot_timeout=90; else boot_timeout=300; fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# ---- the initramfs: busybox, bash (oomcg.sh and tap.sh are bash) with its
-# libraries, the static test programs, laid out as in the repository ---------
+# ---- the initramfs: busybox, bash (oomcg.sh and tap.sh are bash) and
+# setpriv (util-linux; busybox has none) with their libraries, the static test
+# programs, laid out as in the repository ------------------------------------
 build_initramfs() { # OUT
-	local d=$tmp/root lib a
+	local d=$tmp/root prog lib a
 	mkdir -p "$d"/{bin,proc,sys,dev,tmp} "$d"/oomw/tests/{lib,qemu} "$d"/oomw/build/tests
 	cp /bin/busybox "$d/bin/" || return 1
-	cp "$(command -v bash)" "$d/bin/bash" || return 1
-	for lib in $(ldd "$(command -v bash)" | grep -o '/[^ ]*'); do
-		mkdir -p "$d$(dirname "$lib")"
-		cp -L "$lib" "$d$lib" || return 1
+	for prog in bash setpriv; do
+		prog=$(command -v "$prog") || return 1
+		cp "$prog" "$d/bin/" || return 1
+		for lib in $(ldd "$prog" | grep -o '/[^ ]*'); do
+			mkdir -p "$d$(dirname "$lib")"
+			cp -L "$lib" "$d$lib" || return 1
+		done
 	done
 	for a in $(/bin/busybox --list); do
 		[ -e "$d/bin/$a" ] || ln -s busybox "$d/bin/$a"
@@ -90,6 +94,7 @@ boot() { # PHASE LOG
 
 # IDs each phase must report (tests/qemu/guest_live.sh names them).
 common_ids="boot cgroup baseline kill one_event vmstat details pid comm memcg scope cg_count cg_delta
+	cursor_quiet kill_cursor cursor_event nobody_eperm nobody_base kill_nobody nobody_event nobody_counts
 	final_quiet exact no_missed removed"
 v1_ids="kmsg_wake no_events_fd oom_control"
 v2_ids="kill2 pollpri pollpri_event main2 group_kill group_all group_events group_pids group_details
