@@ -19,7 +19,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 SAMPLE=$root/build/tests/oomw_sample
 FLOOD_PREFIX=oomwatch-test-flood
 FLOOD_BATCH=64
-FLOOD_RECORDS_MAX=100000 # ~90 MB: far beyond any ring (log_buf_len caps at 2 GiB, none is that big here)
+FLOOD_RECORDS_MAX=100000 # per call; ~90 MB of big records, far beyond any ring here
 
 skip_if "$(oomcg_unavailable)"
 [ -x "$SAMPLE" ] || skip_all "missing $SAMPLE (run make test-programs)"
@@ -32,20 +32,24 @@ waiter=
 trap '[ -n "$waiter" ] && kill -CONT "$waiter" 2>/dev/null; oomcg_remove; rm -rf "$tmp"' EXIT
 ok "throwaway cgroup $OOMCG_PATH (cgroup v$OOMCG_VERSION)"
 
-filler=$(printf '%0900d' 0)
 flooded=0
-# Writes records until MARKER (written first) is no longer in the ring.
-flood_past() { # MARKER
-	local i=0 j
-	printf '<7>%s marker: %s\n' "$FLOOD_PREFIX" "$1" >/dev/kmsg
-	while dmesg | grep -qF "$FLOOD_PREFIX marker: $1"; do
-		for ((j = 0; j < FLOOD_BATCH; j++)); do
-			printf '<7>%s: %d %s\n' "$FLOOD_PREFIX" "$i" "$filler" >/dev/kmsg
+# Writes records of about SIZE bytes, BATCH at a time, while PATTERN is in the ring.
+flood_while() { # PATTERN BATCH SIZE
+	local i=0 j fill
+	fill=$(printf '%0*d' "$3" 0)
+	while dmesg | grep -qF -- "$1"; do
+		for ((j = 0; j < $2; j++)); do
+			printf '<7>%s: %d %s\n' "$FLOOD_PREFIX" "$flooded" "$fill" >/dev/kmsg
+			flooded=$((flooded + 1))
 			i=$((i + 1))
 		done
 		[ "$i" -lt "$FLOOD_RECORDS_MAX" ] || return 1
 	done
-	flooded=$((flooded + i))
+}
+# Writes MARKER, then big records until it has left the ring.
+flood_past() { # MARKER
+	printf '<7>%s marker: %s\n' "$FLOOD_PREFIX" "$1" >/dev/kmsg
+	flood_while "$FLOOD_PREFIX marker: $1" "$FLOOD_BATCH" 900
 }
 # The pids the kernel logged as killed and still holds in its ring.
 logged_pid() { dmesg | grep -q "Killed process $1 "; }
@@ -125,12 +129,37 @@ got=$(event_summary "$tmp/three.out")
 if [ "$got" = "0 - -" ]; then ok "one event, without details"; else not_ok "one event, without details" "got:" "$got"; fi
 check "klog_missed > 0 (the gap after the saved cursor)" test "$(snap "$tmp/three.out" klog_missed)" -gt 0
 
+# ---- 4: a report cut in the middle ------------------------------------------
+# Overwritten up to its "oom-kill:" summary line (which names the cgroup) but
+# not its Killed line: the kill has its pid and comm, and its cgroup is the
+# right one or unknown, never another.
+# The kernel prints a report's header and summary for at most 10 OOMs in 5 s
+# (oom_kill.c's DEFAULT_RATELIMIT_BURST/INTERVAL), the Killed line always: after
+# 5 s without a kill (we hold the lock) the next report is whole.
+sleep 5
+start_stopped_waiter "$tmp/four.out"
+oomcg_kill flood-p && pid_p=$OOMCG_PID || pid_p=
+dmesg | grep -qF ",pid=$pid_p," && summary=logged || summary="not logged"
+flood_while "flood-p invoked oom-killer" 1 900
+flood_while ",pid=$pid_p," 1 40
+check "kill $pid_p: its summary line was $summary, then overwritten; its Killed line is not" \
+	test -n "$pid_p" -a "$summary" = logged -a -n "$(logged_pid "$pid_p" && echo p)"
+resume_waiter
+total4=$(snap "$tmp/four.out" oom_kill_total)
+check "vmstat oom_kill rose by 1 ($total3 -> $total4)" test "$total4" = $((total3 + 1))
+got=$(event_summary "$tmp/four.out")
+if [ "$got" = "1 $pid_p flood-p" ]; then ok "one event, with the Killed line's pid and comm"; else not_ok "one event, with the Killed line's pid and comm" "got:" "$got"; fi
+memcg=$(event_field "$tmp/four.out" 6)
+check "its task_memcg is $OOMCG_PATH or unknown ('$memcg')" test "$memcg" = - -o "$memcg" = "$OOMCG_PATH"
+check "klog_missed > 0" test "$(snap "$tmp/four.out" klog_missed)" -gt 0
+
 # ---- totals -----------------------------------------------------------------
 run_sample "$tmp/again.out"
 check "sampling again reports nothing" test "$(events "$tmp/again.out")" = 0
-n=$(($(events "$tmp/one.out") + $(events "$tmp/two.out") + $(events "$tmp/three.out")))
-check "5 kills, 5 events, vmstat delta $((total3 - total0)), cgroup oom_kill $(oomcg_oom_kill)" \
-	test "$n" = 5 -a $((total3 - total0)) = 5 -a "$(oomcg_oom_kill)" = 5
+n=0
+for f in one two three four; do n=$((n + $(events "$tmp/$f.out"))); done
+check "6 kills, 6 events, vmstat delta $((total4 - total0)), cgroup oom_kill $(oomcg_oom_kill)" \
+	test "$n" = 6 -a $((total4 - total0)) = 6 -a "$(oomcg_oom_kill)" = 6
 check "no flood record became an event" test -z "$(grep "^event.*$FLOOD_PREFIX" "$tmp"/*.out)"
-diag "$flooded flood records of ~950 bytes written to /dev/kmsg"
+diag "$flooded flood records written to /dev/kmsg"
 done_testing
