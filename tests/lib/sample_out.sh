@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib/sample_out.sh — sourced by live tests: reads what build/tests/oomw_sample
 # printed (tests/lib/oomw_sample.c describes the lines).
 #   snap OUT KEY            last value of a snapshot key

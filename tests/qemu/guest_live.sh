@@ -126,7 +126,7 @@ if [ "$p" = v2 ]; then
 	klog0=$(klog_kills)
 	echo 1 >"$OOMCG/memory.oom.group"
 	members=()
-	for i in 1 2 3; do
+	for _ in 1 2 3; do
 		sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 600' sh "$OOMCG" &
 		members+=($!)
 	done
