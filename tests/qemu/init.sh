@@ -2,9 +2,8 @@
 # tests/qemu/init.sh — /init of the qemu guest (busybox sh). Mounts what the
 # tests need, the memory controller as the kernel command line's oomw.phase
 # says (v2: cgroup2 at /sys/fs/cgroup; v1: a v1 memory hierarchy at
-# /sys/fs/cgroup/memory), runs tests/qemu/guest_live.sh on the console and
-# powers off. Markers around the run let the host tell a finished run from a
-# crash.
+# /sys/fs/cgroup/memory), runs tests/qemu/guest_live.sh, the live tests of
+# tests/live/ copied in, and the total since boot on the console, and powers off.
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -20,7 +19,19 @@ v1)
 	mount -t cgroup -o memory cgroup /sys/fs/cgroup/memory
 	;;
 esac
+# Markers around each script let the host tell a finished one from a crash.
+run() { # NAME COMMAND...
+	name=$1
+	shift
+	echo "oomw-script-start $name"
+	"$@"
+	echo "oomw-script-end $name status $?"
+}
 echo "oomw-guest-start $phase uptime $(cut -d' ' -f1 /proc/uptime)"
-/bin/bash /oomw/tests/qemu/guest_live.sh "$phase"
-echo "oomw-guest-end $phase status $? uptime $(cut -d' ' -f1 /proc/uptime)"
+run guest_live bash /oomw/tests/qemu/guest_live.sh "$phase"
+for t in /oomw/tests/live/test_*.sh; do
+	run "$(basename "$t" .sh)" bash "$t"
+done
+run guest_total bash /oomw/tests/qemu/guest_live.sh "$phase" total
+echo "oomw-guest-end $phase uptime $(cut -d' ' -f1 /proc/uptime)"
 poweroff -f

@@ -17,6 +17,11 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/lib/tap.sh"
 STATIC=$root/build/tests/static
 GUEST_MEM_MIB=256
+# The scripts the guest runs, in order (tests/qemu/init.sh): this directory's
+# guest script, the host's live tests as they are, then the total since boot.
+LIVE_TESTS="test_core_live test_klog_overflow"
+guest_scripts() { echo guest_live $LIVE_TESTS guest_total; }
+
 
 # The newest 6.1 cloud kernel installed, whatever its ABI number.
 kernel=$(printf '%s\n' /boot/vmlinuz-6.1.*-cloud-amd64 | sort -V | tail -1)
@@ -50,8 +55,8 @@ trap 'rm -rf "$tmp"' EXIT
 # setpriv (util-linux; busybox has none) with their libraries, the static test
 # programs, laid out as in the repository ------------------------------------
 build_initramfs() { # OUT
-	local d=$tmp/root prog lib a
-	mkdir -p "$d"/{bin,proc,sys,dev,tmp} "$d"/oomw/tests/{lib,qemu} "$d"/oomw/build/tests
+	local d=$tmp/root prog lib a t
+	mkdir -p "$d"/{bin,etc,proc,sys,dev,tmp} "$d"/oomw/tests/{lib,live,qemu} "$d"/oomw/build/tests
 	cp /bin/busybox "$d/bin/" || return 1
 	for prog in bash setpriv; do
 		prog=$(command -v "$prog") || return 1
@@ -66,6 +71,11 @@ build_initramfs() { # OUT
 	done
 	cp "$root/tests/qemu/init.sh" "$d/init"
 	cp "$root/tests/qemu/guest_live.sh" "$d/oomw/tests/qemu/"
+	for t in $LIVE_TESTS; do cp "$root/tests/live/$t.sh" "$d/oomw/tests/live/" || return 1; done
+	# The live tests drop to nobody:nogroup by name.
+	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$d/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/etc/group"
+	printf 'passwd: files\ngroup: files\n' >"$d/etc/nsswitch.conf"
 	cp "$root"/tests/lib/{tap.sh,oomcg.sh,sample_out.sh} "$d/oomw/tests/lib/"
 	cp "$STATIC/oomw_sample" "$STATIC/oom_victim" "$d/oomw/build/tests/"
 	(cd "$d" && find . | cpio -o -H newc --quiet) | gzip -1 >"$1"
@@ -93,47 +103,66 @@ boot() { # PHASE LOG
 	return "${PIPESTATUS[0]}"
 }
 
-# IDs each phase must report (tests/qemu/guest_live.sh names them).
-expected_ids() { # PHASE
-	echo boot cgroup baseline kill one_event vmstat details pid comm memcg scope cg_count cg_delta \
-		cursor_quiet kill_cursor cursor_event nobody_eperm nobody_base kill_nobody nobody_event \
-		nobody_counts final_quiet exact no_missed removed
-	case $1 in
-	v1) echo kmsg_wake no_events_fd oom_control ;;
-	v2) echo kill2 pollpri pollpri_event main2 group_kill group_all group_events group_pids \
-		group_details group_delta group_counter psi psi_cgroup psi_events ;;
+# IDs the guest scripts must report (tests/qemu/guest_live.sh names them).
+expected_ids() { # PHASE SCRIPT
+	case $2 in
+	guest_total) echo total ;;
+	guest_live)
+		echo boot cgroup baseline kill one_event details final_quiet exact no_missed removed
+		case $1 in
+		v1) echo kmsg_wake no_events_fd oom_control ;;
+		v2) echo kill2 pollpri pollpri_event main2 group_kill group_all group_events group_pids \
+			group_details group_delta group_counter psi psi_cgroup psi_events ;;
+		esac
+		;;
 	esac
 }
 
-# Relays the guest's TAP lines as ours, then checks that the run was whole.
+# Relays the guest's TAP lines as ours, script by script (between the markers
+# init.sh prints), then checks that each script ran whole.
 relay() { # PHASE LOG RC
-	local phase=$1 log=$2 rc=$3 line id tail seen=" " results=0 plan='' missing='' t0 tkill tend
+	local phase=$1 log=$2 rc=$3 line id tail script='' failed name t0 tkill tend
+	local -A seen=() results=() plan=() status=()
 	while IFS=$'\t' read -r _ line; do
-		if [[ $line =~ ^(not )?ok\ [0-9]+\ -\ ($phase\.[a-z0-9_]+):\ (.*)$ ]]; then
-			id=${BASH_REMATCH[2]#"$phase".}
-			seen+="$id "
-			results=$((results + 1))
-			if [ -z "${BASH_REMATCH[1]}" ]; then ok "guest $phase: ${BASH_REMATCH[3]}"; else not_ok "guest $phase: ${BASH_REMATCH[3]}"; fi
+		if [[ $line =~ ^oomw-script-start\ ([a-z0-9_]+)$ ]]; then
+			script=${BASH_REMATCH[1]}
+			seen[$script]=" " results[$script]=0
+		elif [[ $line =~ ^oomw-script-end\ ([a-z0-9_]+)\ status\ ([0-9]+)$ ]]; then
+			status[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+			script=''
+		elif [ -z "$script" ]; then
+			continue
 		elif [[ $line =~ ^(not )?ok\ [0-9]+\ -\ (.*)$ ]]; then
-			# a check without an ID: the guest script broke its own rule
-			not_ok "guest $phase: check without an ID: ${BASH_REMATCH[2]}"
+			results[$script]=$((results[$script] + 1))
+			failed=${BASH_REMATCH[1]} name=${BASH_REMATCH[2]}
+			if [[ $script == guest_* ]]; then
+				if [[ $name =~ ^$phase\.([a-z0-9_]+):\ (.*)$ ]]; then
+					seen[$script]+="${BASH_REMATCH[1]} "
+					name=${BASH_REMATCH[2]}
+				else
+					not_ok "guest $phase $script: a check without an ID: $name"
+				fi
+			fi
+			if [ -z "$failed" ]; then ok "guest $phase $script: $name"; else not_ok "guest $phase $script: $name"; fi
 		elif [[ $line =~ ^#\  ]]; then
 			echo "$line"
-		elif [[ $line =~ ^1\.\.([0-9]+)$ ]]; then
-			plan=${BASH_REMATCH[1]}
+		elif [[ $line =~ ^1\.\.([0-9]+) ]]; then
+			plan[$script]=${BASH_REMATCH[1]}
 		fi
 	done <"$log"
-	for id in $(expected_ids "$phase"); do
-		[[ $seen == *" $id "* ]] || missing+=" $id"
+	for script in $(guest_scripts); do
+		local missing=''
+		for id in $(expected_ids "$phase" "$script"); do
+			[[ ${seen[$script]:-} == *" $id "* ]] || missing+=" $id"
+		done
+		[ -z "$missing" ] || not_ok "guest $phase $script: every expected check reported" "missing:$missing"
+		if [ "${status[$script]:-}" = 0 ] && [ -n "${plan[$script]:-}" ] && [ "${plan[$script]}" = "${results[$script]}" ]; then
+			ok "guest $phase $script: ran whole (status 0, plan 1..${plan[$script]}, $((results[$script])) results)"
+		else
+			mapfile -t tail < <(tail -20 "$log" | cut -f2-)
+			not_ok "guest $phase $script: ran whole" "status '${status[$script]:-}', plan '${plan[$script]:-}', results '${results[$script]:-}'" "console tail:" "${tail[@]}"
+		fi
 	done
-	if [ -z "$missing" ]; then ok "guest $phase: every expected check reported"; else not_ok "guest $phase: every expected check reported" "missing:$missing"; fi
-	if [ "$plan" = "$results" ]; then ok "guest $phase: plan 1..$plan matches its $results results"; else not_ok "guest $phase: plan matches results" "plan '${plan}', results $results"; fi
-	if grep -q "	oomw-guest-end $phase status 0 " "$log"; then
-		ok "guest $phase: test script finished with status 0"
-	else
-		mapfile -t tail < <(tail -20 "$log" | cut -f2-)
-		not_ok "guest $phase: test script finished with status 0" "console tail:" "${tail[@]}"
-	fi
 	if [ "$rc" = 0 ]; then ok "guest $phase: powered off by itself"; else not_ok "guest $phase: powered off by itself" "qemu status $rc (124: killed at the ${boot_timeout} s timeout)"; fi
 	t0=$(head -1 "$log" | cut -f1)
 	tkill=$(grep -m1 '	oomw-first-kill ' "$log" | cut -f1)
