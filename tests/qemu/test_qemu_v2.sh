@@ -19,8 +19,8 @@ STATIC=$root/build/tests/static
 GUEST_MEM_MIB=256
 # The scripts the guest runs, in order (tests/qemu/init.sh): this directory's
 # guest script, the host's live tests as they are, then the total since boot.
-LIVE_TESTS="test_core_live test_klog_overflow"
-guest_scripts() { echo guest_live $LIVE_TESTS guest_total; }
+LIVE_TESTS=(test_core_live test_klog_overflow)
+guest_scripts() { echo guest_live "${LIVE_TESTS[@]}" guest_total; }
 
 
 # The newest 6.1 cloud kernel installed, whatever its ABI number.
@@ -71,7 +71,7 @@ build_initramfs() { # OUT
 	done
 	cp "$root/tests/qemu/init.sh" "$d/init"
 	cp "$root/tests/qemu/guest_live.sh" "$d/oomw/tests/qemu/"
-	for t in $LIVE_TESTS; do cp "$root/tests/live/$t.sh" "$d/oomw/tests/live/" || return 1; done
+	for t in "${LIVE_TESTS[@]}"; do cp "$root/tests/live/$t.sh" "$d/oomw/tests/live/" || return 1; done
 	# The live tests drop to nobody:nogroup by name.
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$d/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/etc/group"
