@@ -46,7 +46,7 @@ kvm | tcg) accel=$OOMW_QEMU_ACCEL ;;
 	;;
 esac
 # Kills in TCG take seconds each; a hang is far beyond either.
-if [ "$accel" = kvm ]; then boot_timeout=90; else boot_timeout=300; fi
+if [ "$accel" = kvm ]; then boot_timeout=90; else boot_timeout=240; fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
