@@ -241,7 +241,8 @@ int oomw_klog_parse_kmsg(const char *rec, size_t len, struct oomw_klog_record *o
 	out->prio = (int)(num[0] & LOG_LEVEL_MASK);
 	out->facility = (int)(num[0] >> LOG_FACILITY_SHIFT);
 	out->seq = num[1];
-	out->mono_usec = (int64_t)num[2];
+	/* A time past any real uptime is no time: the record stays, undated. */
+	out->mono_usec = num[2] <= (uint64_t)OOMW_TIME_USEC_MAX ? (int64_t)num[2] : OOMW_UNKNOWN;
 	out->wall_usec = OOMW_UNKNOWN;
 	out->text = semi + 1;
 	out->text_len = (size_t)(end - (semi + 1));
@@ -264,7 +265,7 @@ static const char *parse_mono(const char *s, const char *end, int64_t *mono_usec
 	const char *r = fraction_usec(q + 1, end, &frac);
 	if (r == q + 1 || r >= end || *r != ']')
 		return NULL;
-	*mono_usec = secs * USEC_PER_SEC + frac;
+	*mono_usec = secs <= OOMW_TIME_USEC_MAX / USEC_PER_SEC ? secs * USEC_PER_SEC + frac : OOMW_UNKNOWN;
 	r++;
 	return (r < end && *r == ' ') ? r + 1 : r;
 }
@@ -468,7 +469,7 @@ static const char *parse_unix_date(const char *s, const char *end, int64_t *wall
 	const char *q = fraction_usec(p + 1, end, &frac);
 	if (q == p + 1 || q >= end || *q != ' ')
 		return NULL;
-	*wall_usec = secs * USEC_PER_SEC + frac;
+	*wall_usec = secs <= OOMW_TIME_USEC_MAX / USEC_PER_SEC ? secs * USEC_PER_SEC + frac : OOMW_UNKNOWN;
 	return q + 1;
 }
 
@@ -663,8 +664,9 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 /* Accounts for kmsg records we never saw, from the gap in sequence numbers. */
 static void account_seq(struct oomw_klog *k, uint64_t seq)
 {
+	uint64_t sum;
 	if (k->have_expect && seq > k->expect_seq)
-		k->missed += seq - k->expect_seq;
+		k->missed = __builtin_add_overflow(k->missed, seq - k->expect_seq, &sum) ? UINT64_MAX : sum;
 	else if (k->epipe && !k->have_expect)
 		k->missed += 1; /* overwritten before we knew where we were: at least one */
 	k->epipe = false;

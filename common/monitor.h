@@ -57,6 +57,12 @@ struct oomw_snapshot {
 	int vmstat_err;
 	const char *vmstat_why;
 	int64_t kills_without_details; /* since boot: counted, but not in the readable log */
+	int64_t kills_not_shown; /* this sample: kills without details beyond the
+				  * OOMW_STATE_EVENTS_MAX that get an event: counted
+				  * (in kills_without_details, and in the event indexes,
+				  * which skip them) but not passed to on_event, so
+				  * that a counter jump of any size costs O(1). The kills
+				  * of this sample are the events plus this. */
 	int klog_err;        /* e.g. -EPERM: log unreadable, kills counted without details;
 			      * 0 with kmsg "none" (no log was asked for) */
 	uint64_t klog_missed; /* records overwritten before they were read since the log

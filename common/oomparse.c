@@ -126,6 +126,9 @@ static void parse_tail(const char *s, const char *end, struct oomw_kill *k)
 		int64_t v;
 		if (n == 0 || oomw_parse_i64(s, n, &v) < 0)
 			return;
+		/* A size that would overflow in bytes is no size the kernel printed. */
+		if (fields[i].kib && (v < 0 || v > OOMW_KIB_MAX))
+			return;
 		s += n;
 		/* A number is whole only when what follows it is there too. */
 		if (fields[i].kib) {
