@@ -229,34 +229,28 @@ static bool path_within(const char *task, size_t tlen, const char *oom, size_t o
 	return tlen == olen || (olen > 0 && oom[olen - 1] == '/') || task[olen] == '/';
 }
 
-/* Fills constraint, oom_memcg / scope, task_memcg and uid of k from a summary
- * (text after "oom-kill:"). comm_raw: the comm as the Killed line printed it, to
- * find where the name starts; when the summary does not end with it, the name
- * is taken to start at the last ",task=". */
-static void apply_summary(const char *s, size_t len, const struct span *comm_raw,
-			  struct oomw_kill *k)
+/* Where ",task=<comm>" starts in the summary [s, pp) (pp: its ",pid="). The
+ * comm as the Killed line printed it tells where the name starts; when the
+ * summary does not end with it, the name is taken to start at the last
+ * ",task=". NULL when there is none. */
+static const char *summary_task(const char *s, const char *pp, const struct span *comm_raw)
 {
-	int64_t pid, uid;
-	const char *pp = summary_tail(s, len, &pid, &uid);
-	if (!pp)
-		return;
-	if (k->uid == OOMW_UNKNOWN)
-		k->uid = uid;
-	/* Where ",task=<comm>" starts. */
-	const char *task = NULL;
 	if (comm_raw && (size_t)(pp - s) >= comm_raw->len + STRLEN(",task=")) {
 		const char *t = pp - comm_raw->len - STRLEN(",task=");
 		if (memcmp(t, ",task=", STRLEN(",task=")) == 0 &&
 		    memcmp(t + STRLEN(",task="), comm_raw->s, comm_raw->len) == 0)
-			task = t;
+			return t;
 	}
-	if (!task)
-		task = find_last(s, (size_t)(pp - s), ",task=");
-	if (!task)
-		return;
-	const char *p = s, *end = task;
+	return find_last(s, (size_t)(pp - s), ",task=");
+}
+
+/* "constraint=C" at p, kept in k unless it has one; then ",nodemask=…" and
+ * ",cpuset=…,mems_allowed=…" are skipped. Returns where the memcg fields
+ * start, or NULL when the shape is not there. */
+static const char *summary_head(const char *p, const char *end, struct oomw_kill *k)
+{
 	if (!starts_with(p, (size_t)(end - p), "constraint="))
-		return;
+		return NULL;
 	p += STRLEN("constraint=");
 	const char *c = memchr(p, ',', (size_t)(end - p));
 	const char *ce = c ? c : end;
@@ -273,10 +267,32 @@ static void apply_summary(const char *s, size_t len, const struct span *comm_raw
 	if (starts_with(p, (size_t)(end - p), ",cpuset=")) {
 		const char *m = find_first(p, (size_t)(end - p), ",mems_allowed=");
 		if (!m)
-			return;
+			return NULL;
 		p = skip_nodelist(m + STRLEN(",mems_allowed="), end);
 	}
-	/* What is left: [",oom_memcg=" P | ",global_oom"][",task_memcg=" Q] */
+	return p;
+}
+
+/* In "P,task_memcg=Q" (from oom to end) both paths may hold ",task_memcg=":
+ * the victim's cgroup Q is the limited one P or below it, which picks the
+ * right split. Returns the ",task_memcg=" that splits them, or NULL. */
+static const char *split_memcgs(const char *oom, const char *end)
+{
+	const char *first = NULL;
+	for (const char *q = oom; (q = find_first(q, (size_t)(end - q), ",task_memcg=")); q++) {
+		const char *t = q + STRLEN(",task_memcg=");
+		if (!first)
+			first = q;
+		if (path_within(t, (size_t)(end - t), oom, (size_t)(q - oom)))
+			return q;
+	}
+	return first;
+}
+
+/* What is left of a summary, [p, end): [",oom_memcg=" P | ",global_oom"]
+ * [",task_memcg=" Q]. Fills what k does not have yet. */
+static void summary_memcgs(const char *p, const char *end, struct oomw_kill *k)
+{
 	const char *oom = NULL, *oom_end = NULL, *tm = NULL;
 	if (starts_with(p, (size_t)(end - p), ",global_oom")) {
 		if (k->scope == OOMW_SCOPE_UNKNOWN)
@@ -288,23 +304,9 @@ static void apply_summary(const char *s, size_t len, const struct span *comm_raw
 		if (k->scope == OOMW_SCOPE_UNKNOWN)
 			k->scope = OOMW_SCOPE_MEMCG;
 		oom = p + STRLEN(",oom_memcg=");
-		oom_end = end;
-		/* Both paths may hold ",task_memcg=": the victim's cgroup is the
-		 * limited one or below it, which picks the right split. */
-		const char *first = NULL;
-		for (const char *q = oom; (q = find_first(q, (size_t)(end - q), ",task_memcg=")); q++) {
-			const char *t = q + STRLEN(",task_memcg=");
-			if (!first)
-				first = q;
-			if (path_within(t, (size_t)(end - t), oom, (size_t)(q - oom))) {
-				first = q;
-				break;
-			}
-		}
-		if (first) {
-			oom_end = first;
-			tm = first + STRLEN(",task_memcg=");
-		}
+		const char *split = split_memcgs(oom, end);
+		oom_end = split ? split : end;
+		tm = split ? split + STRLEN(",task_memcg=") : NULL;
 	} else if (starts_with(p, (size_t)(end - p), ",task_memcg=")) {
 		tm = p + STRLEN(",task_memcg=");
 	}
@@ -312,6 +314,24 @@ static void apply_summary(const char *s, size_t len, const struct span *comm_raw
 		oomw_unescape(oom, (size_t)(oom_end - oom), k->oom_memcg, sizeof(k->oom_memcg));
 	if (tm && k->task_memcg[0] == '\0')
 		oomw_unescape(tm, (size_t)(end - tm), k->task_memcg, sizeof(k->task_memcg));
+}
+
+/* Fills constraint, oom_memcg / scope, task_memcg and uid of k from a summary
+ * (text after "oom-kill:"), where k does not have them yet. comm_raw: the comm
+ * as the Killed line printed it (see summary_task). */
+static void apply_summary(const char *s, size_t len, const struct span *comm_raw,
+			  struct oomw_kill *k)
+{
+	int64_t pid, uid;
+	const char *pp = summary_tail(s, len, &pid, &uid);
+	if (!pp)
+		return;
+	if (k->uid == OOMW_UNKNOWN)
+		k->uid = uid;
+	const char *task = summary_task(s, pp, comm_raw);
+	const char *p = task ? summary_head(s, task, k) : NULL;
+	if (p)
+		summary_memcgs(p, task, k);
 }
 
 /* ---- context ---- */
