@@ -3,6 +3,7 @@
  * syslog, RFC 3339 and journal lines), taken apart into oomw_klog_record. */
 #include "klog.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -596,6 +597,135 @@ static const char *parse_journal_monotonic(const char *s, const char *end, bool 
 	return NULL;
 }
 
+/* ---- the prefixes of a text line, as a table ---- */
+
+/* A prefix parser: at s, the prefix it knows. It returns the position after
+ * it, filling what the prefix says into out (prio, facility, wall_usec), or
+ * NULL when the line does not start so. A new log format is one such
+ * function and one row in a table below. */
+typedef const char *(*text_prefix_fn)(const char *s, const char *end, struct oomw_klog_record *out);
+
+struct text_prefix {
+	text_prefix_fn parse;
+	bool kernel_tag; /* a syslog/journal shape: "host kernel: " must follow */
+};
+
+/* "<6>" (dmesg -r). */
+static const char *prefix_raw_prio(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	int64_t pri;
+	if (s >= end || *s != '<')
+		return NULL;
+	const char *e = digits_run(s + 1, end, 9, &pri);
+	if (pri < 0 || e >= end || *e != '>')
+		return NULL;
+	out->prio = (int)(pri & LOG_LEVEL_MASK);
+	out->facility = (int)(pri >> LOG_FACILITY_SHIFT);
+	return e + 1;
+}
+
+/* "kern  :err   : " (dmesg -x). */
+static const char *prefix_decoded_prio(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_decoded_prio(s, end, &out->facility, &out->prio);
+}
+
+/* "2025-08-12T03:54:03,123456+02:00 " (dmesg --time-format=iso: a comma). */
+static const char *prefix_dmesg_iso(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	bool dmesg;
+	const char *p = parse_iso_date(s, end, &out->wall_usec, &dmesg);
+	return p && dmesg ? p : NULL;
+}
+
+/* "2025-08-12T03:54:03.1+02:00 " (RFC 3339 syslog, journalctl short-iso). */
+static const char *prefix_rfc3339(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	bool dmesg;
+	const char *p = parse_iso_date(s, end, &out->wall_usec, &dmesg);
+	return p && !dmesg ? p : NULL;
+}
+
+static const char *prefix_syslog(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_syslog_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_unix(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_unix_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_full(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_full_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_ctime(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_ctime_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_dmesg_T(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_dmesg_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_reltime(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	(void)out; /* dmesg -e/-H: no time */
+	return parse_reltime(s, end);
+}
+
+/* At most one of each table is taken, the first that matches: the order
+ * matters where shapes overlap (an ISO date before syslog's "Mmm dd"). */
+static const struct text_prefix prio_prefixes[] = {
+	{ prefix_raw_prio, false },
+	{ prefix_decoded_prio, false },
+};
+static const struct text_prefix date_prefixes[] = {
+	{ prefix_dmesg_iso, false }, { prefix_rfc3339, true }, { prefix_syslog, true },
+	{ prefix_unix, true },       { prefix_full, true },    { prefix_ctime, true },
+	{ prefix_dmesg_T, false },   { prefix_reltime, false },
+};
+
+/* The first row of table[n] matching at *s: moves *s past it, returns the row
+ * (NULL when none matched). A row that fails leaves no time behind. */
+static const struct text_prefix *take_prefix(const struct text_prefix *table, size_t n,
+					     const char **s, const char *end,
+					     struct oomw_klog_record *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *p = table[i].parse(*s, end, out);
+		if (p) {
+			assert(p >= *s && p <= end);
+			*s = p;
+			return &table[i];
+		}
+		out->wall_usec = OOMW_UNKNOWN;
+	}
+	return NULL;
+}
+
+/* After the prefixes: "[ts]" (the kernel's monotonic time), and after it on an
+ * undated line "host kernel: " (journalctl -o short-monotonic). Returns where
+ * the kernel's text starts, or NULL for another program's line. */
+static const char *take_mono(const char *s, const char *end, bool dated, struct oomw_klog_record *out)
+{
+	int64_t mono;
+	const char *p = parse_mono(s, end, &mono);
+	if (!p)
+		return s;
+	out->mono_usec = mono;
+	if (dated)
+		return p;
+	bool other;
+	const char *k = parse_journal_monotonic(p, end, &other);
+	if (other)
+		return NULL;
+	return k ? k : p;
+}
+
 int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *out)
 {
 	const char *s = line, *end = line + len;
@@ -610,50 +740,15 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 		return -ENOMSG;
 	if (end - s >= 3 && memcmp(s, "-- ", 3) == 0)
 		return -ENOMSG; /* journalctl "-- Boot …" / "-- No entries --" markers */
-
-	/* dmesg -r: "<6>" before the rest; dmesg -x: "kern  :err   : " */
-	const char *p;
-	if (*s == '<') {
-		int64_t pri;
-		const char *e = digits_run(s + 1, end, 9, &pri);
-		if (pri >= 0 && e < end && *e == '>') {
-			out->prio = (int)(pri & LOG_LEVEL_MASK);
-			out->facility = (int)(pri >> LOG_FACILITY_SHIFT);
-			s = e + 1;
-		}
-	} else if ((p = parse_decoded_prio(s, end, &out->facility, &out->prio))) {
-		s = p;
-	}
-
-	bool dated = false, dmesg_iso = false;
-	if ((p = parse_iso_date(s, end, &out->wall_usec, &dmesg_iso)) && dmesg_iso) {
-		s = p; /* dmesg --time-format=iso: the kernel's text follows */
-	} else if (p || (p = parse_syslog_date(s, end, &out->wall_usec)) ||
-		   (p = parse_unix_date(s, end, &out->wall_usec)) ||
-		   (p = parse_full_date(s, end, &out->wall_usec)) ||
-		   (p = parse_ctime_date(s, end, &out->wall_usec))) {
-		/* syslog and journal: only the kernel's own lines */
-		s = parse_kernel_tag(p, end, out);
-		if (!s)
-			return -ENOMSG;
-		dated = true;
-	} else if ((p = parse_dmesg_date(s, end, &out->wall_usec)) || (p = parse_reltime(s, end))) {
-		s = p;
-	}
-
-	int64_t mono;
-	if ((p = parse_mono(s, end, &mono))) {
-		out->mono_usec = mono;
-		s = p;
-		if (!dated) {
-			bool other;
-			const char *k = parse_journal_monotonic(s, end, &other);
-			if (other)
-				return -ENOMSG;
-			if (k)
-				s = k;
-		}
-	}
+	take_prefix(prio_prefixes, sizeof(prio_prefixes) / sizeof(prio_prefixes[0]), &s, end, out);
+	const struct text_prefix *date =
+		take_prefix(date_prefixes, sizeof(date_prefixes) / sizeof(date_prefixes[0]), &s, end, out);
+	bool tagged = date && date->kernel_tag;
+	/* syslog and journal: only the kernel's own lines */
+	if (tagged && !(s = parse_kernel_tag(s, end, out)))
+		return -ENOMSG;
+	if (!(s = take_mono(s, end, tagged, out)))
+		return -ENOMSG;
 	out->text = s;
 	out->text_len = (size_t)(end - s);
 	return 0;
