@@ -816,6 +816,38 @@ static bool at_line_start(int fd, uint64_t off)
 	return n == 1 && c == '\n';
 }
 
+/* /dev/kmsg: a position is only the start or the end; a saved cursor is
+ * reached by skipping older records as they are read. */
+static int open_devkmsg(struct oomw_klog *k, enum oomw_klog_start start, uint64_t start_seq)
+{
+	k->kind = OOMW_KLOG_DEVKMSG;
+	off_t r = lseek(k->fd, 0, start == OOMW_KLOG_START_END ? SEEK_END : SEEK_SET);
+	if (r < 0 && errno != ESPIPE)
+		return -errno;
+	if (start == OOMW_KLOG_START_SEQ) {
+		k->expect_seq = k->next_seq = start_seq;
+		k->have_expect = k->skip_old = true;
+	}
+	return 0;
+}
+
+/* A regular file: the kind from its first line, the start at the cursor when
+ * it is still a line start within the file, else at its beginning. */
+static int open_regular(struct oomw_klog *k, uint64_t size, enum oomw_klog_start start,
+			uint64_t start_seq)
+{
+	k->detect_kind = !detect_file_kind(k);
+	uint64_t off = 0;
+	if (start == OOMW_KLOG_START_END)
+		off = size;
+	else if (start == OOMW_KLOG_START_SEQ && start_seq <= size && at_line_start(k->fd, start_seq))
+		off = start_seq;
+	if (lseek(k->fd, (off_t)off, SEEK_SET) < 0)
+		return -errno;
+	file_reset(k, off);
+	return 0;
+}
+
 int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start,
 		   uint64_t start_seq)
 {
@@ -827,61 +859,29 @@ int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start s
 	k->have_expect = k->skip_old = k->skipped_any = k->epipe = false;
 	k->skip_line = k->detect_kind = false;
 
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	k->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (k->fd < 0)
 		return -errno;
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	k->fd = fd;
-	k->inode = (uint64_t)st.st_ino;
-
-	if (S_ISCHR(st.st_mode)) {
-		k->kind = OOMW_KLOG_DEVKMSG;
-		off_t r = 0;
-		if (start == OOMW_KLOG_START_END)
-			r = lseek(fd, 0, SEEK_END);
-		else
-			r = lseek(fd, 0, SEEK_SET);
-		if (r < 0 && errno != ESPIPE) {
-			int e = -errno;
-			oomw_klog_close(k);
-			return e;
+	int r = fstat(k->fd, &st) < 0 ? -errno : 0;
+	if (r == 0) {
+		k->inode = (uint64_t)st.st_ino;
+		if (S_ISCHR(st.st_mode)) {
+			r = open_devkmsg(k, start, start_seq);
+		} else if (S_ISFIFO(st.st_mode)) {
+			/* A pipe ("dmesg | check_oom --kmsg /dev/stdin"): read as it
+			 * comes, no position to start at, kind from the first line. */
+			k->detect_kind = true;
+			file_reset(k, 0);
+		} else if (S_ISREG(st.st_mode)) {
+			r = open_regular(k, (uint64_t)st.st_size, start, start_seq);
+		} else {
+			r = -EINVAL;
 		}
-		if (start == OOMW_KLOG_START_SEQ) {
-			k->expect_seq = k->next_seq = start_seq;
-			k->have_expect = k->skip_old = true;
-		}
-		return 0;
 	}
-	if (S_ISFIFO(st.st_mode)) {
-		/* A pipe ("dmesg | check_oom --kmsg /dev/stdin"): read as it comes,
-		 * no position to start at, kind decided by the first line. */
-		k->detect_kind = true;
-		file_reset(k, 0);
-		return 0;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	if (r < 0)
 		oomw_klog_close(k);
-		return -EINVAL;
-	}
-
-	k->detect_kind = !detect_file_kind(k);
-	uint64_t size = (uint64_t)st.st_size, off = 0;
-	if (start == OOMW_KLOG_START_END)
-		off = size;
-	else if (start == OOMW_KLOG_START_SEQ && start_seq <= size && at_line_start(fd, start_seq))
-		off = start_seq;
-	if (lseek(fd, (off_t)off, SEEK_SET) < 0) {
-		int e = -errno;
-		oomw_klog_close(k);
-		return e;
-	}
-	file_reset(k, off);
-	return 0;
+	return r;
 }
 
 /* Next complete line of a file, without its '\n'. Returns 0 or -EAGAIN / -errno. */
