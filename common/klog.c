@@ -490,6 +490,9 @@ static const struct {
 	{ "debug", 7 },
 };
 
+/* The syslog facilities 0 (kern) to 23 (local7), by number. */
+_Static_assert(sizeof(facility_names) / sizeof(facility_names[0]) == 24, "facility numbers");
+
 static int facility_of(const char *s, size_t len)
 {
 	for (size_t i = 0; i < sizeof(facility_names) / sizeof(facility_names[0]); i++)
@@ -889,6 +892,7 @@ static int file_next_line(struct oomw_klog *k, const char **line, size_t *len, u
 {
 	bool restarted = false;
 	for (;;) {
+		assert(k->buf_pos <= k->buf_len && k->buf_len <= sizeof(k->buf));
 		char *p = k->buf + k->buf_pos;
 		size_t avail = k->buf_len - k->buf_pos;
 		char *nl = memchr(p, '\n', avail);

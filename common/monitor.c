@@ -25,6 +25,7 @@
  * that did not exist at the previous sample can only have been killed in since. */
 #include "monitor.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -354,6 +355,7 @@ static void add_without_details(struct oomw_monitor *m, int64_t n)
 	/* Only as many events as the ring holds: the older ones are counted, and
 	 * take their indexes (which count kills), but are no event; the counter
 	 * may jump by any amount, so this is O(1), not one event per kill. */
+	assert(n > 0 && n <= OOMW_COUNTER_MAX);
 	int64_t shown = n < OOMW_STATE_EVENTS_MAX ? n : OOMW_STATE_EVENTS_MAX;
 	m->st.next_event_index = (uint64_t)count_add((int64_t)m->st.next_event_index, n - shown);
 	m->snap->kills_not_shown = count_add(m->snap->kills_not_shown, n - shown);
@@ -398,6 +400,8 @@ static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter, i
 	int64_t ahead = d >= m->logged || m->fresh ? 0 : m->logged - d;
 	if (ahead != old_ahead || counter != st->vmstat_oom_kill)
 		m->dirty = true;
+	/* What the state loader accepts: the next start must not refuse it. */
+	assert(ahead >= 0 && ahead <= OOMW_COUNTER_MAX);
 	st->log_ahead = ahead;
 	st->vmstat_oom_kill = counter;
 	if (d > m->logged)
@@ -428,6 +432,7 @@ static int on_cgroup(const struct oomw_cgroup_stats *cs, void *ctx)
 	for (size_t i = 0; i < snap->n_cgroups; i++)
 		if (strcmp(snap->cgroups[i].stats.path, cs->path) == 0)
 			return 0; /* matched by an earlier glob too */
+	assert(snap->n_cgroups <= OOMW_SNAPSHOT_CGROUPS_MAX);
 	if (snap->n_cgroups == OOMW_SNAPSHOT_CGROUPS_MAX)
 		return -E2BIG;
 	snap->cgroups[snap->n_cgroups++].stats = *cs;

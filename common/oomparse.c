@@ -114,6 +114,8 @@ static void parse_tail(const char *s, const char *end, struct oomw_kill *k)
 	int64_t *dst[] = { &k->total_vm_kib,  &k->anon_rss_kib, &k->file_rss_kib,
 			   &k->shmem_rss_kib, &k->uid,		&k->pgtables_kib,
 			   &k->oom_score_adj };
+	_Static_assert(sizeof(dst) / sizeof(dst[0]) == sizeof(fields) / sizeof(fields[0]),
+		       "one destination per label");
 	size_t i = 0;
 	while (s < end) {
 		while (i < sizeof(fields) / sizeof(fields[0]) &&

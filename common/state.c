@@ -16,6 +16,7 @@
  * unknown are written as "-". */
 #include "state.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -58,6 +59,10 @@ void oomw_state_init(struct oomw_state *st)
 
 void oomw_state_add_event(struct oomw_state *st, struct oomw_event *ev)
 {
+	/* The ring: at most OOMW_STATE_EVENTS_MAX, indexes growing, all below
+	 * the next one handed out. */
+	assert(st->n_events <= OOMW_STATE_EVENTS_MAX);
+	assert(st->n_events == 0 || st->events[st->n_events - 1].index < st->next_event_index);
 	ev->index = st->next_event_index++;
 	/* Sliding the full ring down one slot moves ~320 KiB (about 9 us here):
 	 * 90 ms for a storm of 10000 kills in one sample, against the kernel's
@@ -170,6 +175,7 @@ static void write_event(struct writer *w, const struct oomw_event *ev)
 
 static void write_state(struct writer *w, const struct oomw_state *st)
 {
+	assert(st->n_events <= OOMW_STATE_EVENTS_MAX && st->n_cgroups <= OOMW_STATE_CGROUPS_MAX);
 	w_printf(w, "%s\n", STATE_MAGIC);
 	w_str(w, "", "boot_id", st->boot_id, strnlen(st->boot_id, sizeof(st->boot_id)));
 	w_i64(w, "\n", "vmstat_oom_kill", st->vmstat_oom_kill);
