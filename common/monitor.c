@@ -508,9 +508,60 @@ static void update_watches(struct oomw_monitor *m, const struct oomw_snapshot *s
 	}
 }
 
-static void sample_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
+/* A cgroup's kills since the previous sample; see oomw_snapshot_cgroup. */
+static int64_t cgroup_delta(const struct oomw_state_cgroup *prev, int64_t cur, bool first)
+{
+	if (cur == OOMW_UNKNOWN || (prev == NULL && first))
+		return 0;
+	if (prev == NULL)
+		return cur;
+	if (prev->oom_kill == OOMW_UNKNOWN)
+		return 0;
+	/* Both in [0, OOMW_COUNTER_MAX]: no overflow. Down: recreated. */
+	return cur >= prev->oom_kill ? cur - prev->oom_kill : cur;
+}
+
+/* Fills the snapshot's deltas and cg_next from the cgroups just read; after a
+ * failed walk, keeps the counts of the cgroups it did not get to. Returns how
+ * many entries cg_next holds. */
+static size_t next_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
+{
+	const struct oomw_state *st = &m->st;
+	size_t n = 0;
+	for (size_t i = 0; i < snap->n_cgroups; i++) {
+		struct oomw_snapshot_cgroup *c = &snap->cgroups[i];
+		c->oom_kill_delta = cgroup_delta(find_cgroup(st, c->stats.path), c->stats.oom_kill, first);
+		memcpy(m->cg_next[n].path, c->stats.path, sizeof(m->cg_next[n].path));
+		m->cg_next[n++].oom_kill = c->stats.oom_kill;
+	}
+	for (size_t i = 0; snap->cgroup_err < 0 && i < st->n_cgroups && n < OOMW_STATE_CGROUPS_MAX; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < snap->n_cgroups && !seen; j++)
+			seen = strcmp(snap->cgroups[j].stats.path, st->cgroups[i].path) == 0;
+		if (!seen)
+			m->cg_next[n++] = st->cgroups[i];
+	}
+	return n;
+}
+
+/* Makes cg_next[0..n) the state's table, marking the state dirty if it changed. */
+static void commit_cgroups(struct oomw_monitor *m, size_t n)
 {
 	struct oomw_state *st = &m->st;
+	assert(n <= OOMW_STATE_CGROUPS_MAX);
+	bool changed = n != st->n_cgroups;
+	for (size_t i = 0; i < n && !changed; i++)
+		changed = m->cg_next[i].oom_kill != st->cgroups[i].oom_kill ||
+			  strcmp(m->cg_next[i].path, st->cgroups[i].path) != 0;
+	if (!changed)
+		return;
+	memcpy(st->cgroups, m->cg_next, n * sizeof(m->cg_next[0]));
+	st->n_cgroups = n;
+	m->dirty = true;
+}
+
+static void sample_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
+{
 	if (m->n_globs == 0)
 		return;
 	if (m->cg_root_err < 0)
@@ -524,38 +575,9 @@ static void sample_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, b
 		if (r < 0 && snap->cgroup_err == 0)
 			snap->cgroup_err = r;
 	}
-	size_t n = 0;
-	for (size_t i = 0; i < snap->n_cgroups; i++) {
-		struct oomw_snapshot_cgroup *c = &snap->cgroups[i];
-		const struct oomw_state_cgroup *prev = find_cgroup(st, c->stats.path);
-		int64_t cur = c->stats.oom_kill;
-		if (cur == OOMW_UNKNOWN || (prev == NULL && first))
-			c->oom_kill_delta = 0;
-		else if (prev == NULL || prev->oom_kill == OOMW_UNKNOWN)
-			c->oom_kill_delta = prev == NULL ? cur : 0;
-		else
-			c->oom_kill_delta = cur >= prev->oom_kill ? cur - prev->oom_kill : cur;
-		memcpy(m->cg_next[n].path, c->stats.path, sizeof(m->cg_next[n].path));
-		m->cg_next[n++].oom_kill = cur;
-	}
-	/* After a failed walk, keep the counts of cgroups we did not get to. */
-	for (size_t i = 0; snap->cgroup_err < 0 && i < st->n_cgroups && n < OOMW_STATE_CGROUPS_MAX; i++) {
-		bool seen = false;
-		for (size_t j = 0; j < snap->n_cgroups && !seen; j++)
-			seen = strcmp(snap->cgroups[j].stats.path, st->cgroups[i].path) == 0;
-		if (!seen)
-			m->cg_next[n++] = st->cgroups[i];
-	}
+	size_t n = next_cgroups(m, snap, first);
 	update_watches(m, snap);
-	bool changed = n != st->n_cgroups;
-	for (size_t i = 0; i < n && !changed; i++)
-		changed = m->cg_next[i].oom_kill != st->cgroups[i].oom_kill ||
-			  strcmp(m->cg_next[i].path, st->cgroups[i].path) != 0;
-	if (changed) {
-		memcpy(st->cgroups, m->cg_next, n * sizeof(m->cg_next[0]));
-		st->n_cgroups = n;
-		m->dirty = true;
-	}
+	commit_cgroups(m, n);
 }
 
 /* ---- the object ------------------------------------------------------- */
