@@ -266,7 +266,7 @@ static const char *parse_mono(const char *s, const char *end, int64_t *mono_usec
 	const char *r = fraction_usec(q + 1, end, &frac);
 	if (r == q + 1 || r >= end || *r != ']')
 		return NULL;
-	*mono_usec = secs <= OOMW_TIME_USEC_MAX / USEC_PER_SEC ? secs * USEC_PER_SEC + frac : OOMW_UNKNOWN;
+	*mono_usec = secs * USEC_PER_SEC + frac; /* at most 12 digits: no overflow */
 	r++;
 	return (r < end && *r == ' ') ? r + 1 : r;
 }
@@ -470,7 +470,7 @@ static const char *parse_unix_date(const char *s, const char *end, int64_t *wall
 	const char *q = fraction_usec(p + 1, end, &frac);
 	if (q == p + 1 || q >= end || *q != ' ')
 		return NULL;
-	*wall_usec = secs <= OOMW_TIME_USEC_MAX / USEC_PER_SEC ? secs * USEC_PER_SEC + frac : OOMW_UNKNOWN;
+	*wall_usec = secs * USEC_PER_SEC + frac; /* at most 12 digits: no overflow */
 	return q + 1;
 }
 
@@ -729,6 +729,14 @@ static const char *take_mono(const char *s, const char *end, bool dated, struct 
 	return k ? k : p;
 }
 
+/* Where times enter from a text log: outside [0, OOMW_TIME_USEC_MAX] (a
+ * 12-digit "[ts]", a date near 9999 with its zone offset, 1970 east of
+ * Greenwich) a time is unknown, so that no sum with it can overflow. */
+static int64_t time_bounded(int64_t usec)
+{
+	return usec >= 0 && usec <= OOMW_TIME_USEC_MAX ? usec : OOMW_UNKNOWN;
+}
+
 int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *out)
 {
 	const char *s = line, *end = line + len;
@@ -752,6 +760,8 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 		return -ENOMSG;
 	if (!(s = take_mono(s, end, tagged, out)))
 		return -ENOMSG;
+	out->mono_usec = time_bounded(out->mono_usec);
+	out->wall_usec = time_bounded(out->wall_usec);
 	out->text = s;
 	out->text_len = (size_t)(end - s);
 	return 0;

@@ -185,6 +185,18 @@ static void emit(struct oomw_monitor *m, struct oomw_event *ev, bool store)
 		m->on_event(ev, m->ctx);
 }
 
+/* A log time (µs since its boot) as wall time; when it was noticed if that
+ * cannot be told, or would fall outside what the state accepts (a forged
+ * stamp near OOMW_TIME_USEC_MAX plus the boot time). */
+static int64_t mono_to_wall(const struct oomw_monitor *m, int64_t mono_usec)
+{
+	if (mono_usec == OOMW_UNKNOWN || m->real_minus_mono_usec == OOMW_UNKNOWN)
+		return m->now_usec;
+	/* Both are bounded where they enter (OOMW_TIME_USEC_MAX): no overflow. */
+	int64_t wall = oomw_add_sat(mono_usec, m->real_minus_mono_usec);
+	return wall >= 0 && wall <= OOMW_TIME_USEC_MAX ? wall : m->now_usec;
+}
+
 static void on_kill(const struct oomw_kill *kill, void *ctx)
 {
 	struct oomw_monitor *m = ctx;
@@ -196,11 +208,8 @@ static void on_kill(const struct oomw_kill *kill, void *ctx)
 		if (m->boot_wall_usec != OOMW_UNKNOWN &&
 		    k->wall_usec < m->boot_wall_usec - LOCAL_AS_UTC_SLACK_USEC)
 			return;
-	} else if (k->mono_usec != OOMW_UNKNOWN && m->real_minus_mono_usec != OOMW_UNKNOWN) {
-		/* Both are bounded where they enter (OOMW_TIME_USEC_MAX). */
-		k->wall_usec = oomw_add_sat(k->mono_usec, m->real_minus_mono_usec);
 	} else {
-		k->wall_usec = m->now_usec;
+		k->wall_usec = mono_to_wall(m, k->mono_usec);
 	}
 	ev.wall_usec = k->wall_usec;
 	m->logged++;

@@ -177,6 +177,21 @@ static void test_kmsg_time_bounded(void **state)
 	assert_int_equal(oomw_klog_parse_text(unix_date, strlen(unix_date), &r), 0);
 	assert_int_equal(r.wall_usec, OOMW_UNKNOWN);
 	assert_memory_equal(r.text, "Killed", 6);
+	/* Dates whose zone offset takes them before 1970 or past 9999. */
+	static const char *const out_of_range[] = {
+		"1970-01-01T00:00:00+05:00 host kernel: Killed process 1 (x)",
+		"9999-12-31T23:59:59-05:00 host kernel: Killed process 1 (x)",
+		"9999-12-31T23:59:59.5Z host kernel: Killed process 1 (x)",
+	};
+	for (size_t i = 0; i < sizeof(out_of_range) / sizeof(out_of_range[0]); i++) {
+		assert_int_equal(oomw_klog_parse_text(out_of_range[i], strlen(out_of_range[i]), &r), 0);
+		if (r.wall_usec != OOMW_UNKNOWN)
+			fail_msg("'%s' dated %lld", out_of_range[i], (long long)r.wall_usec);
+		assert_memory_equal(r.text, "Killed", 6);
+	}
+	static const char last_date[] = "9999-12-31T23:59:59Z host kernel: x";
+	assert_int_equal(oomw_klog_parse_text(last_date, strlen(last_date), &r), 0);
+	assert_int_equal(r.wall_usec, OOMW_TIME_USEC_MAX);
 }
 
 /* ---- oomw_klog_parse_text ---- */

@@ -606,6 +606,24 @@ static void test_log_time_near_int64_max(void **ctx)
 	open_monitor(f);
 	assert_int_equal(sample(f), 1);
 	assert_int_equal(f->seen[0].wall_usec, f->snap.wall_usec);
+	close_monitor(f);
+
+	/* The largest stamp a record may carry, plus the boot time, is past what
+	 * the state accepts: dated when noticed, so that the state saved with it
+	 * loads again (else every start would refuse it and report it anew). */
+	write_file(f->kmsg, "6,0,0,-;Linux version 6.18.0 (test) #1 SMP\n", "w");
+	f->kmsg_seq = 1;
+	log_kill(f, 72, "last", OOMW_TIME_USEC_MAX);
+	unlink(f->state);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->seen[0].kill.mono_usec, OOMW_TIME_USEC_MAX);
+	assert_int_equal(f->seen[0].wall_usec, f->snap.wall_usec);
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.state_err, 0);
+	assert_false(f->snap.first_sample);
 }
 
 struct tally {
