@@ -542,65 +542,97 @@ static bool pid_at(const char *s, const char *end, int64_t *pid)
 	       starts_with(s + n, (size_t)(end - s) - n, " (");
 }
 
-void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+/* ---- lines known by their start ---- */
+
+/* A handler of a line that starts with a known prefix: s and len are the rest. */
+typedef void (*line_fn)(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+			size_t len);
+
+static void line_reaped(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+			size_t len)
 {
-	if (rec->facility > 0)
-		return; /* written by a process, not by the kernel */
+	int64_t pid;
+	(void)rec;
+	if (pid_at(s, s + len, &pid))
+		on_reaper(p, pid, true);
+}
+
+static void line_unreaped(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			  const char *s, size_t len)
+{
+	int64_t pid;
+	(void)rec;
+	if (pid_at(s, s + len, &pid))
+		on_reaper(p, pid, false);
+}
+
+static void line_oom_group(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			   const char *s, size_t len)
+{
+	if (find_last(s, len, " are going to be killed due to memory.oom.group set"))
+		on_oom_group(p, rec);
+}
+
+/* A report that ends without a kill. */
+static void line_no_kill(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			 const char *s, size_t len)
+{
+	(void)rec, (void)s, (void)len;
+	context_drop(p);
+}
+
+static const struct {
+	const char *prefix;
+	line_fn handle;
+} line_starts[] = {
+	{ "oom-kill:", on_summary },
+	{ "oom_reaper: reaped process ", line_reaped },
+	{ "oom_reaper: unable to reap pid:", line_unreaped },
+	{ "Tasks in ", line_oom_group },
+	{ "Task in ", on_task_in },
+	{ "Out of memory and no killable processes", line_no_kill },
+	{ "Kernel panic - not syncing:", line_no_kill },
+};
+
+/* The lines found anywhere: "Killed process", "Kill process … score", and the
+ * header "… invoked oom-killer: " that starts a report. */
+static void feed_kill_lines(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+{
 	const char *t = rec->text, *end = t + rec->text_len;
 	size_t len = rec->text_len;
-	int64_t pid;
-
-	/* Lines known by their start first: a name inside them may imitate a Killed line. */
-	if (starts_with(t, len, "oom-kill:")) {
-		on_summary(p, rec, t + STRLEN("oom-kill:"), len - STRLEN("oom-kill:"));
-		return;
-	}
-	if (starts_with(t, len, "oom_reaper: reaped process ")) {
-		const char *s = t + STRLEN("oom_reaper: reaped process ");
-		if (pid_at(s, end, &pid))
-			on_reaper(p, pid, true);
-		return;
-	}
-	if (starts_with(t, len, "oom_reaper: unable to reap pid:")) {
-		const char *s = t + STRLEN("oom_reaper: unable to reap pid:");
-		if (pid_at(s, end, &pid))
-			on_reaper(p, pid, false);
-		return;
-	}
-	if (starts_with(t, len, "Tasks in ")) {
-		if (find_last(t, len, " are going to be killed due to memory.oom.group set"))
-			on_oom_group(p, rec);
-		return;
-	}
-	if (starts_with(t, len, "Task in ")) {
-		on_task_in(p, rec, t + STRLEN("Task in "), len - STRLEN("Task in "));
-		return;
-	}
-	if (starts_with(t, len, "Out of memory and no killable processes") ||
-	    starts_with(t, len, "Kernel panic - not syncing:")) {
-		context_drop(p);
-		return;
-	}
-
-	/* The lines left to find all hold "Kill" or "kill" somewhere; most kernel
-	 * lines hold neither, and one search is cheaper than three. */
+	/* All of them hold "Kill" or "kill" somewhere; most kernel lines hold
+	 * neither, and one search is cheaper than three. */
 	if (!memmem(t, len, "ill", 3))
 		return;
 	struct oomw_kill k;
-	struct span comm_raw;
+	struct span comm_raw, prefix;
 	if (parse_killed(t, len, &k, &comm_raw)) {
 		on_killed(p, rec, &k, &comm_raw);
 		return;
 	}
-	struct span prefix;
+	int64_t pid;
 	const char *s = find_prefixed(t, len, "Kill process ", &prefix);
-	if (s && prefix.len && pid_at(s, end, &pid) &&
-	    find_last(s, (size_t)(end - s), ") score ")) {
+	if (s && prefix.len && pid_at(s, end, &pid) && find_last(s, (size_t)(end - s), ") score ")) {
 		on_kill_process(p, rec, &prefix, pid);
 		return;
 	}
 	if (find_last(t, len, " invoked oom-killer: "))
 		context_drop(p); /* a new report starts */
+}
+
+void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+{
+	if (rec->facility > 0)
+		return; /* written by a process, not by the kernel */
+	/* Lines known by their start first: a name inside them may imitate a Killed line. */
+	for (size_t i = 0; i < sizeof(line_starts) / sizeof(line_starts[0]); i++) {
+		size_t n = strlen(line_starts[i].prefix);
+		if (starts_with(rec->text, rec->text_len, line_starts[i].prefix)) {
+			line_starts[i].handle(p, rec, rec->text + n, rec->text_len - n);
+			return;
+		}
+	}
+	feed_kill_lines(p, rec);
 }
 
 void oomw_oomparse_init(struct oomw_oomparse *p, oomw_kill_cb on_kill, void *ctx)
