@@ -360,11 +360,11 @@ static void add_without_details(struct oomw_monitor *m, int64_t n)
 	 * push out the named victims the log still shows. */
 	bool backlog = m->fresh;
 	int64_t when = backlog && m->boot_wall_usec != OOMW_UNKNOWN ? m->boot_wall_usec : m->now_usec;
+	assert(n > 0 && n <= OOMW_COUNTER_MAX);
 	m->st.kills_without_details = count_add(m->st.kills_without_details, n);
 	/* Only as many events as the ring holds: the older ones are counted, and
 	 * take their indexes (which count kills), but are no event; the counter
 	 * may jump by any amount, so this is O(1), not one event per kill. */
-	assert(n > 0 && n <= OOMW_COUNTER_MAX);
 	int64_t shown = n < OOMW_STATE_EVENTS_MAX ? n : OOMW_STATE_EVENTS_MAX;
 	m->st.next_event_index = (uint64_t)count_add((int64_t)m->st.next_event_index, n - shown);
 	m->snap->kills_not_shown = count_add(m->snap->kills_not_shown, n - shown);
@@ -374,7 +374,6 @@ static void add_without_details(struct oomw_monitor *m, int64_t n)
 		ev.kill.wall_usec = when;
 		emit(m, &ev, !backlog || m->st.n_events < OOMW_STATE_EVENTS_MAX);
 	}
-	m->dirty = true;
 }
 
 /* The counter's rise since the previous sample; -1 when it is not usable. */
