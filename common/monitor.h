@@ -87,8 +87,9 @@ typedef void (*oomw_event_cb)(const struct oomw_event *ev, void *ctx);
 /* Opens the sources and loads the state. Returns 0 or -errno (only for things
  * that make monitoring impossible, e.g. out of memory or a bad config). */
 int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out);
-/* Takes one sample: fills *snap, calls on_event once per new kill (oldest first),
- * then saves the state if it changed. Returns 0 or -errno of the state save
+/* Takes one sample: fills *snap, calls on_event once per new kill (oldest first;
+ * of the kills only the counter shows, at most OOMW_STATE_EVENTS_MAX, the rest
+ * being snap->kills_not_shown), then saves the state if it changed. Returns 0 or -errno of the state save
  * (the snapshot is complete anyway, and the save is retried next time).
  * on_event may be NULL; it must not call back into this monitor. Kills the
  * log names come first, then those only the counter shows (has_details false).
