@@ -2,7 +2,8 @@
 # sys trees, kernel logs) in a temp dir, running check_oom, and checking what it
 # printed against the Monitoring Plugins rules with Debian's real parsers.
 #   fx_machine DIR          a healthy machine; tune with the FX_* variables first
-#   fx_kmsg_kill FILE PID COMM AGE_SEC [CGROUP]   appends one kill, AGE_SEC ago
+#   fx_kmsg_kill DIR/kmsg PID COMM AGE_SEC [CGROUP]   appends one kill, AGE_SEC ago
+#                           by the clock of the fx_machine DIR (its btime)
 #   run_check ARGS...       sets OUT and RC (check_oom's stdout and exit status),
 #                           and validates the perfdata (perf_valid, after any run)
 #   check_output WHAT       ok/not_ok: one first line, no stray '|' or control
