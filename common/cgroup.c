@@ -98,8 +98,9 @@ static int parse_keyed(const char *buf, size_t len, const struct key_dest *keys,
 				continue;
 			if (*keys[k].dest != OOMW_UNKNOWN)
 				return -EBADMSG; /* the same key twice */
+			/* Counters of events: never negative, never near overflow. */
 			if (oomw_parse_i64(sp + 1, (size_t)(eol - sp - 1), keys[k].dest) < 0 ||
-			    *keys[k].dest < 0)
+			    *keys[k].dest < 0 || *keys[k].dest > OOMW_COUNTER_MAX)
 				return -EBADMSG;
 			break;
 		}

@@ -16,6 +16,8 @@ enum oomw_scope {
 };
 
 #define OOMW_CONSTRAINT_MAX 47
+/* The largest size in KiB kept: it converts to bytes (× 1024) without overflow. */
+#define OOMW_KIB_MAX (INT64_MAX / 1024)
 
 /* Numbers are OOMW_UNKNOWN and strings "" when the log did not say. */
 struct oomw_kill {

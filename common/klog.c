@@ -3,6 +3,7 @@
  * syslog, RFC 3339 and journal lines), taken apart into oomw_klog_record. */
 #include "klog.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -241,7 +242,8 @@ int oomw_klog_parse_kmsg(const char *rec, size_t len, struct oomw_klog_record *o
 	out->prio = (int)(num[0] & LOG_LEVEL_MASK);
 	out->facility = (int)(num[0] >> LOG_FACILITY_SHIFT);
 	out->seq = num[1];
-	out->mono_usec = (int64_t)num[2];
+	/* A time past any real uptime is no time: the record stays, undated. */
+	out->mono_usec = num[2] <= (uint64_t)OOMW_TIME_USEC_MAX ? (int64_t)num[2] : OOMW_UNKNOWN;
 	out->wall_usec = OOMW_UNKNOWN;
 	out->text = semi + 1;
 	out->text_len = (size_t)(end - (semi + 1));
@@ -264,7 +266,7 @@ static const char *parse_mono(const char *s, const char *end, int64_t *mono_usec
 	const char *r = fraction_usec(q + 1, end, &frac);
 	if (r == q + 1 || r >= end || *r != ']')
 		return NULL;
-	*mono_usec = secs * USEC_PER_SEC + frac;
+	*mono_usec = secs * USEC_PER_SEC + frac; /* at most 12 digits: no overflow */
 	r++;
 	return (r < end && *r == ' ') ? r + 1 : r;
 }
@@ -468,7 +470,7 @@ static const char *parse_unix_date(const char *s, const char *end, int64_t *wall
 	const char *q = fraction_usec(p + 1, end, &frac);
 	if (q == p + 1 || q >= end || *q != ' ')
 		return NULL;
-	*wall_usec = secs * USEC_PER_SEC + frac;
+	*wall_usec = secs * USEC_PER_SEC + frac; /* at most 12 digits: no overflow */
 	return q + 1;
 }
 
@@ -487,6 +489,9 @@ static const struct {
 	{ "error", 3 }, { "warn", 4 },	  { "warning", 4 }, { "notice", 5 }, { "info", 6 },
 	{ "debug", 7 },
 };
+
+/* The syslog facilities 0 (kern) to 23 (local7), by number. */
+_Static_assert(sizeof(facility_names) / sizeof(facility_names[0]) == 24, "facility numbers");
 
 static int facility_of(const char *s, size_t len)
 {
@@ -595,6 +600,143 @@ static const char *parse_journal_monotonic(const char *s, const char *end, bool 
 	return NULL;
 }
 
+/* ---- the prefixes of a text line, as a table ---- */
+
+/* A prefix parser: at s, the prefix it knows. It returns the position after
+ * it, filling what the prefix says into out (prio, facility, wall_usec), or
+ * NULL when the line does not start so. A new log format is one such
+ * function and one row in a table below. */
+typedef const char *(*text_prefix_fn)(const char *s, const char *end, struct oomw_klog_record *out);
+
+struct text_prefix {
+	text_prefix_fn parse;
+	bool kernel_tag; /* a syslog/journal shape: "host kernel: " must follow */
+};
+
+/* "<6>" (dmesg -r). */
+static const char *prefix_raw_prio(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	int64_t pri;
+	if (s >= end || *s != '<')
+		return NULL;
+	const char *e = digits_run(s + 1, end, 9, &pri);
+	if (pri < 0 || e >= end || *e != '>')
+		return NULL;
+	out->prio = (int)(pri & LOG_LEVEL_MASK);
+	out->facility = (int)(pri >> LOG_FACILITY_SHIFT);
+	return e + 1;
+}
+
+/* "kern  :err   : " (dmesg -x). */
+static const char *prefix_decoded_prio(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_decoded_prio(s, end, &out->facility, &out->prio);
+}
+
+/* "2025-08-12T03:54:03,123456+02:00 " (dmesg --time-format=iso: a comma). */
+static const char *prefix_dmesg_iso(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	bool dmesg;
+	const char *p = parse_iso_date(s, end, &out->wall_usec, &dmesg);
+	return p && dmesg ? p : NULL;
+}
+
+/* "2025-08-12T03:54:03.1+02:00 " (RFC 3339 syslog, journalctl short-iso). */
+static const char *prefix_rfc3339(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	bool dmesg;
+	const char *p = parse_iso_date(s, end, &out->wall_usec, &dmesg);
+	return p && !dmesg ? p : NULL;
+}
+
+static const char *prefix_syslog(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_syslog_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_unix(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_unix_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_full(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_full_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_ctime(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_ctime_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_dmesg_T(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	return parse_dmesg_date(s, end, &out->wall_usec);
+}
+
+static const char *prefix_reltime(const char *s, const char *end, struct oomw_klog_record *out)
+{
+	(void)out; /* dmesg -e/-H: no time */
+	return parse_reltime(s, end);
+}
+
+/* At most one of each table is taken, the first that matches: the order
+ * matters where shapes overlap (an ISO date before syslog's "Mmm dd"). */
+static const struct text_prefix prio_prefixes[] = {
+	{ prefix_raw_prio, false },
+	{ prefix_decoded_prio, false },
+};
+static const struct text_prefix date_prefixes[] = {
+	{ prefix_dmesg_iso, false }, { prefix_rfc3339, true }, { prefix_syslog, true },
+	{ prefix_unix, true },       { prefix_full, true },    { prefix_ctime, true },
+	{ prefix_dmesg_T, false },   { prefix_reltime, false },
+};
+
+/* The first row of table[n] matching at *s: moves *s past it, returns the row
+ * (NULL when none matched). A row that fails leaves no time behind. */
+static const struct text_prefix *take_prefix(const struct text_prefix *table, size_t n,
+					     const char **s, const char *end,
+					     struct oomw_klog_record *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *p = table[i].parse(*s, end, out);
+		if (p) {
+			assert(p >= *s && p <= end);
+			*s = p;
+			return &table[i];
+		}
+		out->wall_usec = OOMW_UNKNOWN;
+	}
+	return NULL;
+}
+
+/* After the prefixes: "[ts]" (the kernel's monotonic time), and after it on an
+ * undated line "host kernel: " (journalctl -o short-monotonic). Returns where
+ * the kernel's text starts, or NULL for another program's line. */
+static const char *take_mono(const char *s, const char *end, bool dated, struct oomw_klog_record *out)
+{
+	int64_t mono;
+	const char *p = parse_mono(s, end, &mono);
+	if (!p)
+		return s;
+	out->mono_usec = mono;
+	if (dated)
+		return p;
+	bool other;
+	const char *k = parse_journal_monotonic(p, end, &other);
+	if (other)
+		return NULL;
+	return k ? k : p;
+}
+
+/* Where times enter from a text log: outside [0, OOMW_TIME_USEC_MAX] (a
+ * 12-digit "[ts]", a date near 9999 with its zone offset, 1970 east of
+ * Greenwich) a time is unknown, so that no sum with it can overflow. */
+static int64_t time_bounded(int64_t usec)
+{
+	return usec >= 0 && usec <= OOMW_TIME_USEC_MAX ? usec : OOMW_UNKNOWN;
+}
+
 int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *out)
 {
 	const char *s = line, *end = line + len;
@@ -609,50 +751,17 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 		return -ENOMSG;
 	if (end - s >= 3 && memcmp(s, "-- ", 3) == 0)
 		return -ENOMSG; /* journalctl "-- Boot …" / "-- No entries --" markers */
-
-	/* dmesg -r: "<6>" before the rest; dmesg -x: "kern  :err   : " */
-	const char *p;
-	if (*s == '<') {
-		int64_t pri;
-		const char *e = digits_run(s + 1, end, 9, &pri);
-		if (pri >= 0 && e < end && *e == '>') {
-			out->prio = (int)(pri & LOG_LEVEL_MASK);
-			out->facility = (int)(pri >> LOG_FACILITY_SHIFT);
-			s = e + 1;
-		}
-	} else if ((p = parse_decoded_prio(s, end, &out->facility, &out->prio))) {
-		s = p;
-	}
-
-	bool dated = false, dmesg_iso = false;
-	if ((p = parse_iso_date(s, end, &out->wall_usec, &dmesg_iso)) && dmesg_iso) {
-		s = p; /* dmesg --time-format=iso: the kernel's text follows */
-	} else if (p || (p = parse_syslog_date(s, end, &out->wall_usec)) ||
-		   (p = parse_unix_date(s, end, &out->wall_usec)) ||
-		   (p = parse_full_date(s, end, &out->wall_usec)) ||
-		   (p = parse_ctime_date(s, end, &out->wall_usec))) {
-		/* syslog and journal: only the kernel's own lines */
-		s = parse_kernel_tag(p, end, out);
-		if (!s)
-			return -ENOMSG;
-		dated = true;
-	} else if ((p = parse_dmesg_date(s, end, &out->wall_usec)) || (p = parse_reltime(s, end))) {
-		s = p;
-	}
-
-	int64_t mono;
-	if ((p = parse_mono(s, end, &mono))) {
-		out->mono_usec = mono;
-		s = p;
-		if (!dated) {
-			bool other;
-			const char *k = parse_journal_monotonic(s, end, &other);
-			if (other)
-				return -ENOMSG;
-			if (k)
-				s = k;
-		}
-	}
+	take_prefix(prio_prefixes, sizeof(prio_prefixes) / sizeof(prio_prefixes[0]), &s, end, out);
+	const struct text_prefix *date =
+		take_prefix(date_prefixes, sizeof(date_prefixes) / sizeof(date_prefixes[0]), &s, end, out);
+	bool tagged = date && date->kernel_tag;
+	/* syslog and journal: only the kernel's own lines */
+	if (tagged && !(s = parse_kernel_tag(s, end, out)))
+		return -ENOMSG;
+	if (!(s = take_mono(s, end, tagged, out)))
+		return -ENOMSG;
+	out->mono_usec = time_bounded(out->mono_usec);
+	out->wall_usec = time_bounded(out->wall_usec);
 	out->text = s;
 	out->text_len = (size_t)(end - s);
 	return 0;
@@ -663,8 +772,9 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 /* Accounts for kmsg records we never saw, from the gap in sequence numbers. */
 static void account_seq(struct oomw_klog *k, uint64_t seq)
 {
+	uint64_t sum;
 	if (k->have_expect && seq > k->expect_seq)
-		k->missed += seq - k->expect_seq;
+		k->missed = __builtin_add_overflow(k->missed, seq - k->expect_seq, &sum) ? UINT64_MAX : sum;
 	else if (k->epipe && !k->have_expect)
 		k->missed += 1; /* overwritten before we knew where we were: at least one */
 	k->epipe = false;
@@ -719,6 +829,38 @@ static bool at_line_start(int fd, uint64_t off)
 	return n == 1 && c == '\n';
 }
 
+/* /dev/kmsg: a position is only the start or the end; a saved cursor is
+ * reached by skipping older records as they are read. */
+static int open_devkmsg(struct oomw_klog *k, enum oomw_klog_start start, uint64_t start_seq)
+{
+	k->kind = OOMW_KLOG_DEVKMSG;
+	off_t r = lseek(k->fd, 0, start == OOMW_KLOG_START_END ? SEEK_END : SEEK_SET);
+	if (r < 0 && errno != ESPIPE)
+		return -errno;
+	if (start == OOMW_KLOG_START_SEQ) {
+		k->expect_seq = k->next_seq = start_seq;
+		k->have_expect = k->skip_old = true;
+	}
+	return 0;
+}
+
+/* A regular file: the kind from its first line, the start at the cursor when
+ * it is still a line start within the file, else at its beginning. */
+static int open_regular(struct oomw_klog *k, uint64_t size, enum oomw_klog_start start,
+			uint64_t start_seq)
+{
+	k->detect_kind = !detect_file_kind(k);
+	uint64_t off = 0;
+	if (start == OOMW_KLOG_START_END)
+		off = size;
+	else if (start == OOMW_KLOG_START_SEQ && start_seq <= size && at_line_start(k->fd, start_seq))
+		off = start_seq;
+	if (lseek(k->fd, (off_t)off, SEEK_SET) < 0)
+		return -errno;
+	file_reset(k, off);
+	return 0;
+}
+
 int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start,
 		   uint64_t start_seq)
 {
@@ -730,61 +872,29 @@ int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start s
 	k->have_expect = k->skip_old = k->skipped_any = k->epipe = false;
 	k->skip_line = k->detect_kind = false;
 
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	k->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (k->fd < 0)
 		return -errno;
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	k->fd = fd;
-	k->inode = (uint64_t)st.st_ino;
-
-	if (S_ISCHR(st.st_mode)) {
-		k->kind = OOMW_KLOG_DEVKMSG;
-		off_t r = 0;
-		if (start == OOMW_KLOG_START_END)
-			r = lseek(fd, 0, SEEK_END);
-		else
-			r = lseek(fd, 0, SEEK_SET);
-		if (r < 0 && errno != ESPIPE) {
-			int e = -errno;
-			oomw_klog_close(k);
-			return e;
+	int r = fstat(k->fd, &st) < 0 ? -errno : 0;
+	if (r == 0) {
+		k->inode = (uint64_t)st.st_ino;
+		if (S_ISCHR(st.st_mode)) {
+			r = open_devkmsg(k, start, start_seq);
+		} else if (S_ISFIFO(st.st_mode)) {
+			/* A pipe ("dmesg | check_oom --kmsg /dev/stdin"): read as it
+			 * comes, no position to start at, kind from the first line. */
+			k->detect_kind = true;
+			file_reset(k, 0);
+		} else if (S_ISREG(st.st_mode)) {
+			r = open_regular(k, (uint64_t)st.st_size, start, start_seq);
+		} else {
+			r = -EINVAL;
 		}
-		if (start == OOMW_KLOG_START_SEQ) {
-			k->expect_seq = k->next_seq = start_seq;
-			k->have_expect = k->skip_old = true;
-		}
-		return 0;
 	}
-	if (S_ISFIFO(st.st_mode)) {
-		/* A pipe ("dmesg | check_oom --kmsg /dev/stdin"): read as it comes,
-		 * no position to start at, kind decided by the first line. */
-		k->detect_kind = true;
-		file_reset(k, 0);
-		return 0;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	if (r < 0)
 		oomw_klog_close(k);
-		return -EINVAL;
-	}
-
-	k->detect_kind = !detect_file_kind(k);
-	uint64_t size = (uint64_t)st.st_size, off = 0;
-	if (start == OOMW_KLOG_START_END)
-		off = size;
-	else if (start == OOMW_KLOG_START_SEQ && start_seq <= size && at_line_start(fd, start_seq))
-		off = start_seq;
-	if (lseek(fd, (off_t)off, SEEK_SET) < 0) {
-		int e = -errno;
-		oomw_klog_close(k);
-		return e;
-	}
-	file_reset(k, off);
-	return 0;
+	return r;
 }
 
 /* Next complete line of a file, without its '\n'. Returns 0 or -EAGAIN / -errno. */
@@ -792,6 +902,7 @@ static int file_next_line(struct oomw_klog *k, const char **line, size_t *len, u
 {
 	bool restarted = false;
 	for (;;) {
+		assert(k->buf_pos <= k->buf_len && k->buf_len <= sizeof(k->buf));
 		char *p = k->buf + k->buf_pos;
 		size_t avail = k->buf_len - k->buf_pos;
 		char *nl = memchr(p, '\n', avail);

@@ -25,6 +25,7 @@
  * that did not exist at the previous sample can only have been killed in since. */
 #include "monitor.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -53,6 +54,8 @@
 #define CANDIDATES_RESCAN_USEC USEC_PER_SEC
 /* Memory pressure worth waking for: tasks stalled 5% of a trigger window. */
 #define PSI_TRIGGER_STALL_USEC (OOMW_PSI_UNPRIVILEGED_WINDOW_USEC / 20)
+/* The running kernel's /proc, whose boot_id tells whether <proc> is this boot. */
+#define LIVE_PROC "/proc"
 /* memory.events is about 100 bytes; it is read only to re-arm POLLPRI. */
 #define EVENTS_FILE_MAX 512
 
@@ -79,6 +82,7 @@ struct oomw_monitor {
 	int64_t saved_mono_usec; /* when the state was last saved, 0 = never */
 	char boot_id[OOMW_BOOT_ID_MAX + 1];
 	int64_t boot_wall_usec; /* from <proc>/stat btime; OOMW_UNKNOWN if unreadable */
+	bool live_boot; /* <proc> is the running kernel's boot (same boot_id as /proc) */
 
 	struct oomw_klog klog;
 	bool klog_open;
@@ -101,7 +105,7 @@ struct oomw_monitor {
 	void *ctx;
 	int64_t logged;
 	int64_t now_usec;
-	int64_t real_minus_mono_usec;
+	int64_t real_minus_mono_usec; /* wall = mono + this; OOMW_UNKNOWN: no way to tell */
 	struct oomw_snapshot *snap;
 	/* The state's cgroup table being rebuilt, so no allocation is needed. */
 	struct oomw_state_cgroup cg_next[OOMW_STATE_CGROUPS_MAX];
@@ -156,7 +160,7 @@ static int64_t read_boot_wall_usec(const char *proc)
 		if (at_line_start && strncmp(line, "btime ", 6) == 0 && whole) {
 			int64_t v;
 			if (oomw_parse_i64(line + 6, n - 7, &v) == 0 && v > 0 &&
-			    v < INT64_MAX / USEC_PER_SEC)
+			    v <= OOMW_TIME_USEC_MAX / USEC_PER_SEC)
 				out = v * USEC_PER_SEC;
 			break;
 		}
@@ -181,6 +185,18 @@ static void emit(struct oomw_monitor *m, struct oomw_event *ev, bool store)
 		m->on_event(ev, m->ctx);
 }
 
+/* A log time (µs since its boot) as wall time; when it was noticed if that
+ * cannot be told, or would fall outside what the state accepts (a forged
+ * stamp near OOMW_TIME_USEC_MAX plus the boot time). */
+static int64_t mono_to_wall(const struct oomw_monitor *m, int64_t mono_usec)
+{
+	if (mono_usec == OOMW_UNKNOWN || m->real_minus_mono_usec == OOMW_UNKNOWN)
+		return m->now_usec;
+	/* Both are bounded where they enter (OOMW_TIME_USEC_MAX): no overflow. */
+	int64_t wall = oomw_add_sat(mono_usec, m->real_minus_mono_usec);
+	return wall >= 0 && wall <= OOMW_TIME_USEC_MAX ? wall : m->now_usec;
+}
+
 static void on_kill(const struct oomw_kill *kill, void *ctx)
 {
 	struct oomw_monitor *m = ctx;
@@ -192,10 +208,8 @@ static void on_kill(const struct oomw_kill *kill, void *ctx)
 		if (m->boot_wall_usec != OOMW_UNKNOWN &&
 		    k->wall_usec < m->boot_wall_usec - LOCAL_AS_UTC_SLACK_USEC)
 			return;
-	} else if (k->mono_usec != OOMW_UNKNOWN) {
-		k->wall_usec = k->mono_usec + m->real_minus_mono_usec;
 	} else {
-		k->wall_usec = m->now_usec;
+		k->wall_usec = mono_to_wall(m, k->mono_usec);
 	}
 	ev.wall_usec = k->wall_usec;
 	m->logged++;
@@ -330,6 +344,13 @@ static void forget_cursor_if_unread(struct oomw_monitor *m, bool counter_read)
 
 /* ---- counting --------------------------------------------------------- */
 
+/* a + b for counters: saturated at OOMW_COUNTER_MAX, which the state accepts. */
+static int64_t count_add(int64_t a, int64_t b)
+{
+	int64_t sum = oomw_add_sat(a, b);
+	return sum > OOMW_COUNTER_MAX ? OOMW_COUNTER_MAX : sum;
+}
+
 static void add_without_details(struct oomw_monitor *m, int64_t n)
 {
 	/* On a fresh baseline (first sample, new boot) these kills happened at
@@ -339,13 +360,19 @@ static void add_without_details(struct oomw_monitor *m, int64_t n)
 	 * push out the named victims the log still shows. */
 	bool backlog = m->fresh;
 	int64_t when = backlog && m->boot_wall_usec != OOMW_UNKNOWN ? m->boot_wall_usec : m->now_usec;
-	m->st.kills_without_details += n;
-	for (int64_t i = 0; i < n; i++) {
+	assert(n > 0 && n <= OOMW_COUNTER_MAX);
+	m->st.kills_without_details = count_add(m->st.kills_without_details, n);
+	/* Only as many events as the ring holds: the older ones are counted, and
+	 * take their indexes (which count kills), but are no event; the counter
+	 * may jump by any amount, so this is O(1), not one event per kill. */
+	int64_t shown = n < OOMW_STATE_EVENTS_MAX ? n : OOMW_STATE_EVENTS_MAX;
+	m->st.next_event_index = (uint64_t)count_add((int64_t)m->st.next_event_index, n - shown);
+	m->snap->kills_not_shown = count_add(m->snap->kills_not_shown, n - shown);
+	for (int64_t i = 0; i < shown; i++) {
 		struct oomw_event ev = {.has_details = false, .backlog = backlog, .wall_usec = when};
 		oomw_kill_init(&ev.kill);
 		ev.kill.wall_usec = when;
-		emit(m, &ev,
-		     backlog ? m->st.n_events < OOMW_STATE_EVENTS_MAX : n - i <= OOMW_STATE_EVENTS_MAX);
+		emit(m, &ev, !backlog || m->st.n_events < OOMW_STATE_EVENTS_MAX);
 	}
 }
 
@@ -365,7 +392,7 @@ static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter, i
 	int64_t old_ahead = st->log_ahead;
 	if (vmstat_err < 0) {
 		/* The counter will show these kills when it is readable again. */
-		st->log_ahead += m->logged;
+		st->log_ahead = count_add(st->log_ahead, m->logged);
 		m->dirty |= m->logged > 0;
 		return;
 	}
@@ -381,6 +408,8 @@ static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter, i
 	int64_t ahead = d >= m->logged || m->fresh ? 0 : m->logged - d;
 	if (ahead != old_ahead || counter != st->vmstat_oom_kill)
 		m->dirty = true;
+	/* What the state loader accepts: the next start must not refuse it. */
+	assert(ahead >= 0 && ahead <= OOMW_COUNTER_MAX);
 	st->log_ahead = ahead;
 	st->vmstat_oom_kill = counter;
 	if (d > m->logged)
@@ -411,6 +440,7 @@ static int on_cgroup(const struct oomw_cgroup_stats *cs, void *ctx)
 	for (size_t i = 0; i < snap->n_cgroups; i++)
 		if (strcmp(snap->cgroups[i].stats.path, cs->path) == 0)
 			return 0; /* matched by an earlier glob too */
+	assert(snap->n_cgroups <= OOMW_SNAPSHOT_CGROUPS_MAX);
 	if (snap->n_cgroups == OOMW_SNAPSHOT_CGROUPS_MAX)
 		return -E2BIG;
 	snap->cgroups[snap->n_cgroups++].stats = *cs;
@@ -486,9 +516,60 @@ static void update_watches(struct oomw_monitor *m, const struct oomw_snapshot *s
 	}
 }
 
-static void sample_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
+/* A cgroup's kills since the previous sample; see oomw_snapshot_cgroup. */
+static int64_t cgroup_delta(const struct oomw_state_cgroup *prev, int64_t cur, bool first)
+{
+	if (cur == OOMW_UNKNOWN || (prev == NULL && first))
+		return 0;
+	if (prev == NULL)
+		return cur;
+	if (prev->oom_kill == OOMW_UNKNOWN)
+		return 0;
+	/* Both in [0, OOMW_COUNTER_MAX]: no overflow. Down: recreated. */
+	return cur >= prev->oom_kill ? cur - prev->oom_kill : cur;
+}
+
+/* Fills the snapshot's deltas and cg_next from the cgroups just read; after a
+ * failed walk, keeps the counts of the cgroups it did not get to. Returns how
+ * many entries cg_next holds. */
+static size_t next_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
+{
+	const struct oomw_state *st = &m->st;
+	size_t n = 0;
+	for (size_t i = 0; i < snap->n_cgroups; i++) {
+		struct oomw_snapshot_cgroup *c = &snap->cgroups[i];
+		c->oom_kill_delta = cgroup_delta(find_cgroup(st, c->stats.path), c->stats.oom_kill, first);
+		memcpy(m->cg_next[n].path, c->stats.path, sizeof(m->cg_next[n].path));
+		m->cg_next[n++].oom_kill = c->stats.oom_kill;
+	}
+	for (size_t i = 0; snap->cgroup_err < 0 && i < st->n_cgroups && n < OOMW_STATE_CGROUPS_MAX; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < snap->n_cgroups && !seen; j++)
+			seen = strcmp(snap->cgroups[j].stats.path, st->cgroups[i].path) == 0;
+		if (!seen)
+			m->cg_next[n++] = st->cgroups[i];
+	}
+	return n;
+}
+
+/* Makes cg_next[0..n) the state's table, marking the state dirty if it changed. */
+static void commit_cgroups(struct oomw_monitor *m, size_t n)
 {
 	struct oomw_state *st = &m->st;
+	assert(n <= OOMW_STATE_CGROUPS_MAX);
+	bool changed = n != st->n_cgroups;
+	for (size_t i = 0; i < n && !changed; i++)
+		changed = m->cg_next[i].oom_kill != st->cgroups[i].oom_kill ||
+			  strcmp(m->cg_next[i].path, st->cgroups[i].path) != 0;
+	if (!changed)
+		return;
+	memcpy(st->cgroups, m->cg_next, n * sizeof(m->cg_next[0]));
+	st->n_cgroups = n;
+	m->dirty = true;
+}
+
+static void sample_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
+{
 	if (m->n_globs == 0)
 		return;
 	if (m->cg_root_err < 0)
@@ -497,44 +578,14 @@ static void sample_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, b
 		snap->cgroup_err = m->cg_root_err;
 		return;
 	}
-	m->snap = snap;
 	for (size_t g = 0; g < m->n_globs; g++) {
 		int r = oomw_cgroup_walk(&m->cg_root, m->globs[g], on_cgroup, m);
 		if (r < 0 && snap->cgroup_err == 0)
 			snap->cgroup_err = r;
 	}
-	size_t n = 0;
-	for (size_t i = 0; i < snap->n_cgroups; i++) {
-		struct oomw_snapshot_cgroup *c = &snap->cgroups[i];
-		const struct oomw_state_cgroup *prev = find_cgroup(st, c->stats.path);
-		int64_t cur = c->stats.oom_kill;
-		if (cur == OOMW_UNKNOWN || (prev == NULL && first))
-			c->oom_kill_delta = 0;
-		else if (prev == NULL || prev->oom_kill == OOMW_UNKNOWN)
-			c->oom_kill_delta = prev == NULL ? cur : 0;
-		else
-			c->oom_kill_delta = cur >= prev->oom_kill ? cur - prev->oom_kill : cur;
-		memcpy(m->cg_next[n].path, c->stats.path, sizeof(m->cg_next[n].path));
-		m->cg_next[n++].oom_kill = cur;
-	}
-	/* After a failed walk, keep the counts of cgroups we did not get to. */
-	for (size_t i = 0; snap->cgroup_err < 0 && i < st->n_cgroups && n < OOMW_STATE_CGROUPS_MAX; i++) {
-		bool seen = false;
-		for (size_t j = 0; j < snap->n_cgroups && !seen; j++)
-			seen = strcmp(snap->cgroups[j].stats.path, st->cgroups[i].path) == 0;
-		if (!seen)
-			m->cg_next[n++] = st->cgroups[i];
-	}
+	size_t n = next_cgroups(m, snap, first);
 	update_watches(m, snap);
-	bool changed = n != st->n_cgroups;
-	for (size_t i = 0; i < n && !changed; i++)
-		changed = m->cg_next[i].oom_kill != st->cgroups[i].oom_kill ||
-			  strcmp(m->cg_next[i].path, st->cgroups[i].path) != 0;
-	if (changed) {
-		memcpy(st->cgroups, m->cg_next, n * sizeof(m->cg_next[0]));
-		st->n_cgroups = n;
-		m->dirty = true;
-	}
+	commit_cgroups(m, n);
 }
 
 /* ---- the object ------------------------------------------------------- */
@@ -601,6 +652,9 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 
 	read_boot_id(m->paths.proc, m->boot_id);
 	m->boot_wall_usec = read_boot_wall_usec(m->paths.proc);
+	char live_boot_id[OOMW_BOOT_ID_MAX + 1];
+	read_boot_id(LIVE_PROC, live_boot_id);
+	m->live_boot = m->boot_id[0] != '\0' && strcmp(m->boot_id, live_boot_id) == 0;
 	load_state(m);
 	oomw_oomparse_init(&m->parser, on_kill, m);
 	if (!klog_disabled(m))
@@ -613,39 +667,53 @@ too_long:
 	return -ENAMETOOLONG;
 }
 
-int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
-			void *ctx)
+/* Sets up the fields valid during one sample. */
+static void sample_begin(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
+			 void *ctx)
 {
-	struct oomw_state *st = &m->st;
-	bool first = m->first_sample;
 	memset(snap, 0, sizeof(*snap));
+	m->snap = snap;
 	m->on_event = on_event;
 	m->ctx = ctx;
 	m->logged = 0;
 	m->now_usec = clock_usec(CLOCK_REALTIME);
-	m->real_minus_mono_usec = m->now_usec - clock_usec(CLOCK_MONOTONIC);
+	/* The log's monotonic times belong to the boot of <proc>: the running
+	 * kernel's clocks say exactly when that boot began; another boot (a copy
+	 * of another machine's /proc, an earlier boot) only says so by its btime. */
+	if (m->live_boot)
+		m->real_minus_mono_usec = m->now_usec - clock_usec(CLOCK_MONOTONIC);
+	else
+		m->real_minus_mono_usec = m->boot_wall_usec;
 	snap->wall_usec = m->now_usec;
-	snap->first_sample = first;
+	snap->first_sample = m->first_sample;
+}
 
-	/* The counter first, then the log: see the top of this file. */
+/* The counter and the log now disagree in the log's favour: a kill landed
+ * between the two reads, and the kernel counted it before printing it, so the
+ * counter has it now. Reading it again keeps the snapshot's total in step with
+ * the events it reports. */
+static void recount(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t *counter, int64_t *d)
+{
+	int64_t again;
+	const char *why;
+	if (oomw_vmstat_read_oom_kill(m->paths.proc, &again, &why) == 0 && again > *counter) {
+		*counter = again;
+		snap->oom_kill_total = again;
+		*d = counter_delta(m, snap->vmstat_err, again);
+	}
+}
+
+/* The counter, then the log (see the top of this file), reconciled. */
+static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
+{
 	int64_t counter;
 	snap->vmstat_err = oomw_vmstat_read_oom_kill(m->paths.proc, &counter, &snap->vmstat_why);
 	snap->oom_kill_total = snap->vmstat_err < 0 ? OOMW_UNKNOWN : counter;
 	sample_klog(m, snap);
 	int64_t d = counter_delta(m, snap->vmstat_err, counter);
-	if (d >= 0 && d < m->st.log_ahead + m->logged) {
-		/* A kill landed between the two reads: the kernel counted it before
-		 * printing it, so the counter has it now. Reading it again keeps the
-		 * snapshot's total in step with the events it reports. */
-		int64_t again;
-		const char *why;
-		if (oomw_vmstat_read_oom_kill(m->paths.proc, &again, &why) == 0 && again > counter) {
-			counter = again;
-			snap->oom_kill_total = again;
-			d = counter_delta(m, snap->vmstat_err, counter);
-		}
-	}
-	if (m->klog_open && d > m->st.log_ahead + m->logged) {
+	if (d >= 0 && d < count_add(m->st.log_ahead, m->logged))
+		recount(m, snap, &counter, &d);
+	if (m->klog_open && d > count_add(m->st.log_ahead, m->logged)) {
 		/* The kernel prints a kill a few µs after counting it: one that
 		 * fell in that gap is counted but was not in the log yet. */
 		read_klog(m, snap);
@@ -653,33 +721,28 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	}
 	forget_cursor_if_unread(m, snap->oom_kill_total != OOMW_UNKNOWN);
 	reconcile(m, snap->vmstat_err, counter, d);
-	snap->kills_without_details = st->kills_without_details;
-	if (m->boot_id[0] != '\0' && strcmp(st->boot_id, m->boot_id) != 0) {
-		memcpy(st->boot_id, m->boot_id, sizeof(st->boot_id));
+	snap->kills_without_details = m->st.kills_without_details;
+	if (m->boot_id[0] != '\0' && strcmp(m->st.boot_id, m->boot_id) != 0) {
+		memcpy(m->st.boot_id, m->boot_id, sizeof(m->st.boot_id));
 		m->dirty = true;
 	}
-	m->on_event = NULL;
 	/* The baseline is set once the counter was read (or is known to be
 	 * absent): until then, kills it will show are still the since-boot
 	 * backlog, of unknown time, not news. */
 	if (snap->vmstat_err == 0)
 		m->fresh = false;
-	m->first_sample = false;
+}
 
-	snap->mem_err = oomw_meminfo_read(m->paths.proc, &snap->mem, &snap->mem_why);
-	snap->psi_err = oomw_psi_read(m->paths.proc, &snap->psi, &snap->psi_why);
-	sample_cgroups(m, snap, first);
-	if (m->n_candidates > 0)
-		sample_candidates(m, snap);
-
-	snap->state_err = m->state_err;
-	snap->state_why = m->state_why;
+/* Saves the state when something that must not be lost changed, or when only
+ * the log cursor moved and the last save is old enough. */
+static int save_if_due(struct oomw_monitor *m)
+{
 	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
 	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
 					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
 	if ((!m->dirty && !cursor_due) || m->state_path[0] == '\0')
 		return 0;
-	int r = oomw_state_save(m->state_path, st);
+	int r = oomw_state_save(m->state_path, &m->st);
 	if (r < 0)
 		return r;
 	m->dirty = m->cursor_dirty = false;
@@ -687,6 +750,25 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	m->state_err = 0;
 	m->state_why = NULL;
 	return 0;
+}
+
+int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
+			void *ctx)
+{
+	bool first = m->first_sample;
+	sample_begin(m, snap, on_event, ctx);
+	sample_kills(m, snap);
+	m->on_event = NULL;
+	m->first_sample = false;
+
+	snap->mem_err = oomw_meminfo_read(m->paths.proc, &snap->mem, &snap->mem_why);
+	snap->psi_err = oomw_psi_read(m->paths.proc, &snap->psi, &snap->psi_why);
+	sample_cgroups(m, snap, first);
+	if (m->n_candidates > 0)
+		sample_candidates(m, snap);
+	snap->state_err = m->state_err;
+	snap->state_why = m->state_why;
+	return save_if_due(m);
 }
 
 size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t max)

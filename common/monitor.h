@@ -57,6 +57,12 @@ struct oomw_snapshot {
 	int vmstat_err;
 	const char *vmstat_why;
 	int64_t kills_without_details; /* since boot: counted, but not in the readable log */
+	int64_t kills_not_shown; /* this sample: kills without details beyond the
+				  * OOMW_STATE_EVENTS_MAX that get an event: counted
+				  * (in kills_without_details, and in the event indexes,
+				  * which skip them) but not passed to on_event, so
+				  * that a counter jump of any size costs O(1). The kills
+				  * of this sample are the events plus this. */
 	int klog_err;        /* e.g. -EPERM: log unreadable, kills counted without details;
 			      * 0 with kmsg "none" (no log was asked for) */
 	uint64_t klog_missed; /* records overwritten before they were read since the log
@@ -81,8 +87,9 @@ typedef void (*oomw_event_cb)(const struct oomw_event *ev, void *ctx);
 /* Opens the sources and loads the state. Returns 0 or -errno (only for things
  * that make monitoring impossible, e.g. out of memory or a bad config). */
 int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out);
-/* Takes one sample: fills *snap, calls on_event once per new kill (oldest first),
- * then saves the state if it changed. Returns 0 or -errno of the state save
+/* Takes one sample: fills *snap, calls on_event once per new kill (oldest first;
+ * of the kills only the counter shows, at most OOMW_STATE_EVENTS_MAX, the rest
+ * being snap->kills_not_shown), then saves the state if it changed. Returns 0 or -errno of the state save
  * (the snapshot is complete anyway, and the save is retried next time).
  * on_event may be NULL; it must not call back into this monitor. Kills the
  * log names come first, then those only the counter shows (has_details false).

@@ -114,6 +114,8 @@ static void parse_tail(const char *s, const char *end, struct oomw_kill *k)
 	int64_t *dst[] = { &k->total_vm_kib,  &k->anon_rss_kib, &k->file_rss_kib,
 			   &k->shmem_rss_kib, &k->uid,		&k->pgtables_kib,
 			   &k->oom_score_adj };
+	_Static_assert(sizeof(dst) / sizeof(dst[0]) == sizeof(fields) / sizeof(fields[0]),
+		       "one destination per label");
 	size_t i = 0;
 	while (s < end) {
 		while (i < sizeof(fields) / sizeof(fields[0]) &&
@@ -125,6 +127,9 @@ static void parse_tail(const char *s, const char *end, struct oomw_kill *k)
 		size_t n = number_len(s, end);
 		int64_t v;
 		if (n == 0 || oomw_parse_i64(s, n, &v) < 0)
+			return;
+		/* A size that would overflow in bytes is no size the kernel printed. */
+		if (fields[i].kib && (v < 0 || v > OOMW_KIB_MAX))
 			return;
 		s += n;
 		/* A number is whole only when what follows it is there too. */
@@ -226,34 +231,28 @@ static bool path_within(const char *task, size_t tlen, const char *oom, size_t o
 	return tlen == olen || (olen > 0 && oom[olen - 1] == '/') || task[olen] == '/';
 }
 
-/* Fills constraint, oom_memcg / scope, task_memcg and uid of k from a summary
- * (text after "oom-kill:"). comm_raw: the comm as the Killed line printed it, to
- * find where the name starts; when the summary does not end with it, the name
- * is taken to start at the last ",task=". */
-static void apply_summary(const char *s, size_t len, const struct span *comm_raw,
-			  struct oomw_kill *k)
+/* Where ",task=<comm>" starts in the summary [s, pp) (pp: its ",pid="). The
+ * comm as the Killed line printed it tells where the name starts; when the
+ * summary does not end with it, the name is taken to start at the last
+ * ",task=". NULL when there is none. */
+static const char *summary_task(const char *s, const char *pp, const struct span *comm_raw)
 {
-	int64_t pid, uid;
-	const char *pp = summary_tail(s, len, &pid, &uid);
-	if (!pp)
-		return;
-	if (k->uid == OOMW_UNKNOWN)
-		k->uid = uid;
-	/* Where ",task=<comm>" starts. */
-	const char *task = NULL;
 	if (comm_raw && (size_t)(pp - s) >= comm_raw->len + STRLEN(",task=")) {
 		const char *t = pp - comm_raw->len - STRLEN(",task=");
 		if (memcmp(t, ",task=", STRLEN(",task=")) == 0 &&
 		    memcmp(t + STRLEN(",task="), comm_raw->s, comm_raw->len) == 0)
-			task = t;
+			return t;
 	}
-	if (!task)
-		task = find_last(s, (size_t)(pp - s), ",task=");
-	if (!task)
-		return;
-	const char *p = s, *end = task;
+	return find_last(s, (size_t)(pp - s), ",task=");
+}
+
+/* "constraint=C" at p, kept in k unless it has one; then ",nodemask=…" and
+ * ",cpuset=…,mems_allowed=…" are skipped. Returns where the memcg fields
+ * start, or NULL when the shape is not there. */
+static const char *summary_head(const char *p, const char *end, struct oomw_kill *k)
+{
 	if (!starts_with(p, (size_t)(end - p), "constraint="))
-		return;
+		return NULL;
 	p += STRLEN("constraint=");
 	const char *c = memchr(p, ',', (size_t)(end - p));
 	const char *ce = c ? c : end;
@@ -270,10 +269,32 @@ static void apply_summary(const char *s, size_t len, const struct span *comm_raw
 	if (starts_with(p, (size_t)(end - p), ",cpuset=")) {
 		const char *m = find_first(p, (size_t)(end - p), ",mems_allowed=");
 		if (!m)
-			return;
+			return NULL;
 		p = skip_nodelist(m + STRLEN(",mems_allowed="), end);
 	}
-	/* What is left: [",oom_memcg=" P | ",global_oom"][",task_memcg=" Q] */
+	return p;
+}
+
+/* In "P,task_memcg=Q" (from oom to end) both paths may hold ",task_memcg=":
+ * the victim's cgroup Q is the limited one P or below it, which picks the
+ * right split. Returns the ",task_memcg=" that splits them, or NULL. */
+static const char *split_memcgs(const char *oom, const char *end)
+{
+	const char *first = NULL;
+	for (const char *q = oom; (q = find_first(q, (size_t)(end - q), ",task_memcg=")); q++) {
+		const char *t = q + STRLEN(",task_memcg=");
+		if (!first)
+			first = q;
+		if (path_within(t, (size_t)(end - t), oom, (size_t)(q - oom)))
+			return q;
+	}
+	return first;
+}
+
+/* What is left of a summary, [p, end): [",oom_memcg=" P | ",global_oom"]
+ * [",task_memcg=" Q]. Fills what k does not have yet. */
+static void summary_memcgs(const char *p, const char *end, struct oomw_kill *k)
+{
 	const char *oom = NULL, *oom_end = NULL, *tm = NULL;
 	if (starts_with(p, (size_t)(end - p), ",global_oom")) {
 		if (k->scope == OOMW_SCOPE_UNKNOWN)
@@ -285,23 +306,9 @@ static void apply_summary(const char *s, size_t len, const struct span *comm_raw
 		if (k->scope == OOMW_SCOPE_UNKNOWN)
 			k->scope = OOMW_SCOPE_MEMCG;
 		oom = p + STRLEN(",oom_memcg=");
-		oom_end = end;
-		/* Both paths may hold ",task_memcg=": the victim's cgroup is the
-		 * limited one or below it, which picks the right split. */
-		const char *first = NULL;
-		for (const char *q = oom; (q = find_first(q, (size_t)(end - q), ",task_memcg=")); q++) {
-			const char *t = q + STRLEN(",task_memcg=");
-			if (!first)
-				first = q;
-			if (path_within(t, (size_t)(end - t), oom, (size_t)(q - oom))) {
-				first = q;
-				break;
-			}
-		}
-		if (first) {
-			oom_end = first;
-			tm = first + STRLEN(",task_memcg=");
-		}
+		const char *split = split_memcgs(oom, end);
+		oom_end = split ? split : end;
+		tm = split ? split + STRLEN(",task_memcg=") : NULL;
 	} else if (starts_with(p, (size_t)(end - p), ",task_memcg=")) {
 		tm = p + STRLEN(",task_memcg=");
 	}
@@ -309,6 +316,24 @@ static void apply_summary(const char *s, size_t len, const struct span *comm_raw
 		oomw_unescape(oom, (size_t)(oom_end - oom), k->oom_memcg, sizeof(k->oom_memcg));
 	if (tm && k->task_memcg[0] == '\0')
 		oomw_unescape(tm, (size_t)(end - tm), k->task_memcg, sizeof(k->task_memcg));
+}
+
+/* Fills constraint, oom_memcg / scope, task_memcg and uid of k from a summary
+ * (text after "oom-kill:"), where k does not have them yet. comm_raw: the comm
+ * as the Killed line printed it (see summary_task). */
+static void apply_summary(const char *s, size_t len, const struct span *comm_raw,
+			  struct oomw_kill *k)
+{
+	int64_t pid, uid;
+	const char *pp = summary_tail(s, len, &pid, &uid);
+	if (!pp)
+		return;
+	if (k->uid == OOMW_UNKNOWN)
+		k->uid = uid;
+	const char *task = summary_task(s, pp, comm_raw);
+	const char *p = task ? summary_head(s, task, k) : NULL;
+	if (p)
+		summary_memcgs(p, task, k);
 }
 
 /* ---- context ---- */
@@ -517,65 +542,97 @@ static bool pid_at(const char *s, const char *end, int64_t *pid)
 	       starts_with(s + n, (size_t)(end - s) - n, " (");
 }
 
-void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+/* ---- lines known by their start ---- */
+
+/* A handler of a line that starts with a known prefix: s and len are the rest. */
+typedef void (*line_fn)(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+			size_t len);
+
+static void line_reaped(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+			size_t len)
 {
-	if (rec->facility > 0)
-		return; /* written by a process, not by the kernel */
+	int64_t pid;
+	(void)rec;
+	if (pid_at(s, s + len, &pid))
+		on_reaper(p, pid, true);
+}
+
+static void line_unreaped(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			  const char *s, size_t len)
+{
+	int64_t pid;
+	(void)rec;
+	if (pid_at(s, s + len, &pid))
+		on_reaper(p, pid, false);
+}
+
+static void line_oom_group(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			   const char *s, size_t len)
+{
+	if (find_last(s, len, " are going to be killed due to memory.oom.group set"))
+		on_oom_group(p, rec);
+}
+
+/* A report that ends without a kill. */
+static void line_no_kill(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			 const char *s, size_t len)
+{
+	(void)rec, (void)s, (void)len;
+	context_drop(p);
+}
+
+static const struct {
+	const char *prefix;
+	line_fn handle;
+} line_starts[] = {
+	{ "oom-kill:", on_summary },
+	{ "oom_reaper: reaped process ", line_reaped },
+	{ "oom_reaper: unable to reap pid:", line_unreaped },
+	{ "Tasks in ", line_oom_group },
+	{ "Task in ", on_task_in },
+	{ "Out of memory and no killable processes", line_no_kill },
+	{ "Kernel panic - not syncing:", line_no_kill },
+};
+
+/* The lines found anywhere: "Killed process", "Kill process … score", and the
+ * header "… invoked oom-killer: " that starts a report. */
+static void feed_kill_lines(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+{
 	const char *t = rec->text, *end = t + rec->text_len;
 	size_t len = rec->text_len;
-	int64_t pid;
-
-	/* Lines known by their start first: a name inside them may imitate a Killed line. */
-	if (starts_with(t, len, "oom-kill:")) {
-		on_summary(p, rec, t + STRLEN("oom-kill:"), len - STRLEN("oom-kill:"));
-		return;
-	}
-	if (starts_with(t, len, "oom_reaper: reaped process ")) {
-		const char *s = t + STRLEN("oom_reaper: reaped process ");
-		if (pid_at(s, end, &pid))
-			on_reaper(p, pid, true);
-		return;
-	}
-	if (starts_with(t, len, "oom_reaper: unable to reap pid:")) {
-		const char *s = t + STRLEN("oom_reaper: unable to reap pid:");
-		if (pid_at(s, end, &pid))
-			on_reaper(p, pid, false);
-		return;
-	}
-	if (starts_with(t, len, "Tasks in ")) {
-		if (find_last(t, len, " are going to be killed due to memory.oom.group set"))
-			on_oom_group(p, rec);
-		return;
-	}
-	if (starts_with(t, len, "Task in ")) {
-		on_task_in(p, rec, t + STRLEN("Task in "), len - STRLEN("Task in "));
-		return;
-	}
-	if (starts_with(t, len, "Out of memory and no killable processes") ||
-	    starts_with(t, len, "Kernel panic - not syncing:")) {
-		context_drop(p);
-		return;
-	}
-
-	/* The lines left to find all hold "Kill" or "kill" somewhere; most kernel
-	 * lines hold neither, and one search is cheaper than three. */
+	/* All of them hold "Kill" or "kill" somewhere; most kernel lines hold
+	 * neither, and one search is cheaper than three. */
 	if (!memmem(t, len, "ill", 3))
 		return;
 	struct oomw_kill k;
-	struct span comm_raw;
+	struct span comm_raw, prefix;
 	if (parse_killed(t, len, &k, &comm_raw)) {
 		on_killed(p, rec, &k, &comm_raw);
 		return;
 	}
-	struct span prefix;
+	int64_t pid;
 	const char *s = find_prefixed(t, len, "Kill process ", &prefix);
-	if (s && prefix.len && pid_at(s, end, &pid) &&
-	    find_last(s, (size_t)(end - s), ") score ")) {
+	if (s && prefix.len && pid_at(s, end, &pid) && find_last(s, (size_t)(end - s), ") score ")) {
 		on_kill_process(p, rec, &prefix, pid);
 		return;
 	}
 	if (find_last(t, len, " invoked oom-killer: "))
 		context_drop(p); /* a new report starts */
+}
+
+void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+{
+	if (rec->facility > 0)
+		return; /* written by a process, not by the kernel */
+	/* Lines known by their start first: a name inside them may imitate a Killed line. */
+	for (size_t i = 0; i < sizeof(line_starts) / sizeof(line_starts[0]); i++) {
+		size_t n = strlen(line_starts[i].prefix);
+		if (starts_with(rec->text, rec->text_len, line_starts[i].prefix)) {
+			line_starts[i].handle(p, rec, rec->text + n, rec->text_len - n);
+			return;
+		}
+	}
+	feed_kill_lines(p, rec);
 }
 
 void oomw_oomparse_init(struct oomw_oomparse *p, oomw_kill_cb on_kill, void *ctx)

@@ -1,5 +1,5 @@
 /* oomparse.h — turning kernel-log records into OOM kill events, for every
- * format of kernels 3.10 to 6.x (KERNEL-FACTS.md; also RHEL 6's 2.6.32). One
+ * format of kernels 3.10 to 6.x (doc/kernel-interfaces.md; also RHEL 6's 2.6.32). One
  * event per "Killed process" line; the lines around it (prefix "Kill process …
  * or sacrifice child", "oom-kill:" summary, "Task in … killed as a result of
  * limit of", memory.oom.group, oom_reaper) only enrich it. */

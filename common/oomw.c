@@ -103,3 +103,11 @@ int oomw_parse_i64(const char *s, size_t len, int64_t *out)
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return 0;
 }
+
+int64_t oomw_add_sat(int64_t a, int64_t b)
+{
+	int64_t sum;
+	if (__builtin_add_overflow(a, b, &sum))
+		return b > 0 ? INT64_MAX : INT64_MIN + 1;
+	return sum == INT64_MIN ? INT64_MIN + 1 : sum;
+}

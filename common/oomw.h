@@ -14,6 +14,16 @@
 /* A limit the kernel reports as unlimited ("max", or v1's huge page-rounded value). */
 #define OOMW_UNLIMITED INT64_MAX
 
+/* The largest counter taken from the kernel, a file or the state (kills, log
+ * surplus): far above any real count, and small enough that two of them add up
+ * without overflow. A bigger value is refused where it enters, as corrupt. */
+#define OOMW_COUNTER_MAX (INT64_MAX / 2)
+/* The latest time taken from anywhere, in µs: 9999-12-31 23:59:59 UTC since the
+ * epoch, and as a kernel monotonic time (µs since boot) far beyond any uptime.
+ * Times past it are taken as unknown, so that a monotonic time plus a boot time
+ * always fits in int64_t. */
+#define OOMW_TIME_USEC_MAX (253402300799LL * 1000000LL)
+
 /* Decoded process-name bytes we keep. The kernel prints at most 15 today
  * (TASK_COMM_LEN - 1); we allow more so that a future kernel is not truncated. */
 #define OOMW_COMM_MAX 63
@@ -38,5 +48,8 @@ bool oomw_next_line(const char **p, const char *end, const char **line, size_t *
  * Return 0, -EINVAL (not a number) or -ERANGE. */
 int oomw_parse_u64(const char *s, size_t len, uint64_t *out);
 int oomw_parse_i64(const char *s, size_t len, int64_t *out);
+
+/* a + b, saturated at INT64_MIN + 1 and INT64_MAX (INT64_MIN is OOMW_UNKNOWN). */
+int64_t oomw_add_sat(int64_t a, int64_t b);
 
 #endif

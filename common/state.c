@@ -16,6 +16,7 @@
  * unknown are written as "-". */
 #include "state.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -58,6 +59,10 @@ void oomw_state_init(struct oomw_state *st)
 
 void oomw_state_add_event(struct oomw_state *st, struct oomw_event *ev)
 {
+	/* The ring: at most OOMW_STATE_EVENTS_MAX, indexes growing, all below
+	 * the next one handed out. */
+	assert(st->n_events <= OOMW_STATE_EVENTS_MAX);
+	assert(st->n_events == 0 || st->events[st->n_events - 1].index < st->next_event_index);
 	ev->index = st->next_event_index++;
 	/* Sliding the full ring down one slot moves ~320 KiB (about 9 us here):
 	 * 90 ms for a storm of 10000 kills in one sample, against the kernel's
@@ -170,6 +175,7 @@ static void write_event(struct writer *w, const struct oomw_event *ev)
 
 static void write_state(struct writer *w, const struct oomw_state *st)
 {
+	assert(st->n_events <= OOMW_STATE_EVENTS_MAX && st->n_cgroups <= OOMW_STATE_CGROUPS_MAX);
 	w_printf(w, "%s\n", STATE_MAGIC);
 	w_str(w, "", "boot_id", st->boot_id, strnlen(st->boot_id, sizeof(st->boot_id)));
 	w_i64(w, "\n", "vmstat_oom_kill", st->vmstat_oom_kill);
@@ -428,9 +434,9 @@ static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
 	if (take_i64(&p, end, "vmstat_oom_kill", &st->vmstat_oom_kill))
 		return p == end ? KEY_VMSTAT : 0;
 	if (take_i64(&p, end, "log_ahead", &st->log_ahead))
-		return p == end && st->log_ahead >= 0 ? KEY_LOG_AHEAD : 0;
+		return p == end ? KEY_LOG_AHEAD : 0;
 	if (take_i64(&p, end, "kills_without_details", &st->kills_without_details))
-		return p == end && st->kills_without_details >= 0 ? KEY_NO_DETAILS : 0;
+		return p == end ? KEY_NO_DETAILS : 0;
 	if (take_str(&p, end, "klog_source", st->klog_source, sizeof(st->klog_source), NULL))
 		return p == end ? KEY_KLOG_SOURCE : 0;
 	if (take_u64(&p, end, "klog_inode", &st->klog_inode))
@@ -444,99 +450,184 @@ static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
 	return 0;
 }
 
+/* ---- ranges: what no monitor can have written is corruption ---- */
+
+static bool count_ok(int64_t v)
+{
+	return v >= 0 && v <= OOMW_COUNTER_MAX;
+}
+
+static bool count_or_unknown_ok(int64_t v)
+{
+	return v == OOMW_UNKNOWN || count_ok(v);
+}
+
+static bool time_ok(int64_t usec)
+{
+	return usec == OOMW_UNKNOWN || (usec >= 0 && usec <= OOMW_TIME_USEC_MAX);
+}
+
+static bool kib_ok(int64_t kib)
+{
+	return kib == OOMW_UNKNOWN || (kib >= 0 && kib <= OOMW_KIB_MAX);
+}
+
+/* NULL when the counters are in range, else which one is not. */
+static const char *scalars_out_of_range(const struct oomw_state *st)
+{
+	if (!count_or_unknown_ok(st->vmstat_oom_kill))
+		return "vmstat_oom_kill out of range";
+	if (!count_ok(st->log_ahead))
+		return "log_ahead out of range";
+	if (!count_ok(st->kills_without_details))
+		return "kills_without_details out of range";
+	/* Indexes count kills: OOMW_COUNTER_MAX, plus the ring's events past it. */
+	if (st->next_event_index > (uint64_t)INT64_MAX)
+		return "next_event_index out of range";
+	return NULL;
+}
+
+static bool event_in_range(const struct oomw_event *ev)
+{
+	const struct oomw_kill *k = &ev->kill;
+	return time_ok(ev->wall_usec) && time_ok(k->wall_usec) && time_ok(k->mono_usec) &&
+	       kib_ok(k->total_vm_kib) && kib_ok(k->anon_rss_kib) && kib_ok(k->file_rss_kib) &&
+	       kib_ok(k->shmem_rss_kib) && kib_ok(k->pgtables_kib);
+}
+
+/* ---- the file, line by line ---- */
+
 static bool starts(const char *s, size_t n, const char *prefix)
 {
 	size_t pl = strlen(prefix);
 	return n >= pl && memcmp(s, prefix, pl) == 0;
 }
 
+static int refuse(const char **why, const char *reason)
+{
+	*why = reason;
+	return -EBADMSG;
+}
+
+/* What the lines read so far have built. */
+struct loading {
+	struct oomw_state *st;
+	int keys; /* KEY_ bits seen */
+	const char **why;
+};
+
+static int load_cgroup(struct loading *ld, const char *line, const char *end)
+{
+	struct oomw_state *st = ld->st;
+	if (ld->keys != KEYS_ALL || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX)
+		return refuse(ld->why, "cgroup line out of place or too many");
+	struct oomw_state_cgroup *c = &st->cgroups[st->n_cgroups];
+	const char *p = line + strlen("cgroup");
+	if (!take_i64(&p, end, "oom_kill", &c->oom_kill) ||
+	    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) || p != end)
+		return refuse(ld->why, "malformed cgroup line");
+	if (!count_or_unknown_ok(c->oom_kill))
+		return refuse(ld->why, "cgroup oom_kill out of range");
+	st->n_cgroups++;
+	return 0;
+}
+
+static int load_event(struct loading *ld, const char *line, const char *end)
+{
+	struct oomw_state *st = ld->st;
+	if (ld->keys != KEYS_ALL || st->n_events == OOMW_STATE_EVENTS_MAX)
+		return refuse(ld->why, "event line out of place or too many");
+	struct oomw_event *ev = &st->events[st->n_events];
+	if (!parse_event(line + strlen("event"), end, ev))
+		return refuse(ld->why, "malformed event line");
+	if (!event_in_range(ev))
+		return refuse(ld->why, "event time or size out of range");
+	/* Indexes grow and stay below the next one to hand out. */
+	uint64_t prev = st->n_events ? st->events[st->n_events - 1].index : 0;
+	if (ev->index <= prev || ev->index >= st->next_event_index)
+		return refuse(ld->why, "event index out of order");
+	st->n_events++;
+	return 0;
+}
+
+static int load_scalar(struct loading *ld, const char *line, const char *end)
+{
+	int key = parse_scalar(line, end, ld->st);
+	if (key == 0)
+		return refuse(ld->why, "malformed or unknown line");
+	if ((ld->keys & key) || ld->st->n_cgroups || ld->st->n_events)
+		return refuse(ld->why, "repeated or misplaced key");
+	ld->keys |= key;
+	if (ld->keys != KEYS_ALL)
+		return 0;
+	/* All scalars are in: check them together, before any list. */
+	const char *bad = scalars_out_of_range(ld->st);
+	return bad ? refuse(ld->why, bad) : 0;
+}
+
+static int load_line(struct loading *ld, const char *line, size_t n)
+{
+	if (starts(line, n, "cgroup "))
+		return load_cgroup(ld, line, line + n);
+	if (starts(line, n, "event "))
+		return load_event(ld, line, line + n);
+	return load_scalar(ld, line, line + n);
+}
+
+static int read_magic(struct reader *rd, uint64_t *hash, const char **why)
+{
+	const char *line;
+	size_t n;
+	int r = r_line(rd, &line, &n, why);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return refuse(why, "empty file");
+	if (n != strlen(STATE_MAGIC) || memcmp(line, STATE_MAGIC, n) != 0)
+		return refuse(why, starts(line, n, "oomwatch-state ") ? "unsupported version"
+								   : "not an oomwatch state file");
+	*hash = fnv1a(*hash, line, n + 1);
+	return 0;
+}
+
+/* The end line: the hash of everything before it, and nothing after it. */
+static int read_end(struct reader *rd, const char *line, size_t n, uint64_t hash, const char **why)
+{
+	char want[STATE_HASH_HEX_LEN + 1];
+	snprintf(want, sizeof(want), "%016" PRIx64, hash);
+	if (n != strlen(STATE_END) + STATE_HASH_HEX_LEN ||
+	    memcmp(line + strlen(STATE_END), want, STATE_HASH_HEX_LEN) != 0)
+		return refuse(why, "checksum mismatch");
+	int r = r_line(rd, &line, &n, why);
+	if (r > 0)
+		return refuse(why, "data after the end line");
+	return r;
+}
+
 /* Parses everything after the open; fills *st, says why it refused. */
 static int read_state(struct reader *rd, struct oomw_state *st, const char **why)
 {
 	uint64_t hash = FNV_OFFSET;
+	struct loading ld = {.st = st, .why = why};
 	const char *line;
 	size_t n;
-	int keys = 0, r;
-
-	r = r_line(rd, &line, &n, why);
-	if (r <= 0) {
-		*why = r == 0 ? "empty file" : *why;
-		return r == 0 ? -EBADMSG : r;
-	}
-	if (n != strlen(STATE_MAGIC) || memcmp(line, STATE_MAGIC, n) != 0) {
-		*why = starts(line, n, "oomwatch-state ") ? "unsupported version"
-							   : "not an oomwatch state file";
-		return -EBADMSG;
-	}
-	hash = fnv1a(hash, line, n + 1);
-	for (;;) {
+	int r = read_magic(rd, &hash, why);
+	while (r == 0) {
 		r = r_line(rd, &line, &n, why);
+		if (r == 0)
+			return refuse(why, "truncated: no end line");
 		if (r < 0)
 			return r;
-		if (r == 0) {
-			*why = "truncated: no end line";
-			return -EBADMSG;
-		}
-		const char *end = line + n;
 		if (starts(line, n, STATE_END))
 			break;
 		hash = fnv1a(hash, line, n + 1);
-		if (starts(line, n, "cgroup ")) {
-			if (keys != KEYS_ALL || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX) {
-				*why = "cgroup line out of place or too many";
-				return -EBADMSG;
-			}
-			struct oomw_state_cgroup *c = &st->cgroups[st->n_cgroups];
-			const char *p = line + strlen("cgroup");
-			if (!take_i64(&p, end, "oom_kill", &c->oom_kill) ||
-			    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) || p != end) {
-				*why = "malformed cgroup line";
-				return -EBADMSG;
-			}
-			st->n_cgroups++;
-		} else if (starts(line, n, "event ")) {
-			if (keys != KEYS_ALL || st->n_events == OOMW_STATE_EVENTS_MAX) {
-				*why = "event line out of place or too many";
-				return -EBADMSG;
-			}
-			struct oomw_event *ev = &st->events[st->n_events];
-			if (!parse_event(line + strlen("event"), end, ev)) {
-				*why = "malformed event line";
-				return -EBADMSG;
-			}
-			/* Indexes grow and stay below the next one to hand out. */
-			uint64_t prev = st->n_events ? st->events[st->n_events - 1].index : 0;
-			if (ev->index <= prev || ev->index >= st->next_event_index) {
-				*why = "event index out of order";
-				return -EBADMSG;
-			}
-			st->n_events++;
-		} else {
-			int key = parse_scalar(line, end, st);
-			if (key == 0 || (keys & key) || st->n_cgroups || st->n_events) {
-				*why = key == 0 ? "malformed or unknown line" : "repeated or misplaced key";
-				return -EBADMSG;
-			}
-			keys |= key;
-		}
+		r = load_line(&ld, line, n);
 	}
-	if (keys != KEYS_ALL) {
-		*why = "missing key";
-		return -EBADMSG;
-	}
-	char want[STATE_HASH_HEX_LEN + 1];
-	snprintf(want, sizeof(want), "%016" PRIx64, hash);
-	if (n != strlen(STATE_END) + STATE_HASH_HEX_LEN ||
-	    memcmp(line + strlen(STATE_END), want, STATE_HASH_HEX_LEN) != 0) {
-		*why = "checksum mismatch";
-		return -EBADMSG;
-	}
-	r = r_line(rd, &line, &n, why);
-	if (r != 0) {
-		*why = r > 0 ? "data after the end line" : *why;
-		return r > 0 ? -EBADMSG : r;
-	}
-	return 0;
+	if (r < 0)
+		return r;
+	if (ld.keys != KEYS_ALL)
+		return refuse(why, "missing key");
+	return read_end(rd, line, n, hash, why);
 }
 
 int oomw_state_load(const char *path, struct oomw_state *st, const char **why)

@@ -8,8 +8,8 @@
 
 #define OOMW_RANGE_TEXT_MAX 63
 
-/* A Nagios range "[@][start][:][end]" (FRONTENDS.md). Endpoints may carry a
- * size unit (B, K/KiB, M/MiB, G/GiB, T/TiB: powers of 1024, converted to bytes)
+/* A Nagios range "[@][start][:][end]" (README.md, check_oom's RANGE).
+ * Endpoints may carry a size unit (B, K/KiB, M/MiB, G/GiB, T/TiB: powers of 1024, converted to bytes)
  * or '%'; all endpoints of one range share one kind. */
 enum oomw_unit { OOMW_UNIT_NONE, OOMW_UNIT_BYTES, OOMW_UNIT_PCT };
 

@@ -28,6 +28,10 @@ int oomw_vmstat_parse_oom_kill(const char *buf, size_t len, int64_t *oom_kill, c
 				*why = "vmstat: oom_kill is not a non-negative number";
 				return -EBADMSG;
 			}
+			if (found > OOMW_COUNTER_MAX) {
+				*why = "vmstat: oom_kill is out of range";
+				return -EBADMSG;
+			}
 		} else if (line_len == key_len - 1 && memcmp(line, key, key_len - 1) == 0) {
 			*why = "vmstat: oom_kill has no value";
 			return -EBADMSG;

@@ -62,7 +62,7 @@ check "the snapshot's cgroup delta is 1" test "$(cgroup_delta "$tmp/kill.out" "$
 wall=$(event_field "$tmp/kill.out" 8)
 seen=$(event_field "$tmp/kill.out" 9)
 if [ -n "$wall" ] && [ -n "$seen" ] && [ "$wall" != - ]; then
-	# The kmsg clock is not CLOCK_REALTIME - offset to the µs (KERNEL-FACTS: ~2 ms
+	# The kmsg clock is not CLOCK_REALTIME - offset to the µs (doc/kernel-interfaces.md: ~2 ms
 	# apart), so a very fast wake-up can even print as negative.
 	diag "victim death (kernel timestamp) to event: $(awk -v d=$((seen - wall)) 'BEGIN { printf "%.1f", d / 1000 }') ms (poll on /dev/kmsg; kernel clock uncalibrated, ±2 ms)"
 fi

@@ -2,7 +2,8 @@
 # sys trees, kernel logs) in a temp dir, running check_oom, and checking what it
 # printed against the Monitoring Plugins rules with Debian's real parsers.
 #   fx_machine DIR          a healthy machine; tune with the FX_* variables first
-#   fx_kmsg_kill FILE PID COMM AGE_SEC [CGROUP]   appends one kill, AGE_SEC ago
+#   fx_kmsg_kill DIR/kmsg PID COMM AGE_SEC [CGROUP]   appends one kill, AGE_SEC ago
+#                           by the clock of the fx_machine DIR (its btime)
 #   run_check ARGS...       sets OUT and RC (check_oom's stdout and exit status),
 #                           and validates the perfdata (perf_valid, after any run)
 #   check_output WHAT       ok/not_ok: one first line, no stray '|' or control
@@ -71,9 +72,13 @@ fx_cgroup() {
 	printf 'low 0\nhigh 0\nmax 3\noom %s\noom_kill %s\noom_group_kill 0\n' "$kills" "$kills" >"$c/memory.events"
 }
 
-# Microseconds on the kernel's log clock (monotonic since boot) AGE_SEC ago.
+# Microseconds on the fake machine DIR's log clock (monotonic since its btime)
+# AGE_SEC ago: its boot is not the host's, so check_oom dates the log by the
+# machine's btime, whatever the host's own uptime.
 kmsg_usec_ago() {
-	awk -v age="$1" '{ printf "%.0f\n", ($1 - age) * 1000000 }' /proc/uptime
+	local btime
+	btime=$(awk '$1 == "btime" { print $2 }' "$1/proc/stat")
+	echo $(($(date +%s%N) / 1000 - ($2 + btime) * 1000000))
 }
 
 FX_SEQ=100
@@ -81,7 +86,7 @@ FX_SEQ=100
 # records; COMM and CGROUP are given as the kernel writes them (\xNN escapes).
 fx_kmsg_kill() {
 	local f=$1 pid=$2 comm=$3 age=$4 cg=${5:-/batch.slice} ts
-	ts=$(kmsg_usec_ago "$age")
+	ts=$(kmsg_usec_ago "$(dirname "$f")" "$age")
 	printf '6,%d,%d,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=%s,task_memcg=%s,task=%s,pid=%d,uid=0\n' \
 		"$FX_SEQ" "$ts" "$cg" "$cg" "$comm" "$pid" >>"$f"
 	printf '3,%d,%d,-;Memory cgroup out of memory: Killed process %d (%s) total-vm:221368kB, anon-rss:65024kB, file-rss:3208kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:0\n' \

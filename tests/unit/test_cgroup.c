@@ -206,8 +206,11 @@ static void test_read_bad_paths(void **state)
 static void test_read_malformed(void **state)
 {
 	(void)state;
-	static const char *const bad[] = { "/bad-events.service", "/dup-events.service",
-					   "/bad-max.service", "/bad-current.service" };
+	/* huge-, negative-events: an oom_kill of INT64_MAX or below 0 would
+	 * overflow or go backwards in the monitor's sums (issue 10). */
+	static const char *const bad[] = { "/bad-events.service",  "/dup-events.service",
+					   "/bad-max.service",     "/bad-current.service",
+					   "/huge-events.service", "/negative-events.service" };
 	struct oomw_cgroup_root root;
 	struct oomw_cgroup_stats st;
 	open_root(FIX "sys-cgroup-v2-malformed", &root);

@@ -151,6 +151,49 @@ static void test_kmsg_malformed(void **state)
 	}
 }
 
+/* Issue 10: a timestamp near INT64_MAX overflowed once a boot time was added
+ * (the kill was dated in 1677). Past OOMW_TIME_USEC_MAX the record stays, with
+ * no time; up to it the time is kept. */
+static void test_kmsg_time_bounded(void **state)
+{
+	(void)state;
+	struct oomw_klog_record r;
+	static const char far[] = "3,7,9223372036854775807,-;Killed process 1 (x)";
+	assert_int_equal(oomw_klog_parse_kmsg(far, strlen(far), &r), 0);
+	assert_int_equal(r.mono_usec, OOMW_UNKNOWN);
+	assert_int_equal(r.seq, 7);
+	static const char last[] = "3,7,253402300799000000,-;x";
+	assert_int_equal(oomw_klog_parse_kmsg(last, strlen(last), &r), 0);
+	assert_int_equal(r.mono_usec, OOMW_TIME_USEC_MAX);
+	static const char past[] = "3,7,253402300799000001,-;x";
+	assert_int_equal(oomw_klog_parse_kmsg(past, strlen(past), &r), 0);
+	assert_int_equal(r.mono_usec, OOMW_UNKNOWN);
+	/* Text logs: a dmesg "[ts]" and a short-unix date of 12 digits. */
+	static const char ts[] = "[999999999999.999999] Killed process 1 (x)";
+	assert_int_equal(oomw_klog_parse_text(ts, strlen(ts), &r), 0);
+	assert_int_equal(r.mono_usec, OOMW_UNKNOWN);
+	assert_memory_equal(r.text, "Killed", 6);
+	static const char unix_date[] = "999999999999.5 host kernel: Killed process 1 (x)";
+	assert_int_equal(oomw_klog_parse_text(unix_date, strlen(unix_date), &r), 0);
+	assert_int_equal(r.wall_usec, OOMW_UNKNOWN);
+	assert_memory_equal(r.text, "Killed", 6);
+	/* Dates whose zone offset takes them before 1970 or past 9999. */
+	static const char *const out_of_range[] = {
+		"1970-01-01T00:00:00+05:00 host kernel: Killed process 1 (x)",
+		"9999-12-31T23:59:59-05:00 host kernel: Killed process 1 (x)",
+		"9999-12-31T23:59:59.5Z host kernel: Killed process 1 (x)",
+	};
+	for (size_t i = 0; i < sizeof(out_of_range) / sizeof(out_of_range[0]); i++) {
+		assert_int_equal(oomw_klog_parse_text(out_of_range[i], strlen(out_of_range[i]), &r), 0);
+		if (r.wall_usec != OOMW_UNKNOWN)
+			fail_msg("'%s' dated %lld", out_of_range[i], (long long)r.wall_usec);
+		assert_memory_equal(r.text, "Killed", 6);
+	}
+	static const char last_date[] = "9999-12-31T23:59:59Z host kernel: x";
+	assert_int_equal(oomw_klog_parse_text(last_date, strlen(last_date), &r), 0);
+	assert_int_equal(r.wall_usec, OOMW_TIME_USEC_MAX);
+}
+
 /* ---- oomw_klog_parse_text ---- */
 
 static void parse_ok(const char *line, struct oomw_klog_record *r)
@@ -818,6 +861,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kmsg_good),
 		cmocka_unit_test(test_kmsg_malformed),
+		cmocka_unit_test(test_kmsg_time_bounded),
 		cmocka_unit_test(test_text_dmesg),
 		cmocka_unit_test(test_text_dmesg_T_locales),
 		cmocka_unit_test(test_text_syslog),

@@ -495,10 +495,31 @@ static void test_log_none(void **ctx)
 
 /* Wall time: a dmesg -T line's own date; a kmsg record's monotonic time
  * plus the clock offset now; lines dated before this boot are history. */
+/* Makes the fixture's /proc the running boot (its boot_id), so that the log's
+ * monotonic times are dated with this kernel's clocks. */
+static void set_live_boot(struct fixture *f)
+{
+	char id[64] = "";
+	FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(id, sizeof(id), fp));
+	fclose(fp);
+	fwrite_path(f->proc, "sys/kernel/random/boot_id", id);
+}
+
+static void set_btime(struct fixture *f, int64_t secs)
+{
+	char buf[128];
+	snprintf(buf, sizeof(buf), "cpu  10 0 10 100 0 0 0 0 0 0\nbtime %lld\nprocesses 10\n",
+		 (long long)secs);
+	fwrite_path(f->proc, "stat", buf);
+}
+
 static void test_wall_time(void **ctx)
 {
 	struct fixture *f = *ctx;
-	/* Monotonic: a record stamped 2 s ago. */
+	/* Monotonic, on the running boot: a record stamped 2 s ago. */
+	set_live_boot(f);
 	struct timespec mono;
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	int64_t mono_usec = (int64_t)mono.tv_sec * 1000000 + mono.tv_nsec / 1000 - 2000000;
@@ -533,6 +554,184 @@ static void test_wall_time(void **ctx)
 	assert_int_equal(f->seen[0].kill.pid, 3902942);
 	assert_int_equal(f->seen[0].wall_usec, 1754970843LL * 1000000);
 	assert_int_equal(f->snap.kills_without_details, 0);
+}
+
+/* Issue 10: a kmsg-format log of another boot (--proc of another machine, or
+ * of an earlier boot) is dated by that boot's btime, not by the host's clocks:
+ * btime = now - 250 s and a kill at 188 s is btime + 188 s however long this
+ * host has been up. */
+static void test_other_boot_dated_by_its_btime(void **ctx)
+{
+	struct fixture *f = *ctx;
+	int64_t btime = (int64_t)time(NULL) - 250;
+	set_btime(f, btime);
+	log_kill(f, 70, "elsewhere", 188000000);
+	set_counter(f, 1);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(f->seen[0].wall_usec, (btime + 188) * 1000000);
+	assert_int_equal(f->seen[0].kill.wall_usec, (btime + 188) * 1000000);
+	assert_int_equal(f->seen[0].kill.mono_usec, 188000000);
+	close_monitor(f);
+
+	/* Without a btime the boot's start is unknown: dated when noticed. */
+	fwrite_path(f->proc, "stat", "cpu  1 2 3 4\n");
+	unlink(f->state);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_true(f->seen[0].wall_usec >= f->snap.wall_usec);
+}
+
+/* Issue 10: a kmsg record stamped near INT64_MAX overflowed when its boot time
+ * was added, dating the kill in 1677. Such a time is no time: the kill keeps
+ * its details and is dated when it was noticed. */
+static void test_log_time_near_int64_max(void **ctx)
+{
+	struct fixture *f = *ctx;
+	set_live_boot(f);
+	log_kill(f, 71, "far", INT64_MAX - 5);
+	set_btime(f, (int64_t)time(NULL) - 250);
+	set_counter(f, 1);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(f->seen[0].kill.pid, 71);
+	assert_int_equal(f->seen[0].kill.mono_usec, OOMW_UNKNOWN);
+	assert_int_equal(f->seen[0].wall_usec, f->snap.wall_usec);
+	close_monitor(f);
+	/* The same on another boot (dated by btime + mono before). */
+	fwrite_path(f->proc, "sys/kernel/random/boot_id", BOOT_ID_2 "\n");
+	unlink(f->state);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->seen[0].wall_usec, f->snap.wall_usec);
+	close_monitor(f);
+
+	/* The largest stamp a record may carry, plus the boot time, is past what
+	 * the state accepts: dated when noticed, so that the state saved with it
+	 * loads again (else every start would refuse it and report it anew). */
+	write_file(f->kmsg, "6,0,0,-;Linux version 6.18.0 (test) #1 SMP\n", "w");
+	f->kmsg_seq = 1;
+	log_kill(f, 72, "last", OOMW_TIME_USEC_MAX);
+	unlink(f->state);
+	open_monitor(f);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->seen[0].kill.mono_usec, OOMW_TIME_USEC_MAX);
+	assert_int_equal(f->seen[0].wall_usec, f->snap.wall_usec);
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.state_err, 0);
+	assert_false(f->snap.first_sample);
+}
+
+struct tally {
+	size_t n, n_backlog;
+	uint64_t first_index, last_index;
+};
+
+static void count_event(const struct oomw_event *ev, void *ctx)
+{
+	struct tally *t = ctx;
+	/* One event per counted kill would take ~10^15 calls: fail at once. */
+	assert_true(t->n < OOMW_STATE_EVENTS_MAX);
+	if (t->n++ == 0)
+		t->first_index = ev->index;
+	t->last_index = ev->index;
+	t->n_backlog += ev->backlog;
+}
+
+/* Issue 10: `oom_kill 1000000000000000` made the monitor emit one event per
+ * counted kill (a hang). At most the ring's worth are events; the rest are
+ * counted, said in kills_not_shown, and skipped in the indexes. */
+static void test_huge_counter_jump_is_o1(void **ctx)
+{
+	struct fixture *f = *ctx;
+	const int64_t huge = 1000000000000000LL;
+	set_counter(f, huge);
+	open_monitor(f);
+	struct tally t = {0};
+	assert_int_equal(oomw_monitor_sample(f->m, &f->snap, count_event, &t), 0);
+	assert_int_equal(t.n, OOMW_STATE_EVENTS_MAX);
+	assert_int_equal(t.n_backlog, OOMW_STATE_EVENTS_MAX);
+	assert_int_equal(f->snap.oom_kill_total, huge);
+	assert_int_equal(f->snap.kills_without_details, huge);
+	assert_int_equal(f->snap.kills_not_shown, huge - OOMW_STATE_EVENTS_MAX);
+	assert_int_equal(t.last_index, (uint64_t)huge);
+	assert_int_equal(t.first_index, (uint64_t)(huge - OOMW_STATE_EVENTS_MAX + 1));
+	size_t n;
+	oomw_monitor_events(f->m, &n);
+	assert_int_equal(n, OOMW_STATE_EVENTS_MAX);
+
+	/* A second jump, now news (not backlog), from a restart on the state. */
+	close_monitor(f);
+	set_counter(f, 2 * huge);
+	open_monitor(f);
+	t = (struct tally){0};
+	assert_int_equal(oomw_monitor_sample(f->m, &f->snap, count_event, &t), 0);
+	assert_int_equal(t.n, OOMW_STATE_EVENTS_MAX);
+	assert_int_equal(t.n_backlog, 0);
+	assert_int_equal(f->snap.kills_without_details, 2 * huge);
+	assert_int_equal(f->snap.kills_not_shown, huge - OOMW_STATE_EVENTS_MAX);
+	assert_int_equal(t.last_index, (uint64_t)(2 * huge));
+	/* Nothing new: nothing shown, nothing skipped. */
+	t = (struct tally){0};
+	assert_int_equal(oomw_monitor_sample(f->m, &f->snap, count_event, &t), 0);
+	assert_int_equal(t.n, 0);
+	assert_int_equal(f->snap.kills_not_shown, 0);
+	/* Past OOMW_COUNTER_MAX the counter is refused as corrupt, not summed. */
+	set_counter(f, INT64_MAX);
+	t = (struct tally){0};
+	assert_int_equal(oomw_monitor_sample(f->m, &f->snap, count_event, &t), 0);
+	assert_int_equal(t.n, 0);
+	assert_int_equal(f->snap.vmstat_err, -EBADMSG);
+	assert_non_null(strstr(f->snap.vmstat_why, "out of range"));
+	assert_int_equal(f->snap.kills_without_details, 2 * huge);
+}
+
+/* Issue 10: a state file with negative or absurd counters was loaded and then
+ * summed. It is corrupt: reported, and replaced by the next save. */
+static void test_state_counters_out_of_range_replaced(void **ctx)
+{
+	struct fixture *f = *ctx;
+	static const struct {
+		int64_t vmstat, ahead, no_details, cgroup;
+	} bad[] = {
+		{ -5, 0, 0, 0 },
+		{ INT64_MAX, 0, 0, 0 },
+		{ 3, INT64_MAX - 1, 0, 0 },
+		{ 3, -2, 0, 0 },
+		{ 3, 0, INT64_MAX, 0 },
+		{ 3, 0, -1, 0 },
+		{ 3, 0, 0, -4 },
+		{ 3, 0, 0, INT64_MAX },
+	};
+	struct oomw_state *st = malloc(sizeof(*st));
+	assert_non_null(st);
+	set_counter(f, 3);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		oomw_state_init(st);
+		strcpy(st->boot_id, "4a5b6c7d-0000-4000-8000-00000000b001");
+		st->vmstat_oom_kill = bad[i].vmstat;
+		st->log_ahead = bad[i].ahead;
+		st->kills_without_details = bad[i].no_details;
+		st->n_cgroups = 1;
+		strcpy(st->cgroups[0].path, "/a");
+		st->cgroups[0].oom_kill = bad[i].cgroup;
+		assert_int_equal(oomw_state_save(f->state, st), 0);
+		open_monitor(f);
+		/* Never trusted: the counter's 3 are counted as since boot. */
+		assert_int_equal(sample(f), 3);
+		assert_int_equal(f->snap.state_err, -EBADMSG);
+		if (strstr(f->snap.state_why, "out of range") == NULL)
+			fail_msg("case %zu: %s", i, f->snap.state_why);
+		assert_true(f->snap.first_sample);
+		assert_int_equal(oomw_state_load(f->state, st, NULL), 0);
+		assert_int_equal(st->vmstat_oom_kill, 3);
+		close_monitor(f);
+	}
+	free(st);
 }
 
 static void test_cgroup_deltas(void **ctx)
@@ -811,6 +1010,10 @@ int main(void)
 		T(test_unreadable_log_counts),
 		T(test_log_none),
 		T(test_wall_time),
+		T(test_other_boot_dated_by_its_btime),
+		T(test_log_time_near_int64_max),
+		T(test_huge_counter_jump_is_o1),
+		T(test_state_counters_out_of_range_replaced),
 		T(test_cgroup_deltas),
 		T(test_cgroup_overflow),
 		T(test_text_log_rotated),

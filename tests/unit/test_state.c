@@ -82,8 +82,8 @@ static void fill(struct oomw_state *st)
 			k->comm[k->comm_len++] = (char)byte;
 		k->pid = 100 + e;
 		k->uid = e == 1 ? OOMW_UNKNOWN : 1000;
-		k->total_vm_kib = INT64_MAX;
-		k->anon_rss_kib = -5;
+		k->total_vm_kib = OOMW_KIB_MAX; /* the largest size the loader accepts */
+		k->anon_rss_kib = 0;
 		k->scope = (enum oomw_scope)(e % 3);
 		strcpy(k->constraint, "CONSTRAINT_MEMCG");
 		strcpy(k->oom_memcg, "/x y");
@@ -352,6 +352,80 @@ static void test_sealed_but_malformed(void **ctx)
 	assert_refused(f);
 }
 
+/* Scalars with one value replaced (issue 10: the loader accepted negative and
+ * near-INT64_MAX counters, which then overflowed in the monitor's sums). */
+static void sealed_scalars(char *out, size_t size, const char *vmstat, const char *ahead,
+			   const char *no_details)
+{
+	snprintf(out, size,
+		 SEALED_MAGIC "boot_id=b\nvmstat_oom_kill=%s\nlog_ahead=%s\nkills_without_details=%s\n"
+			      "klog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\nklog_seq_known=1\n"
+			      "next_event_index=3\n",
+		 vmstat, ahead, no_details);
+}
+
+static void assert_out_of_range(struct fixture *f, const char *body, const char *want_why)
+{
+	spit_sealed(f->path, body);
+	const char *why = NULL;
+	if (oomw_state_load(f->path, f->b, &why) != -EBADMSG)
+		fail_msg("loaded: %s", body);
+	assert_non_null(why);
+	if (strstr(why, want_why) == NULL)
+		fail_msg("refused for \"%s\", not \"%s\": %s", why, want_why, body);
+	assert_refused(f);
+}
+
+static void test_counters_out_of_range(void **ctx)
+{
+	struct fixture *f = *ctx;
+	static const struct {
+		const char *vmstat, *ahead, *no_details, *why;
+	} bad[] = {
+		{ "-1", "0", "0", "vmstat_oom_kill out of range" },
+		{ "9223372036854775807", "0", "0", "vmstat_oom_kill out of range" },
+		{ "4611686018427387904", "0", "0", "vmstat_oom_kill out of range" },
+		{ "3", "-1", "0", "log_ahead out of range" },
+		{ "3", "9223372036854775806", "0", "log_ahead out of range" },
+		{ "3", "0", "-7", "kills_without_details out of range" },
+		{ "3", "0", "9223372036854775807", "kills_without_details out of range" },
+	};
+	char body[2048];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sealed_scalars(body, sizeof(body), bad[i].vmstat, bad[i].ahead, bad[i].no_details);
+		assert_out_of_range(f, body, bad[i].why);
+	}
+	/* The largest accepted: OOMW_COUNTER_MAX, and "-" (unknown) for the counter. */
+	sealed_scalars(body, sizeof(body), "4611686018427387903", "4611686018427387903",
+		       "4611686018427387903");
+	spit_sealed(f->path, body);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_int_equal(f->b->log_ahead, OOMW_COUNTER_MAX);
+	sealed_scalars(body, sizeof(body), "-", "0", "0");
+	spit_sealed(f->path, body);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_int_equal(f->b->vmstat_oom_kill, OOMW_UNKNOWN);
+
+	assert_out_of_range(f, SEALED_KEYS "cgroup oom_kill=-3 path=/a\n", "cgroup oom_kill out of range");
+	assert_out_of_range(f, SEALED_KEYS "cgroup oom_kill=9223372036854775807 path=/a\n",
+			    "cgroup oom_kill out of range");
+	/* An event dated past year 9999, or a size that overflows in bytes. */
+	assert_out_of_range(f,
+			    SEALED_KEYS "event index=1 details=1 backlog=0 wall_usec=9223372036854775807 "
+					"pid=7 uid=0 total_vm_kib=1 " SEALED_EVENT_TAIL,
+			    "out of range");
+	assert_out_of_range(f,
+			    SEALED_KEYS "event index=1 details=1 backlog=0 wall_usec=-5 "
+					"pid=7 uid=0 total_vm_kib=1 " SEALED_EVENT_TAIL,
+			    "out of range");
+	assert_out_of_range(f,
+			    SEALED_KEYS SEALED_EVENT_HEAD
+			    "anon_rss_kib=9007199254740992 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 "
+			    "oom_score_adj=0 scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 "
+			    "comm=x constraint= oom_memcg= task_memcg=\n",
+			    "out of range");
+}
+
 static void test_foreign_files(void **ctx)
 {
 	struct fixture *f = *ctx;
@@ -464,6 +538,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_truncated_at_every_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sealed_but_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_out_of_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_tmp_not_followed, setup, teardown),

@@ -27,7 +27,7 @@ struct alert_case {
 	bool alert;
 };
 
-/* FRONTENDS.md: 10 = outside 0..10; 10: = below 10; ~:10 = above 10;
+/* The Nagios range rules (README.md): 10 = outside 0..10; 10: = below 10; ~:10 = above 10;
  * 10:20 = outside; @10:20 = inside, inclusive. */
 static const struct alert_case alert_cases[] = {
 	{ "10", -1, true },       { "10", 0, false },        { "10", 5, false },

@@ -60,6 +60,8 @@ static void test_malformed(void **state)
 		"oom_kill x\n",     "oom_kill \n",   "oom_kill\n",  "oom_kill -1\n",
 		"oom_kill 1 2\n",   "oom_kill  3\n", "oom_kill 3 \n", "oom_kill 99999999999999999999\n",
 		"oom_kill 1\noom_kill 2\n",
+		/* above OOMW_COUNTER_MAX: two of them would overflow a sum (issue 10) */
+		"oom_kill 4611686018427387904\n", "oom_kill 9223372036854775807\n",
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int64_t n = 0;
@@ -68,6 +70,20 @@ static void test_malformed(void **state)
 		if (r != -EBADMSG || !why || !strstr(why, "oom_kill") || n != OOMW_UNKNOWN)
 			fail_msg("case %zu \"%s\": r=%d why=%s", i, cases[i], r, why ? why : "NULL");
 	}
+}
+
+/* The largest counter accepted, and one a test of issue 10 jumps to. */
+static void test_counter_range(void **state)
+{
+	(void)state;
+	int64_t n;
+	const char *why;
+	static const char max[] = "oom_kill 4611686018427387903\n";
+	assert_int_equal(oomw_vmstat_parse_oom_kill(max, strlen(max), &n, &why), 0);
+	assert_int_equal(n, OOMW_COUNTER_MAX);
+	static const char big[] = "oom_kill 1000000000000000\n";
+	assert_int_equal(oomw_vmstat_parse_oom_kill(big, strlen(big), &n, &why), 0);
+	assert_int_equal(n, 1000000000000000LL);
 }
 
 static void test_missing_file(void **state)
@@ -98,6 +114,7 @@ int main(void)
 		cmocka_unit_test(test_similar_keys_are_not_oom_kill),
 		cmocka_unit_test(test_large_and_unterminated),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_counter_range),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_real_proc),
 	};
