@@ -34,6 +34,7 @@ include common/common.mk
 include $(sort $(wildcard plugins/*/*.mk))
 include tests/tests.mk
 include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 all: $(ALL_TARGETS)
 
