@@ -1,12 +1,13 @@
 /* fuzz_state — the state file loader, on inputs sealed with a valid end
  * line (the checksum would stop nearly every mutation otherwise). What loads
- * must save, and load again to the same state. */
+ * has no negative counter, and must save and load again to the same state. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "oomw.h"
 #include "state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -22,6 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (r != 0)
 		return 0;
+	/* Counters are never negative (unknown is OOMW_UNKNOWN, only where the
+	 * format allows it): a negative one would be subtracted from the next. */
+	if ((st.vmstat_oom_kill < 0 && st.vmstat_oom_kill != OOMW_UNKNOWN) || st.log_ahead < 0 ||
+	    st.kills_without_details < 0)
+		abort();
+	for (size_t i = 0; i < st.n_cgroups; i++)
+		if (st.cgroups[i].oom_kill < 0 && st.cgroups[i].oom_kill != OOMW_UNKNOWN)
+			abort();
 	if (oomw_state_save(copy, &st) != 0 || oomw_state_load(copy, &again, &why) != 0)
 		abort();
 	if (again.n_events != st.n_events || again.n_cgroups != st.n_cgroups ||
