@@ -36,6 +36,7 @@ include $(sort $(wildcard plugins/*/*.mk))
 include tests/tests.mk
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
+include tests/locale/locale.mk
 include tests/sanitize/sanitize.mk
 
 all: $(ALL_TARGETS)
