@@ -37,6 +37,7 @@ include tests/tests.mk
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
 include tests/locale/locale.mk
+include tests/style/style.mk
 include tests/sanitize/sanitize.mk
 
 all: $(ALL_TARGETS)

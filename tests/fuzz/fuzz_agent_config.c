@@ -19,8 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r = agent_config_load(path, &ov, &cfg, err, sizeof(err));
 	if (r < 0 && err[0] == '\0')
 		abort(); /* every refusal names the line and the reason */
-	if (r == 0 && (cfg.n_cgroup_globs > OOMW_GLOBS_MAX || cfg.n_candidates > OOMW_CANDIDATES_MAX ||
-		       cfg.interval_sec <= 0))
+	if (r == 0 && (cfg.n_cgroup_globs > OOMW_GLOBS_MAX ||
+		       cfg.n_candidates > OOMW_CANDIDATES_MAX || cfg.interval_sec <= 0))
 		abort();
 	return 0;
 }

@@ -13,8 +13,8 @@ static void on_kill(const struct oomw_kill *k, void *ctx)
 {
 	(void)ctx;
 	/* Bounded strings, NUL-terminated where the struct promises it. */
-	if (k->comm_len > OOMW_COMM_MAX || strnlen(k->task_memcg, sizeof(k->task_memcg)) ==
-						   sizeof(k->task_memcg))
+	if (k->comm_len > OOMW_COMM_MAX ||
+	    strnlen(k->task_memcg, sizeof(k->task_memcg)) == sizeof(k->task_memcg))
 		abort();
 }
 

@@ -36,25 +36,63 @@ static void test_months_as_dmesg_prints_them(void **state)
 	(void)state;
 	static const struct name cases[] = {
 		/* C */
-		{ "Jan", 1 }, { "Feb", 2 }, { "Mar", 3 }, { "Apr", 4 }, { "May", 5 }, { "Jun", 6 },
-		{ "Jul", 7 }, { "Aug", 8 }, { "Sep", 9 }, { "Oct", 10 }, { "Nov", 11 }, { "Dec", 12 },
+		{ "Jan", 1 },
+		{ "Feb", 2 },
+		{ "Mar", 3 },
+		{ "Apr", 4 },
+		{ "May", 5 },
+		{ "Jun", 6 },
+		{ "Jul", 7 },
+		{ "Aug", 8 },
+		{ "Sep", 9 },
+		{ "Oct", 10 },
+		{ "Nov", 11 },
+		{ "Dec", 12 },
 		/* de_DE, de_AT */
-		{ "Mär", 3 }, { "Mai", 5 }, { "Okt", 10 }, { "Dez", 12 }, { "Jän", 1 },
+		{ "Mär", 3 },
+		{ "Mai", 5 },
+		{ "Okt", 10 },
+		{ "Dez", 12 },
+		{ "Jän", 1 },
 		/* fr_FR: %b and the full names */
-		{ "janv.", 1 }, { "févr.", 2 }, { "mars", 3 }, { "avril", 4 }, { "juil.", 7 },
-		{ "août", 8 }, { "déc.", 12 }, { "janvier", 1 }, { "décembre", 12 },
+		{ "janv.", 1 },
+		{ "févr.", 2 },
+		{ "mars", 3 },
+		{ "avril", 4 },
+		{ "juil.", 7 },
+		{ "août", 8 },
+		{ "déc.", 12 },
+		{ "janvier", 1 },
+		{ "décembre", 12 },
 		/* es, it, pt, nl, pl, fi, tr */
-		{ "ene", 1 }, { "dic", 12 }, { "giu", 6 }, { "ott", 10 }, { "fev", 2 }, { "mrt", 3 },
-		{ "paź", 10 }, { "tammi", 1 }, { "marras", 11 }, { "Şub", 2 }, { "Ağu", 8 },
+		{ "ene", 1 },
+		{ "dic", 12 },
+		{ "giu", 6 },
+		{ "ott", 10 },
+		{ "fev", 2 },
+		{ "mrt", 3 },
+		{ "paź", 10 },
+		{ "tammi", 1 },
+		{ "marras", 11 },
+		{ "Şub", 2 },
+		{ "Ağu", 8 },
 		/* ru: %b is genitive (мая), %Ob nominative (май), %B genitive full */
-		{ "янв", 1 }, { "мая", 5 }, { "май", 5 }, { "декабря", 12 },
+		{ "янв", 1 },
+		{ "мая", 5 },
+		{ "май", 5 },
+		{ "декабря", 12 },
 		/* el, ja (with and without its leading blank), ko, zh, uk */
-		{ "Μαΐ", 5 }, { " 1月", 1 }, { "12月", 12 }, { "8월", 8 }, { "十一月", 11 }, { "лис", 11 },
+		{ "Μαΐ", 5 },
+		{ " 1月", 1 },
+		{ "12月", 12 },
+		{ "8월", 8 },
+		{ "十一月", 11 },
+		{ "лис", 11 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (month(cases[i].text) != cases[i].value)
-			fail_msg("month '%s' = %d, expected %d", cases[i].text, month(cases[i].text),
-				 cases[i].value);
+			fail_msg("month '%s' = %d, expected %d", cases[i].text,
+				 month(cases[i].text), cases[i].value);
 }
 
 static void test_legacy_charsets(void **state)
@@ -112,14 +150,15 @@ static void test_weekdays(void **state)
 {
 	(void)state;
 	static const struct name cases[] = {
-		{ "Sun", 0 }, { "Mon", 1 }, { "Tue", 2 }, { "Wed", 3 }, { "Thu", 4 }, { "Fri", 5 },
-		{ "Sat", 6 }, { "So", 0 },  { "Di", 2 },  { "dim.", 0 }, { "sam.", 6 }, { "Вс", 0 },
-		{ "Сб", 6 },  { "日", 0 },  { "土", 6 },  { "Sonntag", 0 }, { "samedi", 6 },
+		{ "Sun", 0 },     { "Mon", 1 },    { "Tue", 2 }, { "Wed", 3 }, { "Thu", 4 },
+		{ "Fri", 5 },     { "Sat", 6 },    { "So", 0 },  { "Di", 2 },  { "dim.", 0 },
+		{ "sam.", 6 },    { "Вс", 0 },     { "Сб", 6 },  { "日", 0 },  { "土", 6 },
+		{ "Sonntag", 0 }, { "samedi", 6 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (weekday(cases[i].text) != cases[i].value)
-			fail_msg("weekday '%s' = %d, expected %d", cases[i].text, weekday(cases[i].text),
-				 cases[i].value);
+			fail_msg("weekday '%s' = %d, expected %d", cases[i].text,
+				 weekday(cases[i].text), cases[i].value);
 	assert_int_equal(weekday("Aug"), -1);
 	assert_int_equal(weekday(""), -1);
 }
