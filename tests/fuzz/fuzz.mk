@@ -33,3 +33,8 @@ $(FUZZ_BUILD)/tests/fuzz/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_CORE_O
 # Kept between runs (make would delete them as intermediates of the chain).
 .SECONDARY: $(FUZZ_CORE_OBJS) $(FUZZ_NAMES:%=$(FUZZ_BUILD)/tests/fuzz/fuzz_%.o) \
 	$(FUZZ_BUILD)/plugins/snmp/agent_config.o
+
+.PHONY: clean-fuzz
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf $(FUZZ_BUILD)

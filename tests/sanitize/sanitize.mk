@@ -8,3 +8,8 @@ CHECK_PROGRAMS := $(UNIT_BINS)
 # The live tests' victim (tests/lib/oomcg.sh), from this build dir too.
 export OOMCG_VICTIM := $(abspath $(OOM_VICTIM))
 endif
+
+.PHONY: clean-sanitize
+clean: clean-sanitize
+clean-sanitize:
+	rm -rf build-san
