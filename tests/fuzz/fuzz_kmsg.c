@@ -16,9 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(rec, data, size);
 	struct oomw_klog_record r;
 	if (oomw_klog_parse_kmsg(rec, size, &r) == 0) {
-		/* The text lies inside the record; the numbers are in range. */
-		if (r.text < rec || r.text + r.text_len > rec + size || r.mono_usec < 0 ||
-		    r.prio < 0 || r.prio > 7 || r.facility < 0)
+		/* The text lies inside the record; the numbers are in range (a
+		 * timestamp may be unknown). */
+		if (r.text < rec || r.text + r.text_len > rec + size ||
+		    (r.mono_usec < 0 && r.mono_usec != OOMW_UNKNOWN) || r.prio < 0 || r.prio > 7 ||
+		    r.facility < 0)
 			abort();
 	}
 	free(rec);
