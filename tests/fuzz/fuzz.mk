@@ -8,6 +8,10 @@ FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omi
 FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARNINGS) $(FUZZ_SANITIZE)
 FUZZ_CPPFLAGS := -D_GNU_SOURCE -Icommon -Iplugins/snmp -Itests/fuzz
 FUZZ_NAMES := kmsg text oomparse procfiles cgroup thresholds state agent_config monitor
+# The one threshold grammar of the front ends, once the core has it.
+ifneq ($(wildcard common/assess.h),)
+FUZZ_NAMES += assess
+endif
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/tests/fuzz/fuzz_%)
 FUZZ_CORE_OBJS := $(CORE_SRCS:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/tests/fuzz/fuzz.o
 FUZZ_SECONDS ?= 60

@@ -46,10 +46,10 @@ cgroup)
 			  printf '%s' "$mark"; cat "$d/memory.limit_in_bytes" 2>/dev/null; } | seed
 		fi
 	done ;;
-thresholds)
+thresholds | assess)
 	# The short string literals of the unit tests of the range, size and
-	# duration parsers (what they accept and what they refuse).
-	grep -ohE '"[^" ]{1,24}"' "$root"/tests/unit/test_thresholds.c | sed 's/^"//; s/"$//' | sort -u | while IFS= read -r t; do printf '%s' "$t" | seed; done ;;
+	# duration parsers and of the threshold grammar (accepted and refused).
+	grep -ohE '"[^" ]{1,24}"' "$root"/tests/unit/test_thresholds.c $(ls "$root"/tests/unit/test_assess.c 2>/dev/null) | sed 's/^"//; s/"$//' | sort -u | while IFS= read -r t; do printf '%s' "$t" | seed; done ;;
 state)
 	state_seeds "$out" ;;
 agent_config)

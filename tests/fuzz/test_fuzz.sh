@@ -11,6 +11,7 @@ bins=${FUZZ_BUILD:-$root/build-fuzz}/tests/fuzz
 crashes=${FUZZ_CRASHES:-$root/build-fuzz/crashes}
 budget=${FUZZ_SECONDS:-8}
 names="kmsg text oomparse procfiles cgroup thresholds state agent_config monitor"
+[ -f "$root/common/assess.h" ] && names="$names assess"
 flags=(-timeout=10 -rss_limit_mb=2048 -dict="$root/tests/fuzz/fuzz.dict")
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 work=$(mktemp -d)
