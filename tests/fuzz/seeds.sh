@@ -29,9 +29,15 @@ state_seeds() {
 
 case $name in
 kmsg)
-	cat "$fx"/kernel-log*/*.kmsg | while IFS= read -r line; do printf '%s' "$line" | seed; done ;;
+	cat "$fx"/kernel-log*/*.kmsg | while IFS= read -r line; do printf '%s' "$line" | seed; done
+	grep -ohE '"[0-9 -][^"]*;[^"]*"' "$root"/tests/unit/test_klog.c | sed 's/^"//; s/"$//' | sort -u |
+		while IFS= read -r t; do printf '%b' "$t" | seed; done ;;
 text | oomparse)
-	for f in $(logs); do seed <"$f"; done ;;
+	for f in $(logs); do seed <"$f"; done
+	# and the lines the kernel-log unit tests parse: every prefix format the
+	# reader knows, including those no fixture log shows
+	grep -ohE '"[^"]{12,}"' "$root"/tests/unit/test_klog.c | sed 's/^"//; s/"$//' | sort -u |
+		while IFS= read -r t; do printf '%b' "$t" | seed; done ;;
 procfiles)
 	for f in $(find "$fx" -path '*/proc*' -type f \( -name meminfo -o -name vmstat -o -name memory \)); do
 		seed <"$f"
