@@ -9,7 +9,9 @@ export CMOCKA_MESSAGE_OUTPUT=TAP OOMCG_VICTIM=$root/build-san/tests/oom_victim
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-if ! make -C "$root" --no-print-directory SANITIZE=1 test-programs >"$log" 2>&1; then
+# A make of its own, not one inheriting the settings of a `make check` above it.
+if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$root" -j"$(nproc)" --no-print-directory \
+	SANITIZE=1 test-programs >"$log" 2>&1; then
 	not_ok "make SANITIZE=1 test-programs" "$(tail -5 "$log")"
 	done_testing
 fi
