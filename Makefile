@@ -30,11 +30,16 @@ BENCH_TARGETS :=
 .PHONY: all check demo install bench deps clean test-programs
 all:
 
+include tests/sanitize/flags.mk
 include common/common.mk
 include $(sort $(wildcard plugins/*/*.mk))
 include tests/tests.mk
 include tests/qemu/qemu.mk
 include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
+include tests/locale/locale.mk
+include tests/style/style.mk
+include tests/sanitize/sanitize.mk
 
 all: $(ALL_TARGETS)
 

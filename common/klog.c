@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lctime.h"
 #include "oomw.h"
 
 #define USEC_PER_SEC 1000000LL
@@ -26,11 +27,6 @@
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static char ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
 /* Parses exactly n digits at s into *out. */
@@ -109,50 +105,8 @@ static int64_t epoch_usec(int64_t y, int64_t mon, int64_t d, int64_t h, int64_t 
 	return ((days_from_civil(y, mon, d) * SECS_PER_DAY) + h * 3600 + mi * 60 + s) * USEC_PER_SEC;
 }
 
-/* Month abbreviations as strftime's %b prints them (lowercased, trailing '.'
- * dropped) in the locales admins commonly run: en de fr es it nl pt pl sv da nb
- * fi cs tr ru. A name that means one month in one language never means another
- * month elsewhere, so one flat table serves all. */
-static const struct {
-	const char *name;
-	int month;
-} month_names[] = {
-	{ "jan", 1 },     { "feb", 2 },      { "mar", 3 },       { "apr", 4 },     { "may", 5 },
-	{ "jun", 6 },     { "jul", 7 },      { "aug", 8 },       { "sep", 9 },     { "oct", 10 },
-	{ "nov", 11 },    { "dec", 12 },
-	/* de, nl, sv, da, nb */
-	{ "mär", 3 },     { "mrz", 3 },      { "mai", 5 },       { "okt", 10 },    { "dez", 12 },
-	{ "mrt", 3 },     { "mei", 5 },      { "maj", 5 },
-	/* fr */
-	{ "janv", 1 },    { "févr", 2 },     { "mars", 3 },      { "avr", 4 },     { "juin", 6 },
-	{ "juil", 7 },    { "août", 8 },     { "sept", 9 },      { "déc", 12 },
-	/* es, it, pt */
-	{ "ene", 1 },     { "abr", 4 },      { "ago", 8 },       { "dic", 12 },    { "gen", 1 },
-	{ "mag", 5 },     { "giu", 6 },      { "lug", 7 },       { "set", 9 },     { "ott", 10 },
-	{ "fev", 2 },     { "out", 10 },
-	/* pl */
-	{ "sty", 1 },     { "lut", 2 },      { "kwi", 4 },       { "cze", 6 },     { "lip", 7 },
-	{ "sie", 8 },     { "wrz", 9 },      { "paź", 10 },      { "lis", 11 },    { "gru", 12 },
-	/* fi */
-	{ "tammi", 1 },   { "helmi", 2 },    { "maalis", 3 },    { "huhti", 4 },   { "touko", 5 },
-	{ "kesä", 6 },    { "heinä", 7 },    { "elo", 8 },       { "syys", 9 },    { "loka", 10 },
-	{ "marras", 11 }, { "joulu", 12 },
-	/* cs */
-	{ "led", 1 },     { "úno", 2 },      { "bře", 3 },       { "dub", 4 },     { "kvě", 5 },
-	{ "čen", 6 },     { "čec", 7 },      { "srp", 8 },       { "zář", 9 },     { "říj", 10 },
-	{ "pro", 12 },
-	/* tr */
-	{ "oca", 1 },     { "şub", 2 },      { "Şub", 2 },       { "nis", 4 },     { "haz", 6 },
-	{ "tem", 7 },     { "ağu", 8 },      { "eyl", 9 },       { "eki", 10 },    { "kas", 11 },
-	{ "ara", 12 },
-	/* ru */
-	{ "янв", 1 },     { "фев", 2 },      { "мар", 3 },       { "апр", 4 },     { "мая", 5 },
-	{ "май", 5 },     { "июн", 6 },      { "июл", 7 },       { "авг", 8 },     { "сен", 9 },
-	{ "окт", 10 },    { "ноя", 11 },     { "дек", 12 },
-};
-
-/* Returns 1..12, or 0 for a name we do not know. "8月" / "8월" (CJK locales) and
- * plain numbers are months by number. */
+/* Returns 1..12, or 0 for a name we do not know: a month's name in any glibc
+ * locale (lctime.h). Plain numbers are months by number. */
 static int month_from_name(const char *s, size_t len)
 {
 	while (len > 0 && s[len - 1] == '.')
@@ -164,17 +118,7 @@ static int month_from_name(const char *s, size_t len)
 		digits_run(s, s + len, 2, &m);
 		return (m >= 1 && m <= 12) ? (int)m : 0;
 	}
-	for (size_t i = 0; i < sizeof(month_names) / sizeof(month_names[0]); i++) {
-		const char *n = month_names[i].name;
-		if (strlen(n) != len)
-			continue;
-		size_t j = 0;
-		while (j < len && ascii_lower(s[j]) == n[j])
-			j++;
-		if (j == len)
-			return month_names[i].month;
-	}
-	return 0;
+	return oomw_lctime_month(s, len);
 }
 
 /* The digits of a decimal fraction of a second at s, as µs (digits past the

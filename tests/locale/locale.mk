@@ -1,0 +1,4 @@
+# tests/locale/ — the month and weekday names of every glibc locale
+# (common/lctime.c, made by common/gen-lctime.py) are compared with this
+# machine's locales by tests/locale/test_lctime_table.sh.
+DEB_DEPS += locales-all python3
