@@ -518,7 +518,16 @@ void oomw_victim_text(const struct oomw_assess_input *in, const struct oomw_even
 
 /* ---- the verdict -------------------------------------------------------- */
 
-void oomw_assess_params_default(struct oomw_assess_params *p)
+/* What the judging functions share. */
+struct ctx {
+	const struct oomw_assess_input *in;
+	const struct oomw_assess_params *p;
+	struct oomw_verdict *v;
+	char proc[PATH_SHOWN_MAX + 1], kmsg[PATH_SHOWN_MAX + 1], sys[PATH_SHOWN_MAX + 1];
+};
+
+
+void oomw_assess_params_default(struct oomw_assess_params *p, enum oomw_frontend fe)
 {
 	char why[OOMW_THRESHOLD_WHY_MAX];
 	const char *dwhy = NULL;
@@ -546,15 +555,17 @@ void oomw_assess_params_default(struct oomw_assess_params *p)
 	(void)oomw_threshold_parse(OOMW_DEFAULT_CGROUP_WARNING, OOMW_METRIC_USAGE,
 				   &p->cgroup_usage.warning, why);
 	(void)oomw_margin_parse(OOMW_DEFAULT_HYSTERESIS, &p->hysteresis, why);
+	p->hold = fe != OOMW_FRONTEND_NAGIOS;
 }
 
-/* What the judging functions share. */
-struct ctx {
-	const struct oomw_assess_input *in;
-	const struct oomw_assess_params *p;
-	struct oomw_verdict *v;
-	char proc[PATH_SHOWN_MAX + 1], kmsg[PATH_SHOWN_MAX + 1], sys[PATH_SHOWN_MAX + 1];
-};
+/* A memory gauge's verdict, held by the hysteresis when the front end asks. */
+static enum oomw_severity judge_gauge(const struct ctx *c, const struct oomw_limits *l,
+				      const struct oomw_gauge *g, enum oomw_severity prev)
+{
+	if (c->p->hold && c->in->prev)
+		return oomw_judge_held(l, g, &c->p->hysteresis, prev);
+	return oomw_judge(l, g);
+}
 
 __attribute__((format(printf, 3, 4))) static void add_part(struct ctx *c, enum oomw_severity s,
 							   const char *fmt, ...)
@@ -746,7 +757,8 @@ static void assess_memory(struct ctx *c)
 					 : "no MemTotal or MemAvailable");
 	} else {
 		v->mem_available = oomw_gauge_kib(m->mem_available_kib, m->mem_total_kib);
-		v->mem_severity = oomw_judge(&c->p->mem_available, &v->mem_available);
+		v->mem_severity = judge_gauge(c, &c->p->mem_available, &v->mem_available,
+					      c->in->prev ? c->in->prev->mem : OOMW_SEV_UNKNOWN);
 		if (v->mem_severity != OOMW_SEV_OK)
 			add_part(c, v->mem_severity, "memory available%s %.1f%% (%s of %s)",
 				 m->mem_available_estimated ? " (estimated)" : "", v->mem_available.pct,
@@ -756,8 +768,10 @@ static void assess_memory(struct ctx *c)
 	v->swap_none = s->mem_err == 0 && m->swap_total_kib == 0;
 	if (s->mem_err == 0 && !v->swap_none && m->swap_total_kib != OOMW_UNKNOWN) {
 		v->swap_free = oomw_gauge_kib(m->swap_free_kib, m->swap_total_kib);
-		v->swap_severity = v->swap_free.known ? oomw_judge(&c->p->swap_free, &v->swap_free)
-						      : OOMW_SEV_OK;
+		v->swap_severity = v->swap_free.known
+					   ? judge_gauge(c, &c->p->swap_free, &v->swap_free,
+							 c->in->prev ? c->in->prev->swap : OOMW_SEV_UNKNOWN)
+					   : OOMW_SEV_OK;
 		if (v->swap_severity != OOMW_SEV_OK)
 			add_part(c, v->swap_severity, "swap free %.1f%% (%s of %s)", v->swap_free.pct,
 				 oomw_format_kib(m->swap_free_kib, fs, sizeof(fs)),
@@ -799,7 +813,8 @@ static void assess_psi(struct ctx *c)
 		return;
 	v->psi_judged = true;
 	v->psi = oomw_gauge_pct((double)oomw_psi_avg_cpct(sel, c->p->psi_avg_sec) / PCT_SCALE);
-	v->psi_severity = oomw_judge(&c->p->psi, &v->psi);
+	v->psi_severity = judge_gauge(c, &c->p->psi, &v->psi,
+				      c->in->prev ? c->in->prev->psi : OOMW_SEV_UNKNOWN);
 	if (v->psi_severity != OOMW_SEV_OK)
 		add_part(c, v->psi_severity, "memory pressure %s avg%d %.2f%%",
 			 oomw_psi_line_name(c->p->psi_line), c->p->psi_avg_sec, v->psi.pct);

@@ -173,10 +173,25 @@ struct oomw_assess_params {
 	struct oomw_limits psi;           /* OOMW_METRIC_PRESSURE; no PSI is OK */
 	struct oomw_limits cgroup_usage;  /* OOMW_METRIC_USAGE, per matched cgroup */
 	struct oomw_margin hysteresis;    /* for oomw_judge_held */
+	bool hold;                        /* memory, swap and PSI verdicts keep their last
+					   * state within the hysteresis (input.prev) */
 };
 
-/* Fills *p from defaults.h. */
-void oomw_assess_params_default(struct oomw_assess_params *p);
+/* The front ends, for the few parameters that differ on purpose. */
+enum oomw_frontend {
+	OOMW_FRONTEND_NAGIOS,   /* one run per check, nothing in memory between runs:
+				 * no hysteresis (Nagios has soft states for that) */
+	OOMW_FRONTEND_COLLECTD, /* long-running, notifies changes: holds its verdicts */
+	OOMW_FRONTEND_SNMP,     /* long-running, traps on changes: holds its verdicts */
+};
+
+/* Fills *p from defaults.h, the same for everyone but what fe needs. */
+void oomw_assess_params_default(struct oomw_assess_params *p, enum oomw_frontend fe);
+
+/* The last memory verdicts of a long-running front end, for hysteresis. */
+struct oomw_held {
+	enum oomw_severity mem, swap, psi; /* OOMW_SEV_UNKNOWN: none yet */
+};
 
 /* What one sample gave a front end. */
 struct oomw_assess_input {
@@ -190,6 +205,7 @@ struct oomw_assess_input {
 	bool cgroups_asked;   /* globs were configured: a cgroup problem matters */
 	bool candidates_asked;
 	int save_err;         /* -errno of this sample's state save, or 0 */
+	const struct oomw_held *prev; /* with params.hold: the previous verdicts, or NULL */
 };
 
 /* Whether events[i] counts as a kill in the window: a dated kill by its time
