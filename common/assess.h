@@ -291,7 +291,9 @@ struct oomw_verdict {
 	char window[16]; /* the window for people: "24h", "15m", "7d" */
 };
 
-/* Judges everything in one go. */
+/* Judges everything in one go. in->snap and in->paths are required; events
+ * may be NULL when n_events is 0. v->kills.latest points into in->events,
+ * v->cgroups[].cg into in->snap, v->worst_cgroup into v: valid while those are. */
 void oomw_assess(const struct oomw_assess_input *in, const struct oomw_assess_params *p,
 		 struct oomw_verdict *v);
 
