@@ -474,11 +474,12 @@ const char *oomw_no_details_why(const struct oomw_assess_input *in)
 	return "not in the kernel log";
 }
 
-void oomw_backlog_text(size_t n, int64_t noticed_usec, char *out, size_t size)
+void oomw_backlog_text(size_t n, bool more, int64_t noticed_usec, char *out, size_t size)
 {
 	char when[TIME_TEXT_MAX];
-	snprintf(out, size, "%zu OOM kill%s at an unknown time since boot, first noticed %s", n,
-		 n == 1 ? "" : "s", oomw_format_time(noticed_usec, when, sizeof(when)));
+	snprintf(out, size, "%zu%s OOM kill%s at an unknown time since boot, first noticed %s", n,
+		 more ? "+" : "", n == 1 && !more ? "" : "s",
+		 oomw_format_time(noticed_usec, when, sizeof(when)));
 }
 
 void oomw_victim_text(const struct oomw_assess_input *in, const struct oomw_event *ev,
@@ -733,10 +734,14 @@ static void assess_kills(struct ctx *c)
 			 k->latest ? k->n_dated == 1 ? ": " : ", latest " : "", victim, also);
 	}
 	if (k->n_backlog > 0) {
+		/* Kills that turned off every kill threshold ("-c ''") do not alert. */
+		bool judged = c->p->kills.warning.set || c->p->kills.critical.set;
+		enum oomw_severity sev = judged ? c->p->backlog : OOMW_SEV_OK;
 		char text[OOMW_PART_TEXT_MAX];
-		oomw_backlog_text(k->n_backlog, k->backlog_noticed_usec, text, sizeof(text));
-		add_part(c, c->p->backlog, "%s", text);
-		k->severity = oomw_severity_worse(k->severity, c->p->backlog);
+		oomw_backlog_text(k->n_backlog, k->more_possible && k->n_dated == 0,
+				  k->backlog_noticed_usec, text, sizeof(text));
+		add_part(c, sev, "%s", text);
+		k->severity = oomw_severity_worse(k->severity, sev);
 	}
 }
 
@@ -832,7 +837,7 @@ static void problems_cgroups(struct ctx *c)
 			    "cgroups: no memory cgroup controller under %s", c->sys);
 	else if (err == -E2BIG)
 		add_problem(c, OOMW_SRC_CGROUPS, OOMW_SEV_OK, err,
-			    "cgroups: more than %d match; only the first %d are checked",
+			    "cgroups: more than %d match the patterns; only the first %d are checked",
 			    OOMW_SNAPSHOT_CGROUPS_MAX, OOMW_SNAPSHOT_CGROUPS_MAX);
 	else
 		add_problem(c, OOMW_SRC_CGROUPS, OOMW_SEV_OK, err,

@@ -164,7 +164,8 @@ struct oomw_assess_params {
 	int64_t window_sec;              /* kills alert this long; 0: kills never alert */
 	struct oomw_limits kills;        /* on the number of dated kills in the window */
 	enum oomw_severity backlog;      /* kills of unknown time, for one window after
-					  * they were first noticed (WARNING) */
+					  * they were first noticed (WARNING); OK when
+					  * neither kill threshold is set */
 	enum oomw_first_start first_start;
 	struct oomw_limits mem_available; /* OOMW_METRIC_FREE */
 	struct oomw_limits swap_free;     /* OOMW_METRIC_FREE; a host without swap is OK */
@@ -317,8 +318,9 @@ void oomw_escape_field(const char *in, size_t len, size_t max, enum oomw_cut cut
 const char *oomw_format_time(int64_t wall_usec, char *out, size_t size);
 /* "24h", "15m", "90s", "7d". */
 const char *oomw_format_duration(int64_t sec, char *out, size_t size);
-/* "N OOM kill(s) at an unknown time since boot, first noticed <time>". */
-void oomw_backlog_text(size_t n, int64_t noticed_usec, char *out, size_t size);
+/* "N OOM kill(s) at an unknown time since boot, first noticed <time>";
+ * "N+" when more may have been dropped from the ring. */
+void oomw_backlog_text(size_t n, bool more, int64_t noticed_usec, char *out, size_t size);
 /* "python3 (pid 3882, 66.6 MiB, /system.slice/batch.service) at <time>", or
  * for a kill without details "victim unknown (kernel log unreadable), noticed
  * <time>"; the cgroup path is cut to cgroup_max bytes keeping its end. */
