@@ -147,10 +147,10 @@ static void test_threshold_grammar(void **state)
 		if (oomw_judge(&l, &g) != want)
 			fail_msg("'%s' (case %zu): want %s", c->text, i, oomw_severity_name(want));
 		char perf[64];
-		oomw_threshold_perf(&t, false, perf, sizeof(perf));
+		oomw_threshold_perf(&t, OOMW_PERF_PLAIN, perf, sizeof(perf));
 		if (strcmp(perf, c->perf_pct) != 0)
 			fail_msg("'%s': %% perfdata '%s', want '%s'", c->text, perf, c->perf_pct);
-		oomw_threshold_perf(&t, true, perf, sizeof(perf));
+		oomw_threshold_perf(&t, OOMW_PERF_BYTES, perf, sizeof(perf));
 		if (strcmp(perf, c->perf_bytes) != 0)
 			fail_msg("'%s': bytes perfdata '%s', want '%s'", c->text, perf, c->perf_bytes);
 	}
@@ -167,7 +167,7 @@ static void test_threshold_empty_is_off(void **state)
 	struct oomw_gauge g = oomw_gauge_kib(0, 8 * MIB);
 	assert_int_equal(oomw_judge(&l, &g), OOMW_SEV_OK);
 	char perf[16] = "x";
-	oomw_threshold_perf(&t, false, perf, sizeof(perf));
+	oomw_threshold_perf(&t, OOMW_PERF_PLAIN, perf, sizeof(perf));
 	assert_string_equal(perf, "");
 }
 
@@ -748,9 +748,9 @@ static void test_words(void **state)
 				    durations[i].text);
 	assert_string_equal(oomw_format_time(OOMW_UNKNOWN, buf, sizeof(buf)), "unknown time");
 	assert_string_equal(oomw_format_time(NOW, buf, sizeof(buf)), "2026-11-29 08:00:00 UTC");
-	oomw_backlog_text(1, false, NOW, buf, sizeof(buf));
+	oomw_backlog_text(1, OOMW_COUNT_EXACT, NOW, buf, sizeof(buf));
 	assert_string_equal(buf, "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
-	oomw_backlog_text(256, true, NOW, buf, sizeof(buf));
+	oomw_backlog_text(256, OOMW_COUNT_AT_LEAST, NOW, buf, sizeof(buf));
 	assert_string_equal(buf, "256+ OOM kills at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
 
 	/* A long cgroup keeps its end, never cut inside an escape. */
