@@ -384,6 +384,18 @@ enum oomw_severity oomw_judge_held(const struct oomw_limits *l, const struct oom
 	return oomw_severity_rank(held) < oomw_severity_rank(prev) ? held : prev;
 }
 
+enum oomw_change oomw_severity_change(enum oomw_severity prev, enum oomw_severity now)
+{
+	if (now == OOMW_SEV_UNKNOWN || now == prev)
+		return OOMW_CHANGE_NONE;
+	if (prev == OOMW_SEV_UNKNOWN)
+		return now == OOMW_SEV_OK ? OOMW_CHANGE_NONE : OOMW_CHANGE_WORSE;
+	if (now == OOMW_SEV_OK)
+		return OOMW_CHANGE_RECOVERED;
+	return oomw_severity_rank(now) > oomw_severity_rank(prev) ? OOMW_CHANGE_WORSE
+								  : OOMW_CHANGE_BETTER;
+}
+
 /* ---- kills -------------------------------------------------------------- */
 
 const char *oomw_kill_cgroup(const struct oomw_kill *k)

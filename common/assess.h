@@ -125,6 +125,19 @@ enum oomw_severity oomw_judge(const struct oomw_limits *l, const struct oomw_gau
 enum oomw_severity oomw_judge_held(const struct oomw_limits *l, const struct oomw_gauge *g,
 				   const struct oomw_margin *margin, enum oomw_severity prev);
 
+/* What a notifier (collectd notification, SNMP trap) says when a held verdict
+ * goes from prev to now; one rule for every front end: each change between
+ * known verdicts is said once. An unknown now (value unreadable) says nothing
+ * and the notifier keeps prev; from no verdict yet (prev UNKNOWN), only an
+ * alert is news. */
+enum oomw_change {
+	OOMW_CHANGE_NONE,
+	OOMW_CHANGE_WORSE,     /* OK -> WARNING, OK or WARNING -> CRITICAL */
+	OOMW_CHANGE_BETTER,    /* CRITICAL -> WARNING: still low */
+	OOMW_CHANGE_RECOVERED, /* WARNING or CRITICAL -> OK */
+};
+enum oomw_change oomw_severity_change(enum oomw_severity prev, enum oomw_severity now);
+
 /* ---- kills -------------------------------------------------------------- */
 
 /* The victim's cgroup: the one it lived in (task_memcg), else the one whose

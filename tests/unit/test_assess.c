@@ -276,6 +276,33 @@ static void test_hysteresis(void **state)
 	assert_int_equal(oomw_judge_held(&l, &g, &m, OOMW_SEV_WARNING), OOMW_SEV_WARNING);
 }
 
+/* collectd notified CRITICAL -> WARNING, the agent did not: one rule now. */
+static void test_severity_change(void **state)
+{
+	(void)state;
+	static const struct {
+		enum oomw_severity prev, now;
+		enum oomw_change change;
+	} cases[] = {
+		{ OOMW_SEV_UNKNOWN, OOMW_SEV_OK, OOMW_CHANGE_NONE }, /* starting fine is no news */
+		{ OOMW_SEV_UNKNOWN, OOMW_SEV_WARNING, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_UNKNOWN, OOMW_SEV_CRITICAL, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_OK, OOMW_SEV_OK, OOMW_CHANGE_NONE },
+		{ OOMW_SEV_OK, OOMW_SEV_WARNING, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_OK, OOMW_SEV_CRITICAL, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_WARNING, OOMW_SEV_CRITICAL, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_CRITICAL, OOMW_SEV_WARNING, OOMW_CHANGE_BETTER },
+		{ OOMW_SEV_CRITICAL, OOMW_SEV_OK, OOMW_CHANGE_RECOVERED },
+		{ OOMW_SEV_WARNING, OOMW_SEV_OK, OOMW_CHANGE_RECOVERED },
+		{ OOMW_SEV_WARNING, OOMW_SEV_UNKNOWN, OOMW_CHANGE_NONE }, /* unreadable: keep */
+		{ OOMW_SEV_WARNING, OOMW_SEV_WARNING, OOMW_CHANGE_NONE },
+	};
+	for (size_t i = 0; i < N(cases); i++)
+		if (oomw_severity_change(cases[i].prev, cases[i].now) != cases[i].change)
+			fail_msg("%s -> %s: want change %d", oomw_severity_name(cases[i].prev),
+				 oomw_severity_name(cases[i].now), cases[i].change);
+}
+
 /* The agent had no hysteresis: memory hovering at a threshold sent a trap at
  * every refresh. With each front end's parameters, a value that hovers at
  * the threshold changes the verdict once where the front end holds it. */
@@ -774,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_margin),
 		cmocka_unit_test(test_gauges),
 		cmocka_unit_test(test_hysteresis),
+		cmocka_unit_test(test_severity_change),
 		cmocka_unit_test(test_hovering_per_frontend),
 		cmocka_unit_test(test_victim_cgroup_and_rss),
 		cmocka_unit_test(test_kills_in_window),
