@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "oomw.h"
 
 /* Shared by every user and kept across reboots, unlike /tmp on many systems. */
 #define FALLBACK_STATE_PARENT "/var/tmp"
-#define STATE_DIR_MODE 0700
 
 /* FNV-1a: a stable name from the options, not a secret. */
 static uint64_t fnv1a(uint64_t h, const char *s)
@@ -38,31 +37,6 @@ static uint64_t options_key(const struct oomw_monitor_config *mon)
 	return h;
 }
 
-/* mkdir, or accept an existing directory only if it is ours and closed to others. */
-static int ensure_dir(const char *dir, const char **why)
-{
-	struct stat st;
-	if (mkdir(dir, STATE_DIR_MODE) < 0 && errno != EEXIST) {
-		int e = errno;
-		*why = "cannot create the state directory";
-		return -e;
-	}
-	if (lstat(dir, &st) < 0) {
-		int e = errno;
-		*why = "cannot stat the state directory";
-		return -e;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		*why = "the state directory is not a directory (a symlink?)";
-		return -ENOTDIR;
-	}
-	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		*why = "the state directory belongs to another user or is writable by others";
-		return -EPERM;
-	}
-	return 0;
-}
-
 int check_state_default_path(const struct oomw_monitor_config *mon, char path[PATH_MAX],
 			     const char **why)
 {
@@ -79,13 +53,13 @@ int check_state_default_path(const struct oomw_monitor_config *mon, char path[PA
 		r = oomw_path_join(dir, sizeof(dir), FALLBACK_STATE_PARENT, name);
 	}
 	if (r == 0)
-		r = ensure_dir(dir, why);
+		r = oomw_dir_private(dir, why);
 	if (r == -ENAMETOOLONG)
 		*why = "the state directory path is too long";
 	if (r < 0)
 		return r;
 	snprintf(name, sizeof(name), "%016llx.state", (unsigned long long)options_key(mon));
-	r = oomw_path_join(path, PATH_MAX, dir, name);
+	r = oomw_path_within(path, PATH_MAX, dir, name);
 	if (r < 0)
 		*why = "the state file path is too long";
 	return r;
