@@ -719,6 +719,15 @@ static void count_kills(struct ctx *c, struct oomw_kills_verdict *k)
 		if (!k->latest || (!k->latest->has_details && ev->has_details))
 			k->latest = ev;
 	}
+	/* Kills this sample counted but gave no event (a counter jump larger than
+	 * the ring): of unknown time on a first sample, else noticed now. */
+	if (in->snap->kills_not_shown > 0 && c->p->window_sec > 0) {
+		size_t unshown = (size_t)in->snap->kills_not_shown;
+		if (in->snap->first_sample)
+			k->n_backlog += unshown;
+		else
+			k->n_dated += unshown;
+	}
 	/* The ring keeps OOMW_STATE_EVENTS_MAX kills: when some were not kept and
 	 * even the oldest kept one is in the window, more may be too. */
 	k->more_possible = in->n_events == OOMW_STATE_EVENTS_MAX &&

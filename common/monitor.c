@@ -371,7 +371,7 @@ static void add_without_details(struct oomw_monitor *m, int64_t n)
 	for (int64_t i = 0; i < shown; i++) {
 		struct oomw_event ev = {.has_details = false, .backlog = backlog, .wall_usec = when};
 		oomw_kill_init(&ev.kill);
-		ev.kill.wall_usec = when;
+		ev.kill.wall_usec = m->now_usec; /* first noticed (event.h) */
 		emit(m, &ev, !backlog || m->st.n_events < OOMW_STATE_EVENTS_MAX);
 	}
 }

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "text.h"
 
 #define STATE_MAGIC "oomwatch-state 2"
@@ -201,54 +202,16 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_flush(w);
 }
 
-/* The directory of path, for the fsync that makes the rename durable. */
-static int dir_of(const char *path, char *dir, size_t size)
+static int write_state_fd(int fd, void *ctx)
 {
-	const char *slash = strrchr(path, '/');
-	if (slash == NULL)
-		return snprintf(dir, size, ".") < (int)size ? 0 : -ENAMETOOLONG;
-	size_t n = slash == path ? 1 : (size_t)(slash - path);
-	if (n >= size)
-		return -ENAMETOOLONG;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return 0;
+	struct writer w = {.fd = fd, .hash = FNV_OFFSET};
+	write_state(&w, ctx);
+	return w.err;
 }
 
 int oomw_state_save(const char *path, const struct oomw_state *st)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	int r = dir_of(path, dir, sizeof(dir));
-	if (r < 0)
-		return r;
-	/* A tmp left by a crash (or planted) must not be written through. */
-	if (unlink(tmp) < 0 && errno != ENOENT)
-		return -errno;
-	struct writer w = {.hash = FNV_OFFSET};
-	w.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (w.fd < 0)
-		return -errno;
-	write_state(&w, st);
-	r = w.err;
-	if (r == 0 && fsync(w.fd) < 0)
-		r = -errno;
-	if (close(w.fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	if (fsync(dfd) < 0)
-		r = -errno;
-	close(dfd);
-	return r;
+	return oomw_file_write_atomic(path, 0600, write_state_fd, (void *)st);
 }
 
 /* ---- reading ---------------------------------------------------------- */
