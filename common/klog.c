@@ -719,8 +719,24 @@ static bool at_line_start(int fd, uint64_t off)
 	return n == 1 && c == '\n';
 }
 
+int oomw_klog_open_source(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
+}
+
 int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start,
 		   uint64_t start_seq)
+{
+	int fd = oomw_klog_open_source(path);
+	if (fd < 0) {
+		k->fd = -1;
+		return fd;
+	}
+	return oomw_klog_open_fd(k, fd, start, start_seq);
+}
+
+int oomw_klog_open_fd(struct oomw_klog *k, int fd, enum oomw_klog_start start, uint64_t start_seq)
 {
 	k->fd = -1;
 	k->kind = OOMW_KLOG_TEXT;
@@ -730,9 +746,6 @@ int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start s
 	k->have_expect = k->skip_old = k->skipped_any = k->epipe = false;
 	k->skip_line = k->detect_kind = false;
 
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		int r = -errno;

@@ -23,6 +23,7 @@
 #include "monitor.h"
 #include "text.h"
 #include "thresholds.h"
+#include "version.h"
 
 #define PLUGIN_NAME "oomwatch"
 #define STATE_FILE_NAME "oomwatch.state" /* in collectd's BaseDir unless StateFile says */
@@ -755,7 +756,7 @@ static int oomwatch_init(void)
 			STRERROR(err));
 	g.watcher_running = err == 0;
 	g.started = true;
-	INFO(PLUGIN_NAME ": watching proc %s, sys %s, kernel log %s; state in %s",
+	INFO(PLUGIN_NAME " " OOMWATCH_VERSION ": watching proc %s, sys %s, kernel log %s; state in %s",
 	     g.mcfg.paths.proc, g.mcfg.paths.sys, g.mcfg.paths.kmsg, g.mcfg.state_path);
 	return 0;
 

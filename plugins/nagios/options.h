@@ -10,9 +10,10 @@
 
 #include "monitor.h"
 #include "thresholds.h"
+#include "version.h"
 
 #define CHECK_OOM_NAME "check_oom"
-#define CHECK_OOM_VERSION "0.1.0"
+#define CHECK_OOM_VERSION OOMWATCH_VERSION
 #define CHECK_OOM_REASON_MAX 512
 
 /* A warning and a critical range for one signal; either may be unset. */

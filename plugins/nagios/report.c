@@ -479,7 +479,8 @@ static void report_kill_sources(struct report *r)
 	} else if (s->klog_err == -EPERM || s->klog_err == -EACCES) {
 		sb_printf(&r->lines,
 			  "victim details need CAP_SYSLOG: %s is not readable by this user "
-			  "(kernel.dmesg_restrict=1); kills are still counted from %s/vmstat\n",
+			  "(kernel.dmesg_restrict=1); kills are still counted from %s/vmstat. "
+			  "Fix: setcap cap_syslog=ep on check_oom (the Debian package does)\n",
 			  r->kmsg, r->proc);
 	} else if (s->klog_err != 0) {
 		sb_printf(&r->lines, "kernel log %s: %s; kills are counted without victim details\n",
