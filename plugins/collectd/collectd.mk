@@ -9,6 +9,7 @@ COLLECTD_LIBDIR := $(PREFIX)/lib/collectd
 COLLECTD_SHAREDIR := $(PREFIX)/share/oomwatch
 
 ALL_TARGETS += $(COLLECTD_PLUGIN)
+# `make collectd` builds oomwatch.so alone: build-essential and collectd-dev.
 DEMO_TARGETS += demo-collectd
 INSTALL_TARGETS += install-collectd
 DEB_DEPS += collectd-core collectd-dev python3
@@ -21,7 +22,8 @@ $(COLLECTD_PLUGIN): plugins/collectd/oomwatch.c $(CORE_LIB) $(wildcard common/*.
 	$(CC) $(CPPFLAGS) $(COLLECTD_CPPFLAGS) $(CFLAGS) -shared -o $@ $< $(CORE_LIB) \
 		$(LDFLAGS) -Wl,--exclude-libs,ALL -pthread
 
-.PHONY: demo-collectd install-collectd
+.PHONY: collectd demo-collectd install-collectd
+collectd: $(COLLECTD_PLUGIN)
 demo-collectd: $(COLLECTD_PLUGIN)
 	@plugins/collectd/demo.sh $(COLLECTD_PLUGIN) $(COLLECTD_TYPES_DB)
 
