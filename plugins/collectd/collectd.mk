@@ -12,7 +12,8 @@ ALL_TARGETS += $(COLLECTD_PLUGIN)
 # `make collectd` builds oomwatch.so alone: build-essential and collectd-dev.
 DEMO_TARGETS += demo-collectd
 INSTALL_TARGETS += install-collectd
-DEB_DEPS += collectd-core collectd-dev python3
+# collectd: Debian's stock /etc/collectd/collectd.conf, for tests/package/.
+DEB_DEPS += collectd-core collectd collectd-dev python3
 
 # The core goes inside the .so (its symbols hidden, so they cannot clash with
 # another plugin's); collectd's plugin_* symbols stay undefined until the daemon

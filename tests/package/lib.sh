@@ -48,7 +48,7 @@ pkg_build() {
 	exec 8>/tmp/oomwatch-debs.lock
 	flock 8
 	if [ ! -f "$PKG_DIR/done" ]; then
-		rm -rf "$PKG_DIR"
+		rm -rf /tmp/oomwatch-debs-*/ # the builds of older trees
 		mkdir -p "$PKG_DIR/src"
 		(cd "$PKG_ROOT" && tar --exclude=./build --exclude=./.git -cf - .) | tar -xf - -C "$PKG_DIR/src"
 		if (cd "$PKG_DIR/src" && dpkg-buildpackage -us -uc -b) >"$PKG_DIR/build.log" 2>&1; then
