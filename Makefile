@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # oomwatch — `make` builds, `make check` tests, `make demo` shows it on this machine.
 # `make nagios`, `make collectd`, `make snmp` build one front end with only its
 # own build dependencies (install-nagios, install-collectd, install-snmp install

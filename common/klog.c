@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* klog.c — the kernel-log reader: /dev/kmsg records (one per read()), files of
  * saved kmsg records, and text logs (dmesg, dmesg -T in any common locale,
  * syslog, RFC 3339 and journal lines), taken apart into oomw_klog_record. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* klog.h — reading the kernel log one record at a time, from /dev/kmsg, from a
  * file of saved kmsg records, or from a text log (dmesg, dmesg -T in any locale,
  * syslog/journal lines with a "kernel:" prefix). The records go to oomparse. */

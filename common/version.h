@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* version.h — oomwatch's version: the one place it is written. Every program
  * prints it (check_oom -V, oomwatch-agent -V, collectd's log at init), and
  * debian/changelog must agree (tests/package/test_version.sh). */

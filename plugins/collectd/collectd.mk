@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugins/collectd/ — oomwatch.so, the collectd read plugin, built out of tree
 # against Debian's collectd-dev and loaded by collectd-core 5.12.
 COLLECTD_PLUGIN := $(BUILD)/plugins/collectd/oomwatch.so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomwatch.c — the collectd front end (oomwatch.so): parses <Plugin oomwatch>,
  * owns one monitor, dispatches its gauges and counters each interval, and a
  * notification per OOM kill from a watcher thread that waits on the kernel log.

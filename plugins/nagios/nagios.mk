@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugins/nagios/ — check_oom, the Nagios/Icinga/NRPE check, its demo and install.
 NAGIOS_SRCS := $(wildcard plugins/nagios/*.c)
 NAGIOS_OBJS := $(NAGIOS_SRCS:%.c=$(BUILD)/%.o)

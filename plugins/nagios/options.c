@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c — check_oom's command line: getopt_long, the defaults, and the
  * checks that turn a bad argument into a one-line reason instead of a guess. */
 #include "options.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h — what the user asked check_oom for: the command line turned into
  * one struct, with the documented defaults. Parsing never prints; a refusal
  * comes back as a one-line reason that main() reports as UNKNOWN. */

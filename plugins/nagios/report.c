@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c — the verdict and the text of check_oom (report.h). Numbers are
  * printed with printf in the C locale: check_oom never calls setlocale(). */
 #include "report.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.h — from what the monitor saw to what Nagios reads: the verdict of
  * every signal against the user's ranges, the first line, the long output and
  * the perfdata. Everything a process or cgroup named itself is escaped here. */

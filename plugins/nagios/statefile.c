@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* statefile.c — the default state file location (statefile.h). */
 #include "statefile.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* statefile.h — where check_oom keeps its state when --state is not given: a
  * place the nagios user can write with no setup, one file per set of sources
  * so that two differently configured checks never take each other's kills. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomwatch-agent.c — the AgentX subagent's life: options and configuration,
  * making itself hard to kill when memory is short, opening the kernel log
  * before dropping root, the net-snmp setup in the order net-snmp needs, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugins/snmp/ — oomwatch-agent, the net-snmp AgentX subagent, and OOMWATCH-MIB.
 SNMP_AGENT := $(BUILD)/plugins/snmp/oomwatch-agent
 SNMP_SRCS := $(wildcard plugins/snmp/*.c)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_oom through a real NRPE daemon on 127.0.0.1 (a temp config, pid file
 # and free port), asked by the real check_nrpe: the same verdict, the victim
 # escaped, valid perfdata, and within NRPE v2's 1 KiB. NRPE runs the command

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/package/lib.sh — sourced by tests/package/test_*.sh: the Debian packages
 # built from this tree (once per tree content, shared by the scripts), their
 # installation with apt-get and their purge, always, when the script ends.

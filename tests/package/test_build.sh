@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The Debian packages build from this tree (dpkg-buildpackage -us -uc -b), one
 # per front end, lintian finds no error and no warning, and every program and
 # debian/changelog tell one version. `make nagios` needs nothing of collectd

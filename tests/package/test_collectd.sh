@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-collectd installed with apt-get on this machine: a real collectd
 # with Debian's /etc/collectd/collectd.conf (package collectd) and the
 # package's drop-in in collectd.conf.d loads oomwatch.so, notifies a real OOM

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-nagios installed with apt-get on this machine: check_oom holds
 # exactly CAP_SYSLOG; Debian's own nrpe.cfg plus the package's nrpe.d file,
 # asked by check_nrpe from 127.0.0.1, is CRITICAL naming the victim of a real

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-snmp installed with apt-get on this machine: the unit passes
 # systemd-analyze verify; Debian's untouched /etc/snmp/snmpd.conf plus only the
 # package's drop-in makes snmpd the AgentX master; the agent, started as its
