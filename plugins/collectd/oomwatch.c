@@ -757,7 +757,7 @@ static int oomwatch_init(void)
 			STRERROR(err));
 	g.watcher_running = err == 0;
 	g.started = true;
-	INFO(PLUGIN_NAME " " OOMWATCH_VERSION ": watching proc %s, sys %s, kernel log %s; state in %s",
+	INFO(PLUGIN_NAME ": watching proc %s, sys %s, kernel log %s; state in %s; version " OOMWATCH_VERSION,
 	     g.mcfg.paths.proc, g.mcfg.paths.sys, g.mcfg.paths.kmsg, g.mcfg.state_path);
 	return 0;
 

@@ -33,7 +33,8 @@ av=$("$x/plugins/snmp/oomwatch-agent" -V)
 check "oomwatch-agent -V prints $v" test "$av" = "oomwatch-agent $v"
 av=$("$x/plugins/snmp/oomwatch-agent" --version)
 check "oomwatch-agent --version prints $v" test "$av" = "oomwatch-agent $v"
-# The collectd plugin's log line at init: tests/package/test_collectd.sh reads it.
+# The collectd plugin's log line at init ("oomwatch: watching …; version V"):
+# tests/package/test_collectd.sh reads it from a real collectd.
 check "the manual pages carry $v" grep -q "\"oomwatch $v\"" "$PKG_ROOT/man/check_oom.1" "$PKG_ROOT/plugins/snmp/oomwatch-agent.8"
 
 # Each front end alone: what make would run for it names no other front end's

@@ -48,7 +48,7 @@ wait_log() { # PATTERN SECONDS
 	return 1
 }
 v=$(sed -n 's/^#define OOMWATCH_VERSION "\(.*\)"$/\1/p' "$PKG_ROOT/common/version.h")
-wait_log "oomwatch $v: watching proc /proc" 20 && ok "collectd loaded oomwatch $v (its log line at init)" ||
+wait_log "oomwatch: watching proc /proc, .*; version $v\$" 20 && ok "collectd loaded oomwatch $v (its log line at init)" ||
 	{ not_ok "collectd loads oomwatch" "$(cat "$L" "$PKG_TMP/stdout" 2>/dev/null | tail -n 20)"; done_testing; }
 
 oomcg_lock
