@@ -23,6 +23,9 @@ LDFLAGS += $(HARDENING_LD)
 
 # Debian packages the build, the tests and the demo need; *.mk files add theirs.
 DEB_DEPS := build-essential dpkg-dev pkg-config libcmocka-dev util-linux
+# tests/package/: build the .debs, lintian them, trace check_oom's privilege
+# drop, verify the unit (systemd-analyze).
+DEB_DEPS += debhelper lintian strace systemd libcap2-bin
 
 # Filled by the *.mk files.
 ALL_TARGETS :=

@@ -95,6 +95,17 @@ diag "first alert: $first"
 	ok "the state survived the restart: the kill is new since the check before it" ||
 	not_ok "state across the NRPE restart" "$OUT"
 
+# The order of the privilege drop, traced (as root, who holds every
+# capability): the kernel log is opened, then every capability dropped, and
+# only then is the state touched.
+if command -v strace >/dev/null; then
+	tr=$(cd / && strace -e trace=openat,capset "$P" --state "$PKG_TMP/strace.state" 2>&1 >/dev/null |
+		grep -E '"/dev/kmsg"|^capset|strace\.state' | sed -E 's/^(openat\(AT_FDCWD, "[^"]*").*/\1/; s/^(capset).*(\{effective=.*\}).*/\1 \2/')
+	want=$'openat(AT_FDCWD, "/dev/kmsg"\ncapset {effective=0, permitted=0, inheritable=0}'
+	[[ $tr == "$want"$'\n'*strace.state* ]] && ok "check_oom opens /dev/kmsg, drops every capability, then touches its state" ||
+		not_ok "privilege drop order" "$tr"
+fi
+
 # The same check without the capability: counted, and the output names the fix.
 setcap -r "$P"
 out=$(cd / && setpriv --reuid=nagios --regid=nagios --init-groups -- "$P")
