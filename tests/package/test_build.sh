@@ -17,7 +17,7 @@ for p in oomwatch-nagios oomwatch-collectd oomwatch-snmp; do
 	check "$p is built" test -f "$PKG_DIR/${p}_0.2.0_$(dpkg --print-architecture).deb"
 done
 
-out=$(cd "$PKG_DIR" && lintian --display-info oomwatch_*.changes 2>&1 | grep -v '^running with root')
+out=$(cd "$PKG_DIR" && lintian --display-info --show-overrides oomwatch_*.changes 2>&1 | grep -v '^running with root')
 while IFS= read -r l; do diag "lintian: $l"; done <<<"$out"
 bad=$(grep -E '^[EW]: ' <<<"$out")
 [ -z "$bad" ] && ok "lintian: no error, no warning" || not_ok "lintian reports errors or warnings" "$bad"
