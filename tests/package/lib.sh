@@ -32,6 +32,9 @@ pkg_cleanup() {
 	declare -F oomcg_remove >/dev/null && oomcg_remove
 }
 trap pkg_cleanup EXIT
+# Killed (tests/run.sh's timeout, ^C): still stop the daemons and purge.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 pkg_at_exit() { PKG_EXIT+=("$1"); }
 
 pkg_tmpdir() {
