@@ -9,6 +9,9 @@
 #   pkg_tmpdir               PKG_TMP: a temp dir outside /tmp and /var/tmp (which the
 #                            PrivateTmp emulation hides), removed on exit
 #   pkg_at_exit CMD          run CMD on exit, before the purge (daemons to stop)
+#   pkg_lock                 oomcg_lock, waited for in the background: another
+#                            test may hold it for minutes, and a TERM meanwhile
+#                            must still stop the daemons and purge
 PKG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$PKG_ROOT/tests/lib/tap.sh"
 export PATH=$PATH:/usr/sbin:/sbin
@@ -36,6 +39,12 @@ trap pkg_cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 pkg_at_exit() { PKG_EXIT+=("$1"); }
+
+pkg_lock() {
+	exec 9>/tmp/oomwatch-live-test.lock # oomcg_lock's file: the lock lives on fd 9 of this shell
+	flock 9 &
+	wait $!
+}
 
 pkg_tmpdir() {
 	PKG_TMP=$(mktemp -d /run/oomwatch-pkgtest.XXXXXX)

@@ -51,7 +51,7 @@ v=$(sed -n 's/^#define OOMWATCH_VERSION "\(.*\)"$/\1/p' "$PKG_ROOT/common/versio
 wait_log "oomwatch: watching proc /proc, .*; version $v\$" 20 && ok "collectd loaded oomwatch $v (its log line at init)" ||
 	{ not_ok "collectd loads oomwatch" "$(cat "$L" "$PKG_TMP/stdout" 2>/dev/null | tail -n 20)"; done_testing; }
 
-oomcg_lock
+pkg_lock
 oomcg_create || { not_ok "memory cgroup"; done_testing; }
 trap pkg_cleanup EXIT
 victim=pkg-cd-$$

@@ -67,7 +67,7 @@ nrpe_check() {
 }
 
 # Nobody else's kill between the checks: the live-test lock from here on.
-oomcg_lock
+pkg_lock
 oomcg_create || { not_ok "memory cgroup"; done_testing; }
 trap pkg_cleanup EXIT
 victim=pkg-nrpe-$$

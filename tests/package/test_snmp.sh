@@ -82,7 +82,7 @@ check "the agent runs as oomwatch holding CAP_SYSLOG only (Uid, CapPrm, CapEff: 
 	test "$st" = "$(id -u oomwatch) 0000000400000000 0000000400000000 "
 [ "$sysres" = 1 ] && check "the agent's oom_score_adj is -1000" test "$(cat /proc/$agent_pid/oom_score_adj)" = -1000
 
-oomcg_lock
+pkg_lock
 oomcg_create || { not_ok "memory cgroup"; done_testing; }
 trap pkg_cleanup EXIT
 victim=pkg-snmp-$$
