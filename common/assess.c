@@ -652,7 +652,9 @@ static void problems_kill_sources(struct ctx *c)
 	else if (s->klog_err == -EPERM || s->klog_err == -EACCES)
 		add_problem(c, OOMW_SRC_KLOG, OOMW_SEV_OK, s->klog_err,
 			    "victim details need CAP_SYSLOG: %s is not readable by this user "
-			    "(kernel.dmesg_restrict=1); kills are still counted from %s/vmstat",
+			    "(kernel.dmesg_restrict=1); kills are still counted from %s/vmstat. "
+			    "Fix: grant CAP_SYSLOG (setcap cap_syslog=ep on check_oom, "
+			    "AmbientCapabilities=CAP_SYSLOG in a unit; the Debian packages do)",
 			    c->kmsg, c->proc);
 	else if (s->klog_err != 0)
 		add_problem(c, OOMW_SRC_KLOG, OOMW_SEV_OK, s->klog_err,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* event.h — one kill as the monitor reports it to the front ends: a kill from the
  * kernel log with its details, or one the counters show but the log did not. */
 #ifndef OOMW_EVENT_H

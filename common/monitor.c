@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* monitor.c — one sample: the counter, then the kernel log, reconciled into kill
  * events that are reported once and persisted; plus the gauges around them.
  *
@@ -85,6 +86,7 @@ struct oomw_monitor {
 	bool live_boot; /* <proc> is the running kernel's boot (same boot_id as /proc) */
 
 	struct oomw_klog klog;
+	int kmsg_fd; /* the caller's open log, until open_klog takes it; else -1 */
 	bool klog_open;
 	int klog_err;
 	struct oomw_oomparse parser;
@@ -230,7 +232,7 @@ static void close_klog(struct oomw_monitor *m)
 static int open_klog(struct oomw_monitor *m)
 {
 	struct stat sb;
-	if (stat(m->paths.kmsg, &sb) < 0)
+	if ((m->kmsg_fd >= 0 ? fstat(m->kmsg_fd, &sb) : stat(m->paths.kmsg, &sb)) < 0)
 		return -errno;
 	bool is_dev = S_ISCHR(sb.st_mode);
 	const struct oomw_state *st = &m->st;
@@ -249,7 +251,10 @@ static int open_klog(struct oomw_monitor *m)
 	 * arrives, so a one-shot process on a quiet machine would never get a
 	 * cursor. Read from the oldest and drop what is there instead. */
 	bool skip = is_dev && start == OOMW_KLOG_START_END;
-	int r = oomw_klog_open(&m->klog, m->paths.kmsg, skip ? OOMW_KLOG_START_OLDEST : start, seq);
+	enum oomw_klog_start how = skip ? OOMW_KLOG_START_OLDEST : start;
+	int fd = m->kmsg_fd;
+	m->kmsg_fd = -1;
+	int r = fd >= 0 ? oomw_klog_open_fd(&m->klog, fd, how, seq) : oomw_klog_open(&m->klog, m->paths.kmsg, how, seq);
 	if (r < 0)
 		return r;
 	m->klog_open = true;
@@ -631,14 +636,19 @@ static void load_state(struct oomw_monitor *m)
 int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out)
 {
 	*out = NULL;
+	int kmsg_fd = cfg->kmsg_opened ? cfg->kmsg_fd : -1;
 	if (cfg->n_cgroup_globs > OOMW_GLOBS_MAX)
-		return -EINVAL;
+		goto invalid;
 	for (size_t i = 0; i < cfg->n_cgroup_globs; i++)
 		if (cfg->cgroup_globs[i] == NULL)
-			return -EINVAL;
+			goto invalid;
 	struct oomw_monitor *m = calloc(1, sizeof(*m));
-	if (m == NULL)
+	if (m == NULL) {
+		if (kmsg_fd >= 0)
+			close(kmsg_fd);
 		return -ENOMEM;
+	}
+	m->kmsg_fd = kmsg_fd;
 	m->paths = cfg->paths;
 	if (cfg->state_path && oomw_paths_set(m->state_path, cfg->state_path) < 0)
 		goto too_long;
@@ -659,12 +669,22 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	oomw_oomparse_init(&m->parser, on_kill, m);
 	if (!klog_disabled(m))
 		m->klog_err = open_klog(m);
+	if (m->kmsg_fd >= 0) { /* "none", or the open failed before using it */
+		close(m->kmsg_fd);
+		m->kmsg_fd = -1;
+	}
 	m->psi_fd = -1;
 	*out = m;
 	return 0;
 too_long:
 	free(m);
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
 	return -ENAMETOOLONG;
+invalid:
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
+	return -EINVAL;
 }
 
 /* Sets up the fields valid during one sample. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* monitor.h — the one object the front ends use. Each sample returns a snapshot
  * of the gauges plus the kills since the previous sample, reconciled between
  * /proc/vmstat oom_kill (how many) and the kernel log (who, when, how big),
@@ -29,6 +30,11 @@ struct oomw_monitor_config {
 	size_t n_cgroup_globs;
 	size_t n_candidates; /* 0 = do not scan processes; at most OOMW_CANDIDATES_MAX;
 			      * a scan is reused by samples within a second of it */
+	/* With kmsg_opened, kmsg_fd is paths.kmsg already opened by the caller
+	 * (oomw_klog_open_source), which may then have dropped the privilege that
+	 * opening it takes (CAP_SYSLOG). The monitor takes it over. */
+	bool kmsg_opened;
+	int kmsg_fd;
 };
 
 struct oomw_snapshot_cgroup {

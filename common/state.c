@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.c — the persisted cursor: its text format, atomic save and strict load.
  *
  * The file is meant to be read by a person ("what does oomwatch think it already

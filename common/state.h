@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.h — the persisted cursor that lets a kill be reported exactly once across
  * restarts, and the recent events that time windows and tables are computed from.
  * Written atomically (temp file, fsync, rename), mode 0600, opened O_NOFOLLOW. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomwatch.c — the collectd front end (oomwatch.so): parses <Plugin oomwatch>,
  * owns one monitor, dispatches its gauges and counters each interval, and a
  * notification per OOM kill from a watcher thread that waits on the kernel log.
@@ -23,6 +24,7 @@
 #include "monitor.h"
 #include "text.h"
 #include "thresholds.h"
+#include "version.h"
 
 #define PLUGIN_NAME "oomwatch"
 #define STATE_FILE_NAME "oomwatch.state" /* in collectd's BaseDir unless StateFile says */
@@ -755,7 +757,7 @@ static int oomwatch_init(void)
 			STRERROR(err));
 	g.watcher_running = err == 0;
 	g.started = true;
-	INFO(PLUGIN_NAME ": watching proc %s, sys %s, kernel log %s; state in %s",
+	INFO(PLUGIN_NAME ": watching proc %s, sys %s, kernel log %s; state in %s; version " OOMWATCH_VERSION,
 	     g.mcfg.paths.proc, g.mcfg.paths.sys, g.mcfg.paths.kmsg, g.mcfg.state_path);
 	return 0;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c — check_oom's output (report.h): the verdicts of common/assess
  * mapped onto a Nagios first line, long output and perfdata. Nothing is
  * judged here. Numbers are printed with printf in the C locale: check_oom

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent_config.c — parses oomwatch-agent.conf: one "key value" per line, '#'
  * comments. Every mistake is refused with the file, the line and the reason,
  * so that a typo never silently leaves a default threshold in place. */

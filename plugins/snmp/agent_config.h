@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent_config.h — what the administrator asked oomwatch-agent for: the
  * configuration file (thresholds, cgroup globs, table sizes, state file, user)
  * and the command-line overrides, parsed into one struct. */

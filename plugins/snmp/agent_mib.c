@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent_mib.c — OOMWATCH-MIB for net-snmp: one handler serves the whole
  * oomwObjects subtree (scalars and three tables) from the cache filled by
  * agent_mib_refresh(), so a request never waits on /proc. Unknown numbers are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* agent_mib.h — OOMWATCH-MIB served from a cache: the last snapshot of the
  * monitor, the thresholds' verdict, and the queue of notifications waiting
  * for the AgentX master. Requests only ever read the cache. */

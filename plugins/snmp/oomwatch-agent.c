@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomwatch-agent.c — the AgentX subagent's life: options and configuration,
  * making itself hard to kill when memory is short, opening the kernel log
  * before dropping root, the net-snmp setup in the order net-snmp needs, and
@@ -25,9 +26,10 @@
 #include "agent_config.h"
 #include "agent_mib.h"
 #include "monitor.h"
+#include "version.h"
 
 #define AGENT_NAME "oomwatch-agent"
-#define AGENT_VERSION "0.1"
+#define AGENT_VERSION OOMWATCH_VERSION
 /* The kernel never OOM-kills a task at -1000: the agent must outlive the kills it reports. */
 #define OWN_OOM_SCORE_ADJ "-1000"
 /* How soon after kernel-log activity the values are read once more. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bad <Plugin oomwatch> configurations: each gives a log line naming the key or
 # the path, the plugin does not start (no values), and collectd itself stays up.
 cd "$(dirname "$0")/../.." || exit 1

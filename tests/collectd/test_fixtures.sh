@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Real kernel logs of many kernels (tests/fixtures/kernel-log) as KmsgPath,
 # with a fake ProcPath whose counter agrees: one FAILURE notification per kill
 # in expected.tsv, naming the process, pid and scope; none without details.

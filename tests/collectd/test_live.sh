@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live: three real OOM kills in a throwaway cgroup, with collectd restarted
 # between them and one kill while it is stopped: three FAILURE notifications
 # naming the right pids, each exactly once; the CSV oom_kill counter rises by

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The state file under bad conditions: corrupt, a symbolic link, in a directory
 # that cannot be written. Each is logged clearly, the plugin keeps dispatching
 # values, and a corrupt file is replaced by a good one (mode 0600).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Low-memory notifications: WARNING / FAILURE when MemAvailable crosses the
 # thresholds, OKAY when it recovers past threshold + Hysteresis, and nothing
 # while it hovers in between. Driven through a fake ProcPath whose meminfo the

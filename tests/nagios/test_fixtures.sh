@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_oom against fake machines: every signal (kills, MemAvailable, swap, PSI,
 # cgroups) reaches OK, WARNING, CRITICAL and UNKNOWN, and every output is
 # well-formed (perfdata checked by Monitoring::Plugin::Performance).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-agent refuses bad options and configuration with the reason and
 # exit status 1; with no snmpd to talk to it keeps running, says so, retries,
 # and registers as soon as snmpd appears.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-agent on a fake machine (--proc, --sys, --kmsg): a 16 TiB host is
 # served without overflow, kills from a log of hostile process names come out
 # as valid DisplayStrings that keep every byte, and a malformed or missing

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # OOMWATCH-MIB: smilint at level 6 prints nothing (it exits 0 even on errors,
 # so the output is what is tested), and net-snmp's own parser resolves every
 # object the agent serves to the OID the agent uses.

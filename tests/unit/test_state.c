@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_state.c — the persisted cursor: exact round trips with hostile names, and
  * refusal (never half-trust) of truncated, flipped, foreign, symlinked files. */
 #include <errno.h>
