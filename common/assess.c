@@ -732,7 +732,8 @@ static void count_kills(struct ctx *c, struct oomw_kills_verdict *k)
 	}
 	/* The ring keeps OOMW_STATE_EVENTS_MAX kills: when some were not kept and
 	 * even the oldest kept one is in the window, more may be too. */
-	k->more_possible = in->n_events == OOMW_STATE_EVENTS_MAX &&
+	bool all_counted = in->snap->first_sample && in->snap->kills_not_shown > 0;
+	k->more_possible = !all_counted && in->n_events == OOMW_STATE_EVENTS_MAX &&
 			   (in->events[0].index > 1 || in->n_new > in->n_events) &&
 			   oomw_event_in_window(in, c->p, 0);
 	k->killed_with = k->latest ? killed_with(in, k->latest) : 0;
