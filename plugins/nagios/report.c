@@ -47,8 +47,8 @@ __attribute__((format(printf, 2, 3))) static void sb_printf(struct sbuf *sb, con
 	sb->len += (size_t)n < sb->size - sb->len ? (size_t)n : sb->size - sb->len - 1;
 }
 
-/* Which perfdata label a threshold goes on. */
-enum perf_unit { PERF_PLAIN, PERF_BYTES };
+/* How much of a kill a long-output line tells. */
+enum kill_detail { DETAIL_SUMMARY, DETAIL_ALL };
 
 struct report {
 	const struct check_options *o;
@@ -60,12 +60,12 @@ struct report {
 
 /* One perfdata item, with the warning and critical ranges in Nagios form. */
 static void perf(struct sbuf *sb, const char *label, const char *value, const char *uom,
-		 const struct oomw_limits *l, enum perf_unit unit, const char *max)
+		 const struct oomw_limits *l, enum oomw_perf_label kind, const char *max)
 {
 	char w[OOMW_RANGE_TEXT_MAX * 2] = "", c[OOMW_RANGE_TEXT_MAX * 2] = "";
 	if (l) {
-		oomw_threshold_perf(&l->warning, unit == PERF_BYTES, w, sizeof(w));
-		oomw_threshold_perf(&l->critical, unit == PERF_BYTES, c, sizeof(c));
+		oomw_threshold_perf(&l->warning, kind, w, sizeof(w));
+		oomw_threshold_perf(&l->critical, kind, c, sizeof(c));
 	}
 	sb_printf(sb, "%s'%s'=%s%s;%s;%s;0;%s", sb->len ? " " : "", label, value, uom, w, c, max);
 }
@@ -117,13 +117,13 @@ static void kill_details(struct sbuf *sb, const struct oomw_event *ev)
 
 /* "kill #N: victim …", with every detail at -v. */
 static void kill_line(struct report *r, const char *prefix, const struct oomw_event *ev,
-		      bool details)
+		      enum kill_detail detail)
 {
 	char v[LINE_MAX_BYTES];
 	oomw_victim_text(&r->in, ev, r->o->verbose ? CGROUP_SHOWN_LONG : CGROUP_SHOWN_SHORT, v,
 			 sizeof(v));
 	sb_printf(&r->lines, "%s #%llu: %s", prefix, (unsigned long long)ev->index, v);
-	if (details && ev->has_details)
+	if (detail == DETAIL_ALL && ev->has_details)
 		kill_details(&r->lines, ev);
 	sb_printf(&r->lines, "\n");
 }
@@ -172,7 +172,7 @@ static void window_kills(struct report *r)
 		if (same > 0)
 			group_line(r, &r->in.events[i], ev, same + 1);
 		else
-			kill_line(r, "kill", ev, r->o->verbose > 0);
+			kill_line(r, "kill", ev, r->o->verbose ? DETAIL_ALL : DETAIL_SUMMARY);
 	}
 	if (shown > limit)
 		sb_printf(&r->lines, "... and %zu more lines of kills in the window (-v)\n",
@@ -186,7 +186,7 @@ static void older_kills(struct report *r)
 		return;
 	for (size_t i = r->in.n_events; i-- > 0;)
 		if (!oomw_event_in_window(&r->in, &r->o->params, i))
-			kill_line(r, "older kill", &r->in.events[i], true);
+			kill_line(r, "older kill", &r->in.events[i], DETAIL_ALL);
 }
 
 /* Where the kills come from, before the list: these lines explain the rest. */
@@ -220,10 +220,10 @@ static void render_kills(struct report *r)
 		sb_printf(&r->lines, "the state keeps the last %d kills: more may fall in the window\n",
 			  OOMW_STATE_EVENTS_MAX);
 	snprintf(val, sizeof(val), "%zu", k->n_dated + k->n_backlog);
-	perf(&r->perf, "kills", val, "", &r->o->params.kills, PERF_PLAIN, "");
+	perf(&r->perf, "kills", val, "", &r->o->params.kills, OOMW_PERF_PLAIN, "");
 	if (s->vmstat_err == 0 && s->oom_kill_total != OOMW_UNKNOWN) {
 		snprintf(val, sizeof(val), "%lld", (long long)s->oom_kill_total);
-		perf(&r->perf, "oom_kill_total", val, "c", NULL, PERF_PLAIN, "");
+		perf(&r->perf, "oom_kill_total", val, "c", NULL, OOMW_PERF_PLAIN, "");
 	}
 }
 
@@ -240,10 +240,10 @@ static void render_gauge(struct report *r, const char *what, const char *label,
 	sb_printf(&r->lines, "%s: %s of %s (%.1f%%)\n", what, fs, ts, g->pct);
 	snprintf(v, sizeof(v), "%.0f", g->bytes);
 	snprintf(max, sizeof(max), "%.0f", g->total_bytes);
-	perf(&r->perf, label, v, "B", l, PERF_BYTES, max);
+	perf(&r->perf, label, v, "B", l, OOMW_PERF_BYTES, max);
 	snprintf(v, sizeof(v), "%.2f", g->pct);
 	snprintf(label_pct, sizeof(label_pct), "%s_pct", label);
-	perf(&r->perf, label_pct, v, "%", l, PERF_PLAIN, "100");
+	perf(&r->perf, label_pct, v, "%", l, OOMW_PERF_PLAIN, "100");
 }
 
 static void render_memory(struct report *r)
@@ -292,7 +292,7 @@ static void render_psi(struct report *r)
 	snprintf(label, sizeof(label), "psi_%s_avg%d", oomw_psi_line_name(p->psi_line),
 		 p->psi_avg_sec);
 	snprintf(v, sizeof(v), "%.2f", r->v.psi.pct);
-	perf(&r->perf, label, v, "%", &p->psi, PERF_PLAIN, "100");
+	perf(&r->perf, label, v, "%", &p->psi, OOMW_PERF_PLAIN, "100");
 }
 
 /* ---- cgroups ---- */
@@ -348,14 +348,14 @@ static void cgroup_perf(struct report *r)
 			max_pct = g->pct;
 	}
 	snprintf(v, sizeof(v), "%zu", cgroup_kills(r));
-	perf(&r->perf, "cgroup_kills", v, "", NULL, PERF_PLAIN, "");
+	perf(&r->perf, "cgroup_kills", v, "", NULL, OOMW_PERF_PLAIN, "");
 	if (max_bytes >= 0) {
 		snprintf(v, sizeof(v), "%.0f", max_bytes);
-		perf(&r->perf, "cgroup_usage", v, "B", &r->o->params.cgroup_usage, PERF_BYTES, "");
+		perf(&r->perf, "cgroup_usage", v, "B", &r->o->params.cgroup_usage, OOMW_PERF_BYTES, "");
 	}
 	if (max_pct >= 0) {
 		snprintf(v, sizeof(v), "%.2f", max_pct);
-		perf(&r->perf, "cgroup_usage_pct", v, "%", &r->o->params.cgroup_usage, PERF_PLAIN, "");
+		perf(&r->perf, "cgroup_usage_pct", v, "%", &r->o->params.cgroup_usage, OOMW_PERF_PLAIN, "");
 	}
 }
 

@@ -147,10 +147,10 @@ static void test_threshold_grammar(void **state)
 		if (oomw_judge(&l, &g) != want)
 			fail_msg("'%s' (case %zu): want %s", c->text, i, oomw_severity_name(want));
 		char perf[64];
-		oomw_threshold_perf(&t, false, perf, sizeof(perf));
+		oomw_threshold_perf(&t, OOMW_PERF_PLAIN, perf, sizeof(perf));
 		if (strcmp(perf, c->perf_pct) != 0)
 			fail_msg("'%s': %% perfdata '%s', want '%s'", c->text, perf, c->perf_pct);
-		oomw_threshold_perf(&t, true, perf, sizeof(perf));
+		oomw_threshold_perf(&t, OOMW_PERF_BYTES, perf, sizeof(perf));
 		if (strcmp(perf, c->perf_bytes) != 0)
 			fail_msg("'%s': bytes perfdata '%s', want '%s'", c->text, perf, c->perf_bytes);
 	}
@@ -167,7 +167,7 @@ static void test_threshold_empty_is_off(void **state)
 	struct oomw_gauge g = oomw_gauge_kib(0, 8 * MIB);
 	assert_int_equal(oomw_judge(&l, &g), OOMW_SEV_OK);
 	char perf[16] = "x";
-	oomw_threshold_perf(&t, false, perf, sizeof(perf));
+	oomw_threshold_perf(&t, OOMW_PERF_PLAIN, perf, sizeof(perf));
 	assert_string_equal(perf, "");
 }
 
@@ -274,6 +274,33 @@ static void test_hysteresis(void **state)
 	assert_int_equal(oomw_judge_held(&l, &g, &m, OOMW_SEV_WARNING), OOMW_SEV_OK);
 	g = oomw_gauge_kib(1800 * KIB, 8 * MIB);
 	assert_int_equal(oomw_judge_held(&l, &g, &m, OOMW_SEV_WARNING), OOMW_SEV_WARNING);
+}
+
+/* collectd notified CRITICAL -> WARNING, the agent did not: one rule now. */
+static void test_severity_change(void **state)
+{
+	(void)state;
+	static const struct {
+		enum oomw_severity prev, now;
+		enum oomw_change change;
+	} cases[] = {
+		{ OOMW_SEV_UNKNOWN, OOMW_SEV_OK, OOMW_CHANGE_NONE }, /* starting fine is no news */
+		{ OOMW_SEV_UNKNOWN, OOMW_SEV_WARNING, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_UNKNOWN, OOMW_SEV_CRITICAL, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_OK, OOMW_SEV_OK, OOMW_CHANGE_NONE },
+		{ OOMW_SEV_OK, OOMW_SEV_WARNING, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_OK, OOMW_SEV_CRITICAL, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_WARNING, OOMW_SEV_CRITICAL, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_CRITICAL, OOMW_SEV_WARNING, OOMW_CHANGE_BETTER },
+		{ OOMW_SEV_CRITICAL, OOMW_SEV_OK, OOMW_CHANGE_RECOVERED },
+		{ OOMW_SEV_WARNING, OOMW_SEV_OK, OOMW_CHANGE_RECOVERED },
+		{ OOMW_SEV_WARNING, OOMW_SEV_UNKNOWN, OOMW_CHANGE_NONE }, /* unreadable: keep */
+		{ OOMW_SEV_WARNING, OOMW_SEV_WARNING, OOMW_CHANGE_NONE },
+	};
+	for (size_t i = 0; i < N(cases); i++)
+		if (oomw_severity_change(cases[i].prev, cases[i].now) != cases[i].change)
+			fail_msg("%s -> %s: want change %d", oomw_severity_name(cases[i].prev),
+				 oomw_severity_name(cases[i].now), cases[i].change);
 }
 
 /* The agent had no hysteresis: memory hovering at a threshold sent a trap at
@@ -748,9 +775,9 @@ static void test_words(void **state)
 				    durations[i].text);
 	assert_string_equal(oomw_format_time(OOMW_UNKNOWN, buf, sizeof(buf)), "unknown time");
 	assert_string_equal(oomw_format_time(NOW, buf, sizeof(buf)), "2026-11-29 08:00:00 UTC");
-	oomw_backlog_text(1, false, NOW, buf, sizeof(buf));
+	oomw_backlog_text(1, OOMW_COUNT_EXACT, NOW, buf, sizeof(buf));
 	assert_string_equal(buf, "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
-	oomw_backlog_text(256, true, NOW, buf, sizeof(buf));
+	oomw_backlog_text(256, OOMW_COUNT_AT_LEAST, NOW, buf, sizeof(buf));
 	assert_string_equal(buf, "256+ OOM kills at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
 
 	/* A long cgroup keeps its end, never cut inside an escape. */
@@ -774,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_margin),
 		cmocka_unit_test(test_gauges),
 		cmocka_unit_test(test_hysteresis),
+		cmocka_unit_test(test_severity_change),
 		cmocka_unit_test(test_hovering_per_frontend),
 		cmocka_unit_test(test_victim_cgroup_and_rss),
 		cmocka_unit_test(test_kills_in_window),
