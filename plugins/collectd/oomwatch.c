@@ -602,9 +602,9 @@ struct sample_news {
 static void notify_backlog(const struct sample_news *b)
 {
 	notification_t n;
-	bool more_than_counted = false; /* every such kill reaches on_event */
 	notif_start(&n, notif_severity(cfg.params.backlog), 0, "derive", "oom_kill");
-	oomw_backlog_text(b->n_backlog, more_than_counted, b->snap->wall_usec, n.message,
+	/* Exact: every such kill reaches on_event, whatever the ring keeps. */
+	oomw_backlog_text(b->n_backlog, OOMW_COUNT_EXACT, b->snap->wall_usec, n.message,
 			  sizeof(n.message));
 	plugin_notification_meta_add_unsigned_int(&n, "kills", b->n_backlog);
 	plugin_notification_meta_add_unsigned_int(&n, "kill_index", b->backlog_index);
@@ -696,18 +696,16 @@ static void log_problems(const struct oomw_verdict *v)
 	g.n_logged = v->n_problems;
 }
 
-/* Notifies a held verdict that changed. Nothing is said about a gauge that
- * cannot be judged (UNKNOWN keeps the last verdict), nor about a first OK. */
+/* Notifies a held verdict's change as the core says (oomw_severity_change);
+ * an unknown verdict (the value unreadable) keeps the last one. */
 static void notify_change(enum gauge_id id, enum oomw_severity now, enum oomw_severity *held,
 			  const struct oomw_gauge *gauge)
 {
-	enum oomw_severity was = *held;
-	if (now == OOMW_SEV_UNKNOWN || now == was)
-		return;
-	*held = now;
-	if (was == OOMW_SEV_UNKNOWN && now == OOMW_SEV_OK)
-		return;
-	notify_gauge(&gauges[id], now, gauge);
+	enum oomw_change change = oomw_severity_change(*held, now);
+	if (now != OOMW_SEV_UNKNOWN)
+		*held = now;
+	if (change != OOMW_CHANGE_NONE)
+		notify_gauge(&gauges[id], now, gauge);
 }
 
 /* The core's verdict on this sample: its source problems logged, its memory,
