@@ -951,6 +951,7 @@ static int oomwatch_shutdown(void)
 	}
 	close_sources();
 	g.held = (struct oomw_held){OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN};
+	g.n_logged = 0;
 	config_reset();
 	g.started = false;
 	return 0;
