@@ -535,7 +535,7 @@ static void notify_kill_unnamed(const struct oomw_event *ev)
 		      ev->index, oomw_format_time(ev->wall_usec, at, sizeof(at)),
 		      cfg.mcfg.paths.kmsg);
 	plugin_notification_meta_add_unsigned_int(&n, "kill_index", ev->index);
-	plugin_notification_meta_add_boolean(&n, "has_details", false);
+	plugin_notification_meta_add_boolean(&n, "has_details", ev->has_details);
 	dispatch(&n);
 }
 
@@ -544,7 +544,7 @@ static void kill_meta(notification_t *n, const struct oomw_event *ev)
 {
 	const struct oomw_kill *k = &ev->kill;
 	plugin_notification_meta_add_unsigned_int(n, "kill_index", ev->index);
-	plugin_notification_meta_add_boolean(n, "has_details", true);
+	plugin_notification_meta_add_boolean(n, "has_details", ev->has_details);
 	meta_i64(n, "pid", k->pid);
 	meta_text(n, "comm", k->comm);
 	meta_i64(n, "uid", k->uid);
@@ -602,13 +602,14 @@ struct sample_news {
 static void notify_backlog(const struct sample_news *b)
 {
 	notification_t n;
+	const bool has_details = false; /* the log names none of them */
 	notif_start(&n, notif_severity(cfg.params.backlog), 0, "derive", "oom_kill");
 	/* Exact: every such kill reaches on_event, whatever the ring keeps. */
 	oomw_backlog_text(b->n_backlog, OOMW_COUNT_EXACT, b->snap->wall_usec, n.message,
 			  sizeof(n.message));
 	plugin_notification_meta_add_unsigned_int(&n, "kills", b->n_backlog);
 	plugin_notification_meta_add_unsigned_int(&n, "kill_index", b->backlog_index);
-	plugin_notification_meta_add_boolean(&n, "has_details", false);
+	plugin_notification_meta_add_boolean(&n, "has_details", has_details);
 	dispatch(&n);
 }
 
