@@ -673,8 +673,9 @@ static void notify_gauge(const struct watched_gauge *w, enum oomw_severity now,
 
 /* ---- problems with sources --------------------------------------------- */
 
-/* Logs each source problem of the verdict when it appears (an essential
- * source as an error), and its recovery once its source has none left. */
+/* Logs each source problem of the verdict when it appears, and its recovery
+ * once its source has none left. At the core's severity: an error when it
+ * leaves nothing to judge, a notice when it only limits the detail. */
 static void log_problems(const struct oomw_verdict *v)
 {
 	for (size_t i = 0; i < v->n_problems; i++) {
@@ -683,7 +684,7 @@ static void log_problems(const struct oomw_verdict *v)
 		for (size_t j = 0; j < g.n_logged && !known; j++)
 			known = strcmp(g.logged[j].text, p->text) == 0;
 		if (!known)
-			plugin_log(p->severity == OOMW_SEV_UNKNOWN ? LOG_ERR : LOG_WARNING,
+			plugin_log(p->severity == OOMW_SEV_OK ? LOG_NOTICE : LOG_ERR,
 				   PLUGIN_NAME ": %s", p->text);
 	}
 	for (size_t j = 0; j < g.n_logged; j++) {

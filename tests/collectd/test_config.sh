@@ -70,7 +70,7 @@ cd_start
 check "missing KmsgPath: values dispatched" cd_wait_file 'oomwatch/derive-oom_kill-*' 10
 sleep 1.2
 check "missing KmsgPath: warned" \
-	grep -q "\[warning\] oomwatch: kernel log $CD_DIR/nokmsg: No such file" "$CD_LOG"
+	grep -q "\[notice\] oomwatch: kernel log $CD_DIR/nokmsg: No such file" "$CD_LOG"
 check "missing KmsgPath: warned once" [ "$(grep -c "kernel log $CD_DIR/nokmsg:" "$CD_LOG")" = 1 ]
 cd_stop
 

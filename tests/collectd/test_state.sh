@@ -24,8 +24,8 @@ run_with_state() {
 
 printf 'this is not an oomwatch state file\n\0\377garbage\n' >"$CD_STATE"
 check "corrupt state: values still dispatched" run_with_state "$CD_STATE"
-check "corrupt state: logged" grep -q "\[warning\] oomwatch: state file $CD_STATE was unusable (.*) and has been replaced" "$CD_LOG"
-check "corrupt state: said once" [ "$(grep -c 'warning.*was unusable' "$CD_LOG")" = 1 ]
+check "corrupt state: logged" grep -q "\[notice\] oomwatch: state file $CD_STATE was unusable (.*) and has been replaced" "$CD_LOG"
+check "corrupt state: said once" [ "$(grep -c 'notice.*was unusable' "$CD_LOG")" = 1 ]
 check "corrupt state: replaced by a good one" run_with_state "$CD_STATE"
 check "corrupt state: no complaint on the next start" [ "$(grep -c 'was unusable' "$CD_LOG")" = 0 ]
 check "state file mode 0600" [ "$(stat -c %a "$CD_STATE")" = 600 ]
@@ -37,7 +37,7 @@ check "empty state: logged" grep -q "state file $CD_DIR/empty.state was unusable
 ln -s "$CD_STATE" "$CD_DIR/link.state"
 check "symlinked state: values still dispatched" run_with_state "$CD_DIR/link.state"
 check "symlinked state: logged" grep -q "state file $CD_DIR/link.state was unusable" "$CD_LOG"
-check "symlinked state: said once" [ "$(grep -c 'warning.*was unusable' "$CD_LOG")" = 1 ]
+check "symlinked state: said once" [ "$(grep -c 'notice.*was unusable' "$CD_LOG")" = 1 ]
 
 check "state in a missing directory: values still dispatched" run_with_state "$CD_DIR/nodir/x.state"
 check "state in a missing directory: save error logged" \
