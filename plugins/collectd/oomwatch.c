@@ -44,17 +44,17 @@ enum gauge_id { GAUGE_MEM, GAUGE_SWAP, GAUGE_PSI, GAUGES };
 struct watched_gauge {
 	const char *what; /* "Available memory", for messages */
 	const char *type, *type_instance; /* of the notification: match the value's */
-	const char *bad;                  /* "low": "is low", "is critically low" */
+	const char *warning_word, *critical_word; /* "is low", "is critically low" */
 	const char *default_warning, *default_critical;
 	char warning[THRESHOLD_TEXT_MAX], critical[THRESHOLD_TEXT_MAX]; /* as typed */
 };
 
 static struct watched_gauge gauges[GAUGES] = {
-	[GAUGE_MEM] = {"Available memory", "memory", "available", "low", OOMW_DEFAULT_MEM_WARNING,
-		       OOMW_DEFAULT_MEM_CRITICAL, "", ""},
-	[GAUGE_SWAP] = {"Free swap", "swap", "free", "low", OOMW_DEFAULT_SWAP_WARNING,
-			OOMW_DEFAULT_SWAP_CRITICAL, "", ""},
-	[GAUGE_PSI] = {"Memory pressure", "memory_pressure", "full", "high",
+	[GAUGE_MEM] = {"Available memory", "memory", "available", "low", "critically low",
+		       OOMW_DEFAULT_MEM_WARNING, OOMW_DEFAULT_MEM_CRITICAL, "", ""},
+	[GAUGE_SWAP] = {"Free swap", "swap", "free", "low", "critically low",
+			OOMW_DEFAULT_SWAP_WARNING, OOMW_DEFAULT_SWAP_CRITICAL, "", ""},
+	[GAUGE_PSI] = {"Memory pressure", "memory_pressure", "full", "high", "critically high",
 		       OOMW_DEFAULT_PSI_WARNING, OOMW_DEFAULT_PSI_CRITICAL, "", ""},
 };
 
@@ -353,7 +353,8 @@ static int init_state_path(void)
 		const char *base = global_option_get("BaseDir");
 		char path[PATH_MAX];
 		if (base == NULL || oomw_path_join(path, sizeof(path), base, STATE_FILE_NAME) < 0) {
-			ERROR(PLUGIN_NAME ": no BaseDir to keep " STATE_FILE_NAME " in; set StateFile");
+			ERROR(PLUGIN_NAME ": no BaseDir to keep " STATE_FILE_NAME
+					  " in; set StateFile");
 			return -1;
 		}
 		cfg.state_path = strdup(path);
@@ -456,20 +457,20 @@ static int oomwatch_init(void)
 
 /* ---- notifications ------------------------------------------------------ */
 
-static void notif_start(notification_t *n, int severity, cdtime_t time, const char *type,
+/* At wall_usec, or now when OOMW_UNKNOWN. */
+static void notif_start(notification_t *n, int severity, int64_t wall_usec, const char *type,
 			const char *type_instance)
 {
 	memset(n, 0, sizeof(*n));
 	n->severity = severity;
-	n->time = time != 0 ? time : cdtime();
+	n->time = wall_usec == OOMW_UNKNOWN ? cdtime() : US_TO_CDTIME_T((uint64_t)wall_usec);
 	sstrncpy(n->host, hostname_g, sizeof(n->host));
 	sstrncpy(n->plugin, PLUGIN_NAME, sizeof(n->plugin));
 	sstrncpy(n->type, type, sizeof(n->type));
 	sstrncpy(n->type_instance, type_instance, sizeof(n->type_instance));
 }
 
-/* collectd keeps NOTIF_MAX_MSG_LEN bytes: longer messages are cut at the end,
- * which is why the cgroup path, the longest part, comes last. */
+/* Cut at the end when longer than collectd's NOTIF_MAX_MSG_LEN. */
 __attribute__((format(printf, 2, 3))) static void notif_message(notification_t *n,
 								 const char *fmt, ...)
 {
@@ -518,28 +519,8 @@ static const char *fmt_i64(char *buf, size_t size, int64_t v)
 	return buf;
 }
 
-static cdtime_t event_cdtime(const struct oomw_event *ev)
-{
-	return ev->wall_usec == OOMW_UNKNOWN ? 0 : US_TO_CDTIME_T((uint64_t)ev->wall_usec);
-}
-
-/* A kill the counter showed but the kernel log did not name. */
-static void notify_kill_unnamed(const struct oomw_event *ev)
-{
-	notification_t n;
-	char at[64];
-	notif_start(&n, NOTIF_FAILURE, event_cdtime(ev), "derive", "oom_kill");
-	notif_message(&n,
-		      "OOM killer killed a process (kill #%" PRIu64 ", noticed at %s); "
-		      "the kernel log did not say which (KmsgPath %s)",
-		      ev->index, oomw_format_time(ev->wall_usec, at, sizeof(at)),
-		      cfg.mcfg.paths.kmsg);
-	plugin_notification_meta_add_unsigned_int(&n, "kill_index", ev->index);
-	plugin_notification_meta_add_boolean(&n, "has_details", ev->has_details);
-	dispatch(&n);
-}
-
-/* The whole kill for exec, notify_email and network consumers. */
+/* The whole kill for exec, notify_email and network consumers (a kill
+ * without details has only its index and time). */
 static void kill_meta(notification_t *n, const struct oomw_event *ev)
 {
 	const struct oomw_kill *k = &ev->kill;
@@ -558,34 +539,50 @@ static void kill_meta(notification_t *n, const struct oomw_event *ev)
 	meta_text(n, "cgroup", oomw_kill_cgroup(k));
 	meta_text(n, "task_memcg", k->task_memcg);
 	meta_text(n, "oom_memcg", k->oom_memcg);
-	plugin_notification_meta_add_string(n, "scope", oomw_scope_name(k->scope));
+	if (ev->has_details)
+		plugin_notification_meta_add_string(n, "scope", oomw_scope_name(k->scope));
 	meta_text(n, "constraint", k->constraint);
 	meta_i64(n, "kernel_time_usec", k->mono_usec);
 	meta_i64(n, "time_usec", ev->wall_usec);
 }
 
-static void notify_kill(const struct oomw_event *ev)
+/* "OOM killer killed process "<comm>" (pid, uid, rss) at <time>: <scope> OOM in
+ * cgroup <path>". Quotes and the characters of the message's own syntax are
+ * escaped in the name, so that `x" (pid 1)` cannot pose as the rest of the line. */
+static void kill_message(notification_t *n, const struct oomw_event *ev)
 {
 	const struct oomw_kill *k = &ev->kill;
-	notification_t n;
-	char at[64], pid[24], uid[24], rss[32];
-	/* Quotes and the characters of the message's own syntax are escaped too,
-	 * so a name like `x" (pid 1)` cannot pose as the rest of the line. */
-	char comm[4 * OOMW_COMM_MAX + 1];
+	char at[64], pid[24], uid[24], rss[32], comm[4 * OOMW_COMM_MAX + 1];
 	const char *cgroup = oomw_kill_cgroup(k);
-
-	notif_start(&n, NOTIF_FAILURE, event_cdtime(ev), "derive", "oom_kill");
 	oomw_escape(k->comm, k->comm_len, "\"()", comm, sizeof(comm));
-	notif_message(&n,
-		      "OOM killer killed process \"%s\" (pid %s, uid %s, rss %s) at %s: %s OOM in cgroup ",
+	notif_message(n,
+		      "OOM killer killed process \"%s\" (pid %s, uid %s, rss %s) at %s: "
+		      "%s OOM in cgroup ",
 		      comm, fmt_i64(pid, sizeof(pid), k->pid), fmt_i64(uid, sizeof(uid), k->uid),
 		      oomw_format_kib(oomw_kill_rss_kib(k), rss, sizeof(rss)),
 		      oomw_format_time(ev->wall_usec, at, sizeof(at)), oomw_scope_name(k->scope));
-	/* The path fills the rest; a long one keeps its end ("...docker-<id>.scope"). */
-	size_t used = strlen(n.message);
+	/* collectd keeps NOTIF_MAX_MSG_LEN bytes: the path, the longest part, comes
+	 * last and fills the rest; a long one keeps its end ("...docker-<id>.scope"). */
+	size_t used = strlen(n->message);
 	oomw_escape_field(cgroup[0] != '\0' ? cgroup : "?", cgroup[0] != '\0' ? strlen(cgroup) : 1,
-			  sizeof(n.message) - 1 - used, OOMW_CUT_START, n.message + used,
-			  sizeof(n.message) - used);
+			  sizeof(n->message) - 1 - used, OOMW_CUT_START, n->message + used,
+			  sizeof(n->message) - used);
+}
+
+/* One FAILURE per kill, also for a kill the counter showed but the log did not name. */
+static void notify_kill(const struct oomw_event *ev)
+{
+	notification_t n;
+	char at[64];
+	notif_start(&n, NOTIF_FAILURE, ev->wall_usec, "derive", "oom_kill");
+	if (ev->has_details)
+		kill_message(&n, ev);
+	else
+		notif_message(&n,
+			      "OOM killer killed a process (kill #%" PRIu64 ", noticed at %s); "
+			      "the kernel log did not say which (KmsgPath %s)",
+			      ev->index, oomw_format_time(ev->wall_usec, at, sizeof(at)),
+			      cfg.mcfg.paths.kmsg);
 	kill_meta(&n, ev);
 	dispatch(&n);
 }
@@ -599,16 +596,17 @@ struct sample_news {
 };
 
 /* One notification says how many. */
-static void notify_backlog(const struct sample_news *b)
+static void notify_backlog(const struct sample_news *news)
 {
 	notification_t n;
 	const bool has_details = false; /* the log names none of them */
-	notif_start(&n, notif_severity(cfg.params.backlog), 0, "derive", "oom_kill");
+	notif_start(&n, notif_severity(cfg.params.backlog), news->snap->wall_usec, "derive",
+		    "oom_kill");
 	/* Exact: every such kill reaches on_event, whatever the ring keeps. */
-	oomw_backlog_text(b->n_backlog, OOMW_COUNT_EXACT, b->snap->wall_usec, n.message,
+	oomw_backlog_text(news->n_backlog, OOMW_COUNT_EXACT, news->snap->wall_usec, n.message,
 			  sizeof(n.message));
-	plugin_notification_meta_add_unsigned_int(&n, "kills", b->n_backlog);
-	plugin_notification_meta_add_unsigned_int(&n, "kill_index", b->backlog_index);
+	plugin_notification_meta_add_unsigned_int(&n, "kills", news->n_backlog);
+	plugin_notification_meta_add_unsigned_int(&n, "kill_index", news->backlog_index);
 	plugin_notification_meta_add_boolean(&n, "has_details", has_details);
 	dispatch(&n);
 }
@@ -621,10 +619,7 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 		return;
 	switch (oomw_event_news(ev, news->snap, &cfg.params)) {
 	case OOMW_NEWS_KILL:
-		if (ev->has_details)
-			notify_kill(ev);
-		else
-			notify_kill_unnamed(ev);
+		notify_kill(ev);
 		break;
 	case OOMW_NEWS_BACKLOG:
 		news->n_backlog++;
@@ -636,10 +631,10 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 }
 
 /* "146.5 MiB (15.0% of 976.6 MiB)" for a size, "full avg60 7.50%" for pressure. */
-static void gauge_text(const struct oomw_gauge *gauge, char *out, size_t size)
+static void gauge_text(enum gauge_id id, const struct oomw_gauge *gauge, char *out, size_t size)
 {
 	char value[32], total[32];
-	if (gauge->total_bytes <= 0) {
+	if (id == GAUGE_PSI) {
 		snprintf(out, size, "%s avg%d %.2f%%", oomw_psi_line_name(cfg.params.psi_line),
 			 cfg.params.psi_avg_sec, gauge->pct);
 		return;
@@ -650,18 +645,20 @@ static void gauge_text(const struct oomw_gauge *gauge, char *out, size_t size)
 					     sizeof(total)));
 }
 
-static void notify_gauge(const struct watched_gauge *w, enum oomw_severity now,
-			 const struct oomw_gauge *gauge)
+static void notify_gauge(enum gauge_id id, enum oomw_severity now, const struct oomw_gauge *gauge)
 {
+	const struct watched_gauge *w = &gauges[id];
+	const char *word = now == OOMW_SEV_OK	     ? "back to normal"
+			   : now == OOMW_SEV_CRITICAL ? w->critical_word
+						      : w->warning_word;
 	notification_t n;
 	char value[96];
-	gauge_text(gauge, value, sizeof(value));
-	notif_start(&n, notif_severity(now), 0, w->type, w->type_instance);
-	notif_message(&n, "%s is %s%s: %s; thresholds: warning %s, critical %s, hysteresis %s",
-		      w->what, now == OOMW_SEV_OK ? "back to " : now == OOMW_SEV_CRITICAL ? "critically " : "",
-		      now == OOMW_SEV_OK ? "normal" : w->bad, value, w->warning[0] ? w->warning : "-",
+	gauge_text(id, gauge, value, sizeof(value));
+	notif_start(&n, notif_severity(now), OOMW_UNKNOWN, w->type, w->type_instance);
+	notif_message(&n, "%s is %s: %s; thresholds: warning %s, critical %s, hysteresis %s",
+		      w->what, word, value, w->warning[0] ? w->warning : "-",
 		      w->critical[0] ? w->critical : "-", cfg.hysteresis);
-	if (gauge->total_bytes > 0) {
+	if (id != GAUGE_PSI) {
 		plugin_notification_meta_add_signed_int(&n, "value_kib",
 							(int64_t)(gauge->bytes / KIB_BYTES));
 		plugin_notification_meta_add_signed_int(&n, "total_kib",
@@ -707,7 +704,7 @@ static void notify_change(enum gauge_id id, enum oomw_severity now, enum oomw_se
 	if (now != OOMW_SEV_UNKNOWN)
 		*held = now;
 	if (change != OOMW_CHANGE_NONE)
-		notify_gauge(&gauges[id], now, gauge);
+		notify_gauge(id, now, gauge);
 }
 
 /* The core's verdict on this sample: its source problems logged, its memory,
