@@ -475,7 +475,8 @@ static void test_config_defaults(void **state)
 	assert_true(cfg.params.hold);
 	assert_int_equal(cfg.params.window_sec, want.window_sec);
 	assert_int_equal(cfg.params.first_start, OOMW_FIRST_START_WINDOW);
-	assert_memory_equal(&cfg.params.mem_available, &want.mem_available, sizeof(want.mem_available));
+	assert_memory_equal(&cfg.params.mem_available, &want.mem_available,
+			    sizeof(want.mem_available));
 	assert_memory_equal(&cfg.params.swap_free, &want.swap_free, sizeof(want.swap_free));
 	assert_memory_equal(&cfg.params.psi, &want.psi, sizeof(want.psi));
 	assert_memory_equal(&cfg.params.hysteresis, &want.hysteresis, sizeof(want.hysteresis));
@@ -530,13 +531,16 @@ static void test_config_refusals(void **state)
 	} cases[] = {
 		{NUM("MemAvailableWarning", 10),
 		 "\"MemAvailableWarning 10\": '10' has no unit; write 10% or 10M"},
-		{STR("SwapFreeCritical", "10:"), "\"SwapFreeCritical 10:\": '10:' has no unit; write 10%: or 10M:"},
-		{STR("MemAvailableCritical", "10 percent"), "\"MemAvailableCritical 10 percent\": malformed range"},
+		{STR("SwapFreeCritical", "10:"),
+		 "\"SwapFreeCritical 10:\": '10:' has no unit; write 10%: or 10M:"},
+		{STR("MemAvailableCritical", "10 percent"),
+		 "\"MemAvailableCritical 10 percent\": malformed range"},
 		{STR("PressureWarning", "1GiB"), "pressure is a percentage, not a size"},
 		{STR("Hysteresis", "lots"), "\"Hysteresis lots\": "},
 		{NUM("Hysteresis", 5), "\"Hysteresis 5\": '5' has no unit"},
 		{STR("KillWindow", "soon"), "\"KillWindow soon\": "},
-		{NUM("Candidates", 1000), "\"Candidates 1000\": must be a whole number from 0 to 32"},
+		{NUM("Candidates", 1000),
+		 "\"Candidates 1000\": must be a whole number from 0 to 32"},
 		{STR("NotifyKills", "yes"), "\"NotifyKills\" takes true or false"},
 		{BOOL("KmsgPath", 1), "\"KmsgPath\" takes a string, not a boolean"},
 		{STR("Cgroup", ""), "\"Cgroup \": must not be empty"},
@@ -572,6 +576,11 @@ static const struct notif_record *last_notif(void)
 	return &rec.notifs[rec.n_notifs - 1];
 }
 
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 static bool has_meta(const struct notif_record *r, const char *name_value)
 {
 	for (size_t i = 0; i < r->n_meta; i++)
@@ -605,7 +614,8 @@ static void test_memory_hysteresis(void **state)
 		size_t n = read_once();
 		if (steps[i].severity == NONE) {
 			if (n != 0)
-				fail_msg("%d%%: unexpected '%s'", steps[i].pct, last_notif()->message);
+				fail_msg("%d%%: unexpected '%s'", steps[i].pct,
+					 last_notif()->message);
 			continue;
 		}
 		assert_int_equal(n, 1);
@@ -624,7 +634,7 @@ static void test_memory_hysteresis(void **state)
 	assert_string_equal(rec.notifs[1].message,
 			    "Available memory is critically low: 78.1 MiB (8.0% of 976.6 MiB); "
 			    "thresholds: warning 20%, critical 10%, hysteresis 5%");
-	assert_true(strncmp(last_notif()->message, "Available memory is back to normal: ", 36) == 0);
+	assert_true(starts_with(last_notif()->message, "Available memory is back to normal: "));
 }
 
 /* A host without swap has nothing to run out of, whatever the threshold;
@@ -646,8 +656,8 @@ static void test_swap(void **state)
 	assert_int_equal(last_notif()->severity, NOTIF_WARNING);
 	assert_string_equal(last_notif()->type, "swap");
 	assert_string_equal(last_notif()->type_instance, "free");
-	assert_true(strncmp(last_notif()->message, "Free swap is low: 293.0 MiB (15.0% of 1.9 GiB)",
-			    46) == 0);
+	assert_true(starts_with(last_notif()->message,
+				"Free swap is low: 293.0 MiB (15.0% of 1.9 GiB)"));
 }
 
 /* Memory pressure: the full line's avg60 by default, 5 and 20. */
@@ -695,9 +705,8 @@ static void test_kills_oom_group(void **state)
 		assert_true(has_meta(&rec.notifs[i], "scope=memcg"));
 		assert_true(has_meta(&rec.notifs[i], "oom_memcg=/pod.slice"));
 	}
-	assert_true(strncmp(first->message,
-			    "OOM killer killed process \"first\" (pid 4242, uid 7, rss 900 KiB) at ",
-			    68) == 0);
+	assert_true(starts_with(first->message,
+				"OOM killer killed process \"first\" (pid 4242, uid 7, rss 900 KiB) at "));
 	assert_non_null(strstr(first->message, ": memcg OOM in cgroup /pod.slice/app.scope"));
 	assert_true(has_meta(first, "pid=4242"));
 	assert_true(has_meta(first, "comm=first"));
@@ -706,12 +715,12 @@ static void test_kills_oom_group(void **state)
 	assert_true(has_meta(first, "task_memcg=/pod.slice/app.scope"));
 	assert_true(has_meta(first, "kill_index=1"));
 	/* The name is escaped so that it cannot pose as the rest of the line. */
-	assert_true(strncmp(second->message, "OOM killer killed process \"sec\\x22ond\" (pid 4243,",
-			    48) == 0);
+	assert_true(starts_with(second->message,
+				"OOM killer killed process \"sec\\x22ond\" (pid 4243, uid 7, rss 400 KiB) at "));
 	assert_non_null(strstr(second->message, ": memcg OOM in cgroup /pod.slice"));
 	assert_true(has_meta(second, "cgroup=/pod.slice"));
 	for (size_t i = 0; i < second->n_meta; i++)
-		assert_true(strncmp(second->meta[i], "task_memcg=", 11) != 0);
+		assert_false(starts_with(second->meta[i], "task_memcg="));
 	assert_true(has_meta(second, "kill_index=2"));
 	/* Nothing twice. */
 	assert_int_equal(read_once(), 0);
@@ -743,8 +752,8 @@ static void test_first_start(void **state)
 	set_kill_counter(2);
 	assert_int_equal(read_once(), 1);
 	assert_int_equal(last_notif()->severity, NOTIF_FAILURE);
-	assert_true(strncmp(last_notif()->message, "OOM killer killed a process (kill #2, noticed at ",
-			    49) == 0);
+	assert_true(starts_with(last_notif()->message,
+				"OOM killer killed a process (kill #2, noticed at "));
 	assert_true(has_meta(last_notif(), "has_details=false"));
 }
 
@@ -760,8 +769,8 @@ static void test_backlog(void **state)
 	const struct notif_record *r = last_notif();
 	assert_int_equal(r->severity, NOTIF_WARNING);
 	assert_string_equal(r->type_instance, "oom_kill");
-	assert_true(strncmp(r->message,
-			    "40 OOM kills at an unknown time since boot, first noticed ", 58) == 0);
+	assert_true(starts_with(r->message,
+				"40 OOM kills at an unknown time since boot, first noticed "));
 	assert_true(has_meta(r, "kills=40"));
 	assert_true(has_meta(r, "kill_index=40"));
 	assert_true(has_meta(r, "has_details=false"));
