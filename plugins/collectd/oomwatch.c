@@ -569,20 +569,21 @@ static void kill_message(notification_t *n, const struct oomw_event *ev)
 			  sizeof(n->message) - used);
 }
 
-/* One FAILURE per kill, also for a kill the counter showed but the log did not name. */
-static void notify_kill(const struct oomw_event *ev)
+/* One FAILURE per kill; a kill the counter showed but the log did not name is
+ * worded by the core ("victim unknown (kernel log unreadable), noticed <time>"). */
+static void notify_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
 {
+	const struct oomw_assess_input in = {.snap = snap, .paths = &cfg.mcfg.paths};
 	notification_t n;
-	char at[64];
+	char victim[OOMW_PART_TEXT_MAX];
 	notif_start(&n, NOTIF_FAILURE, ev->wall_usec, "derive", "oom_kill");
-	if (ev->has_details)
+	if (ev->has_details) {
 		kill_message(&n, ev);
-	else
-		notif_message(&n,
-			      "OOM killer killed a process (kill #%" PRIu64 ", noticed at %s); "
-			      "the kernel log did not say which (KmsgPath %s)",
-			      ev->index, oomw_format_time(ev->wall_usec, at, sizeof(at)),
-			      cfg.mcfg.paths.kmsg);
+	} else {
+		oomw_victim_text(&in, ev, 0, victim, sizeof(victim));
+		notif_message(&n, "OOM killer killed a process (kill #%" PRIu64 "): %s", ev->index,
+			      victim);
+	}
 	kill_meta(&n, ev);
 	dispatch(&n);
 }
@@ -619,7 +620,7 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 		return;
 	switch (oomw_event_news(ev, news->snap, &cfg.params)) {
 	case OOMW_NEWS_KILL:
-		notify_kill(ev);
+		notify_kill(ev, news->snap);
 		break;
 	case OOMW_NEWS_BACKLOG:
 		news->n_backlog++;

@@ -38,7 +38,7 @@ for f in $files; do
 	cd_stop
 	got=$(grep -c 'severity = FAILURE' "$CD_LOG")
 	check "$f: $n notification(s), got $got" [ "$got" = "$n" ]
-	check "$f: none without details" [ "$(grep -c 'did not say which' "$CD_LOG")" = 0 ]
+	check "$f: none without details" [ "$(grep -c 'victim unknown' "$CD_LOG")" = 0 ]
 	while IFS=$'\t' read -r _ pid comm _ _ _ _ _ _ _ scope _; do
 		check "$f: pid $pid \"$comm\", $scope" \
 			grep -qF "process \"$comm\" (pid $pid, " "$CD_LOG"

@@ -753,7 +753,8 @@ static void test_first_start(void **state)
 	assert_int_equal(read_once(), 1);
 	assert_int_equal(last_notif()->severity, NOTIF_FAILURE);
 	assert_true(starts_with(last_notif()->message,
-				"OOM killer killed a process (kill #2, noticed at "));
+				"OOM killer killed a process (kill #2): victim unknown (not in the "
+				"kernel log), noticed "));
 	assert_true(has_meta(last_notif(), "has_details=false"));
 }
 
