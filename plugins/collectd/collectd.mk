@@ -33,3 +33,13 @@ install-collectd: $(COLLECTD_PLUGIN)
 	install -d $(DESTDIR)$(COLLECTD_LIBDIR) $(DESTDIR)$(COLLECTD_SHAREDIR)
 	install -m 0644 $(COLLECTD_PLUGIN) $(DESTDIR)$(COLLECTD_LIBDIR)/oomwatch.so
 	install -m 0644 $(COLLECTD_TYPES_DB) $(DESTDIR)$(COLLECTD_SHAREDIR)/oomwatch.types.db
+
+# The plugin's logic in-process, as collectd tests its own plugins: the test
+# includes oomwatch.c and stands in for the daemon's functions. An explicit
+# rule, so that it gets collectd's headers (tests.mk lists it among UNIT_BINS).
+COLLECTD_UNIT_TEST := $(BUILD)/tests/unit/test_collectd_plugin
+$(COLLECTD_UNIT_TEST): tests/unit/test_collectd_plugin.c plugins/collectd/oomwatch.c $(CORE_LIB) \
+		$(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(COLLECTD_CPPFLAGS) $(CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(CORE_LIB) \
+		$(LDFLAGS) $(CMOCKA_LIBS) -pthread
