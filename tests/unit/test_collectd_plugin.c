@@ -324,12 +324,19 @@ static void set_pressure(double full_avg60)
 }
 
 /* A kmsg-style timestamp (seconds since boot) this many seconds ago. */
+static void set_btime(long long btime)
+{
+	char stat[128];
+	snprintf(stat, sizeof(stat), "cpu  0 0 0 0 0 0 0 0 0 0\nbtime %lld\n", btime);
+	write_file(rec.base_dir, "proc/stat", stat);
+}
+
+/* The fake machine booted FAKE_UPTIME_SEC ago (its own btime): a kmsg time
+ * of FAKE_UPTIME_SEC - sec is sec ago on its clock, whatever the host's uptime. */
+#define FAKE_UPTIME_SEC 3600.0
 static double mono_sec_ago(double sec)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	return now > sec ? now - sec : 0.000001;
+	return FAKE_UPTIME_SEC - sec;
 }
 
 /* A memcg OOM of memory.oom.group: the first victim named with its cgroup,
@@ -384,8 +391,7 @@ static int setup(void **state)
 	assert_int_equal(mkdir(dir, 0700), 0);
 	write_file(rec.base_dir, "proc/sys/kernel/random/boot_id",
 		   "0e7d7a4b-3b9f-4a57-9b0f-2f8e3c1d5a6e\n");
-	/* Booted at the epoch: no dated line is from an earlier boot. */
-	write_file(rec.base_dir, "proc/stat", "cpu  0 0 0 0 0 0 0 0 0 0\nbtime 1\n");
+	set_btime((long long)time(NULL) - (long long)FAKE_UPTIME_SEC);
 	set_meminfo(50, 0, 0);
 	set_kill_counter(0);
 	module_register();
@@ -731,6 +737,7 @@ static void test_kills_oom_group(void **state)
 static void test_first_start(void **state)
 {
 	(void)state;
+	set_btime(1); /* booted long before the 2021 kill */
 	write_old_log();
 	set_kill_counter(1);
 	const struct conf_line lines[] = {STR("KmsgPath", kmsg_path())};
