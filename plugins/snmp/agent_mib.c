@@ -3,7 +3,12 @@
  * agent_mib_refresh(), so a request never waits on /proc. Unknown numbers are
  * absent (noSuchInstance, or a skipped cell) rather than 0. Notifications go
  * through a bounded queue that is only emptied while the AgentX master is
- * connected, because net-snmp drops a notification sent while it is not. */
+ * connected, because net-snmp drops a notification sent while it is not.
+ *
+ * Nothing here judges: the verdict, the summary, the held (hysteresis) memory
+ * verdicts, which kill is news, the victim's cgroup and the wording of every
+ * source problem come from the core (common/assess.h); this file maps them
+ * onto OOMWATCH-MIB objects and notifications. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -12,11 +17,13 @@
 
 #include "agent_mib.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "assess.h"
 #include "text.h"
 
 #define TEXT_MAX 255 /* DisplayString (SIZE (0..255)) */
@@ -25,6 +32,7 @@
 #define PCT_HUNDREDTHS_MAX 10000
 #define OID_MAX_LEN 32
 
+/* OomwVerdict */
 enum verdict { V_OK = 1, V_WARNING = 2, V_CRITICAL = 3, V_UNKNOWN = 4 };
 enum scope_value { SCOPE_UNKNOWN = 1, SCOPE_GLOBAL = 2, SCOPE_MEMCG = 3 };
 enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
@@ -39,7 +47,8 @@ static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 
 enum table { T_NONE, T_KILL, T_CANDIDATE, T_CGROUP };
 
-/* Every served object, in OID order: the GETNEXT walk depends on it. */
+/* Every served object, in OID order: the GETNEXT walk depends on it
+ * (assert_oid_order checks it at registration). */
 enum obj {
 	O_MEM_TOTAL, O_MEM_AVAILABLE, O_MEM_FREE, O_SWAP_TOTAL, O_SWAP_FREE, O_COMMITTED, O_COMMIT_LIMIT,
 	O_MEM_AVAILABLE_PCT,
@@ -77,16 +86,27 @@ static const struct node nodes[N_OBJ] = {
 	COLUMN(7, 6, T_CGROUP),
 };
 
-/* Sources whose problems are logged when they appear, change or go away. */
-enum source { S_MEMINFO, S_PSI, S_VMSTAT, S_KLOG, S_CGROUPS, S_CANDIDATES, S_STATE, N_SOURCES };
+/* The scalar groups below oomwObjects (nodes[].sub[0]). */
+enum group { GROUP_MEMORY = 1, GROUP_PRESSURE = 2, GROUP_KILLS = 3, GROUP_AGENT = 4 };
 
-enum notification { N_KILL = 1, N_LOW_MEMORY = 2, N_RECOVERED = 3 };
+#define N_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
+/* What the agent's log calls each source when its problems go away. */
+static const char *const source_names[N_SOURCES] = {
+	[OOMW_SRC_MEMINFO] = "meminfo",	      [OOMW_SRC_VMSTAT] = "vmstat",
+	[OOMW_SRC_KLOG] = "kernel log",	      [OOMW_SRC_PSI] = "memory pressure",
+	[OOMW_SRC_CGROUPS] = "cgroups",	      [OOMW_SRC_CANDIDATES] = "candidates",
+	[OOMW_SRC_STATE] = "state file",      [OOMW_SRC_COUNT_KILLS] = "kill count",
+};
+/* The problems of one source, joined: what was last logged for it. */
+#define SOURCE_TEXT_MAX (2 * OOMW_PROBLEM_TEXT_MAX)
+
+enum notification { N_KILL = 1, N_LOW_MEMORY = 2, N_RECOVERED = 3, N_KILLS_UNKNOWN_TIME = 4 };
 
 /* What a notification carries, copied when it is queued. */
 struct pending {
 	enum notification kind;
 	struct oomw_event ev;
-	enum verdict verdict;
+	enum oomw_severity severity;
 	char text[TEXT_MAX + 1];
 	int64_t available_cpct; /* OOMW_UNKNOWN when meminfo was unreadable */
 };
@@ -109,19 +129,25 @@ static struct {
 	bool have_snap;
 	const struct oomw_event *events; /* the monitor's, valid until the next sample */
 	size_t n_events;
+	size_t n_new;  /* events the last sample reported: the last ones of the ring */
+	int save_err;  /* of the last sample's state save */
 	size_t kill_rows[OOMW_STATE_EVENTS_MAX]; /* events[] shown in oomwKillTable, index order */
 	size_t n_kill_rows;
-	enum verdict status;
-	enum verdict mem_status;   /* memory and pressure only */
-	enum verdict mem_notified; /* the last known mem_status: what the low-memory traps follow */
+	struct oomw_verdict verdict;
+	struct oomw_held held; /* the last known memory, swap and PSI verdicts (hysteresis) */
+	enum oomw_severity mem_notified; /* the last known memory verdict: what the low-memory traps follow */
 	char status_text[TEXT_MAX + 1];
+	char klog_text[TEXT_MAX + 1];
 	bool connected;
 	struct pending queue[AGENT_TRAP_QUEUE_MAX];
 	size_t q_head, q_len;
-	size_t n_history; /* kills reported by the first sample (not trapped) */
 	uint64_t q_dropped;
-	int last_err[N_SOURCES]; /* what was last logged for each source */
-} cache = { .status = V_UNKNOWN, .mem_status = V_UNKNOWN, .mem_notified = V_OK };
+	char logged[N_SOURCES][SOURCE_TEXT_MAX]; /* what was last logged for each source */
+} cache = {
+	.held = { OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN },
+	.mem_notified = OOMW_SEV_OK,
+};
+
 
 /* ---- values ---- */
 
@@ -176,6 +202,32 @@ static bool put_str(struct value *v, const char *s)
 	return put_text(v, s, strlen(s));
 }
 
+/* Cuts the core's text, already printable ASCII with "\xNN" escapes
+ * (assess.h), to out's size without splitting an escape. */
+static void cut_ascii(const char *in, char *out, size_t size)
+{
+	size_t n = strlen(in);
+	if (n >= size) {
+		n = size - 1;
+		for (size_t k = 1; k <= 3 && k <= n; k++)
+			if (in[n - k] == '\\') {
+				n -= k;
+				break;
+			}
+	}
+	memcpy(out, in, n);
+	out[n] = '\0';
+}
+
+/* A text of the core: served as it is, never escaped twice. */
+static bool put_ascii(struct value *v, const char *s)
+{
+	cut_ascii(s, v->u.str, sizeof(v->u.str));
+	v->type = ASN_OCTET_STR;
+	v->len = strlen(v->u.str);
+	return true;
+}
+
 /* DateAndTime in UTC: year(2) month day hour minute second deci-second '+' 0 0. */
 static bool put_time(struct value *v, int64_t wall_usec)
 {
@@ -223,18 +275,20 @@ static enum scope_value scope_value(enum oomw_scope s)
 	return SCOPE_UNKNOWN;
 }
 
-static const char *klog_status(void)
+/* OomwVerdict of the core's severity. */
+static enum verdict verdict_value(enum oomw_severity s)
 {
-	static char text[TEXT_MAX + 1];
-	if (strcmp(cache.cfg->paths.kmsg, OOMW_KMSG_NONE) == 0)
-		return "not read (kmsg none): kills are counted without details";
-	if (cache.snap.klog_err != 0)
-		return strerror(-cache.snap.klog_err);
-	if (cache.snap.klog_missed == 0)
-		return "ok";
-	snprintf(text, sizeof(text), "ok; %llu records were overwritten before they could be read",
-		 (unsigned long long)cache.snap.klog_missed);
-	return text;
+	switch (s) {
+	case OOMW_SEV_OK:
+		return V_OK;
+	case OOMW_SEV_WARNING:
+		return V_WARNING;
+	case OOMW_SEV_CRITICAL:
+		return V_CRITICAL;
+	case OOMW_SEV_UNKNOWN:
+		break;
+	}
+	return V_UNKNOWN;
 }
 
 /* Recency is by time, not by index: kills the counter showed at a first
@@ -253,81 +307,115 @@ static const struct oomw_event *last_event(void)
 	return last;
 }
 
-/* MemAvailable in hundredths of a percent of MemTotal, or OOMW_UNKNOWN. */
-static int64_t available_cpct(const struct oomw_snapshot *s)
+/* MemAvailable as the core computed it, in hundredths of a percent of
+ * MemTotal, or OOMW_UNKNOWN. */
+static int64_t available_cpct(void)
 {
-	const struct oomw_meminfo *mem = &s->mem;
-	if (s->mem_err != 0 || mem->mem_total_kib <= 0 || mem->mem_available_kib == OOMW_UNKNOWN ||
-	    mem->mem_available_kib < 0)
+	const struct oomw_gauge *g = &cache.verdict.mem_available;
+	if (!g->known || !g->pct_known)
 		return OOMW_UNKNOWN;
-	return (int64_t)((double)mem->mem_available_kib * PCT_HUNDREDTHS_MAX / (double)mem->mem_total_kib);
+	return (int64_t)(g->pct * 100.0);
+}
+
+static bool memory_value(enum obj o, struct value *v)
+{
+	const struct oomw_meminfo *mem = &cache.snap.mem;
+	if (o == O_MEM_AVAILABLE_PCT)
+		return put_pct(v, available_cpct() != OOMW_UNKNOWN, available_cpct());
+	if (cache.snap.mem_err != 0)
+		return false;
+	switch (o) {
+	case O_MEM_TOTAL:
+		return put_c64(v, mem->mem_total_kib);
+	case O_MEM_AVAILABLE:
+		return put_c64(v, mem->mem_available_kib);
+	case O_MEM_FREE:
+		return put_c64(v, mem->mem_free_kib);
+	case O_SWAP_TOTAL:
+		return put_c64(v, mem->swap_total_kib);
+	case O_SWAP_FREE:
+		return put_c64(v, mem->swap_free_kib);
+	case O_COMMITTED:
+		return put_c64(v, mem->committed_as_kib);
+	case O_COMMIT_LIMIT:
+		return put_c64(v, mem->commit_limit_kib);
+	default:
+		return false;
+	}
+}
+
+/* oomwPsiSome* then oomwPsiFull*, each avg10, avg60, avg300, total. */
+static bool pressure_value(enum obj o, struct value *v)
+{
+	static const int avg_sec[] = { 10, 60, 300 };
+	const struct oomw_snapshot *s = &cache.snap;
+	bool full = o >= O_PSI_FULL10;
+	const struct oomw_psi_line *l = oomw_psi_selected(s, full ? OOMW_PSI_FULL : OOMW_PSI_SOME);
+	size_t which = (size_t)(o - (full ? O_PSI_FULL10 : O_PSI_SOME10));
+	if (s->psi_err != 0 || !l->known)
+		return false;
+	if (which == 3)
+		return put_c64(v, l->total_usec);
+	return put_pct(v, true, oomw_psi_avg_cpct(l, avg_sec[which]));
+}
+
+static bool last_kill_value(enum obj o, struct value *v)
+{
+	const struct oomw_snapshot *s = &cache.snap;
+	const struct oomw_event *last = last_event();
+	if (o == O_KILL_COUNT)
+		return s->vmstat_err == 0 && put_c64(v, s->oom_kill_total);
+	if (o == O_KILLS_NO_DETAILS)
+		return put_c64(v, s->kills_without_details);
+	if (last == NULL)
+		return false;
+	switch (o) {
+	case O_LAST_TIME:
+		return put_time(v, last->wall_usec);
+	case O_LAST_PID:
+		return put_u32(v, last->kill.pid == OOMW_UNKNOWN ? 0 : last->kill.pid);
+	case O_LAST_NAME:
+		return put_text(v, last->kill.comm, last->kill.comm_len);
+	case O_LAST_CGROUP:
+		return put_str(v, oomw_kill_cgroup(&last->kill));
+	case O_LAST_INDEX:
+		return last->index > 0 && put_u32(v, (int64_t)(last->index > UINT32_MAX ? UINT32_MAX : last->index));
+	default:
+		return false;
+	}
+}
+
+static bool agent_value(enum obj o, struct value *v)
+{
+	switch (o) {
+	case O_STATUS:
+		return put_int(v, verdict_value(cache.verdict.severity));
+	case O_STATUS_TEXT:
+		return put_ascii(v, cache.status_text);
+	case O_KLOG_STATUS:
+		return put_ascii(v, cache.klog_text);
+	case O_SAMPLE_TIME:
+		return put_time(v, cache.snap.wall_usec);
+	default:
+		return false;
+	}
 }
 
 static bool scalar_value(enum obj o, struct value *v)
 {
-	const struct oomw_snapshot *s = &cache.snap;
-	const struct oomw_meminfo *mem = &s->mem;
-	const struct oomw_event *last = last_event();
 	if (!cache.have_snap)
 		return false;
-	switch (o) {
-	case O_MEM_TOTAL:
-		return s->mem_err == 0 && put_c64(v, mem->mem_total_kib);
-	case O_MEM_AVAILABLE:
-		return s->mem_err == 0 && put_c64(v, mem->mem_available_kib);
-	case O_MEM_FREE:
-		return s->mem_err == 0 && put_c64(v, mem->mem_free_kib);
-	case O_SWAP_TOTAL:
-		return s->mem_err == 0 && put_c64(v, mem->swap_total_kib);
-	case O_SWAP_FREE:
-		return s->mem_err == 0 && put_c64(v, mem->swap_free_kib);
-	case O_COMMITTED:
-		return s->mem_err == 0 && put_c64(v, mem->committed_as_kib);
-	case O_COMMIT_LIMIT:
-		return s->mem_err == 0 && put_c64(v, mem->commit_limit_kib);
-	case O_MEM_AVAILABLE_PCT:
-		return put_pct(v, available_cpct(s) != OOMW_UNKNOWN, available_cpct(s));
-	case O_PSI_SOME10:
-		return put_pct(v, s->psi_err == 0 && s->psi.some.known, s->psi.some.avg10_cpct);
-	case O_PSI_SOME60:
-		return put_pct(v, s->psi_err == 0 && s->psi.some.known, s->psi.some.avg60_cpct);
-	case O_PSI_SOME300:
-		return put_pct(v, s->psi_err == 0 && s->psi.some.known, s->psi.some.avg300_cpct);
-	case O_PSI_SOME_TOTAL:
-		return s->psi_err == 0 && s->psi.some.known && put_c64(v, s->psi.some.total_usec);
-	case O_PSI_FULL10:
-		return put_pct(v, s->psi_err == 0 && s->psi.full.known, s->psi.full.avg10_cpct);
-	case O_PSI_FULL60:
-		return put_pct(v, s->psi_err == 0 && s->psi.full.known, s->psi.full.avg60_cpct);
-	case O_PSI_FULL300:
-		return put_pct(v, s->psi_err == 0 && s->psi.full.known, s->psi.full.avg300_cpct);
-	case O_PSI_FULL_TOTAL:
-		return s->psi_err == 0 && s->psi.full.known && put_c64(v, s->psi.full.total_usec);
-	case O_KILL_COUNT:
-		return s->vmstat_err == 0 && put_c64(v, s->oom_kill_total);
-	case O_KILLS_NO_DETAILS:
-		return put_c64(v, s->kills_without_details);
-	case O_LAST_TIME:
-		return last != NULL && put_time(v, last->wall_usec);
-	case O_LAST_PID:
-		return last != NULL && put_u32(v, last->kill.pid == OOMW_UNKNOWN ? 0 : last->kill.pid);
-	case O_LAST_NAME:
-		return last != NULL && put_text(v, last->kill.comm, last->kill.comm_len);
-	case O_LAST_CGROUP:
-		return last != NULL && put_str(v, last->kill.task_memcg);
-	case O_LAST_INDEX:
-		return last != NULL && last->index > 0 && put_u32(v, (int64_t)(last->index > UINT32_MAX ? UINT32_MAX : last->index));
-	case O_STATUS:
-		return put_int(v, cache.status);
-	case O_STATUS_TEXT:
-		return put_str(v, cache.status_text);
-	case O_KLOG_STATUS:
-		return put_str(v, klog_status());
-	case O_SAMPLE_TIME:
-		return put_time(v, s->wall_usec);
-	default:
-		return false;
+	switch ((enum group)nodes[o].sub[0]) {
+	case GROUP_MEMORY:
+		return memory_value(o, v);
+	case GROUP_PRESSURE:
+		return pressure_value(o, v);
+	case GROUP_KILLS:
+		return last_kill_value(o, v);
+	case GROUP_AGENT:
+		return agent_value(o, v);
 	}
+	return false;
 }
 
 /* Shared by the table and the kill notification. pid 0 and "" mean unknown. */
@@ -352,7 +440,8 @@ static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v)
 	case K_MEMCG:
 		return put_str(v, k->oom_memcg);
 	case K_TASK_MEMCG:
-		return put_str(v, k->task_memcg);
+		/* memory.oom.group victims after the first: the OOM memcg. */
+		return put_str(v, oomw_kill_cgroup(k));
 	case K_TOTAL_VM:
 		return put_c64(v, k->total_vm_kib);
 	case K_ANON_RSS:
@@ -616,11 +705,11 @@ static int send_pending(const struct pending *p)
 				built = built && add_var(&vars, full, instance_oid(kill_objects[i], index, full), &v);
 		}
 	} else {
-		put_int(&v, p->verdict);
+		put_int(&v, verdict_value(p->severity));
 		built = built && add_scalar(&vars, O_STATUS, &v);
-		put_str(&v, p->text);
+		put_ascii(&v, p->text);
 		built = built && add_scalar(&vars, O_STATUS_TEXT, &v);
-		if (put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
+		if (p->kind != N_KILLS_UNKNOWN_TIME && put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
 			built = built && add_scalar(&vars, O_MEM_AVAILABLE_PCT, &v);
 	}
 	/* A notification missing some of its objects is not sent: it stays
@@ -648,192 +737,179 @@ bool agent_mib_connected(void)
 	return cache.connected;
 }
 
-/* ---- sampling and verdicts ---- */
+/* ---- sampling: the core judges, the agent maps ---- */
 
-static void on_event(const struct oomw_event *ev, void *ctx)
+static void count_new(const struct oomw_event *ev, void *ctx)
 {
+	(void)ev;
 	(void)ctx;
-	if (cache.snap.first_sample) {
-		/* No saved state: kills since boot are history from before the
-		 * agent ever ran (they are in the table), not news for a trap
-		 * receiver. oomw_monitor_sample sets first_sample before it
-		 * reports events. */
-		cache.n_history++;
-		return;
-	}
+	cache.n_new++;
+}
+
+static void assess_input(struct oomw_assess_input *in)
+{
+	const struct agent_config *cfg = cache.cfg;
+	memset(in, 0, sizeof(*in));
+	in->snap = &cache.snap;
+	in->events = cache.events;
+	in->n_events = cache.n_events;
+	in->n_new = cache.n_new;
+	in->paths = &cfg->paths;
+	in->kmsg_option = "kmsg";
+	in->state_path = cfg->state_file[0] ? cfg->state_file : NULL;
+	in->cgroups_asked = cfg->n_cgroup_globs > 0;
+	in->candidates_asked = cfg->n_candidates > 0;
+	in->save_err = cache.save_err;
+	in->prev = &cache.held;
+}
+
+/* The held verdicts move only on what was known: a spell of unreadable
+ * meminfo keeps the last one. */
+static void hold(const struct oomw_verdict *v)
+{
+	if (v->mem_severity != OOMW_SEV_UNKNOWN)
+		cache.held.mem = v->mem_severity;
+	if (v->swap_severity != OOMW_SEV_UNKNOWN)
+		cache.held.swap = v->swap_severity;
+	if (v->psi_judged)
+		cache.held.psi = v->psi_severity;
+}
+
+/* oomwKernelLogStatus: the core's words for the kernel log, or "ok". */
+static void klog_text(const struct oomw_verdict *v)
+{
+	char text[SOURCE_TEXT_MAX] = "ok";
+	size_t len = 0;
+	for (size_t i = 0; i < v->n_problems; i++)
+		if (v->problems[i].source == OOMW_SRC_KLOG && len < sizeof(text))
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", len ? "; " : "",
+						v->problems[i].text);
+	cut_ascii(text, cache.klog_text, sizeof(cache.klog_text));
+}
+
+/* Fills cache.verdict, the held verdicts and the texts served. */
+static void judge(void)
+{
+	struct oomw_assess_input in;
+	char summary[OOMW_PARTS_MAX * OOMW_PART_TEXT_MAX], text[sizeof(summary) + 16];
+	assess_input(&in);
+	oomw_assess(&in, &cache.cfg->params, &cache.verdict);
+	hold(&cache.verdict);
+	oomw_verdict_summary(&cache.verdict, summary, sizeof(summary));
+	snprintf(text, sizeof(text), "%s: %s", oomw_severity_name(cache.verdict.severity), summary);
+	cut_ascii(text, cache.status_text, sizeof(cache.status_text));
+	klog_text(&cache.verdict);
+}
+
+/* A notification about the status: severity is the verdict that changed. */
+static void queue_status(enum notification kind, enum oomw_severity severity)
+{
+	struct pending *p = queue_push();
+	p->kind = kind;
+	p->severity = severity;
+	cut_ascii(cache.status_text, p->text, sizeof(p->text));
+	p->available_cpct = available_cpct();
+}
+
+static void queue_kill(const struct oomw_assess_input *in, const struct oomw_event *ev)
+{
+	char victim[OOMW_CGROUP_PATH_MAX * 4 + 256];
 	struct pending *p = queue_push();
 	p->kind = N_KILL;
 	p->ev = *ev;
-	/* Both are chosen by whoever named the process or the cgroup: a raw
-	 * newline would forge a line of syslog. "\xNN" takes 4 bytes per byte. */
-	char name[OOMW_COMM_MAX * 4 + 1], cgroup[OOMW_CGROUP_PATH_MAX * 4 + 1];
-	oomw_escape(ev->kill.comm, ev->kill.comm_len, NULL, name, sizeof(name));
-	oomw_escape(ev->kill.task_memcg, strlen(ev->kill.task_memcg), NULL, cgroup, sizeof(cgroup));
-	if (ev->has_details)
-		snmp_log(LOG_NOTICE, "OOM kill #%llu: pid %lld (%s), %s scope, cgroup %s\n",
-			 (unsigned long long)ev->index, (long long)ev->kill.pid, name, oomw_scope_name(ev->kill.scope),
-			 cgroup[0] ? cgroup : "?");
-	else
-		snmp_log(LOG_NOTICE, "OOM kill #%llu without details (counted, not in the readable kernel log)\n",
-			 (unsigned long long)ev->index);
+	/* The core escapes what a process or cgroup chose: no forged log line. */
+	oomw_victim_text(in, ev, OOMW_CGROUP_PATH_MAX * 4, victim, sizeof(victim));
+	snmp_log(LOG_NOTICE, "OOM kill #%llu: %s\n", (unsigned long long)ev->index, victim);
 }
 
-static enum verdict worse(enum verdict a, enum verdict b)
+/* What the core says each new event is under the first-start policy: a kill
+ * to notify, one of the kills at an unknown time since boot (notified
+ * together, in the core's words), or history (in oomwKillTable only). */
+static void notify_news(void)
 {
-	/* critical > warning > unknown > ok */
-	static const int rank[] = { [V_OK] = 0, [V_UNKNOWN] = 1, [V_WARNING] = 2, [V_CRITICAL] = 3 };
-	return rank[b] > rank[a] ? b : a;
-}
-
-static enum verdict judge(const struct oomw_range *warn, double warn_value, const struct oomw_range *crit,
-			  double crit_value)
-{
-	if (oomw_range_alerts(crit, crit_value))
-		return V_CRITICAL;
-	if (oomw_range_alerts(warn, warn_value))
-		return V_WARNING;
-	return V_OK;
-}
-
-/* An available-memory range judges a share of MemTotal when written with
- * '%', bytes otherwise. */
-static double available_in(const struct oomw_range *r, double pct, double bytes)
-{
-	return r->unit == OOMW_UNIT_PCT ? pct : bytes;
-}
-
-static const char *verdict_name(enum verdict v)
-{
-	switch (v) {
-	case V_OK:
-		return "ok";
-	case V_WARNING:
-		return "warning";
-	case V_CRITICAL:
-		return "critical";
-	case V_UNKNOWN:
-		break;
+	struct oomw_assess_input in;
+	size_t n_history = 0, n_backlog = 0;
+	size_t first = cache.n_new < cache.n_events ? cache.n_events - cache.n_new : 0;
+	assess_input(&in);
+	for (size_t i = first; i < cache.n_events; i++) {
+		switch (oomw_event_news(&cache.events[i], &cache.snap, &cache.cfg->params)) {
+		case OOMW_NEWS_KILL:
+			queue_kill(&in, &cache.events[i]);
+			break;
+		case OOMW_NEWS_BACKLOG:
+			n_backlog++;
+			break;
+		case OOMW_NEWS_HISTORY:
+			n_history++;
+			break;
+		}
 	}
-	return "unknown";
-}
-
-static size_t recent_kills(int64_t now_usec)
-{
-	int64_t window_usec = cache.cfg->kill_window_sec * USEC_PER_SEC;
-	size_t n = 0;
-	if (window_usec <= 0)
-		return 0;
-	for (size_t i = 0; i < cache.n_events; i++) {
-		const struct oomw_event *ev = &cache.events[i];
-		if (ev->wall_usec != OOMW_UNKNOWN && ev->wall_usec >= now_usec - window_usec)
-			n++;
+	if (n_history > 0)
+		snmp_log(LOG_INFO, "%zu OOM kill%s from before kill_window found at the first start: in "
+				   "oomwKillTable, not notified\n", n_history, n_history == 1 ? "" : "s");
+	if (n_backlog > 0) {
+		char text[OOMW_PART_TEXT_MAX];
+		oomw_backlog_text(n_backlog, cache.snap.wall_usec, text, sizeof(text));
+		queue_status(N_KILLS_UNKNOWN_TIME, cache.verdict.kills.severity);
+		snmp_log(LOG_WARNING, "%s\n", text);
 	}
-	return n;
-}
-
-/* Sets cache.status, cache.mem_status and cache.status_text. */
-static void judge_all(void)
-{
-	const struct agent_config *cfg = cache.cfg;
-	const struct oomw_snapshot *s = &cache.snap;
-	const struct oomw_meminfo *mem = &s->mem;
-	char avail[128] = "MemAvailable unknown", psi[96] = "", kills[96] = "";
-	enum verdict mem_v = V_UNKNOWN, psi_v = V_OK, kill_v = V_OK;
-
-	if (s->mem_err != 0)
-		snprintf(avail, sizeof(avail), "meminfo unreadable: %s",
-			 s->mem_why ? s->mem_why : strerror(-s->mem_err));
-	else if (mem->mem_total_kib > 0 && mem->mem_available_kib != OOMW_UNKNOWN) {
-		double pct = 100.0 * (double)mem->mem_available_kib / (double)mem->mem_total_kib;
-		double bytes = (double)mem->mem_available_kib * 1024.0;
-		const struct oomw_range *w = &cfg->available_warning, *c = &cfg->available_critical;
-		mem_v = judge(w, available_in(w, pct, bytes), c, available_in(c, pct, bytes));
-		snprintf(avail, sizeof(avail), "MemAvailable %.1f%% (%lld MiB)", pct,
-			 (long long)(mem->mem_available_kib / 1024));
-	}
-	if (s->psi_err == 0 && s->psi.full.known) {
-		double p = (double)s->psi.full.avg10_cpct / 100.0;
-		psi_v = judge(&cfg->psi_warning, p, &cfg->psi_critical, p);
-		snprintf(psi, sizeof(psi), ", PSI full avg10 %.2f%%", p);
-	}
-	size_t n = recent_kills(s->wall_usec);
-	if (n > 0) {
-		kill_v = V_CRITICAL;
-		snprintf(kills, sizeof(kills), "%zu OOM kill%s in the last %llds, ", n, n == 1 ? "" : "s",
-			 (long long)cfg->kill_window_sec);
-	}
-	cache.mem_status = worse(mem_v, psi_v);
-	cache.status = worse(cache.mem_status, kill_v);
-	snprintf(cache.status_text, sizeof(cache.status_text), "%s: %s%s%s", verdict_name(cache.status), kills,
-		 avail, psi);
 }
 
 /* Compares with the last known verdict, not the last one: a spell of
  * unreadable meminfo between "low" and "ok" must not swallow the recovery
- * (nor, between warning and critical, the escalation). */
+ * (nor, between warning and critical, the escalation). The verdicts are the
+ * core's held ones: memory hovering at a threshold changes them once. */
 static void queue_memory_transition(void)
 {
-	enum verdict before = cache.mem_notified, now = cache.mem_status;
+	enum oomw_severity before = cache.mem_notified, now = cache.verdict.memory_severity;
 	enum notification kind;
-	if (now == V_UNKNOWN)
+	if (now == OOMW_SEV_UNKNOWN)
 		return;
 	cache.mem_notified = now;
-	if ((now == V_WARNING && before == V_OK) || (now == V_CRITICAL && (before == V_OK || before == V_WARNING)))
+	if (oomw_severity_rank(now) > oomw_severity_rank(before))
 		kind = N_LOW_MEMORY;
-	else if (now == V_OK && (before == V_WARNING || before == V_CRITICAL))
+	else if (now == OOMW_SEV_OK && before != OOMW_SEV_OK)
 		kind = N_RECOVERED;
 	else
 		return;
-	struct pending *p = queue_push();
-	p->kind = kind;
-	p->verdict = now;
-	snprintf(p->text, sizeof(p->text), "%s", cache.status_text);
-	p->available_cpct = available_cpct(&cache.snap);
-	snmp_log(kind == N_LOW_MEMORY ? LOG_WARNING : LOG_NOTICE, "memory %s -> %s: %s\n", verdict_name(before),
-		 verdict_name(now), cache.status_text);
+	queue_status(kind, now);
+	snmp_log(kind == N_LOW_MEMORY ? LOG_WARNING : LOG_NOTICE, "memory %s -> %s: %s\n",
+		 oomw_severity_name(before), oomw_severity_name(now), cache.status_text);
 }
 
-static void note_source(enum source src, const char *what, int err, const char *why)
+/* Each source's problems, in the core's words, logged when they appear or
+ * change, and once when they are gone. */
+static void log_problems(void)
 {
-	if (err == cache.last_err[src])
-		return;
-	if (err == 0)
-		snmp_log(LOG_NOTICE, "%s: readable again\n", what);
-	else if (why != NULL && strncmp(why, what, strlen(what)) == 0)
-		snmp_log(LOG_WARNING, "%s\n", why); /* the core's reason already names it */
-	else
-		snmp_log(LOG_WARNING, "%s: %s\n", what, why ? why : strerror(-err));
-	cache.last_err[src] = err;
+	char now[N_SOURCES][SOURCE_TEXT_MAX];
+	memset(now, 0, sizeof(now));
+	for (size_t i = 0; i < cache.verdict.n_problems; i++) {
+		const struct oomw_problem *p = &cache.verdict.problems[i];
+		size_t len = strlen(now[p->source]);
+		snprintf(now[p->source] + len, SOURCE_TEXT_MAX - len, "%s%s", len ? "; " : "", p->text);
+	}
+	for (size_t src = 0; src < N_SOURCES; src++) {
+		if (strcmp(now[src], cache.logged[src]) == 0)
+			continue;
+		if (now[src][0] != '\0')
+			snmp_log(LOG_WARNING, "%s\n", now[src]);
+		else
+			snmp_log(LOG_NOTICE, "%s: ok again\n", source_names[src]);
+		memcpy(cache.logged[src], now[src], SOURCE_TEXT_MAX);
+	}
 }
 
-static void note_sources(void)
+void agent_mib_refresh(struct oomw_monitor *m)
 {
-	const struct oomw_snapshot *s = &cache.snap;
-	note_source(S_MEMINFO, "meminfo", s->mem_err, s->mem_why);
-	note_source(S_PSI, "pressure/memory (PSI objects absent)", s->psi_err, s->psi_why);
-	note_source(S_VMSTAT, "vmstat oom_kill", s->vmstat_err, s->vmstat_why);
-	note_source(S_KLOG, "kernel log (kills counted without details)", s->klog_err, NULL);
-	if (cache.cfg->n_cgroup_globs > 0)
-		note_source(S_CGROUPS, "cgroups", s->cgroup_err, NULL);
-	if (cache.cfg->n_candidates > 0)
-		note_source(S_CANDIDATES, "candidates", s->candidates_err, NULL);
-	note_source(S_STATE, "state file (replaced)", s->state_err, s->state_why);
-}
-
-int agent_mib_refresh(struct oomw_monitor *m)
-{
-	cache.n_history = 0;
-	int rc = oomw_monitor_sample(m, &cache.snap, on_event, NULL);
+	cache.n_new = 0;
+	cache.save_err = oomw_monitor_sample(m, &cache.snap, count_new, NULL);
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
 	choose_kill_rows();
-	if (cache.snap.first_sample && cache.n_history > 0)
-		snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, no notification\n",
-			 cache.n_history);
-	note_sources();
-	judge_all();
+	judge();
+	log_problems();
+	notify_news();
 	queue_memory_transition();
-	return rc;
 }
 
 void agent_mib_configure(const struct agent_config *cfg)
@@ -843,7 +919,7 @@ void agent_mib_configure(const struct agent_config *cfg)
 	if (cache.have_snap) {
 		choose_kill_rows();
 		/* New thresholds can change the verdict on the same values. */
-		judge_all();
+		judge();
 		queue_memory_transition();
 	}
 }
@@ -873,8 +949,22 @@ static int on_disconnect(int major, int minor, void *server_arg, void *client_ar
 	return 0;
 }
 
+/* GETNEXT walks nodes[] in order: each object must sort after the one before. */
+static void assert_oid_order(void)
+{
+	for (int o = 1; o < N_OBJ; o++) {
+		oid prev[OID_MAX_LEN], cur[OID_MAX_LEN];
+		size_t prev_len = instance_oid((enum obj)(o - 1), 0, prev) - 1;
+		size_t cur_len = instance_oid((enum obj)o, 0, cur) - 1;
+		int order = snmp_oid_compare(prev, prev_len, cur, cur_len);
+		assert(order < 0);
+		(void)order;
+	}
+}
+
 int agent_mib_register(void)
 {
+	assert_oid_order();
 	netsnmp_handler_registration *reg = netsnmp_create_handler_registration(
 		"oomwatch", handle_request, objects_oid, OBJECTS_LEN, HANDLER_CAN_RONLY);
 	if (reg == NULL || netsnmp_register_handler(reg) != MIB_REGISTERED_OK)

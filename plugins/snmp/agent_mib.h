@@ -14,9 +14,11 @@
 int agent_mib_register(void);
 /* Uses cfg for thresholds and table sizes from now on (cfg must outlive it). */
 void agent_mib_configure(const struct agent_config *cfg);
-/* Samples m into the cache and queues a notification per new kill and per
- * memory status transition. Returns what oomw_monitor_sample returned. */
-int agent_mib_refresh(struct oomw_monitor *m);
+/* Samples m into the cache, has the core judge it, and queues a notification
+ * per new kill the core calls news, one for kills at an unknown time, and one
+ * per change of the held memory verdict. A failed state save is one of the
+ * problems the verdict reports (and the log says). */
+void agent_mib_refresh(struct oomw_monitor *m);
 /* Sends the queued notifications if the master is connected. */
 void agent_mib_flush(void);
 bool agent_mib_connected(void);
