@@ -230,9 +230,11 @@ int oomw_threshold_parse(const char *text, enum oomw_metric m, struct oomw_thres
 	return 0;
 }
 
-void oomw_threshold_perf(const struct oomw_threshold *t, bool in_bytes, char *out, size_t size)
+void oomw_threshold_perf(const struct oomw_threshold *t, enum oomw_perf_label label, char *out,
+			 size_t size)
 {
 	const struct oomw_range *r = &t->range;
+	bool in_bytes = label == OOMW_PERF_BYTES;
 	out[0] = '\0';
 	if (!t->set || (r->unit == OOMW_UNIT_BYTES) != in_bytes)
 		return;
@@ -382,6 +384,18 @@ enum oomw_severity oomw_judge_held(const struct oomw_limits *l, const struct oom
 	return oomw_severity_rank(held) < oomw_severity_rank(prev) ? held : prev;
 }
 
+enum oomw_change oomw_severity_change(enum oomw_severity prev, enum oomw_severity now)
+{
+	if (now == OOMW_SEV_UNKNOWN || now == prev)
+		return OOMW_CHANGE_NONE;
+	if (prev == OOMW_SEV_UNKNOWN)
+		return now == OOMW_SEV_OK ? OOMW_CHANGE_NONE : OOMW_CHANGE_WORSE;
+	if (now == OOMW_SEV_OK)
+		return OOMW_CHANGE_RECOVERED;
+	return oomw_severity_rank(now) > oomw_severity_rank(prev) ? OOMW_CHANGE_WORSE
+								  : OOMW_CHANGE_BETTER;
+}
+
 /* ---- kills -------------------------------------------------------------- */
 
 const char *oomw_kill_cgroup(const struct oomw_kill *k)
@@ -474,11 +488,14 @@ const char *oomw_no_details_why(const struct oomw_assess_input *in)
 	return "not in the kernel log";
 }
 
-void oomw_backlog_text(size_t n, int64_t noticed_usec, char *out, size_t size)
+void oomw_backlog_text(size_t n, enum oomw_count_bound bound, int64_t noticed_usec, char *out,
+		       size_t size)
 {
+	bool more = bound == OOMW_COUNT_AT_LEAST;
 	char when[TIME_TEXT_MAX];
-	snprintf(out, size, "%zu OOM kill%s at an unknown time since boot, first noticed %s", n,
-		 n == 1 ? "" : "s", oomw_format_time(noticed_usec, when, sizeof(when)));
+	snprintf(out, size, "%zu%s OOM kill%s at an unknown time since boot, first noticed %s", n,
+		 more ? "+" : "", n == 1 && !more ? "" : "s",
+		 oomw_format_time(noticed_usec, when, sizeof(when)));
 }
 
 void oomw_victim_text(const struct oomw_assess_input *in, const struct oomw_event *ev,
@@ -733,10 +750,16 @@ static void assess_kills(struct ctx *c)
 			 k->latest ? k->n_dated == 1 ? ": " : ", latest " : "", victim, also);
 	}
 	if (k->n_backlog > 0) {
+		/* Kills that turned off every kill threshold ("-c ''") do not alert. */
+		bool judged = c->p->kills.warning.set || c->p->kills.critical.set;
+		enum oomw_severity sev = judged ? c->p->backlog : OOMW_SEV_OK;
 		char text[OOMW_PART_TEXT_MAX];
-		oomw_backlog_text(k->n_backlog, k->backlog_noticed_usec, text, sizeof(text));
-		add_part(c, c->p->backlog, "%s", text);
-		k->severity = oomw_severity_worse(k->severity, c->p->backlog);
+		oomw_backlog_text(k->n_backlog,
+				  k->more_possible && k->n_dated == 0 ? OOMW_COUNT_AT_LEAST
+								      : OOMW_COUNT_EXACT,
+				  k->backlog_noticed_usec, text, sizeof(text));
+		add_part(c, sev, "%s", text);
+		k->severity = oomw_severity_worse(k->severity, sev);
 	}
 }
 
@@ -832,7 +855,7 @@ static void problems_cgroups(struct ctx *c)
 			    "cgroups: no memory cgroup controller under %s", c->sys);
 	else if (err == -E2BIG)
 		add_problem(c, OOMW_SRC_CGROUPS, OOMW_SEV_OK, err,
-			    "cgroups: more than %d match; only the first %d are checked",
+			    "cgroups: more than %d match the patterns; only the first %d are checked",
 			    OOMW_SNAPSHOT_CGROUPS_MAX, OOMW_SNAPSHOT_CGROUPS_MAX);
 	else
 		add_problem(c, OOMW_SRC_CGROUPS, OOMW_SEV_OK, err,

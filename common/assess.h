@@ -76,10 +76,15 @@ struct oomw_limits {
 int oomw_threshold_parse(const char *text, enum oomw_metric m, struct oomw_threshold *out,
 			 char why[OOMW_THRESHOLD_WHY_MAX]);
 
+/* Which perfdata label a range is printed for: the bytes one ('mem_available')
+ * or the plain one (a count, a percentage: 'mem_available_pct'). */
+enum oomw_perf_label { OOMW_PERF_PLAIN, OOMW_PERF_BYTES };
+
 /* The range as perfdata carries it, in Nagios form ("10:", "~:90", "@5:10"):
- * percent without '%', a size in bytes when in_bytes. "" when t is unset or
- * measures the other kind (a size threshold on the % label and vice versa). */
-void oomw_threshold_perf(const struct oomw_threshold *t, bool in_bytes, char *out, size_t size);
+ * percent without '%', a size in bytes on the bytes label. "" when t is unset
+ * or measures the other kind (a size threshold on the % label and vice versa). */
+void oomw_threshold_perf(const struct oomw_threshold *t, enum oomw_perf_label label, char *out,
+			 size_t size);
 
 /* A margin for hysteresis: a size or a % of the total ("1%", "64M"); a bare
  * number is refused as in oomw_threshold_parse. */
@@ -119,6 +124,19 @@ enum oomw_severity oomw_judge(const struct oomw_limits *l, const struct oomw_gau
  * once. prev is the last verdict; with an unknown gauge, prev is kept. */
 enum oomw_severity oomw_judge_held(const struct oomw_limits *l, const struct oomw_gauge *g,
 				   const struct oomw_margin *margin, enum oomw_severity prev);
+
+/* What a notifier (collectd notification, SNMP trap) says when a held verdict
+ * goes from prev to now; one rule for every front end: each change between
+ * known verdicts is said once. An unknown now (value unreadable) says nothing
+ * and the notifier keeps prev; from no verdict yet (prev UNKNOWN), only an
+ * alert is news. */
+enum oomw_change {
+	OOMW_CHANGE_NONE,
+	OOMW_CHANGE_WORSE,     /* OK -> WARNING, OK or WARNING -> CRITICAL */
+	OOMW_CHANGE_BETTER,    /* CRITICAL -> WARNING: still low */
+	OOMW_CHANGE_RECOVERED, /* WARNING or CRITICAL -> OK */
+};
+enum oomw_change oomw_severity_change(enum oomw_severity prev, enum oomw_severity now);
 
 /* ---- kills -------------------------------------------------------------- */
 
@@ -164,7 +182,8 @@ struct oomw_assess_params {
 	int64_t window_sec;              /* kills alert this long; 0: kills never alert */
 	struct oomw_limits kills;        /* on the number of dated kills in the window */
 	enum oomw_severity backlog;      /* kills of unknown time, for one window after
-					  * they were first noticed (WARNING) */
+					  * they were first noticed (WARNING); OK when
+					  * neither kill threshold is set */
 	enum oomw_first_start first_start;
 	struct oomw_limits mem_available; /* OOMW_METRIC_FREE */
 	struct oomw_limits swap_free;     /* OOMW_METRIC_FREE; a host without swap is OK */
@@ -317,8 +336,11 @@ void oomw_escape_field(const char *in, size_t len, size_t max, enum oomw_cut cut
 const char *oomw_format_time(int64_t wall_usec, char *out, size_t size);
 /* "24h", "15m", "90s", "7d". */
 const char *oomw_format_duration(int64_t sec, char *out, size_t size);
+/* Whether a count is exact or a lower bound (the ring dropped some): "N+". */
+enum oomw_count_bound { OOMW_COUNT_EXACT, OOMW_COUNT_AT_LEAST };
 /* "N OOM kill(s) at an unknown time since boot, first noticed <time>". */
-void oomw_backlog_text(size_t n, int64_t noticed_usec, char *out, size_t size);
+void oomw_backlog_text(size_t n, enum oomw_count_bound bound, int64_t noticed_usec, char *out,
+		       size_t size);
 /* "python3 (pid 3882, 66.6 MiB, /system.slice/batch.service) at <time>", or
  * for a kill without details "victim unknown (kernel log unreadable), noticed
  * <time>"; the cgroup path is cut to cgroup_max bytes keeping its end. */

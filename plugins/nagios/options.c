@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,21 +15,10 @@
 
 /* The Monitoring Plugins default for -t. */
 #define DEFAULT_TIMEOUT "10s"
-#define DEFAULT_WINDOW "24h"
 /* A century: longer than any log, and far from overflowing in microseconds. */
 #define WINDOW_DAYS_MAX 36500
 #define WINDOW_SEC_MAX ((int64_t)WINDOW_DAYS_MAX * 86400)
-/* Any kill in the window is critical: "0" alerts outside 0..0. */
-#define DEFAULT_KILLS_CRIT "0"
-#define DEFAULT_MEM_WARN "10%:"
-#define DEFAULT_MEM_CRIT "5%:"
-#define DEFAULT_SWAP_WARN "20%:"
-#define DEFAULT_SWAP_CRIT "10%:"
-#define DEFAULT_PSI_WARN "5"
-#define DEFAULT_PSI_CRIT "20"
-/* Usage counts page cache, which fills a cgroup up to its limit on purpose,
- * so only a warning by default: a kill inside is what is critical. */
-#define DEFAULT_CGROUP_WARN "90%"
+#define VERBOSE_MAX 3
 
 enum {
 	OPT_WINDOW = 256,
@@ -89,23 +79,27 @@ static const char help_text[] =
 	"\n"
 	"Kills:\n"
 	"  -w, --warning RANGE     kills within the window (default: none)\n"
-	"  -c, --critical RANGE    kills within the window (default: " DEFAULT_KILLS_CRIT
+	"  -c, --critical RANGE    kills within the window (default: " OOMW_DEFAULT_KILLS_CRITICAL
 	", i.e. any kill)\n"
-	"      --window TIME       how long a kill keeps alerting (default: " DEFAULT_WINDOW ", at most 36500d)\n"
+	"      --window TIME       how long a kill keeps alerting (default: " OOMW_DEFAULT_KILL_WINDOW
+	", at most 36500d)\n"
 	"Memory, swap, pressure:\n"
-	"      --mem-warning RANGE   MemAvailable, % of MemTotal or a size (default: " DEFAULT_MEM_WARN ")\n"
-	"      --mem-critical RANGE  (default: " DEFAULT_MEM_CRIT ")\n"
-	"      --swap-warning RANGE  SwapFree, % of SwapTotal or a size (default: " DEFAULT_SWAP_WARN ")\n"
-	"      --swap-critical RANGE (default: " DEFAULT_SWAP_CRIT "); a machine without swap is OK\n"
+	"      --mem-warning RANGE   MemAvailable, % of MemTotal or a size (default: "
+	OOMW_DEFAULT_MEM_WARNING ")\n"
+	"      --mem-critical RANGE  (default: " OOMW_DEFAULT_MEM_CRITICAL ")\n"
+	"      --swap-warning RANGE  SwapFree, % of SwapTotal or a size (default: "
+	OOMW_DEFAULT_SWAP_WARNING ")\n"
+	"      --swap-critical RANGE (default: " OOMW_DEFAULT_SWAP_CRITICAL "); a machine without swap is OK\n"
 	"      --psi some|full       which memory pressure line (default: full)\n"
 	"      --psi-avg 10|60|300   which average, in seconds (default: 60)\n"
-	"      --psi-warning RANGE   percent of time stalled (default: " DEFAULT_PSI_WARN ")\n"
-	"      --psi-critical RANGE  (default: " DEFAULT_PSI_CRIT "); no PSI in the kernel is OK\n"
+	"      --psi-warning RANGE   percent of time stalled (default: " OOMW_DEFAULT_PSI_WARNING ")\n"
+	"      --psi-critical RANGE  (default: " OOMW_DEFAULT_PSI_CRITICAL "); no PSI in the kernel is OK\n"
 	"Cgroups:\n"
 	"      --cgroup GLOB         watch memory cgroups whose path matches (repeatable;\n"
 	"                            '*' also matches '/': '/kubepods*'); lists their kills\n"
 	"                            in the window and checks usage against their limit\n"
-	"      --cgroup-warning RANGE  usage, % of the limit or a size (default: " DEFAULT_CGROUP_WARN ")\n"
+	"      --cgroup-warning RANGE  usage, % of the limit or a size (default: "
+	OOMW_DEFAULT_CGROUP_WARNING ")\n"
 	"      --cgroup-critical RANGE (default: none; usage includes page cache)\n"
 	"Details:\n"
 	"      --candidates N      list the N processes the OOM killer would pick next\n"
@@ -121,11 +115,13 @@ static const char help_text[] =
 	"  -h, --help              this help (exit status 3, like every non-check run)\n"
 	"  -V, --version           the version (exit status 3)\n"
 	"\n"
-	"RANGE is the Nagios syntax: N alerts outside 0..N, N: below N, ~:N above N,\n"
-	"N:M outside N..M, @N:M inside. Sizes take B, K/KiB, M/MiB, G/GiB (powers of\n"
-	"1024); e.g. --mem-warning 10%: warns below 10% available, --mem-critical 512MiB:\n"
-	"below 512 MiB. An empty RANGE ('') turns that default off. TIME is 30s, 15m, 1h, 1d\n"
-	"or plain seconds.\n"
+	"RANGE: for MemAvailable and SwapFree a bare value alerts below it, as check_swap\n"
+	"and check_disk: --mem-warning 10% warns below 10% available, --mem-critical 512M\n"
+	"below 512 MiB. Elsewhere a bare N alerts above N. A Nagios range (with ':', or\n"
+	"starting with '@' or '~') keeps its exact meaning: N: below N, ~:N above N,\n"
+	"N:M outside N..M, @N:M inside. Sizes need a unit: % or B, K/KiB, M/MiB, G/GiB,\n"
+	"T/TiB (powers of 1024). An empty RANGE ('') turns that default off. TIME is 30s,\n"
+	"15m, 1h, 1d or plain seconds. The same grammar is used by collectd and SNMP.\n"
 	"\n"
 	"Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad arguments, an unreadable\n"
 	"/proc, the state file, a timeout). As a user who cannot read the kernel log\n"
@@ -146,66 +142,57 @@ const char *check_options_help(void)
 	return help_text;
 }
 
-static void set_range(struct oomw_range *r, bool *has, const char *text)
-{
-	const char *why = NULL;
-	*has = oomw_range_parse(text, r, &why) == 0;
-}
-
 static void set_defaults(struct check_options *o)
 {
+	const char *why = NULL;
 	memset(o, 0, sizeof(*o));
 	oomw_paths_default(&o->mon.paths);
-	o->psi_line = CHECK_PSI_FULL;
-	o->psi_avg_sec = 60;
-	const char *why = NULL;
-	oomw_duration_parse(DEFAULT_TIMEOUT, &o->timeout_sec, &why);
-	oomw_duration_parse(DEFAULT_WINDOW, &o->window_sec, &why);
-	set_range(&o->kills.crit, &o->kills.has_crit, DEFAULT_KILLS_CRIT);
-	set_range(&o->mem.warn, &o->mem.has_warn, DEFAULT_MEM_WARN);
-	set_range(&o->mem.crit, &o->mem.has_crit, DEFAULT_MEM_CRIT);
-	set_range(&o->swap.warn, &o->swap.has_warn, DEFAULT_SWAP_WARN);
-	set_range(&o->swap.crit, &o->swap.has_crit, DEFAULT_SWAP_CRIT);
-	set_range(&o->psi.warn, &o->psi.has_warn, DEFAULT_PSI_WARN);
-	set_range(&o->psi.crit, &o->psi.has_crit, DEFAULT_PSI_CRIT);
-	set_range(&o->cgroup_usage.warn, &o->cgroup_usage.has_warn, DEFAULT_CGROUP_WARN);
+	oomw_assess_params_default(&o->params, OOMW_FRONTEND_NAGIOS);
+	/* A constant the --help text shows: it parses. */
+	(void)oomw_duration_parse(DEFAULT_TIMEOUT, &o->timeout_sec, &why);
 }
 
-/* Which units a signal's ranges may use. */
-enum allowed_units { UNITS_COUNT, UNITS_PCT, UNITS_SIZE_OR_PCT };
+/* An option that takes a threshold: the same grammar as every front end (assess.h). */
+struct range_option {
+	int id;
+	const char *name;
+	enum oomw_metric metric;
+	size_t offset; /* of its struct oomw_threshold in struct check_options */
+};
 
-static int parse_range(const char *opt, const char *text, enum allowed_units allowed,
-		       struct oomw_range *r, bool *has, char *reason)
+#define THRESHOLD_AT(member) offsetof(struct check_options, params.member)
+
+static const struct range_option range_options[] = {
+	{ 'w', "-w", OOMW_METRIC_COUNT, THRESHOLD_AT(kills.warning) },
+	{ 'c', "-c", OOMW_METRIC_COUNT, THRESHOLD_AT(kills.critical) },
+	{ OPT_MEM_WARN, "--mem-warning", OOMW_METRIC_FREE, THRESHOLD_AT(mem_available.warning) },
+	{ OPT_MEM_CRIT, "--mem-critical", OOMW_METRIC_FREE, THRESHOLD_AT(mem_available.critical) },
+	{ OPT_SWAP_WARN, "--swap-warning", OOMW_METRIC_FREE, THRESHOLD_AT(swap_free.warning) },
+	{ OPT_SWAP_CRIT, "--swap-critical", OOMW_METRIC_FREE, THRESHOLD_AT(swap_free.critical) },
+	{ OPT_PSI_WARN, "--psi-warning", OOMW_METRIC_PRESSURE, THRESHOLD_AT(psi.warning) },
+	{ OPT_PSI_CRIT, "--psi-critical", OOMW_METRIC_PRESSURE, THRESHOLD_AT(psi.critical) },
+	{ OPT_CGROUP_WARN, "--cgroup-warning", OOMW_METRIC_USAGE, THRESHOLD_AT(cgroup_usage.warning) },
+	{ OPT_CGROUP_CRIT, "--cgroup-critical", OOMW_METRIC_USAGE,
+	  THRESHOLD_AT(cgroup_usage.critical) },
+};
+
+static const struct range_option *find_range_option(int id)
 {
-	const char *why = "invalid range";
-	if (text[0] == '\0') {
-		*has = false;
-		return 0;
-	}
-	if (oomw_range_parse(text, r, &why) < 0) {
-		say(reason, "%s: malformed range '%s': %s", opt, text, why);
+	for (size_t i = 0; i < sizeof(range_options) / sizeof(range_options[0]); i++)
+		if (range_options[i].id == id)
+			return &range_options[i];
+	return NULL;
+}
+
+static int parse_threshold(const struct range_option *ro, const char *text,
+			   struct check_options *o, char *reason)
+{
+	char why[OOMW_THRESHOLD_WHY_MAX];
+	struct oomw_threshold *t = (struct oomw_threshold *)((char *)o + ro->offset);
+	if (oomw_threshold_parse(text, ro->metric, t, why) < 0) {
+		say(reason, "%s: %s", ro->name, why);
 		return -1;
 	}
-	bool ok = false;
-	switch (allowed) {
-	case UNITS_COUNT:
-		ok = r->unit == OOMW_UNIT_NONE;
-		why = "a count takes no unit";
-		break;
-	case UNITS_PCT:
-		ok = r->unit != OOMW_UNIT_BYTES;
-		why = "a percentage takes no size unit";
-		break;
-	case UNITS_SIZE_OR_PCT:
-		ok = r->unit != OOMW_UNIT_NONE;
-		why = "give a percentage (10%:) or a size with a unit (512MiB:)";
-		break;
-	}
-	if (!ok) {
-		say(reason, "%s: range '%s': %s", opt, text, why);
-		return -1;
-	}
-	*has = true;
 	return 0;
 }
 
@@ -248,87 +235,70 @@ static int check_dir(const char *opt, const char *dir, char *reason)
 	return 0;
 }
 
-static int parse_one(int c, const char *arg, struct check_options *o, char *reason)
+static int parse_window(const char *arg, struct check_options *o, char *reason)
+{
+	if (parse_duration("--window", arg, &o->params.window_sec, reason) < 0)
+		return -1;
+	if (o->params.window_sec > WINDOW_SEC_MAX) {
+		say(reason, "--window: '%s' is more than %dd", arg, WINDOW_DAYS_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_psi(const char *arg, struct check_options *o, char *reason)
+{
+	if (strcmp(arg, "some") == 0) {
+		o->params.psi_line = OOMW_PSI_SOME;
+	} else if (strcmp(arg, "full") == 0) {
+		o->params.psi_line = OOMW_PSI_FULL;
+	} else {
+		say(reason, "--psi: '%s' is not some or full", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_psi_avg(const char *arg, struct check_options *o, char *reason)
 {
 	uint64_t n;
+	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || (n != 10 && n != 60 && n != 300)) {
+		say(reason, "--psi-avg: '%s' is not 10, 60 or 300", arg);
+		return -1;
+	}
+	o->params.psi_avg_sec = (int)n;
+	return 0;
+}
+
+static int parse_cgroup(const char *arg, struct check_options *o, char *reason)
+{
+	if (o->mon.n_cgroup_globs == OOMW_GLOBS_MAX) {
+		say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
+		return -1;
+	}
+	if (arg[0] == '\0') {
+		say(reason, "--cgroup: empty pattern");
+		return -1;
+	}
+	o->mon.cgroup_globs[o->mon.n_cgroup_globs++] = arg;
+	return 0;
+}
+
+static int parse_candidates(const char *arg, struct check_options *o, char *reason)
+{
+	uint64_t n;
+	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || n > OOMW_CANDIDATES_MAX) {
+		say(reason, "--candidates: '%s' is not 0..%d", arg, OOMW_CANDIDATES_MAX);
+		return -1;
+	}
+	o->mon.n_candidates = (size_t)n;
+	return 0;
+}
+
+/* --proc, --sys, --kmsg, --state; 1 when c is none of them. */
+static int parse_source(int c, const char *arg, struct check_options *o, char *reason)
+{
 	switch (c) {
-	case 'v':
-		if (o->verbose < 3)
-			o->verbose++;
-		return 0;
-	case 't':
-		return parse_duration("-t", arg, &o->timeout_sec, reason);
-	case 'w':
-		return parse_range("-w", arg, UNITS_COUNT, &o->kills.warn, &o->kills.has_warn, reason);
-	case 'c':
-		return parse_range("-c", arg, UNITS_COUNT, &o->kills.crit, &o->kills.has_crit, reason);
-	case OPT_WINDOW:
-		if (parse_duration("--window", arg, &o->window_sec, reason) < 0)
-			return -1;
-		if (o->window_sec > WINDOW_SEC_MAX) {
-			say(reason, "--window: '%s' is more than %dd", arg, WINDOW_DAYS_MAX);
-			return -1;
-		}
-		return 0;
-	case OPT_MEM_WARN:
-		return parse_range("--mem-warning", arg, UNITS_SIZE_OR_PCT, &o->mem.warn,
-				   &o->mem.has_warn, reason);
-	case OPT_MEM_CRIT:
-		return parse_range("--mem-critical", arg, UNITS_SIZE_OR_PCT, &o->mem.crit,
-				   &o->mem.has_crit, reason);
-	case OPT_SWAP_WARN:
-		return parse_range("--swap-warning", arg, UNITS_SIZE_OR_PCT, &o->swap.warn,
-				   &o->swap.has_warn, reason);
-	case OPT_SWAP_CRIT:
-		return parse_range("--swap-critical", arg, UNITS_SIZE_OR_PCT, &o->swap.crit,
-				   &o->swap.has_crit, reason);
-	case OPT_PSI_WARN:
-		return parse_range("--psi-warning", arg, UNITS_PCT, &o->psi.warn, &o->psi.has_warn,
-				   reason);
-	case OPT_PSI_CRIT:
-		return parse_range("--psi-critical", arg, UNITS_PCT, &o->psi.crit, &o->psi.has_crit,
-				   reason);
-	case OPT_CGROUP_WARN:
-		return parse_range("--cgroup-warning", arg, UNITS_SIZE_OR_PCT, &o->cgroup_usage.warn,
-				   &o->cgroup_usage.has_warn, reason);
-	case OPT_CGROUP_CRIT:
-		return parse_range("--cgroup-critical", arg, UNITS_SIZE_OR_PCT,
-				   &o->cgroup_usage.crit, &o->cgroup_usage.has_crit, reason);
-	case OPT_PSI:
-		if (strcmp(arg, "some") == 0)
-			o->psi_line = CHECK_PSI_SOME;
-		else if (strcmp(arg, "full") == 0)
-			o->psi_line = CHECK_PSI_FULL;
-		else {
-			say(reason, "--psi: '%s' is not some or full", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_PSI_AVG:
-		if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || (n != 10 && n != 60 && n != 300)) {
-			say(reason, "--psi-avg: '%s' is not 10, 60 or 300", arg);
-			return -1;
-		}
-		o->psi_avg_sec = (int)n;
-		return 0;
-	case OPT_CGROUP:
-		if (o->mon.n_cgroup_globs == OOMW_GLOBS_MAX) {
-			say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
-			return -1;
-		}
-		if (arg[0] == '\0') {
-			say(reason, "--cgroup: empty pattern");
-			return -1;
-		}
-		o->mon.cgroup_globs[o->mon.n_cgroup_globs++] = arg;
-		return 0;
-	case OPT_CANDIDATES:
-		if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || n > OOMW_CANDIDATES_MAX) {
-			say(reason, "--candidates: '%s' is not 0..%d", arg, OOMW_CANDIDATES_MAX);
-			return -1;
-		}
-		o->mon.n_candidates = (size_t)n;
-		return 0;
 	case OPT_PROC:
 		return set_path("--proc", o->mon.paths.proc, arg, reason);
 	case OPT_SYS:
@@ -339,6 +309,35 @@ static int parse_one(int c, const char *arg, struct check_options *o, char *reas
 	case OPT_STATE:
 		o->state_given = true;
 		return set_path("--state", o->state_path, arg, reason);
+	}
+	return 1;
+}
+
+static int parse_one(int c, const char *arg, struct check_options *o, char *reason)
+{
+	const struct range_option *ro = find_range_option(c);
+	if (ro)
+		return parse_threshold(ro, arg, o, reason);
+	int r = parse_source(c, arg, o, reason);
+	if (r <= 0)
+		return r;
+	switch (c) {
+	case 'v':
+		if (o->verbose < VERBOSE_MAX)
+			o->verbose++;
+		return 0;
+	case 't':
+		return parse_duration("-t", arg, &o->timeout_sec, reason);
+	case OPT_WINDOW:
+		return parse_window(arg, o, reason);
+	case OPT_PSI:
+		return parse_psi(arg, o, reason);
+	case OPT_PSI_AVG:
+		return parse_psi_avg(arg, o, reason);
+	case OPT_CGROUP:
+		return parse_cgroup(arg, o, reason);
+	case OPT_CANDIDATES:
+		return parse_candidates(arg, o, reason);
 	}
 	say(reason, "internal error: option %d not handled", c);
 	return -1;

@@ -8,36 +8,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "assess.h"
+#include "defaults.h"
 #include "monitor.h"
-#include "thresholds.h"
 
 #define CHECK_OOM_NAME "check_oom"
-#define CHECK_OOM_VERSION "0.1.0"
+#define CHECK_OOM_VERSION OOMW_VERSION
 #define CHECK_OOM_REASON_MAX 512
-
-/* A warning and a critical range for one signal; either may be unset. */
-struct check_threshold {
-	bool has_warn, has_crit;
-	struct oomw_range warn, crit;
-};
-
-enum check_psi_line { CHECK_PSI_SOME, CHECK_PSI_FULL };
 
 struct check_options {
 	struct oomw_monitor_config mon;
+	/* The window, every threshold and the PSI average (assess.h), from the
+	 * defaults every front end shares, then the command line. */
+	struct oomw_assess_params params;
 	char state_path[PATH_MAX];
 	bool state_given;   /* --state; else the default location (statefile.h) */
 	bool kmsg_given;    /* --kmsg; else /dev/kmsg, whose absence is not an error */
 	int verbose;        /* 0..3 */
 	int64_t timeout_sec;
-	int64_t window_sec;
-	struct check_threshold kills;        /* kills within the window (count) */
-	struct check_threshold mem;          /* MemAvailable: % of MemTotal or a size */
-	struct check_threshold swap;         /* SwapFree: % of SwapTotal or a size */
-	struct check_threshold psi;          /* one PSI average, in percent */
-	struct check_threshold cgroup_usage; /* usage of matched cgroups: % of limit or size */
-	enum check_psi_line psi_line;
-	int psi_avg_sec; /* 10, 60 or 300 */
 };
 
 enum check_parse_result {

@@ -1,15 +1,22 @@
-/* report.h — from what the monitor saw to what Nagios reads: the verdict of
- * every signal against the user's ranges, the first line, the long output and
- * the perfdata. Everything a process or cgroup named itself is escaped here. */
+/* report.h — from what the monitor saw to what Nagios reads: the core's
+ * verdicts (assess.h) rendered as the first line, the long output and the
+ * perfdata. Everything a process or cgroup named itself comes escaped. */
 #ifndef CHECK_OOM_REPORT_H
 #define CHECK_OOM_REPORT_H
 
 #include <stddef.h>
 
+#include "assess.h"
 #include "monitor.h"
 #include "options.h"
 
-enum check_state { CHECK_OK = 0, CHECK_WARNING = 1, CHECK_CRITICAL = 2, CHECK_UNKNOWN = 3 };
+/* The exit status: the core's severity, whose values are the Nagios codes. */
+enum check_state {
+	CHECK_OK = OOMW_SEV_OK,
+	CHECK_WARNING = OOMW_SEV_WARNING,
+	CHECK_CRITICAL = OOMW_SEV_CRITICAL,
+	CHECK_UNKNOWN = OOMW_SEV_UNKNOWN,
+};
 
 /* NRPE v2 carries 1 KiB including the NUL: the default output stays below it. */
 #define CHECK_OUTPUT_DEFAULT_MAX 1023

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Live: a real OOM kill in a throwaway memory cgroup (tests/lib/oomcg.sh) read
 # from the real /proc, /sys and /dev/kmsg: CRITICAL naming the victim, reported
-# once, aged out by a short --window, and counted (without details) as nobody.
+# once, aged out by a short --window, and counted (without details) as nobody;
+# as nobody after the state file was lost, the kill is still not OK but "at an
+# unknown time since boot".
 . "$(dirname "$0")/lib.sh"
 . "$ROOT/tests/lib/oomcg.sh"
 
@@ -73,5 +75,18 @@ nobody_after=$(kills_perf)
 as_nobody "${quiet[@]}"
 [ "$(kills_perf)" = "$nobody_after" ] && [ "$(new_kills)" = 0 ] && ok "as nobody: the next run does not count it again" ||
 	not_ok "nobody recount" "window count was $nobody_after" "$OUT"
+
+# The state file is lost (Debian's NRPE runs with PrivateTmp=true) and the log
+# is closed to this user: the counter proves the kill, nothing can date it.
+rm -f "$TMP/nobody/state"
+as_nobody "${quiet[@]}"
+check_output "as nobody, state file lost"
+check_state "state lost, log unreadable: not OK, the time unknown" 1 \
+	'^OOM WARNING - [0-9]+\+? OOM kills? at an unknown time since boot, first noticed [0-9]{4}-[0-9]{2}-[0-9]{2} '
+[ "$(kills_perf)" -ge 1 ] 2>/dev/null && ok "state lost: the kills perfdata counts it" ||
+	not_ok "state lost kills perfdata" "$OUT"
+[[ $OUT == *"victims unknown (kernel log unreadable), at an unknown time since boot"* ||
+	$OUT == *"victim unknown (kernel log unreadable), at an unknown time since boot"* ]] &&
+	ok "state lost: the long output says the time is unknown" || not_ok "state lost long output" "$OUT"
 
 done_testing

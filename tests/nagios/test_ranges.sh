@@ -38,13 +38,15 @@ done
 
 # ---- size and percent ranges against MemAvailable = 1 GiB of 8 GiB (12.5%) ----
 # Each row: what the user types, the same range in bytes or percent for the
-# reference parser, and the value it is compared with.
+# reference parser, and the value it is compared with. A bare value on
+# MemAvailable ("2G", "10%") alerts below it (README, Thresholds): the
+# reference gets it as the Nagios range "N:"; explicit ranges go as typed.
 G=1073741824
 size_rows=(
 	"1G: 1073741824: $G" "1GiB: 1073741824: $G" "1025M: 1074790400: $G" "1024M: 1073741824: $G"
-	"@512M:1G @536870912:1073741824 $G" "~:1G ~:1073741824 $G" "2G 2147483648 $G" "512MiB 536870912 $G"
+	"@512M:1G @536870912:1073741824 $G" "~:1G ~:1073741824 $G" "2G 2147483648: $G" "512MiB 536870912: $G"
 	"1073741824B: 1073741824: $G" "1073741825B: 1073741825: $G" "1048576K: 1073741824: $G" "1048577KiB: 1073742848: $G"
-	"12.5%: 12.5: 12.5" "12.51%: 12.51: 12.5" "@0%:12.5% @0:12.5 12.5" "10% 10 12.5" "~:13% ~:13 12.5" "@12.5% @12.5 12.5"
+	"12.5%: 12.5: 12.5" "12.51%: 12.51: 12.5" "@0%:12.5% @0:12.5 12.5" "10% 10: 12.5" "13% 13: 12.5" "~:13% ~:13 12.5" "@12.5% @12.5 12.5"
 )
 table=()
 for row in "${size_rows[@]}"; do set -- $row; table+=("$2 $3"); done

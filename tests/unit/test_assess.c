@@ -147,10 +147,10 @@ static void test_threshold_grammar(void **state)
 		if (oomw_judge(&l, &g) != want)
 			fail_msg("'%s' (case %zu): want %s", c->text, i, oomw_severity_name(want));
 		char perf[64];
-		oomw_threshold_perf(&t, false, perf, sizeof(perf));
+		oomw_threshold_perf(&t, OOMW_PERF_PLAIN, perf, sizeof(perf));
 		if (strcmp(perf, c->perf_pct) != 0)
 			fail_msg("'%s': %% perfdata '%s', want '%s'", c->text, perf, c->perf_pct);
-		oomw_threshold_perf(&t, true, perf, sizeof(perf));
+		oomw_threshold_perf(&t, OOMW_PERF_BYTES, perf, sizeof(perf));
 		if (strcmp(perf, c->perf_bytes) != 0)
 			fail_msg("'%s': bytes perfdata '%s', want '%s'", c->text, perf, c->perf_bytes);
 	}
@@ -167,7 +167,7 @@ static void test_threshold_empty_is_off(void **state)
 	struct oomw_gauge g = oomw_gauge_kib(0, 8 * MIB);
 	assert_int_equal(oomw_judge(&l, &g), OOMW_SEV_OK);
 	char perf[16] = "x";
-	oomw_threshold_perf(&t, false, perf, sizeof(perf));
+	oomw_threshold_perf(&t, OOMW_PERF_PLAIN, perf, sizeof(perf));
 	assert_string_equal(perf, "");
 }
 
@@ -276,6 +276,33 @@ static void test_hysteresis(void **state)
 	assert_int_equal(oomw_judge_held(&l, &g, &m, OOMW_SEV_WARNING), OOMW_SEV_WARNING);
 }
 
+/* collectd notified CRITICAL -> WARNING, the agent did not: one rule now. */
+static void test_severity_change(void **state)
+{
+	(void)state;
+	static const struct {
+		enum oomw_severity prev, now;
+		enum oomw_change change;
+	} cases[] = {
+		{ OOMW_SEV_UNKNOWN, OOMW_SEV_OK, OOMW_CHANGE_NONE }, /* starting fine is no news */
+		{ OOMW_SEV_UNKNOWN, OOMW_SEV_WARNING, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_UNKNOWN, OOMW_SEV_CRITICAL, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_OK, OOMW_SEV_OK, OOMW_CHANGE_NONE },
+		{ OOMW_SEV_OK, OOMW_SEV_WARNING, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_OK, OOMW_SEV_CRITICAL, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_WARNING, OOMW_SEV_CRITICAL, OOMW_CHANGE_WORSE },
+		{ OOMW_SEV_CRITICAL, OOMW_SEV_WARNING, OOMW_CHANGE_BETTER },
+		{ OOMW_SEV_CRITICAL, OOMW_SEV_OK, OOMW_CHANGE_RECOVERED },
+		{ OOMW_SEV_WARNING, OOMW_SEV_OK, OOMW_CHANGE_RECOVERED },
+		{ OOMW_SEV_WARNING, OOMW_SEV_UNKNOWN, OOMW_CHANGE_NONE }, /* unreadable: keep */
+		{ OOMW_SEV_WARNING, OOMW_SEV_WARNING, OOMW_CHANGE_NONE },
+	};
+	for (size_t i = 0; i < N(cases); i++)
+		if (oomw_severity_change(cases[i].prev, cases[i].now) != cases[i].change)
+			fail_msg("%s -> %s: want change %d", oomw_severity_name(cases[i].prev),
+				 oomw_severity_name(cases[i].now), cases[i].change);
+}
+
 /* The agent had no hysteresis: memory hovering at a threshold sent a trap at
  * every refresh. With each front end's parameters, a value that hovers at
  * the threshold changes the verdict once where the front end holds it. */
@@ -376,6 +403,7 @@ struct window_case {
 	size_t n_events, n_new;
 	int64_t window_sec;
 	int klog_err;
+	bool kills_off; /* -c '' (no kill threshold at all) */
 	size_t n_dated, n_backlog;
 	enum oomw_severity severity;
 	const char *summary; /* exact */
@@ -383,47 +411,50 @@ struct window_case {
 
 static const struct window_case windows[] = {
 	{ "a named kill an hour ago", { NAMED(1, NOW - HOUR, "mysqld", "/system.slice/mysql.service", "") },
-	  1, 0, 86400, 0, 1, 0, OOMW_SEV_CRITICAL,
+	  1, 0, 86400, 0, false, 1, 0, OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 24h: mysqld (pid 1001, 16.8 MiB, /system.slice/mysql.service) at "
 	  "2026-11-29 07:00:00 UTC" },
 	{ "a named kill two days ago", { NAMED(1, NOW - 48 * HOUR, "x", "/a", "") },
-	  1, 0, 86400, 0, 0, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 50.0% memory available" },
+	  1, 0, 86400, 0, false, 0, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 50.0% memory available" },
 	{ "the same kill with a window of 3d", { NAMED(1, NOW - 48 * HOUR, "x", "/a", "") },
-	  1, 0, 3 * 86400, 0, 1, 0, OOMW_SEV_CRITICAL,
+	  1, 0, 3 * 86400, 0, false, 1, 0, OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 3d: x (pid 1001, 16.8 MiB, /a) at 2026-11-27 08:00:00 UTC" },
 	{ "kill_window 0: kills never alert", { NAMED(1, NOW, "x", "/a", "") },
-	  1, 1, 0, 0, 0, 0, OOMW_SEV_OK, "no OOM kill in last 0s, 50.0% memory available" },
+	  1, 1, 0, 0, false, 0, 0, OOMW_SEV_OK, "no OOM kill in last 0s, 50.0% memory available" },
 	{ "a kill only the counter saw, noticed now", { COUNTED(1, NOW) },
-	  1, 1, 86400, -EPERM, 1, 0, OOMW_SEV_CRITICAL,
+	  1, 1, 86400, -EPERM, false, 1, 0, OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 24h: victim unknown (kernel log unreadable), noticed 2026-11-29 08:00:00 UTC" },
 	/* Issue 8: a lost state file, the log unreadable: the counter proves a
 	 * kill nothing can date. Never OK on the run that first sees it. */
 	{ "lost state: a kill of unknown time, new", { BACKLOG(1, BOOT) },
-	  1, 1, 86400, -EPERM, 0, 1, OOMW_SEV_WARNING,
+	  1, 1, 86400, -EPERM, false, 0, 1, OOMW_SEV_WARNING,
 	  "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC" },
+	{ "-c '': kills of unknown time are shown, not alerted", { BACKLOG(1, BOOT) },
+	  1, 1, 86400, -EPERM, true, 0, 1, OOMW_SEV_OK,
+	  "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC, 50.0% memory available" },
 	{ "two of them", { BACKLOG(1, BOOT), BACKLOG(2, BOOT) },
-	  2, 2, 86400, -EPERM, 0, 2, OOMW_SEV_WARNING,
+	  2, 2, 86400, -EPERM, false, 0, 2, OOMW_SEV_WARNING,
 	  "2 OOM kills at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC" },
 	{ "noticed 23h ago: still within one window", { BACKLOG(1, NOW - 23 * HOUR) },
-	  1, 0, 86400, -EPERM, 0, 1, OOMW_SEV_WARNING,
+	  1, 0, 86400, -EPERM, false, 0, 1, OOMW_SEV_WARNING,
 	  "1 OOM kill at an unknown time since boot, first noticed 2026-11-28 09:00:00 UTC" },
 	{ "noticed 25h ago: aged out", { BACKLOG(1, NOW - 25 * HOUR) },
-	  1, 0, 86400, -EPERM, 0, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 50.0% memory available" },
+	  1, 0, 86400, -EPERM, false, 0, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 50.0% memory available" },
 	{ "not new, noticed time not recorded (at boot 30 days ago)", { BACKLOG(1, BOOT) },
-	  1, 0, 86400, -EPERM, 0, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 50.0% memory available" },
+	  1, 0, 86400, -EPERM, false, 0, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 50.0% memory available" },
 	{ "a dated kill and kills of unknown time",
 	  { BACKLOG(1, BOOT), NAMED(2, NOW - HOUR, "java", "/k", "") },
-	  2, 2, 86400, 0, 1, 1, OOMW_SEV_CRITICAL,
+	  2, 2, 86400, 0, false, 1, 1, OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 24h: java (pid 1002, 16.8 MiB, /k) at 2026-11-29 07:00:00 UTC; "
 	  "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC" },
 	{ "an oom.group kill: one event for the reader",
 	  { NAMED(1, NOW - HOUR, "a", "/pod/a", "/pod"), NAMED(2, NOW - HOUR, "b", "", "/pod"),
 	    NAMED(3, NOW - HOUR, "c", "", "/pod") },
-	  3, 0, 86400, 0, 3, 0, OOMW_SEV_CRITICAL,
+	  3, 0, 86400, 0, false, 3, 0, OOMW_SEV_CRITICAL,
 	  "3 OOM kills in last 24h, latest c (pid 1003, 16.8 MiB, /pod) at 2026-11-29 07:00:00 UTC "
 	  "(+2 killed with it)" },
 	{ "a name with '|' cannot forge perfdata", { NAMED(1, NOW, "a|b\n", "/x|y", "") },
-	  1, 1, 86400, 0, 1, 0, OOMW_SEV_CRITICAL,
+	  1, 1, 86400, 0, false, 1, 0, OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 24h: a\\x7cb\\x0a (pid 1001, 16.8 MiB, /x\\x7cy) at 2026-11-29 08:00:00 UTC" },
 };
 
@@ -432,6 +463,8 @@ static void run_window_case(const struct window_case *c, enum oomw_frontend fe)
 	struct oomw_assess_params p;
 	oomw_assess_params_default(&p, fe);
 	p.window_sec = c->window_sec;
+	if (c->kills_off)
+		p.kills.critical.set = false;
 	struct oomw_paths paths = { .proc = "/proc", .sys = "/sys", .kmsg = "/dev/kmsg" };
 	struct oomw_snapshot s = { .wall_usec = NOW, .oom_kill_total = (int64_t)c->n_events,
 				   .klog_err = c->klog_err, .psi_err = -ENOENT };
@@ -673,7 +706,7 @@ static const struct problem_case problems[] = {
 	{ "no memory controller", "/dev/kmsg", { MEM_OK, .cgroup_err = -ENOENT }, true, 0,
 	  OOMW_SRC_CGROUPS, OOMW_SEV_OK, "cgroups: no memory cgroup controller under /sys" },
 	{ "too many cgroups", "/dev/kmsg", { MEM_OK, .cgroup_err = -E2BIG }, true, 0,
-	  OOMW_SRC_CGROUPS, OOMW_SEV_OK, "cgroups: more than 64 match; only the first 64 are checked" },
+	  OOMW_SRC_CGROUPS, OOMW_SEV_OK, "cgroups: more than 64 match the patterns; only the first 64 are checked" },
 	{ "state replaced", "/dev/kmsg", { MEM_OK, .state_err = -EBADMSG, .state_why = "bad line 3" },
 	  false, 0, OOMW_SRC_STATE, OOMW_SEV_OK,
 	  "state file /var/tmp/s was unusable (bad line 3) and has been replaced" },
@@ -742,8 +775,10 @@ static void test_words(void **state)
 				    durations[i].text);
 	assert_string_equal(oomw_format_time(OOMW_UNKNOWN, buf, sizeof(buf)), "unknown time");
 	assert_string_equal(oomw_format_time(NOW, buf, sizeof(buf)), "2026-11-29 08:00:00 UTC");
-	oomw_backlog_text(1, NOW, buf, sizeof(buf));
+	oomw_backlog_text(1, OOMW_COUNT_EXACT, NOW, buf, sizeof(buf));
 	assert_string_equal(buf, "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
+	oomw_backlog_text(256, OOMW_COUNT_AT_LEAST, NOW, buf, sizeof(buf));
+	assert_string_equal(buf, "256+ OOM kills at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
 
 	/* A long cgroup keeps its end, never cut inside an escape. */
 	char out[16];
@@ -766,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_margin),
 		cmocka_unit_test(test_gauges),
 		cmocka_unit_test(test_hysteresis),
+		cmocka_unit_test(test_severity_change),
 		cmocka_unit_test(test_hovering_per_frontend),
 		cmocka_unit_test(test_victim_cgroup_and_rss),
 		cmocka_unit_test(test_kills_in_window),
