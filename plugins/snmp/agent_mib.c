@@ -135,7 +135,7 @@ static struct {
 	size_t n_kill_rows;
 	struct oomw_verdict verdict;
 	struct oomw_held held; /* the last known memory, swap and PSI verdicts (hysteresis) */
-	enum oomw_severity mem_notified; /* the last known memory verdict: what the low-memory traps follow */
+	enum oomw_severity mem_notified; /* the last known memory verdict */
 	char status_text[TEXT_MAX + 1];
 	char klog_text[TEXT_MAX + 1];
 	bool connected;
@@ -145,7 +145,7 @@ static struct {
 	char logged[N_SOURCES][SOURCE_TEXT_MAX]; /* what was last logged for each source */
 } cache = {
 	.held = { OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN },
-	.mem_notified = OOMW_SEV_OK,
+	.mem_notified = OOMW_SEV_UNKNOWN,
 };
 
 
@@ -849,7 +849,9 @@ static void notify_news(void)
 				   "oomwKillTable, not notified\n", n_history, n_history == 1 ? "" : "s");
 	if (n_backlog > 0) {
 		char text[OOMW_PART_TEXT_MAX];
-		oomw_backlog_text(n_backlog, cache.snap.wall_usec, text, sizeof(text));
+		/* More new events than the ring holds: some were not kept. */
+		enum oomw_count_bound bound = cache.n_new > cache.n_events ? OOMW_COUNT_AT_LEAST : OOMW_COUNT_EXACT;
+		oomw_backlog_text(n_backlog, bound, cache.snap.wall_usec, text, sizeof(text));
 		queue_status(N_KILLS_UNKNOWN_TIME, cache.verdict.kills.severity);
 		snmp_log(LOG_WARNING, "%s\n", text);
 	}
@@ -862,16 +864,13 @@ static void notify_news(void)
 static void queue_memory_transition(void)
 {
 	enum oomw_severity before = cache.mem_notified, now = cache.verdict.memory_severity;
-	enum notification kind;
-	if (now == OOMW_SEV_UNKNOWN)
+	enum oomw_change change = oomw_severity_change(before, now);
+	if (now != OOMW_SEV_UNKNOWN)
+		cache.mem_notified = now;
+	if (change == OOMW_CHANGE_NONE)
 		return;
-	cache.mem_notified = now;
-	if (oomw_severity_rank(now) > oomw_severity_rank(before))
-		kind = N_LOW_MEMORY;
-	else if (now == OOMW_SEV_OK && before != OOMW_SEV_OK)
-		kind = N_RECOVERED;
-	else
-		return;
+	/* Critical to warning is still low memory: said with the new verdict. */
+	enum notification kind = change == OOMW_CHANGE_RECOVERED ? N_RECOVERED : N_LOW_MEMORY;
 	queue_status(kind, now);
 	snmp_log(kind == N_LOW_MEMORY ? LOG_WARNING : LOG_NOTICE, "memory %s -> %s: %s\n",
 		 oomw_severity_name(before), oomw_severity_name(now), cache.status_text);
