@@ -6,7 +6,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,15 +69,6 @@ static const struct key keys[] = {
 	THRESHOLD("cgroup_critical", cgroup_usage.critical, OOMW_METRIC_USAGE),
 	{ "hysteresis", KEY_MARGIN, CFG(params.hysteresis), 0, 0, 0, 0 },
 };
-
-static void set_err(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-}
 
 static void set_defaults(struct agent_config *cfg)
 {
@@ -214,7 +204,7 @@ static int read_file(const char *path, struct agent_config *cfg, char *err, size
 	FILE *f = fopen(path, "re");
 	if (f == NULL) {
 		int e = errno;
-		set_err(err, err_size, "%s: %s", path, strerror(e));
+		snprintf(err, err_size, "%s: %s", path, strerror(e));
 		return -e;
 	}
 	char line[LINE_MAX_BYTES], key[LINE_MAX_BYTES], why[OOMW_THRESHOLD_WHY_MAX];
@@ -223,16 +213,16 @@ static int read_file(const char *path, struct agent_config *cfg, char *err, size
 	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			set_err(err, err_size, "%s:%u: line longer than %d bytes", path, lineno, LINE_MAX_BYTES - 2);
+			snprintf(err, err_size, "%s:%u: line longer than %d bytes", path, lineno, LINE_MAX_BYTES - 2);
 			rc = -EINVAL;
 		} else if (apply_line(cfg, line, key, sizeof(key), why) != 0) {
-			set_err(err, err_size, "%s:%u: %s: %s", path, lineno, key, why[0] ? why : "invalid value");
+			snprintf(err, err_size, "%s:%u: %s: %s", path, lineno, key, why[0] ? why : "invalid value");
 			rc = -EINVAL;
 		}
 	}
 	if (rc == 0 && ferror(f)) {
 		rc = errno != 0 ? -errno : -EIO; /* e.g. EISDIR: fopen accepts a directory */
-		set_err(err, err_size, "%s: %s", path, strerror(-rc));
+		snprintf(err, err_size, "%s: %s", path, strerror(-rc));
 	}
 	fclose(f);
 	return rc;
@@ -240,35 +230,33 @@ static int read_file(const char *path, struct agent_config *cfg, char *err, size
 
 static int override(char *field, size_t size, const char *value, const char *what, char *err, size_t err_size)
 {
-	if (value == NULL)
+	char why[OOMW_THRESHOLD_WHY_MAX];
+	if (value == NULL || parse_text(value, field, size, why) == 0)
 		return 0;
-	size_t n = strlen(value);
-	if (n >= size) {
-		set_err(err, err_size, "%s: too long", what);
-		return -ENAMETOOLONG;
-	}
-	memcpy(field, value, n + 1);
-	return 0;
+	snprintf(err, err_size, "%s: %s", what, why);
+	return -EINVAL;
 }
 
 int agent_config_load(const char *path, const struct agent_overrides *ov, struct agent_config *cfg, char *err,
 		      size_t err_size)
 {
+	const struct {
+		char *field;
+		size_t size;
+		const char *value, *option;
+	} cmdline[] = {
+		{ cfg->agentx_socket, sizeof(cfg->agentx_socket), ov->agentx_socket, "-x" },
+		{ cfg->paths.proc, sizeof(cfg->paths.proc), ov->proc, "--proc" },
+		{ cfg->paths.sys, sizeof(cfg->paths.sys), ov->sys, "--sys" },
+		{ cfg->paths.kmsg, sizeof(cfg->paths.kmsg), ov->kmsg, "--kmsg" },
+		{ cfg->state_file, sizeof(cfg->state_file), ov->state_file, "--state" },
+		{ cfg->user, sizeof(cfg->user), ov->user, "-u" },
+	};
 	int rc = 0;
 	set_defaults(cfg);
 	if (path != NULL)
 		rc = read_file(path, cfg, err, err_size);
-	if (rc == 0)
-		rc = override(cfg->agentx_socket, sizeof(cfg->agentx_socket), ov->agentx_socket, "-x", err, err_size);
-	if (rc == 0)
-		rc = override(cfg->paths.proc, sizeof(cfg->paths.proc), ov->proc, "--proc", err, err_size);
-	if (rc == 0)
-		rc = override(cfg->paths.sys, sizeof(cfg->paths.sys), ov->sys, "--sys", err, err_size);
-	if (rc == 0)
-		rc = override(cfg->paths.kmsg, sizeof(cfg->paths.kmsg), ov->kmsg, "--kmsg", err, err_size);
-	if (rc == 0)
-		rc = override(cfg->state_file, sizeof(cfg->state_file), ov->state_file, "--state", err, err_size);
-	if (rc == 0)
-		rc = override(cfg->user, sizeof(cfg->user), ov->user, "-u", err, err_size);
+	for (size_t i = 0; rc == 0 && i < sizeof(cmdline) / sizeof(cmdline[0]); i++)
+		rc = override(cmdline[i].field, cmdline[i].size, cmdline[i].value, cmdline[i].option, err, err_size);
 	return rc;
 }

@@ -19,6 +19,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -32,8 +33,6 @@
 #define PCT_HUNDREDTHS_MAX 10000
 #define OID_MAX_LEN 32
 
-/* OomwVerdict */
-enum verdict { V_OK = 1, V_WARNING = 2, V_CRITICAL = 3, V_UNKNOWN = 4 };
 enum scope_value { SCOPE_UNKNOWN = 1, SCOPE_GLOBAL = 2, SCOPE_MEMCG = 3 };
 enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
 
@@ -85,9 +84,6 @@ static const struct node nodes[N_OBJ] = {
 	COLUMN(7, 2, T_CGROUP), COLUMN(7, 3, T_CGROUP), COLUMN(7, 4, T_CGROUP), COLUMN(7, 5, T_CGROUP),
 	COLUMN(7, 6, T_CGROUP),
 };
-
-/* The scalar groups below oomwObjects (nodes[].sub[0]). */
-enum group { GROUP_MEMORY = 1, GROUP_PRESSURE = 2, GROUP_KILLS = 3, GROUP_AGENT = 4 };
 
 #define N_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
 /* What the agent's log calls each source when its problems go away. */
@@ -147,7 +143,6 @@ static struct {
 	.held = { OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN },
 	.mem_notified = OOMW_SEV_UNKNOWN,
 };
-
 
 /* ---- values ---- */
 
@@ -262,33 +257,21 @@ static bool put_truth(struct value *v, bool b)
 	return put_int(v, b ? TRUTH_TRUE : TRUTH_FALSE);
 }
 
-static enum scope_value scope_value(enum oomw_scope s)
+/* OomwScope and OomwVerdict are the core's enums plus one. */
+_Static_assert(OOMW_SCOPE_UNKNOWN + 1 == SCOPE_UNKNOWN && OOMW_SCOPE_GLOBAL + 1 == SCOPE_GLOBAL &&
+		       OOMW_SCOPE_MEMCG + 1 == SCOPE_MEMCG,
+	       "OomwScope unknown(1) global(2) memcg(3)");
+_Static_assert(OOMW_SEV_OK == 0 && OOMW_SEV_WARNING == 1 && OOMW_SEV_CRITICAL == 2 && OOMW_SEV_UNKNOWN == 3,
+	       "OomwVerdict ok(1) warning(2) critical(3) unknown(4)");
+
+static long scope_value(enum oomw_scope s)
 {
-	switch (s) {
-	case OOMW_SCOPE_GLOBAL:
-		return SCOPE_GLOBAL;
-	case OOMW_SCOPE_MEMCG:
-		return SCOPE_MEMCG;
-	case OOMW_SCOPE_UNKNOWN:
-		break;
-	}
-	return SCOPE_UNKNOWN;
+	return (long)s + 1;
 }
 
-/* OomwVerdict of the core's severity. */
-static enum verdict verdict_value(enum oomw_severity s)
+static long verdict_value(enum oomw_severity s)
 {
-	switch (s) {
-	case OOMW_SEV_OK:
-		return V_OK;
-	case OOMW_SEV_WARNING:
-		return V_WARNING;
-	case OOMW_SEV_CRITICAL:
-		return V_CRITICAL;
-	case OOMW_SEV_UNKNOWN:
-		break;
-	}
-	return V_UNKNOWN;
+	return (long)s + 1;
 }
 
 /* Recency is by time, not by index: kills the counter showed at a first
@@ -317,31 +300,19 @@ static int64_t available_cpct(void)
 	return (int64_t)(g->pct * 100.0);
 }
 
+/* oomwMemTotal .. oomwCommitLimit, in the order of enum obj. */
+#define MEMINFO(field) offsetof(struct oomw_meminfo, field)
+static const size_t meminfo_kib[] = {
+	MEMINFO(mem_total_kib), MEMINFO(mem_available_kib), MEMINFO(mem_free_kib), MEMINFO(swap_total_kib),
+	MEMINFO(swap_free_kib), MEMINFO(committed_as_kib),  MEMINFO(commit_limit_kib),
+};
+
 static bool memory_value(enum obj o, struct value *v)
 {
-	const struct oomw_meminfo *mem = &cache.snap.mem;
 	if (o == O_MEM_AVAILABLE_PCT)
 		return put_pct(v, available_cpct() != OOMW_UNKNOWN, available_cpct());
-	if (cache.snap.mem_err != 0)
-		return false;
-	switch (o) {
-	case O_MEM_TOTAL:
-		return put_c64(v, mem->mem_total_kib);
-	case O_MEM_AVAILABLE:
-		return put_c64(v, mem->mem_available_kib);
-	case O_MEM_FREE:
-		return put_c64(v, mem->mem_free_kib);
-	case O_SWAP_TOTAL:
-		return put_c64(v, mem->swap_total_kib);
-	case O_SWAP_FREE:
-		return put_c64(v, mem->swap_free_kib);
-	case O_COMMITTED:
-		return put_c64(v, mem->committed_as_kib);
-	case O_COMMIT_LIMIT:
-		return put_c64(v, mem->commit_limit_kib);
-	default:
-		return false;
-	}
+	const char *mem = (const char *)&cache.snap.mem;
+	return cache.snap.mem_err == 0 && put_c64(v, *(const int64_t *)(mem + meminfo_kib[o - O_MEM_TOTAL]));
 }
 
 /* oomwPsiSome* then oomwPsiFull*, each avg10, avg60, avg300, total. */
@@ -359,8 +330,12 @@ static bool pressure_value(enum obj o, struct value *v)
 	return put_pct(v, true, oomw_psi_avg_cpct(l, avg_sec[which]));
 }
 
+static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v);
+
+/* oomwLastKill*: the cells of the most recent kill, as in oomwKillTable. */
 static bool last_kill_value(enum obj o, struct value *v)
 {
+	static const enum obj as_cell[] = { K_TIME, K_PID, K_NAME, K_TASK_MEMCG };
 	const struct oomw_snapshot *s = &cache.snap;
 	const struct oomw_event *last = last_event();
 	if (o == O_KILL_COUNT)
@@ -369,20 +344,9 @@ static bool last_kill_value(enum obj o, struct value *v)
 		return put_c64(v, s->kills_without_details);
 	if (last == NULL)
 		return false;
-	switch (o) {
-	case O_LAST_TIME:
-		return put_time(v, last->wall_usec);
-	case O_LAST_PID:
-		return put_u32(v, last->kill.pid == OOMW_UNKNOWN ? 0 : last->kill.pid);
-	case O_LAST_NAME:
-		return put_text(v, last->kill.comm, last->kill.comm_len);
-	case O_LAST_CGROUP:
-		return put_str(v, oomw_kill_cgroup(&last->kill));
-	case O_LAST_INDEX:
+	if (o == O_LAST_INDEX)
 		return last->index > 0 && put_u32(v, (int64_t)(last->index > UINT32_MAX ? UINT32_MAX : last->index));
-	default:
-		return false;
-	}
+	return kill_value(as_cell[o - O_LAST_TIME], last, v);
 }
 
 static bool agent_value(enum obj o, struct value *v)
@@ -405,17 +369,11 @@ static bool scalar_value(enum obj o, struct value *v)
 {
 	if (!cache.have_snap)
 		return false;
-	switch ((enum group)nodes[o].sub[0]) {
-	case GROUP_MEMORY:
+	if (o <= O_MEM_AVAILABLE_PCT)
 		return memory_value(o, v);
-	case GROUP_PRESSURE:
+	if (o <= O_PSI_FULL_TOTAL)
 		return pressure_value(o, v);
-	case GROUP_KILLS:
-		return last_kill_value(o, v);
-	case GROUP_AGENT:
-		return agent_value(o, v);
-	}
-	return false;
+	return o <= O_LAST_INDEX ? last_kill_value(o, v) : agent_value(o, v);
 }
 
 /* Shared by the table and the kill notification. pid 0 and "" mean unknown. */
@@ -749,18 +707,13 @@ static void count_new(const struct oomw_event *ev, void *ctx)
 static void assess_input(struct oomw_assess_input *in)
 {
 	const struct agent_config *cfg = cache.cfg;
-	memset(in, 0, sizeof(*in));
-	in->snap = &cache.snap;
-	in->events = cache.events;
-	in->n_events = cache.n_events;
-	in->n_new = cache.n_new;
-	in->paths = &cfg->paths;
-	in->kmsg_option = "kmsg";
-	in->state_path = cfg->state_file[0] ? cfg->state_file : NULL;
-	in->cgroups_asked = cfg->n_cgroup_globs > 0;
-	in->candidates_asked = cfg->n_candidates > 0;
-	in->save_err = cache.save_err;
-	in->prev = &cache.held;
+	*in = (struct oomw_assess_input){
+		.snap = &cache.snap, .events = cache.events, .n_events = cache.n_events, .n_new = cache.n_new,
+		.paths = &cfg->paths, .kmsg_option = "kmsg", /* the config key naming the log */
+		.state_path = cfg->state_file[0] ? cfg->state_file : NULL,
+		.cgroups_asked = cfg->n_cgroup_globs > 0, .candidates_asked = cfg->n_candidates > 0,
+		.save_err = cache.save_err, .prev = &cache.held,
+	};
 }
 
 /* The held verdicts move only on what was known: a spell of unreadable
@@ -775,16 +728,15 @@ static void hold(const struct oomw_verdict *v)
 		cache.held.psi = v->psi_severity;
 }
 
-/* oomwKernelLogStatus: the core's words for the kernel log, or "ok". */
-static void klog_text(const struct oomw_verdict *v)
+/* The core's words for the problems of src, joined; "" when it has none. */
+static void source_text(enum oomw_source src, char out[SOURCE_TEXT_MAX])
 {
-	char text[SOURCE_TEXT_MAX] = "ok";
 	size_t len = 0;
-	for (size_t i = 0; i < v->n_problems; i++)
-		if (v->problems[i].source == OOMW_SRC_KLOG && len < sizeof(text))
-			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", len ? "; " : "",
-						v->problems[i].text);
-	cut_ascii(text, cache.klog_text, sizeof(cache.klog_text));
+	out[0] = '\0';
+	for (size_t i = 0; i < cache.verdict.n_problems; i++)
+		if (cache.verdict.problems[i].source == src && len < SOURCE_TEXT_MAX)
+			len += (size_t)snprintf(out + len, SOURCE_TEXT_MAX - len, "%s%s", len ? "; " : "",
+						cache.verdict.problems[i].text);
 }
 
 /* Fills cache.verdict, the held verdicts and the texts served. */
@@ -798,7 +750,8 @@ static void judge(void)
 	oomw_verdict_summary(&cache.verdict, summary, sizeof(summary));
 	snprintf(text, sizeof(text), "%s: %s", oomw_severity_name(cache.verdict.severity), summary);
 	cut_ascii(text, cache.status_text, sizeof(cache.status_text));
-	klog_text(&cache.verdict);
+	source_text(OOMW_SRC_KLOG, summary); /* oomwKernelLogStatus */
+	cut_ascii(summary[0] ? summary : "ok", cache.klog_text, sizeof(cache.klog_text));
 }
 
 /* A notification about the status: severity is the verdict that changed. */
@@ -880,21 +833,16 @@ static void queue_memory_transition(void)
  * change, and once when they are gone. */
 static void log_problems(void)
 {
-	char now[N_SOURCES][SOURCE_TEXT_MAX];
-	memset(now, 0, sizeof(now));
-	for (size_t i = 0; i < cache.verdict.n_problems; i++) {
-		const struct oomw_problem *p = &cache.verdict.problems[i];
-		size_t len = strlen(now[p->source]);
-		snprintf(now[p->source] + len, SOURCE_TEXT_MAX - len, "%s%s", len ? "; " : "", p->text);
-	}
-	for (size_t src = 0; src < N_SOURCES; src++) {
-		if (strcmp(now[src], cache.logged[src]) == 0)
+	char now[SOURCE_TEXT_MAX];
+	for (int src = 0; src < N_SOURCES; src++) {
+		source_text((enum oomw_source)src, now);
+		if (strcmp(now, cache.logged[src]) == 0)
 			continue;
-		if (now[src][0] != '\0')
-			snmp_log(LOG_WARNING, "%s\n", now[src]);
+		if (now[0] != '\0')
+			snmp_log(LOG_WARNING, "%s\n", now);
 		else
 			snmp_log(LOG_NOTICE, "%s: ok again\n", source_names[src]);
-		memcpy(cache.logged[src], now[src], SOURCE_TEXT_MAX);
+		memcpy(cache.logged[src], now, SOURCE_TEXT_MAX);
 	}
 }
 

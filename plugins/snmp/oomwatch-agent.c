@@ -50,6 +50,9 @@ static int wake_pipe[2] = { -1, -1 };
 static struct agent_config cfg;
 static struct agent_overrides overrides;
 static const char *config_path;
+static enum run_mode run_mode = RUN_DAEMON;
+static enum log_target log_target = LOG_TO_STDERR; /* in the foreground, unless --syslog */
+static const struct passwd *run_as; /* -u USER or `user`, or NULL */
 static struct oomw_monitor *monitor;
 static struct pollfd wanted[WATCHED_FDS_MAX]; /* what the monitor asked for last */
 static size_t n_wanted;
@@ -380,15 +383,9 @@ static int serve(void)
 
 /* ---- start-up, in the order it must happen ---- */
 
-struct start {
-	enum run_mode mode;
-	enum log_target log;
-	const struct passwd *pw; /* -u USER, or NULL */
-};
-
-/* One option into st or the globals; OPTIONS_EXIT with *status for --help,
+/* One option into the globals; OPTIONS_EXIT with *status for --help,
  * --version and a mistake. */
-static enum options_result apply_option(int opt, struct start *st, int *status)
+static enum options_result apply_option(int opt, int *status)
 {
 	switch (opt) {
 	case 'c': config_path = optarg; break;
@@ -398,8 +395,8 @@ static enum options_result apply_option(int opt, struct start *st, int *status)
 	case 'K': overrides.kmsg = optarg; break;
 	case 's': overrides.state_file = optarg; break;
 	case 'u': overrides.user = optarg; break;
-	case 'f': st->mode = RUN_FOREGROUND; break;
-	case 'L': st->log = LOG_TO_SYSLOG; break;
+	case 'f': run_mode = RUN_FOREGROUND; break;
+	case 'L': log_target = LOG_TO_SYSLOG; break;
 	case 'h':
 		usage(stdout);
 		*status = EXIT_OK;
@@ -416,7 +413,7 @@ static enum options_result apply_option(int opt, struct start *st, int *status)
 	return OPTIONS_RUN;
 }
 
-static enum options_result parse_options(int argc, char **argv, struct start *st, int *status)
+static enum options_result parse_options(int argc, char **argv, int *status)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' }, { "agentx", required_argument, NULL, 'x' },
@@ -426,16 +423,13 @@ static enum options_result parse_options(int argc, char **argv, struct start *st
 		{ "syslog", no_argument, NULL, 'L' },       { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
 	};
-	bool syslog_asked = false;
 	int opt;
-	st->mode = RUN_DAEMON;
-	while ((opt = getopt_long(argc, argv, "c:x:u:fhV", longopts, NULL)) != -1) {
-		syslog_asked = syslog_asked || opt == 'L';
-		if (apply_option(opt, st, status) == OPTIONS_EXIT)
+	while ((opt = getopt_long(argc, argv, "c:x:u:fhV", longopts, NULL)) != -1)
+		if (apply_option(opt, status) == OPTIONS_EXIT)
 			return OPTIONS_EXIT;
-	}
 	/* A daemon logs to syslog; in the foreground, to stderr unless --syslog. */
-	st->log = st->mode == RUN_FOREGROUND && !syslog_asked ? LOG_TO_STDERR : LOG_TO_SYSLOG;
+	if (run_mode == RUN_DAEMON)
+		log_target = LOG_TO_SYSLOG;
 	if (optind != argc) {
 		fprintf(stderr, AGENT_NAME ": unexpected argument '%s'\n", argv[optind]);
 		*status = EXIT_USAGE;
@@ -448,15 +442,14 @@ static enum options_result parse_options(int argc, char **argv, struct start *st
 
 /* The configuration and the user to become: what can be refused before
  * anything starts. Returns 0 or EXIT_USAGE. */
-static int load_configuration(struct start *st)
+static int load_configuration(void)
 {
 	char err[AGENT_ERR_MAX];
 	if (agent_config_load(config_path, &overrides, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, AGENT_NAME ": %s\n", err);
 		return EXIT_USAGE;
 	}
-	st->pw = NULL;
-	if (cfg.user[0] != '\0' && (st->pw = getpwnam(cfg.user)) == NULL) {
+	if (cfg.user[0] != '\0' && (run_as = getpwnam(cfg.user)) == NULL) {
 		fprintf(stderr, AGENT_NAME ": user '%s' does not exist\n", cfg.user);
 		return EXIT_USAGE;
 	}
@@ -465,25 +458,25 @@ static int load_configuration(struct start *st)
 
 /* Daemon, logging, signals, hardening: before the sources are opened.
  * Returns 0 or EXIT_RUNTIME. */
-static int prepare_process(const struct start *st)
+static int prepare_process(void)
 {
 	/* Before anything is locked or opened: mlockall does not survive fork. */
-	if (st->mode == RUN_DAEMON && daemon(0, 0) != 0) {
+	if (run_mode == RUN_DAEMON && daemon(0, 0) != 0) {
 		fprintf(stderr, AGENT_NAME ": cannot become a daemon: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	setup_logging(st->log);
+	setup_logging(log_target);
 	if (setup_signals() != 0) {
 		snmp_log(LOG_ERR, "cannot set up signal handling: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	harden(st->pw != NULL && st->pw->pw_uid != 0 ? DROP_ROOT : KEEP_ROOT);
+	harden(run_as != NULL && run_as->pw_uid != 0 ? DROP_ROOT : KEEP_ROOT);
 	return 0;
 }
 
 /* The sources are opened as root (the kernel log needs it), then root goes
  * for good, then the agent serves. Returns the exit status. */
-static int monitor_and_serve(const struct start *st)
+static int monitor_and_serve(void)
 {
 	int rc = open_monitor();
 	if (rc != 0) {
@@ -492,7 +485,7 @@ static int monitor_and_serve(const struct start *st)
 		return EXIT_RUNTIME;
 	}
 	int status = EXIT_RUNTIME;
-	if (st->pw != NULL && (rc = drop_privileges(st->pw)) != 0)
+	if (run_as != NULL && (rc = drop_privileges(run_as)) != 0)
 		snmp_log(LOG_ERR, "cannot drop privileges to %s: %s\n", cfg.user, strerror(-rc));
 	else
 		status = serve();
@@ -502,11 +495,10 @@ static int monitor_and_serve(const struct start *st)
 
 int main(int argc, char **argv)
 {
-	struct start st;
 	int status = EXIT_OK;
-	if (parse_options(argc, argv, &st, &status) == OPTIONS_EXIT)
+	if (parse_options(argc, argv, &status) == OPTIONS_EXIT)
 		return status;
-	if ((status = load_configuration(&st)) != 0 || (status = prepare_process(&st)) != 0)
+	if ((status = load_configuration()) != 0 || (status = prepare_process()) != 0)
 		return status;
-	return monitor_and_serve(&st);
+	return monitor_and_serve();
 }
