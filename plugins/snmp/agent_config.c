@@ -188,7 +188,7 @@ static int apply_line(struct agent_config *cfg, char *line, char *key_out, size_
 	v = trim(v);
 	size_t n = strlen(v);
 	if (n == 0) {
-		snprintf(why, OOMW_THRESHOLD_WHY_MAX, "value missing (\"\" turns a threshold off)");
+		snprintf(why, OOMW_THRESHOLD_WHY_MAX, "value missing");
 		return -EINVAL;
 	}
 	/* "" or '' is the empty text: a threshold turned off. */
