@@ -228,35 +228,21 @@ static int read_file(const char *path, struct agent_config *cfg, char *err, size
 	return rc;
 }
 
-static int override(char *field, size_t size, const char *value, const char *what, char *err, size_t err_size)
-{
-	char why[OOMW_THRESHOLD_WHY_MAX];
-	if (value == NULL || parse_text(value, field, size, why) == 0)
-		return 0;
-	snprintf(err, err_size, "%s: %s", what, why);
-	return -EINVAL;
-}
-
 int agent_config_load(const char *path, const struct agent_overrides *ov, struct agent_config *cfg, char *err,
 		      size_t err_size)
 {
-	const struct {
-		char *field;
-		size_t size;
-		const char *value, *option;
-	} cmdline[] = {
-		{ cfg->agentx_socket, sizeof(cfg->agentx_socket), ov->agentx_socket, "-x" },
-		{ cfg->paths.proc, sizeof(cfg->paths.proc), ov->proc, "--proc" },
-		{ cfg->paths.sys, sizeof(cfg->paths.sys), ov->sys, "--sys" },
-		{ cfg->paths.kmsg, sizeof(cfg->paths.kmsg), ov->kmsg, "--kmsg" },
-		{ cfg->state_file, sizeof(cfg->state_file), ov->state_file, "--state" },
-		{ cfg->user, sizeof(cfg->user), ov->user, "-u" },
+	/* Each option sets the key of the same meaning, after the file. */
+	const char *const cmdline[][2] = {
+		{ "agentx_socket", ov->agentx_socket }, { "proc", ov->proc },		{ "sys", ov->sys },
+		{ "kmsg", ov->kmsg },			{ "state_file", ov->state_file }, { "user", ov->user },
 	};
+	char why[OOMW_THRESHOLD_WHY_MAX];
 	int rc = 0;
 	set_defaults(cfg);
 	if (path != NULL)
 		rc = read_file(path, cfg, err, err_size);
 	for (size_t i = 0; rc == 0 && i < sizeof(cmdline) / sizeof(cmdline[0]); i++)
-		rc = override(cmdline[i].field, cmdline[i].size, cmdline[i].value, cmdline[i].option, err, err_size);
+		if (cmdline[i][1] != NULL && (rc = apply(cfg, cmdline[i][0], cmdline[i][1], why)) != 0)
+			snprintf(err, err_size, "%s (command line): %s", cmdline[i][0], why);
 	return rc;
 }
