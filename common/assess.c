@@ -543,7 +543,6 @@ struct ctx {
 	char proc[PATH_SHOWN_MAX + 1], kmsg[PATH_SHOWN_MAX + 1], sys[PATH_SHOWN_MAX + 1];
 };
 
-
 void oomw_assess_params_default(struct oomw_assess_params *p, enum oomw_frontend fe)
 {
 	char why[OOMW_THRESHOLD_WHY_MAX];

@@ -30,6 +30,10 @@ bad "positional argument" "unexpected argument 'localhost'" "${base[@]}" localho
 bad "malformed -w range" "-w: malformed range '10:5'" "${base[@]}" -w 10:5
 bad "malformed -c range" "-c: malformed range 'abc'" "${base[@]}" -c abc
 bad "a unit on the kill count" "-c: range '1%'" "${base[@]}" -c 1%
+# The same refusal, word for word, as collectd's and the agent's (README, Thresholds).
+bad "a size range without unit, with the fix" "--mem-warning: '10:' has no unit; write 10%: or 10M:$" "${base[@]}" --mem-warning 10:
+bad "a bare size without unit" "--swap-critical: '512' has no unit; write 512% or 512M$" "${base[@]}" --swap-critical 512
+bad "a size on pressure" "--psi-warning: range '1G': pressure is a percentage, not a size$" "${base[@]}" --psi-warning 1G
 bad "negative window" "--window: bad duration '-1h'" "${base[@]}" --window -1h
 bad "zero window" "--window: bad duration '0'" "${base[@]}" --window 0
 bad "window longer than a century" "--window: '36501d' is more than 36500d" "${base[@]}" --window 36501d
