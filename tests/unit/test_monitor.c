@@ -793,6 +793,35 @@ static void test_cursor_saved_with_kills(void **ctx)
 	free(st);
 }
 
+/* The front end's delivery cursor: saved at once, kept across restarts,
+ * never moved back nor past the last index handed out. */
+static void test_notified_cursor_persists(void **ctx)
+{
+	struct fixture *f = *ctx;
+	struct oomw_state *st = malloc(sizeof(*st));
+	assert_non_null(st);
+	open_monitor(f);
+	sample(f);
+	assert_int_equal(oomw_monitor_notified(f->m), 0);
+	log_kill(f, 21, "a", 700);
+	log_kill(f, 22, "b", 701);
+	set_counter(f, 2);
+	assert_int_equal(sample(f), 2);
+	assert_int_equal(oomw_monitor_notified(f->m), 0);
+	assert_int_equal(oomw_monitor_set_notified(f->m, f->seen[0].index), 0);
+	assert_int_equal(oomw_state_load(f->state, st, NULL), 0);
+	assert_int_equal(st->notified_index, f->seen[0].index);
+	assert_int_equal(oomw_monitor_set_notified(f->m, 0), 0);
+	assert_int_equal(oomw_monitor_notified(f->m), f->seen[0].index);
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(oomw_monitor_notified(f->m), f->seen[0].index);
+	assert_int_equal(oomw_monitor_set_notified(f->m, 1000), 0);
+	assert_int_equal(oomw_monitor_notified(f->m), f->seen[1].index);
+	free(st);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -821,6 +850,7 @@ int main(void)
 		T(test_pollfds),
 		T(test_escaped_comm_survives),
 		T(test_cursor_saved_with_kills),
+		T(test_notified_cursor_persists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
