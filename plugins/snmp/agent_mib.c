@@ -1,9 +1,16 @@
 /* agent_mib.c — OOMWATCH-MIB for net-snmp: one handler serves the whole
  * oomwObjects subtree (scalars and three tables) from the cache filled by
  * agent_mib_refresh(), so a request never waits on /proc. Unknown numbers are
- * absent (noSuchInstance, or a skipped cell) rather than 0. Notifications go
- * through a bounded queue that is only emptied while the AgentX master is
- * connected, because net-snmp drops a notification sent while it is not. */
+ * absent (noSuchInstance, or a skipped cell) rather than 0.
+ *
+ * Notifications are sent as AgentX Notify PDUs with a response callback: a
+ * notification counts as delivered only when the master answered it (RFC 2741
+ * 7.1.10: the master sends the trap, then its Response). Kill notifications
+ * are not queued in memory: the monitor's persisted events above the state's
+ * delivery cursor are the ones owed, so whichever agent process runs next
+ * sends them; the cursor moves, and is saved, as the answers come in. Low
+ * memory and recovery notifications are about the present, and are queued in
+ * memory until answered. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -34,6 +41,11 @@ enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
 static oid mib_oid[] = { 1, 3, 6, 1, 4, 1, 32473 };
 static const oid objects_oid[] = { 1, 3, 6, 1, 4, 1, 32473, 1 };
 static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+/* RFC 2741 6.1: h.type of a Notify PDU; net-snmp's AgentX transport uses the
+ * RFC's numbers as PDU commands, but installs no header that names them. */
+#define AGENTX_NOTIFY_PDU 12
+/* RFC 2741 6.2.16: res.error notOpen (the master no longer knows our session). */
+#define AGENTX_ERR_NOT_OPEN_SESSION 257
 #define MIB_LEN OID_LENGTH(mib_oid)
 #define OBJECTS_LEN OID_LENGTH(objects_oid)
 
@@ -82,13 +94,21 @@ enum source { S_MEMINFO, S_PSI, S_VMSTAT, S_KLOG, S_CGROUPS, S_CANDIDATES, S_STA
 
 enum notification { N_KILL = 1, N_LOW_MEMORY = 2, N_RECOVERED = 3 };
 
-/* What a notification carries, copied when it is queued. */
+/* A low-memory or recovered notification, copied when it is queued. */
 struct pending {
 	enum notification kind;
-	struct oomw_event ev;
 	enum verdict verdict;
 	char text[TEXT_MAX + 1];
 	int64_t available_cpct; /* OOMW_UNKNOWN when meminfo was unreadable */
+	long reqid;             /* 0: not sent (or to send again) */
+};
+
+/* A kill notification handed to the master, keyed by its event index modulo
+ * the ring: what is owed always lies within one ring of the cursor. */
+struct delivery {
+	uint64_t index; /* 0: slot unused */
+	long reqid;     /* of the Notify in flight; 0 once answered or failed */
+	bool acked;
 };
 
 struct value {
@@ -116,10 +136,14 @@ static struct {
 	enum verdict mem_notified; /* the last known mem_status: what the low-memory traps follow */
 	char status_text[TEXT_MAX + 1];
 	bool connected;
+	netsnmp_session *master; /* the AgentX session, while connected */
+	struct oomw_monitor *monitor; /* holds the events owed and the delivery cursor */
+	struct delivery sent[OOMW_STATE_EVENTS_MAX];
 	struct pending queue[AGENT_TRAP_QUEUE_MAX];
 	size_t q_head, q_len;
 	size_t n_history; /* kills reported by the first sample (not trapped) */
 	uint64_t q_dropped;
+	int cursor_err; /* the last failure to save the delivery cursor, logged once */
 	int last_err[N_SOURCES]; /* what was last logged for each source */
 } cache = { .status = V_UNKNOWN, .mem_status = V_UNKNOWN, .mem_notified = V_OK };
 
@@ -563,14 +587,19 @@ static void queue_pop(void)
 	cache.q_len--;
 }
 
-/* Keeps at most `keep` notifications, dropping the oldest, and says so. */
+static void note_dropped(uint64_t n)
+{
+	cache.q_dropped += n;
+	snmp_log(LOG_WARNING, "notification queue full (%zu): dropped the oldest %llu; %llu dropped so far\n",
+		 cache.cfg->trap_queue_size, (unsigned long long)n, (unsigned long long)cache.q_dropped);
+}
+
+/* Keeps at most `keep` memory notifications, dropping the oldest, and says so. */
 static void queue_trim(size_t keep)
 {
 	while (cache.q_len > keep) {
 		queue_pop();
-		cache.q_dropped++;
-		snmp_log(LOG_WARNING, "notification queue full (%zu): dropped the oldest; %llu dropped so far\n",
-			 cache.cfg->trap_queue_size, (unsigned long long)cache.q_dropped);
+		note_dropped(1);
 	}
 }
 
@@ -594,52 +623,197 @@ static bool add_scalar(netsnmp_variable_list **vars, enum obj o, const struct va
 	return add_var(vars, full, instance_oid(o, 0, full), v);
 }
 
-static int send_pending(const struct pending *p)
+/* The varbinds of a kill notification (ev) or of a memory one (p). A
+ * notification missing some of its objects is not sent at all. */
+static int build_vars(const struct oomw_event *ev, const struct pending *p, netsnmp_variable_list **vars)
 {
 	static const enum obj kill_objects[] = { K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_SCOPE, K_TASK_MEMCG };
 	oid trap_oid[MIB_LEN + 2];
-	netsnmp_variable_list *vars = NULL;
 	struct value v;
 	bool built = true;
 
 	memcpy(trap_oid, mib_oid, sizeof(mib_oid));
 	trap_oid[MIB_LEN] = 0; /* oomwNotifications */
-	trap_oid[MIB_LEN + 1] = (oid)p->kind;
-	if (snmp_varlist_add_variable(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, trap_oid,
+	trap_oid[MIB_LEN + 1] = (oid)(ev != NULL ? N_KILL : p->kind);
+	if (snmp_varlist_add_variable(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, trap_oid,
 				      sizeof(trap_oid)) == NULL)
 		return -ENOMEM;
-	if (p->kind == N_KILL) {
-		oid index = p->ev.index > UINT32_MAX ? UINT32_MAX : (oid)p->ev.index;
+	if (ev != NULL) {
+		oid index = ev->index > UINT32_MAX ? UINT32_MAX : (oid)ev->index;
 		for (size_t i = 0; i < sizeof(kill_objects) / sizeof(kill_objects[0]); i++) {
 			oid full[OID_MAX_LEN];
-			if (kill_value(kill_objects[i], &p->ev, &v))
-				built = built && add_var(&vars, full, instance_oid(kill_objects[i], index, full), &v);
+			if (kill_value(kill_objects[i], ev, &v))
+				built = built && add_var(vars, full, instance_oid(kill_objects[i], index, full), &v);
 		}
 	} else {
 		put_int(&v, p->verdict);
-		built = built && add_scalar(&vars, O_STATUS, &v);
+		built = built && add_scalar(vars, O_STATUS, &v);
 		put_str(&v, p->text);
-		built = built && add_scalar(&vars, O_STATUS_TEXT, &v);
+		built = built && add_scalar(vars, O_STATUS_TEXT, &v);
 		if (put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
-			built = built && add_scalar(&vars, O_MEM_AVAILABLE_PCT, &v);
+			built = built && add_scalar(vars, O_MEM_AVAILABLE_PCT, &v);
 	}
-	/* A notification missing some of its objects is not sent: it stays
-	 * queued and is built again on the next flush. */
-	if (built)
-		send_v2trap(vars);
-	snmp_free_varbind(vars);
 	return built ? 0 : -ENOMEM;
+}
+
+static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic);
+
+/* Hands one notification to the master as an AgentX Notify whose Response
+ * comes to on_response. Returns its request id, or 0 when it was not sent
+ * (it is tried again at the next flush). */
+static long send_notify(const struct oomw_event *ev, const struct pending *p)
+{
+	netsnmp_variable_list *vars = NULL;
+	if (build_vars(ev, p, &vars) != 0) {
+		snmp_free_varbind(vars);
+		snmp_log(LOG_ERR, "cannot build a notification: out of memory; will retry\n");
+		return 0;
+	}
+	netsnmp_pdu *pdu = snmp_pdu_create(AGENTX_NOTIFY_PDU);
+	if (pdu == NULL) {
+		snmp_free_varbind(vars);
+		return 0;
+	}
+	/* As net-snmp's own trap sender fills an AgentX Notify: our session
+	 * with the master, and request ids never reused in a time window. */
+	pdu->version = cache.master->version;
+	pdu->sessid = cache.master->sessid;
+	pdu->msgid = snmp_get_next_msgid();
+	do
+		pdu->reqid = snmp_get_next_reqid();
+	while (pdu->reqid == 0);
+	pdu->variables = vars;
+	long reqid = pdu->reqid;
+	if (snmp_async_send(cache.master, pdu, on_response, NULL) == 0) {
+		snmp_free_pdu(pdu);
+		return 0;
+	}
+	return reqid;
+}
+
+static struct delivery *slot_of(uint64_t index)
+{
+	return &cache.sent[index % OOMW_STATE_EVENTS_MAX];
+}
+
+static void save_cursor(uint64_t index)
+{
+	int r = oomw_monitor_set_notified(cache.monitor, index);
+	if (r != 0 && r != cache.cursor_err)
+		snmp_log(LOG_ERR, "cannot save the delivered notifications to the state file: %s; a restart "
+				  "now would send them again\n", strerror(-r));
+	cache.cursor_err = r;
+}
+
+/* Moves the saved delivery cursor over the answered notifications that
+ * follow it without a gap. */
+static void advance_cursor(void)
+{
+	uint64_t from = oomw_monitor_notified(cache.monitor), to = from;
+	for (;;) {
+		const struct delivery *d = slot_of(to + 1);
+		if (d->index != to + 1 || !d->acked)
+			break;
+		to++;
+	}
+	if (to != from)
+		save_cursor(to);
+}
+
+/* The kill notifications owed beyond what can be sent — more than
+ * trap_queue_size, or kills that left the ring before they could be sent
+ * (a storm of more than it holds in one sample) — are given up, oldest
+ * first, with a logged count. */
+static void give_up_unsendable(void)
+{
+	uint64_t cursor = oomw_monitor_notified(cache.monitor);
+	size_t first = 0;
+	while (first < cache.n_events && cache.events[first].index <= cursor)
+		first++;
+	size_t owed = cache.n_events - first;
+	if (owed > cache.cfg->trap_queue_size) {
+		size_t drop = owed - cache.cfg->trap_queue_size;
+		uint64_t lost = cache.events[first + drop - 1].index - cursor - drop;
+		if (lost > 0)
+			snmp_log(LOG_WARNING, "%llu kill notifications were lost: their kills left the ring of %d "
+					      "before they could be sent\n", (unsigned long long)lost,
+				 OOMW_STATE_EVENTS_MAX);
+		note_dropped(drop);
+		cursor = cache.events[first + drop - 1].index;
+		first += drop;
+		save_cursor(cursor);
+	}
+	if (first < cache.n_events && cache.events[first].index > cursor + 1) {
+		snmp_log(LOG_WARNING, "%llu kill notifications were lost: their kills left the ring of %d "
+				      "before they could be sent\n",
+			 (unsigned long long)(cache.events[first].index - cursor - 1), OOMW_STATE_EVENTS_MAX);
+		save_cursor(cache.events[first].index - 1);
+	}
+}
+
+/* Drops memory notifications answered out of order at the head of the queue. */
+static void queue_settle(void)
+{
+	while (cache.q_len > 0 && cache.queue[cache.q_head].reqid == -1)
+		queue_pop();
+}
+
+/* A Response from the master (delivered), or the request's end without one:
+ * timed out, or its session closed (net-snmp ends pending requests so). */
+static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic)
+{
+	(void)session;
+	(void)magic;
+	bool answered = op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL;
+	/* notOpen: the master lost our session; sent again after registering. */
+	bool done = answered && pdu->errstat != AGENTX_ERR_NOT_OPEN_SESSION;
+	if (answered && pdu->errstat != 0 && done)
+		snmp_log(LOG_ERR, "the AgentX master refused a notification (AgentX error %ld); not sent again\n",
+			 pdu->errstat);
+	if (reqid == 0)
+		return 1;
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++) {
+		struct delivery *d = &cache.sent[i];
+		if (d->index == 0 || d->reqid != reqid)
+			continue;
+		d->reqid = 0;
+		d->acked = done;
+		if (done)
+			advance_cursor();
+		return 1;
+	}
+	for (size_t i = 0; i < cache.q_len; i++) {
+		struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
+		if (p->reqid != reqid)
+			continue;
+		p->reqid = done ? -1 : 0;
+		queue_settle();
+		return 1;
+	}
+	return 1;
 }
 
 void agent_mib_flush(void)
 {
-	while (cache.connected && cache.q_len > 0) {
-		struct pending *p = &cache.queue[cache.q_head];
-		if (send_pending(p) != 0) {
-			snmp_log(LOG_ERR, "cannot build a notification: out of memory; will retry\n");
+	if (!cache.connected || cache.master == NULL || cache.monitor == NULL)
+		return;
+	uint64_t cursor = oomw_monitor_notified(cache.monitor);
+	for (size_t i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (ev->index <= cursor)
+			continue;
+		struct delivery *d = slot_of(ev->index);
+		if (d->index != ev->index)
+			*d = (struct delivery){ .index = ev->index };
+		if (d->acked || d->reqid != 0)
+			continue;
+		if ((d->reqid = send_notify(ev, NULL)) == 0)
 			return;
-		}
-		queue_pop();
+	}
+	for (size_t i = 0; i < cache.q_len; i++) {
+		struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
+		if (p->reqid == 0 && (p->reqid = send_notify(NULL, p)) == 0)
+			return;
 	}
 }
 
@@ -648,22 +822,31 @@ bool agent_mib_connected(void)
 	return cache.connected;
 }
 
+bool agent_mib_in_flight(void)
+{
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++)
+		if (cache.sent[i].index != 0 && cache.sent[i].reqid != 0)
+			return true;
+	for (size_t i = 0; i < cache.q_len; i++)
+		if (cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX].reqid > 0)
+			return true;
+	return false;
+}
+
 /* ---- sampling and verdicts ---- */
 
 static void on_event(const struct oomw_event *ev, void *ctx)
 {
 	(void)ctx;
-	if (cache.snap.first_sample) {
+	if (cache.snap.first_sample && cache.snap.state_err == 0) {
 		/* No saved state: kills since boot are history from before the
 		 * agent ever ran (they are in the table), not news for a trap
 		 * receiver. oomw_monitor_sample sets first_sample before it
-		 * reports events. */
+		 * reports events. (A state file that was unusable is another
+		 * matter: what it owed is unknown, so they are all sent.) */
 		cache.n_history++;
 		return;
 	}
-	struct pending *p = queue_push();
-	p->kind = N_KILL;
-	p->ev = *ev;
 	/* Both are chosen by whoever named the process or the cgroup: a raw
 	 * newline would forge a line of syslog. "\xNN" takes 4 bytes per byte. */
 	char name[OOMW_COMM_MAX * 4 + 1], cgroup[OOMW_CGROUP_PATH_MAX * 4 + 1];
@@ -823,13 +1006,21 @@ static void note_sources(void)
 int agent_mib_refresh(struct oomw_monitor *m)
 {
 	cache.n_history = 0;
+	cache.monitor = m;
 	int rc = oomw_monitor_sample(m, &cache.snap, on_event, NULL);
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
 	choose_kill_rows();
-	if (cache.snap.first_sample && cache.n_history > 0)
-		snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, no notification\n",
-			 cache.n_history);
+	if (cache.snap.first_sample && cache.snap.state_err == 0) {
+		if (cache.n_history > 0)
+			snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, "
+					   "no notification\n", cache.n_history);
+		save_cursor(UINT64_MAX); /* all of them: history */
+	} else if (cache.snap.first_sample) {
+		snmp_log(LOG_WARNING, "the state file was unusable: the OOM kills since boot still in the kernel "
+				      "log are notified again (some may have been already)\n");
+	}
+	give_up_unsendable();
 	note_sources();
 	judge_all();
 	queue_memory_transition();
@@ -841,6 +1032,7 @@ void agent_mib_configure(const struct agent_config *cfg)
 	cache.cfg = cfg;
 	queue_trim(cfg->trap_queue_size); /* a smaller trap_queue_size on SIGHUP */
 	if (cache.have_snap) {
+		give_up_unsendable();
 		choose_kill_rows();
 		/* New thresholds can change the verdict on the same values. */
 		judge_all();
@@ -854,11 +1046,15 @@ static int on_connect(int major, int minor, void *server_arg, void *client_arg)
 {
 	(void)major;
 	(void)minor;
-	(void)server_arg;
 	(void)client_arg;
 	cache.connected = true;
-	snmp_log(LOG_INFO, "registered with the AgentX master; %zu notification%s queued\n", cache.q_len,
-		 cache.q_len == 1 ? "" : "s");
+	cache.master = server_arg; /* subagent.c passes its session with the master */
+	size_t owed = cache.q_len;
+	uint64_t cursor = cache.monitor ? oomw_monitor_notified(cache.monitor) : UINT64_MAX;
+	for (size_t i = 0; i < cache.n_events; i++)
+		owed += cache.events[i].index > cursor;
+	snmp_log(LOG_INFO, "registered with the AgentX master; %zu notification%s queued\n", owed,
+		 owed == 1 ? "" : "s");
 	return 0;
 }
 
@@ -869,6 +1065,15 @@ static int on_disconnect(int major, int minor, void *server_arg, void *client_ar
 	(void)server_arg;
 	(void)client_arg;
 	cache.connected = false;
+	cache.master = NULL;
+	/* What the old session did not answer is sent again to the next one
+	 * (net-snmp also ends those requests, as timed out, when it frees it). */
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++)
+		cache.sent[i].reqid = 0;
+	for (size_t i = 0; i < cache.q_len; i++) {
+		struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
+		p->reqid = p->reqid > 0 ? 0 : p->reqid;
+	}
 	snmp_log(LOG_WARNING, "lost the AgentX master; notifications are queued until it is back\n");
 	return 0;
 }
