@@ -640,6 +640,8 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	m->real_minus_mono_usec = m->now_usec - clock_usec(CLOCK_MONOTONIC);
 	snap->wall_usec = m->now_usec;
 	snap->first_sample = first;
+	snap->state_err = m->state_err;
+	snap->state_why = m->state_why;
 
 	/* The counter first, then the log: see the top of this file. */
 	int64_t counter;
@@ -686,8 +688,6 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	if (m->n_candidates > 0)
 		sample_candidates(m, snap);
 
-	snap->state_err = m->state_err;
-	snap->state_why = m->state_why;
 	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
 	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
 					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);

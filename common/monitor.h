@@ -86,8 +86,9 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
  * (the snapshot is complete anyway, and the save is retried next time).
  * on_event may be NULL; it must not call back into this monitor. Kills the
  * log names come first, then those only the counter shows (has_details false).
- * snap->first_sample (and snap->wall_usec) are set before on_event is called,
- * so a front end can tell history from news. */
+ * snap->first_sample, snap->state_err (and snap->wall_usec) are set before
+ * on_event is called, so a front end can tell history from news, and a first
+ * sample without a state file from one after an unusable state file. */
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
 /* The file descriptors to wait on for new kills (kmsg POLLIN, cgroup v2

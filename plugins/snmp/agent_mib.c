@@ -141,9 +141,13 @@ static struct {
 	struct delivery sent[OOMW_STATE_EVENTS_MAX];
 	struct pending queue[AGENT_TRAP_QUEUE_MAX];
 	size_t q_head, q_len;
-	size_t n_history; /* kills reported by the first sample (not trapped) */
+	size_t n_history; /* kills reported by the first sample and not trapped */
 	uint64_t q_dropped;
 	int cursor_err; /* the last failure to save the delivery cursor, logged once */
+	/* Kills without details up to this index, found by a first sample after
+	 * an unusable state file, are not sent (see on_event). In memory only:
+	 * an agent restarted before the cursor passed them would send them. */
+	uint64_t backlog_through;
 	int last_err[N_SOURCES]; /* what was last logged for each source */
 } cache = { .status = V_UNKNOWN, .mem_status = V_UNKNOWN, .mem_notified = V_OK };
 
@@ -705,50 +709,64 @@ static void save_cursor(uint64_t index)
 	cache.cursor_err = r;
 }
 
+/* Answered, or not to be sent at all. */
+static bool passed_over(const struct oomw_event *ev)
+{
+	const struct delivery *d = slot_of(ev->index);
+	return (d->index == ev->index && d->acked) || (ev->backlog && ev->index <= cache.backlog_through);
+}
+
 /* Moves the saved delivery cursor over the answered notifications that
- * follow it without a gap. */
+ * follow it. Indexes the ring does not hold (kills without details that found
+ * it full at a first sample) were never owed: they do not stop it. */
 static void advance_cursor(void)
 {
 	uint64_t from = oomw_monitor_notified(cache.monitor), to = from;
-	for (;;) {
-		const struct delivery *d = slot_of(to + 1);
-		if (d->index != to + 1 || !d->acked)
+	for (size_t i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (ev->index <= from)
+			continue;
+		if (!passed_over(ev))
 			break;
-		to++;
+		to = ev->index;
 	}
 	if (to != from)
 		save_cursor(to);
 }
 
-/* The kill notifications owed beyond what can be sent — more than
- * trap_queue_size, or kills that left the ring before they could be sent
- * (a storm of more than it holds in one sample) — are given up, oldest
- * first, with a logged count. */
+/* Keeps what is owed sendable: at most trap_queue_size kill notifications,
+ * all within one ring of the cursor (so each has its own delivery slot). The
+ * oldest beyond that are given up, and so are kills that left the ring before
+ * they could be sent (a storm of more than it holds in one sample); the
+ * cursor moves past them and the agent logs how many. */
 static void give_up_unsendable(void)
 {
+	if (cache.n_events == 0)
+		return;
 	uint64_t cursor = oomw_monitor_notified(cache.monitor);
-	size_t first = 0;
-	while (first < cache.n_events && cache.events[first].index <= cursor)
-		first++;
-	size_t owed = cache.n_events - first;
-	if (owed > cache.cfg->trap_queue_size) {
-		size_t drop = owed - cache.cfg->trap_queue_size;
-		uint64_t lost = cache.events[first + drop - 1].index - cursor - drop;
-		if (lost > 0)
-			snmp_log(LOG_WARNING, "%llu kill notifications were lost: their kills left the ring of %d "
-					      "before they could be sent\n", (unsigned long long)lost,
-				 OOMW_STATE_EVENTS_MAX);
-		note_dropped(drop);
-		cursor = cache.events[first + drop - 1].index;
-		first += drop;
-		save_cursor(cursor);
+	uint64_t last = cache.events[cache.n_events - 1].index;
+	uint64_t floor = last > OOMW_STATE_EVENTS_MAX ? last - OOMW_STATE_EVENTS_MAX : 0;
+	size_t owed = 0, dropped = 0, i;
+	for (i = 0; i < cache.n_events; i++)
+		owed += cache.events[i].index > cursor && !passed_over(&cache.events[i]);
+	for (i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (ev->index <= cursor || passed_over(ev))
+			continue;
+		if (ev->index > floor && owed - dropped <= cache.cfg->trap_queue_size)
+			break;
+		dropped++;
 	}
-	if (first < cache.n_events && cache.events[first].index > cursor + 1) {
+	uint64_t to = i < cache.n_events ? cache.events[i].index - 1 : last;
+	if (to <= cursor)
+		return;
+	if (dropped > 0)
+		note_dropped(dropped);
+	if (to - cursor > dropped)
 		snmp_log(LOG_WARNING, "%llu kill notifications were lost: their kills left the ring of %d "
-				      "before they could be sent\n",
-			 (unsigned long long)(cache.events[first].index - cursor - 1), OOMW_STATE_EVENTS_MAX);
-		save_cursor(cache.events[first].index - 1);
-	}
+				      "before they could be sent\n", (unsigned long long)(to - cursor - dropped),
+			 OOMW_STATE_EVENTS_MAX);
+	save_cursor(to);
 }
 
 /* Drops memory notifications answered out of order at the head of the queue. */
@@ -800,12 +818,12 @@ void agent_mib_flush(void)
 	uint64_t cursor = oomw_monitor_notified(cache.monitor);
 	for (size_t i = 0; i < cache.n_events; i++) {
 		const struct oomw_event *ev = &cache.events[i];
-		if (ev->index <= cursor)
+		if (ev->index <= cursor || passed_over(ev))
 			continue;
 		struct delivery *d = slot_of(ev->index);
 		if (d->index != ev->index)
 			*d = (struct delivery){ .index = ev->index };
-		if (d->acked || d->reqid != 0)
+		if (d->reqid != 0)
 			continue;
 		if ((d->reqid = send_notify(ev, NULL)) == 0)
 			return;
@@ -843,7 +861,15 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 		 * agent ever ran (they are in the table), not news for a trap
 		 * receiver. oomw_monitor_sample sets first_sample before it
 		 * reports events. (A state file that was unusable is another
-		 * matter: what it owed is unknown, so they are all sent.) */
+		 * matter: what it owed is unknown, so they are sent again.) */
+		cache.n_history++;
+		return;
+	}
+	if (cache.snap.first_sample && ev->backlog) {
+		/* After an unusable state file, the kills the log no longer
+		 * names, at some unknown time since boot, are not worth a trap
+		 * each (nor must they crowd out the named ones): passed over. */
+		cache.backlog_through = ev->index;
 		cache.n_history++;
 		return;
 	}
@@ -1017,8 +1043,9 @@ int agent_mib_refresh(struct oomw_monitor *m)
 					   "no notification\n", cache.n_history);
 		save_cursor(UINT64_MAX); /* all of them: history */
 	} else if (cache.snap.first_sample) {
-		snmp_log(LOG_WARNING, "the state file was unusable: the OOM kills since boot still in the kernel "
-				      "log are notified again (some may have been already)\n");
+		snmp_log(LOG_WARNING, "the state file was unusable: the OOM kills since boot that the kernel log "
+				      "still names are notified again (some may have been already); %zu it no "
+				      "longer names are only counted\n", cache.n_history);
 	}
 	give_up_unsendable();
 	note_sources();

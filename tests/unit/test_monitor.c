@@ -33,6 +33,7 @@ struct fixture {
 	size_t n_seen;
 	struct oomw_event seen[MAX_SEEN];
 	uint64_t kmsg_seq;
+	int state_err_at_event; /* snap.state_err as on_event saw it */
 };
 
 static void write_file(const char *path, const char *text, const char *mode)
@@ -84,6 +85,7 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 	struct fixture *f = ctx;
 	assert_true(f->n_seen < MAX_SEEN);
 	f->seen[f->n_seen++] = *ev;
+	f->state_err_at_event = f->snap.state_err;
 }
 
 static void open_monitor(struct fixture *f)
@@ -432,6 +434,9 @@ static void test_corrupt_state_replaced(void **ctx)
 	open_monitor(f);
 	assert_int_equal(sample(f), 1); /* never trusted: counted as from boot */
 	assert_int_equal(f->snap.state_err, -EBADMSG);
+	/* Known while the events are reported: a front end tells this first
+	 * sample from one without any state file. */
+	assert_int_equal(f->state_err_at_event, -EBADMSG);
 	assert_non_null(f->snap.state_why);
 	assert_true(f->snap.first_sample);
 	assert_int_equal(f->ret, 0);
