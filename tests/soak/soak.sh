@@ -11,8 +11,10 @@
 # Victims are named "s<seed>-<i>" and counted by name (pids may wrap). A front end that finds
 # its state file truncated cannot know what it already notified; it notifies
 # the kills since boot still in the kernel log again (README, "Nothing lost").
-# Those repeats are "re-reported": allowed once per victim killed before that
-# restart, and for no other victim. Every other repeat is a duplicate.
+# Those repeats are "re-reported": allowed once per victim killed before such a
+# start, and for no other victim (a daemon killed again before it replaced the
+# file finds it truncated once more: another such start). Every other repeat
+# is a duplicate.
 #
 # SOAK_SEED=n replays a run's random choices (the seed is printed first);
 # SOAK_KEEP=1 keeps the temp directories. Daemons only ever listen on
@@ -81,10 +83,19 @@ declare -A restarts=()
 start_daemon() {
 	case $1 in
 	snmpd) rm -f "$SNMP_SOCKET"; snmp_start_snmpd ;;
-	agent) snmp_start_agent -c "$SOAK/agent.conf" ;;
-	collectd) cd_start ;;
+	agent) note_corrupt agent "$AGENT_STATE"; snmp_start_agent -c "$SOAK/agent.conf" ;;
+	collectd) note_corrupt collectd "$CD_STATE"; cd_start ;;
 	esac
 	due[$1]=0
+}
+# A start that will find its state file corrupt (a truncated file has no end
+# line) may re-report every kill before it. Killed again before it replaced
+# the file, the next start finds it corrupt too, and counts again.
+note_corrupt() { # NAME FILE
+	[ -s "$2" ] && ! tail -n 1 "$2" | grep -q '^end fnv1a64=' || return 0
+	step=$((step + 1))
+	echo "$step $1" >>"$SOAK/corrupt"
+	echo "soak: step $step: $1 starts with a truncated state file"
 }
 stop_daemon() { # NAME SIG
 	local pid
@@ -118,9 +129,7 @@ bring_back_due() {
 truncate_state() { # NAME FILE
 	[ "${due[$1]}" -ne 0 ] || take_down "$1" KILL
 	[ -s "$2" ] && truncate -s $(( $(stat -c %s "$2") / 2 )) "$2"
-	step=$((step + 1))
-	echo "$step $1" >>"$SOAK/corrupt"
-	echo "soak: step $step: $1's state file truncated while it is down"
+	echo "soak: $1's state file truncated while it is down"
 }
 
 oomcg_lock
