@@ -14,8 +14,8 @@ rc=$?
 while IFS= read -r line; do diag "$line"; done <<<"$out"
 for fe in "collectd notifications" "SNMP traps" "check_oom runs"; do
 	row=$(grep -E "^  $fe " <<<"$out")
-	# expected received distinct duplicates re-reported missing
-	read -r expected _ distinct dup _ missing <<<"${row#  "$fe"}"
+	# expected received distinct duplicates re-reported after-SIGKILL missing
+	read -r expected _ distinct dup _ _ missing <<<"${row#  "$fe"}"
 	if [ -n "$row" ] && [ "$expected" = "$n" ] && [ "$distinct" = "$n" ] && [ "$dup" = 0 ] &&
 		[ "$missing" = 0 ]; then
 		ok "$fe: all $n kills, none missing, none duplicated"
