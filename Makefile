@@ -34,6 +34,7 @@ include common/common.mk
 include $(sort $(wildcard plugins/*/*.mk))
 include tests/tests.mk
 include tests/bench/bench.mk
+include tests/soak/soak.mk
 
 all: $(ALL_TARGETS)
 

@@ -613,6 +613,20 @@ too_long:
 	return -ENAMETOOLONG;
 }
 
+static int save_state(struct oomw_monitor *m, int64_t mono_usec)
+{
+	if (m->state_path[0] == '\0')
+		return 0;
+	int r = oomw_state_save(m->state_path, &m->st);
+	if (r < 0)
+		return r;
+	m->dirty = m->cursor_dirty = false;
+	m->saved_mono_usec = mono_usec;
+	m->state_err = 0;
+	m->state_why = NULL;
+	return 0;
+}
+
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx)
 {
@@ -626,6 +640,8 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	m->real_minus_mono_usec = m->now_usec - clock_usec(CLOCK_MONOTONIC);
 	snap->wall_usec = m->now_usec;
 	snap->first_sample = first;
+	snap->state_err = m->state_err;
+	snap->state_why = m->state_why;
 
 	/* The counter first, then the log: see the top of this file. */
 	int64_t counter;
@@ -672,21 +688,28 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	if (m->n_candidates > 0)
 		sample_candidates(m, snap);
 
-	snap->state_err = m->state_err;
-	snap->state_why = m->state_why;
 	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
 	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
 					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
-	if ((!m->dirty && !cursor_due) || m->state_path[0] == '\0')
+	if (!m->dirty && !cursor_due)
 		return 0;
-	int r = oomw_state_save(m->state_path, st);
-	if (r < 0)
-		return r;
-	m->dirty = m->cursor_dirty = false;
-	m->saved_mono_usec = mono_usec;
-	m->state_err = 0;
-	m->state_why = NULL;
-	return 0;
+	return save_state(m, mono_usec);
+}
+
+uint64_t oomw_monitor_notified(const struct oomw_monitor *m)
+{
+	return m->st.notified_index;
+}
+
+int oomw_monitor_set_notified(struct oomw_monitor *m, uint64_t index)
+{
+	if (index >= m->st.next_event_index)
+		index = m->st.next_event_index - 1;
+	if (index <= m->st.notified_index)
+		return 0;
+	m->st.notified_index = index;
+	m->dirty = true;
+	return save_state(m, clock_usec(CLOCK_MONOTONIC));
 }
 
 size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t max)

@@ -5,6 +5,7 @@
  *
  *   oomwatch-state 2
  *   boot_id=…            one key=value line per scalar, each exactly once
+ *                        (notified_index may be absent: files of older versions)
  *   cgroup oom_kill=N path=/escaped/path
  *   event index=N details=1 backlog=0 wall_usec=N pid=N … comm=escaped …
  *   end fnv1a64=0123456789abcdef
@@ -179,6 +180,7 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_printf(w, "\nklog_inode=%" PRIu64 "\nklog_next_seq=%" PRIu64 "\nklog_seq_known=%d",
 		 st->klog_inode, st->klog_next_seq, st->klog_seq_known ? 1 : 0);
 	w_printf(w, "\nnext_event_index=%" PRIu64 "\n", st->next_event_index);
+	w_printf(w, "notified_index=%" PRIu64 "\n", st->notified_index);
 	for (size_t i = 0; i < st->n_cgroups && i < OOMW_STATE_CGROUPS_MAX; i++) {
 		const struct oomw_state_cgroup *c = &st->cgroups[i];
 		w_printf(w, "cgroup");
@@ -417,6 +419,7 @@ enum {
 	KEY_KLOG_SEQ_KNOWN = 1 << 7,
 	KEY_NEXT_INDEX = 1 << 8,
 	KEYS_ALL = (1 << 9) - 1,
+	KEY_NOTIFIED = 1 << 9, /* optional: not in KEYS_ALL */
 };
 
 /* Parses one scalar line; returns its KEY_ bit, or 0 when malformed. */
@@ -441,6 +444,8 @@ static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
 		return p == end ? KEY_KLOG_SEQ_KNOWN : 0;
 	if (take_u64(&p, end, "next_event_index", &st->next_event_index))
 		return p == end && st->next_event_index >= 1 ? KEY_NEXT_INDEX : 0;
+	if (take_u64(&p, end, "notified_index", &st->notified_index))
+		return p == end ? KEY_NOTIFIED : 0;
 	return 0;
 }
 
@@ -482,7 +487,8 @@ static int read_state(struct reader *rd, struct oomw_state *st, const char **why
 			break;
 		hash = fnv1a(hash, line, n + 1);
 		if (starts(line, n, "cgroup ")) {
-			if (keys != KEYS_ALL || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX) {
+			if ((keys & KEYS_ALL) != KEYS_ALL || st->n_events > 0 ||
+			    st->n_cgroups == OOMW_STATE_CGROUPS_MAX) {
 				*why = "cgroup line out of place or too many";
 				return -EBADMSG;
 			}
@@ -495,7 +501,7 @@ static int read_state(struct reader *rd, struct oomw_state *st, const char **why
 			}
 			st->n_cgroups++;
 		} else if (starts(line, n, "event ")) {
-			if (keys != KEYS_ALL || st->n_events == OOMW_STATE_EVENTS_MAX) {
+			if ((keys & KEYS_ALL) != KEYS_ALL || st->n_events == OOMW_STATE_EVENTS_MAX) {
 				*why = "event line out of place or too many";
 				return -EBADMSG;
 			}
@@ -520,8 +526,14 @@ static int read_state(struct reader *rd, struct oomw_state *st, const char **why
 			keys |= key;
 		}
 	}
-	if (keys != KEYS_ALL) {
+	if ((keys & KEYS_ALL) != KEYS_ALL) {
 		*why = "missing key";
+		return -EBADMSG;
+	}
+	if (!(keys & KEY_NOTIFIED))
+		st->notified_index = st->next_event_index - 1;
+	else if (st->notified_index >= st->next_event_index) {
+		*why = "notified_index beyond the events handed out";
 		return -EBADMSG;
 	}
 	char want[STATE_HASH_HEX_LEN + 1];

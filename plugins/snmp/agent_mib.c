@@ -1,9 +1,16 @@
 /* agent_mib.c — OOMWATCH-MIB for net-snmp: one handler serves the whole
  * oomwObjects subtree (scalars and three tables) from the cache filled by
  * agent_mib_refresh(), so a request never waits on /proc. Unknown numbers are
- * absent (noSuchInstance, or a skipped cell) rather than 0. Notifications go
- * through a bounded queue that is only emptied while the AgentX master is
- * connected, because net-snmp drops a notification sent while it is not.
+ * absent (noSuchInstance, or a skipped cell) rather than 0.
+ *
+ * Notifications are sent as AgentX Notify PDUs with a response callback: a
+ * notification counts as delivered only when the master answered it (RFC 2741
+ * 7.1.10: the master sends the trap, then its Response). Kill notifications
+ * are not queued in memory: the monitor's persisted events above the state's
+ * delivery cursor are the ones owed, so whichever agent process runs next
+ * sends them; the cursor moves, and is saved, as the answers come in. Low
+ * memory and recovery notifications are about the present, and are queued in
+ * memory until answered.
  *
  * Nothing here judges: the verdict, the summary, the held (hysteresis) memory
  * verdicts, which kill is news, the victim's cgroup and the wording of every
@@ -41,6 +48,11 @@ enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
 static oid mib_oid[] = { 1, 3, 6, 1, 4, 1, 32473 };
 static const oid objects_oid[] = { 1, 3, 6, 1, 4, 1, 32473, 1 };
 static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+/* RFC 2741 6.1: h.type of a Notify PDU; net-snmp's AgentX transport uses the
+ * RFC's numbers as PDU commands, but installs no header that names them. */
+#define AGENTX_NOTIFY_PDU 12
+/* RFC 2741 6.2.16: res.error notOpen (the master no longer knows our session). */
+#define AGENTX_ERR_NOT_OPEN_SESSION 257
 #define MIB_LEN OID_LENGTH(mib_oid)
 #define OBJECTS_LEN OID_LENGTH(objects_oid)
 
@@ -98,13 +110,22 @@ static const char *const source_names[N_SOURCES] = {
 
 enum notification { N_KILL = 1, N_LOW_MEMORY = 2, N_RECOVERED = 3, N_KILLS_UNKNOWN_TIME = 4 };
 
-/* What a notification carries, copied when it is queued. */
+/* A status notification (low memory, recovered, kills at an unknown time),
+ * copied when it is queued. */
 struct pending {
 	enum notification kind;
-	struct oomw_event ev;
 	enum oomw_severity severity;
 	char text[TEXT_MAX + 1];
 	int64_t available_cpct; /* OOMW_UNKNOWN when meminfo was unreadable */
+	long reqid;             /* 0: not sent (or to send again) */
+};
+
+/* A kill notification handed to the master, keyed by its event index modulo
+ * the ring: what is owed always lies within one ring of the cursor. */
+struct delivery {
+	uint64_t index; /* 0: slot unused */
+	long reqid;     /* of the Notify in flight; 0 once answered or failed */
+	bool acked;
 };
 
 struct value {
@@ -135,9 +156,18 @@ static struct {
 	char status_text[TEXT_MAX + 1];
 	char klog_text[TEXT_MAX + 1];
 	bool connected;
+	netsnmp_session *master; /* the AgentX session, while connected */
+	struct oomw_monitor *monitor; /* holds the events owed and the delivery cursor */
+	struct delivery sent[OOMW_STATE_EVENTS_MAX];
 	struct pending queue[AGENT_TRAP_QUEUE_MAX];
 	size_t q_head, q_len;
 	uint64_t q_dropped;
+	int cursor_err; /* the last failure to save the delivery cursor, logged once */
+	/* Kills at an unknown time up to this index are not sent one by one: one
+	 * oomwKillsAtUnknownTimeNotification says them (see notify_news). In
+	 * memory only: an agent restarted before the cursor passed them would
+	 * send them. */
+	uint64_t backlog_through;
 	char logged[N_SOURCES][SOURCE_TEXT_MAX]; /* what was last logged for each source */
 } cache = {
 	.held = { OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN },
@@ -610,14 +640,19 @@ static void queue_pop(void)
 	cache.q_len--;
 }
 
-/* Keeps at most `keep` notifications, dropping the oldest, and says so. */
+static void note_dropped(uint64_t n)
+{
+	cache.q_dropped += n;
+	snmp_log(LOG_WARNING, "notification queue full (%zu): dropped the oldest %llu; %llu dropped so far\n",
+		 cache.cfg->trap_queue_size, (unsigned long long)n, (unsigned long long)cache.q_dropped);
+}
+
+/* Keeps at most `keep` memory notifications, dropping the oldest, and says so. */
 static void queue_trim(size_t keep)
 {
 	while (cache.q_len > keep) {
 		queue_pop();
-		cache.q_dropped++;
-		snmp_log(LOG_WARNING, "notification queue full (%zu): dropped the oldest; %llu dropped so far\n",
-			 cache.cfg->trap_queue_size, (unsigned long long)cache.q_dropped);
+		note_dropped(1);
 	}
 }
 
@@ -641,58 +676,228 @@ static bool add_scalar(netsnmp_variable_list **vars, enum obj o, const struct va
 	return add_var(vars, full, instance_oid(o, 0, full), v);
 }
 
-static int send_pending(const struct pending *p)
+/* The varbinds of a kill notification (ev) or of a memory one (p). A
+ * notification missing some of its objects is not sent at all. */
+static int build_vars(const struct oomw_event *ev, const struct pending *p, netsnmp_variable_list **vars)
 {
 	static const enum obj kill_objects[] = { K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_SCOPE, K_TASK_MEMCG };
 	oid trap_oid[MIB_LEN + 2];
-	netsnmp_variable_list *vars = NULL;
 	struct value v;
 	bool built = true;
 
 	memcpy(trap_oid, mib_oid, sizeof(mib_oid));
 	trap_oid[MIB_LEN] = 0; /* oomwNotifications */
-	trap_oid[MIB_LEN + 1] = (oid)p->kind;
-	if (snmp_varlist_add_variable(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, trap_oid,
+	trap_oid[MIB_LEN + 1] = (oid)(ev != NULL ? N_KILL : p->kind);
+	if (snmp_varlist_add_variable(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, trap_oid,
 				      sizeof(trap_oid)) == NULL)
 		return -ENOMEM;
-	if (p->kind == N_KILL) {
-		oid index = p->ev.index > UINT32_MAX ? UINT32_MAX : (oid)p->ev.index;
+	if (ev != NULL) {
+		oid index = ev->index > UINT32_MAX ? UINT32_MAX : (oid)ev->index;
 		for (size_t i = 0; i < sizeof(kill_objects) / sizeof(kill_objects[0]); i++) {
 			oid full[OID_MAX_LEN];
-			if (kill_value(kill_objects[i], &p->ev, &v))
-				built = built && add_var(&vars, full, instance_oid(kill_objects[i], index, full), &v);
+			if (kill_value(kill_objects[i], ev, &v))
+				built = built && add_var(vars, full, instance_oid(kill_objects[i], index, full), &v);
 		}
 	} else {
 		put_int(&v, verdict_value(p->severity));
-		built = built && add_scalar(&vars, O_STATUS, &v);
+		built = built && add_scalar(vars, O_STATUS, &v);
 		put_ascii(&v, p->text);
-		built = built && add_scalar(&vars, O_STATUS_TEXT, &v);
+		built = built && add_scalar(vars, O_STATUS_TEXT, &v);
 		if (p->kind != N_KILLS_UNKNOWN_TIME && put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
-			built = built && add_scalar(&vars, O_MEM_AVAILABLE_PCT, &v);
+			built = built && add_scalar(vars, O_MEM_AVAILABLE_PCT, &v);
 	}
-	/* A notification missing some of its objects is not sent: it stays
-	 * queued and is built again on the next flush. */
-	if (built)
-		send_v2trap(vars);
-	snmp_free_varbind(vars);
 	return built ? 0 : -ENOMEM;
+}
+
+static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic);
+
+/* Hands one notification to the master as an AgentX Notify whose Response
+ * comes to on_response. Returns its request id, or 0 when it was not sent
+ * (it is tried again at the next flush). */
+static long send_notify(const struct oomw_event *ev, const struct pending *p)
+{
+	netsnmp_variable_list *vars = NULL;
+	if (build_vars(ev, p, &vars) != 0) {
+		snmp_free_varbind(vars);
+		snmp_log(LOG_ERR, "cannot build a notification: out of memory; will retry\n");
+		return 0;
+	}
+	netsnmp_pdu *pdu = snmp_pdu_create(AGENTX_NOTIFY_PDU);
+	if (pdu == NULL) {
+		snmp_free_varbind(vars);
+		return 0;
+	}
+	/* As net-snmp's own trap sender fills an AgentX Notify: our session
+	 * with the master, and request ids never reused in a time window. */
+	pdu->version = cache.master->version;
+	pdu->sessid = cache.master->sessid;
+	pdu->msgid = snmp_get_next_msgid();
+	do
+		pdu->reqid = snmp_get_next_reqid();
+	while (pdu->reqid == 0);
+	pdu->variables = vars;
+	long reqid = pdu->reqid;
+	if (snmp_async_send(cache.master, pdu, on_response, NULL) == 0) {
+		snmp_free_pdu(pdu);
+		return 0;
+	}
+	return reqid;
+}
+
+static struct delivery *slot_of(uint64_t index)
+{
+	return &cache.sent[index % OOMW_STATE_EVENTS_MAX];
+}
+
+static void save_cursor(uint64_t index)
+{
+	int r = oomw_monitor_set_notified(cache.monitor, index);
+	if (r != 0 && r != cache.cursor_err)
+		snmp_log(LOG_ERR, "cannot save the delivered notifications to the state file: %s; a restart "
+				  "now would send them again\n", strerror(-r));
+	cache.cursor_err = r;
+}
+
+/* Answered, or not to be sent at all. */
+static bool passed_over(const struct oomw_event *ev)
+{
+	const struct delivery *d = slot_of(ev->index);
+	return (d->index == ev->index && d->acked) || (ev->backlog && ev->index <= cache.backlog_through);
+}
+
+/* Moves the saved delivery cursor over the answered notifications that
+ * follow it. Indexes the ring does not hold (kills without details that found
+ * it full at a first sample) were never owed: they do not stop it. */
+static void advance_cursor(void)
+{
+	uint64_t from = oomw_monitor_notified(cache.monitor), to = from;
+	for (size_t i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (ev->index <= from)
+			continue;
+		if (!passed_over(ev))
+			break;
+		to = ev->index;
+	}
+	if (to != from)
+		save_cursor(to);
+}
+
+/* Keeps what is owed sendable: at most trap_queue_size kill notifications,
+ * all within one ring of the cursor (so each has its own delivery slot). The
+ * oldest beyond that are given up, and so are kills that left the ring before
+ * they could be sent (a storm of more than it holds in one sample); the
+ * cursor moves past them and the agent logs how many. */
+static void give_up_unsendable(void)
+{
+	if (cache.n_events == 0)
+		return;
+	uint64_t cursor = oomw_monitor_notified(cache.monitor);
+	uint64_t last = cache.events[cache.n_events - 1].index;
+	uint64_t floor = last > OOMW_STATE_EVENTS_MAX ? last - OOMW_STATE_EVENTS_MAX : 0;
+	size_t owed = 0, dropped = 0, i;
+	for (i = 0; i < cache.n_events; i++)
+		owed += cache.events[i].index > cursor && !passed_over(&cache.events[i]);
+	for (i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (ev->index <= cursor || passed_over(ev))
+			continue;
+		if (ev->index > floor && owed - dropped <= cache.cfg->trap_queue_size)
+			break;
+		dropped++;
+	}
+	uint64_t to = i < cache.n_events ? cache.events[i].index - 1 : last;
+	if (to <= cursor)
+		return;
+	if (dropped > 0)
+		note_dropped(dropped);
+	if (to - cursor > dropped)
+		snmp_log(LOG_WARNING, "%llu kill notifications were lost: their kills left the ring of %d "
+				      "before they could be sent\n", (unsigned long long)(to - cursor - dropped),
+			 OOMW_STATE_EVENTS_MAX);
+	save_cursor(to);
+}
+
+/* Drops memory notifications answered out of order at the head of the queue. */
+static void queue_settle(void)
+{
+	while (cache.q_len > 0 && cache.queue[cache.q_head].reqid == -1)
+		queue_pop();
+}
+
+/* A Response from the master (delivered), or the request's end without one:
+ * timed out, or its session closed (net-snmp ends pending requests so). */
+static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic)
+{
+	(void)session;
+	(void)magic;
+	bool answered = op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL;
+	/* notOpen: the master lost our session; sent again after registering. */
+	bool done = answered && pdu->errstat != AGENTX_ERR_NOT_OPEN_SESSION;
+	if (answered && pdu->errstat != 0 && done)
+		snmp_log(LOG_ERR, "the AgentX master refused a notification (AgentX error %ld); not sent again\n",
+			 pdu->errstat);
+	if (reqid == 0)
+		return 1;
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++) {
+		struct delivery *d = &cache.sent[i];
+		if (d->index == 0 || d->reqid != reqid)
+			continue;
+		d->reqid = 0;
+		d->acked = done;
+		if (done)
+			advance_cursor();
+		return 1;
+	}
+	for (size_t i = 0; i < cache.q_len; i++) {
+		struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
+		if (p->reqid != reqid)
+			continue;
+		p->reqid = done ? -1 : 0;
+		queue_settle();
+		return 1;
+	}
+	return 1;
 }
 
 void agent_mib_flush(void)
 {
-	while (cache.connected && cache.q_len > 0) {
-		struct pending *p = &cache.queue[cache.q_head];
-		if (send_pending(p) != 0) {
-			snmp_log(LOG_ERR, "cannot build a notification: out of memory; will retry\n");
+	if (!cache.connected || cache.master == NULL || cache.monitor == NULL)
+		return;
+	uint64_t cursor = oomw_monitor_notified(cache.monitor);
+	for (size_t i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (ev->index <= cursor || passed_over(ev))
+			continue;
+		struct delivery *d = slot_of(ev->index);
+		if (d->index != ev->index)
+			*d = (struct delivery){ .index = ev->index };
+		if (d->reqid != 0)
+			continue;
+		if ((d->reqid = send_notify(ev, NULL)) == 0)
 			return;
-		}
-		queue_pop();
+	}
+	for (size_t i = 0; i < cache.q_len; i++) {
+		struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
+		if (p->reqid == 0 && (p->reqid = send_notify(NULL, p)) == 0)
+			return;
 	}
 }
 
 bool agent_mib_connected(void)
 {
 	return cache.connected;
+}
+
+bool agent_mib_in_flight(void)
+{
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++)
+		if (cache.sent[i].index != 0 && cache.sent[i].reqid != 0)
+			return true;
+	for (size_t i = 0; i < cache.q_len; i++)
+		if (cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX].reqid > 0)
+			return true;
+	return false;
 }
 
 /* ---- sampling: the core judges, the agent maps ---- */
@@ -764,50 +969,77 @@ static void queue_status(enum notification kind, enum oomw_severity severity)
 	p->available_cpct = available_cpct();
 }
 
-static void queue_kill(const struct oomw_assess_input *in, const struct oomw_event *ev)
+/* A kill to notify: owed from now on (sent by agent_mib_flush). */
+static void log_kill(const struct oomw_assess_input *in, const struct oomw_event *ev)
 {
 	char victim[OOMW_CGROUP_PATH_MAX * 4 + 256];
-	struct pending *p = queue_push();
-	p->kind = N_KILL;
-	p->ev = *ev;
 	/* The core escapes what a process or cgroup chose: no forged log line. */
 	oomw_victim_text(in, ev, OOMW_CGROUP_PATH_MAX * 4, victim, sizeof(victim));
 	snmp_log(LOG_NOTICE, "OOM kill #%llu: %s\n", (unsigned long long)ev->index, victim);
 }
 
+/* n kills at an unknown time since boot: one notification, the core's words. */
+static void notify_backlog(size_t n)
+{
+	char text[OOMW_PART_TEXT_MAX];
+	/* More new events than the ring holds: some were not kept. */
+	enum oomw_count_bound bound = cache.n_new > cache.n_events ? OOMW_COUNT_AT_LEAST : OOMW_COUNT_EXACT;
+	oomw_backlog_text(n, bound, cache.snap.wall_usec, text, sizeof(text));
+	queue_status(N_KILLS_UNKNOWN_TIME, cache.verdict.kills.severity);
+	snmp_log(LOG_WARNING, "%s\n", text);
+}
+
+/* A first sample after a state file that was unusable (not merely absent):
+ * what it said was notified is lost with it. */
+static bool state_lost(void)
+{
+	return cache.snap.first_sample && cache.snap.state_err != 0 && cache.snap.state_err != -ENOENT;
+}
+
 /* What the core says each new event is under the first-start policy: a kill
- * to notify, one of the kills at an unknown time since boot (notified
- * together, in the core's words), or history (in oomwKillTable only). */
+ * now owed, one of the kills at an unknown time since boot (passed over, and
+ * notified together in the core's words), or history (in oomwKillTable only,
+ * the delivery cursor moves past it). After an unusable state file every
+ * kill the log names is owed again: at least once, never lost. */
 static void notify_news(void)
 {
 	struct oomw_assess_input in;
+	struct oomw_assess_params p = cache.cfg->params;
 	size_t n_history = 0, n_backlog = 0;
+	uint64_t history_through = 0;
+	bool news_seen = false;
 	size_t first = cache.n_new < cache.n_events ? cache.n_events - cache.n_new : 0;
+	if (state_lost())
+		p.first_start = OOMW_FIRST_START_ALL;
 	assess_input(&in);
 	for (size_t i = first; i < cache.n_events; i++) {
-		switch (oomw_event_news(&cache.events[i], &cache.snap, &cache.cfg->params)) {
+		const struct oomw_event *ev = &cache.events[i];
+		switch (oomw_event_news(ev, &cache.snap, &p)) {
 		case OOMW_NEWS_KILL:
-			queue_kill(&in, &cache.events[i]);
+			log_kill(&in, ev);
+			news_seen = true;
 			break;
 		case OOMW_NEWS_BACKLOG:
 			n_backlog++;
+			cache.backlog_through = ev->index;
 			break;
 		case OOMW_NEWS_HISTORY:
 			n_history++;
+			history_through = news_seen ? history_through : ev->index;
 			break;
 		}
 	}
+	if (history_through > 0)
+		save_cursor(history_through);
+	advance_cursor(); /* over the kills of unknown time, when nothing owed precedes them */
 	if (n_history > 0)
 		snmp_log(LOG_INFO, "%zu OOM kill%s from before kill_window found at the first start: in "
 				   "oomwKillTable, not notified\n", n_history, n_history == 1 ? "" : "s");
-	if (n_backlog > 0) {
-		char text[OOMW_PART_TEXT_MAX];
-		/* More new events than the ring holds: some were not kept. */
-		enum oomw_count_bound bound = cache.n_new > cache.n_events ? OOMW_COUNT_AT_LEAST : OOMW_COUNT_EXACT;
-		oomw_backlog_text(n_backlog, bound, cache.snap.wall_usec, text, sizeof(text));
-		queue_status(N_KILLS_UNKNOWN_TIME, cache.verdict.kills.severity);
-		snmp_log(LOG_WARNING, "%s\n", text);
-	}
+	if (state_lost())
+		snmp_log(LOG_WARNING, "the state file was unusable: the OOM kills since boot that the kernel log "
+				      "still names are notified again (some may have been already)\n");
+	if (n_backlog > 0)
+		notify_backlog(n_backlog);
 }
 
 /* Compares with the last known verdict, not the last one: a spell of
@@ -849,6 +1081,7 @@ static void log_problems(void)
 void agent_mib_refresh(struct oomw_monitor *m)
 {
 	cache.n_new = 0;
+	cache.monitor = m;
 	cache.save_err = oomw_monitor_sample(m, &cache.snap, count_new, NULL);
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
@@ -856,6 +1089,7 @@ void agent_mib_refresh(struct oomw_monitor *m)
 	judge();
 	log_problems();
 	notify_news();
+	give_up_unsendable();
 	queue_memory_transition();
 }
 
@@ -864,6 +1098,7 @@ void agent_mib_configure(const struct agent_config *cfg)
 	cache.cfg = cfg;
 	queue_trim(cfg->trap_queue_size); /* a smaller trap_queue_size on SIGHUP */
 	if (cache.have_snap) {
+		give_up_unsendable();
 		choose_kill_rows();
 		/* New thresholds can change the verdict on the same values. */
 		judge();
@@ -877,11 +1112,15 @@ static int on_connect(int major, int minor, void *server_arg, void *client_arg)
 {
 	(void)major;
 	(void)minor;
-	(void)server_arg;
 	(void)client_arg;
 	cache.connected = true;
-	snmp_log(LOG_INFO, "registered with the AgentX master; %zu notification%s queued\n", cache.q_len,
-		 cache.q_len == 1 ? "" : "s");
+	cache.master = server_arg; /* subagent.c passes its session with the master */
+	size_t owed = cache.q_len;
+	uint64_t cursor = cache.monitor ? oomw_monitor_notified(cache.monitor) : UINT64_MAX;
+	for (size_t i = 0; i < cache.n_events; i++)
+		owed += cache.events[i].index > cursor && !passed_over(&cache.events[i]);
+	snmp_log(LOG_INFO, "registered with the AgentX master; %zu notification%s queued\n", owed,
+		 owed == 1 ? "" : "s");
 	return 0;
 }
 
@@ -892,6 +1131,15 @@ static int on_disconnect(int major, int minor, void *server_arg, void *client_ar
 	(void)server_arg;
 	(void)client_arg;
 	cache.connected = false;
+	cache.master = NULL;
+	/* What the old session did not answer is sent again to the next one
+	 * (net-snmp also ends those requests, as timed out, when it frees it). */
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++)
+		cache.sent[i].reqid = 0;
+	for (size_t i = 0; i < cache.q_len; i++) {
+		struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
+		p->reqid = p->reqid > 0 ? 0 : p->reqid;
+	}
 	snmp_log(LOG_WARNING, "lost the AgentX master; notifications are queued until it is back\n");
 	return 0;
 }

@@ -30,6 +30,8 @@
 #define AGENT_NAME "oomwatch-agent"
 /* The kernel never OOM-kills a task at -1000: the agent must outlive the kills it reports. */
 #define OWN_OOM_SCORE_ADJ "-1000"
+/* How long a terminating agent waits for the master's answers to what it sent. */
+#define DRAIN_SEC 1
 /* How soon after kernel-log activity the values are read once more. */
 #define FOLLOWUP_SEC 1
 /* What the monitor can offer: /dev/kmsg, one memory.events per cgroup, the PSI trigger. */
@@ -310,6 +312,26 @@ static void setup_logging(enum log_target target)
 		snmp_enable_syslog_ident(AGENT_NAME, LOG_DAEMON);
 }
 
+static volatile sig_atomic_t drain_over;
+
+static void on_drain_deadline(unsigned int reg, void *data)
+{
+	(void)reg;
+	(void)data;
+	drain_over = 1;
+}
+
+/* On SIGTERM, the answers to notifications already handed to the master are
+ * awaited a moment, so that the next agent process does not send them again.
+ * What stays unanswered is still owed in the state file. */
+static void drain(void)
+{
+	if (!agent_mib_in_flight() || snmp_alarm_register(DRAIN_SEC, 0, on_drain_deadline, NULL) == 0)
+		return;
+	while (agent_mib_in_flight() && !drain_over)
+		agent_check_and_process(1);
+}
+
 /* The AgentX side, in net-snmp's order (FRONTENDS.md): settings, init_agent,
  * the MIB, init_snmp. Returns 0 or -ENOMEM. */
 static int start_subagent(void)
@@ -376,6 +398,7 @@ static int serve(void)
 	if (start_subagent() != 0 || start_refreshing() != 0)
 		return EXIT_RUNTIME;
 	run_loop();
+	drain();
 	snmp_log(LOG_INFO, "terminating\n");
 	snmp_shutdown(AGENT_NAME);
 	return EXIT_OK;
