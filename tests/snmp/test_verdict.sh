@@ -3,9 +3,9 @@
 # whose meminfo is rewritten between refreshes, memory hovering at a threshold
 # sends one low-memory and one recovered notification (hysteresis), not one
 # per crossing; memory.oom.group victims after the first are placed in the
-# cgroup whose limit was hit; kills older than the window found at a first
-# start are history, and kills the counter shows but nothing can date are
-# notified once, in the core's words.
+# cgroup whose limit was hit; at a first start, kills older than the window
+# are history, one inside it is notified, and kills the counter shows but
+# nothing can date are notified once, in the core's words.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/tap.sh
 source tests/snmp/snmp_env.sh
@@ -131,4 +131,24 @@ check "it carries the core's words" \
 check "oomwStatus is warning, never ok, while the counter shows undated kills" test "$(status)" = warning
 check "oomwStatusText says so" grep -q '2 OOM kills at an unknown time since boot, first noticed ' \
 	<<<"$(status_text)"
+kill "$AGENT_PID"
+wait "$AGENT_PID"
+
+# ---- first start with a kill inside the window: it is news, the old ones
+# are not. The log gets one more kill, 5 s before now on the boot clock.
+rm -f "$SNMP_TMP/agent.state"
+recent=$(awk '{ printf "%.6f", $1 - 5 }' /proc/uptime)
+sed -n '8,9p' tests/fixtures/kernel-log-hostile/oom-group-victims.log |
+	sed "s/^\[  400\.[0-9]*\]/[$recent]/" >>"$LOG"
+echo 'oom_kill 4' >"$P/vmstat"
+: >"$SNMP_TMP/traps.log"
+snmp_start_agent -c "$SNMP_TMP/agent.conf" --proc "$P" --sys "$SNMP_TMP/sys" --kmsg "$LOG" \
+	--state "$SNMP_TMP/agent.state"
+check "the agent registers a third time without state" snmp_wait_registered 10
+check "the kill inside kill_window is notified at the first start" wait_trap 'oomwKillPid.* = Gauge32: 800'
+sleep 0.3
+check "and only it: the 3 older kills are history" test "$(traps oomwKillNotification)" -eq 1
+check "oomwStatus is critical: a kill in the last 30s" test "$(status)" = critical
+check "oomwStatusText names the victim in the core's words" \
+	grep -q '^CRITICAL: 1 OOM kill in last 30s: p (pid 800, 50 KiB, /g2/s1) at ' <<<"$(status_text)"
 done_testing
