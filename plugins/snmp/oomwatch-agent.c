@@ -38,6 +38,8 @@
 #define WATCHED_FDS_MAX (1 + OOMW_SNAPSHOT_CGROUPS_MAX + 1)
 
 enum exit_code { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_RUNTIME = 2 };
+/* net-snmp's int flags, named: a boolean setting on, a loop turn that waits. */
+enum { DS_ON = 1, WAIT_FOR_EVENTS = 1 };
 enum run_mode { RUN_DAEMON, RUN_FOREGROUND };
 enum log_target { LOG_TO_SYSLOG, LOG_TO_STDERR };
 /* Whether root is dropped after the start (-u USER): what can be locked. */
@@ -91,8 +93,10 @@ static void on_signal(int sig)
 		got_hup = 1;
 	else
 		got_term = 1;
-	/* Wakes the select() inside agent_check_and_process without a race. */
+	/* Wakes the select() inside agent_check_and_process without a race.
+	 * Ignored on purpose: a full pipe (EAGAIN) already wakes it. */
 	if (write(wake_pipe[1], "", 1) < 0) {
+		/* nothing to do */
 	}
 	errno = saved;
 }
@@ -329,7 +333,7 @@ static void drain(void)
 	if (!agent_mib_in_flight() || snmp_alarm_register(DRAIN_SEC, 0, on_drain_deadline, NULL) == 0)
 		return;
 	while (agent_mib_in_flight() && !drain_over)
-		agent_check_and_process(1);
+		agent_check_and_process(WAIT_FOR_EVENTS);
 }
 
 /* The AgentX side, in net-snmp's order (FRONTENDS.md): settings, init_agent,
@@ -339,10 +343,10 @@ static int start_subagent(void)
 	/* No MIB files and no snmp.conf: the agent needs neither, and they
 	 * must not change its behaviour. */
 	setenv("MIBS", "", 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, DS_ON);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, DS_ON);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, DS_ON);
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, DS_ON);
 	if (cfg.agentx_socket[0] != '\0')
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, cfg.agentx_socket);
 	init_agent(AGENT_NAME);
@@ -384,7 +388,7 @@ static void run_loop(void)
 		 * into the dead session and lost. By now that close is processed
 		 * and the notification stays queued until the agent registers again. */
 		agent_mib_flush();
-		agent_check_and_process(1);
+		agent_check_and_process(WAIT_FOR_EVENTS);
 		if (got_hup) {
 			got_hup = 0;
 			reload();
