@@ -993,7 +993,7 @@ static void notify_backlog(size_t n)
  * what it said was notified is lost with it. */
 static bool state_lost(void)
 {
-	return cache.snap.first_sample && cache.snap.state_err != 0 && cache.snap.state_err != -ENOENT;
+	return cache.snap.first_sample && cache.snap.state_err != 0; /* a missing file is 0 */
 }
 
 /* What the core says each new event is under the first-start policy: a kill
