@@ -357,7 +357,7 @@ static bool pressure_value(enum obj o, struct value *v)
 		return false;
 	if (which == 3)
 		return put_c64(v, l->total_usec);
-	return put_pct(v, true, oomw_psi_avg_cpct(l, avg_sec[which]));
+	return put_pct(v, l->known, oomw_psi_avg_cpct(l, avg_sec[which]));
 }
 
 static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v);
