@@ -98,13 +98,6 @@ static const struct node nodes[N_OBJ] = {
 };
 
 #define N_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
-/* What the agent's log calls each source when its problems go away. */
-static const char *const source_names[N_SOURCES] = {
-	[OOMW_SRC_MEMINFO] = "meminfo",	      [OOMW_SRC_VMSTAT] = "vmstat",
-	[OOMW_SRC_KLOG] = "kernel log",	      [OOMW_SRC_PSI] = "memory pressure",
-	[OOMW_SRC_CGROUPS] = "cgroups",	      [OOMW_SRC_CANDIDATES] = "candidates",
-	[OOMW_SRC_STATE] = "state file",      [OOMW_SRC_COUNT_KILLS] = "kill count",
-};
 /* The problems of one source, joined: what was last logged for it. */
 #define SOURCE_TEXT_MAX (2 * OOMW_PROBLEM_TEXT_MAX)
 
@@ -1062,7 +1055,7 @@ static void queue_memory_transition(void)
 }
 
 /* Each source's problems, in the core's words, logged when they appear or
- * change, and once when they are gone. */
+ * change, and once when they are gone ("resolved: " and the old words). */
 static void log_problems(void)
 {
 	char now[SOURCE_TEXT_MAX];
@@ -1073,7 +1066,7 @@ static void log_problems(void)
 		if (now[0] != '\0')
 			snmp_log(LOG_WARNING, "%s\n", now);
 		else
-			snmp_log(LOG_NOTICE, "%s: ok again\n", source_names[src]);
+			snmp_log(LOG_NOTICE, "resolved: %s\n", cache.logged[src]);
 		memcpy(cache.logged[src], now, SOURCE_TEXT_MAX);
 	}
 }

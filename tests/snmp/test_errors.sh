@@ -141,7 +141,7 @@ check "it says it cannot save the state file, once" \
 mkdir "$SNMP_TMP/later"
 sleep 1.5
 check "once it can, it saves the state and says so" \
-	test -s "$SNMP_TMP/later/agent.state" -a -n "$(grep "^state file: ok again" "$SNMP_TMP/agent.log")"
+	test -s "$SNMP_TMP/later/agent.state" -a -n "$(grep "^resolved: cannot save state $SNMP_TMP/later/agent.state: " "$SNMP_TMP/agent.log")"
 kill "$AGENT_PID"
 wait "$AGENT_PID"
 

@@ -117,6 +117,6 @@ check "meminfo readable again: oomwMemTotal is back" test "$(num oomwMemTotal.0)
 check "oomwStatus ok" test "$(snmp_value oomwStatus.0)" = ok
 check "the recovery from the warning before the unreadable spell is notified" \
 	grep -q 'oomwMemoryRecoveredNotification.*oomwStatus.0 = INTEGER: ok(1)' "$SNMP_TMP/traps.log"
-check "and logged that it is readable again" grep -q '^meminfo: ok again' "$SNMP_TMP/agent.log"
+check "and logged that it is readable again" grep -q "^resolved: cannot read $P/meminfo: " "$SNMP_TMP/agent.log"
 check "the agent is still running" kill -0 "$AGENT_PID"
 done_testing
