@@ -43,7 +43,11 @@ fi
 snmp_env_init
 cd_setup
 SOAK=$SNMP_TMP
+SOAK_MAIN=$BASHPID
 soak_cleanup() {
+	# Only the script itself: a subshell killed by a signal may run the
+	# EXIT trap it inherited, and must not tear the run down under it.
+	[ "$BASHPID" = "$SOAK_MAIN" ] || return 0
 	[ -n "$CD_PID" ] && kill -TERM "$CD_PID" 2>/dev/null && wait "$CD_PID" 2>/dev/null
 	CD_PID=
 	[ -n "${SOAK_KEEP:-}" ] && { echo "soak: kept $SNMP_TMP and $CD_DIR"; SNMP_KEEP=1; }
