@@ -113,8 +113,9 @@ struct pending {
 	long reqid;             /* 0: not sent (or to send again) */
 };
 
-/* A kill notification handed to the master, keyed by its event index modulo
- * the ring: what is owed always lies within one ring of the cursor. */
+/* A kill notification handed to the master. What is owed is at most one
+ * ring of events, so as many records do (found by index, reused once the
+ * cursor passed them and no answer is awaited). */
 struct delivery {
 	uint64_t index; /* 0: slot unused */
 	long reqid;     /* of the Notify in flight; 0 once answered or failed */
@@ -737,9 +738,23 @@ static long send_notify(const struct oomw_event *ev, const struct pending *p)
 	return reqid;
 }
 
-static struct delivery *slot_of(uint64_t index)
+/* The record of the notification of event `index`; with `create`, a new one
+ * if there is none (NULL when all are busy: it is sent later). */
+static struct delivery *delivery_of(uint64_t index, bool create)
 {
-	return &cache.sent[index % OOMW_STATE_EVENTS_MAX];
+	uint64_t cursor = oomw_monitor_notified(cache.monitor);
+	struct delivery *spare = NULL;
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++) {
+		struct delivery *d = &cache.sent[i];
+		if (d->index == index)
+			return d;
+		if (spare == NULL && (d->index == 0 || (d->index <= cursor && d->reqid == 0)))
+			spare = d;
+	}
+	if (!create || spare == NULL)
+		return NULL;
+	*spare = (struct delivery){ .index = index };
+	return spare;
 }
 
 static void save_cursor(uint64_t index)
@@ -754,8 +769,8 @@ static void save_cursor(uint64_t index)
 /* Answered, or not to be sent at all. */
 static bool passed_over(const struct oomw_event *ev)
 {
-	const struct delivery *d = slot_of(ev->index);
-	return (d->index == ev->index && d->acked) || (ev->backlog && ev->index <= cache.backlog_through);
+	const struct delivery *d = delivery_of(ev->index, false);
+	return (d != NULL && d->acked) || (ev->backlog && ev->index <= cache.backlog_through);
 }
 
 /* Moves the saved delivery cursor over the answered notifications that
@@ -776,38 +791,40 @@ static void advance_cursor(void)
 		save_cursor(to);
 }
 
-/* Keeps what is owed sendable: at most trap_queue_size kill notifications,
- * all within one ring of the cursor (so each has its own delivery slot). The
- * oldest beyond that are given up, and so are kills that left the ring before
- * they could be sent (a storm of more than it holds in one sample); the
- * cursor moves past them and the agent logs how many. */
+/* Keeps what is owed sendable: at most trap_queue_size kill notifications.
+ * The oldest beyond that are given up; so are kills that left the ring before
+ * they could be sent (a storm of more than it holds in one sample, or kills
+ * owed for longer than the ring lasts). The cursor moves past them and the
+ * agent logs how many. */
 static void give_up_unsendable(void)
 {
-	if (cache.n_events == 0)
-		return;
 	uint64_t cursor = oomw_monitor_notified(cache.monitor);
-	uint64_t last = cache.events[cache.n_events - 1].index;
-	uint64_t floor = last > OOMW_STATE_EVENTS_MAX ? last - OOMW_STATE_EVENTS_MAX : 0;
-	size_t owed = 0, dropped = 0, i;
+	size_t owed = 0, dropped = 0, passed = 0, i;
 	for (i = 0; i < cache.n_events; i++)
 		owed += cache.events[i].index > cursor && !passed_over(&cache.events[i]);
 	for (i = 0; i < cache.n_events; i++) {
 		const struct oomw_event *ev = &cache.events[i];
-		if (ev->index <= cursor || passed_over(ev))
+		if (ev->index <= cursor)
 			continue;
-		if (ev->index > floor && owed - dropped <= cache.cfg->trap_queue_size)
+		if (passed_over(ev)) {
+			passed++;
+			continue;
+		}
+		if (owed - dropped <= cache.cfg->trap_queue_size)
 			break;
 		dropped++;
 	}
-	uint64_t to = i < cache.n_events ? cache.events[i].index - 1 : last;
+	if (i == cache.n_events)
+		return; /* nothing owed is kept: the cursor follows the answers */
+	uint64_t to = cache.events[i].index - 1;
 	if (to <= cursor)
 		return;
 	if (dropped > 0)
 		note_dropped(dropped);
-	if (to - cursor > dropped)
+	if (to - cursor > dropped + passed)
 		snmp_log(LOG_WARNING, "%llu kill notifications were lost: their kills left the ring of %d "
-				      "before they could be sent\n", (unsigned long long)(to - cursor - dropped),
-			 OOMW_STATE_EVENTS_MAX);
+				      "before they could be sent\n",
+			 (unsigned long long)(to - cursor - dropped - passed), OOMW_STATE_EVENTS_MAX);
 	save_cursor(to);
 }
 
@@ -862,9 +879,9 @@ void agent_mib_flush(void)
 		const struct oomw_event *ev = &cache.events[i];
 		if (ev->index <= cursor || passed_over(ev))
 			continue;
-		struct delivery *d = slot_of(ev->index);
-		if (d->index != ev->index)
-			*d = (struct delivery){ .index = ev->index };
+		struct delivery *d = delivery_of(ev->index, true);
+		if (d == NULL)
+			return;
 		if (d->reqid != 0)
 			continue;
 		if ((d->reqid = send_notify(ev, NULL)) == 0)

@@ -100,6 +100,12 @@ note_corrupt() { # NAME FILE
 	echo "$step $1" >>"$SOAK/corrupt"
 	echo "soak: step $step: $1 starts with a truncated state file"
 }
+# A process that has not exited (a zombie has: it waits to be reaped).
+alive() {
+	local st
+	st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
 stop_daemon() { # NAME SIG
 	local pid
 	case $1 in
@@ -107,15 +113,24 @@ stop_daemon() { # NAME SIG
 	agent) pid=$AGENT_PID ;;
 	collectd) pid=$CD_PID; CD_PID= ;;
 	esac
-	kill -"$2" "$pid" 2>/dev/null
+	local sig=$2 w
+	kill -"$sig" "$pid" 2>/dev/null
+	# snmpd loses a SIGTERM that comes while it is still starting: after 5 s,
+	# SIGKILL (said, and counted as such).
+	for ((w = 0; w < 50; w++)); do alive "$pid" || break; sleep 0.1; done
+	if alive "$pid"; then
+		echo "soak: $1 did not exit within 5 s of SIG$sig: SIGKILL"
+		sig=KILL
+		kill -KILL "$pid" 2>/dev/null
+	fi
 	wait "$pid" 2>/dev/null
 	# Gone: the final cleanup must not signal its pid again.
 	local keep=() q
 	for q in "${SNMP_PIDS[@]}"; do [ "$q" = "$pid" ] || keep+=("$q"); done
 	SNMP_PIDS=("${keep[@]}")
-	restarts[$1 $2]=$(( ${restarts[$1 $2]:-0} + 1 ))
+	restarts[$1 $sig]=$(( ${restarts[$1 $sig]:-0} + 1 ))
 	# Where its reports are, a mark: what it was about to record may come again.
-	if [ "$2" = KILL ]; then
+	if [ "$sig" = KILL ]; then
 		case $1 in
 		collectd) echo "SOAK SIGKILL collectd" >>"$CD_LOG" ;;
 		*) echo "SOAK SIGKILL $1" >>"$SOAK/traps.log" ;;
