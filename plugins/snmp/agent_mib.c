@@ -51,6 +51,10 @@ static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 /* RFC 2741 6.1: h.type of a Notify PDU; net-snmp's AgentX transport uses the
  * RFC's numbers as PDU commands, but installs no header that names them. */
 #define AGENTX_NOTIFY_PDU 12
+/* How long snmpd may take to answer a Notify before net-snmp sends it again
+ * (its session default is 1 s): a Notify sent twice is two traps, and a
+ * loaded snmpd can take longer than a second. */
+#define NOTIFY_TIMEOUT_SEC 5
 /* RFC 2741 6.2.16: res.error notOpen (the master no longer knows our session). */
 #define AGENTX_ERR_NOT_OPEN_SESSION 257
 #define MIB_LEN OID_LENGTH(mib_oid)
@@ -729,6 +733,8 @@ static long send_notify(const struct oomw_event *ev, const struct pending *p)
 	do
 		pdu->reqid = snmp_get_next_reqid();
 	while (pdu->reqid == 0);
+	pdu->time = NOTIFY_TIMEOUT_SEC; /* not encoded in a Notify: read by net-snmp only */
+	pdu->flags |= UCD_MSG_FLAG_PDU_TIMEOUT;
 	pdu->variables = vars;
 	long reqid = pdu->reqid;
 	if (snmp_async_send(cache.master, pdu, on_response, NULL) == 0) {

@@ -114,16 +114,18 @@ stop_daemon() { # NAME SIG
 	collectd) pid=$CD_PID; CD_PID= ;;
 	esac
 	local sig=$2 w
-	kill -"$sig" "$pid" 2>/dev/null
 	# snmpd loses a SIGTERM that comes while it is still starting: after 5 s,
-	# SIGKILL (said, and counted as such).
-	for ((w = 0; w < 50; w++)); do alive "$pid" || break; sleep 0.1; done
-	if alive "$pid"; then
-		echo "soak: $1 did not exit within 5 s of SIG$sig: SIGKILL"
-		sig=KILL
-		kill -KILL "$pid" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
+	# SIGKILL (said, and counted as such). Bash's "Killed" notes go to null.
+	{
+		kill -"$sig" "$pid"
+		for ((w = 0; w < 50; w++)); do alive "$pid" || break; sleep 0.1; done
+		if alive "$pid"; then
+			echo "soak: $1 did not exit within 5 s of SIG$sig: SIGKILL" >&3
+			sig=KILL
+			kill -KILL "$pid"
+		fi
+		wait "$pid"
+	} 3>&2 2>/dev/null
 	# Gone: the final cleanup must not signal its pid again.
 	local keep=() q
 	for q in "${SNMP_PIDS[@]}"; do [ "$q" = "$pid" ] || keep+=("$q"); done
