@@ -706,6 +706,8 @@ static void sample_begin(struct oomw_monitor *m, struct oomw_snapshot *snap, oom
 		m->real_minus_mono_usec = m->boot_wall_usec;
 	snap->wall_usec = m->now_usec;
 	snap->first_sample = m->first_sample;
+	snap->state_err = m->state_err;
+	snap->state_why = m->state_why;
 }
 
 /* The counter and the log now disagree in the log's favour: a kill landed
@@ -755,12 +757,9 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 
 /* Saves the state when something that must not be lost changed, or when only
  * the log cursor moved and the last save is old enough. */
-static int save_if_due(struct oomw_monitor *m)
+static int save_state(struct oomw_monitor *m, int64_t mono_usec)
 {
-	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
-	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
-					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
-	if ((!m->dirty && !cursor_due) || m->state_path[0] == '\0')
+	if (m->state_path[0] == '\0')
 		return 0;
 	int r = oomw_state_save(m->state_path, &m->st);
 	if (r < 0)
@@ -770,6 +769,16 @@ static int save_if_due(struct oomw_monitor *m)
 	m->state_err = 0;
 	m->state_why = NULL;
 	return 0;
+}
+
+static int save_if_due(struct oomw_monitor *m)
+{
+	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
+	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
+					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
+	if (!m->dirty && !cursor_due)
+		return 0;
+	return save_state(m, mono_usec);
 }
 
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
@@ -786,9 +795,23 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	sample_cgroups(m, snap, first);
 	if (m->n_candidates > 0)
 		sample_candidates(m, snap);
-	snap->state_err = m->state_err;
-	snap->state_why = m->state_why;
 	return save_if_due(m);
+}
+
+uint64_t oomw_monitor_notified(const struct oomw_monitor *m)
+{
+	return m->st.notified_index;
+}
+
+int oomw_monitor_set_notified(struct oomw_monitor *m, uint64_t index)
+{
+	if (index >= m->st.next_event_index)
+		index = m->st.next_event_index - 1;
+	if (index <= m->st.notified_index)
+		return 0;
+	m->st.notified_index = index;
+	m->dirty = true;
+	return save_state(m, clock_usec(CLOCK_MONOTONIC));
 }
 
 size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t max)

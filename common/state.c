@@ -6,6 +6,7 @@
  *
  *   oomwatch-state 2
  *   boot_id=…            one key=value line per scalar, each exactly once
+ *                        (notified_index may be absent: files of older versions)
  *   cgroup oom_kill=N path=/escaped/path
  *   event index=N details=1 backlog=0 wall_usec=N pid=N … comm=escaped …
  *   end fnv1a64=0123456789abcdef
@@ -187,6 +188,7 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_printf(w, "\nklog_inode=%" PRIu64 "\nklog_next_seq=%" PRIu64 "\nklog_seq_known=%d",
 		 st->klog_inode, st->klog_next_seq, st->klog_seq_known ? 1 : 0);
 	w_printf(w, "\nnext_event_index=%" PRIu64 "\n", st->next_event_index);
+	w_printf(w, "notified_index=%" PRIu64 "\n", st->notified_index);
 	for (size_t i = 0; i < st->n_cgroups && i < OOMW_STATE_CGROUPS_MAX; i++) {
 		const struct oomw_state_cgroup *c = &st->cgroups[i];
 		w_printf(w, "cgroup");
@@ -387,6 +389,7 @@ enum {
 	KEY_KLOG_SEQ_KNOWN = 1 << 7,
 	KEY_NEXT_INDEX = 1 << 8,
 	KEYS_ALL = (1 << 9) - 1,
+	KEY_NOTIFIED = 1 << 9, /* optional (files of older versions): not in KEYS_ALL */
 };
 
 /* Parses one scalar line; returns its KEY_ bit, or 0 when malformed. */
@@ -411,6 +414,8 @@ static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
 		return p == end ? KEY_KLOG_SEQ_KNOWN : 0;
 	if (take_u64(&p, end, "next_event_index", &st->next_event_index))
 		return p == end && st->next_event_index >= 1 ? KEY_NEXT_INDEX : 0;
+	if (take_u64(&p, end, "notified_index", &st->notified_index))
+		return p == end ? KEY_NOTIFIED : 0;
 	return 0;
 }
 
@@ -480,10 +485,16 @@ struct loading {
 	const char **why;
 };
 
+/* Every required scalar has been read. */
+static bool all_keys(const struct loading *ld)
+{
+	return (ld->keys & KEYS_ALL) == KEYS_ALL;
+}
+
 static int load_cgroup(struct loading *ld, const char *line, const char *end)
 {
 	struct oomw_state *st = ld->st;
-	if (ld->keys != KEYS_ALL || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX)
+	if (!all_keys(ld) || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX)
 		return refuse(ld->why, "cgroup line out of place or too many");
 	struct oomw_state_cgroup *c = &st->cgroups[st->n_cgroups];
 	const char *p = line + strlen("cgroup");
@@ -499,7 +510,7 @@ static int load_cgroup(struct loading *ld, const char *line, const char *end)
 static int load_event(struct loading *ld, const char *line, const char *end)
 {
 	struct oomw_state *st = ld->st;
-	if (ld->keys != KEYS_ALL || st->n_events == OOMW_STATE_EVENTS_MAX)
+	if (!all_keys(ld) || st->n_events == OOMW_STATE_EVENTS_MAX)
 		return refuse(ld->why, "event line out of place or too many");
 	struct oomw_event *ev = &st->events[st->n_events];
 	if (!parse_event(line + strlen("event"), end, ev))
@@ -522,7 +533,7 @@ static int load_scalar(struct loading *ld, const char *line, const char *end)
 	if ((ld->keys & key) || ld->st->n_cgroups || ld->st->n_events)
 		return refuse(ld->why, "repeated or misplaced key");
 	ld->keys |= key;
-	if (ld->keys != KEYS_ALL)
+	if (!all_keys(ld) || !(key & KEYS_ALL))
 		return 0;
 	/* All scalars are in: check them together, before any list. */
 	const char *bad = scalars_out_of_range(ld->st);
@@ -589,8 +600,12 @@ static int read_state(struct reader *rd, struct oomw_state *st, const char **why
 	}
 	if (r < 0)
 		return r;
-	if (ld.keys != KEYS_ALL)
+	if (!all_keys(&ld))
 		return refuse(why, "missing key");
+	if (!(ld.keys & KEY_NOTIFIED))
+		st->notified_index = st->next_event_index - 1;
+	else if (st->notified_index >= st->next_event_index)
+		return refuse(why, "notified_index beyond the events handed out");
 	return read_end(rd, line, n, hash, why);
 }
 

@@ -66,6 +66,7 @@ static void fill(struct oomw_state *st)
 	st->klog_next_seq = UINT64_MAX - 1;
 	st->klog_seq_known = true;
 	st->next_event_index = 1000;
+	st->notified_index = 990;
 	st->n_cgroups = 3;
 	strcpy(st->cgroups[0].path, "/");
 	st->cgroups[0].oom_kill = 5;
@@ -109,6 +110,7 @@ static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
 	assert_int_equal(x->klog_next_seq, y->klog_next_seq);
 	assert_int_equal(x->klog_seq_known, y->klog_seq_known);
 	assert_int_equal(x->next_event_index, y->next_event_index);
+	assert_int_equal(x->notified_index, y->notified_index);
 	assert_int_equal(x->n_cgroups, y->n_cgroups);
 	for (size_t i = 0; i < x->n_cgroups; i++) {
 		assert_string_equal(x->cgroups[i].path, y->cgroups[i].path);
@@ -307,7 +309,15 @@ static void test_sealed_but_malformed(void **ctx)
 	assert_int_equal(f->b->n_cgroups, 1);
 	assert_int_equal(f->b->n_events, 1);
 	assert_int_equal(f->b->events[0].kill.pid, 7);
+	/* A file of an older version has no delivery cursor: all was notified. */
+	assert_int_equal(f->b->notified_index, 2);
+	spit_sealed(f->path, SEALED_KEYS "notified_index=0\n" SEALED_EVENT);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_int_equal(f->b->notified_index, 0);
 	static const char *const bad[] = {
+		SEALED_KEYS "notified_index=3\n",              /* beyond what was handed out */
+		SEALED_KEYS "notified_index=1\nnotified_index=1\n", /* the cursor twice */
+		SEALED_KEYS "notified_index=-1\n",             /* not a count */
 		SEALED_KEYS "log_ahead=0\n",                    /* a key twice */
 		SEALED_KEYS "colour=blue\n",                    /* an unknown key */
 		SEALED_KEYS "klog_inode=5 \n",                  /* a trailing blank */
