@@ -118,7 +118,11 @@ int prom_listen_parse(const char *text, bool allow_remote, struct sockaddr_stora
 		memcpy(host, text + 1, (size_t)(close - text - 1));
 		host[close - text - 1] = '\0';
 	} else {
-		colon = strrchr(text, ':');
+		colon = strchr(text, ':');
+		if (colon != NULL && strchr(colon + 1, ':') != NULL) {
+			*why = "an IPv6 address is written [ADDR]:PORT";
+			return -EINVAL;
+		}
 		if (colon == NULL || (size_t)(colon - text) >= sizeof(host)) {
 			*why = "expected ADDRESS:PORT, e.g. 127.0.0.1:9101";
 			return -EINVAL;
