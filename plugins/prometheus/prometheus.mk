@@ -27,10 +27,11 @@ $(PROM_UNIT_BINS): $(BUILD)/tests/unit/%: tests/unit/%.c $(PROM_PURE_OBJS) $(COR
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iplugins/prometheus -Itests/unit $(CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(PROM_PURE_OBJS) $(CORE_LIB) $(LDFLAGS) $(CMOCKA_LIBS)
 
-# The exporter, its manual page, and the systemd unit as an example.
+# The exporter, its manual page, and the systemd unit and alerting rules as examples.
 install-prometheus: $(OOMWATCH_EXPORTER)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples
 	install -m 0755 $(OOMWATCH_EXPORTER) $(DESTDIR)$(PREFIX)/bin/oomwatch-exporter
 	install -m 0644 man/oomwatch-exporter.1 $(DESTDIR)$(PREFIX)/share/man/man1/oomwatch-exporter.1
 	install -m 0644 contrib/prometheus/oomwatch-exporter.service $(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples/oomwatch-exporter.service
+	install -m 0644 contrib/prometheus/oomwatch.rules.yml $(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples/prometheus-oomwatch.rules.yml
