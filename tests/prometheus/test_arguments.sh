@@ -63,11 +63,10 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	[ $? = 1 ] && [ "$err" = "oomwatch-exporter: --textfile $TMP/ro/x.prom: directory $TMP/ro: Permission denied" ] &&
 		ok "an unwritable directory is refused before anything runs" || not_ok "unwritable" "$err"
 fi
-# A port already taken: exit 2 (cannot start).
+# A port already taken (by a first exporter): exit 2 (cannot start).
 port=$(prom_free_port)
-python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(30)' "$port" &
-PROM_PIDS+=($!)
-wait_until 5 bash -c "ss -Hltn 'sport = :$port' | grep -q ."
+prom_start "${SRC[@]}" --listen "127.0.0.1:$port"
+wait_until 10 curl -sf -o /dev/null "http://127.0.0.1:$port/metrics" || not_ok "first exporter on $port" "$(cat "$TMP/exporter.log")"
 err=$("$EXPORTER" "${SRC[@]}" --listen "127.0.0.1:$port" 2>&1)
 [ $? = 2 ] && [ "$err" = "oomwatch-exporter: cannot listen on 127.0.0.1:$port: Address already in use" ] &&
 	ok "a port in use: exit 2, says so" || not_ok "port in use" "$err"
