@@ -9,8 +9,9 @@ PROM_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tes
 
 ALL_TARGETS += $(OOMWATCH_EXPORTER)
 INSTALL_TARGETS += install-prometheus
-# Tests: a real node_exporter reading the textfile, promtool check metrics, curl.
-DEB_DEPS += prometheus-node-exporter prometheus curl
+# Tests: a real node_exporter reading the textfile, promtool (check metrics,
+# check rules), curl, ss (free ports), man (the manual page renders).
+DEB_DEPS += prometheus-node-exporter prometheus curl iproute2 man-db
 
 .PHONY: install-prometheus
 
