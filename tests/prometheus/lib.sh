@@ -76,8 +76,8 @@ prom_scrape() {
 	SCRAPE=$(curl -sf --max-time 10 "$1")
 }
 
-prom_value() {
-	awk -v s="$2" 'index($0, s " ") == 1 { print substr($0, length(s) + 2) }' <<<"$1"
+prom_value() { # the series name goes through the environment: awk -v would decode its backslashes
+	PROM_SERIES=$2 awk 'index($0, ENVIRON["PROM_SERIES"] " ") == 1 { print substr($0, length(ENVIRON["PROM_SERIES"]) + 2) }' <<<"$1"
 }
 
 prom_lint() {
