@@ -12,8 +12,9 @@ URL=http://127.0.0.1:$PORT
 
 "$EXPORTER" "${SRC[@]}" --textfile "$TMP/once.prom" --once 2>/dev/null
 prom_start "${SRC[@]}" --listen "127.0.0.1:$PORT"
-if ! wait_until 10 curl -sf -o /dev/null "$URL/metrics"; then
-	not_ok "the exporter answers on 127.0.0.1:$PORT" "$(cat "$TMP/exporter.log")"
+if ! wait_until 30 curl -sf --max-time 5 -o /dev/null "$URL/metrics"; then
+	not_ok "the exporter answers on 127.0.0.1:$PORT" "log: $(cat "$TMP/exporter.log")" \
+		"process: $(ps -o pid,stat,wchan:20,args -p "$PROM_PID" | tail -n +2)" "listening: $(ss -Hltnp "sport = :$PORT")"
 	done_testing
 fi
 ss -Hltn "sport = :$PORT" | awk '{ print $4 }' | grep -qx "127.0.0.1:$PORT" &&
