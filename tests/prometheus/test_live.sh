@@ -29,6 +29,7 @@ mtime=$(stat -c %Y.%N "$F")
 # A quote and a backslash in the name: the kernel logs "prom\"vi\x5cctim".
 oomcg_kill 'prom"vi\ctim' || { not_ok "the victim was OOM-killed"; done_testing; }
 ok "a real OOM kill of pid $OOMCG_PID in $OOMCG_PATH"
+reaped=$(date +%s.%N)
 # node_exporter sorts the labels by name.
 info="oomwatch_last_oom_kill_info{cgroup=\"$OOMCG_PATH\",comm=\"prom\\\"vi\\\\x5cctim\",pid=\"$OOMCG_PID\",pod=\"\",unit=\"\"}"
 served() {
@@ -41,6 +42,10 @@ else
 	not_ok "node_exporter after the kill" "wanted $info" "$(grep -E 'oom_kills_total|last_oom' <<<"$SCRAPE")" "$(cat "$TMP/exporter.log")"
 fi
 [ "$(stat -c %Y.%N "$F")" != "$mtime" ] && ok "the file was rewritten on the kill (refresh interval 1h)" || not_ok "rewritten"
+# A figure for people, not asserted: the first rewrite after the kill, relative
+# to the shell reaping the victim (negative: the file was rewritten first).
+first=$(stat -c %.9Y "$F")
+diag "textfile rewritten $(awk -v a="$first" -v b="$reaped" 'BEGIN { printf "%+.1f", (a - b) * 1000 }') ms after the victim was reaped (last rewrite)"
 [ "$(prom_value "$SCRAPE" "oomwatch_cgroup_oom_kills_total$L")" = 1 ] &&
 	ok "the cgroup's own counter: 1 kill" || not_ok "cgroup kills" "$(grep "$OOMCG_PATH" <<<"$SCRAPE")"
 [ "$(prom_value "$SCRAPE" 'oomwatch_oom_kills_by_scope_total{scope="memcg"}')" -ge 1 ] &&
