@@ -5,8 +5,6 @@
  * it for /metrics (--listen, http.c). Single-threaded: poll() on the
  * monitor's descriptors, the listening socket, its clients and a signalfd. */
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
