@@ -34,6 +34,7 @@ static const enum oomw_frontend frontends[] = {
 	OOMW_FRONTEND_NAGIOS,
 	OOMW_FRONTEND_COLLECTD,
 	OOMW_FRONTEND_SNMP,
+	OOMW_FRONTEND_PROMETHEUS,
 };
 
 /* ---- severity ---------------------------------------------------------- */
