@@ -1,0 +1,118 @@
+#!/bin/bash
+# tests/bench/bench.sh — `make bench`: each figure from this one run, as a ratio
+# against its floor or peer measured in the same run, with the goal it meets or
+# misses and the command that reproduces it. Timing only: nothing here is a test.
+#
+#   BENCH_N=21       whole-process runs per command (medians)
+#   BENCH_BIG=0      skip the 1 GiB text log (default: on, made in /tmp, removed)
+#   BENCH_KILLS=5    real kills per front end for the latency figures (root)
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=$PWD
+B=$ROOT/build/tests/bench
+N=${BENCH_N:-21}
+BIG=${BENCH_BIG:-1}
+KILLS=${BENCH_KILLS:-5}
+CHECK_SWAP=/usr/lib/nagios/plugins/check_swap
+TMP=$(mktemp -d /tmp/oomwatch-bench.XXXXXX)
+SHM=$(mktemp -d /dev/shm/oomwatch-bench.XXXXXX)
+cleanup_bench() { rm -rf "$TMP" "$SHM"; }
+trap cleanup_bench EXIT
+ROOT_USER=false
+[ "$(id -u)" = 0 ] && ROOT_USER=true
+
+# row NAME VALUE UNIT PEER_NAME PEER_VALUE GOAL_OP GOAL CMD: one figure.
+# The ratio is VALUE / PEER_VALUE; GOAL_OP is "le" or "ge" (ratio vs GOAL),
+# or "-" for a figure without a goal.
+row() {
+	local name=$1 value=$2 unit=$3 peer=$4 pv=$5 op=$6 goal=$7 cmd=$8 ratio verdict
+	ratio=$(awk -v a="$value" -v b="$pv" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+	case $op in
+	le) verdict=$(awk -v r="$ratio" -v g="$goal" 'BEGIN { print (r <= g ? "MET" : "MISSED") }')
+	    verdict="goal <= ${goal}x: $verdict" ;;
+	ge) verdict=$(awk -v r="$ratio" -v g="$goal" 'BEGIN { print (r >= g ? "MET" : "MISSED") }')
+	    verdict="goal >= ${goal}x: $verdict" ;;
+	*) verdict="no goal" ;;
+	esac
+	printf '%-34s %10s %-4s vs %-26s %10s  ratio %6sx  %s\n' "$name" "$value" "$unit" "$peer" "$pv" "$ratio" "$verdict"
+	printf '    reproduce: %s\n' "$cmd"
+}
+# note TEXT: a line that is no figure (a skip, a caveat).
+note() { printf '  note: %s\n' "$*"; }
+field() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
+
+echo "oomwatch bench — $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)"
+
+# ---- check_oom vs check_swap ------------------------------------------------
+ring=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).klogctl(10, None, 0))' 2>/dev/null)
+if $ROOT_USER && [ -w /dev/kmsg ] && [ -n "$ring" ]; then
+	# Twice the ring in debug records, one open() per record (the kernel rate
+	# limits each writer after 10 lines), under the live-test lock so that no
+	# live test's kill record is pushed out between its kill and its read.
+	(
+		source tests/lib/oomcg.sh
+		oomcg_lock
+		pad=$(printf '%080d' 0)
+		for ((i = 0; i < 2 * ring / 110; i++)); do
+			printf '<7>oomwatch-bench %06d %s\n' "$i" "$pad" >/dev/kmsg
+		done
+	)
+	note "kernel log ring ($((ring / 1024)) KiB, this kernel's log_buf_len) filled with debug records"
+else
+	note "not root (or /dev/kmsg not writable): the kernel log ring was not filled"
+fi
+CHECK=("$ROOT/build/check_oom" --state "$TMP/check_oom.state")
+"${CHECK[@]}" >/dev/null # the state: later runs are the steady state
+read -r t_oom t_swap < <("$B/bench_run" "$N" "${CHECK[@]}" -- "$CHECK_SWAP" -w 20% -c 10%)
+row "check_oom (whole process)" "$t_oom" µs "check_swap -w 20% -c 10%" "$t_swap" le 1.2 \
+	"build/tests/bench/bench_run $N build/check_oom --state FILE -- $CHECK_SWAP -w 20% -c 10%"
+
+# ---- gauge sample vs the pread floor --------------------------------------
+"$B/bench_core" gauge >"$TMP/gauge"
+row "gauge sample ($(field gauge_kmsg "$TMP/gauge"))" "$(field gauge_sample_usec "$TMP/gauge")" µs \
+	"pread meminfo+vmstat+PSI" "$(field gauge_floor_usec "$TMP/gauge")" le 1.5 \
+	"build/tests/bench/bench_core gauge"
+allocs=$(field gauge_allocs_per_sample "$TMP/gauge")
+printf '%-34s %10s %-4s goal 0: %s\n' "heap allocations per sample" "$allocs" "" \
+	"$(awk -v a="$allocs" 'BEGIN { print (a == 0 ? "MET" : "MISSED") }')"
+printf '    reproduce: %s\n' "build/tests/bench/bench_core gauge"
+
+# ---- scans over synthetic trees (tmpfs) ------------------------------------
+for what in scan walk; do
+	if [ "$what" = scan ]; then sizes="1000 10000 100000"; else sizes="1000 10000"; fi
+	first=
+	for n in $sizes; do
+		"$B/bench_core" "$what" "$SHM/$what-$n" "$n" >"$TMP/$what-$n" || { note "$what $n failed"; continue; }
+		rm -rf "${SHM:?}/$what-$n"
+		per=$(field "${what}_${n}_usec_per_item" "$TMP/$what-$n")
+		[ -n "$first" ] || first=$per
+		label="candidate scan, $n processes"
+		[ "$what" = walk ] && label="cgroup walk, $n cgroups"
+		# Linear: the cost per item stays that of the smallest tree.
+		row "$label" "$per" µs/1 "per item at ${sizes%% *}" "$first" - - \
+			"build/tests/bench/bench_core $what /dev/shm/DIR $n"
+	done
+done
+
+# ---- text-log parse vs grep -------------------------------------------------
+# The log: 6.x kernel OOM reports as dmesg prints them (bench_oomparse makes them).
+mklog() { "$B/bench_oomparse" --write "$1" "$2"; }
+parse_vs_grep() {
+	local file=$1 label=$2 runs=$3 t_parse t_grep bytes
+	cat "$file" >/dev/null # both read it from the page cache
+	bytes=$(stat -c %s "$file")
+	read -r t_parse t_grep < <("$B/bench_run" "$runs" "$B/bench_core" logparse "$file" -- \
+		/usr/bin/grep -c 'Killed process' "$file")
+	# Speed is bytes per µs: the ratio of speeds is grep's time over ours.
+	row "text-log parse, $label" "$(awk -v b="$bytes" -v t="$t_parse" 'BEGIN { printf "%.0f", b / t }')" MB/s \
+		"grep -c 'Killed process'" "$(awk -v b="$bytes" -v t="$t_grep" 'BEGIN { printf "%.0f", b / t }')" ge 0.5 \
+		"build/tests/bench/bench_run $runs build/tests/bench/bench_core logparse FILE -- /usr/bin/grep -c 'Killed process' FILE"
+}
+mklog "$TMP/10m.log" $((10 * 1024 * 1024))
+parse_vs_grep "$TMP/10m.log" "10 MiB" 5
+if [ "$BIG" != 0 ]; then
+	for _ in $(seq 100); do cat "$TMP/10m.log"; done >"$TMP/1g.log"
+	parse_vs_grep "$TMP/1g.log" "1 GiB" 1
+	rm -f "$TMP/1g.log"
+else
+	note "BENCH_BIG=0: the 1 GiB text log was skipped"
+fi
