@@ -22,7 +22,7 @@ ROOT_USER=false
 
 # row NAME VALUE UNIT PEER_NAME PEER_VALUE GOAL_OP GOAL CMD: one figure.
 # The ratio is VALUE / PEER_VALUE; GOAL_OP is "le" or "ge" (ratio vs GOAL),
-# or "-" for a figure without a goal.
+# "max" (VALUE itself at most GOAL, in UNIT), or "-" for a figure without a goal.
 row() {
 	local name=$1 value=$2 unit=$3 peer=$4 pv=$5 op=$6 goal=$7 cmd=$8 ratio verdict
 	ratio=$(awk -v a="$value" -v b="$pv" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
@@ -31,6 +31,8 @@ row() {
 	    verdict="goal <= ${goal}x: $verdict" ;;
 	ge) verdict=$(awk -v r="$ratio" -v g="$goal" 'BEGIN { print (r >= g ? "MET" : "MISSED") }')
 	    verdict="goal >= ${goal}x: $verdict" ;;
+	max) verdict=$(awk -v v="$value" -v g="$goal" 'BEGIN { print (v <= g ? "MET" : "MISSED") }')
+	     verdict="goal <= $goal $unit: $verdict" ;;
 	*) verdict="no goal" ;;
 	esac
 	printf '%-34s %10s %-4s vs %-26s %10s  ratio %6sx  %s\n' "$name" "$value" "$unit" "$peer" "$pv" "$ratio" "$verdict"
@@ -116,3 +118,105 @@ if [ "$BIG" != 0 ]; then
 else
 	note "BENCH_BIG=0: the 1 GiB text log was skipped"
 fi
+
+# ---- resident memory --------------------------------------------------------
+# mem_kib PID: "VmRSS Pss" in KiB (Pss counts shared libraries pro rata).
+mem_kib() {
+	echo "$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status")" \
+		"$(awk '$1 == "Pss:" { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null)"
+}
+(
+	source tests/snmp/snmp_env.sh
+	why=$(snmp_unavailable)
+	[ -z "$why" ] || { note "agent memory not measured: $why"; exit 0; }
+	snmp_env_init
+	echo "state_file $SNMP_TMP/agent.state" >"$SNMP_TMP/agent.conf"
+	snmp_start_snmpd && snmp_start_agent -c "$SNMP_TMP/agent.conf" && snmp_wait_registered 10 ||
+		{ note "agent memory not measured: the agent did not register"; exit 0; }
+	sleep 2 # a few samples and SNMP requests into its life
+	snmp_walk >/dev/null 2>&1
+	read -r rss pss < <(mem_kib "$AGENT_PID")
+	row "oomwatch-agent VmRSS" "$(awk -v k="$rss" 'BEGIN { printf "%.2f", k / 1024 }')" MiB \
+		"its Pss" "$(awk -v k="$pss" 'BEGIN { printf "%.2f", k / 1024 }')" max 4 \
+		"tests/snmp/snmp_env.sh's private snmpd; grep VmRSS /proc/AGENT_PID/status; grep Pss /proc/AGENT_PID/smaps_rollup"
+)
+(
+	source tests/collectd/lib.sh
+	why=$(cd_unavailable)
+	[ -z "$why" ] || { note "collectd memory not measured: $why"; exit 0; }
+	cd_setup
+	# collectd_mem_kib: start it with $CD_CONF, let it run a few intervals, stop it.
+	collectd_mem_kib() {
+		cd_start
+		cd_wait_log 'Initialization complete' 10 && sleep 3 && mem_kib "$CD_PID"
+		cd_stop >/dev/null
+	}
+	cd_conf 'KmsgPath "/dev/kmsg"'
+	read -r with_rss with_pss < <(collectd_mem_kib)
+	: >"$CD_LOG"
+	sed -i '/^LoadPlugin oomwatch$/,$d' "$CD_CONF"
+	read -r bare_rss bare_pss < <(collectd_mem_kib)
+	[ -n "$with_rss" ] && [ -n "$bare_rss" ] || { note "collectd memory not measured (collectd did not start)"; exit 0; }
+	row "collectd + oomwatch.so, VmRSS" "$with_rss" KiB "collectd alone" "$bare_rss" - - \
+		"tests/collectd/lib.sh's collectd with and without LoadPlugin oomwatch; VmRSS from /proc/PID/status"
+	note "the plugin adds $((with_rss - bare_rss)) KiB resident, $((with_pss - bare_pss)) KiB Pss"
+)
+
+# ---- kill -> alert latency ---------------------------------------------------
+# latency LABEL FILE REGEX [--stamped]: KILLS real kills in a throwaway cgroup
+# while the front end runs; medians of its alert and of a bare /dev/kmsg reader.
+latency() {
+	local label=$1 file=$2 regex=$3 out=$TMP/latency.$RANDOM i
+	python3 tests/bench/latency.py "$file" "$regex" "$KILLS" 60 "${@:4}" >"$out" 2>&1 &
+	local lat=$!
+	for _ in $(seq 50); do grep -q ready "$out" && break; sleep 0.1; done
+	for ((i = 0; i < KILLS; i++)); do
+		oomcg_kill "oomw-bench-$i" || break
+		sleep 0.3
+	done
+	wait "$lat"
+	local n med_alert med_reader
+	n=$(grep -c '^pid ' "$out")
+	if [ "$n" = 0 ]; then
+		note "$label latency not measured: $(tail -2 "$out" | tr '\n' ' ')"
+		return
+	fi
+	med_alert=$(awk '/^pid / { print $4 }' "$out" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+	med_reader=$(awk '/^pid / { print $6 }' "$out" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+	row "kill -> $label, median of $n" "$med_alert" ms "bare /dev/kmsg reader" "$med_reader" max 1 \
+		"BENCH_KILLS=$KILLS tests/bench/bench.sh (tests/bench/latency.py beside the front end)"
+}
+(
+	source tests/lib/oomcg.sh
+	why=$(oomcg_unavailable)
+	[ -z "$why" ] || { note "latency not measured: $why"; exit 0; }
+	source tests/collectd/lib.sh
+	source tests/snmp/snmp_env.sh
+	oomcg_lock
+	oomcg_create || { note "latency not measured: cannot create a memory cgroup"; exit 0; }
+	trap 'cd_cleanup; snmp_env_cleanup' EXIT
+	if [ -z "$(cd_unavailable)" ]; then
+		cd_setup
+		trap 'cd_cleanup; snmp_env_cleanup' EXIT
+		cd_conf "Cgroup \"$OOMCG_PATH\"" 'KmsgPath "/dev/kmsg"'
+		cd_start
+		if cd_wait_log 'oomwatch: watching' 10; then
+			sleep 1
+			latency "collectd notification" "$CD_LOG" 'Notification: severity = FAILURE, .*plugin = oomwatch.* \(pid ([0-9]+),'
+		else
+			note "collectd latency not measured: collectd did not start"
+		fi
+		cd_cleanup
+	fi
+	if [ -z "$(snmp_unavailable)" ]; then
+		snmp_env_init
+		trap 'cd_cleanup; snmp_env_cleanup' EXIT
+		printf 'interval 60s\nstate_file %s\n' "$SNMP_TMP/agent.state" >"$SNMP_TMP/agent.conf"
+		if snmp_start_snmpd && snmp_start_trapd && snmp_start_agent -c "$SNMP_TMP/agent.conf" &&
+			snmp_wait_registered 10; then
+			latency "SNMP trap" "$SNMP_TMP/traps.log" 'oomwKillNotification.*oomwKillPid\.[0-9]+ = Gauge32: ([0-9]+)' --stamped
+		else
+			note "SNMP latency not measured: the agent did not register"
+		fi
+	fi
+)
