@@ -65,6 +65,7 @@ struct oomw_monitor {
 	char globs[OOMW_GLOBS_MAX][PATH_MAX];
 	size_t n_globs;
 	size_t n_candidates;
+	bool klog_only_when_counted; /* see oomw_monitor_config */
 	/* The last process scan, reused for CANDIDATES_RESCAN_USEC: a front end
 	 * woken by every kernel-log record must not rescan /proc each time. */
 	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX];
@@ -329,6 +330,18 @@ static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 		}
 	}
 	snap->klog_err = m->klog_err;
+}
+
+/* With klog_only_when_counted: true when the counter just read proves that
+ * the log holds no kill the state lacks. The kernel counts a kill before it
+ * prints it, so a record newer than this read is for a later rise of the
+ * counter, and the saved cursor still leads to it. */
+static bool klog_skippable(const struct oomw_monitor *m, int vmstat_err, int64_t counter)
+{
+	const struct oomw_state *st = &m->st;
+	return m->klog_only_when_counted && !m->klog_open && !m->fresh && vmstat_err == 0 &&
+	       counter != OOMW_UNKNOWN && counter == st->vmstat_oom_kill && st->log_ahead == 0 &&
+	       st->klog_seq_known && strcmp(st->klog_source, m->paths.kmsg) == 0;
 }
 
 /* The log could not be opened, or failed part way (it is closed then), while
@@ -649,6 +662,7 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	m->n_candidates = cfg->n_candidates < OOMW_CANDIDATES_MAX ? cfg->n_candidates : OOMW_CANDIDATES_MAX;
 	m->cg_root_err = -ENOENT;
 	m->klog.fd = -1;
+	m->klog_only_when_counted = cfg->klog_only_when_counted;
 
 	read_boot_id(m->paths.proc, m->boot_id);
 	m->boot_wall_usec = read_boot_wall_usec(m->paths.proc);
@@ -657,7 +671,8 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	m->live_boot = m->boot_id[0] != '\0' && strcmp(m->boot_id, live_boot_id) == 0;
 	load_state(m);
 	oomw_oomparse_init(&m->parser, on_kill, m);
-	if (!klog_disabled(m))
+	/* klog_only_when_counted: opened by the sample, if at all. */
+	if (!klog_disabled(m) && !m->klog_only_when_counted)
 		m->klog_err = open_klog(m);
 	m->psi_fd = -1;
 	*out = m;
@@ -709,7 +724,9 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 	int64_t counter;
 	snap->vmstat_err = oomw_vmstat_read_oom_kill(m->paths.proc, &counter, &snap->vmstat_why);
 	snap->oom_kill_total = snap->vmstat_err < 0 ? OOMW_UNKNOWN : counter;
-	sample_klog(m, snap);
+	bool skip_klog = klog_skippable(m, snap->vmstat_err, counter);
+	if (!skip_klog)
+		sample_klog(m, snap);
 	int64_t d = counter_delta(m, snap->vmstat_err, counter);
 	if (d >= 0 && d < count_add(m->st.log_ahead, m->logged))
 		recount(m, snap, &counter, &d);
@@ -719,7 +736,8 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 		read_klog(m, snap);
 		snap->klog_err = m->klog_err;
 	}
-	forget_cursor_if_unread(m, snap->oom_kill_total != OOMW_UNKNOWN);
+	if (!skip_klog)
+		forget_cursor_if_unread(m, snap->oom_kill_total != OOMW_UNKNOWN);
 	reconcile(m, snap->vmstat_err, counter, d);
 	snap->kills_without_details = m->st.kills_without_details;
 	if (m->boot_id[0] != '\0' && strcmp(m->st.boot_id, m->boot_id) != 0) {

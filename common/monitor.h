@@ -29,6 +29,14 @@ struct oomw_monitor_config {
 	size_t n_cgroup_globs;
 	size_t n_candidates; /* 0 = do not scan processes; at most OOMW_CANDIDATES_MAX;
 			      * a scan is reused by samples within a second of it */
+	/* For one-shot front ends (check_oom): open and read the kernel log only
+	 * when it can hold something the saved state lacks, i.e. unless
+	 * /proc/vmstat oom_kill is readable and equal to the saved counter, the
+	 * saved log cursor applies to this source, and no logged kill awaits the
+	 * counter (log_ahead). The first sample, kernels without the counter
+	 * (< 4.13) and an unreadable counter always read it. The skipped records
+	 * stay behind the saved cursor, read when the counter next moves. */
+	bool klog_only_when_counted;
 };
 
 struct oomw_snapshot_cgroup {

@@ -992,6 +992,77 @@ static void test_cursor_saved_with_kills(void **ctx)
 	free(st);
 }
 
+/* One run of a one-shot front end: open, sample, close; returns the events. */
+static size_t one_shot(struct fixture *f)
+{
+	open_monitor(f);
+	size_t n = sample(f);
+	close_monitor(f);
+	return n;
+}
+
+/* klog_only_when_counted: a run whose counter equals the saved one leaves the
+ * log unread (a record that the counter does not show yet is not taken), and
+ * the run after the counter moves names the kill from the saved cursor, once. */
+static void test_klog_only_when_counted(void **ctx)
+{
+	struct fixture *f = *ctx;
+	f->cfg.klog_only_when_counted = true;
+	set_counter(f, 1);
+	log_kill(f, 101, "before", 1000000);
+	assert_int_equal(one_shot(f), 1); /* the first run reads the log */
+	assert_int_equal(f->seen[0].kill.pid, 101);
+
+	log_kill(f, 102, "quiet", 2000000);
+	assert_int_equal(one_shot(f), 0); /* the counter did not move: skipped */
+	assert_int_equal(f->snap.klog_err, 0);
+	assert_int_equal(f->snap.oom_kill_total, 1);
+
+	set_counter(f, 2);
+	assert_int_equal(one_shot(f), 1);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(f->seen[0].kill.pid, 102);
+	assert_int_equal(f->snap.kills_without_details, 0);
+	assert_int_equal(one_shot(f), 0);
+
+	/* The same monitor sampled again (a long-running front end) skips too. */
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	log_kill(f, 103, "later", 3000000);
+	set_counter(f, 3);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->seen[0].kill.pid, 103);
+	close_monitor(f);
+}
+
+/* klog_only_when_counted still reads the log where the counter cannot prove
+ * anything: a kernel without oom_kill in /proc/vmstat, an unreadable counter,
+ * and kills the log showed that the counter has not confirmed yet. */
+static void test_klog_only_when_counted_reads_when_unproven(void **ctx)
+{
+	struct fixture *f = *ctx;
+	char vmstat[160];
+	f->cfg.klog_only_when_counted = true;
+	assert_int_equal(one_shot(f), 0); /* the baseline: the fixture's counter is 0 */
+	snprintf(vmstat, sizeof(vmstat), "%s/vmstat", f->proc);
+	assert_int_equal(unlink(vmstat), 0);
+	log_kill(f, 202, "unreadable", 2000000);
+	assert_int_equal(one_shot(f), 1); /* counter unreadable: the log is read */
+	assert_int_equal(f->seen[0].kill.pid, 202);
+
+	/* The counter readable again but not yet up: the logged kill is owed a
+	 * confirmation, so the log is read, and a kill logged meanwhile is named. */
+	set_counter(f, 0);
+	log_kill(f, 203, "owed", 3000000);
+	assert_int_equal(one_shot(f), 1);
+	assert_int_equal(f->seen[0].kill.pid, 203);
+
+	fwrite_path(f->proc, "vmstat", "nr_free_pages 123456\npgfault 99\n"); /* < 4.13 */
+	log_kill(f, 204, "nocounter", 4000000);
+	assert_int_equal(one_shot(f), 1);
+	assert_int_equal(f->seen[0].kill.pid, 204);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1024,6 +1095,8 @@ int main(void)
 		T(test_pollfds),
 		T(test_escaped_comm_survives),
 		T(test_cursor_saved_with_kills),
+		T(test_klog_only_when_counted),
+		T(test_klog_only_when_counted_reads_when_unproven),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
