@@ -58,6 +58,8 @@
 #define LIVE_PROC "/proc"
 /* memory.events is about 100 bytes; it is read only to re-arm POLLPRI. */
 #define EVENTS_FILE_MAX 512
+/* How old the gauges a sample reuses may be (see gauges_reusable). */
+#define GAUGES_REUSE_USEC USEC_PER_SEC
 
 struct oomw_monitor {
 	struct oomw_paths paths;
@@ -100,6 +102,14 @@ struct oomw_monitor {
 	size_t n_watch;
 	int psi_fd;      /* PSI trigger (POLLPRI when memory pressure starts), or -1 */
 	bool psi_tried;  /* opened on the first oomw_monitor_pollfds: only waiters need it */
+
+	/* The fast path: a sample that only drained kernel-log records unrelated
+	 * to OOM reuses the gauges of the last full sample (see gauges_reusable). */
+	struct oomw_snapshot gauges; /* mem, psi and cgroups of the last full sample */
+	int64_t gauges_mono_usec;    /* when they were read, 0 = never */
+	size_t n_records;            /* this sample: kernel-log records read */
+	bool oom_records;            /* ... some of which may belong to an OOM report */
+	size_t n_emitted;            /* this sample: events passed on */
 
 	/* Valid during a sample only: where the parser's kills go. */
 	oomw_event_cb on_event;
@@ -182,6 +192,7 @@ static void emit(struct oomw_monitor *m, struct oomw_event *ev, bool store)
 		ev->index = m->st.next_event_index++;
 	}
 	m->dirty = true;
+	m->n_emitted++;
 	if (m->on_event)
 		m->on_event(ev, m->ctx);
 }
@@ -267,15 +278,28 @@ static int open_klog(struct oomw_monitor *m)
 	return r;
 }
 
+/* A record that may belong to an OOM report, by one cheap look: every line
+ * the parser acts on, and the report's header, holds "oom" or "ill" (Killed,
+ * kill, oom-kill:, oom_reaper). The parser ignores records of processes. */
+static bool may_be_oom(const struct oomw_klog_record *rec)
+{
+	return rec->facility <= 0 &&
+	       (memmem(rec->text, rec->text_len, "oom", 3) || memmem(rec->text, rec->text_len, "ill", 3));
+}
+
 /* Reads every pending record through the parser. Returns 0 or -errno. */
 static int drain_klog(struct oomw_monitor *m)
 {
 	struct oomw_klog_record rec;
 	int r;
 	/* -EBADMSG: one malformed record was skipped (klog counts it); go on. */
-	while ((r = oomw_klog_read(&m->klog, &rec)) == 0 || r == -EBADMSG)
-		if (r == 0)
-			oomw_oomparse_feed(&m->parser, &rec);
+	while ((r = oomw_klog_read(&m->klog, &rec)) == 0 || r == -EBADMSG) {
+		if (r != 0)
+			continue;
+		m->n_records++;
+		m->oom_records |= may_be_oom(&rec);
+		oomw_oomparse_feed(&m->parser, &rec);
+	}
 	oomw_oomparse_flush(&m->parser);
 	return r == -EAGAIN ? 0 : r;
 }
@@ -691,6 +715,9 @@ static void sample_begin(struct oomw_monitor *m, struct oomw_snapshot *snap, oom
 	m->on_event = on_event;
 	m->ctx = ctx;
 	m->logged = 0;
+	m->n_records = 0;
+	m->oom_records = false;
+	m->n_emitted = 0;
 	m->now_usec = clock_usec(CLOCK_REALTIME);
 	/* The log's monotonic times belong to the boot of <proc>: the running
 	 * kernel's clocks say exactly when that boot began; another boot (a copy
@@ -770,6 +797,66 @@ static int save_if_due(struct oomw_monitor *m)
 	return 0;
 }
 
+/* True when a watched cgroup's memory.events or the PSI trigger is ready. */
+static bool watches_ready(const struct oomw_monitor *m)
+{
+	struct pollfd fds[OOMW_SNAPSHOT_CGROUPS_MAX + 1];
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_watch; i++)
+		fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLPRI};
+	if (m->psi_fd >= 0)
+		fds[n++] = (struct pollfd){.fd = m->psi_fd, .events = POLLPRI};
+	return n > 0 && poll(fds, (nfds_t)n, 0) != 0;
+}
+
+/* The fast path. A front end woken by every kernel-log record would otherwise
+ * read all gauges and walk the cgroups for each. A sample whose log records
+ * hold nothing of an OOM report, that reported no kill, while no cgroup or
+ * PSI watch is ready, reuses the gauges of the last full sample if that is
+ * younger than GAUGES_REUSE_USEC: what it reports is at most that old. The
+ * kills are never skipped: the counter and the log were read in full. */
+static bool gauges_reusable(const struct oomw_monitor *m, bool first)
+{
+	return !first && m->n_records > 0 && !m->oom_records && m->n_emitted == 0 &&
+	       m->gauges_mono_usec != 0 &&
+	       clock_usec(CLOCK_MONOTONIC) - m->gauges_mono_usec < GAUGES_REUSE_USEC && !watches_ready(m);
+}
+
+static void reuse_gauges(const struct oomw_monitor *m, struct oomw_snapshot *snap)
+{
+	const struct oomw_snapshot *g = &m->gauges;
+	snap->mem = g->mem;
+	snap->mem_err = g->mem_err;
+	snap->mem_why = g->mem_why;
+	snap->psi = g->psi;
+	snap->psi_err = g->psi_err;
+	snap->psi_why = g->psi_why;
+	snap->cgroup_err = g->cgroup_err;
+	snap->n_cgroups = g->n_cgroups;
+	for (size_t i = 0; i < g->n_cgroups; i++) {
+		snap->cgroups[i].stats = g->cgroups[i].stats;
+		snap->cgroups[i].oom_kill_delta = 0; /* counted by the sample that read them */
+	}
+}
+
+static void read_gauges(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
+{
+	snap->mem_err = oomw_meminfo_read(m->paths.proc, &snap->mem, &snap->mem_why);
+	snap->psi_err = oomw_psi_read(m->paths.proc, &snap->psi, &snap->psi_why);
+	sample_cgroups(m, snap, first);
+	m->gauges_mono_usec = clock_usec(CLOCK_MONOTONIC);
+	struct oomw_snapshot *g = &m->gauges;
+	g->mem = snap->mem;
+	g->mem_err = snap->mem_err;
+	g->mem_why = snap->mem_why;
+	g->psi = snap->psi;
+	g->psi_err = snap->psi_err;
+	g->psi_why = snap->psi_why;
+	g->cgroup_err = snap->cgroup_err;
+	g->n_cgroups = snap->n_cgroups;
+	memcpy(g->cgroups, snap->cgroups, snap->n_cgroups * sizeof(snap->cgroups[0]));
+}
+
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx)
 {
@@ -779,9 +866,10 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	m->on_event = NULL;
 	m->first_sample = false;
 
-	snap->mem_err = oomw_meminfo_read(m->paths.proc, &snap->mem, &snap->mem_why);
-	snap->psi_err = oomw_psi_read(m->paths.proc, &snap->psi, &snap->psi_why);
-	sample_cgroups(m, snap, first);
+	if (gauges_reusable(m, first))
+		reuse_gauges(m, snap);
+	else
+		read_gauges(m, snap, first);
 	if (m->n_candidates > 0)
 		sample_candidates(m, snap);
 	snap->state_err = m->state_err;

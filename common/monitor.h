@@ -102,7 +102,12 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
  * on_event may be NULL; it must not call back into this monitor. Kills the
  * log names come first, then those only the counter shows (has_details false).
  * snap->first_sample (and snap->wall_usec) are set before on_event is called,
- * so a front end can tell history from news. */
+ * so a front end can tell history from news.
+ * The kills are always read in full. The gauges (mem, psi, cgroups) are reused
+ * from the last sample that read them, if it is less than a second old, when
+ * this one read kernel-log records none of which can belong to an OOM report,
+ * reported no kill, and no cgroup or PSI watch is ready: a front end woken by
+ * every kernel message then pays for the log records only. */
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
 /* The file descriptors to wait on for new kills (kmsg POLLIN, cgroup v2
