@@ -31,7 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,6 +104,10 @@ struct oomw_monitor {
 	size_t n_watch;
 	int psi_fd;      /* PSI trigger (POLLPRI when memory pressure starts), or -1 */
 	bool psi_tried;  /* opened on the first oomw_monitor_pollfds: only waiters need it */
+
+	/* On a real procfs, the files every sample reads, kept open (read_kept). */
+	bool proc_is_procfs;
+	int kept_fd[3];
 
 	/* The fast path: a sample that only drained kernel-log records unrelated
 	 * to OOM reuses the gauges of the last full sample (see gauges_reusable). */
@@ -179,6 +185,76 @@ static int64_t read_boot_wall_usec(const char *proc)
 	}
 	fclose(f);
 	return out;
+}
+
+/* ---- /proc files kept open ---------------------------------------------- */
+
+/* On a real procfs the three files every sample reads are kept open and read
+ * again with pread() from 0 (procfs makes their text anew on each read): half
+ * the system calls of opening them by name. Anywhere else (a fixture tree, a
+ * copy of another machine's /proc) a file may be replaced between samples, so
+ * it is opened by name each time. */
+enum kept_file { KEPT_VMSTAT, KEPT_MEMINFO, KEPT_PSI, KEPT_N };
+static const char *const kept_names[KEPT_N] = { "vmstat", "meminfo", "pressure/memory" };
+
+/* Reads a kept file into buf, NUL-terminated. Any failure (missing, too big,
+ * a read error) closes it and returns -EAGAIN: the caller then reads it by
+ * name, which reports what is wrong exactly as without this shortcut. */
+static int read_kept(struct oomw_monitor *m, enum kept_file f, char *buf, size_t size, size_t *len)
+{
+	_Static_assert(sizeof(m->kept_fd) / sizeof(m->kept_fd[0]) == KEPT_N, "one fd per kept file");
+	if (!m->proc_is_procfs)
+		return -EAGAIN;
+	int *fd = &m->kept_fd[f];
+	if (*fd < 0) {
+		char path[PATH_MAX];
+		if (oomw_path_join(path, sizeof(path), m->paths.proc, kept_names[f]) < 0 ||
+		    (*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+			return -EAGAIN;
+	}
+	size_t got = 0;
+	for (;;) {
+		ssize_t n = pread(*fd, buf + got, size - 1 - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			break;
+		if (n < 0 || (got += (size_t)n) == size - 1) {
+			close(*fd);
+			*fd = -1;
+			return -EAGAIN;
+		}
+	}
+	buf[got] = '\0';
+	*len = got;
+	return 0;
+}
+
+static int read_vmstat(struct oomw_monitor *m, int64_t *counter, const char **why)
+{
+	char buf[OOMW_SMALL_FILE_MAX];
+	size_t len;
+	if (read_kept(m, KEPT_VMSTAT, buf, sizeof(buf), &len) == 0)
+		return oomw_vmstat_parse_oom_kill(buf, len, counter, why);
+	return oomw_vmstat_read_oom_kill(m->paths.proc, counter, why);
+}
+
+static int read_meminfo(struct oomw_monitor *m, struct oomw_meminfo *out, const char **why)
+{
+	char buf[OOMW_SMALL_FILE_MAX];
+	size_t len;
+	if (read_kept(m, KEPT_MEMINFO, buf, sizeof(buf), &len) == 0)
+		return oomw_meminfo_parse(buf, len, out, why);
+	return oomw_meminfo_read(m->paths.proc, out, why);
+}
+
+static int read_psi(struct oomw_monitor *m, struct oomw_psi *out, const char **why)
+{
+	char buf[OOMW_SMALL_FILE_MAX];
+	size_t len;
+	if (read_kept(m, KEPT_PSI, buf, sizeof(buf), &len) == 0)
+		return oomw_psi_parse(buf, len, out, why);
+	return oomw_psi_read(m->paths.proc, out, why);
 }
 
 /* ---- the kernel log --------------------------------------------------- */
@@ -687,6 +763,10 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	m->cg_root_err = -ENOENT;
 	m->klog.fd = -1;
 	m->klog_only_when_counted = cfg->klog_only_when_counted;
+	struct statfs sfs;
+	m->proc_is_procfs = statfs(m->paths.proc, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+	for (size_t i = 0; i < KEPT_N; i++)
+		m->kept_fd[i] = -1;
 
 	read_boot_id(m->paths.proc, m->boot_id);
 	m->boot_wall_usec = read_boot_wall_usec(m->paths.proc);
@@ -738,7 +818,7 @@ static void recount(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t 
 {
 	int64_t again;
 	const char *why;
-	if (oomw_vmstat_read_oom_kill(m->paths.proc, &again, &why) == 0 && again > *counter) {
+	if (read_vmstat(m, &again, &why) == 0 && again > *counter) {
 		*counter = again;
 		snap->oom_kill_total = again;
 		*d = counter_delta(m, snap->vmstat_err, again);
@@ -749,7 +829,7 @@ static void recount(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t 
 static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 {
 	int64_t counter;
-	snap->vmstat_err = oomw_vmstat_read_oom_kill(m->paths.proc, &counter, &snap->vmstat_why);
+	snap->vmstat_err = read_vmstat(m, &counter, &snap->vmstat_why);
 	snap->oom_kill_total = snap->vmstat_err < 0 ? OOMW_UNKNOWN : counter;
 	bool skip_klog = klog_skippable(m, snap->vmstat_err, counter);
 	if (!skip_klog)
@@ -841,8 +921,8 @@ static void reuse_gauges(const struct oomw_monitor *m, struct oomw_snapshot *sna
 
 static void read_gauges(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
 {
-	snap->mem_err = oomw_meminfo_read(m->paths.proc, &snap->mem, &snap->mem_why);
-	snap->psi_err = oomw_psi_read(m->paths.proc, &snap->psi, &snap->psi_why);
+	snap->mem_err = read_meminfo(m, &snap->mem, &snap->mem_why);
+	snap->psi_err = read_psi(m, &snap->psi, &snap->psi_why);
 	sample_cgroups(m, snap, first);
 	m->gauges_mono_usec = clock_usec(CLOCK_MONOTONIC);
 	struct oomw_snapshot *g = &m->gauges;
@@ -914,5 +994,8 @@ void oomw_monitor_close(struct oomw_monitor *m)
 		close(m->watch[i].fd);
 	if (m->psi_fd >= 0)
 		close(m->psi_fd);
+	for (size_t i = 0; i < KEPT_N; i++)
+		if (m->kept_fd[i] >= 0)
+			close(m->kept_fd[i]);
 	free(m);
 }
