@@ -359,8 +359,8 @@ static int open_klog(struct oomw_monitor *m)
  * kill, oom-kill:, oom_reaper). The parser ignores records of processes. */
 static bool may_be_oom(const struct oomw_klog_record *rec)
 {
-	return rec->facility <= 0 &&
-	       (memmem(rec->text, rec->text_len, "oom", 3) || memmem(rec->text, rec->text_len, "ill", 3));
+	return rec->facility <= 0 && (memmem(rec->text, rec->text_len, "oom", 3) ||
+				      memmem(rec->text, rec->text_len, "ill", 3));
 }
 
 /* Reads every pending record through the parser. Returns 0 or -errno. */

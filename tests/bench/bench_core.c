@@ -1,7 +1,9 @@
 /* bench_core.c — the core's costs in-process, for tests/bench/bench.sh:
  *   gauge           one steady-state oomw_monitor_sample (kmsg, vmstat, meminfo,
  *                   PSI; nothing pending) vs the floor: pread() of the same three
- *                   files on descriptors kept open; heap allocations per sample
+ *                   files on descriptors kept open; heap allocations per sample;
+ *                   where /dev/kmsg is writable, also a sample woken by one
+ *                   debug record (as USB or network chatter wakes a front end)
  *   scan DIR N      oomw_candidates_top over a synthetic /proc of N processes
  *   walk DIR N      oomw_cgroup_walk over a synthetic cgroup v2 tree of N cgroups
  *   logparse FILE   the kernel-log reader and OOM parser over a text log
@@ -90,6 +92,25 @@ static void pread_floor(const int *fds)
 			die(floor_files[i], errno);
 }
 
+/* The median sample right after one record was written to /dev/kmsg (one
+ * open per record: the kernel rate-limits each writer after 10 lines). */
+static double woken_sample_usec(struct oomw_monitor *m, struct oomw_snapshot *snap)
+{
+	enum { WAKES = 301 };
+	static double t[WAKES];
+	static const char rec[] = "<7>oomwatch-bench wake-up record\n";
+	for (int i = 0; i < WAKES; i++) {
+		int fd = open(OOMW_DEFAULT_KMSG, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, rec, sizeof(rec) - 1) < 0)
+			die(OOMW_DEFAULT_KMSG, errno);
+		close(fd);
+		double t0 = now_usec();
+		oomw_monitor_sample(m, snap, NULL, NULL);
+		t[i] = now_usec() - t0;
+	}
+	return median(t, WAKES);
+}
+
 static int bench_gauge(void)
 {
 	enum { PER_ROUND = 500 };
@@ -125,6 +146,8 @@ static int bench_gauge(void)
 	printf("gauge_sample_usec %.2f\n", median(t_sample, ROUNDS));
 	printf("gauge_floor_usec %.2f\n", median(t_floor, ROUNDS));
 	printf("gauge_allocs_per_sample %.3f\n", (double)allocs / (ROUNDS * PER_ROUND));
+	if (strcmp(cfg.paths.kmsg, OOMW_DEFAULT_KMSG) == 0 && access(cfg.paths.kmsg, W_OK) == 0)
+		printf("gauge_woken_usec %.2f\n", woken_sample_usec(m, &snap));
 	oomw_monitor_close(m);
 	return 0;
 }
@@ -183,7 +206,8 @@ static void make_cgroups(const char *base, long n)
 		}
 		snprintf(dir, sizeof(dir), "%s/p%ld/c%ld", base, i / 100, i);
 		make_dir(dir);
-		write_at(dir, "memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\noom_group_kill 0\n");
+		write_at(dir, "memory.events",
+			 "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\noom_group_kill 0\n");
 		write_at(dir, "memory.current", "1048576\n");
 		write_at(dir, "memory.max", "max\n");
 	}
