@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* monitor.c — one sample: the counter, then the kernel log, reconciled into kill
  * events that are reported once and persisted; plus the gauges around them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* monitor.h — the one object the front ends use. Each sample returns a snapshot
  * of the gauges plus the kills since the previous sample, reconciled between
  * /proc/vmstat oom_kill (how many) and the kernel log (who, when, how big),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_oom.c — the Nagios/Icinga plugin: parse the options, take one sample
  * of the monitor under a timeout, print the report, exit 0/1/2/3. Every run
  * that is not a check (--help, --version, bad arguments) exits 3 (UNKNOWN), so

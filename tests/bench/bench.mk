@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/bench/ — `make bench`: every figure of tests/bench/bench.sh (the whole
 # check vs check_swap, a gauge sample vs pread, scans, log parsing vs grep,
 # resident memory, kill-to-alert latency), each as a ratio against its floor or

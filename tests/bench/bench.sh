@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/bench/bench.sh — `make bench`: each figure from this one run, as a ratio
 # against its floor or peer measured in the same run, with the goal it meets or
 # misses and the command that reproduces it. Timing only: nothing here is a test.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_core.c — the core's costs in-process, for tests/bench/bench.sh:
  *   gauge           one steady-state oomw_monitor_sample (kmsg, vmstat, meminfo,
  *                   PSI; nothing pending) vs the floor: pread() of the same three

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_run.c — whole-process cost of two commands, run alternately N times
  * each (so that a busy machine slows both alike), output to /dev/null.
  * Usage: bench_run N CMD_A [ARGS...] -- CMD_B [ARGS...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_monitor.c — the monitor on a fixture machine (tests/fixtures/monitor-v2,
  * copied to a temporary directory): the counter and the kernel log reconciled,
  * no kill counted twice or lost across samples, restarts and reboots, bad
