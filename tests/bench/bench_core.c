@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* bench_core.c — the core's costs in-process, for tests/bench/bench.sh:
- *   gauge           one steady-state oomw_monitor_sample (kmsg, vmstat, meminfo,
+ *   gauge [--no-kmsg-writes]
+ *                   one steady-state oomw_monitor_sample (kmsg, vmstat, meminfo,
  *                   PSI; nothing pending) vs the floor: pread() of the same three
  *                   files on descriptors kept open; heap allocations per sample;
  *                   where /dev/kmsg is writable, also a sample woken by one
@@ -12,6 +13,7 @@
  * Synthetic trees are made here (in DIR, which the caller removes). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +114,7 @@ static double woken_sample_usec(struct oomw_monitor *m, struct oomw_snapshot *sn
 	return median(t, WAKES);
 }
 
-static int bench_gauge(void)
+static int bench_gauge(bool kmsg_writes)
 {
 	enum { PER_ROUND = 500 };
 	struct oomw_monitor_config cfg = { 0 };
@@ -147,7 +149,8 @@ static int bench_gauge(void)
 	printf("gauge_sample_usec %.2f\n", median(t_sample, ROUNDS));
 	printf("gauge_floor_usec %.2f\n", median(t_floor, ROUNDS));
 	printf("gauge_allocs_per_sample %.3f\n", (double)allocs / (ROUNDS * PER_ROUND));
-	if (strcmp(cfg.paths.kmsg, OOMW_DEFAULT_KMSG) == 0 && access(cfg.paths.kmsg, W_OK) == 0)
+	if (kmsg_writes && strcmp(cfg.paths.kmsg, OOMW_DEFAULT_KMSG) == 0 &&
+	    access(cfg.paths.kmsg, W_OK) == 0)
 		printf("gauge_woken_usec %.2f\n", woken_sample_usec(m, &snap));
 	oomw_monitor_close(m);
 	return 0;
@@ -289,12 +292,12 @@ static int bench_logparse(const char *path)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "gauge") == 0)
-		return bench_gauge();
+	if (argc >= 2 && strcmp(argv[1], "gauge") == 0)
+		return bench_gauge(!(argc == 3 && strcmp(argv[2], "--no-kmsg-writes") == 0));
 	if (argc == 4 && (strcmp(argv[1], "scan") == 0 || strcmp(argv[1], "walk") == 0))
 		return bench_tree(argv[1], argv[2], strtol(argv[3], NULL, 10));
 	if (argc == 3 && strcmp(argv[1], "logparse") == 0)
 		return bench_logparse(argv[2]);
-	fprintf(stderr, "usage: %s gauge | scan DIR N | walk DIR N | logparse FILE\n", argv[0]);
+	fprintf(stderr, "usage: %s gauge [--no-kmsg-writes] | scan DIR N | walk DIR N | logparse FILE\n", argv[0]);
 	return 2;
 }
