@@ -298,6 +298,8 @@ int main(int argc, char **argv)
 		return bench_tree(argv[1], argv[2], strtol(argv[3], NULL, 10));
 	if (argc == 3 && strcmp(argv[1], "logparse") == 0)
 		return bench_logparse(argv[2]);
-	fprintf(stderr, "usage: %s gauge [--no-kmsg-writes] | scan DIR N | walk DIR N | logparse FILE\n", argv[0]);
+	fprintf(stderr,
+		"usage: %s gauge [--no-kmsg-writes] | scan DIR N | walk DIR N | logparse FILE\n",
+		argv[0]);
 	return 2;
 }
