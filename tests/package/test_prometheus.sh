@@ -96,7 +96,8 @@ oomcg_kill "$victim" || { not_ok "a real OOM kill"; done_testing; }
 ok "one real OOM kill of '$victim' (pid $OOMCG_PID)"
 info=
 for _ in $(seq 100); do
-	info=$(scrape | grep -F "oomwatch_last_oom_kill_info{comm=\"$victim\",pid=\"$OOMCG_PID\"")
+	# node_exporter sorts the labels: comm, then pid, wherever they stand.
+	info=$(scrape | grep '^oomwatch_last_oom_kill_info{' | grep -F "comm=\"$victim\"" | grep -F "pid=\"$OOMCG_PID\"")
 	[ -n "$info" ] && break
 	sleep 0.1
 done
@@ -115,6 +116,8 @@ check "removal keeps the state" test -e /var/lib/oomwatch-exporter/state
 pkg_purge oomwatch-prometheus
 check "purge removes /var/lib/oomwatch-exporter" test ! -e /var/lib/oomwatch-exporter
 check "purge removes the unit and the program" test ! -e "$U" -a ! -e /usr/bin/oomwatch-exporter
+left=$(find /etc/systemd /var/lib/systemd -name 'oomwatch-exporter*' 2>/dev/null)
+check "purge leaves no enablement of the unit (deb-systemd-helper)" test -z "$left"
 check "purge leaves node_exporter's textfile directory to prometheus-node-exporter" \
 	test -d "$TD" -o -z "$(dpkg-query -W -f='${Status}' prometheus-node-exporter 2>/dev/null | grep ' installed$')"
 done_testing
