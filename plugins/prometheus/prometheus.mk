@@ -14,7 +14,8 @@ INSTALL_TARGETS += install-prometheus
 # check rules), curl, ss (free ports), man (the manual page renders).
 DEB_DEPS += prometheus-node-exporter prometheus curl iproute2 man-db
 
-.PHONY: install-prometheus
+.PHONY: prometheus install-prometheus
+prometheus: $(OOMWATCH_EXPORTER)
 
 $(BUILD)/plugins/prometheus/%.o: plugins/prometheus/%.c $(wildcard plugins/prometheus/*.h) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
@@ -35,5 +36,6 @@ install-prometheus: $(OOMWATCH_EXPORTER)
 		$(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples
 	install -m 0755 $(OOMWATCH_EXPORTER) $(DESTDIR)$(PREFIX)/bin/oomwatch-exporter
 	install -m 0644 man/oomwatch-exporter.1 $(DESTDIR)$(PREFIX)/share/man/man1/oomwatch-exporter.1
-	install -m 0644 contrib/prometheus/oomwatch-exporter.service $(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples/oomwatch-exporter.service
+	sed 's|/usr/bin/oomwatch-exporter|$(PREFIX)/bin/oomwatch-exporter|' contrib/prometheus/oomwatch-exporter.service \
+		>$(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples/oomwatch-exporter.service
 	install -m 0644 contrib/prometheus/oomwatch.rules.yml $(DESTDIR)$(PREFIX)/share/doc/oomwatch/examples/prometheus-oomwatch.rules.yml

@@ -26,8 +26,10 @@ missing=$(awk '$2 == "TYPE" { print $3 }' "$TMP/x.prom" | while read -r m; do
 out=$(promtool check rules "$ROOT/contrib/prometheus/oomwatch.rules.yml" 2>&1)
 [ $? = 0 ] && ok "promtool check rules accepts contrib/prometheus/oomwatch.rules.yml" || not_ok "rules" "$out"
 unit=$ROOT/contrib/prometheus/oomwatch-exporter.service
-grep -q '^ExecStart=/usr/local/bin/oomwatch-exporter --textfile /var/lib/prometheus/node-exporter/oomwatch.prom' "$unit" &&
+grep -q '^ExecStart=/usr/bin/oomwatch-exporter --textfile /var/lib/prometheus/node-exporter/oomwatch.prom' "$unit" &&
 	ok "the unit writes to Debian's textfile directory" || not_ok "unit ExecStart"
+grep -q '^ExecStart=/opt/oomwatch/bin/oomwatch-exporter ' "$D/opt/oomwatch/share/doc/oomwatch/examples/oomwatch-exporter.service" &&
+	ok "the installed example unit runs \$(PREFIX)/bin/oomwatch-exporter" || not_ok "installed unit ExecStart"
 ne_dir=$(prometheus-node-exporter --help 2>&1 | sed -n 's/.*--collector.textfile.directory="\([^"]*\)".*/\1/p')
 [ "$ne_dir" = /var/lib/prometheus/node-exporter ] && ok "which is node_exporter's built-in default ($ne_dir)" || not_ok "default dir" "$ne_dir"
 done_testing
