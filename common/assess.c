@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cgroup_name.h"
 #include "defaults.h"
 #include "text.h"
 
@@ -972,4 +973,233 @@ void oomw_verdict_summary(const struct oomw_verdict *v, char *out, size_t size)
 		text_add(&t, "no OOM kill in last %s", v->window);
 	if (v->mem_available.known && v->mem_available.pct_known)
 		text_add(&t, ", %.1f%% memory available", v->mem_available.pct);
+}
+
+/* ---- why that victim, and how to avoid the next kill -------------------- */
+
+/* A limit the kernel printed for "no limit" (v1: PAGE_COUNTER_MAX pages, about
+ * 2^53 KiB) is no limit for people: anything from 1 EiB up. */
+#define LIMIT_NONE_KIB (1LL << 50)
+
+static bool limited(int64_t kib)
+{
+	return kib != OOMW_UNKNOWN && kib < LIMIT_NONE_KIB;
+}
+
+/* The cgroup whose limit was hit, else the victim's. */
+static const char *limited_cgroup(const struct oomw_kill *k)
+{
+	return k->oom_memcg[0] ? k->oom_memcg : k->task_memcg;
+}
+
+/* Index of the victim among the dump's largest, or -1. */
+static int victim_rank(const struct oomw_kill *k)
+{
+	for (size_t i = 0; i < k->report.n_top; i++)
+		if (k->report.top[i].pid == k->pid)
+			return (int)i;
+	return -1;
+}
+
+/* "name (pid N, 9.2 MiB)" of a dump row; pages when the page size is unknown. */
+static void task_text(const struct oomw_report *r, const struct oomw_task *t, char *out,
+		      size_t size)
+{
+	char name[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX];
+	oomw_escape_field(t->name, strlen(t->name), COMM_SHOWN_MAX, OOMW_CUT_END, name,
+			  sizeof(name));
+	int64_t pages = oomw_task_pages(t);
+	if (r->page_kib != OOMW_UNKNOWN && pages <= OOMW_KIB_MAX / r->page_kib)
+		oomw_format_kib(pages * r->page_kib, sz, sizeof(sz));
+	else
+		snprintf(sz, sizeof(sz), "%lld pages", (long long)pages);
+	snprintf(out, size, "%s (pid %lld, %s)", name, (long long)t->pid, sz);
+}
+
+/* What ran out. */
+static void why_what(const struct oomw_kill *k, struct text *t)
+{
+	const struct oomw_report *r = &k->report;
+	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX], cg[PATH_SHOWN_MAX + 1];
+	if (strcmp(k->constraint, "CONSTRAINT_CPUSET") == 0 ||
+	    strcmp(k->constraint, "CONSTRAINT_MEMORY_POLICY") == 0) {
+		text_add(t, "the memory nodes its %s allows ran out",
+			 k->constraint[11] == 'C' ? "cpuset" : "memory policy");
+		return;
+	}
+	if (k->scope == OOMW_SCOPE_MEMCG || k->oom_memcg[0]) {
+		const char *path = limited_cgroup(k);
+		if (path[0]) {
+			esc_path(path, PATH_SHOWN_MAX, cg, sizeof(cg));
+			text_add(t, "cgroup %s hit its memory limit", cg);
+		} else {
+			text_add(t, "a memory cgroup hit its limit");
+		}
+		if (limited(r->memcg_limit_kib)) {
+			text_add(t, " of %s", oomw_format_kib(r->memcg_limit_kib, a, sizeof(a)));
+			if (r->memcg_usage_kib != OOMW_UNKNOWN)
+				text_add(t, " (usage %s)", oomw_format_kib(r->memcg_usage_kib, a, sizeof(a)));
+		}
+		if (limited(r->memsw_limit_kib) && r->memsw_usage_kib != OOMW_UNKNOWN)
+			text_add(t, ", memory+swap %s of %s",
+				 oomw_format_kib(r->memsw_usage_kib, a, sizeof(a)),
+				 oomw_format_kib(r->memsw_limit_kib, b, sizeof(b)));
+		if (limited(r->swap_limit_kib) && r->swap_usage_kib != OOMW_UNKNOWN)
+			text_add(t, ", swap %s of %s", oomw_format_kib(r->swap_usage_kib, a, sizeof(a)),
+				 oomw_format_kib(r->swap_limit_kib, b, sizeof(b)));
+		return;
+	}
+	if (k->scope == OOMW_SCOPE_GLOBAL) {
+		text_add(t, "the machine ran out of memory");
+		const char *sep = " (";
+		if (r->ram_free_kib != OOMW_UNKNOWN && r->ram_total_kib != OOMW_UNKNOWN) {
+			text_add(t, "%sRAM %s free of %s", sep,
+				 oomw_format_kib(r->ram_free_kib, a, sizeof(a)),
+				 oomw_format_kib(r->ram_total_kib, b, sizeof(b)));
+			sep = ", ";
+		}
+		if (r->swap_total_kib == 0) {
+			text_add(t, "%sno swap", sep);
+			sep = ", ";
+		} else if (r->swap_total_kib != OOMW_UNKNOWN && r->swap_free_kib != OOMW_UNKNOWN) {
+			text_add(t, "%sswap %s free of %s", sep,
+				 oomw_format_kib(r->swap_free_kib, a, sizeof(a)),
+				 oomw_format_kib(r->swap_total_kib, b, sizeof(b)));
+			sep = ", ";
+		}
+		if (sep[0] == ',')
+			text_add(t, ")");
+		return;
+	}
+	text_add(t, "memory ran out (the log does not say where)");
+}
+
+/* Why this task. */
+static void why_task(const struct oomw_kill *k, struct text *t)
+{
+	const struct oomw_report *r = &k->report;
+	char comm[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], other[COMM_SHOWN_MAX + 64];
+	oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm, sizeof(comm));
+	int64_t rss = oomw_kill_rss_kib(k);
+	int rank = victim_rank(k);
+	text_add(t, "; %s (pid %lld", comm, (long long)k->pid);
+	if (rss != OOMW_UNKNOWN) {
+		text_add(t, ", %s resident", oomw_format_kib(rss, sz, sizeof(sz)));
+		int64_t whole = k->scope == OOMW_SCOPE_GLOBAL ? r->ram_total_kib : r->memcg_usage_kib;
+		if (whole != OOMW_UNKNOWN && whole > 0 && rss <= whole)
+			text_add(t, ", %lld%% of the %s", (long long)(rss * 100 / whole),
+				 k->scope == OOMW_SCOPE_GLOBAL ? "RAM" : "cgroup's usage");
+	}
+	text_add(t, ")");
+	if (r->n_top == 0) {
+		text_add(t, " was killed; the log lists no other tasks");
+		return;
+	}
+	if (rank == 0 && r->n_tasks == 1) {
+		text_add(t, " was the only task in the dump");
+		return;
+	}
+	if (rank == 0) {
+		text_add(t, " was the largest of %lld tasks by resident memory and swap",
+			 (long long)r->n_tasks);
+		const char *sep = ", ahead of ";
+		for (size_t i = 1; i < r->n_top; i++) {
+			task_text(r, &r->top[i], other, sizeof(other));
+			text_add(t, "%s%s", sep, other);
+			sep = " and ";
+		}
+		return;
+	}
+	const struct oomw_task *big = &r->top[0];
+	task_text(r, big, other, sizeof(other));
+	text_add(t, " was chosen over the larger %s", other);
+	if (big->oom_score_adj == -1000)
+		text_add(t, ", which has oom_score_adj -1000 and cannot be chosen");
+	else if (k->oom_score_adj != OOMW_UNKNOWN && big->oom_score_adj != OOMW_UNKNOWN &&
+		 k->oom_score_adj > big->oom_score_adj)
+		text_add(t, ", because of its oom_score_adj %lld (against %lld)",
+			 (long long)k->oom_score_adj, (long long)big->oom_score_adj);
+}
+
+void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size)
+{
+	struct text t = { out, size, 0 };
+	out[0] = '\0';
+	if (k->pid == OOMW_UNKNOWN)
+		return;
+	why_what(k, &t);
+	why_task(k, &t);
+	text_add(&t, ".");
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+/* Which knob limits the cgroup, by what the log shows of it. */
+static void remedy_memcg(const struct oomw_kill *k, struct text *t)
+{
+	const struct oomw_report *r = &k->report;
+	const char *path = limited_cgroup(k);
+	char cg[PATH_SHOWN_MAX + 1], lim[SIZE_TEXT_MAX] = "", esc[OOMW_UNIT_NAME_MAX * 4 + 1];
+	struct oomw_cgroup_name who;
+	oomw_cgroup_name(path, strlen(path), &who);
+	if (limited(r->memcg_limit_kib)) {
+		memcpy(lim, " (now ", 7);
+		oomw_format_kib(r->memcg_limit_kib, lim + 6, sizeof(lim) - 7);
+		strcat(lim, ")");
+	}
+	esc_path(path, PATH_SHOWN_MAX, cg, sizeof(cg));
+	if (who.pod_uid[0]) {
+		text_add(t, "raise the memory limit (resources.limits.memory) of the container in pod %s%s",
+			 who.pod_uid, lim);
+	} else if (who.container_id[0]) {
+		text_add(t, "raise the memory limit of %s container %.12s%s", who.runtime,
+			 who.container_id, lim);
+	} else if (who.unit[0]) {
+		oomw_escape_field(who.unit, strlen(who.unit), sizeof(esc) - 1, OOMW_CUT_END, esc,
+				  sizeof(esc));
+		text_add(t, "raise MemoryMax= of %s%s", esc, lim);
+	} else if (path[0]) {
+		const char *knob = limited(r->memsw_limit_kib)
+					   ? "memory.limit_in_bytes and memory.memsw.limit_in_bytes"
+				   : r->memsw_limit_kib != OOMW_UNKNOWN ? "memory.limit_in_bytes"
+				   : r->swap_limit_kib != OOMW_UNKNOWN ? "memory.max"
+								      : "memory.max (v1: memory.limit_in_bytes)";
+		text_add(t, "raise %s of cgroup %s%s", knob, cg, lim);
+	} else {
+		text_add(t, "raise the limit of the memory cgroup%s", lim);
+	}
+}
+
+void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size)
+{
+	const struct oomw_report *r = &k->report;
+	struct text t = { out, size, 0 };
+	char comm[COMM_SHOWN_MAX + 1], other[COMM_SHOWN_MAX + 64];
+	out[0] = '\0';
+	if (k->pid == OOMW_UNKNOWN)
+		return;
+	oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm, sizeof(comm));
+	if (strcmp(k->constraint, "CONSTRAINT_CPUSET") == 0 ||
+	    strcmp(k->constraint, "CONSTRAINT_MEMORY_POLICY") == 0)
+		text_add(&t, "allow %s more memory nodes (its %s), or make it use less", comm,
+			 k->constraint[11] == 'C' ? "cpuset" : "memory policy");
+	else if (k->scope == OOMW_SCOPE_MEMCG || k->oom_memcg[0]) {
+		remedy_memcg(k, &t);
+		text_add(&t, ", or make %s use less", comm);
+	} else if (k->scope == OOMW_SCOPE_GLOBAL)
+		text_add(&t, "add memory%s, or cap %s with a memory limit so that it cannot take the machine",
+			 r->swap_total_kib == 0 ? " or swap (there is none)" : " or swap", comm);
+	else
+		text_add(&t, "find what uses memory here: the log shows only the kill");
+	if (k->oom_score_adj != OOMW_UNKNOWN && k->oom_score_adj > 0)
+		text_add(&t, "; %s had oom_score_adj %lld, which made it the preferred victim", comm,
+			 (long long)k->oom_score_adj);
+	int rank = victim_rank(k);
+	if (r->n_top > 0 && rank != 0 && r->top[0].oom_score_adj == -1000) {
+		task_text(r, &r->top[0], other, sizeof(other));
+		text_add(&t, "; the larger %s has oom_score_adj -1000 and can never be chosen", other);
+	}
+	text_add(&t, ".");
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
 }

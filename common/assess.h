@@ -350,4 +350,21 @@ void oomw_victim_text(const struct oomw_assess_input *in, const struct oomw_even
  * "kernel log not read", "not in the kernel log". */
 const char *oomw_no_details_why(const struct oomw_assess_input *in);
 
+/* ---- why that victim, and how to avoid the next kill -------------------- */
+
+#define OOMW_WHY_TEXT_MAX 640
+
+/* One plain sentence from the kill's own report (kill.h): what ran out (the
+ * machine's RAM and swap as the kernel printed them; the cgroup, its limit
+ * and usage; a cpuset or memory policy) and why this task (the largest by
+ * resident memory + swap in the task dump, its share, the runners-up; or the
+ * larger task it was chosen over and why, when the log says). Says less where
+ * the log says less; never guesses. "" for a kill without details. */
+void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size);
+/* One remedy line from the same facts: raise the limit of that cgroup (by the
+ * unit's MemoryMax=, the pod's or container's memory limit, or memory.max /
+ * memory.limit_in_bytes), add memory or swap, the victim's oom_score_adj, a
+ * larger task that oom_score_adj -1000 protects. */
+void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size);
+
 #endif
