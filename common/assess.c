@@ -412,15 +412,20 @@ int64_t oomw_kill_rss_kib(const struct oomw_kill *k)
 	       (k->shmem_rss_kib == OOMW_UNKNOWN ? 0 : k->shmem_rss_kib);
 }
 
-bool oomw_kill_in_cgroup(const struct oomw_kill *k, const char *path)
+/* Whether the cgroup where lies at path or below it. */
+static bool cgroup_within(const char *where, const char *path)
 {
-	const char *where = oomw_kill_cgroup(k);
 	size_t n = strlen(path);
 	if (where[0] != '/')
 		return false;
 	if (strcmp(path, "/") == 0)
 		return true;
 	return strncmp(where, path, n) == 0 && (where[n] == '\0' || where[n] == '/');
+}
+
+bool oomw_kill_in_cgroup(const struct oomw_kill *k, const char *path)
+{
+	return cgroup_within(oomw_kill_cgroup(k), path);
 }
 
 static bool is_new(const struct oomw_assess_input *in, size_t i)
@@ -875,6 +880,45 @@ static size_t named_in_cgroup(const struct ctx *c, const char *path)
 	return n;
 }
 
+/* Before the kill: a cgroup held at its limit since the previous sample is a
+ * WARNING, with the candidate the OOM killer would likely take there. */
+static void held_at_limit(struct ctx *c, struct oomw_cgroup_verdict *cv)
+{
+	const struct oomw_snapshot *s = c->in->snap;
+	cv->held = cv->cg->limit_hits_delta != OOMW_UNKNOWN && cv->cg->limit_hits_delta > 0;
+	cv->likeliest = NULL;
+	if (!cv->held)
+		return;
+	cv->severity = oomw_severity_worse(cv->severity, OOMW_SEV_WARNING);
+	for (size_t i = 0; i < s->n_candidates && !cv->likeliest; i++)
+		if (cgroup_within(s->candidates[i].memcg, cv->cg->stats.path))
+			cv->likeliest = &s->candidates[i];
+}
+
+/* "cgroup X held at its limit: 12 limit hits since the last sample, memory
+ * pressure 3.20%; likeliest victim python3 (pid 3882, 60.1 MiB)". */
+void oomw_held_text(const struct oomw_cgroup_verdict *cv, char *out, size_t size)
+{
+	struct text t = { out, size, 0 };
+	char path[CGROUP_SHOWN_SUMMARY + 1], sz[SIZE_TEXT_MAX], comm[COMM_SHOWN_MAX + 1];
+	const struct oomw_cgroup_stats *st = &cv->cg->stats;
+	out[0] = '\0';
+	esc_path(st->path, CGROUP_SHOWN_SUMMARY, path, sizeof(path));
+	text_add(&t, "cgroup %s held at its limit: %lld limit hits since the last sample", path,
+		 (long long)cv->cg->limit_hits_delta);
+	if (st->pressure_some_avg10_cpct != OOMW_UNKNOWN)
+		text_add(&t, ", memory pressure %lld.%02lld%%",
+			 (long long)(st->pressure_some_avg10_cpct / 100),
+			 (long long)(st->pressure_some_avg10_cpct % 100));
+	if (cv->likeliest) {
+		const struct oomw_candidate *k = cv->likeliest;
+		oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm,
+				  sizeof(comm));
+		text_add(&t, "; likeliest victim %s (pid %lld, %s)", comm, (long long)k->pid,
+			 oomw_format_kib(k->rss_kib, sz, sizeof(sz)));
+	}
+}
+
 static void assess_cgroups(struct ctx *c)
 {
 	const struct oomw_snapshot *s = c->in->snap;
@@ -890,13 +934,22 @@ static void assess_cgroups(struct ctx *c)
 		cv->severity = cv->usage.known ? oomw_judge(&c->p->cgroup_usage, &cv->usage)
 					       : OOMW_SEV_OK;
 		cv->n_named_window = named_in_cgroup(c, st->path);
+		held_at_limit(c, cv);
 		if (cv->usage.known &&
 		    (!v->worst_cgroup ||
 		     oomw_severity_rank(cv->severity) > oomw_severity_rank(v->worst_cgroup->severity)))
 			v->worst_cgroup = cv;
 	}
+	for (size_t i = 0; i < v->n_cgroups; i++) {
+		if (!v->cgroups[i].held)
+			continue;
+		char held[OOMW_PART_TEXT_MAX];
+		oomw_held_text(&v->cgroups[i], held, sizeof(held));
+		add_part(c, OOMW_SEV_WARNING, "%s", held);
+		break; /* one clause: the summary stays short; every cgroup has its verdict */
+	}
 	const struct oomw_cgroup_verdict *w = v->worst_cgroup;
-	if (!w || w->severity == OOMW_SEV_OK)
+	if (!w || w->severity == OOMW_SEV_OK || w->held)
 		return;
 	char path[CGROUP_SHOWN_SUMMARY + 1], us[SIZE_TEXT_MAX];
 	esc_path(w->cg->stats.path, CGROUP_SHOWN_SUMMARY, path, sizeof(path));

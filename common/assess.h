@@ -257,6 +257,10 @@ struct oomw_cgroup_verdict {
 	struct oomw_gauge usage; /* of its limit; pct_known false when unlimited */
 	enum oomw_severity severity;
 	size_t n_named_window;   /* kills in the window the log placed in or below it */
+	bool held;               /* held at its limit since the previous sample (limit
+				  * hits went up): WARNING before any kill */
+	const struct oomw_candidate *likeliest; /* with held: the highest-scoring
+				  * candidate in it or below, into in->snap; or NULL */
 };
 
 /* Which source a problem is about. */
@@ -349,6 +353,11 @@ void oomw_victim_text(const struct oomw_assess_input *in, const struct oomw_even
 /* Why a kill has no details, in a few words: "kernel log unreadable",
  * "kernel log not read", "not in the kernel log". */
 const char *oomw_no_details_why(const struct oomw_assess_input *in);
+
+/* The "before the kill" clause of a held cgroup: its path, the limit hits since
+ * the previous sample, its own memory pressure where the kernel has it, the
+ * likeliest victim among the scanned candidates. */
+void oomw_held_text(const struct oomw_cgroup_verdict *cv, char *out, size_t size);
 
 /* ---- why that victim, and how to avoid the next kill -------------------- */
 

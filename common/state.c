@@ -5,7 +5,7 @@
  *
  *   oomwatch-state 2
  *   boot_id=…            one key=value line per scalar, each exactly once
- *   cgroup oom_kill=N path=/escaped/path
+ *   cgroup oom_kill=N path=/escaped/path [limit_hits=N]
  *   event index=N details=1 backlog=0 wall_usec=N pid=N … comm=escaped …
  *         [memcg_usage_kib=N … n_top=K {task_pid=N … task_name=escaped}×K]
  *   end fnv1a64=0123456789abcdef
@@ -214,6 +214,7 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 		w_printf(w, "cgroup");
 		w_i64(w, " ", "oom_kill", c->oom_kill);
 		w_str(w, " ", "path", c->path, strnlen(c->path, sizeof(c->path)));
+		w_i64(w, " ", "limit_hits", c->limit_hits);
 		w_put(w, "\n", 1);
 	}
 	for (size_t i = 0; i < st->n_events && i < OOMW_STATE_EVENTS_MAX; i++)
@@ -570,10 +571,12 @@ static int load_cgroup(struct loading *ld, const char *line, const char *end)
 		return refuse(ld->why, "cgroup line out of place or too many");
 	struct oomw_state_cgroup *c = &st->cgroups[st->n_cgroups];
 	const char *p = line + strlen("cgroup");
+	c->limit_hits = OOMW_UNKNOWN; /* files written before it was kept */
 	if (!take_i64(&p, end, "oom_kill", &c->oom_kill) ||
-	    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) || p != end)
+	    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) ||
+	    (p != end && !take_i64(&p, end, "limit_hits", &c->limit_hits)) || p != end)
 		return refuse(ld->why, "malformed cgroup line");
-	if (!count_or_unknown_ok(c->oom_kill))
+	if (!count_or_unknown_ok(c->oom_kill) || !count_or_unknown_ok(c->limit_hits))
 		return refuse(ld->why, "cgroup oom_kill out of range");
 	st->n_cgroups++;
 	return 0;
