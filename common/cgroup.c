@@ -227,13 +227,23 @@ static int read_v1(const char *dir, struct oomw_cgroup_stats *st, bool *missing)
 	r = read_one(dir, "memory.failcnt", missing, buf, sizeof(buf), &len);
 	if (r == 0)
 		r = parse_value(buf, len, false, &st->failcnt);
+	if (r < 0)
+		return r;
+	/* With memory+swap limited as tightly, that counter fails first. Without
+	 * swap accounting (swapaccount=0) the file is absent. */
+	bool no_memsw = false;
+	r = read_one(dir, "memory.memsw.failcnt", &no_memsw, buf, sizeof(buf), &len);
+	if (r == 0)
+		r = parse_value(buf, len, false, &st->memsw_failcnt);
 	return r < 0 ? r : 0;
 }
 
 int64_t oomw_cgroup_limit_hits(const struct oomw_cgroup_stats *st)
 {
 	if (st->version == 1)
-		return st->failcnt;
+		return st->failcnt == OOMW_UNKNOWN || st->memsw_failcnt == OOMW_UNKNOWN
+			       ? st->failcnt
+			       : oomw_add_sat(st->failcnt, st->memsw_failcnt);
 	if (st->high == OOMW_UNKNOWN || st->max == OOMW_UNKNOWN)
 		return st->high == OOMW_UNKNOWN ? st->max : st->high;
 	return oomw_add_sat(st->high, st->max);
@@ -264,7 +274,7 @@ int oomw_cgroup_read(const struct oomw_cgroup_root *root, const char *path,
 	out->version = root->version;
 	out->oom_kill = out->oom = out->oom_group_kill = out->max = out->high = OOMW_UNKNOWN;
 	out->under_oom = out->usage_bytes = out->limit_bytes = OOMW_UNKNOWN;
-	out->failcnt = out->pressure_some_avg10_cpct = OOMW_UNKNOWN;
+	out->failcnt = out->memsw_failcnt = out->pressure_some_avg10_cpct = OOMW_UNKNOWN;
 	if (!path_is_safe(path))
 		return -EINVAL;
 	if (strlen(path) > OOMW_CGROUP_PATH_MAX)
