@@ -658,7 +658,9 @@ static void problems_kill_sources(struct ctx *c)
 	else if (s->klog_err == -EPERM || s->klog_err == -EACCES)
 		add_problem(c, OOMW_SRC_KLOG, OOMW_SEV_OK, s->klog_err,
 			    "victim details need CAP_SYSLOG: %s is not readable by this user "
-			    "(kernel.dmesg_restrict=1); kills are still counted from %s/vmstat",
+			    "(kernel.dmesg_restrict=1); kills are still counted from %s/vmstat. "
+			    "Fix: grant CAP_SYSLOG (setcap cap_syslog=ep on check_oom, "
+			    "AmbientCapabilities=CAP_SYSLOG in a unit; the Debian packages do)",
 			    c->kmsg, c->proc);
 	else if (s->klog_err != 0)
 		add_problem(c, OOMW_SRC_KLOG, OOMW_SEV_OK, s->klog_err,
@@ -725,9 +727,19 @@ static void count_kills(struct ctx *c, struct oomw_kills_verdict *k)
 		if (!k->latest || (!k->latest->has_details && ev->has_details))
 			k->latest = ev;
 	}
+	/* Kills this sample counted but gave no event (a counter jump larger than
+	 * the ring): of unknown time on a first sample, else noticed now. */
+	if (in->snap->kills_not_shown > 0 && c->p->window_sec > 0) {
+		size_t unshown = (size_t)in->snap->kills_not_shown;
+		if (in->snap->first_sample)
+			k->n_backlog += unshown;
+		else
+			k->n_dated += unshown;
+	}
 	/* The ring keeps OOMW_STATE_EVENTS_MAX kills: when some were not kept and
 	 * even the oldest kept one is in the window, more may be too. */
-	k->more_possible = in->n_events == OOMW_STATE_EVENTS_MAX &&
+	bool all_counted = in->snap->first_sample && in->snap->kills_not_shown > 0;
+	k->more_possible = !all_counted && in->n_events == OOMW_STATE_EVENTS_MAX &&
 			   (in->events[0].index > 1 || in->n_new > in->n_events) &&
 			   oomw_event_in_window(in, c->p, 0);
 	k->killed_with = k->latest ? killed_with(in, k->latest) : 0;

@@ -202,6 +202,7 @@ enum oomw_frontend {
 				 * no hysteresis (Nagios has soft states for that) */
 	OOMW_FRONTEND_COLLECTD, /* long-running, notifies changes: holds its verdicts */
 	OOMW_FRONTEND_SNMP,     /* long-running, traps on changes: holds its verdicts */
+	OOMW_FRONTEND_PROMETHEUS, /* oomwatch-exporter: holds its verdicts while it runs */
 };
 
 /* Fills *p from defaults.h, the same for everyone but what fe needs. */

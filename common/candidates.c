@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* candidates.c — the top-N processes by /proc/<pid>/oom_score, with their
  * name, RSS and oom_score_adj, selected into the caller's array. */
 #include "candidates.h"

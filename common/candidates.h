@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* candidates.h — the processes the OOM killer would pick next: the highest
  * /proc/<pid>/oom_score, with what a sysadmin needs to judge them. */
 #ifndef OOMW_CANDIDATES_H

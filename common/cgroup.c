@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup.c — finding the memory controller (pure v2, pure v1, hybrid), reading
  * one memory cgroup's kill counters, usage and limit, and walking the hierarchy. */
 #include "cgroup.h"

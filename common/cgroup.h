@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup.h — memory cgroups: v2 memory.events/current/max and v1
  * memory.oom_control/usage/limit, on pure v2, pure v1 and hybrid mounts,
  * with a walk of the hierarchy filtered by a glob. */

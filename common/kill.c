@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kill.c — the "nothing known yet" kill and the names of scopes. */
 #include "kill.h"
 

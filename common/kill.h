@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kill.h — one OOM kill as the kernel log describes it. Filled by oomparse,
  * carried by the monitor in events, persisted by state. */
 #ifndef OOMW_KILL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* monitor.c — one sample: the counter, then the kernel log, reconciled into kill
  * events that are reported once and persisted; plus the gauges around them.
  *
@@ -85,6 +86,7 @@ struct oomw_monitor {
 	bool live_boot; /* <proc> is the running kernel's boot (same boot_id as /proc) */
 
 	struct oomw_klog klog;
+	int kmsg_fd; /* the caller's open log, until open_klog takes it; else -1 */
 	bool klog_open;
 	int klog_err;
 	struct oomw_oomparse parser;
@@ -230,7 +232,7 @@ static void close_klog(struct oomw_monitor *m)
 static int open_klog(struct oomw_monitor *m)
 {
 	struct stat sb;
-	if (stat(m->paths.kmsg, &sb) < 0)
+	if ((m->kmsg_fd >= 0 ? fstat(m->kmsg_fd, &sb) : stat(m->paths.kmsg, &sb)) < 0)
 		return -errno;
 	bool is_dev = S_ISCHR(sb.st_mode);
 	const struct oomw_state *st = &m->st;
@@ -249,7 +251,10 @@ static int open_klog(struct oomw_monitor *m)
 	 * arrives, so a one-shot process on a quiet machine would never get a
 	 * cursor. Read from the oldest and drop what is there instead. */
 	bool skip = is_dev && start == OOMW_KLOG_START_END;
-	int r = oomw_klog_open(&m->klog, m->paths.kmsg, skip ? OOMW_KLOG_START_OLDEST : start, seq);
+	enum oomw_klog_start how = skip ? OOMW_KLOG_START_OLDEST : start;
+	int fd = m->kmsg_fd;
+	m->kmsg_fd = -1;
+	int r = fd >= 0 ? oomw_klog_open_fd(&m->klog, fd, how, seq) : oomw_klog_open(&m->klog, m->paths.kmsg, how, seq);
 	if (r < 0)
 		return r;
 	m->klog_open = true;
@@ -371,7 +376,7 @@ static void add_without_details(struct oomw_monitor *m, int64_t n)
 	for (int64_t i = 0; i < shown; i++) {
 		struct oomw_event ev = {.has_details = false, .backlog = backlog, .wall_usec = when};
 		oomw_kill_init(&ev.kill);
-		ev.kill.wall_usec = when;
+		ev.kill.wall_usec = m->now_usec; /* first noticed (event.h) */
 		emit(m, &ev, !backlog || m->st.n_events < OOMW_STATE_EVENTS_MAX);
 	}
 }
@@ -641,14 +646,19 @@ static void load_state(struct oomw_monitor *m)
 int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out)
 {
 	*out = NULL;
+	int kmsg_fd = cfg->kmsg_opened ? cfg->kmsg_fd : -1;
 	if (cfg->n_cgroup_globs > OOMW_GLOBS_MAX)
-		return -EINVAL;
+		goto invalid;
 	for (size_t i = 0; i < cfg->n_cgroup_globs; i++)
 		if (cfg->cgroup_globs[i] == NULL)
-			return -EINVAL;
+			goto invalid;
 	struct oomw_monitor *m = calloc(1, sizeof(*m));
-	if (m == NULL)
+	if (m == NULL) {
+		if (kmsg_fd >= 0)
+			close(kmsg_fd);
 		return -ENOMEM;
+	}
+	m->kmsg_fd = kmsg_fd;
 	m->paths = cfg->paths;
 	if (cfg->state_path && oomw_paths_set(m->state_path, cfg->state_path) < 0)
 		goto too_long;
@@ -669,12 +679,22 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	oomw_oomparse_init(&m->parser, on_kill, m);
 	if (!klog_disabled(m))
 		m->klog_err = open_klog(m);
+	if (m->kmsg_fd >= 0) { /* "none", or the open failed before using it */
+		close(m->kmsg_fd);
+		m->kmsg_fd = -1;
+	}
 	m->psi_fd = -1;
 	*out = m;
 	return 0;
 too_long:
 	free(m);
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
 	return -ENAMETOOLONG;
+invalid:
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
+	return -EINVAL;
 }
 
 /* Sets up the fields valid during one sample. */
@@ -696,6 +716,8 @@ static void sample_begin(struct oomw_monitor *m, struct oomw_snapshot *snap, oom
 		m->real_minus_mono_usec = m->boot_wall_usec;
 	snap->wall_usec = m->now_usec;
 	snap->first_sample = m->first_sample;
+	snap->state_err = m->state_err;
+	snap->state_why = m->state_why;
 }
 
 /* The counter and the log now disagree in the log's favour: a kill landed
@@ -745,12 +767,9 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 
 /* Saves the state when something that must not be lost changed, or when only
  * the log cursor moved and the last save is old enough. */
-static int save_if_due(struct oomw_monitor *m)
+static int save_state(struct oomw_monitor *m, int64_t mono_usec)
 {
-	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
-	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
-					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
-	if ((!m->dirty && !cursor_due) || m->state_path[0] == '\0')
+	if (m->state_path[0] == '\0')
 		return 0;
 	int r = oomw_state_save(m->state_path, &m->st);
 	if (r < 0)
@@ -760,6 +779,16 @@ static int save_if_due(struct oomw_monitor *m)
 	m->state_err = 0;
 	m->state_why = NULL;
 	return 0;
+}
+
+static int save_if_due(struct oomw_monitor *m)
+{
+	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
+	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
+					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
+	if (!m->dirty && !cursor_due)
+		return 0;
+	return save_state(m, mono_usec);
 }
 
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
@@ -776,9 +805,23 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	sample_cgroups(m, snap, first);
 	if (m->n_candidates > 0)
 		sample_candidates(m, snap);
-	snap->state_err = m->state_err;
-	snap->state_why = m->state_why;
 	return save_if_due(m);
+}
+
+uint64_t oomw_monitor_notified(const struct oomw_monitor *m)
+{
+	return m->st.notified_index;
+}
+
+int oomw_monitor_set_notified(struct oomw_monitor *m, uint64_t index)
+{
+	if (index >= m->st.next_event_index)
+		index = m->st.next_event_index - 1;
+	if (index <= m->st.notified_index)
+		return 0;
+	m->st.notified_index = index;
+	m->dirty = true;
+	return save_state(m, clock_usec(CLOCK_MONOTONIC));
 }
 
 size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t max)

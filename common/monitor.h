@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* monitor.h — the one object the front ends use. Each sample returns a snapshot
  * of the gauges plus the kills since the previous sample, reconciled between
  * /proc/vmstat oom_kill (how many) and the kernel log (who, when, how big),
@@ -29,6 +30,11 @@ struct oomw_monitor_config {
 	size_t n_cgroup_globs;
 	size_t n_candidates; /* 0 = do not scan processes; at most OOMW_CANDIDATES_MAX;
 			      * a scan is reused by samples within a second of it */
+	/* With kmsg_opened, kmsg_fd is paths.kmsg already opened by the caller
+	 * (oomw_klog_open_source), which may then have dropped the privilege that
+	 * opening it takes (CAP_SYSLOG). The monitor takes it over. */
+	bool kmsg_opened;
+	int kmsg_fd;
 };
 
 struct oomw_snapshot_cgroup {
@@ -97,8 +103,9 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
  * (the snapshot is complete anyway, and the save is retried next time).
  * on_event may be NULL; it must not call back into this monitor. Kills the
  * log names come first, then those only the counter shows (has_details false).
- * snap->first_sample (and snap->wall_usec) are set before on_event is called,
- * so a front end can tell history from news. */
+ * snap->first_sample, snap->state_err (and snap->wall_usec) are set before
+ * on_event is called, so a front end can tell history from news, and a first
+ * sample without a state file from one after an unusable state file. */
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
 /* The file descriptors to wait on for new kills (kmsg POLLIN, cgroup v2
@@ -109,6 +116,14 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
  * call oomw_monitor_sample: it reads them, which re-arms them. The set changes
  * as cgroups come and go: ask again after each sample. */
 size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t max);
+/* The front end's delivery cursor (notified_index in state.h): events up to
+ * this index were notified; those above it still in the events are owed. */
+uint64_t oomw_monitor_notified(const struct oomw_monitor *m);
+/* Moves the cursor forward to index (never back, never past the last index
+ * handed out) and saves the state at once, so that a front end restarted
+ * right after does not notify them again. Returns 0 or -errno of the save
+ * (retried with the next save). */
+int oomw_monitor_set_notified(struct oomw_monitor *m, uint64_t index);
 /* The persisted recent events, oldest first (for time windows and tables). */
 const struct oomw_event *oomw_monitor_events(const struct oomw_monitor *m, size_t *n);
 void oomw_monitor_close(struct oomw_monitor *m);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomparse.c — the OOM message parser: one kill per "Killed process" line, of
  * every format of kernels 3.10 to 6.x, enriched by the lines of the same report
  * (prefix, "Kill process … or sacrifice child", "oom-kill:" summary, "Task in",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomparse.h — turning kernel-log records into OOM kill events, for every
  * format of kernels 3.10 to 6.x (doc/kernel-interfaces.md; also RHEL 6's 2.6.32). One
  * event per "Killed process" line; the lines around it (prefix "Kill process …

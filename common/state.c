@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.c — the persisted cursor: its text format, atomic save and strict load.
  *
  * The file is meant to be read by a person ("what does oomwatch think it already
@@ -5,6 +6,7 @@
  *
  *   oomwatch-state 2
  *   boot_id=…            one key=value line per scalar, each exactly once
+ *                        (notified_index may be absent: files of older versions)
  *   cgroup oom_kill=N path=/escaped/path [limit_hits=N]
  *   event index=N details=1 backlog=0 wall_usec=N pid=N … comm=escaped …
  *         [memcg_usage_kib=N … n_top=K {task_pid=N … task_name=escaped}×K]
@@ -29,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "text.h"
 
 #define STATE_MAGIC "oomwatch-state 2"
@@ -209,6 +212,7 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_printf(w, "\nklog_inode=%" PRIu64 "\nklog_next_seq=%" PRIu64 "\nklog_seq_known=%d",
 		 st->klog_inode, st->klog_next_seq, st->klog_seq_known ? 1 : 0);
 	w_printf(w, "\nnext_event_index=%" PRIu64 "\n", st->next_event_index);
+	w_printf(w, "notified_index=%" PRIu64 "\n", st->notified_index);
 	for (size_t i = 0; i < st->n_cgroups && i < OOMW_STATE_CGROUPS_MAX; i++) {
 		const struct oomw_state_cgroup *c = &st->cgroups[i];
 		w_printf(w, "cgroup");
@@ -226,54 +230,16 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_flush(w);
 }
 
-/* The directory of path, for the fsync that makes the rename durable. */
-static int dir_of(const char *path, char *dir, size_t size)
+static int write_state_fd(int fd, void *ctx)
 {
-	const char *slash = strrchr(path, '/');
-	if (slash == NULL)
-		return snprintf(dir, size, ".") < (int)size ? 0 : -ENAMETOOLONG;
-	size_t n = slash == path ? 1 : (size_t)(slash - path);
-	if (n >= size)
-		return -ENAMETOOLONG;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return 0;
+	struct writer w = {.fd = fd, .hash = FNV_OFFSET};
+	write_state(&w, ctx);
+	return w.err;
 }
 
 int oomw_state_save(const char *path, const struct oomw_state *st)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	int r = dir_of(path, dir, sizeof(dir));
-	if (r < 0)
-		return r;
-	/* A tmp left by a crash (or planted) must not be written through. */
-	if (unlink(tmp) < 0 && errno != ENOENT)
-		return -errno;
-	struct writer w = {.hash = FNV_OFFSET};
-	w.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (w.fd < 0)
-		return -errno;
-	write_state(&w, st);
-	r = w.err;
-	if (r == 0 && fsync(w.fd) < 0)
-		r = -errno;
-	if (close(w.fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	if (fsync(dfd) < 0)
-		r = -errno;
-	close(dfd);
-	return r;
+	return oomw_file_write_atomic(path, 0600, write_state_fd, (void *)st);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -466,6 +432,7 @@ enum {
 	KEY_KLOG_SEQ_KNOWN = 1 << 7,
 	KEY_NEXT_INDEX = 1 << 8,
 	KEYS_ALL = (1 << 9) - 1,
+	KEY_NOTIFIED = 1 << 9, /* optional (files of older versions): not in KEYS_ALL */
 };
 
 /* Parses one scalar line; returns its KEY_ bit, or 0 when malformed. */
@@ -490,6 +457,8 @@ static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
 		return p == end ? KEY_KLOG_SEQ_KNOWN : 0;
 	if (take_u64(&p, end, "next_event_index", &st->next_event_index))
 		return p == end && st->next_event_index >= 1 ? KEY_NEXT_INDEX : 0;
+	if (take_u64(&p, end, "notified_index", &st->notified_index))
+		return p == end ? KEY_NOTIFIED : 0;
 	return 0;
 }
 
@@ -564,10 +533,16 @@ struct loading {
 	const char **why;
 };
 
+/* Every required scalar has been read. */
+static bool all_keys(const struct loading *ld)
+{
+	return (ld->keys & KEYS_ALL) == KEYS_ALL;
+}
+
 static int load_cgroup(struct loading *ld, const char *line, const char *end)
 {
 	struct oomw_state *st = ld->st;
-	if (ld->keys != KEYS_ALL || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX)
+	if (!all_keys(ld) || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX)
 		return refuse(ld->why, "cgroup line out of place or too many");
 	struct oomw_state_cgroup *c = &st->cgroups[st->n_cgroups];
 	const char *p = line + strlen("cgroup");
@@ -585,7 +560,7 @@ static int load_cgroup(struct loading *ld, const char *line, const char *end)
 static int load_event(struct loading *ld, const char *line, const char *end)
 {
 	struct oomw_state *st = ld->st;
-	if (ld->keys != KEYS_ALL || st->n_events == OOMW_STATE_EVENTS_MAX)
+	if (!all_keys(ld) || st->n_events == OOMW_STATE_EVENTS_MAX)
 		return refuse(ld->why, "event line out of place or too many");
 	struct oomw_event *ev = &st->events[st->n_events];
 	if (!parse_event(line + strlen("event"), end, ev))
@@ -608,7 +583,7 @@ static int load_scalar(struct loading *ld, const char *line, const char *end)
 	if ((ld->keys & key) || ld->st->n_cgroups || ld->st->n_events)
 		return refuse(ld->why, "repeated or misplaced key");
 	ld->keys |= key;
-	if (ld->keys != KEYS_ALL)
+	if (!all_keys(ld) || !(key & KEYS_ALL))
 		return 0;
 	/* All scalars are in: check them together, before any list. */
 	const char *bad = scalars_out_of_range(ld->st);
@@ -675,8 +650,12 @@ static int read_state(struct reader *rd, struct oomw_state *st, const char **why
 	}
 	if (r < 0)
 		return r;
-	if (ld.keys != KEYS_ALL)
+	if (!all_keys(&ld))
 		return refuse(why, "missing key");
+	if (!(ld.keys & KEY_NOTIFIED))
+		st->notified_index = st->next_event_index - 1;
+	else if (st->notified_index >= st->next_event_index)
+		return refuse(why, "notified_index beyond the events handed out");
 	return read_end(rd, line, n, hash, why);
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.h — the persisted cursor that lets a kill be reported exactly once across
  * restarts, and the recent events that time windows and tables are computed from.
  * Written atomically (temp file, fsync, rename), mode 0600, opened O_NOFOLLOW. */
@@ -31,6 +32,11 @@ struct oomw_state {
 	uint64_t klog_next_seq;
 	bool klog_seq_known;
 	uint64_t next_event_index; /* starts at 1 */
+	/* The front end's delivery cursor: events up to this index were notified
+	 * (and, where the receiver can say so, acknowledged); the ones above it
+	 * and still in events[] are owed. Below next_event_index. A file without
+	 * it (older versions) loads as next_event_index - 1: all notified. */
+	uint64_t notified_index;
 	size_t n_cgroups;
 	struct oomw_state_cgroup cgroups[OOMW_STATE_CGROUPS_MAX];
 	size_t n_events; /* events[0] oldest; when full the oldest is dropped */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c — check_oom's output (report.h): the verdicts of common/assess
  * mapped onto a Nagios first line, long output and perfdata. Nothing is
  * judged here. Numbers are printed with printf in the C locale: check_oom
@@ -234,7 +235,8 @@ static void kill_sources(struct report *r)
 		if (s->kills_without_details > 0)
 			sb_printf(&r->lines, ", %lld without details",
 				  (long long)s->kills_without_details);
-		sb_printf(&r->lines, "; new since the last check: %zu\n", r->in.n_new);
+		sb_printf(&r->lines, "; new since the last check: %lld\n",
+			  (long long)r->in.n_new + (long long)s->kills_not_shown);
 	}
 	problem_lines(r, OOMW_SRC_KLOG);
 }

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/bench/ — `make bench`: throughput of the kernel-log reader and OOM parser,
 # as a ratio against splitting the same text into lines, measured in the same run.
 BENCH_OOMPARSE := $(BUILD)/tests/bench/bench_oomparse

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_oomparse.c — throughput of the kernel-log reader and OOM parser on a
  * large synthetic log, as a ratio against merely splitting the same text into
  * lines, measured in the same run (best of several rounds, CLOCK_MONOTONIC).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oom_victim — a test process that gives itself any name (argv[1], passed to
  * prctl(PR_SET_NAME) as raw bytes) and allocates until the OOM killer of the
  * memory cgroup it was started in kills it. Run only inside a small throwaway

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-agent behind a real snmpd: values by name agree with /proc at the
 # same moment, tables are well-formed, hostile process names come out as
 # valid DisplayStrings, unknown instances are refused, SIGHUP and SIGTERM work.

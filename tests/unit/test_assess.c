@@ -34,6 +34,7 @@ static const enum oomw_frontend frontends[] = {
 	OOMW_FRONTEND_NAGIOS,
 	OOMW_FRONTEND_COLLECTD,
 	OOMW_FRONTEND_SNMP,
+	OOMW_FRONTEND_PROMETHEUS,
 };
 
 /* ---- severity ---------------------------------------------------------- */
@@ -735,7 +736,9 @@ static const struct problem_case problems[] = {
 	{ "log closed by dmesg_restrict", "/dev/kmsg", { MEM_OK, .klog_err = -EPERM },
 	  false, 0, OOMW_SRC_KLOG, OOMW_SEV_OK,
 	  "victim details need CAP_SYSLOG: /dev/kmsg is not readable by this user "
-	  "(kernel.dmesg_restrict=1); kills are still counted from /proc/vmstat" },
+	  "(kernel.dmesg_restrict=1); kills are still counted from /proc/vmstat. "
+				"Fix: grant CAP_SYSLOG (setcap cap_syslog=ep on check_oom, "
+				"AmbientCapabilities=CAP_SYSLOG in a unit; the Debian packages do)" },
 	{ "log not asked for", "none", { MEM_OK }, false, 0, OOMW_SRC_KLOG, OOMW_SEV_OK,
 	  "kernel log not read (--kmsg none): kills are counted without victim details" },
 	{ "log missing", "/dev/kmsg", { MEM_OK, .klog_err = -ENOENT }, false, 0, OOMW_SRC_KLOG,

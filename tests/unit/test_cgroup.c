@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_cgroup.c — memory cgroups on pure v2, pure v1 and both hybrid layouts
  * (fixture trees with the kernel's file formats, and the real /sys), reading
  * one cgroup, and walks with globs, malformed files, symlinks, cgroups that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_monitor.c — the monitor on a fixture machine (tests/fixtures/monitor-v2,
  * copied to a temporary directory): the counter and the kernel log reconciled,
  * no kill counted twice or lost across samples, restarts and reboots, bad
@@ -33,6 +34,7 @@ struct fixture {
 	size_t n_seen;
 	struct oomw_event seen[MAX_SEEN];
 	uint64_t kmsg_seq;
+	int state_err_at_event; /* snap.state_err as on_event saw it */
 };
 
 static void write_file(const char *path, const char *text, const char *mode)
@@ -84,6 +86,7 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 	struct fixture *f = ctx;
 	assert_true(f->n_seen < MAX_SEEN);
 	f->seen[f->n_seen++] = *ev;
+	f->state_err_at_event = f->snap.state_err;
 }
 
 static void open_monitor(struct fixture *f)
@@ -432,6 +435,9 @@ static void test_corrupt_state_replaced(void **ctx)
 	open_monitor(f);
 	assert_int_equal(sample(f), 1); /* never trusted: counted as from boot */
 	assert_int_equal(f->snap.state_err, -EBADMSG);
+	/* Known while the events are reported: a front end tells this first
+	 * sample from one without any state file. */
+	assert_int_equal(f->state_err_at_event, -EBADMSG);
 	assert_non_null(f->snap.state_why);
 	assert_true(f->snap.first_sample);
 	assert_int_equal(f->ret, 0);
@@ -992,6 +998,35 @@ static void test_cursor_saved_with_kills(void **ctx)
 	free(st);
 }
 
+/* The front end's delivery cursor: saved at once, kept across restarts,
+ * never moved back nor past the last index handed out. */
+static void test_notified_cursor_persists(void **ctx)
+{
+	struct fixture *f = *ctx;
+	struct oomw_state *st = malloc(sizeof(*st));
+	assert_non_null(st);
+	open_monitor(f);
+	sample(f);
+	assert_int_equal(oomw_monitor_notified(f->m), 0);
+	log_kill(f, 21, "a", 700);
+	log_kill(f, 22, "b", 701);
+	set_counter(f, 2);
+	assert_int_equal(sample(f), 2);
+	assert_int_equal(oomw_monitor_notified(f->m), 0);
+	assert_int_equal(oomw_monitor_set_notified(f->m, f->seen[0].index), 0);
+	assert_int_equal(oomw_state_load(f->state, st, NULL), 0);
+	assert_int_equal(st->notified_index, f->seen[0].index);
+	assert_int_equal(oomw_monitor_set_notified(f->m, 0), 0);
+	assert_int_equal(oomw_monitor_notified(f->m), f->seen[0].index);
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(oomw_monitor_notified(f->m), f->seen[0].index);
+	assert_int_equal(oomw_monitor_set_notified(f->m, 1000), 0);
+	assert_int_equal(oomw_monitor_notified(f->m), f->seen[1].index);
+	free(st);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1024,6 +1059,7 @@ int main(void)
 		T(test_pollfds),
 		T(test_escaped_comm_survives),
 		T(test_cursor_saved_with_kills),
+		T(test_notified_cursor_persists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_state.c — the persisted cursor: exact round trips with hostile names, and
  * refusal (never half-trust) of truncated, flipped, foreign, symlinked files. */
 #include <errno.h>
@@ -65,6 +66,7 @@ static void fill(struct oomw_state *st)
 	st->klog_next_seq = UINT64_MAX - 1;
 	st->klog_seq_known = true;
 	st->next_event_index = 1000;
+	st->notified_index = 990;
 	st->n_cgroups = 3;
 	strcpy(st->cgroups[0].path, "/");
 	st->cgroups[0].oom_kill = 5;
@@ -123,6 +125,7 @@ static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
 	assert_int_equal(x->klog_next_seq, y->klog_next_seq);
 	assert_int_equal(x->klog_seq_known, y->klog_seq_known);
 	assert_int_equal(x->next_event_index, y->next_event_index);
+	assert_int_equal(x->notified_index, y->notified_index);
 	assert_int_equal(x->n_cgroups, y->n_cgroups);
 	for (size_t i = 0; i < x->n_cgroups; i++) {
 		assert_string_equal(x->cgroups[i].path, y->cgroups[i].path);
@@ -331,6 +334,11 @@ static void test_sealed_but_malformed(void **ctx)
 	assert_int_equal(f->b->n_cgroups, 1);
 	assert_int_equal(f->b->n_events, 1);
 	assert_int_equal(f->b->events[0].kill.pid, 7);
+	/* A file of an older version has no delivery cursor: all was notified. */
+	assert_int_equal(f->b->notified_index, 2);
+	spit_sealed(f->path, SEALED_KEYS "notified_index=0\n" SEALED_EVENT);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_int_equal(f->b->notified_index, 0);
 	assert_int_equal(f->b->events[0].kill.report.memcg_limit_kib, OOMW_UNKNOWN);
 	spit_sealed(f->path, SEALED_KEYS SEALED_REPORT_EVENT("1 task_pid=7 task_uid=0 task_rss_pages=16 "
 							     "task_swap_pages=0 task_oom_score_adj=0 task_name=x"));
@@ -339,6 +347,9 @@ static void test_sealed_but_malformed(void **ctx)
 	assert_int_equal(f->b->events[0].kill.report.n_top, 1);
 	assert_int_equal(f->b->events[0].kill.report.top[0].rss_pages, 16);
 	static const char *const bad[] = {
+		SEALED_KEYS "notified_index=3\n",              /* beyond what was handed out */
+		SEALED_KEYS "notified_index=1\nnotified_index=1\n", /* the cursor twice */
+		SEALED_KEYS "notified_index=-1\n",             /* not a count */
 		SEALED_KEYS SEALED_REPORT_EVENT("1"),           /* fewer dump rows than n_top */
 		SEALED_KEYS SEALED_REPORT_EVENT("4"),           /* more than are kept */
 		SEALED_KEYS SEALED_REPORT_EVENT("0 x=1"),       /* a stray field after the report */
