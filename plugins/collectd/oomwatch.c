@@ -20,6 +20,7 @@
 #include <sys/eventfd.h>
 
 #include "assess.h"
+#include "cgroup_name.h"
 #include "cgroup.h"
 #include "defaults.h"
 #include "meminfo.h"
@@ -521,6 +522,25 @@ static const char *fmt_i64(char *buf, size_t size, int64_t v)
 	return buf;
 }
 
+/* Who it was in a team's words, why that victim and how to avoid the next one
+ * (assess.h): the message has no room for them (NOTIF_MAX_MSG_LEN). */
+static void kill_reasons_meta(notification_t *n, const struct oomw_kill *k)
+{
+	char text[OOMW_WHY_TEXT_MAX];
+	const char *cg = oomw_kill_cgroup(k);
+	struct oomw_cgroup_name who;
+	oomw_cgroup_name(cg, strlen(cg), &who);
+	meta_text(n, "unit", who.unit);
+	meta_text(n, "container_runtime", who.runtime);
+	meta_text(n, "container_id", who.container_id);
+	meta_text(n, "pod_uid", who.pod_uid);
+	meta_text(n, "pod_qos", oomw_qos_name(who.qos));
+	oomw_kill_why(k, text, sizeof(text));
+	meta_text(n, "why", text);
+	oomw_kill_remedy(k, text, sizeof(text));
+	meta_text(n, "remedy", text);
+}
+
 /* The whole kill for exec, notify_email and network consumers (a kill
  * without details has only its index and time). */
 static void kill_meta(notification_t *n, const struct oomw_event *ev)
@@ -546,6 +566,8 @@ static void kill_meta(notification_t *n, const struct oomw_event *ev)
 	meta_text(n, "constraint", k->constraint);
 	meta_i64(n, "kernel_time_usec", k->mono_usec);
 	meta_i64(n, "time_usec", ev->wall_usec);
+	if (ev->has_details)
+		kill_reasons_meta(n, k);
 }
 
 /* "OOM killer killed process "<comm>" (pid, uid, rss) at <time>: <scope> OOM in
