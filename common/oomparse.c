@@ -779,14 +779,14 @@ static void top_insert(struct oomw_report *r, const struct oomw_task *t)
 
 /* "[  pid]  n n n … name" (s after "["): a row of the dump whose header came
  * in this report. A row cut before its name is not a row. */
-static void line_dump_row(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+static bool line_dump_row(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
 			  const char *s, size_t len)
 {
 	const char *end = s + len;
 	if (p->dump_cols == 0 || !p->have_report || p->report_used ||
 	    !close_in_time(p->report_mono_usec, p->report_wall_usec, rec->mono_usec,
 			   rec->wall_usec))
-		return;
+		return false;
 	const char *close = memchr(s, ']', len);
 	struct span tok;
 	const char *q = s;
@@ -794,19 +794,19 @@ static void line_dump_row(struct oomw_oomparse *p, const struct oomw_klog_record
 	oomw_task_init(&t);
 	if (!close || !next_token(&q, close, &tok) || tok.s + tok.len != close ||
 	    oomw_parse_i64(tok.s, tok.len, &t.pid) < 0 || t.pid < 0)
-		return;
+		return false;
 	q = close + 1;
 	int64_t v[DUMP_COLS_MAX];
 	for (int i = 0; i < p->dump_cols; i++) {
 		if (!next_token(&q, end, &tok) || oomw_parse_i64(tok.s, tok.len, &v[i]) < 0)
-			return;
+			return false;
 	}
 	/* The kernel puts one space before the name; the name may hold spaces. */
 	if (q >= end || *q != ' ' || q + 1 >= end)
-		return;
+		return false;
 	q++;
 	if (v[p->col_rss] < 0)
-		return;
+		return false;
 	t.rss_pages = v[p->col_rss];
 	if (p->col_uid >= 0)
 		t.uid = v[p->col_uid];
@@ -819,18 +819,21 @@ static void line_dump_row(struct oomw_oomparse *p, const struct oomw_klog_record
 	struct oomw_report *r = report_for(p, rec);
 	r->n_tasks = r->n_tasks == OOMW_UNKNOWN ? 1 : r->n_tasks + 1;
 	top_insert(r, &t);
+	return true;
 }
 
-/* A line starting with "[": the dump's header or one of its rows. */
-static void line_dump(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+/* A line starting with "[": the dump's header or one of its rows. True when
+ * it was one: a row's name is the task's, and may imitate a Killed line. */
+static bool line_dump(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
 		      size_t len)
 {
 	const char *q = s, *close = memchr(s, ']', len);
 	struct span tok;
-	if (close && next_token(&q, close, &tok) && span_eq(tok.s, tok.len, "pid"))
+	if (close && next_token(&q, close, &tok) && span_eq(tok.s, tok.len, "pid")) {
 		line_dump_header(p, rec, s, len);
-	else
-		line_dump_row(p, rec, s, len);
+		return true;
+	}
+	return line_dump_row(p, rec, s, len);
 }
 
 /* The page size that the victim's dump row and its Killed line imply: the
@@ -917,6 +920,15 @@ static const struct {
 	{ "Task in ", on_task_in },
 	{ "Out of memory and no killable processes", line_no_kill },
 	{ "Kernel panic - not syncing:", line_no_kill },
+};
+
+/* The report's own lines: kernel words and numbers only. A process whose name
+ * starts like one may still have invoked the OOM killer, so these lines also
+ * go on to feed_kill_lines. */
+static const struct {
+	const char *prefix;
+	line_fn handle;
+} report_starts[] = {
 	{ "memory: usage ", line_memcg_usage },
 	{ "memory+swap: usage ", line_memsw_usage },
 	{ "swap: usage ", line_swap_usage },
@@ -924,7 +936,6 @@ static const struct {
 	{ "Node ", line_node },
 	{ "Free swap  = ", line_swap_free },
 	{ "Total swap = ", line_swap_total },
-	{ "[", line_dump },
 };
 
 /* The lines found anywhere: "Killed process", "Kill process … score", and the
@@ -965,6 +976,16 @@ void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *
 		if (starts_with(rec->text, rec->text_len, line_starts[i].prefix)) {
 			line_starts[i].handle(p, rec, rec->text + n, rec->text_len - n);
 			return;
+		}
+	}
+	if (starts_with(rec->text, rec->text_len, "[") &&
+	    line_dump(p, rec, rec->text + 1, rec->text_len - 1))
+		return;
+	for (size_t i = 0; i < sizeof(report_starts) / sizeof(report_starts[0]); i++) {
+		size_t n = strlen(report_starts[i].prefix);
+		if (starts_with(rec->text, rec->text_len, report_starts[i].prefix)) {
+			report_starts[i].handle(p, rec, rec->text + n, rec->text_len - n);
+			break;
 		}
 	}
 	feed_kill_lines(p, rec);

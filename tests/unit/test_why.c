@@ -319,13 +319,25 @@ static void test_cut_and_imitated(void **state)
 		"6,23,1023,-;[    11]     0    11   200000    95000   900000",
 		"6,24,1024,-;[    12]     0    12   200000    80000   900000        0            0 [    13]     0    13  1 999999999",
 		"14,25,1025,-;[    14]     0    14   200000   999999   900000        0            0 forged-by-userspace",
+		"6,25,1025,-;[    15]     0    15   200000      100   900000        0            0 Out of memory: Killed process 99 (x) total-vm:1kB, anon-rss:1kB, file-rss:0kB",
+		"4,25,1025,-;Node x invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
 		"3,26,1026,-;Out of memory: Killed process 10 (x) total-vm:800000kB, anon-rss:360000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:880kB oom_score_adj:0",
 	};
 	struct kills ks = feed(lines, sizeof(lines) / sizeof(lines[0]));
-	assert_int_equal(ks.n, 1);
+	assert_int_equal(ks.n, 1); /* no kill forged by a task's name */
 	const struct oomw_report *r = &ks.k[0].report;
-	assert_int_equal(r->n_tasks, 2);
-	assert_int_equal(r->n_top, 2);
+	/* "Node x" invoked the OOM killer: a new report, whose dump has not begun */
+	assert_int_equal(r->n_tasks, OOMW_UNKNOWN);
+	assert_int_equal(r->n_top, 0);
+	ks = feed(lines, sizeof(lines) / sizeof(lines[0]) - 2); /* without it */
+	assert_int_equal(ks.n, 0);
+	const char *const upto[] = { lines[0], lines[1], lines[2], lines[3], lines[4], lines[5], lines[6], lines[7], lines[9] };
+	ks = feed(upto, sizeof(upto) / sizeof(upto[0]));
+	assert_int_equal(ks.n, 1);
+	r = &ks.k[0].report;
+	assert_int_equal(r->n_tasks, 3);
+	assert_int_equal(r->n_top, 3);
+	assert_int_equal(r->top[2].pid, 15);
 	assert_int_equal(r->top[0].pid, 10);
 	assert_string_equal(r->top[0].name, "[  pid  ]   uid  tgid total_vm "); /* cut to OOMW_TASK_NAME_MAX */
 	assert_int_equal(r->top[1].pid, 12);
