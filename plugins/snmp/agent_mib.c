@@ -77,7 +77,7 @@ enum obj {
 	K_TOTAL_VM, K_ANON_RSS, K_FILE_RSS, K_SHMEM_RSS, K_OOM_SCORE_ADJ,
 	K_WHY, K_REMEDY, K_UNIT, K_CONTAINER_ID, K_POD_UID, K_POD_QOS,
 	C_PID, C_NAME, C_OOM_SCORE, C_OOM_SCORE_ADJ, C_RSS,
-	G_PATH, G_KILLS, G_USAGE, G_LIMIT, G_UNDER_OOM,
+	G_PATH, G_KILLS, G_USAGE, G_LIMIT, G_UNDER_OOM, G_LIMIT_HITS,
 	N_OBJ
 };
 
@@ -102,7 +102,7 @@ static const struct node nodes[N_OBJ] = {
 	COLUMN(6, 2, T_CANDIDATE), COLUMN(6, 3, T_CANDIDATE), COLUMN(6, 4, T_CANDIDATE),
 	COLUMN(6, 5, T_CANDIDATE), COLUMN(6, 6, T_CANDIDATE),
 	COLUMN(7, 2, T_CGROUP), COLUMN(7, 3, T_CGROUP), COLUMN(7, 4, T_CGROUP), COLUMN(7, 5, T_CGROUP),
-	COLUMN(7, 6, T_CGROUP),
+	COLUMN(7, 6, T_CGROUP), COLUMN(7, 7, T_CGROUP),
 };
 
 #define N_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
@@ -509,6 +509,8 @@ static bool cgroup_value(enum obj o, const struct oomw_cgroup_stats *g, struct v
 		       put_c64(v, g->limit_bytes / 1024);
 	case G_UNDER_OOM:
 		return g->version == 1 && g->under_oom != OOMW_UNKNOWN && put_truth(v, g->under_oom != 0);
+	case G_LIMIT_HITS:
+		return put_c64(v, oomw_cgroup_limit_hits(g));
 	default:
 		return false;
 	}
