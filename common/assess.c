@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* assess.c — the verdicts of every front end (assess.h). Numbers are printed
  * with snprintf: front ends never call setlocale(LC_NUMERIC), so '.' it is. */
 #include "assess.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* assess.h — every judgement that turns a snapshot (monitor.h) and the event
  * ring into "OK / WARNING / CRITICAL / UNKNOWN", written once for every front
  * end: the severity order, the threshold grammar (README, "Thresholds"), the

@@ -35,6 +35,14 @@ struct oomw_monitor_config {
 	 * opening it takes (CAP_SYSLOG). The monitor takes it over. */
 	bool kmsg_opened;
 	int kmsg_fd;
+	/* For one-shot front ends (check_oom): open and read the kernel log only
+	 * when it can hold something the saved state lacks, i.e. unless
+	 * /proc/vmstat oom_kill is readable and equal to the saved counter, the
+	 * saved log cursor applies to this source, and no logged kill awaits the
+	 * counter (log_ahead). The first sample, kernels without the counter
+	 * (< 4.13) and an unreadable counter always read it. The skipped records
+	 * stay behind the saved cursor, read when the counter next moves. */
+	bool klog_only_when_counted;
 };
 
 struct oomw_snapshot_cgroup {
@@ -105,7 +113,12 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
  * log names come first, then those only the counter shows (has_details false).
  * snap->first_sample, snap->state_err (and snap->wall_usec) are set before
  * on_event is called, so a front end can tell history from news, and a first
- * sample without a state file from one after an unusable state file. */
+ * sample without a state file from one after an unusable state file.
+ * The kills are always read in full. The gauges (mem, psi, cgroups) are reused
+ * from the last sample that read them, if it is less than a second old, when
+ * this one read kernel-log records none of which can belong to an OOM report,
+ * reported no kill, and no cgroup or PSI watch is ready: a front end woken by
+ * every kernel message then pays for the log records only. */
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
 /* The file descriptors to wait on for new kills (kmsg POLLIN, cgroup v2

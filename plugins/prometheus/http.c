@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* http.c — the request line of the one request oomwatch-exporter answers, and
  * its listening address. */
 #include "http.h"

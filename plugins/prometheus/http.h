@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* http.h — the one HTTP/1.x request oomwatch-exporter answers (GET or HEAD
  * /metrics) and the address it listens on, both parsed without I/O so that the
  * parser can be tested byte by byte. No keep-alive, no body, no chunking: a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomwatch-exporter.c — the Prometheus front end's life: options, one monitor,
  * and a loop that samples when the kernel log, a cgroup's memory.events or a
  * pressure trigger says something happened (and every --interval), renders

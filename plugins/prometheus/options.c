@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c — oomwatch-exporter's command line (getopt_long) and the checks
  * that turn a bad argument into a one-line reason instead of a guess. */
 #include "options.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h — oomwatch-exporter's command line: the sources every front end
  * takes (as check_oom spells them), where the metrics go, and how often they
  * are refreshed. Parsing never prints; a refusal is a one-line reason. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugins/prometheus/ — oomwatch-exporter, the Prometheus front end: a
 # node_exporter textfile or /metrics, its manual page and install.
 PROM_SRCS := $(wildcard plugins/prometheus/*.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* render.c — the exposition text of oomwatch-exporter: one function per group of
  * metric families, each family described once (name, type, unit, help). */
 #include "render.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* render.h — what oomwatch-exporter says, in the Prometheus text exposition
  * format (0.0.4, the one node_exporter's textfile collector reads): the metric
  * families, their HELP/TYPE/UNIT lines, label values made valid UTF-8 and

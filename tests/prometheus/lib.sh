@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/prometheus/lib.sh — sourced by tests/prometheus/test_*.sh: the exporter,
 # a temp dir, free TCP ports on 127.0.0.1, a real prometheus-node-exporter
 # reading the exporter's textfile directory, and reading one series' value.

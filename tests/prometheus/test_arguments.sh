@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-exporter's command line: -h and -V, and every bad argument refused
 # with exit status 1 and one line on stderr that names the option.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make install-prometheus honours DESTDIR and PREFIX, what it installs runs and
 # renders, and the contrib examples are what their tools accept.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-exporter --listen: /metrics over HTTP/1.x on 127.0.0.1, scraped by
 # curl: the same families as the textfile, promtool silent, HEAD, 404, 405,
 # 400, a silent client does not block the others, SIGTERM ends it cleanly.

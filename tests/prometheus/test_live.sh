@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live (root): a real OOM kill in a throwaway memory cgroup (tests/lib/oomcg.sh)
 # while oomwatch-exporter watches the real /proc, /sys and /dev/kmsg with a
 # refresh interval of an hour, so only the kill itself can wake it; a real

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-exporter --once on fixture machines: the file is written (mode 0644,
 # no temp file left), its values are the fixture's, promtool check metrics says
 # nothing, hostile process names give valid exposition, and a real

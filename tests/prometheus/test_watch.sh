@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-exporter without --once keeps the textfile current: a kill added to
 # a fixture machine shows within a bounded wait; SIGTERM exits 0. As root, with
 # the real /dev/kmsg waking it hundreds of times, a reader looping over the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live, as root: kill notifications owed to snmpd survive what used to lose
 # them. A kill is notified only once the AgentX master answered its Notify;
 # until then it is owed in the agent's state file and sent by whichever agent

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-agent's verdict is the core's (common/assess): on a fake machine
 # whose meminfo is rewritten between refreshes, memory hovering at a threshold
 # sends one low-memory and one recovered notification (hysteresis), not one

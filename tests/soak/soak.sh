@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/soak/soak.sh [N] — as root: N real OOM kills in a throwaway memory
 # cgroup, at random intervals, while collectd (with oomwatch.so), the SNMP
 # agent and snmpd are stopped at random (SIGTERM or SIGKILL) and started again

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The short soak of `make check`: SOAK_N (20) real OOM kills while collectd,
 # the SNMP agent and snmpd are restarted at random (SIGTERM, SIGKILL) and two
 # state files are truncated (tests/soak/soak.sh). Fails on any kill missing

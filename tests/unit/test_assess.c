@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_assess.c — the verdict layer, table-driven: struct literals in,
  * verdicts out, no I/O. Covers the severity order, the threshold grammar (and
  * the three divergences of issue 8: "10%" on MemAvailable, "10:" without unit,

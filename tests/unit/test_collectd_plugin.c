@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_collectd_plugin.c — the collectd plugin's logic in-process, as
  * collectd's own plugins are tested: the plugin's .c is included whole, and
  * the few daemon functions it calls (plugin_dispatch_*, plugin_register_*,

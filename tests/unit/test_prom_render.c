@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_prom_render.c — the pure parts of oomwatch-exporter: label values made
  * valid UTF-8 and escaped for the text format, the unit and pod a cgroup path
  * names, the exposition of a hand-made snapshot (families, units, absent
