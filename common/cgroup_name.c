@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup_name.c — a cgroup path's unit, container and pod, component by
  * component; see cgroup_name.h. */
 #include "cgroup_name.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup_name.h — who a cgroup path belongs to, in the words a team uses: the
  * systemd unit, the container (runtime and id) and the Kubernetes pod (UID and
  * QoS class), for both of the kubelet's cgroup drivers (cgroupfs:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/live/test_why_live.sh — why that victim and how to avoid the next one,
 # against the real kernel, through check_oom:
 #  - a real memcg OOM with three processes of known sizes in a throwaway cgroup:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_cgroup_name.c — cgroup paths of real shapes (systemd, Docker, containerd,
  * CRI-O, podman, the kubelet's cgroupfs and systemd drivers) and hostile ones,
  * each field checked. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_why.c — the rest of the OOM report as oomparse keeps it, and the "why"
  * and "remedy" sentences assess builds from it: for every kill of
  * tests/fixtures/kernel-log (expected.tsv), field by field against
