@@ -656,8 +656,17 @@ static size_t next_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, b
 	size_t n = 0;
 	for (size_t i = 0; i < snap->n_cgroups; i++) {
 		struct oomw_snapshot_cgroup *c = &snap->cgroups[i];
-		c->oom_kill_delta = cgroup_delta(find_cgroup(st, c->stats.path), c->stats.oom_kill, first);
+		const struct oomw_state_cgroup *prev = find_cgroup(st, c->stats.path);
+		int64_t hits = oomw_cgroup_limit_hits(&c->stats);
+		if (hits != OOMW_UNKNOWN && (hits < 0 || hits > OOMW_COUNTER_MAX))
+			hits = OOMW_UNKNOWN; /* no real count: the state would refuse it */
+		c->oom_kill_delta = cgroup_delta(prev, c->stats.oom_kill, first);
+		c->limit_hits_delta = prev && prev->limit_hits != OOMW_UNKNOWN &&
+					      hits != OOMW_UNKNOWN && hits >= prev->limit_hits
+					      ? hits - prev->limit_hits
+					      : OOMW_UNKNOWN;
 		memcpy(m->cg_next[n].path, c->stats.path, sizeof(m->cg_next[n].path));
+		m->cg_next[n].limit_hits = hits;
 		m->cg_next[n++].oom_kill = c->stats.oom_kill;
 	}
 	for (size_t i = 0; snap->cgroup_err < 0 && i < st->n_cgroups && n < OOMW_STATE_CGROUPS_MAX; i++) {
@@ -678,6 +687,7 @@ static void commit_cgroups(struct oomw_monitor *m, size_t n)
 	bool changed = n != st->n_cgroups;
 	for (size_t i = 0; i < n && !changed; i++)
 		changed = m->cg_next[i].oom_kill != st->cgroups[i].oom_kill ||
+			  m->cg_next[i].limit_hits != st->cgroups[i].limit_hits ||
 			  strcmp(m->cg_next[i].path, st->cgroups[i].path) != 0;
 	if (!changed)
 		return;

@@ -55,6 +55,10 @@ struct oomw_snapshot_cgroup {
 	 * failed before, a place freed among more than OOMW_SNAPSHOT_CGROUPS_MAX
 	 * matches): such a cgroup also counts all its history once. */
 	int64_t oom_kill_delta;
+	/* Times it was held at its limit since the previous sample (v2
+	 * memory.events high + max, v1 memory.failcnt): OOMW_UNKNOWN on its first
+	 * sample, when the kernel does not count, or when the count went down. */
+	int64_t limit_hits_delta;
 };
 
 /* Each *_err is 0 or the -errno of that source; its values are then unknown.

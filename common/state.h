@@ -19,6 +19,7 @@
 struct oomw_state_cgroup {
 	char path[OOMW_CGROUP_PATH_MAX + 1];
 	int64_t oom_kill;
+	int64_t limit_hits; /* oomw_cgroup_limit_hits at the last sample; OOMW_UNKNOWN */
 };
 
 struct oomw_state {

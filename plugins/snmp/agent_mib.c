@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "assess.h"
+#include "cgroup_name.h"
 #include "text.h"
 
 #define TEXT_MAX 255 /* DisplayString (SIZE (0..255)) */
@@ -74,8 +75,9 @@ enum obj {
 	O_STATUS, O_STATUS_TEXT, O_KLOG_STATUS, O_SAMPLE_TIME,
 	K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_UID, K_SCOPE, K_CONSTRAINT, K_MEMCG, K_TASK_MEMCG,
 	K_TOTAL_VM, K_ANON_RSS, K_FILE_RSS, K_SHMEM_RSS, K_OOM_SCORE_ADJ,
+	K_WHY, K_REMEDY, K_UNIT, K_CONTAINER_ID, K_POD_UID, K_POD_QOS,
 	C_PID, C_NAME, C_OOM_SCORE, C_OOM_SCORE_ADJ, C_RSS,
-	G_PATH, G_KILLS, G_USAGE, G_LIMIT, G_UNDER_OOM,
+	G_PATH, G_KILLS, G_USAGE, G_LIMIT, G_UNDER_OOM, G_LIMIT_HITS,
 	N_OBJ
 };
 
@@ -95,11 +97,12 @@ static const struct node nodes[N_OBJ] = {
 	COLUMN(5, 2, T_KILL), COLUMN(5, 3, T_KILL), COLUMN(5, 4, T_KILL), COLUMN(5, 5, T_KILL),
 	COLUMN(5, 6, T_KILL), COLUMN(5, 7, T_KILL), COLUMN(5, 8, T_KILL), COLUMN(5, 9, T_KILL),
 	COLUMN(5, 10, T_KILL), COLUMN(5, 11, T_KILL), COLUMN(5, 12, T_KILL), COLUMN(5, 13, T_KILL),
-	COLUMN(5, 14, T_KILL), COLUMN(5, 15, T_KILL),
+	COLUMN(5, 14, T_KILL), COLUMN(5, 15, T_KILL), COLUMN(5, 16, T_KILL), COLUMN(5, 17, T_KILL),
+	COLUMN(5, 18, T_KILL), COLUMN(5, 19, T_KILL), COLUMN(5, 20, T_KILL), COLUMN(5, 21, T_KILL),
 	COLUMN(6, 2, T_CANDIDATE), COLUMN(6, 3, T_CANDIDATE), COLUMN(6, 4, T_CANDIDATE),
 	COLUMN(6, 5, T_CANDIDATE), COLUMN(6, 6, T_CANDIDATE),
 	COLUMN(7, 2, T_CGROUP), COLUMN(7, 3, T_CGROUP), COLUMN(7, 4, T_CGROUP), COLUMN(7, 5, T_CGROUP),
-	COLUMN(7, 6, T_CGROUP),
+	COLUMN(7, 6, T_CGROUP), COLUMN(7, 7, T_CGROUP),
 };
 
 #define N_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
@@ -405,6 +408,29 @@ static bool scalar_value(enum obj o, struct value *v)
 	return o <= O_LAST_INDEX ? last_kill_value(o, v) : agent_value(o, v);
 }
 
+/* Why that victim, the remedy (assess.h), and who it was (cgroup_name.h). */
+static bool kill_reason_value(enum obj o, const struct oomw_kill *k, struct value *v)
+{
+	char text[OOMW_WHY_TEXT_MAX];
+	const char *cg = oomw_kill_cgroup(k);
+	struct oomw_cgroup_name who;
+	if (o == K_WHY || o == K_REMEDY) {
+		(o == K_WHY ? oomw_kill_why : oomw_kill_remedy)(k, text, sizeof(text));
+		return put_ascii(v, text);
+	}
+	oomw_cgroup_name(cg, strlen(cg), &who);
+	switch (o) {
+	case K_UNIT:
+		return put_str(v, who.unit);
+	case K_CONTAINER_ID:
+		return put_str(v, who.container_id);
+	case K_POD_UID:
+		return put_str(v, who.pod_uid);
+	default:
+		return put_str(v, oomw_qos_name(who.qos));
+	}
+}
+
 /* Shared by the table and the kill notification. pid 0 and "" mean unknown. */
 static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v)
 {
@@ -439,6 +465,13 @@ static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v)
 		return put_c64(v, k->shmem_rss_kib);
 	case K_OOM_SCORE_ADJ:
 		return put_int(v, k->oom_score_adj);
+	case K_WHY:
+	case K_REMEDY:
+	case K_UNIT:
+	case K_CONTAINER_ID:
+	case K_POD_UID:
+	case K_POD_QOS:
+		return ev->has_details && kill_reason_value(o, k, v);
 	default:
 		return false;
 	}
@@ -476,6 +509,8 @@ static bool cgroup_value(enum obj o, const struct oomw_cgroup_stats *g, struct v
 		       put_c64(v, g->limit_bytes / 1024);
 	case G_UNDER_OOM:
 		return g->version == 1 && g->under_oom != OOMW_UNKNOWN && put_truth(v, g->under_oom != 0);
+	case G_LIMIT_HITS:
+		return put_c64(v, oomw_cgroup_limit_hits(g));
 	default:
 		return false;
 	}
@@ -679,7 +714,8 @@ static bool add_scalar(netsnmp_variable_list **vars, enum obj o, const struct va
  * notification missing some of its objects is not sent at all. */
 static int build_vars(const struct oomw_event *ev, const struct pending *p, netsnmp_variable_list **vars)
 {
-	static const enum obj kill_objects[] = { K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_SCOPE, K_TASK_MEMCG };
+	static const enum obj kill_objects[] = { K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_SCOPE, K_TASK_MEMCG,
+						 K_WHY, K_REMEDY };
 	oid trap_oid[MIB_LEN + 2];
 	struct value v;
 	bool built = true;

@@ -94,7 +94,11 @@ cat >>"$LOG" <<'KMSG'
 KMSG
 wait_kill_trap() { local i; for i in $(seq 60); do snmp_kill_traps 41 >/dev/null && return 0; sleep 0.05; done; return 1; }
 check "a kill appended to the log is notified" wait_kill_trap
-check "the notification carries its cgroup escaped" grep -qE 'oomwKillTaskMemcg\.[0-9]+ = STRING: /ev\\x0aoomwatch-agent: forged$' <<<"$(snmp_kill_traps 41)"
+check "the notification carries its cgroup escaped" grep -qE 'oomwKillTaskMemcg\.[0-9]+ = STRING: /ev\\x0aoomwatch-agent: forged([[:space:]]|$)' <<<"$(snmp_kill_traps 41)"
+check "the notification says why, escaped" grep -qF 'Cgroup /ev\x0aoomwatch-agent: forged hit its memory limit; z (pid 41, 1 KiB resident) was killed; the log lists no other tasks.' <<<"$(snmp_kill_traps 41)"
+check "the notification gives the remedy" grep -qF 'Raise memory.max (v1: memory.limit_in_bytes) of cgroup /ev\x0aoomwatch-agent: forged, or make z use less.' <<<"$(snmp_kill_traps 41)"
+check "oomwKillWhy and oomwKillRemedy for every named kill in the table" \
+	test "$(snmp_walk oomwKillWhy | grep -c ' = ')" -eq 7 -a "$(snmp_walk oomwKillRemedy | grep -c ' = ')" -eq 7
 check "the agent logs the kill with the cgroup escaped" grep -qF 'z (pid 41, 1 KiB, /ev\x0aoomwatch-agent: forged) at ' "$SNMP_TMP/agent.log"
 check "and no forged line reaches its log" test -z "$(grep '^oomwatch-agent: forged' "$SNMP_TMP/agent.log")"
 

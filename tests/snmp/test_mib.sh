@@ -43,8 +43,11 @@ oomwLastKillIndex .1.3.6.1.4.1.32473.1.3.7
 oomwSampleTime .1.3.6.1.4.1.32473.1.4.4
 oomwKillTime .1.3.6.1.4.1.32473.1.5.1.2
 oomwKillOomScoreAdj .1.3.6.1.4.1.32473.1.5.1.15
+oomwKillWhy .1.3.6.1.4.1.32473.1.5.1.16
+oomwKillPodQos .1.3.6.1.4.1.32473.1.5.1.21
 oomwCandidateRss .1.3.6.1.4.1.32473.1.6.1.6
 oomwCgroupUnderOom .1.3.6.1.4.1.32473.1.7.1.6
+oomwCgroupLimitHits .1.3.6.1.4.1.32473.1.7.1.7
 OIDS
 
 # Sizes are 64-bit: a 16 TiB host is 17179869184 KiB, beyond Unsigned32.
