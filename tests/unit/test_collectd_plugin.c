@@ -438,7 +438,8 @@ static void configure(const struct conf_line *lines, size_t n)
 	struct conf_line all[CONF_MAX] = {STR("ProcPath", proc), STR("StateFile", state),
 					  STR("KmsgPath", "none")};
 	assert_true(n + 3 <= CONF_MAX);
-	memcpy(all + 3, lines, n * sizeof(*lines));
+	if (n > 0) /* lines may be NULL then */
+		memcpy(all + 3, lines, n * sizeof(*lines));
 	for (size_t i = 0; i < n + 3; i++) {
 		sstrncpy(keys[i], all[i].key, sizeof(keys[i]));
 		values[i] = (oconfig_value_t){.type = all[i].type};
