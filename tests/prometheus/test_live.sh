@@ -25,7 +25,7 @@ before=$(prom_value "$SCRAPE" oomwatch_oom_kills_total)
 [ -n "$before" ] && [ "$(prom_value "$SCRAPE" "oomwatch_cgroup_oom_kills_total$L")" = 0 ] &&
 	ok "before: node_exporter serves $before kills, none in the new cgroup" ||
 	not_ok "baseline" "$(grep oomwatch_ <<<"$SCRAPE" | grep -v '^#')"
-mtime=$(stat -c %Y.%N "$F")
+mtime=$(stat -c %.9Y "$F")
 
 # A quote and a backslash in the name: the kernel logs "prom\"vi\x5cctim".
 oomcg_kill 'prom"vi\ctim' || { not_ok "the victim was OOM-killed"; done_testing; }
@@ -42,7 +42,7 @@ if wait_until 20 served; then
 else
 	not_ok "node_exporter after the kill" "wanted $info" "$(grep -E 'oom_kills_total|last_oom' <<<"$SCRAPE")" "$(cat "$TMP/exporter.log")"
 fi
-[ "$(stat -c %Y.%N "$F")" != "$mtime" ] && ok "the file was rewritten on the kill (refresh interval 1h)" || not_ok "rewritten"
+[ "$(stat -c %.9Y "$F")" != "$mtime" ] && ok "the file was rewritten on the kill (refresh interval 1h)" || not_ok "rewritten"
 # A figure for people, not asserted: the first rewrite after the kill, relative
 # to the shell reaping the victim (negative: the file was rewritten first).
 first=$(stat -c %.9Y "$F")
