@@ -14,6 +14,7 @@
 #include <collectd/core/daemon/plugin.h>
 #include <collectd/core/daemon/utils_complain.h>
 #include <collectd/core/utils/common/common.h>
+#include <collectd/core/utils/metadata/meta_data.h>
 
 #include <poll.h>
 #include <pthread.h>
@@ -870,16 +871,70 @@ static void submit_meminfo(const struct oomw_meminfo *m)
 	submit_kib("", "swap", "free", m->swap_free_kib);
 }
 
-/* "system.slice_ssh.service" for /system.slice/ssh.service, "root" for "/":
- * collectd identifiers and csv/rrd file names take no '/' or odd bytes. */
+/* A cgroup's plugin instance (README, "Series"): the path without its leading
+ * '/', each further '/' written '_', the bytes [A-Za-z0-9.-] kept and every
+ * other byte (the '_' and '%' of the path too) written "%XX"; "/" alone is
+ * "_". The code is prefix-free, so two paths never share an instance:
+ * /a/b is "a_b", /a_b is "a%5Fb". collectd keeps DATA_MAX_NAME_LEN - 1 bytes;
+ * a longer result keeps its tail (a Kubernetes path differs at its end) behind
+ * "<16 hex digits of the path's FNV-1a 64-bit hash>~" ('~' is otherwise
+ * always escaped, so a cut instance never equals an uncut one). */
+#define INSTANCE_HASH_DIGITS 16
+#define INSTANCE_CUT_MARK '~'
+
+static bool instance_byte_kept(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '-';
+}
+
+/* FNV-1a, 64 bits: stable across runs and builds, so is the instance. */
+static uint64_t fnv1a64(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Escapes path (after its leading '/') into out; returns the length. */
+static size_t cgroup_escape(const char *path, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t len = 0;
+	for (const char *p = path + (*path == '/'); *p != '\0' && len + 4 <= size; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (instance_byte_kept(c) || c == '/') {
+			out[len++] = c == '/' ? '_' : (char)c;
+		} else {
+			out[len++] = '%';
+			out[len++] = hex[c >> 4];
+			out[len++] = hex[c & 0xf];
+		}
+	}
+	out[len] = '\0';
+	return len;
+}
+
 static void cgroup_instance(const char *path, char *out, size_t size)
 {
-	while (*path == '/')
-		path++;
-	if (*path == '\0')
-		sstrncpy(out, "root", size);
-	else
-		oomw_sanitize_name(path, strlen(path), out, size);
+	char esc[3 * OOMW_CGROUP_PATH_MAX + 4];
+	if (strcmp(path, "/") == 0) {
+		sstrncpy(out, "_", size);
+		return;
+	}
+	size_t len = cgroup_escape(path, esc, sizeof(esc));
+	if (len < size) {
+		memcpy(out, esc, len + 1);
+		return;
+	}
+	/* The tail that fits after the hash and the mark, from a whole escape on. */
+	size_t start = len - (size - 1 - INSTANCE_HASH_DIGITS - 1);
+	if (esc[start - 1] == '%')
+		start += 2;
+	else if (esc[start - 2] == '%')
+		start += 1;
+	snprintf(out, size, "%016" PRIx64 "%c%s", fnv1a64(path), INSTANCE_CUT_MARK, esc + start);
 }
 
 static void submit_snapshot(const struct oomw_snapshot *s)
@@ -905,7 +960,29 @@ static void submit_snapshot(const struct oomw_snapshot *s)
 	}
 }
 
-/* The next victims, with a type instance of "<comm>_<pid>". */
+/* One next victim's value: its rank is the series (type instance "rank1"...),
+ * its name and pid ride along as the value's metadata ("comm", "pid"), so a
+ * new pid never makes a new RRD file. */
+static void submit_candidate(size_t rank, const char *type, double v, const char *comm,
+			     int64_t pid)
+{
+	value_list_t vl = VALUE_LIST_INIT;
+	value_t value = {.gauge = v};
+	vl.values = &value;
+	vl.values_len = 1;
+	sstrncpy(vl.plugin, PLUGIN_NAME, sizeof(vl.plugin));
+	sstrncpy(vl.plugin_instance, "candidates", sizeof(vl.plugin_instance));
+	sstrncpy(vl.type, type, sizeof(vl.type));
+	snprintf(vl.type_instance, sizeof(vl.type_instance), "rank%zu", rank);
+	vl.meta = meta_data_create();
+	if (vl.meta != NULL) {
+		meta_data_add_string(vl.meta, "comm", comm);
+		meta_data_add_signed_int(vl.meta, "pid", pid);
+	}
+	plugin_dispatch_values(&vl);
+	meta_data_destroy(vl.meta);
+}
+
 static void submit_candidates(void)
 {
 	size_t n = 0;
@@ -919,11 +996,12 @@ static void submit_candidates(void)
 		c_release(LOG_INFO, &g.candidates_c, PLUGIN_NAME ": candidates: readable again");
 	for (size_t i = 0; i < n; i++) {
 		const struct oomw_candidate *c = &g.candidates[i];
-		char inst[DATA_MAX_NAME_LEN];
-		size_t len = oomw_sanitize_name(c->comm, c->comm_len, inst, sizeof(inst));
-		snprintf(inst + len, sizeof(inst) - len, "_%" PRIi64, c->pid);
-		submit_gauge("candidates", "oom_score", inst, (gauge_t)c->oom_score);
-		submit_kib("candidates", "memory", inst, c->rss_kib);
+		char comm[4 * OOMW_COMM_MAX + 1];
+		oomw_escape(c->comm, c->comm_len, "", comm, sizeof(comm));
+		submit_candidate(i + 1, "oom_score", (gauge_t)c->oom_score, comm, c->pid);
+		if (c->rss_kib != OOMW_UNKNOWN)
+			submit_candidate(i + 1, "memory", (gauge_t)c->rss_kib * KIB_BYTES, comm,
+					 c->pid);
 	}
 }
 
