@@ -871,72 +871,6 @@ static void submit_meminfo(const struct oomw_meminfo *m)
 	submit_kib("", "swap", "free", m->swap_free_kib);
 }
 
-/* A cgroup's plugin instance (README, "Series"): the path without its leading
- * '/', each further '/' written '_', the bytes [A-Za-z0-9.-] kept and every
- * other byte (the '_' and '%' of the path too) written "%XX"; "/" alone is
- * "_". The code is prefix-free, so two paths never share an instance:
- * /a/b is "a_b", /a_b is "a%5Fb". collectd keeps DATA_MAX_NAME_LEN - 1 bytes;
- * a longer result keeps its tail (a Kubernetes path differs at its end) behind
- * "<16 hex digits of the path's FNV-1a 64-bit hash>~" ('~' is otherwise
- * always escaped, so a cut instance never equals an uncut one). */
-#define INSTANCE_HASH_DIGITS 16
-#define INSTANCE_CUT_MARK '~'
-
-static bool instance_byte_kept(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '.' || c == '-';
-}
-
-/* FNV-1a, 64 bits: stable across runs and builds, so is the instance. */
-static uint64_t fnv1a64(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-/* Escapes path (after its leading '/') into out; returns the length. */
-static size_t cgroup_escape(const char *path, char *out, size_t size)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t len = 0;
-	for (const char *p = path + (*path == '/'); *p != '\0' && len + 4 <= size; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (instance_byte_kept(c) || c == '/') {
-			out[len++] = c == '/' ? '_' : (char)c;
-		} else {
-			out[len++] = '%';
-			out[len++] = hex[c >> 4];
-			out[len++] = hex[c & 0xf];
-		}
-	}
-	out[len] = '\0';
-	return len;
-}
-
-static void cgroup_instance(const char *path, char *out, size_t size)
-{
-	char esc[3 * OOMW_CGROUP_PATH_MAX + 4];
-	if (strcmp(path, "/") == 0) {
-		sstrncpy(out, "_", size);
-		return;
-	}
-	size_t len = cgroup_escape(path, esc, sizeof(esc));
-	if (len < size) {
-		memcpy(out, esc, len + 1);
-		return;
-	}
-	/* The tail that fits after the hash and the mark, from a whole escape on. */
-	size_t start = len - (size - 1 - INSTANCE_HASH_DIGITS - 1);
-	if (esc[start - 1] == '%')
-		start += 2;
-	else if (esc[start - 2] == '%')
-		start += 1;
-	snprintf(out, size, "%016" PRIx64 "%c%s", fnv1a64(path), INSTANCE_CUT_MARK, esc + start);
-}
-
 static void submit_snapshot(const struct oomw_snapshot *s)
 {
 	if (s->mem_err == 0)
@@ -953,7 +887,8 @@ static void submit_snapshot(const struct oomw_snapshot *s)
 	for (size_t i = 0; i < s->n_cgroups; i++) {
 		const struct oomw_cgroup_stats *c = &s->cgroups[i].stats;
 		char inst[DATA_MAX_NAME_LEN];
-		cgroup_instance(c->path, inst, sizeof(inst));
+		/* README, "Series": injective, 127 bytes at most. */
+		oomw_cgroup_series_name(c->path, inst, sizeof(inst));
 		submit_derive(inst, "derive", "oom_kill", c->oom_kill);
 		submit_bytes(inst, "usage", c->usage_bytes);
 		submit_bytes(inst, "limit", c->limit_bytes);

@@ -855,7 +855,7 @@ static void test_notify_kills_off(void **state)
 static void assert_instance(const char *path, const char *want)
 {
 	char inst[DATA_MAX_NAME_LEN];
-	cgroup_instance(path, inst, sizeof(inst));
+	oomw_cgroup_series_name(path, inst, sizeof(inst));
 	assert_string_equal(inst, want);
 }
 
@@ -880,37 +880,37 @@ static void test_cgroup_instance_long(void **state)
 	const char *pod = "/kubepods.slice/kubepods-burstable.slice/"
 			  "kubepods-burstable-pod5f3c9a1e_8b2d_4c7f_9e6a_1d2b3c4d5e6f.slice/"
 			  "cri-containerd-";
-	char path[OOMW_CGROUP_PATH_MAX], full[3 * OOMW_CGROUP_PATH_MAX + 4];
+	char path[OOMW_CGROUP_PATH_MAX], full[OOMW_CGROUP_ESCAPED_MAX];
 	char a[DATA_MAX_NAME_LEN], b[DATA_MAX_NAME_LEN];
 	/* Two containers of the same pod: only the last bytes differ. */
 	snprintf(path, sizeof(path), "%s%s.scope", pod, "0123456789abcdef0123456789abcdef_1");
-	cgroup_instance(path, a, sizeof(a));
+	oomw_cgroup_series_name(path, a, sizeof(a));
 	snprintf(path, sizeof(path), "%s%s.scope", pod, "0123456789abcdef0123456789abcdef_2");
-	cgroup_instance(path, b, sizeof(b));
+	oomw_cgroup_series_name(path, b, sizeof(b));
 	assert_int_equal(strlen(a), DATA_MAX_NAME_LEN - 1);
 	assert_string_not_equal(a, b);
 	assert_true(strstr(a, "abcdef%5F1.scope") != NULL);
-	assert_int_equal(a[INSTANCE_HASH_DIGITS], '~');
-	assert_int_equal(strspn(a, "0123456789abcdef"), INSTANCE_HASH_DIGITS);
+	assert_int_equal(a[OOMW_SERIES_HASH_DIGITS], '~');
+	assert_int_equal(strspn(a, "0123456789abcdef"), OOMW_SERIES_HASH_DIGITS);
 	/* Stable: the same path, the same instance. */
-	cgroup_instance(path, a, sizeof(a));
+	oomw_cgroup_series_name(path, a, sizeof(a));
 	assert_string_equal(a, b);
 	/* Paths differing only at their start differ too (the hash). */
 	char c[DATA_MAX_NAME_LEN];
 	path[1] = 'K';
-	cgroup_instance(path, c, sizeof(c));
+	oomw_cgroup_series_name(path, c, sizeof(c));
 	assert_string_not_equal(b, c);
-	assert_string_equal(b + INSTANCE_HASH_DIGITS, c + INSTANCE_HASH_DIGITS);
+	assert_string_equal(b + OOMW_SERIES_HASH_DIGITS, c + OOMW_SERIES_HASH_DIGITS);
 	/* Wherever the cut falls, the tail begins with a whole escape. */
 	for (int shift = 0; shift < 4; shift++) {
 		snprintf(path, sizeof(path), "/%.*s%s", shift, "xxx",
 			 "/________________________________________________________________"
 			 "__________________________________________________________zz");
-		size_t len = cgroup_escape(path, full, sizeof(full));
-		cgroup_instance(path, a, sizeof(a));
-		const char *tail = a + INSTANCE_HASH_DIGITS + 1;
+		size_t len = oomw_cgroup_escape(path, full, sizeof(full));
+		oomw_cgroup_series_name(path, a, sizeof(a));
+		const char *tail = a + OOMW_SERIES_HASH_DIGITS + 1;
 		size_t tail_len = strlen(tail);
-		assert_true(tail_len >= DATA_MAX_NAME_LEN - 1 - INSTANCE_HASH_DIGITS - 1 - 2);
+		assert_true(tail_len >= DATA_MAX_NAME_LEN - 1 - OOMW_SERIES_HASH_DIGITS - 1 - 2);
 		assert_string_equal(full + len - tail_len, tail);
 		assert_int_equal(tail[0], '%');
 	}
