@@ -105,8 +105,7 @@ static bool series_byte_kept(unsigned char c)
 	       c == '.' || c == '-';
 }
 
-/* FNV-1a, 64 bits: stable across runs and builds, so is the instance. */
-static uint64_t fnv1a64(const char *s)
+uint64_t oomw_fnv1a64(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (; *s != '\0'; s++)
@@ -144,11 +143,18 @@ void oomw_cgroup_series_name(const char *path, char *out, size_t size)
 		memcpy(out, esc, len + 1);
 		return;
 	}
-	/* The tail that fits after the hash and the mark, from a whole escape on. */
-	size_t start = len - (size - 1 - OOMW_SERIES_HASH_DIGITS - 1);
+	size_t start = oomw_cgroup_escape_tail(esc, len, size - 1 - OOMW_SERIES_HASH_DIGITS - 1);
+	snprintf(out, size, "%016" PRIx64 "%c%s", oomw_fnv1a64(path), SERIES_CUT_MARK, esc + start);
+}
+
+size_t oomw_cgroup_escape_tail(const char *esc, size_t len, size_t max)
+{
+	if (len <= max)
+		return 0;
+	size_t start = len - max;
 	if (esc[start - 1] == '%')
 		start += 2;
-	else if (esc[start - 2] == '%')
+	else if (start >= 2 && esc[start - 2] == '%')
 		start += 1;
-	snprintf(out, size, "%016" PRIx64 "%c%s", fnv1a64(path), SERIES_CUT_MARK, esc + start);
+	return start;
 }

@@ -40,10 +40,14 @@ const char *oomw_format_kib(int64_t kib, char *out, size_t size);
  * escaped, so a cut name never equals an uncut one); the tail starts at a
  * whole escape. size must exceed OOMW_SERIES_HASH_DIGITS + 4. */
 #define OOMW_SERIES_HASH_DIGITS 16
+/* FNV-1a, 64 bits: the same on every host, run and build. */
+uint64_t oomw_fnv1a64(const char *s);
 void oomw_cgroup_series_name(const char *path, char *out, size_t size);
 /* The uncut escape of the same scheme; returns its length. At most
  * OOMW_CGROUP_ESCAPED_MAX bytes with the NUL. */
 #define OOMW_CGROUP_ESCAPED_MAX (3 * OOMW_CGROUP_PATH_MAX + 4)
 size_t oomw_cgroup_escape(const char *path, char *out, size_t size);
+/* Where the last max bytes (or fewer) of esc[0..len) start at a whole escape. */
+size_t oomw_cgroup_escape_tail(const char *esc, size_t len, size_t max);
 
 #endif
