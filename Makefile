@@ -46,6 +46,7 @@ include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
 include tests/locale/locale.mk
 include tests/style/style.mk
+include tests/soak/soak.mk
 include tests/sanitize/sanitize.mk
 
 all: $(ALL_TARGETS)

@@ -6,15 +6,19 @@
  *
  *   oomwatch-state 2
  *   boot_id=…            one key=value line per scalar, each exactly once
- *   cgroup oom_kill=N path=/escaped/path
+ *                        (notified_index may be absent: files of older versions)
+ *   cgroup oom_kill=N path=/escaped/path [limit_hits=N]
  *   event index=N details=1 backlog=0 wall_usec=N pid=N … comm=escaped …
+ *         [memcg_usage_kib=N … n_top=K {task_pid=N … task_name=escaped}×K]
  *   end fnv1a64=0123456789abcdef
  *
  * Strings are written with oomw_escape (space and '=' escaped too), so every
  * byte but NUL survives and a field can never imitate the next one. The end
  * line carries a hash of every byte before it: a truncated, edited or foreign
  * file is refused (-EBADMSG) instead of being half-trusted. Numbers that are
- * unknown are written as "-". */
+ * unknown are written as "-". The rest of the OOM report (kill.h, struct
+ * oomw_report) follows the event's fields; files written before it existed
+ * end the line at task_memcg and load with the report unknown. */
 #include "state.h"
 
 #include <assert.h>
@@ -150,6 +154,26 @@ static void w_str(struct writer *w, const char *sep, const char *name, const cha
 	w_put(w, esc, n);
 }
 
+/* The report's numbers, in the order they are written and read. */
+#define REPORT_I64(X)                                                                    \
+	X(memcg_usage_kib) X(memcg_limit_kib) X(memcg_failcnt) X(memsw_usage_kib)        \
+	X(memsw_limit_kib) X(swap_usage_kib) X(swap_limit_kib) X(ram_free_kib)           \
+	X(ram_total_kib) X(swap_free_kib) X(swap_total_kib) X(n_tasks) X(page_kib)
+#define TASK_I64(X) X(pid) X(uid) X(rss_pages) X(swap_pages) X(oom_score_adj)
+
+static void write_report(struct writer *w, const struct oomw_report *r)
+{
+#define W_REPORT(f) w_i64(w, " ", #f, r->f);
+	REPORT_I64(W_REPORT)
+	w_printf(w, " n_top=%zu", r->n_top);
+	for (size_t i = 0; i < r->n_top && i < OOMW_REPORT_TASKS_MAX; i++) {
+		const struct oomw_task *t = &r->top[i];
+#define W_TASK(f) w_i64(w, " ", "task_" #f, t->f);
+		TASK_I64(W_TASK)
+		w_str(w, " ", "task_name", t->name, strnlen(t->name, sizeof(t->name)));
+	}
+}
+
 static void write_event(struct writer *w, const struct oomw_event *ev)
 {
 	const struct oomw_kill *k = &ev->kill;
@@ -172,6 +196,7 @@ static void write_event(struct writer *w, const struct oomw_event *ev)
 	w_str(w, " ", "constraint", k->constraint, strnlen(k->constraint, sizeof(k->constraint)));
 	w_str(w, " ", "oom_memcg", k->oom_memcg, strnlen(k->oom_memcg, sizeof(k->oom_memcg)));
 	w_str(w, " ", "task_memcg", k->task_memcg, strnlen(k->task_memcg, sizeof(k->task_memcg)));
+	write_report(w, &k->report);
 	w_put(w, "\n", 1);
 }
 
@@ -187,11 +212,13 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_printf(w, "\nklog_inode=%" PRIu64 "\nklog_next_seq=%" PRIu64 "\nklog_seq_known=%d",
 		 st->klog_inode, st->klog_next_seq, st->klog_seq_known ? 1 : 0);
 	w_printf(w, "\nnext_event_index=%" PRIu64 "\n", st->next_event_index);
+	w_printf(w, "notified_index=%" PRIu64 "\n", st->notified_index);
 	for (size_t i = 0; i < st->n_cgroups && i < OOMW_STATE_CGROUPS_MAX; i++) {
 		const struct oomw_state_cgroup *c = &st->cgroups[i];
 		w_printf(w, "cgroup");
 		w_i64(w, " ", "oom_kill", c->oom_kill);
 		w_str(w, " ", "path", c->path, strnlen(c->path, sizeof(c->path)));
+		w_i64(w, " ", "limit_hits", c->limit_hits);
 		w_put(w, "\n", 1);
 	}
 	for (size_t i = 0; i < st->n_events && i < OOMW_STATE_EVENTS_MAX; i++)
@@ -348,6 +375,24 @@ static bool parse_scope(const char **p, const char *end, enum oomw_scope *out)
 	return false;
 }
 
+static bool parse_report(const char **p, const char *end, struct oomw_report *r)
+{
+	uint64_t n_top;
+#define R_REPORT(f) &&take_i64(p, end, #f, &r->f)
+	if (!(true REPORT_I64(R_REPORT)) || !take_u64(p, end, "n_top", &n_top) ||
+	    n_top > OOMW_REPORT_TASKS_MAX)
+		return false;
+	r->n_top = (size_t)n_top;
+	for (size_t i = 0; i < r->n_top; i++) {
+		struct oomw_task *t = &r->top[i];
+#define R_TASK(f) &&take_i64(p, end, "task_" #f, &t->f)
+		if (!(true TASK_I64(R_TASK)) ||
+		    !take_str(p, end, "task_name", t->name, sizeof(t->name), NULL))
+			return false;
+	}
+	return true;
+}
+
 static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
 {
 	struct oomw_kill *k = &ev->kill;
@@ -372,7 +417,7 @@ static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
 		  take_str(&p, end, "constraint", k->constraint, sizeof(k->constraint), NULL) &&
 		  take_str(&p, end, "oom_memcg", k->oom_memcg, sizeof(k->oom_memcg), NULL) &&
 		  take_str(&p, end, "task_memcg", k->task_memcg, sizeof(k->task_memcg), NULL);
-	return ok && p == end;
+	return ok && (p == end || (parse_report(&p, end, &k->report) && p == end));
 }
 
 /* The scalar keys; each must appear exactly once, before the lists. */
@@ -387,6 +432,7 @@ enum {
 	KEY_KLOG_SEQ_KNOWN = 1 << 7,
 	KEY_NEXT_INDEX = 1 << 8,
 	KEYS_ALL = (1 << 9) - 1,
+	KEY_NOTIFIED = 1 << 9, /* optional (files of older versions): not in KEYS_ALL */
 };
 
 /* Parses one scalar line; returns its KEY_ bit, or 0 when malformed. */
@@ -411,6 +457,8 @@ static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
 		return p == end ? KEY_KLOG_SEQ_KNOWN : 0;
 	if (take_u64(&p, end, "next_event_index", &st->next_event_index))
 		return p == end && st->next_event_index >= 1 ? KEY_NEXT_INDEX : 0;
+	if (take_u64(&p, end, "notified_index", &st->notified_index))
+		return p == end ? KEY_NOTIFIED : 0;
 	return 0;
 }
 
@@ -456,7 +504,12 @@ static bool event_in_range(const struct oomw_event *ev)
 	const struct oomw_kill *k = &ev->kill;
 	return time_ok(ev->wall_usec) && time_ok(k->wall_usec) && time_ok(k->mono_usec) &&
 	       kib_ok(k->total_vm_kib) && kib_ok(k->anon_rss_kib) && kib_ok(k->file_rss_kib) &&
-	       kib_ok(k->shmem_rss_kib) && kib_ok(k->pgtables_kib);
+	       kib_ok(k->shmem_rss_kib) && kib_ok(k->pgtables_kib) &&
+	       kib_ok(k->report.memcg_usage_kib) && kib_ok(k->report.memcg_limit_kib) &&
+	       kib_ok(k->report.memsw_usage_kib) && kib_ok(k->report.memsw_limit_kib) &&
+	       kib_ok(k->report.swap_usage_kib) && kib_ok(k->report.swap_limit_kib) &&
+	       kib_ok(k->report.ram_free_kib) && kib_ok(k->report.ram_total_kib) &&
+	       kib_ok(k->report.swap_free_kib) && kib_ok(k->report.swap_total_kib);
 }
 
 /* ---- the file, line by line ---- */
@@ -480,17 +533,25 @@ struct loading {
 	const char **why;
 };
 
+/* Every required scalar has been read. */
+static bool all_keys(const struct loading *ld)
+{
+	return (ld->keys & KEYS_ALL) == KEYS_ALL;
+}
+
 static int load_cgroup(struct loading *ld, const char *line, const char *end)
 {
 	struct oomw_state *st = ld->st;
-	if (ld->keys != KEYS_ALL || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX)
+	if (!all_keys(ld) || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX)
 		return refuse(ld->why, "cgroup line out of place or too many");
 	struct oomw_state_cgroup *c = &st->cgroups[st->n_cgroups];
 	const char *p = line + strlen("cgroup");
+	c->limit_hits = OOMW_UNKNOWN; /* files written before it was kept */
 	if (!take_i64(&p, end, "oom_kill", &c->oom_kill) ||
-	    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) || p != end)
+	    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) ||
+	    (p != end && !take_i64(&p, end, "limit_hits", &c->limit_hits)) || p != end)
 		return refuse(ld->why, "malformed cgroup line");
-	if (!count_or_unknown_ok(c->oom_kill))
+	if (!count_or_unknown_ok(c->oom_kill) || !count_or_unknown_ok(c->limit_hits))
 		return refuse(ld->why, "cgroup oom_kill out of range");
 	st->n_cgroups++;
 	return 0;
@@ -499,7 +560,7 @@ static int load_cgroup(struct loading *ld, const char *line, const char *end)
 static int load_event(struct loading *ld, const char *line, const char *end)
 {
 	struct oomw_state *st = ld->st;
-	if (ld->keys != KEYS_ALL || st->n_events == OOMW_STATE_EVENTS_MAX)
+	if (!all_keys(ld) || st->n_events == OOMW_STATE_EVENTS_MAX)
 		return refuse(ld->why, "event line out of place or too many");
 	struct oomw_event *ev = &st->events[st->n_events];
 	if (!parse_event(line + strlen("event"), end, ev))
@@ -522,7 +583,7 @@ static int load_scalar(struct loading *ld, const char *line, const char *end)
 	if ((ld->keys & key) || ld->st->n_cgroups || ld->st->n_events)
 		return refuse(ld->why, "repeated or misplaced key");
 	ld->keys |= key;
-	if (ld->keys != KEYS_ALL)
+	if (!all_keys(ld) || !(key & KEYS_ALL))
 		return 0;
 	/* All scalars are in: check them together, before any list. */
 	const char *bad = scalars_out_of_range(ld->st);
@@ -589,8 +650,12 @@ static int read_state(struct reader *rd, struct oomw_state *st, const char **why
 	}
 	if (r < 0)
 		return r;
-	if (ld.keys != KEYS_ALL)
+	if (!all_keys(&ld))
 		return refuse(why, "missing key");
+	if (!(ld.keys & KEY_NOTIFIED))
+		st->notified_index = st->next_event_index - 1;
+	else if (st->notified_index >= st->next_event_index)
+		return refuse(why, "notified_index beyond the events handed out");
 	return read_end(rd, line, n, hash, why);
 }
 

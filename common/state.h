@@ -19,6 +19,7 @@
 struct oomw_state_cgroup {
 	char path[OOMW_CGROUP_PATH_MAX + 1];
 	int64_t oom_kill;
+	int64_t limit_hits; /* oomw_cgroup_limit_hits at the last sample; OOMW_UNKNOWN */
 };
 
 struct oomw_state {
@@ -31,6 +32,11 @@ struct oomw_state {
 	uint64_t klog_next_seq;
 	bool klog_seq_known;
 	uint64_t next_event_index; /* starts at 1 */
+	/* The front end's delivery cursor: events up to this index were notified
+	 * (and, where the receiver can say so, acknowledged); the ones above it
+	 * and still in events[] are owed. Below next_event_index. A file without
+	 * it (older versions) loads as next_event_index - 1: all notified. */
+	uint64_t notified_index;
 	size_t n_cgroups;
 	struct oomw_state_cgroup cgroups[OOMW_STATE_CGROUPS_MAX];
 	size_t n_events; /* events[0] oldest; when full the oldest is dropped */

@@ -21,6 +21,7 @@
 #include <sys/eventfd.h>
 
 #include "assess.h"
+#include "cgroup_name.h"
 #include "cgroup.h"
 #include "defaults.h"
 #include "meminfo.h"
@@ -89,6 +90,9 @@ static struct {
 	/* Under lock, as the monitor: */
 	struct oomw_verdict verdict;
 	struct oomw_held held;                         /* the verdicts last notified */
+	/* the cgroups last notified as held at their limit */
+	char held_cgroups[OOMW_SNAPSHOT_CGROUPS_MAX][OOMW_CGROUP_PATH_MAX + 1];
+	size_t n_held_cgroups;
 	struct oomw_problem logged[OOMW_PROBLEMS_MAX]; /* the source problems last logged */
 	size_t n_logged;
 	c_complain_t candidates_c; /* the read callback's */
@@ -522,6 +526,25 @@ static const char *fmt_i64(char *buf, size_t size, int64_t v)
 	return buf;
 }
 
+/* Who it was in a team's words, why that victim and how to avoid the next one
+ * (assess.h): the message has no room for them (NOTIF_MAX_MSG_LEN). */
+static void kill_reasons_meta(notification_t *n, const struct oomw_kill *k)
+{
+	char text[OOMW_WHY_TEXT_MAX];
+	const char *cg = oomw_kill_cgroup(k);
+	struct oomw_cgroup_name who;
+	oomw_cgroup_name(cg, strlen(cg), &who);
+	meta_text(n, "unit", who.unit);
+	meta_text(n, "container_runtime", who.runtime);
+	meta_text(n, "container_id", who.container_id);
+	meta_text(n, "pod_uid", who.pod_uid);
+	meta_text(n, "pod_qos", oomw_qos_name(who.qos));
+	oomw_kill_why(k, text, sizeof(text));
+	meta_text(n, "why", text);
+	oomw_kill_remedy(k, text, sizeof(text));
+	meta_text(n, "remedy", text);
+}
+
 /* The whole kill for exec, notify_email and network consumers (a kill
  * without details has only its index and time). */
 static void kill_meta(notification_t *n, const struct oomw_event *ev)
@@ -547,6 +570,8 @@ static void kill_meta(notification_t *n, const struct oomw_event *ev)
 	meta_text(n, "constraint", k->constraint);
 	meta_i64(n, "kernel_time_usec", k->mono_usec);
 	meta_i64(n, "time_usec", ev->wall_usec);
+	if (ev->has_details)
+		kill_reasons_meta(n, k);
 }
 
 /* "OOM killer killed process "<comm>" (pid, uid, rss) at <time>: <scope> OOM in
@@ -711,6 +736,53 @@ static void notify_change(enum gauge_id id, enum oomw_severity now, enum oomw_se
 		notify_gauge(id, now, gauge);
 }
 
+/* Before the kill: a WARNING when a cgroup starts being held at its limit
+ * (assess.h, oomw_held_text), an OKAY once it no longer is or is gone. */
+static void notify_held_cgroups(const struct oomw_verdict *v)
+{
+	char text[OOMW_PART_TEXT_MAX];
+	notification_t n;
+	for (size_t i = 0; i < v->n_cgroups; i++) {
+		const struct oomw_cgroup_verdict *cv = &v->cgroups[i];
+		bool known = false;
+		for (size_t j = 0; j < g.n_held_cgroups && !known; j++)
+			known = strcmp(g.held_cgroups[j], cv->cg->stats.path) == 0;
+		if (!cv->held || known || g.n_held_cgroups == OOMW_SNAPSHOT_CGROUPS_MAX)
+			continue;
+		sstrncpy(g.held_cgroups[g.n_held_cgroups++], cv->cg->stats.path,
+			 sizeof(g.held_cgroups[0]));
+		oomw_held_text(cv, text, sizeof(text));
+		notif_start(&n, NOTIF_WARNING, OOMW_UNKNOWN, "derive", "limit_hits");
+		notif_message(&n, "%s", text);
+		meta_text(&n, "cgroup", cv->cg->stats.path);
+		meta_i64(&n, "limit_hits", cv->cg->limit_hits_delta);
+		meta_i64(&n, "pressure_some_avg10_cpct", cv->cg->stats.pressure_some_avg10_cpct);
+		if (cv->likeliest) {
+			meta_i64(&n, "likeliest_pid", cv->likeliest->pid);
+			meta_text(&n, "likeliest_comm", cv->likeliest->comm);
+		}
+		dispatch(&n);
+	}
+	for (size_t j = 0; j < g.n_held_cgroups;) {
+		bool still = false;
+		for (size_t i = 0; i < v->n_cgroups && !still; i++)
+			still = v->cgroups[i].held && strcmp(g.held_cgroups[j], v->cgroups[i].cg->stats.path) == 0;
+		if (still) {
+			j++;
+			continue;
+		}
+		char path[4 * OOMW_CGROUP_PATH_MAX + 1];
+		oomw_escape(g.held_cgroups[j], strlen(g.held_cgroups[j]), NULL, path, sizeof(path));
+		notif_start(&n, NOTIF_OKAY, OOMW_UNKNOWN, "derive", "limit_hits");
+		notif_message(&n, "cgroup %s no longer held at its limit", path);
+		meta_text(&n, "cgroup", g.held_cgroups[j]);
+		dispatch(&n);
+		memmove(g.held_cgroups[j], g.held_cgroups[j + 1],
+			sizeof(g.held_cgroups[0]) * (g.n_held_cgroups - j - 1));
+		g.n_held_cgroups--;
+	}
+}
+
 /* The core's verdict on this sample: its source problems logged, its memory,
  * swap and PSI changes notified. */
 static void judge_sample(const struct oomw_snapshot *snap, int save_err)
@@ -731,6 +803,7 @@ static void judge_sample(const struct oomw_snapshot *snap, int save_err)
 	notify_change(GAUGE_SWAP, v->swap_severity, &g.held.swap, &v->swap_free);
 	if (v->psi_judged)
 		notify_change(GAUGE_PSI, v->psi_severity, &g.held.psi, &v->psi);
+	notify_held_cgroups(v);
 }
 
 /* Takes one sample under the lock: new kills are notified from inside, then

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup_name.h"
 #include "text.h"
 
 #define BYTES_PER_KIB 1024
@@ -116,6 +117,34 @@ static void kill_details(struct sbuf *sb, const struct oomw_event *ev)
 		sb_printf(sb, ", reaped");
 }
 
+/* At -v, under a kill: who it was in a team's words, why it was chosen, how
+ * to avoid the next one (assess.h). */
+static void kill_reasons(struct sbuf *sb, const struct oomw_kill *k)
+{
+	char text[OOMW_WHY_TEXT_MAX], esc[OOMW_UNIT_NAME_MAX * 4 + 1];
+	const char *cg = oomw_kill_cgroup(k);
+	struct oomw_cgroup_name who;
+	oomw_cgroup_name(cg, strlen(cg), &who);
+	if (who.unit[0] || who.container_id[0] || who.pod_uid[0]) {
+		sb_printf(sb, "  who:");
+		if (who.unit[0]) {
+			oomw_escape_field(who.unit, strlen(who.unit), sizeof(esc) - 1, OOMW_CUT_END,
+					  esc, sizeof(esc));
+			sb_printf(sb, " unit %s", esc);
+		}
+		if (who.container_id[0])
+			sb_printf(sb, " %s%scontainer %.12s", who.runtime, who.runtime[0] ? " " : "",
+				  who.container_id);
+		if (who.pod_uid[0])
+			sb_printf(sb, " pod %s (QoS %s)", who.pod_uid, oomw_qos_name(who.qos));
+		sb_printf(sb, "\n");
+	}
+	oomw_kill_why(k, text, sizeof(text));
+	sb_printf(sb, "  why: %s\n", text);
+	oomw_kill_remedy(k, text, sizeof(text));
+	sb_printf(sb, "  remedy: %s\n", text);
+}
+
 /* "kill #N: victim …", with every detail at -v. */
 static void kill_line(struct report *r, const char *prefix, const struct oomw_event *ev,
 		      enum kill_detail detail)
@@ -127,6 +156,8 @@ static void kill_line(struct report *r, const char *prefix, const struct oomw_ev
 	if (detail == DETAIL_ALL && ev->has_details)
 		kill_details(&r->lines, ev);
 	sb_printf(&r->lines, "\n");
+	if (detail == DETAIL_ALL && ev->has_details)
+		kill_reasons(&r->lines, &ev->kill);
 }
 
 /* Kills counted together without details (same time, or all of unknown time)

@@ -117,6 +117,10 @@ for field in "pid: $pid1" "comm: oomw-cd-1" "uid: 0" "cgroup: $OOMCG_PATH" "scop
 	check "metadata $field" grep -qxF -- "$field" <<<"$meta"
 done
 check "metadata rss_kib" grep -qE '^rss_kib: [0-9]+$' <<<"$meta"
+check "metadata why: the cgroup at its limit, the victim" \
+	grep -qE "^why: Cgroup $OOMCG_PATH hit its memory limit.*; oomw-cd-1 \(pid $pid1, " <<<"$meta"
+check "metadata remedy: raise that cgroup's limit" \
+	grep -qE "^remedy: Raise .* of cgroup $OOMCG_PATH.*, or make oomw-cd-1 use less\.$" <<<"$meta"
 check "state file is 0600" [ "$(stat -c %a "$CD_DIR/oomwatch.state")" = 600 ]
 cd_stop
 

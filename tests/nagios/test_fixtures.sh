@@ -51,6 +51,22 @@ chk -v
 [[ $OUT == *"kill #1: python3 (pid 4242, 66.6 MiB, /batch.slice)"*"anon-rss KiB 65024"*"CONSTRAINT_MEMCG"* ]] &&
 	ok "kills: -v gives every field" || not_ok "kills -v" "$OUT"
 
+# A real memcg OOM report (6.18, three tasks): -v says why and how to avoid it,
+# and says it again from the state file on the next run (the log is not re-read).
+machine
+FX_OOM_KILL=1 fx_machine "$M"
+cp "$ROOT/tests/fixtures/kernel-log/linux-6.18-memcg-v1-task-dump.kmsg" "$M/kmsg"
+CG=/process_api/b38a4d09e1a5a6163998d62c904327ab/oomwatch-test-8279-5663
+WHY="  why: Cgroup $CG hit its memory limit of 64.0 MiB (usage 64.0 MiB), memory+swap 64.0 MiB of 64.0 MiB; big-grower (pid 21957, 40.4 MiB resident, 63% of the cgroup's usage) was the largest of 3 tasks by resident memory and swap, ahead of medium-holder (pid 21956, 17.2 MiB) and small-holder (pid 21955, 9.2 MiB)."
+REMEDY="  remedy: Raise memory.limit_in_bytes and memory.memsw.limit_in_bytes of cgroup $CG (now 64.0 MiB), or make big-grower use less."
+for run in first second; do
+	chk -vvv
+	[[ $OUT == *$'\n'"$WHY"$'\n'"$REMEDY"$'\n'* ]] &&
+		ok "kills: -v says why and the remedy ($run run)" || not_ok "why/remedy $run run" "$OUT"
+done
+chk
+[[ $OUT != *"why:"* ]] && ok "kills: the default output leaves why/remedy to -v" || not_ok "default why" "$OUT"
+
 machine
 FX_OOM_KILL=2 fx_machine "$M"
 fx_text_kill "$M/dmesg-T.log" 111 old-one $((3 * 86400))

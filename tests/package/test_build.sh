@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The Debian packages build from this tree (dpkg-buildpackage -us -uc -b), one
-# per front end, lintian finds no error and no warning, and every program and
-# debian/changelog tell one version. `make nagios` needs nothing of collectd
-# or net-snmp.
+# per front end (nagios, collectd, snmp, prometheus), lintian finds no error
+# and no warning, and every program, manual page and debian/changelog tell one
+# version. Each front end's make target (make nagios, …) builds it alone.
 . "$(dirname "$0")/lib.sh"
 skip_if "$(pkg_unavailable)"
 
@@ -13,7 +13,7 @@ else
 	not_ok "dpkg-buildpackage -us -uc -b" "$(tail -n 30 "$PKG_DIR/build.log")"
 	done_testing
 fi
-for p in oomwatch-nagios oomwatch-collectd oomwatch-snmp; do
+for p in oomwatch-nagios oomwatch-collectd oomwatch-snmp oomwatch-prometheus; do
 	check "$p is built" test -f "$PKG_DIR/${p}_0.2.0_$(dpkg --print-architecture).deb"
 done
 
@@ -33,9 +33,13 @@ av=$("$x/plugins/snmp/oomwatch-agent" -V)
 check "oomwatch-agent -V prints $v" test "$av" = "oomwatch-agent $v"
 av=$("$x/plugins/snmp/oomwatch-agent" --version)
 check "oomwatch-agent --version prints $v" test "$av" = "oomwatch-agent $v"
+ev=$("$x/plugins/prometheus/oomwatch-exporter" -V)
+check "oomwatch-exporter -V prints $v" test "$ev" = "oomwatch-exporter $v (oomwatch)"
 # The collectd plugin's log line at init ("oomwatch: watching …; version V"):
 # tests/package/test_collectd.sh reads it from a real collectd.
-check "the manual pages carry $v" grep -q "\"oomwatch $v\"" "$PKG_ROOT/man/check_oom.1" "$PKG_ROOT/plugins/snmp/oomwatch-agent.8"
+for m in man/check_oom.1 plugins/snmp/oomwatch-agent.8 man/oomwatch-exporter.1; do
+	check "$m carries $v" grep -q "^\.TH .*\"oomwatch $v\"" "$PKG_ROOT/$m"
+done
 
 # Each front end alone: what make would run for it names no other front end's
 # headers or libraries.
@@ -51,5 +55,8 @@ grep -q 'oomwatch.so' <<<"$n" && ! grep -Eq 'snmp|check_oom' <<<"$n" &&
 n=$(make -C "$PKG_ROOT" -s -B -n snmp 2>&1)
 grep -q 'oomwatch-agent' <<<"$n" && ! grep -Eq 'collectd|check_oom' <<<"$n" &&
 	ok "make snmp builds oomwatch-agent alone" || not_ok "make snmp is independent" "$n"
+n=$(make -C "$PKG_ROOT" -s -B -n prometheus 2>&1)
+grep -q 'oomwatch-exporter' <<<"$n" && ! grep -Eq 'collectd|snmp|check_oom' <<<"$n" &&
+	ok "make prometheus builds oomwatch-exporter alone" || not_ok "make prometheus is independent" "$n"
 
 done_testing

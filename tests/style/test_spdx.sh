@@ -16,7 +16,7 @@ n=0
 while IFS= read -r -d '' f; do
 	n=$((n + 1))
 	head -n 3 "$f" | grep -q 'SPDX-License-Identifier: MIT' || missing+=("${f#./}")
-done < <(find . \( -path ./.git -o -path ./build -o -path ./tests/fixtures -o -path ./plugins/snmp/mibs \) -prune -o \
+done < <(find . \( -path ./.git -o -path ./build -o -path ./build-fuzz -o -path ./build-san -o -path ./tests/fixtures -o -path ./plugins/snmp/mibs \) -prune -o \
 	-type f \( -name '*.[ch]' -o -name '*.sh' -o -name '*.pl' -o -name '*.py' -o -name '*.mk' -o -name Makefile \
 	-o -name '*-MIB.txt' -o -name '*.conf' -o -name '*.conf.*' -o -name '*.cfg' -o -name '*.service' \
 	-o -name '*.[1-8]' -o -name '*.types.db' -o -path ./debian/rules -o -path './debian/*.post*' \

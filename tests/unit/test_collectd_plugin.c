@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_collectd_plugin.c — the collectd plugin's logic in-process, as
  * collectd's own plugins are tested: the plugin's .c is included whole, and
  * the few daemon functions it calls (plugin_dispatch_*, plugin_register_*,
@@ -483,7 +484,8 @@ static void configure(const struct conf_line *lines, size_t n)
 	struct conf_line all[CONF_MAX] = {STR("ProcPath", proc), STR("StateFile", state),
 					  STR("KmsgPath", "none")};
 	assert_true(n + 3 <= CONF_MAX);
-	memcpy(all + 3, lines, n * sizeof(*lines));
+	if (n > 0) /* lines may be NULL then */
+		memcpy(all + 3, lines, n * sizeof(*lines));
 	for (size_t i = 0; i < n + 3; i++) {
 		sstrncpy(keys[i], all[i].key, sizeof(keys[i]));
 		values[i] = (oconfig_value_t){.type = all[i].type};
