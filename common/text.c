@@ -105,11 +105,10 @@ static bool series_byte_kept(unsigned char c)
 	       c == '.' || c == '-';
 }
 
-uint64_t oomw_fnv1a64(const char *s)
+uint64_t oomw_fnv1a(uint64_t h, const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
 	return h;
 }
 
@@ -144,7 +143,7 @@ void oomw_cgroup_series_name(const char *path, char *out, size_t size)
 		return;
 	}
 	size_t start = oomw_cgroup_escape_tail(esc, len, size - 1 - OOMW_SERIES_HASH_DIGITS - 1);
-	snprintf(out, size, "%016" PRIx64 "%c%s", oomw_fnv1a64(path), SERIES_CUT_MARK, esc + start);
+	snprintf(out, size, "%016" PRIx64 "%c%s", oomw_fnv1a(OOMW_FNV1A_OFFSET, path, strlen(path)), SERIES_CUT_MARK, esc + start);
 }
 
 size_t oomw_cgroup_escape_tail(const char *esc, size_t len, size_t max)

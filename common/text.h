@@ -40,8 +40,10 @@ const char *oomw_format_kib(int64_t kib, char *out, size_t size);
  * escaped, so a cut name never equals an uncut one); the tail starts at a
  * whole escape. size must exceed OOMW_SERIES_HASH_DIGITS + 4. */
 #define OOMW_SERIES_HASH_DIGITS 16
-/* FNV-1a, 64 bits: the same on every host, run and build. */
-uint64_t oomw_fnv1a64(const char *s);
+/* FNV-1a, 64 bits, over s[0..n) continuing from h (OOMW_FNV1A_OFFSET to
+ * start): the same on every host, run and build. */
+#define OOMW_FNV1A_OFFSET 0xcbf29ce484222325ULL
+uint64_t oomw_fnv1a(uint64_t h, const char *s, size_t n);
 void oomw_cgroup_series_name(const char *path, char *out, size_t size);
 /* The uncut escape of the same scheme; returns its length. At most
  * OOMW_CGROUP_ESCAPED_MAX bytes with the NUL. */

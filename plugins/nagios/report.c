@@ -393,7 +393,7 @@ static void cgroup_label(const char *path, const char *what, char *out, size_t s
 	char esc[OOMW_CGROUP_ESCAPED_MAX];
 	size_t len = oomw_cgroup_escape(path, esc, sizeof(esc));
 	size_t start = oomw_cgroup_escape_tail(esc, len, CGROUP_LABEL_NAME_MAX - 1);
-	snprintf(out, size, "cg_%08x_%s:%s%.*s", (unsigned)(oomw_fnv1a64(path) & 0xffffffffu), what,
+	snprintf(out, size, "cg_%08x_%s:%s%.*s", (unsigned)(oomw_fnv1a(OOMW_FNV1A_OFFSET, path, strlen(path)) & 0xffffffffu), what,
 		 len > CGROUP_LABEL_NAME_MAX ? "~" : "", CGROUP_LABEL_NAME_MAX,
 		 strcmp(path, "/") == 0 ? "_" : esc + (len > CGROUP_LABEL_NAME_MAX ? start : 0));
 }
