@@ -37,8 +37,6 @@
 #define STATE_MAGIC "oomwatch-state 2"
 #define STATE_END "end fnv1a64="
 #define STATE_HASH_HEX_LEN 16
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
 /* Bytes escaped in strings beyond oomw_escape's own: the field separators. */
 #define STATE_ESCAPE_ALSO " ="
 /* An escaped string takes at most 4 bytes per byte. The longest line we write
@@ -46,15 +44,6 @@
 #define STATE_ESCAPED_MAX (4 * PATH_MAX + 1)
 #define STATE_LINE_MAX (STATE_ESCAPED_MAX + 64)
 #define STATE_IO_BUF (2 * STATE_LINE_MAX)
-
-static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= FNV_PRIME;
-	}
-	return h;
-}
 
 void oomw_state_init(struct oomw_state *st)
 {
@@ -110,7 +99,7 @@ static void w_flush(struct writer *w)
 
 static void w_put(struct writer *w, const char *s, size_t n)
 {
-	w->hash = fnv1a(w->hash, s, n);
+	w->hash = oomw_fnv1a(w->hash, s, n);
 	while (n > 0 && w->err == 0) {
 		if (w->len == sizeof(w->buf))
 			w_flush(w);
@@ -232,7 +221,7 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 
 static int write_state_fd(int fd, void *ctx)
 {
-	struct writer w = {.fd = fd, .hash = FNV_OFFSET};
+	struct writer w = {.fd = fd, .hash = OOMW_FNV1A_OFFSET};
 	write_state(&w, ctx);
 	return w.err;
 }
@@ -611,7 +600,7 @@ static int read_magic(struct reader *rd, uint64_t *hash, const char **why)
 	if (n != strlen(STATE_MAGIC) || memcmp(line, STATE_MAGIC, n) != 0)
 		return refuse(why, starts(line, n, "oomwatch-state ") ? "unsupported version"
 								   : "not an oomwatch state file");
-	*hash = fnv1a(*hash, line, n + 1);
+	*hash = oomw_fnv1a(*hash, line, n + 1);
 	return 0;
 }
 
@@ -632,7 +621,7 @@ static int read_end(struct reader *rd, const char *line, size_t n, uint64_t hash
 /* Parses everything after the open; fills *st, says why it refused. */
 static int read_state(struct reader *rd, struct oomw_state *st, const char **why)
 {
-	uint64_t hash = FNV_OFFSET;
+	uint64_t hash = OOMW_FNV1A_OFFSET;
 	struct loading ld = {.st = st, .why = why};
 	const char *line;
 	size_t n;
@@ -645,7 +634,7 @@ static int read_state(struct reader *rd, struct oomw_state *st, const char **why
 			return r;
 		if (starts(line, n, STATE_END))
 			break;
-		hash = fnv1a(hash, line, n + 1);
+		hash = oomw_fnv1a(hash, line, n + 1);
 		r = load_line(&ld, line, n);
 	}
 	if (r < 0)

@@ -2,6 +2,7 @@
 /* text.c — decoding the kernel's \xNN escapes and re-escaping for consumers. */
 #include "text.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,4 +95,65 @@ const char *oomw_format_kib(int64_t kib, char *out, size_t size)
 	else
 		snprintf(out, size, "%.1f %s", v, units[u]);
 	return out;
+}
+
+#define SERIES_CUT_MARK '~'
+
+static bool series_byte_kept(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '-';
+}
+
+uint64_t oomw_fnv1a(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+size_t oomw_cgroup_escape(const char *path, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t len = 0;
+	for (const char *p = path + (*path == '/'); *p != '\0' && len + 4 <= size; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (series_byte_kept(c) || c == '/') {
+			out[len++] = c == '/' ? '_' : (char)c;
+		} else {
+			out[len++] = '%';
+			out[len++] = hex[c >> 4];
+			out[len++] = hex[c & 0xf];
+		}
+	}
+	out[len] = '\0';
+	return len;
+}
+
+void oomw_cgroup_series_name(const char *path, char *out, size_t size)
+{
+	char esc[OOMW_CGROUP_ESCAPED_MAX];
+	if (strcmp(path, "/") == 0) {
+		snprintf(out, size, "_");
+		return;
+	}
+	size_t len = oomw_cgroup_escape(path, esc, sizeof(esc));
+	if (len < size) {
+		memcpy(out, esc, len + 1);
+		return;
+	}
+	size_t start = oomw_cgroup_escape_tail(esc, len, size - 1 - OOMW_SERIES_HASH_DIGITS - 1);
+	snprintf(out, size, "%016" PRIx64 "%c%s", oomw_fnv1a(OOMW_FNV1A_OFFSET, path, strlen(path)), SERIES_CUT_MARK, esc + start);
+}
+
+size_t oomw_cgroup_escape_tail(const char *esc, size_t len, size_t max)
+{
+	if (len <= max)
+		return 0;
+	size_t start = len - max;
+	if (esc[start - 1] == '%')
+		start += 2;
+	else if (start >= 2 && esc[start - 2] == '%')
+		start += 1;
+	return start;
 }

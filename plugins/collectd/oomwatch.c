@@ -14,6 +14,7 @@
 #include <collectd/core/daemon/plugin.h>
 #include <collectd/core/daemon/utils_complain.h>
 #include <collectd/core/utils/common/common.h>
+#include <collectd/core/utils/metadata/meta_data.h>
 
 #include <poll.h>
 #include <pthread.h>
@@ -943,18 +944,6 @@ static void submit_meminfo(const struct oomw_meminfo *m)
 	submit_kib("", "swap", "free", m->swap_free_kib);
 }
 
-/* "system.slice_ssh.service" for /system.slice/ssh.service, "root" for "/":
- * collectd identifiers and csv/rrd file names take no '/' or odd bytes. */
-static void cgroup_instance(const char *path, char *out, size_t size)
-{
-	while (*path == '/')
-		path++;
-	if (*path == '\0')
-		sstrncpy(out, "root", size);
-	else
-		oomw_sanitize_name(path, strlen(path), out, size);
-}
-
 static void submit_snapshot(const struct oomw_snapshot *s)
 {
 	if (s->mem_err == 0)
@@ -971,14 +960,37 @@ static void submit_snapshot(const struct oomw_snapshot *s)
 	for (size_t i = 0; i < s->n_cgroups; i++) {
 		const struct oomw_cgroup_stats *c = &s->cgroups[i].stats;
 		char inst[DATA_MAX_NAME_LEN];
-		cgroup_instance(c->path, inst, sizeof(inst));
+		/* README, "Series": injective, 127 bytes at most. */
+		oomw_cgroup_series_name(c->path, inst, sizeof(inst));
 		submit_derive(inst, "derive", "oom_kill", c->oom_kill);
 		submit_bytes(inst, "usage", c->usage_bytes);
 		submit_bytes(inst, "limit", c->limit_bytes);
 	}
 }
 
-/* The next victims, with a type instance of "<comm>_<pid>". */
+/* One next victim's value: its rank is the series (type instance "rank1"...),
+ * its name and pid ride along as the value's metadata ("comm", "pid"), so a
+ * new pid never makes a new RRD file. */
+static void submit_candidate(size_t rank, const char *type, double v, const char *comm,
+			     int64_t pid)
+{
+	value_list_t vl = VALUE_LIST_INIT;
+	value_t value = {.gauge = v};
+	vl.values = &value;
+	vl.values_len = 1;
+	sstrncpy(vl.plugin, PLUGIN_NAME, sizeof(vl.plugin));
+	sstrncpy(vl.plugin_instance, "candidates", sizeof(vl.plugin_instance));
+	sstrncpy(vl.type, type, sizeof(vl.type));
+	snprintf(vl.type_instance, sizeof(vl.type_instance), "rank%zu", rank);
+	vl.meta = meta_data_create();
+	if (vl.meta != NULL) {
+		meta_data_add_string(vl.meta, "comm", comm);
+		meta_data_add_signed_int(vl.meta, "pid", pid);
+	}
+	plugin_dispatch_values(&vl);
+	meta_data_destroy(vl.meta);
+}
+
 static void submit_candidates(void)
 {
 	size_t n = 0;
@@ -992,11 +1004,12 @@ static void submit_candidates(void)
 		c_release(LOG_INFO, &g.candidates_c, PLUGIN_NAME ": candidates: readable again");
 	for (size_t i = 0; i < n; i++) {
 		const struct oomw_candidate *c = &g.candidates[i];
-		char inst[DATA_MAX_NAME_LEN];
-		size_t len = oomw_sanitize_name(c->comm, c->comm_len, inst, sizeof(inst));
-		snprintf(inst + len, sizeof(inst) - len, "_%" PRIi64, c->pid);
-		submit_gauge("candidates", "oom_score", inst, (gauge_t)c->oom_score);
-		submit_kib("candidates", "memory", inst, c->rss_kib);
+		char comm[4 * OOMW_COMM_MAX + 1];
+		oomw_escape(c->comm, c->comm_len, "", comm, sizeof(comm));
+		submit_candidate(i + 1, "oom_score", (gauge_t)c->oom_score, comm, c->pid);
+		if (c->rss_kib != OOMW_UNKNOWN)
+			submit_candidate(i + 1, "memory", (gauge_t)c->rss_kib * KIB_BYTES, comm,
+					 c->pid);
 	}
 }
 

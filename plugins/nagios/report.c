@@ -351,28 +351,79 @@ static void cgroup_line(struct report *r, const struct oomw_cgroup_verdict *cv)
 	sb_printf(&r->lines, ", %zu named in last %s\n", cv->n_named_window, r->v.window);
 }
 
-/* Kills in the window named in any watched cgroup, each once. */
-static size_t cgroup_kills(const struct report *r)
+/* Whether path lies strictly below ancestor. */
+static bool path_below(const char *path, const char *ancestor)
 {
-	size_t n = 0;
-	for (size_t e = 0; e < r->in.n_events; e++) {
-		const struct oomw_event *ev = &r->in.events[e];
-		if (!ev->has_details || !oomw_event_in_window(&r->in, &r->o->params, e))
+	size_t n = strlen(ancestor);
+	if (strcmp(ancestor, "/") == 0)
+		return strcmp(path, "/") != 0;
+	return strncmp(path, ancestor, n) == 0 && path[n] == '/';
+}
+
+/* OOM kills inside the matched cgroups by their own counters, each kill once:
+ * a v2 counter includes the subtree's, so a cgroup below another matched one
+ * adds nothing; v1 counts each cgroup's own. 0 when none matches, OOMW_UNKNOWN
+ * when those that match have no counter. */
+static int64_t cgroup_kills_total(const struct report *r)
+{
+	int64_t n = r->v.n_cgroups == 0 ? 0 : OOMW_UNKNOWN;
+	for (size_t i = 0; i < r->v.n_cgroups; i++) {
+		const struct oomw_cgroup_stats *c = &r->v.cgroups[i].cg->stats;
+		bool counted_above = false;
+		for (size_t j = 0; j < r->v.n_cgroups && c->version == 2 && !counted_above; j++)
+			counted_above = path_below(c->path, r->v.cgroups[j].cg->stats.path);
+		if (c->oom_kill == OOMW_UNKNOWN || counted_above)
 			continue;
-		for (size_t i = 0; i < r->v.n_cgroups; i++)
-			if (oomw_kill_in_cgroup(&ev->kill, r->v.cgroups[i].cg->stats.path)) {
-				n++;
-				break;
-			}
+		n = (n == OOMW_UNKNOWN ? 0 : n) + c->oom_kill;
 	}
 	return n;
 }
 
-/* The largest usage, in bytes and as % of its limit, carries the ranges. */
+/* README, "Perfdata labels": cg_<8 hex digits of the path's hash>_<what>:<name>,
+ * the name being the cgroup's series name (common/text.h), or its last
+ * CGROUP_LABEL_NAME_MAX - 1 bytes behind '~'. The hash makes labels unique in
+ * their first 19 bytes (RRD data source names), the name says which cgroup;
+ * both are the same on every run. */
+#define CGROUP_LABEL_NAME_MAX 24
+/* Bounded so that, with the rest, they fit the 1 KiB Nagios keeps without -v. */
+#define PERF_CGROUPS_MAX 4
+
+static void cgroup_label(const char *path, const char *what, char *out, size_t size)
+{
+	char esc[OOMW_CGROUP_ESCAPED_MAX];
+	size_t len = oomw_cgroup_escape(path, esc, sizeof(esc));
+	size_t start = oomw_cgroup_escape_tail(esc, len, CGROUP_LABEL_NAME_MAX - 1);
+	snprintf(out, size, "cg_%08x_%s:%s%.*s", (unsigned)(oomw_fnv1a(OOMW_FNV1A_OFFSET, path, strlen(path)) & 0xffffffffu), what,
+		 len > CGROUP_LABEL_NAME_MAX ? "~" : "", CGROUP_LABEL_NAME_MAX,
+		 strcmp(path, "/") == 0 ? "_" : esc + (len > CGROUP_LABEL_NAME_MAX ? start : 0));
+}
+
+/* The cgroup verdicts with perfdata: the first PERF_CGROUPS_MAX in path order. */
+static size_t cgroups_in_path_order(const struct report *r,
+				    const struct oomw_cgroup_verdict *out[PERF_CGROUPS_MAX])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->v.n_cgroups; i++) {
+		const struct oomw_cgroup_verdict *cv = &r->v.cgroups[i];
+		size_t k = n < PERF_CGROUPS_MAX ? n++ : PERF_CGROUPS_MAX;
+		while (k > 0 && strcmp(cv->cg->stats.path, out[k - 1]->cg->stats.path) < 0) {
+			if (k < PERF_CGROUPS_MAX)
+				out[k] = out[k - 1];
+			k--;
+		}
+		if (k < PERF_CGROUPS_MAX)
+			out[k] = cv;
+	}
+	return n;
+}
+
+/* Per cgroup: usage in bytes with the ranges and its limit as max, its OOM
+ * kill counter; before them the kills in all of them and the largest usage. */
 static void cgroup_perf(struct report *r)
 {
 	double max_bytes = -1, max_pct = -1;
-	char v[SIZE_TEXT_MAX];
+	char v[SIZE_TEXT_MAX], label[CGROUP_LABEL_NAME_MAX + 32];
+	const struct oomw_cgroup_verdict *shown[PERF_CGROUPS_MAX];
 	for (size_t i = 0; i < r->v.n_cgroups; i++) {
 		const struct oomw_gauge *g = &r->v.cgroups[i].usage;
 		if (g->known && g->bytes > max_bytes)
@@ -380,8 +431,11 @@ static void cgroup_perf(struct report *r)
 		if (g->known && g->pct_known && g->pct > max_pct)
 			max_pct = g->pct;
 	}
-	snprintf(v, sizeof(v), "%zu", cgroup_kills(r));
-	perf(&r->perf, "cgroup_kills", v, "", NULL, OOMW_PERF_PLAIN, "");
+	int64_t kills = cgroup_kills_total(r);
+	if (kills != OOMW_UNKNOWN) {
+		snprintf(v, sizeof(v), "%lld", (long long)kills);
+		perf(&r->perf, "cgroup_kills", v, "c", NULL, OOMW_PERF_PLAIN, "");
+	}
 	if (max_bytes >= 0) {
 		snprintf(v, sizeof(v), "%.0f", max_bytes);
 		perf(&r->perf, "cgroup_usage", v, "B", &r->o->params.cgroup_usage, OOMW_PERF_BYTES, "");
@@ -389,6 +443,24 @@ static void cgroup_perf(struct report *r)
 	if (max_pct >= 0) {
 		snprintf(v, sizeof(v), "%.2f", max_pct);
 		perf(&r->perf, "cgroup_usage_pct", v, "%", &r->o->params.cgroup_usage, OOMW_PERF_PLAIN, "");
+	}
+	size_t n = cgroups_in_path_order(r, shown);
+	for (size_t i = 0; i < n; i++) {
+		const struct oomw_cgroup_stats *c = &shown[i]->cg->stats;
+		const struct oomw_gauge *g = &shown[i]->usage;
+		if (g->known) {
+			char max[SIZE_TEXT_MAX] = "";
+			if (g->pct_known)
+				snprintf(max, sizeof(max), "%lld", (long long)c->limit_bytes);
+			snprintf(v, sizeof(v), "%.0f", g->bytes);
+			cgroup_label(c->path, "usage", label, sizeof(label));
+			perf(&r->perf, label, v, "B", &r->o->params.cgroup_usage, OOMW_PERF_BYTES, max);
+		}
+		if (c->oom_kill != OOMW_UNKNOWN) {
+			snprintf(v, sizeof(v), "%lld", (long long)c->oom_kill);
+			cgroup_label(c->path, "oom_kill", label, sizeof(label));
+			perf(&r->perf, label, v, "c", NULL, OOMW_PERF_PLAIN, "");
+		}
 	}
 }
 
@@ -450,7 +522,8 @@ static void render_state(struct report *r)
  * summary gives way to the perfdata, which graphs depend on. */
 static void write_first_line(const struct report *r, char *out, size_t size)
 {
-	size_t perf_len = sizeof(" | ") - 1 + r->perf.len + 1;
+	/* With the "(more with -v)" note the long output may come to. */
+	size_t perf_len = sizeof(" | ") - 1 + r->perf.len + 1 + sizeof(TRUNCATED_NOTE) - 1;
 	size_t summary_max = size - 1 - perf_len;
 	if (r->o->verbose == 0)
 		summary_max = perf_len + SUMMARY_MIN < CHECK_OUTPUT_DEFAULT_MAX

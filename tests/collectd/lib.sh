@@ -11,6 +11,8 @@
 #   cd_wait_file GLOB [SECONDS]  waits for a CSV file below $CD_DIR/csv/$CD_HOST
 #   cd_csv_last FILE [COLUMN]    the last value (column 2 by default) of a CSV file
 #   cd_unavailable               prints why collectd tests cannot run here, or nothing
+#   cd_cgroup_instance PATH      the plugin instance of a cgroup path (README, Series),
+#                                written here independently of the plugin's C
 
 CD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CD_COLLECTD=${CD_COLLECTD:-/usr/sbin/collectd}
@@ -122,4 +124,18 @@ cd_csv_last() {
 		return 0
 	done
 	return 1
+}
+
+cd_cgroup_instance() {
+	local LC_ALL=C s=${1#/} out= c i
+	[ "$1" = / ] && { echo _; return; }
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		case $c in
+		[A-Za-z0-9.-]) out+=$c ;;
+		/) out+=_ ;;
+		*) out+=$(printf '%%%02X' "'$c") ;;
+		esac
+	done
+	echo "$out"
 }

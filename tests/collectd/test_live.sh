@@ -19,7 +19,7 @@ oomcg_lock
 oomcg_create || skip_all "cannot create a memory cgroup"
 cd_setup
 trap 'cd_cleanup; oomcg_remove' EXIT
-cg_inst=$(printf '%s' "${OOMCG_PATH#/}" | tr -c 'A-Za-z0-9._-' _)
+cg_inst=$(cd_cgroup_instance "$OOMCG_PATH")
 vmstat_kills() { awk '$1 == "oom_kill" { print $2 }' /proc/vmstat; }
 
 # start_collectd: and wait until it has dispatched the counter as it is now.

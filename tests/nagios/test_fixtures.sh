@@ -246,8 +246,29 @@ chk --cgroup '/app*'
 expect "cgroup: 50% of its limit is OK" 0 '^OOM OK'
 [[ $OUT == *"cgroup /app.slice: usage 512.0 MiB of 1.0 GiB (50.0%)"* && $OUT == *"cgroup /app.slice/web.service: usage 256.0 MiB of no limit"* && $OUT != *other.slice* ]] &&
 	ok "cgroup: the glob matches the subtree, not the others" || not_ok "cgroup glob" "$OUT"
-[[ $OUT == *"'cgroup_kills'=0;;;0; 'cgroup_usage'=536870912B;;;0; 'cgroup_usage_pct'=50.00%;90;;0;"* ]] &&
+[[ $OUT == *"'cgroup_kills'=0c;;;0; 'cgroup_usage'=536870912B;;;0; 'cgroup_usage_pct'=50.00%;90;;0;"* ]] &&
 	ok "cgroup: perfdata" || not_ok "cgroup perfdata" "$OUT"
+# cg_label PATH WHAT: README's label scheme, written again here (python3):
+# cg_<low 32 bits of FNV-1a 64 of the path, hex>_<WHAT>:<series name, its
+# last 24 bytes behind '~' when longer>.
+cg_label() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+path, what = sys.argv[1].encode(), sys.argv[2]
+h = 0xcbf29ce484222325
+for b in path:
+    h = ((h ^ b) * 0x100000001b3) % 2**64
+name = "_" if path == b"/" else "".join(
+    chr(b) if chr(b).isascii() and (chr(b).isalnum() or chr(b) in ".-") else "_" if b == 47 else "%%%02X" % b
+    for b in path[1:])
+print("cg_%08x_%s:%s" % (h & 0xffffffff, what, name if len(name) <= 24 else "~" + name[-23:]))
+PY
+}
+app=$(cg_label /app.slice usage) web=$(cg_label /app.slice/web.service usage)
+[[ $OUT == *"'$app'=536870912B;;;0;1073741824 '$(cg_label /app.slice oom_kill)'=0c;;;0; '$web'=268435456B;;;0; '$(cg_label /app.slice/web.service oom_kill)'=0c;;;0;"* ]] &&
+	ok "cgroup: perfdata per cgroup in path order ($app, $web)" || not_ok "cgroup perfdata per cgroup" "$OUT"
+chk --cgroup '/app*'
+[[ $OUT == *"'$app'=536870912B"* ]] && ok "cgroup: the same labels on the next run" || not_ok "labels stable" "$OUT"
 fx_cgroup "$M" /app.slice $((G * 93 / 100)) $G 0
 chk --cgroup '/app*'
 expect "cgroup: 93% of its limit is WARNING" 1 '^OOM WARNING - cgroup /app\.slice uses .* \(93\.0% of its limit\)'
@@ -262,20 +283,30 @@ expect "cgroup: ... and says it has no limit" 2 '^OOM CRITICAL - cgroup /app\.sl
 chk --cgroup '/app*' --cgroup-warning 90
 expect "cgroup: a range without unit is UNKNOWN" 3 '^OOM UNKNOWN - --cgroup-warning'
 FX_OOM_KILL=1 fx_machine "$M"
+# cgroup v2 counts a kill in every ancestor too.
+fx_cgroup "$M" /app.slice $((G / 2)) $G 1
 fx_cgroup "$M" /app.slice/web.service $((G / 4)) max 1
 fx_kmsg_kill "$M/kmsg" 777 gunicorn 120 /app.slice/web.service
-chk --cgroup '/app*' --cgroup-warning ''
-expect "cgroup: a kill inside is CRITICAL, named with its cgroup" 2 '^OOM CRITICAL - 1 OOM kill in last 24h: gunicorn \(pid 777, 66\.6 MiB, /app\.slice/web\.service\)'
-[[ $OUT == *"'cgroup_kills'=1;"* && $OUT == *"cgroup /app.slice/web.service: usage 256.0 MiB of no limit, 1 OOM kills since boot, 1 named in last 24h"* ]] &&
+chk --cgroup '/app*' --cgroup-warning '' -v
+MAX_BYTES=4096 expect "cgroup: a kill inside is CRITICAL, named with its cgroup" 2 '^OOM CRITICAL - 1 OOM kill in last 24h: gunicorn \(pid 777, 66\.6 MiB, /app\.slice/web\.service\)'
+[[ $OUT == *"'cgroup_kills'=1c;"* && $OUT == *"cgroup /app.slice/web.service: usage 256.0 MiB of no limit, 1 OOM kills since boot, 1 named in last 24h"* ]] &&
 	ok "cgroup: kills inside are counted per cgroup" || not_ok "cgroup kills" "$OUT"
+[[ $OUT == *"'$(cg_label /app.slice/web.service oom_kill)'=1c;"* ]] &&
+	ok "cgroup: its kill counter in its own perfdata" || not_ok "cgroup kill perfdata" "$OUT"
+# The counters, not the log: without the log the kill is still counted once.
+run_check --proc "$M/proc" --sys "$M/sys" --kmsg none --state "$ST.nolog" --cgroup '/app*'
+[[ $OUT == *"'cgroup_kills'=1c;"* && $OUT == *"'$(cg_label /app.slice oom_kill)'=1c;"* ]] &&
+	ok "cgroup: kills counted with --kmsg none" || not_ok "cgroup kills without the log" "$OUT"
 chk --cgroup '/nothing*'
 [[ $OUT == *"none matches --cgroup"* ]] && ok "cgroup: a glob matching nothing is said" || not_ok "cgroup none" "$OUT"
 machine
 for i in $(seq 70); do fx_cgroup "$M" /many$i.slice 4096 max; done
-chk --cgroup '/many*'
-expect "cgroup: more matches than are kept is still OK" 0 '^OOM OK'
+chk --cgroup '/many*' -v
+MAX_BYTES=65536 expect "cgroup: more matches than are kept is still OK" 0 '^OOM OK'
 [[ $OUT == *"cgroups: more than 64 match the patterns; only the first 64 are checked"* ]] &&
 	ok "cgroup: too many matches are said as such" || not_ok "cgroup too many" "$OUT"
+[[ $(grep -o "'cg_[0-9a-f]*_usage:" <<<"$OUT" | wc -l) = 4 ]] &&
+	ok "cgroup: perfdata for 4 cgroups at most" || not_ok "cgroup perfdata bounded" "$OUT"
 echo 'oom_kill x' >"$M/sys/fs/cgroup/many3.slice/memory.events"
 chk --cgroup '/many3*' -v
 [[ $OUT == *"cgroups: some under $M/sys could not be read (Bad message); the list is incomplete"* &&

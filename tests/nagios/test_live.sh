@@ -48,7 +48,7 @@ check_state "CRITICAL naming the victim, escaped" 2 \
 [ "$(total_perf)" = $((total_before + 1)) ] && [ "$(new_kills)" = 1 ] && ok "one new kill, one more on the counter" ||
 	not_ok "one new kill" "counter before $total_before" "$OUT"
 after=$(kills_perf)
-[[ $OUT == *"'cgroup_kills'=1;"* ]] && ok "--cgroup: cgroup_kills perfdata is 1" || not_ok "cgroup_kills" "$OUT"
+[[ $OUT == *"'cgroup_kills'=1c;"* ]] && ok "--cgroup: cgroup_kills perfdata is 1 (the cgroup's counter)" || not_ok "cgroup_kills" "$OUT"
 
 run_check --state "$ST" --cgroup "$OOMCG_PATH" "${quiet[@]}" -v
 MAX_BYTES=65536 check_output "the next run, -v"

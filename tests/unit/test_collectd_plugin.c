@@ -170,10 +170,55 @@ int plugin_register_shutdown(const char *name, plugin_shutdown_cb callback)
 	return 0;
 }
 
+/* A value's metadata: the plugin gives candidates a "comm" and a "pid". */
+struct meta_data_s {
+	char comm[4 * OOMW_COMM_MAX + 1];
+	int64_t pid;
+	bool has_comm, has_pid;
+};
+
+meta_data_t *meta_data_create(void)
+{
+	return calloc(1, sizeof(meta_data_t));
+}
+
+void meta_data_destroy(meta_data_t *md)
+{
+	free(md);
+}
+
+int meta_data_add_string(meta_data_t *md, const char *key, const char *value)
+{
+	assert_string_equal(key, "comm");
+	sstrncpy(md->comm, value, sizeof(md->comm));
+	md->has_comm = true;
+	return 0;
+}
+
+int meta_data_add_signed_int(meta_data_t *md, const char *key, int64_t value)
+{
+	assert_string_equal(key, "pid");
+	md->pid = value;
+	md->has_pid = true;
+	return 0;
+}
+
+/* The candidates' values, as dispatched: "candidates/oom_score-rank1 comm=x pid=1". */
+#define VALUES_MAX 64
+static char values_seen[VALUES_MAX][DATA_MAX_NAME_LEN * 3 + 4 * OOMW_COMM_MAX + 64];
+static size_t n_values_seen;
+
 int plugin_dispatch_values(value_list_t const *vl)
 {
-	(void)vl;
 	rec.n_values++;
+	if (strcmp(vl->plugin_instance, "candidates") == 0 && n_values_seen < VALUES_MAX) {
+		assert_non_null(vl->meta);
+		assert_true(vl->meta->has_comm && vl->meta->has_pid);
+		snprintf(values_seen[n_values_seen++], sizeof(values_seen[0]),
+			 "%s/%s-%s comm=%s pid=%" PRIi64 " value=%.0f", vl->plugin_instance,
+			 vl->type, vl->type_instance, vl->meta->comm, vl->meta->pid,
+			 vl->values[0].gauge);
+	}
 	return 0;
 }
 
@@ -377,6 +422,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&rec, 0, sizeof(rec));
+	n_values_seen = 0;
 	snprintf(rec.base_dir, sizeof(rec.base_dir), "/tmp/oomwatch-collectd-unit.XXXXXX");
 	assert_non_null(mkdtemp(rec.base_dir));
 	char dir[PATH_MAX + 32];
@@ -805,6 +851,118 @@ static void test_notify_kills_off(void **state)
 	assert_true(rec.n_values > 0);
 }
 
+
+/* ---- series names --------------------------------------------------------- */
+
+static void assert_instance(const char *path, const char *want)
+{
+	char inst[DATA_MAX_NAME_LEN];
+	oomw_cgroup_series_name(path, inst, sizeof(inst));
+	assert_string_equal(inst, want);
+}
+
+static void test_cgroup_instances(void **state)
+{
+	(void)state;
+	assert_instance("/", "_");
+	assert_instance("/system.slice/ssh.service", "system.slice_ssh.service");
+	/* The collision the old sanitising had: each byte has one code. */
+	assert_instance("/a/b", "a_b");
+	assert_instance("/a_b", "a%5Fb");
+	assert_instance("/a%5Fb", "a%255Fb");
+	assert_instance("/root", "root");
+	assert_instance("/x~y z\"", "x%7Ey%20z%22");
+}
+
+/* A Kubernetes path too long for an instance keeps its distinguishing tail
+ * behind a hash of the whole path, and never cuts an escape in two. */
+static void test_cgroup_instance_long(void **state)
+{
+	(void)state;
+	const char *pod = "/kubepods.slice/kubepods-burstable.slice/"
+			  "kubepods-burstable-pod5f3c9a1e_8b2d_4c7f_9e6a_1d2b3c4d5e6f.slice/"
+			  "cri-containerd-";
+	char path[OOMW_CGROUP_PATH_MAX], full[OOMW_CGROUP_ESCAPED_MAX];
+	char a[DATA_MAX_NAME_LEN], b[DATA_MAX_NAME_LEN];
+	/* Two containers of the same pod: only the last bytes differ. */
+	snprintf(path, sizeof(path), "%s%s.scope", pod, "0123456789abcdef0123456789abcdef_1");
+	oomw_cgroup_series_name(path, a, sizeof(a));
+	snprintf(path, sizeof(path), "%s%s.scope", pod, "0123456789abcdef0123456789abcdef_2");
+	oomw_cgroup_series_name(path, b, sizeof(b));
+	assert_int_equal(strlen(a), DATA_MAX_NAME_LEN - 1);
+	assert_string_not_equal(a, b);
+	assert_true(strstr(a, "abcdef%5F1.scope") != NULL);
+	assert_int_equal(a[OOMW_SERIES_HASH_DIGITS], '~');
+	assert_int_equal(strspn(a, "0123456789abcdef"), OOMW_SERIES_HASH_DIGITS);
+	/* Stable: the same path, the same instance. */
+	oomw_cgroup_series_name(path, a, sizeof(a));
+	assert_string_equal(a, b);
+	/* Paths differing only at their start differ too (the hash). */
+	char c[DATA_MAX_NAME_LEN];
+	path[1] = 'K';
+	oomw_cgroup_series_name(path, c, sizeof(c));
+	assert_string_not_equal(b, c);
+	assert_string_equal(b + OOMW_SERIES_HASH_DIGITS, c + OOMW_SERIES_HASH_DIGITS);
+	/* Wherever the cut falls, the tail begins with a whole escape. */
+	for (int shift = 0; shift < 4; shift++) {
+		snprintf(path, sizeof(path), "/%.*s%s", shift, "xxx",
+			 "/________________________________________________________________"
+			 "__________________________________________________________zz");
+		size_t len = oomw_cgroup_escape(path, full, sizeof(full));
+		oomw_cgroup_series_name(path, a, sizeof(a));
+		const char *tail = a + OOMW_SERIES_HASH_DIGITS + 1;
+		size_t tail_len = strlen(tail);
+		assert_true(tail_len >= DATA_MAX_NAME_LEN - 1 - OOMW_SERIES_HASH_DIGITS - 1 - 2);
+		assert_string_equal(full + len - tail_len, tail);
+		assert_int_equal(tail[0], '%');
+	}
+}
+
+/* Candidates are series by rank; who they are is metadata. */
+static void write_process(const char *pid, const char *comm, int score, int64_t rss_pages)
+{
+	char dir[PATH_MAX + 32], text[256];
+	snprintf(dir, sizeof(dir), "%s/proc/%s", rec.base_dir, pid);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(text, sizeof(text),
+		 "%s (%s) S 1 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1 1000 %" PRIi64
+		 " 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n",
+		 pid, comm, rss_pages);
+	write_file(dir, "stat", text);
+	snprintf(text, sizeof(text), "%d\n", score);
+	write_file(dir, "oom_score", text);
+	write_file(dir, "oom_score_adj", "0\n");
+	snprintf(text, sizeof(text), "1000 %" PRIi64 " 0 0 0 0 0\n", rss_pages);
+	write_file(dir, "statm", text);
+}
+
+static void test_candidates_by_rank(void **state)
+{
+	(void)state;
+	write_process("100", "big", 900, 1000);
+	write_process("200", "sec\"ond", 500, 10);
+	const struct conf_line lines[] = {NUM("Candidates", 2)};
+	configure(lines, 1);
+	assert_int_equal(oomwatch_init(), 0);
+	read_once();
+	assert_true(n_values_seen >= 2);
+	assert_true(starts_with(values_seen[0],
+				"candidates/oom_score-rank1 comm=big pid=100 value=900"));
+	bool second = false;
+	for (size_t i = 0; i < n_values_seen; i++)
+		second |= starts_with(values_seen[i],
+				      "candidates/oom_score-rank2 comm=sec\"ond pid=200 value=500");
+	assert_true(second);
+	/* Only the rank names a series, RSS included (statm: 1000 pages). */
+	bool rss = false;
+	for (size_t i = 0; i < n_values_seen; i++) {
+		assert_true(starts_with(values_seen[i], "candidates/oom_score-rank") ||
+			    starts_with(values_seen[i], "candidates/memory-rank"));
+		rss |= starts_with(values_seen[i], "candidates/memory-rank1 comm=big pid=100 ");
+	}
+	assert_true(rss);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -818,6 +976,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_first_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backlog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_kills_off, setup, teardown),
+		cmocka_unit_test(test_cgroup_instances),
+		cmocka_unit_test(test_cgroup_instance_long),
+		cmocka_unit_test_setup_teardown(test_candidates_by_rank, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
