@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "klog.h"
 #include "oomparse.h"
 #include "psi.h"
@@ -88,6 +89,11 @@ struct oomw_monitor {
 	bool klog_open;
 	int klog_err;
 	struct oomw_oomparse parser;
+	/* kmsg "journal": the journal instead of klog (klog_open, klog_err apply) */
+	bool use_journal;
+	struct oomw_journal journal;
+	const char *journal_why; /* why it could not be opened */
+	struct oomw_ukill_parser ukill_parser;
 
 	struct oomw_cgroup_root cg_root;
 	int cg_root_err;
@@ -218,9 +224,86 @@ static void on_kill(const struct oomw_kill *kill, void *ctx)
 
 static void close_klog(struct oomw_monitor *m)
 {
-	if (m->klog_open)
+	if (m->klog_open && m->use_journal)
+		oomw_journal_close(&m->journal);
+	else if (m->klog_open)
 		oomw_klog_close(&m->klog);
 	m->klog_open = false;
+}
+
+/* ---- the journal ------------------------------------------------------ */
+
+/* As open_klog, at the saved journal cursor; entries of <proc>'s boot only
+ * (every boot when its boot_id is unreadable). */
+static int open_journal(struct oomw_monitor *m)
+{
+	const struct oomw_state *st = &m->st;
+	bool same = st->klog_seq_known && st->klog_cursor[0] != '\0' &&
+		    strcmp(st->klog_source, m->paths.kmsg) == 0;
+	enum oomw_klog_start start = same ? OOMW_KLOG_START_SEQ
+				     : m->fresh ? OOMW_KLOG_START_OLDEST
+						: OOMW_KLOG_START_END;
+	int r = oomw_journal_open(&m->journal, m->paths.journal_dir, m->boot_id, start, st->klog_cursor,
+				  &m->journal_why);
+	m->klog_open = r == 0;
+	return r;
+}
+
+/* A userspace killer's message: an event of its own kind when it is a kill,
+ * counted in userspace_kills, never in the kernel's reconciliation. */
+static void feed_killer(struct oomw_monitor *m, const struct oomw_journal_entry *e)
+{
+	struct oomw_event ev = {.has_details = true, .killer = e->killer};
+	struct oomw_ukill_victim v;
+	if (oomw_ukill_feed(&m->ukill_parser, e->killer, e->rec.text, e->rec.text_len, e->rec.mono_usec,
+			    &ev.ukill, &v) != 1)
+		return;
+	struct oomw_kill *k = &ev.kill;
+	oomw_kill_init(k);
+	k->pid = v.pid;
+	k->uid = v.uid;
+	memcpy(k->comm, v.comm, v.comm_len + 1);
+	k->comm_len = v.comm_len;
+	k->oom_score_adj = ev.ukill.oom_score_adj;
+	memcpy(k->task_memcg, ev.ukill.cgroup, sizeof(k->task_memcg));
+	k->mono_usec = e->rec.mono_usec;
+	k->wall_usec = e->rec.wall_usec != OOMW_UNKNOWN ? e->rec.wall_usec : mono_to_wall(m, k->mono_usec);
+	ev.wall_usec = k->wall_usec;
+	m->st.userspace_kills = m->st.userspace_kills < OOMW_COUNTER_MAX ? m->st.userspace_kills + 1
+									 : OOMW_COUNTER_MAX;
+	emit(m, &ev, true);
+}
+
+static int drain_journal(struct oomw_monitor *m)
+{
+	struct oomw_journal_entry e;
+	int r;
+	oomw_journal_process(&m->journal);
+	while ((r = oomw_journal_read(&m->journal, &e)) == 0) {
+		if (e.origin == OOMW_JOURNAL_KERNEL)
+			oomw_oomparse_feed(&m->parser, &e.rec);
+		else
+			feed_killer(m, &e);
+	}
+	oomw_oomparse_flush(&m->parser);
+	return r == -EAGAIN ? 0 : r;
+}
+
+static void save_journal_cursor(struct oomw_monitor *m)
+{
+	struct oomw_state *st = &m->st;
+	char cursor[OOMW_STATE_CURSOR_MAX + 1];
+	if (oomw_journal_cursor(&m->journal, cursor, sizeof(cursor)) < 0)
+		return;
+	if (st->klog_seq_known && strcmp(st->klog_cursor, cursor) == 0 &&
+	    strcmp(st->klog_source, m->paths.kmsg) == 0)
+		return;
+	st->klog_seq_known = true;
+	st->klog_next_seq = 0;
+	st->klog_inode = 0;
+	memcpy(st->klog_cursor, cursor, sizeof(cursor));
+	memcpy(st->klog_source, m->paths.kmsg, sizeof(st->klog_source));
+	m->cursor_dirty = true;
 }
 
 /* Where to start reading. A saved cursor applies only to the same source (and,
@@ -229,6 +312,8 @@ static void close_klog(struct oomw_monitor *m)
  * counted the past, so only new records are read. */
 static int open_klog(struct oomw_monitor *m)
 {
+	if (m->use_journal)
+		return open_journal(m);
 	struct stat sb;
 	if (stat(m->paths.kmsg, &sb) < 0)
 		return -errno;
@@ -297,9 +382,14 @@ static void save_klog_cursor(struct oomw_monitor *m)
 
 static void read_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 {
-	m->klog_err = drain_klog(m);
-	snap->klog_missed = m->klog.missed;
-	save_klog_cursor(m);
+	if (m->use_journal) {
+		m->klog_err = drain_journal(m);
+		save_journal_cursor(m);
+	} else {
+		m->klog_err = drain_klog(m);
+		snap->klog_missed = m->klog.missed;
+		save_klog_cursor(m);
+	}
 	if (m->klog_err < 0)
 		close_klog(m); /* reopened at the saved cursor next time */
 }
@@ -309,7 +399,7 @@ static void read_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 static bool klog_rotated(const struct oomw_monitor *m)
 {
 	struct stat sb;
-	return m->klog_open && m->klog.kind != OOMW_KLOG_DEVKMSG && m->klog_err == 0 &&
+	return m->klog_open && !m->use_journal && m->klog.kind != OOMW_KLOG_DEVKMSG && m->klog_err == 0 &&
 	       stat(m->paths.kmsg, &sb) == 0 && (uint64_t)sb.st_ino != m->klog.inode;
 }
 
@@ -329,6 +419,7 @@ static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 		}
 	}
 	snap->klog_err = m->klog_err;
+	snap->klog_why = m->klog_err < 0 && m->use_journal ? m->journal_why : NULL;
 }
 
 /* The log could not be opened, or failed part way (it is closed then), while
@@ -618,6 +709,7 @@ static void load_state(struct oomw_monitor *m)
 		st->vmstat_oom_kill = OOMW_UNKNOWN;
 		st->log_ahead = 0;
 		st->kills_without_details = 0;
+		st->userspace_kills = 0;
 		st->n_cgroups = 0;
 		struct stat sb;
 		if (stat(st->klog_source, &sb) == 0 && S_ISCHR(sb.st_mode))
@@ -649,6 +741,8 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	m->n_candidates = cfg->n_candidates < OOMW_CANDIDATES_MAX ? cfg->n_candidates : OOMW_CANDIDATES_MAX;
 	m->cg_root_err = -ENOENT;
 	m->klog.fd = -1;
+	m->use_journal = strcmp(m->paths.kmsg, OOMW_KMSG_JOURNAL) == 0;
+	oomw_ukill_parser_init(&m->ukill_parser);
 
 	read_boot_id(m->paths.proc, m->boot_id);
 	m->boot_wall_usec = read_boot_wall_usec(m->paths.proc);
@@ -722,6 +816,7 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 	forget_cursor_if_unread(m, snap->oom_kill_total != OOMW_UNKNOWN);
 	reconcile(m, snap->vmstat_err, counter, d);
 	snap->kills_without_details = m->st.kills_without_details;
+	snap->userspace_kills = m->st.userspace_kills;
 	if (m->boot_id[0] != '\0' && strcmp(m->st.boot_id, m->boot_id) != 0) {
 		memcpy(m->st.boot_id, m->boot_id, sizeof(m->st.boot_id));
 		m->dirty = true;
@@ -784,8 +879,11 @@ size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t m
 	}
 	size_t n = 0;
 	/* A regular file is always "readable": polling it would spin. */
-	if (n < max && m->klog_open && m->klog.kind == OOMW_KLOG_DEVKMSG)
+	if (n < max && m->klog_open && !m->use_journal && m->klog.kind == OOMW_KLOG_DEVKMSG)
 		fds[n++] = (struct pollfd){.fd = m->klog.fd, .events = POLLIN};
+	int jfd = m->klog_open && m->use_journal ? oomw_journal_fd(&m->journal) : -1;
+	if (n < max && jfd >= 0)
+		fds[n++] = (struct pollfd){.fd = jfd, .events = POLLIN};
 	for (size_t i = 0; i < m->n_watch && n < max; i++)
 		fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLPRI};
 	if (n < max && m->psi_fd >= 0)
