@@ -258,6 +258,8 @@ static void feed_killer(struct oomw_monitor *m, const struct oomw_journal_entry 
 	if (oomw_ukill_feed(&m->ukill_parser, e->killer, e->rec.text, e->rec.text_len, e->rec.mono_usec,
 			    &ev.ukill, &v) != 1)
 		return;
+	/* The kernel's kill held by the parser came first: keep the order. */
+	oomw_oomparse_flush(&m->parser);
 	struct oomw_kill *k = &ev.kill;
 	oomw_kill_init(k);
 	k->pid = v.pid;
