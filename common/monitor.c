@@ -251,12 +251,17 @@ static int open_journal(struct oomw_monitor *m)
 
 /* A userspace killer's message: an event of its own kind when it is a kill,
  * counted in userspace_kills, never in the kernel's reconciliation. */
-static void feed_killer(struct oomw_monitor *m, const struct oomw_journal_entry *e)
+static void feed_killer(struct oomw_monitor *m, enum oomw_killer killer,
+			const struct oomw_klog_record *rec)
 {
-	struct oomw_event ev = {.has_details = true, .killer = e->killer};
+	struct oomw_event ev = {.has_details = true, .killer = killer};
 	struct oomw_ukill_victim v;
-	if (oomw_ukill_feed(&m->ukill_parser, e->killer, e->rec.text, e->rec.text_len, e->rec.mono_usec,
-			    &ev.ukill, &v) != 1)
+	if (oomw_ukill_feed(&m->ukill_parser, killer, rec->text, rec->text_len, rec->mono_usec, &ev.ukill,
+			    &v) != 1)
+		return;
+	/* As on_kill: a text log's line of an earlier boot is history. */
+	if (rec->wall_usec != OOMW_UNKNOWN && m->boot_wall_usec != OOMW_UNKNOWN &&
+	    rec->wall_usec < m->boot_wall_usec - LOCAL_AS_UTC_SLACK_USEC)
 		return;
 	/* The kernel's kill held by the parser came first: keep the order. */
 	oomw_oomparse_flush(&m->parser);
@@ -268,8 +273,8 @@ static void feed_killer(struct oomw_monitor *m, const struct oomw_journal_entry 
 	k->comm_len = v.comm_len;
 	k->oom_score_adj = ev.ukill.oom_score_adj;
 	memcpy(k->task_memcg, ev.ukill.cgroup, sizeof(k->task_memcg));
-	k->mono_usec = e->rec.mono_usec;
-	k->wall_usec = e->rec.wall_usec != OOMW_UNKNOWN ? e->rec.wall_usec : mono_to_wall(m, k->mono_usec);
+	k->mono_usec = rec->mono_usec;
+	k->wall_usec = rec->wall_usec != OOMW_UNKNOWN ? rec->wall_usec : mono_to_wall(m, k->mono_usec);
 	ev.wall_usec = k->wall_usec;
 	m->st.userspace_kills = m->st.userspace_kills < OOMW_COUNTER_MAX ? m->st.userspace_kills + 1
 									 : OOMW_COUNTER_MAX;
@@ -285,7 +290,7 @@ static int drain_journal(struct oomw_monitor *m)
 		if (e.origin == OOMW_JOURNAL_KERNEL)
 			oomw_oomparse_feed(&m->parser, &e.rec);
 		else
-			feed_killer(m, &e);
+			feed_killer(m, e.killer, &e.rec);
 	}
 	oomw_oomparse_flush(&m->parser);
 	return r == -EAGAIN ? 0 : r;
@@ -360,7 +365,9 @@ static int drain_klog(struct oomw_monitor *m)
 	int r;
 	/* -EBADMSG: one malformed record was skipped (klog counts it); go on. */
 	while ((r = oomw_klog_read(&m->klog, &rec)) == 0 || r == -EBADMSG)
-		if (r == 0)
+		if (r == 0 && rec.killer != OOMW_KILLER_KERNEL)
+			feed_killer(m, rec.killer, &rec);
+		else if (r == 0)
 			oomw_oomparse_feed(&m->parser, &rec);
 	oomw_oomparse_flush(&m->parser);
 	return r == -EAGAIN ? 0 : r;

@@ -99,6 +99,18 @@ RC=$?
 [ "$RC" = 3 ] && [[ $OUT == "OOM UNKNOWN - --journal-dir $J: Permission denied"* ]] &&
 	ok "outside the group: the unreadable journal directory is refused by name" || not_ok "outside the group" "rc $RC" "$OUT"
 
+# A text log: the killers by their syslog tag (no trust, but reported apart).
+T=$TMP/t
+FX_BOOT_AGE_SEC=3600 FX_OOM_KILL=1 fx_machine "$T"
+fx_text_kill "$T/kern.log" 777 java 600
+when=$(date -d "@$(($(date +%s) - 300))" '+%b %e %H:%M:%S')
+printf '%s host earlyoom[812]: sending SIGKILL to process 4243 uid 0 "chrome": oom_score 700, oom_score_adj 0, VmRSS 100 MiB, cmdline "chrome"\n' "$when" >>"$T/kern.log"
+printf '%s host systemd-oomd[600]: Killed /system.slice/batch.service due to memory used (1) / total (2) and swap used (3) / total (4) being more than 90.00%%\n' "$when" >>"$T/kern.log"
+run_check --proc "$T/proc" --sys "$T/sys" --kmsg "$T/kern.log" --state "$TMP/tstate" -v
+[[ $OUT == *"'kills'=1;"* && $OUT == *"'userspace_kills'=2;"* && $OUT == *"java (pid 777"* &&
+	$OUT == *"earlyoom killed chrome (pid 4243, SIGKILL"* && $OUT == *"systemd-oomd killed /system.slice/batch.service (swap)"* ]] &&
+	ok "text log: userspace killers by their syslog tag, apart from the kernel's kill" || not_ok "text log" "$OUT"
+
 # Refusals: --journal-dir without --kmsg journal, or not a directory.
 run_check --proc "$M/proc" --sys "$M/sys" --journal-dir "$J" --state "$ST"
 check_state "--journal-dir needs --kmsg journal" 3 'needs --kmsg journal'
