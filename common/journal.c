@@ -77,8 +77,8 @@ static bool boot_id_hex(const char *in, char out[33])
 	return n == 32;
 }
 
-static const char *const killer_units[] = {"systemd-oomd.service", "earlyoom.service"};
-static const char *const killer_idents[] = {"systemd-oomd", "earlyoom"};
+static const char *const killer_units[] = { "systemd-oomd.service", "earlyoom.service" };
+static const char *const killer_idents[] = { "systemd-oomd", "earlyoom" };
 
 /* (_TRANSPORT=kernel OR a killer's unit OR a killer's identifier) AND _BOOT_ID. */
 static int add_matches(sd_journal *j, const char *boot_hex)
@@ -147,7 +147,8 @@ int oomw_journal_open(struct oomw_journal *jr, const char *dir, const char *boot
 		return -EINVAL;
 	}
 	sd_journal *j = NULL;
-	int r = dir && dir[0] ? sd_journal_open_directory(&j, dir, 0) : sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+	int r = dir && dir[0] ? sd_journal_open_directory(&j, dir, 0)
+			      : sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
 	if (r < 0) {
 		*why = "cannot open the journal";
 		return r;
@@ -223,9 +224,10 @@ static int take_entry(struct oomw_journal *jr, struct oomw_journal_entry *e)
 	if (rec->mono_usec == OOMW_UNKNOWN && sd_journal_get_monotonic_usec(j, &usec, &boot) >= 0 &&
 	    usec <= (uint64_t)OOMW_TIME_USEC_MAX)
 		rec->mono_usec = (int64_t)usec;
-	rec->wall_usec = sd_journal_get_realtime_usec(j, &usec) >= 0 && usec <= (uint64_t)OOMW_TIME_USEC_MAX
-				 ? (int64_t)usec
-				 : OOMW_UNKNOWN;
+	rec->wall_usec =
+		sd_journal_get_realtime_usec(j, &usec) >= 0 && usec <= (uint64_t)OOMW_TIME_USEC_MAX
+			? (int64_t)usec
+			: OOMW_UNKNOWN;
 	return 0;
 }
 

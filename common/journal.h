@@ -18,8 +18,8 @@
 #define OOMW_KMSG_JOURNAL "journal"
 
 enum oomw_journal_origin {
-	OOMW_JOURNAL_KERNEL,  /* _TRANSPORT=kernel: a kernel-log record */
-	OOMW_JOURNAL_KILLER,  /* a message of a userspace OOM killer */
+	OOMW_JOURNAL_KERNEL, /* _TRANSPORT=kernel: a kernel-log record */
+	OOMW_JOURNAL_KILLER, /* a message of a userspace OOM killer */
 };
 
 struct oomw_journal_entry {
@@ -34,10 +34,10 @@ struct oomw_journal_entry {
 };
 
 struct oomw_journal {
-	void *j;             /* sd_journal * */
+	void *j;                            /* sd_journal * */
 	char boot_id[OOMW_BOOT_ID_MAX + 1]; /* only this boot's entries; "" = every boot */
-	bool have_cursor;    /* an entry was read (or the start was found): cursor() works */
-	uint64_t foreign;    /* entries that matched a killer's name but not its
+	bool have_cursor; /* an entry was read (or the start was found): cursor() works */
+	uint64_t foreign; /* entries that matched a killer's name but not its
 			      * trusted fields (skipped) */
 	char text[OOMW_KLOG_RECORD_MAX * 4 + 1];
 };

@@ -36,10 +36,10 @@ static const struct {
 	const char *name;
 	enum oomw_killer killer;
 } killer_names[] = {
-	{"systemd-oomd", OOMW_KILLER_SYSTEMD_OOMD},
-	{"systemd-oomd.service", OOMW_KILLER_SYSTEMD_OOMD},
-	{"earlyoom", OOMW_KILLER_EARLYOOM},
-	{"earlyoom.service", OOMW_KILLER_EARLYOOM},
+	{ "systemd-oomd", OOMW_KILLER_SYSTEMD_OOMD },
+	{ "systemd-oomd.service", OOMW_KILLER_SYSTEMD_OOMD },
+	{ "earlyoom", OOMW_KILLER_EARLYOOM },
+	{ "earlyoom.service", OOMW_KILLER_EARLYOOM },
 };
 
 enum oomw_killer oomw_killer_from_name(const char *name, size_t len)
@@ -247,7 +247,8 @@ static int parse_sending(struct scan s, struct oomw_ukill *u, struct oomw_ukill_
 	u->signal = sig;
 	v->pid = pid;
 	v->uid = uid;
-	v->comm_len = (size_t)(close - s.p) < sizeof(v->comm) ? (size_t)(close - s.p) : sizeof(v->comm) - 1;
+	v->comm_len = (size_t)(close - s.p) < sizeof(v->comm) ? (size_t)(close - s.p)
+							      : sizeof(v->comm) - 1;
 	memcpy(v->comm, s.p, v->comm_len);
 	v->comm[v->comm_len] = '\0';
 	s.p = close + 1;
@@ -277,7 +278,8 @@ static int feed_earlyoom(struct oomw_ukill_parser *p, struct scan s, int64_t mon
 		}
 		if (low.p != s.p) {
 			p->context.reason = OOMW_UKILL_REASON_LOW_MEMORY;
-			copy_str(p->context.detail, sizeof(p->context.detail), low.p, (size_t)(low.end - low.p));
+			copy_str(p->context.detail, sizeof(p->context.detail), low.p,
+				 (size_t)(low.end - low.p));
 		}
 		p->have_context = true;
 		p->context_mono_usec = mono_usec;
@@ -294,10 +296,10 @@ static int feed_earlyoom(struct oomw_ukill_parser *p, struct scan s, int64_t mon
 	return 1;
 }
 
-int oomw_ukill_feed(struct oomw_ukill_parser *p, enum oomw_killer killer, const char *text,
-		    size_t len, int64_t mono_usec, struct oomw_ukill *out, struct oomw_ukill_victim *victim)
+int oomw_ukill_feed(struct oomw_ukill_parser *p, enum oomw_killer killer, const char *text, size_t len,
+		    int64_t mono_usec, struct oomw_ukill *out, struct oomw_ukill_victim *victim)
 {
-	struct scan s = {text, text + len};
+	struct scan s = { text, text + len };
 	while (s.end > s.p && (s.end[-1] == '\n' || s.end[-1] == ' '))
 		s.end--;
 	victim->pid = victim->uid = OOMW_UNKNOWN;

@@ -32,7 +32,7 @@ enum oomw_ukill_reason {
 struct oomw_ukill {
 	enum oomw_killer killer;
 	enum oomw_ukill_reason reason;
-	int signal;   /* earlyoom: 15 (SIGTERM) or 9 (SIGKILL); 9 for systemd-oomd (it
+	int signal; /* earlyoom: 15 (SIGTERM) or 9 (SIGKILL); 9 for systemd-oomd (it
 		       * sends SIGKILL to the cgroup) */
 	char cgroup[OOMW_CGROUP_PATH_MAX + 1]; /* systemd-oomd: the cgroup (unit) killed */
 	/* systemd-oomd: why, as it wrote it after "due to " ("memory pressure for
@@ -40,12 +40,12 @@ struct oomw_ukill {
 	 * earlyoom: its limits line ("at or below SIGTERM limits: mem 10.00%, swap 10.00%") */
 	char detail[OOMW_UKILL_DETAIL_MAX + 1];
 	/* earlyoom: the victim and the memory it reported just before */
-	int64_t oom_score;      /* "oom_score N" (1.8+) or "badness N" (older) */
+	int64_t oom_score; /* "oom_score N" (1.8+) or "badness N" (older) */
 	int64_t oom_score_adj;
-	int64_t rss_kib;        /* VmRSS, printed in MiB */
-	int64_t mem_avail_kib;  /* "mem avail: A of T MiB" */
+	int64_t rss_kib;       /* VmRSS, printed in MiB */
+	int64_t mem_avail_kib; /* "mem avail: A of T MiB" */
 	int64_t mem_total_kib;
-	int64_t swap_free_kib;  /* "swap free: F of T MiB" */
+	int64_t swap_free_kib; /* "swap free: F of T MiB" */
 	int64_t swap_total_kib;
 };
 
@@ -75,8 +75,8 @@ void oomw_ukill_parser_init(struct oomw_ukill_parser *p);
  * mono_usec (OOMW_UNKNOWN: no time; then a memory report applies to the next
  * kill line whatever the gap). Returns 1 and fills *out and *victim for a
  * kill, 0 for any other message. */
-int oomw_ukill_feed(struct oomw_ukill_parser *p, enum oomw_killer killer, const char *text,
-		    size_t len, int64_t mono_usec, struct oomw_ukill *out, struct oomw_ukill_victim *victim);
+int oomw_ukill_feed(struct oomw_ukill_parser *p, enum oomw_killer killer, const char *text, size_t len,
+		    int64_t mono_usec, struct oomw_ukill *out, struct oomw_ukill_victim *victim);
 /* The killer from a syslog identifier or a systemd unit name ("earlyoom",
  * "earlyoom.service", "systemd-oomd", "systemd-oomd.service"), else
  * OOMW_KILLER_KERNEL (not a userspace killer). */

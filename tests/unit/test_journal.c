@@ -172,16 +172,19 @@ static int teardown(void **state)
 static void test_kernel_transport_only(void **state)
 {
 	(void)state;
-	kernel_entry(OTHER_BOOT, 5000000,
-		     "Out of memory: Killed process 7 (oldboot) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0");
+	kernel_entry(
+		OTHER_BOOT, 5000000,
+		"Out of memory: Killed process 7 (oldboot) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0");
 	fixture_entries(BOOT);
-	entry(BOOT, 116000000, "_TRANSPORT=syslog\nSYSLOG_IDENTIFIER=kernel\n_UID=1000\nSYSLOG_FACILITY=1\n",
+	entry(BOOT, 116000000,
+	      "_TRANSPORT=syslog\nSYSLOG_IDENTIFIER=kernel\n_UID=1000\nSYSLOG_FACILITY=1\n",
 	      "Out of memory: Killed process 1 (forged) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0");
 	write_journal("system.journal");
 
 	struct oomw_journal jr;
 	const char *why;
-	assert_int_equal(oomw_journal_open(&jr, dir, BOOT_DASHED, OOMW_KLOG_START_OLDEST, NULL, &why), 0);
+	assert_int_equal(oomw_journal_open(&jr, dir, BOOT_DASHED, OOMW_KLOG_START_OLDEST, NULL, &why),
+			 0);
 	struct seen s;
 	read_all(&jr, &s);
 	oomw_journal_close(&jr);
@@ -207,8 +210,10 @@ static void test_kernel_transport_only(void **state)
 static void test_escapes_restored(void **state)
 {
 	(void)state;
-	kernel_entry(BOOT, 1000000,
-		     "Out of memory: Killed process 9 (a\x01" "b\\x) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0");
+	kernel_entry(
+		BOOT, 1000000,
+		"Out of memory: Killed process 9 (a\x01"
+		"b\\x) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0");
 	write_journal("system.journal");
 	struct oomw_journal jr;
 	const char *why;
@@ -218,11 +223,16 @@ static void test_escapes_restored(void **state)
 	oomw_journal_close(&jr);
 	assert_int_equal(n_kills, 1);
 	assert_int_equal(kills[0].comm_len, 5);
-	assert_memory_equal(kills[0].comm, "a\x01" "b\\x", 5);
+	assert_memory_equal(kills[0].comm,
+			    "a\x01"
+			    "b\\x",
+			    5);
 }
 
-#define OOMD_UNIT "_TRANSPORT=journal\nSYSLOG_IDENTIFIER=systemd-oomd\n_SYSTEMD_UNIT=systemd-oomd.service\n_UID=108\n"
-#define EARLYOOM_UNIT "_TRANSPORT=stdout\nSYSLOG_IDENTIFIER=earlyoom\n_SYSTEMD_UNIT=earlyoom.service\n_UID=0\n"
+#define OOMD_UNIT                                                                                  \
+	"_TRANSPORT=journal\nSYSLOG_IDENTIFIER=systemd-oomd\n_SYSTEMD_UNIT=systemd-oomd.service\n_UID=108\n"
+#define EARLYOOM_UNIT                                                                              \
+	"_TRANSPORT=stdout\nSYSLOG_IDENTIFIER=earlyoom\n_SYSTEMD_UNIT=earlyoom.service\n_UID=0\n"
 
 static void test_userspace_killers(void **state)
 {
@@ -233,7 +243,8 @@ static void test_userspace_killers(void **state)
 	      "Killed /system.slice/batch.service due to memory used (8001662976) / total (8214507520) and swap used (1932525568) / total (2147479552) being more than 90.00%");
 	entry(BOOT, 4000000, EARLYOOM_UNIT,
 	      "mem avail:   402 of  7834 MiB ( 5.13%), swap free:    0 of    0 MiB ( 0.00%)");
-	entry(BOOT, 4000100, EARLYOOM_UNIT, "low memory! at or below SIGTERM limits: mem 10.00%, swap 10.00%");
+	entry(BOOT, 4000100, EARLYOOM_UNIT,
+	      "low memory! at or below SIGTERM limits: mem 10.00%, swap 10.00%");
 	entry(BOOT, 4000200, EARLYOOM_UNIT,
 	      "sending SIGTERM to process 4242 uid 1000 \"stress\": oom_score 912, oom_score_adj 0, VmRSS 7100 MiB, cmdline \"stress -m 1 --vm-bytes 7G\"");
 	/* Anyone can log under a killer's name: not from its unit, not root. */
@@ -256,7 +267,9 @@ static void test_userspace_killers(void **state)
 	const struct oomw_ukill *u = &s.ukill[0];
 	assert_int_equal(u->killer, OOMW_KILLER_SYSTEMD_OOMD);
 	assert_int_equal(u->reason, OOMW_UKILL_REASON_PRESSURE);
-	assert_string_equal(u->cgroup, "/user.slice/user-1000.slice/user@1000.service/app.slice/app-firefox-4242.scope");
+	assert_string_equal(
+		u->cgroup,
+		"/user.slice/user-1000.slice/user@1000.service/app.slice/app-firefox-4242.scope");
 	assert_non_null(strstr(u->detail, "61.20% > 50.00%"));
 	u = &s.ukill[1];
 	assert_int_equal(u->reason, OOMW_UKILL_REASON_SWAP);
@@ -332,7 +345,9 @@ static void test_refusals(void **state)
 	(void)state;
 	struct oomw_journal jr;
 	const char *why = NULL;
-	assert_int_equal(oomw_journal_open(&jr, dir, "not-a-boot-id", OOMW_KLOG_START_OLDEST, NULL, &why), -EINVAL);
+	assert_int_equal(
+		oomw_journal_open(&jr, dir, "not-a-boot-id", OOMW_KLOG_START_OLDEST, NULL, &why),
+		-EINVAL);
 	assert_non_null(why);
 	assert_int_equal(oomw_journal_open(&jr, dir, BOOT, OOMW_KLOG_START_SEQ, "", &why), -EINVAL);
 	assert_non_null(why);
@@ -358,7 +373,8 @@ static void test_refused_without_libsystemd(void **state)
 	(void)state;
 	struct oomw_journal jr;
 	const char *why = NULL;
-	assert_int_equal(oomw_journal_open(&jr, NULL, BOOT, OOMW_KLOG_START_OLDEST, NULL, &why), -EOPNOTSUPP);
+	assert_int_equal(oomw_journal_open(&jr, NULL, BOOT, OOMW_KLOG_START_OLDEST, NULL, &why),
+			 -EOPNOTSUPP);
 	assert_non_null(strstr(why, "libsystemd"));
 }
 
