@@ -5,6 +5,7 @@
  * their current wording, a killer's name used by an ordinary user, rotation
  * into a second file, and resuming at a cursor. */
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -336,7 +337,38 @@ static void test_cursor_and_rotation(void **state)
 	assert_int_equal(oomw_journal_open(&jr, dir, BOOT, OOMW_KLOG_START_SEQ, cursor, &why), 0);
 	read_all(&jr, &s);
 	assert_int_equal(s.kernel, 0);
-	assert_true(oomw_journal_fd(&jr) >= 0);
+	oomw_journal_close(&jr);
+}
+
+/* The fd wakes a poller when a journal file is added (rotation, a new file
+ * of journal-remote); after oomw_journal_process the new entry is read. */
+static void test_fd_wakes(void **state)
+{
+	(void)state;
+	char line[256];
+	kill_line(20, "before", line, sizeof(line));
+	kernel_entry(BOOT, 1000000, line);
+	write_journal("system@0001-0001.journal");
+	struct oomw_journal jr;
+	const char *why;
+	assert_int_equal(oomw_journal_open(&jr, dir, BOOT, OOMW_KLOG_START_END, NULL, &why), 0);
+	int fd = oomw_journal_fd(&jr);
+	assert_true(fd >= 0);
+	struct seen s;
+	read_all(&jr, &s);
+	assert_int_equal(s.kernel, 0);
+	oomw_journal_process(&jr); /* sets up the watches */
+
+	kill_line(21, "after", line, sizeof(line));
+	kernel_entry(BOOT, 2000000, line);
+	write_journal("system.journal");
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	/* Generous: only that it wakes at all is asserted, not how fast. */
+	assert_int_equal(poll(&pfd, 1, 30000), 1);
+	oomw_journal_process(&jr);
+	read_all(&jr, &s);
+	assert_int_equal(n_kills, 1);
+	assert_string_equal(kills[0].comm, "after");
 	oomw_journal_close(&jr);
 }
 
@@ -360,6 +392,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_escapes_restored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_userspace_killers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursor_and_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_wakes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
