@@ -51,6 +51,8 @@
  * often: re-reading such records after a crash is harmless, while a daemon woken
  * by every kernel message should not fsync for each. */
 #define CURSOR_SAVE_INTERVAL_USEC (60LL * USEC_PER_SEC)
+/* How long to wait for journald to store a kill the counter already shows. */
+#define JOURNAL_LAG_MAX_USEC (2 * USEC_PER_SEC)
 /* How long a process scan (milliseconds on a busy host) is reused. */
 #define CANDIDATES_RESCAN_USEC USEC_PER_SEC
 /* Memory pressure worth waking for: tasks stalled 5% of a trigger window. */
@@ -806,6 +808,28 @@ static void recount(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t 
 	}
 }
 
+/* journald copies a kill from /dev/kmsg some time after the kernel printed it
+ * (longer under the memory pressure that caused it): on the running boot, when
+ * the counter shows kills the journal does not yet, wait for it up to
+ * JOURNAL_LAG_MAX_USEC before they are taken as kills without details. */
+static void await_journal(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t d)
+{
+	if (!m->use_journal || !m->live_boot)
+		return;
+	int64_t deadline = clock_usec(CLOCK_MONOTONIC) + JOURNAL_LAG_MAX_USEC;
+	while (m->klog_open && d > count_add(m->st.log_ahead, m->logged)) {
+		int64_t left = deadline - clock_usec(CLOCK_MONOTONIC);
+		int fd = oomw_journal_fd(&m->journal);
+		if (left <= 0 || fd < 0)
+			return;
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (poll(&p, 1, (int)((left + 999) / 1000)) <= 0)
+			return;
+		read_klog(m, snap);
+		snap->klog_err = m->klog_err;
+	}
+}
+
 /* The counter, then the log (see the top of this file), reconciled. */
 static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 {
@@ -821,6 +845,7 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 		 * fell in that gap is counted but was not in the log yet. */
 		read_klog(m, snap);
 		snap->klog_err = m->klog_err;
+		await_journal(m, snap, d);
 	}
 	forget_cursor_if_unread(m, snap->oom_kill_total != OOMW_UNKNOWN);
 	reconcile(m, snap->vmstat_err, counter, d);

@@ -5,6 +5,7 @@
  * their current wording, a killer's name used by an ordinary user, rotation
  * into a second file, and resuming at a cursor. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "journal.h"
+#include "monitor.h"
 #include "oomparse.h"
 #include "text.h"
 #include "ukill.h"
@@ -357,12 +360,11 @@ static void test_fd_wakes(void **state)
 	struct seen s;
 	read_all(&jr, &s);
 	assert_int_equal(s.kernel, 0);
-	oomw_journal_process(&jr); /* sets up the watches */
 
 	kill_line(21, "after", line, sizeof(line));
 	kernel_entry(BOOT, 2000000, line);
 	write_journal("system.journal");
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	/* Generous: only that it wakes at all is asserted, not how fast. */
 	assert_int_equal(poll(&pfd, 1, 30000), 1);
 	oomw_journal_process(&jr);
@@ -370,6 +372,88 @@ static void test_fd_wakes(void **state)
 	assert_int_equal(n_kills, 1);
 	assert_string_equal(kills[0].comm, "after");
 	oomw_journal_close(&jr);
+}
+
+static void on_event(const struct oomw_event *ev, void *ctx)
+{
+	struct oomw_event *out = ctx;
+	*out = *ev;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* On the running boot, a kill the counter shows before journald stored it is
+ * waited for, and named, instead of being reported without details. <proc> is
+ * a copy with this boot's boot_id (so it is the running boot) and a counter
+ * this test sets. */
+static void test_monitor_waits_for_journald(void **state)
+{
+	(void)state;
+	char path[PATH_MAX], boot_id[64] = "", boot_hex[40];
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	assert_non_null(f);
+	assert_non_null(fgets(boot_id, sizeof(boot_id), f));
+	fclose(f);
+	boot_id[strcspn(boot_id, "\n")] = '\0';
+	size_t n = 0;
+	for (const char *c = boot_id; *c; c++)
+		if (*c != '-')
+			boot_hex[n++] = *c;
+	boot_hex[n] = '\0';
+
+	snprintf(path, sizeof(path), "mkdir -p %s/proc/sys/kernel/random %s/sys %s/j", dir, dir, dir);
+	assert_int_equal(system(path), 0);
+	snprintf(path, sizeof(path), "%s/proc/sys/kernel/random/boot_id", dir);
+	write_file(path, boot_id);
+	snprintf(path, sizeof(path), "%s/proc/vmstat", dir);
+	write_file(path, "oom_kill 0\n");
+
+	struct oomw_monitor_config cfg = { 0 };
+	oomw_paths_default(&cfg.paths);
+	snprintf(cfg.paths.proc, sizeof(cfg.paths.proc), "%s/proc", dir);
+	snprintf(cfg.paths.sys, sizeof(cfg.paths.sys), "%s/sys", dir);
+	strcpy(cfg.paths.kmsg, OOMW_KMSG_JOURNAL);
+	snprintf(cfg.paths.journal_dir, sizeof(cfg.paths.journal_dir), "%s/j", dir);
+	struct oomw_monitor *m;
+	assert_int_equal(oomw_monitor_open(&cfg, &m), 0);
+	static struct oomw_snapshot snap;
+	struct oomw_event ev = { .index = 0 };
+	oomw_monitor_sample(m, &snap, on_event, &ev);
+	assert_int_equal(snap.klog_err, 0);
+	assert_int_equal(ev.index, 0);
+	struct pollfd fds[8];
+	assert_true(oomw_monitor_pollfds(m, fds, 8) >= 1); /* the journal's fd, watching */
+
+	/* The kernel counted a kill; journald stores it half a second later. */
+	snprintf(path, sizeof(path), "%s/proc/vmstat", dir);
+	write_file(path, "oom_kill 1\n");
+	char line[256];
+	kill_line(31, "late", line, sizeof(line));
+	kernel_entry(boot_hex, 3000000, line);
+	fflush(NULL);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		usleep(500000);
+		write_journal("j/system.journal");
+		_exit(0);
+	}
+	len = 0;
+	oomw_monitor_sample(m, &snap, on_event, &ev);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_int_equal(status, 0);
+	assert_int_equal(ev.index, 1);
+	assert_true(ev.has_details);
+	assert_string_equal(ev.kill.comm, "late");
+	assert_int_equal(snap.kills_without_details, 0);
+	oomw_monitor_close(m);
 }
 
 static void test_refusals(void **state)
@@ -393,6 +477,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_userspace_killers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursor_and_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fd_wakes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_monitor_waits_for_journald, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
