@@ -7,50 +7,21 @@
 # named for a user in group systemd-journal without CAP_SYSLOG.
 . "$(dirname "$0")/lib.sh"
 
-REMOTE=/lib/systemd/systemd-journal-remote
-[ -x "$REMOTE" ] || skip_all "$REMOTE missing (apt-get install systemd-journal-remote, make deps)"
+. "$ROOT/tests/lib/journal.sh"
+skip_if "$(journal_unavailable)"
 JGID=$(getent group systemd-journal | cut -d: -f3)
 [ -n "$JGID" ] || skip_all "no group systemd-journal"
 "$CHECK_OOM" --help | grep -q -- --journal-dir || skip_all "check_oom built without the journal"
 
 M=$TMP/m
 FX_BOOT_AGE_SEC=3600 FX_OOM_KILL=1 fx_machine "$M"
-BOOT=$(tr -d - <"$M/proc/sys/kernel/random/boot_id")
-BTIME=$(awk '$1 == "btime" { print $2 }' "$M/proc/stat")
+jx_boot "$M/proc"
 J=$TMP/journal
 mkdir -p "$J"
-
-# One entry: MONO_USEC (since the fake machine's boot) FIELDS... MESSAGE
-entry() {
-	local mono=$1
-	shift
-	printf '__REALTIME_TIMESTAMP=%d\n__MONOTONIC_TIMESTAMP=%d\n_BOOT_ID=%s\n' \
-		$((BTIME * 1000000 + mono)) "$mono" "$BOOT"
-	while [ $# -gt 1 ]; do printf '%s\n' "$1"; shift; done
-	printf 'MESSAGE=%s\n\n' "$1"
-}
-kernel() { entry "$1" _TRANSPORT=kernel SYSLOG_FACILITY=0 SYSLOG_IDENTIFIER=kernel "_SOURCE_MONOTONIC_TIMESTAMP=$1" "$2"; }
-
-# The fixture's records, their \xNN escapes decoded as journald stores them.
 {
-	while IFS= read -r rec; do
-		head=${rec%%;*}
-		IFS=, read -r _ _ usec _ <<<"$head"
-		kernel "$usec" "$(printf '%b' "${rec#*;}")"
-	done <"$ROOT/tests/fixtures/kernel-log/linux-6.18-memcg-v1.kmsg"
-	entry 116000000 _TRANSPORT=syslog SYSLOG_IDENTIFIER=kernel SYSLOG_FACILITY=1 _UID=1000 \
-		"Out of memory: Killed process 1 (forged) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0"
-	entry 200000000 _TRANSPORT=journal SYSLOG_IDENTIFIER=systemd-oomd _SYSTEMD_UNIT=systemd-oomd.service _UID=108 \
-		"Killed /user.slice/user-1000.slice/user@1000.service/app.slice/app-firefox-77.scope due to memory pressure for /user.slice/user-1000.slice/user@1000.service being 61.20% > 50.00% for > 20s with reclaim activity"
-	entry 300000000 _TRANSPORT=stdout SYSLOG_IDENTIFIER=earlyoom _SYSTEMD_UNIT=earlyoom.service _UID=0 \
-		"mem avail:   402 of  7834 MiB ( 5.13%), swap free:    0 of    0 MiB ( 0.00%)"
-	entry 300000100 _TRANSPORT=stdout SYSLOG_IDENTIFIER=earlyoom _SYSTEMD_UNIT=earlyoom.service _UID=0 \
-		"low memory! at or below SIGTERM limits: mem 10.00%, swap 10.00%"
-	entry 300000200 _TRANSPORT=stdout SYSLOG_IDENTIFIER=earlyoom _SYSTEMD_UNIT=earlyoom.service _UID=0 \
-		'sending SIGTERM to process 4242 uid 1000 "stress": oom_score 912, oom_score_adj 0, VmRSS 7100 MiB, cmdline "stress -m 1"'
-	entry 300000300 _TRANSPORT=syslog SYSLOG_IDENTIFIER=earlyoom _UID=1000 \
-		'sending SIGKILL to process 1 uid 0 "imposter": oom_score 1, oom_score_adj 0, VmRSS 1 MiB, cmdline "x"'
-} | "$REMOTE" --output="$J/system@0001.journal" - 2>/dev/null || not_ok "journal written" "$REMOTE failed"
+	jx_fixture "$ROOT/tests/fixtures/kernel-log/linux-6.18-memcg-v1.kmsg"
+	jx_killers
+} | jx_write "$J/system@0001.journal" || not_ok "journal written" "systemd-journal-remote failed"
 
 ST=$TMP/state
 chk() { run_check --proc "$M/proc" --sys "$M/sys" --kmsg journal --journal-dir "$J" --state "$ST" "$@"; }
@@ -72,9 +43,9 @@ chk -v
 
 # Rotation: a second file with one more kernel kill; the counter says 2.
 {
-	kernel 400000000 "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/db.service,task=postgres,pid=5151,uid=105"
-	kernel 400000040 "Out of memory: Killed process 5151 (postgres) total-vm:9000kB, anon-rss:8000kB, file-rss:0kB, shmem-rss:0kB, UID:105 pgtables:40kB oom_score_adj:0"
-} | "$REMOTE" --output="$J/system.journal" - 2>/dev/null || not_ok "second journal file written"
+	jx_kernel 400000000 "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/db.service,task=postgres,pid=5151,uid=105"
+	jx_kernel 400000040 "Out of memory: Killed process 5151 (postgres) total-vm:9000kB, anon-rss:8000kB, file-rss:0kB, shmem-rss:0kB, UID:105 pgtables:40kB oom_score_adj:0"
+} | jx_write "$J/system.journal" || not_ok "second journal file written"
 sed -i 's/^oom_kill .*/oom_kill 2/' "$M/proc/vmstat"
 chk -v
 [[ $OUT == *"new since the last check: 1"* && $OUT == *"'kills'=2;"* && $OUT == *"postgres (pid 5151"* && $OUT == *"'userspace_kill_total'=2c"* ]] &&
