@@ -12,13 +12,13 @@
 #include "ukill.h"
 
 struct oomw_event {
-	uint64_t index;    /* 1, 2, 3 … ; keeps growing across restarts (persisted) */
-	bool has_details;  /* false: counted from /proc/vmstat only; kill is all unknown */
-	bool backlog;      /* no details, and happened before monitoring began (first
+	uint64_t index;          /* 1, 2, 3 … ; keeps growing across restarts (persisted) */
+	bool has_details;        /* false: counted from /proc/vmstat only; kill is all unknown */
+	bool backlog;            /* no details, and happened before monitoring began (first
 			    * sample, new boot) at an unknown time since boot: wall_usec
 			    * is the boot time. */
-	int64_t wall_usec; /* when: the kernel's time, or when it was noticed (no details) */
-	struct oomw_kill kill; /* a userspace kill: pid, uid, comm, oom_score_adj and
+	int64_t wall_usec;       /* when: the kernel's time, or when it was noticed (no details) */
+	struct oomw_kill kill;   /* a userspace kill: pid, uid, comm, oom_score_adj and
 				* task_memcg (the cgroup systemd-oomd killed) as it said */
 	enum oomw_killer killer; /* OOMW_KILLER_KERNEL (0) for the kernel's kills */
 	struct oomw_ukill ukill; /* killer != OOMW_KILLER_KERNEL only */

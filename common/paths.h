@@ -16,7 +16,7 @@
 struct oomw_paths {
 	char proc[PATH_MAX];
 	char sys[PATH_MAX];
-	char kmsg[PATH_MAX]; /* /dev/kmsg, a file of kmsg records or a text log, "journal"
+	char kmsg[PATH_MAX];        /* /dev/kmsg, a file of kmsg records or a text log, "journal"
 			      * (the systemd journal) or "none" */
 	char journal_dir[PATH_MAX]; /* with kmsg "journal": a directory of journal files
 				     * (a container's, another machine's); "" = the system journal */
