@@ -1,4 +1,8 @@
+# SPDX-License-Identifier: MIT
 # oomwatch — `make` builds, `make check` tests, `make demo` shows it on this machine.
+# `make nagios`, `make collectd`, `make snmp` build one front end with only its
+# own build dependencies (install-nagios, install-collectd, install-snmp install
+# it); `make deps` installs everything the build, tests and demo need.
 # Each folder adds its own targets in its *.mk file (common/, plugins/*/, tests/),
 # so a front end can be changed without reading the others.
 
@@ -19,6 +23,9 @@ LDFLAGS += $(HARDENING_LD)
 
 # Debian packages the build, the tests and the demo need; *.mk files add theirs.
 DEB_DEPS := build-essential dpkg-dev pkg-config libcmocka-dev util-linux
+# tests/package/: build the .debs, lintian them, trace check_oom's privilege
+# drop, verify the unit (systemd-analyze).
+DEB_DEPS += debhelper lintian strace systemd libcap2-bin
 
 # Filled by the *.mk files.
 ALL_TARGETS :=
@@ -39,6 +46,7 @@ include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
 include tests/locale/locale.mk
 include tests/style/style.mk
+include tests/soak/soak.mk
 include tests/sanitize/sanitize.mk
 
 all: $(ALL_TARGETS)
@@ -64,7 +72,14 @@ check: deps
 	@$(MAKE) --no-print-directory test-programs
 	@tests/run.sh $(CHECK_PROGRAMS)
 
-demo: deps
+# Says what it is about to do before it does it.
+demo:
+	@echo "== make demo: installs, as root, the missing ones of these Debian packages:"
+	@echo "   $(sort $(DEB_DEPS))"
+	@echo "   then builds and runs check_oom, a real collectd with oomwatch.so and a private snmpd"
+	@echo "   with oomwatch-agent (temp dirs, 127.0.0.1 only), and, as root, makes one real OOM kill"
+	@echo "   inside a throwaway 16 MiB memory cgroup (tests/lib/oomcg.sh): never a machine-wide OOM."
+	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all $(DEMO_TARGETS)
 
 test-programs: all $(TEST_BUILD_TARGETS)

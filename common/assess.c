@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* assess.c — the verdicts of every front end (assess.h). Numbers are printed
  * with snprintf: front ends never call setlocale(LC_NUMERIC), so '.' it is. */
 #include "assess.h"
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cgroup_name.h"
 #include "defaults.h"
 #include "text.h"
 
@@ -412,15 +414,20 @@ int64_t oomw_kill_rss_kib(const struct oomw_kill *k)
 	       (k->shmem_rss_kib == OOMW_UNKNOWN ? 0 : k->shmem_rss_kib);
 }
 
-bool oomw_kill_in_cgroup(const struct oomw_kill *k, const char *path)
+/* Whether the cgroup where lies at path or below it. */
+static bool cgroup_within(const char *where, const char *path)
 {
-	const char *where = oomw_kill_cgroup(k);
 	size_t n = strlen(path);
 	if (where[0] != '/')
 		return false;
 	if (strcmp(path, "/") == 0)
 		return true;
 	return strncmp(where, path, n) == 0 && (where[n] == '\0' || where[n] == '/');
+}
+
+bool oomw_kill_in_cgroup(const struct oomw_kill *k, const char *path)
+{
+	return cgroup_within(oomw_kill_cgroup(k), path);
 }
 
 static bool is_new(const struct oomw_assess_input *in, size_t i)
@@ -682,7 +689,9 @@ static void problems_kill_sources(struct ctx *c)
 	else if (s->klog_err == -EPERM || s->klog_err == -EACCES)
 		add_problem(c, OOMW_SRC_KLOG, OOMW_SEV_OK, s->klog_err,
 			    "victim details need CAP_SYSLOG: %s is not readable by this user "
-			    "(kernel.dmesg_restrict=1); kills are still counted from %s/vmstat",
+			    "(kernel.dmesg_restrict=1); kills are still counted from %s/vmstat. "
+			    "Fix: grant CAP_SYSLOG (setcap cap_syslog=ep on check_oom, "
+			    "AmbientCapabilities=CAP_SYSLOG in a unit; the Debian packages do)",
 			    c->kmsg, c->proc);
 	else if (s->klog_err != 0)
 		add_problem(c, OOMW_SRC_KLOG, OOMW_SEV_OK, s->klog_err,
@@ -754,9 +763,19 @@ static void count_kills(struct ctx *c, struct oomw_kills_verdict *k)
 		if (!k->latest || (!k->latest->has_details && ev->has_details))
 			k->latest = ev;
 	}
+	/* Kills this sample counted but gave no event (a counter jump larger than
+	 * the ring): of unknown time on a first sample, else noticed now. */
+	if (in->snap->kills_not_shown > 0 && c->p->window_sec > 0) {
+		size_t unshown = (size_t)in->snap->kills_not_shown;
+		if (in->snap->first_sample)
+			k->n_backlog += unshown;
+		else
+			k->n_dated += unshown;
+	}
 	/* The ring keeps OOMW_STATE_EVENTS_MAX kills: when some were not kept and
 	 * even the oldest kept one is in the window, more may be too. */
-	k->more_possible = in->n_events == OOMW_STATE_EVENTS_MAX &&
+	bool all_counted = in->snap->first_sample && in->snap->kills_not_shown > 0;
+	k->more_possible = !all_counted && in->n_events == OOMW_STATE_EVENTS_MAX &&
 			   (in->events[0].index > 1 || in->n_new > in->n_events) &&
 			   oomw_event_in_window(in, c->p, 0);
 	k->killed_with = k->latest ? killed_with(in, k->latest) : 0;
@@ -919,6 +938,45 @@ static size_t named_in_cgroup(const struct ctx *c, const char *path)
 	return n;
 }
 
+/* Before the kill: a cgroup held at its limit since the previous sample is a
+ * WARNING, with the candidate the OOM killer would likely take there. */
+static void held_at_limit(struct ctx *c, struct oomw_cgroup_verdict *cv)
+{
+	const struct oomw_snapshot *s = c->in->snap;
+	cv->held = cv->cg->limit_hits_delta != OOMW_UNKNOWN && cv->cg->limit_hits_delta > 0;
+	cv->likeliest = NULL;
+	if (!cv->held)
+		return;
+	cv->severity = oomw_severity_worse(cv->severity, OOMW_SEV_WARNING);
+	for (size_t i = 0; i < s->n_candidates && !cv->likeliest; i++)
+		if (cgroup_within(s->candidates[i].memcg, cv->cg->stats.path))
+			cv->likeliest = &s->candidates[i];
+}
+
+/* "cgroup X held at its limit: 12 limit hits since the last sample, memory
+ * pressure 3.20%; likeliest victim python3 (pid 3882, 60.1 MiB)". */
+void oomw_held_text(const struct oomw_cgroup_verdict *cv, char *out, size_t size)
+{
+	struct text t = { out, size, 0 };
+	char path[CGROUP_SHOWN_SUMMARY + 1], sz[SIZE_TEXT_MAX], comm[COMM_SHOWN_MAX + 1];
+	const struct oomw_cgroup_stats *st = &cv->cg->stats;
+	out[0] = '\0';
+	esc_path(st->path, CGROUP_SHOWN_SUMMARY, path, sizeof(path));
+	text_add(&t, "cgroup %s held at its limit: %lld limit hits since the last sample", path,
+		 (long long)cv->cg->limit_hits_delta);
+	if (st->pressure_some_avg10_cpct != OOMW_UNKNOWN)
+		text_add(&t, ", memory pressure %lld.%02lld%%",
+			 (long long)(st->pressure_some_avg10_cpct / 100),
+			 (long long)(st->pressure_some_avg10_cpct % 100));
+	if (cv->likeliest) {
+		const struct oomw_candidate *k = cv->likeliest;
+		oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm,
+				  sizeof(comm));
+		text_add(&t, "; likeliest victim %s (pid %lld, %s)", comm, (long long)k->pid,
+			 oomw_format_kib(k->rss_kib, sz, sizeof(sz)));
+	}
+}
+
 static void assess_cgroups(struct ctx *c)
 {
 	const struct oomw_snapshot *s = c->in->snap;
@@ -934,13 +992,22 @@ static void assess_cgroups(struct ctx *c)
 		cv->severity = cv->usage.known ? oomw_judge(&c->p->cgroup_usage, &cv->usage)
 					       : OOMW_SEV_OK;
 		cv->n_named_window = named_in_cgroup(c, st->path);
+		held_at_limit(c, cv);
 		if (cv->usage.known &&
 		    (!v->worst_cgroup ||
 		     oomw_severity_rank(cv->severity) > oomw_severity_rank(v->worst_cgroup->severity)))
 			v->worst_cgroup = cv;
 	}
+	for (size_t i = 0; i < v->n_cgroups; i++) {
+		if (!v->cgroups[i].held)
+			continue;
+		char held[OOMW_PART_TEXT_MAX];
+		oomw_held_text(&v->cgroups[i], held, sizeof(held));
+		add_part(c, OOMW_SEV_WARNING, "%s", held);
+		break; /* one clause: the summary stays short; every cgroup has its verdict */
+	}
 	const struct oomw_cgroup_verdict *w = v->worst_cgroup;
-	if (!w || w->severity == OOMW_SEV_OK)
+	if (!w || w->severity == OOMW_SEV_OK || w->held)
 		return;
 	char path[CGROUP_SHOWN_SUMMARY + 1], us[SIZE_TEXT_MAX];
 	esc_path(w->cg->stats.path, CGROUP_SHOWN_SUMMARY, path, sizeof(path));
@@ -1017,4 +1084,233 @@ void oomw_verdict_summary(const struct oomw_verdict *v, char *out, size_t size)
 		text_add(&t, "no OOM kill in last %s", v->window);
 	if (v->mem_available.known && v->mem_available.pct_known)
 		text_add(&t, ", %.1f%% memory available", v->mem_available.pct);
+}
+
+/* ---- why that victim, and how to avoid the next kill -------------------- */
+
+/* A limit the kernel printed for "no limit" (v1: PAGE_COUNTER_MAX pages, about
+ * 2^53 KiB) is no limit for people: anything from 1 EiB up. */
+#define LIMIT_NONE_KIB (1LL << 50)
+
+static bool limited(int64_t kib)
+{
+	return kib != OOMW_UNKNOWN && kib < LIMIT_NONE_KIB;
+}
+
+/* The cgroup whose limit was hit, else the victim's. */
+static const char *limited_cgroup(const struct oomw_kill *k)
+{
+	return k->oom_memcg[0] ? k->oom_memcg : k->task_memcg;
+}
+
+/* Index of the victim among the dump's largest, or -1. */
+static int victim_rank(const struct oomw_kill *k)
+{
+	for (size_t i = 0; i < k->report.n_top; i++)
+		if (k->report.top[i].pid == k->pid)
+			return (int)i;
+	return -1;
+}
+
+/* "name (pid N, 9.2 MiB)" of a dump row; pages when the page size is unknown. */
+static void task_text(const struct oomw_report *r, const struct oomw_task *t, char *out,
+		      size_t size)
+{
+	char name[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX];
+	oomw_escape_field(t->name, strlen(t->name), COMM_SHOWN_MAX, OOMW_CUT_END, name,
+			  sizeof(name));
+	int64_t pages = oomw_task_pages(t);
+	if (r->page_kib != OOMW_UNKNOWN && pages <= OOMW_KIB_MAX / r->page_kib)
+		oomw_format_kib(pages * r->page_kib, sz, sizeof(sz));
+	else
+		snprintf(sz, sizeof(sz), "%lld pages", (long long)pages);
+	snprintf(out, size, "%s (pid %lld, %s)", name, (long long)t->pid, sz);
+}
+
+/* What ran out. */
+static void why_what(const struct oomw_kill *k, struct text *t)
+{
+	const struct oomw_report *r = &k->report;
+	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX], cg[PATH_SHOWN_MAX + 1];
+	if (strcmp(k->constraint, "CONSTRAINT_CPUSET") == 0 ||
+	    strcmp(k->constraint, "CONSTRAINT_MEMORY_POLICY") == 0) {
+		text_add(t, "the memory nodes its %s allows ran out",
+			 k->constraint[11] == 'C' ? "cpuset" : "memory policy");
+		return;
+	}
+	if (k->scope == OOMW_SCOPE_MEMCG || k->oom_memcg[0]) {
+		const char *path = limited_cgroup(k);
+		if (path[0]) {
+			esc_path(path, PATH_SHOWN_MAX, cg, sizeof(cg));
+			text_add(t, "cgroup %s hit its memory limit", cg);
+		} else {
+			text_add(t, "a memory cgroup hit its limit");
+		}
+		if (limited(r->memcg_limit_kib)) {
+			text_add(t, " of %s", oomw_format_kib(r->memcg_limit_kib, a, sizeof(a)));
+			if (r->memcg_usage_kib != OOMW_UNKNOWN)
+				text_add(t, " (usage %s)", oomw_format_kib(r->memcg_usage_kib, a, sizeof(a)));
+		}
+		if (limited(r->memsw_limit_kib) && r->memsw_usage_kib != OOMW_UNKNOWN)
+			text_add(t, ", memory+swap %s of %s",
+				 oomw_format_kib(r->memsw_usage_kib, a, sizeof(a)),
+				 oomw_format_kib(r->memsw_limit_kib, b, sizeof(b)));
+		if (limited(r->swap_limit_kib) && r->swap_usage_kib != OOMW_UNKNOWN)
+			text_add(t, ", swap %s of %s", oomw_format_kib(r->swap_usage_kib, a, sizeof(a)),
+				 oomw_format_kib(r->swap_limit_kib, b, sizeof(b)));
+		return;
+	}
+	if (k->scope == OOMW_SCOPE_GLOBAL) {
+		text_add(t, "the machine ran out of memory");
+		const char *sep = " (";
+		if (r->ram_free_kib != OOMW_UNKNOWN && r->ram_total_kib != OOMW_UNKNOWN) {
+			text_add(t, "%sRAM %s free of %s", sep,
+				 oomw_format_kib(r->ram_free_kib, a, sizeof(a)),
+				 oomw_format_kib(r->ram_total_kib, b, sizeof(b)));
+			sep = ", ";
+		}
+		if (r->swap_total_kib == 0) {
+			text_add(t, "%sno swap", sep);
+			sep = ", ";
+		} else if (r->swap_total_kib != OOMW_UNKNOWN && r->swap_free_kib != OOMW_UNKNOWN) {
+			text_add(t, "%sswap %s free of %s", sep,
+				 oomw_format_kib(r->swap_free_kib, a, sizeof(a)),
+				 oomw_format_kib(r->swap_total_kib, b, sizeof(b)));
+			sep = ", ";
+		}
+		if (sep[0] == ',')
+			text_add(t, ")");
+		return;
+	}
+	text_add(t, "memory ran out (the log does not say where)");
+}
+
+/* Why this task. */
+static void why_task(const struct oomw_kill *k, struct text *t)
+{
+	const struct oomw_report *r = &k->report;
+	char comm[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], other[COMM_SHOWN_MAX + 64];
+	oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm, sizeof(comm));
+	int64_t rss = oomw_kill_rss_kib(k);
+	int rank = victim_rank(k);
+	text_add(t, "; %s (pid %lld", comm, (long long)k->pid);
+	if (rss != OOMW_UNKNOWN) {
+		text_add(t, ", %s resident", oomw_format_kib(rss, sz, sizeof(sz)));
+		int64_t whole = k->scope == OOMW_SCOPE_GLOBAL ? r->ram_total_kib : r->memcg_usage_kib;
+		if (whole != OOMW_UNKNOWN && whole > 0 && rss <= whole)
+			text_add(t, ", %lld%% of the %s", (long long)(rss * 100 / whole),
+				 k->scope == OOMW_SCOPE_GLOBAL ? "RAM" : "cgroup's usage");
+	}
+	text_add(t, ")");
+	if (r->n_top == 0) {
+		text_add(t, " was killed; the log lists no other tasks");
+		return;
+	}
+	if (rank == 0 && r->n_tasks == 1) {
+		text_add(t, " was the only task in the dump");
+		return;
+	}
+	if (rank == 0) {
+		text_add(t, " was the largest of %lld tasks by resident memory and swap",
+			 (long long)r->n_tasks);
+		const char *sep = ", ahead of ";
+		for (size_t i = 1; i < r->n_top; i++) {
+			task_text(r, &r->top[i], other, sizeof(other));
+			text_add(t, "%s%s", sep, other);
+			sep = " and ";
+		}
+		return;
+	}
+	const struct oomw_task *big = &r->top[0];
+	task_text(r, big, other, sizeof(other));
+	text_add(t, " was chosen over the larger %s", other);
+	if (big->oom_score_adj == -1000)
+		text_add(t, ", which has oom_score_adj -1000 and cannot be chosen");
+	else if (k->oom_score_adj != OOMW_UNKNOWN && big->oom_score_adj != OOMW_UNKNOWN &&
+		 k->oom_score_adj > big->oom_score_adj)
+		text_add(t, ", because of its oom_score_adj %lld (against %lld)",
+			 (long long)k->oom_score_adj, (long long)big->oom_score_adj);
+}
+
+void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size)
+{
+	struct text t = { out, size, 0 };
+	out[0] = '\0';
+	if (k->pid == OOMW_UNKNOWN)
+		return;
+	why_what(k, &t);
+	why_task(k, &t);
+	text_add(&t, ".");
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+/* Which knob limits the cgroup, by what the log shows of it. */
+static void remedy_memcg(const struct oomw_kill *k, struct text *t)
+{
+	const struct oomw_report *r = &k->report;
+	const char *path = limited_cgroup(k);
+	char cg[PATH_SHOWN_MAX + 1], lim[SIZE_TEXT_MAX] = "", esc[OOMW_UNIT_NAME_MAX * 4 + 1];
+	struct oomw_cgroup_name who;
+	oomw_cgroup_name(path, strlen(path), &who);
+	if (limited(r->memcg_limit_kib)) {
+		memcpy(lim, " (now ", 7);
+		oomw_format_kib(r->memcg_limit_kib, lim + 6, sizeof(lim) - 7);
+		strcat(lim, ")");
+	}
+	esc_path(path, PATH_SHOWN_MAX, cg, sizeof(cg));
+	if (who.pod_uid[0]) {
+		text_add(t, "raise the memory limit (resources.limits.memory) of the container in pod %s%s",
+			 who.pod_uid, lim);
+	} else if (who.container_id[0]) {
+		text_add(t, "raise the memory limit of %s container %.12s%s", who.runtime,
+			 who.container_id, lim);
+	} else if (who.unit[0]) {
+		oomw_escape_field(who.unit, strlen(who.unit), sizeof(esc) - 1, OOMW_CUT_END, esc,
+				  sizeof(esc));
+		text_add(t, "raise MemoryMax= of %s%s", esc, lim);
+	} else if (path[0]) {
+		const char *knob = limited(r->memsw_limit_kib)
+					   ? "memory.limit_in_bytes and memory.memsw.limit_in_bytes"
+				   : r->memsw_limit_kib != OOMW_UNKNOWN ? "memory.limit_in_bytes"
+				   : r->swap_limit_kib != OOMW_UNKNOWN ? "memory.max"
+								      : "memory.max (v1: memory.limit_in_bytes)";
+		text_add(t, "raise %s of cgroup %s%s", knob, cg, lim);
+	} else {
+		text_add(t, "raise the limit of the memory cgroup%s", lim);
+	}
+}
+
+void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size)
+{
+	const struct oomw_report *r = &k->report;
+	struct text t = { out, size, 0 };
+	char comm[COMM_SHOWN_MAX + 1], other[COMM_SHOWN_MAX + 64];
+	out[0] = '\0';
+	if (k->pid == OOMW_UNKNOWN)
+		return;
+	oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm, sizeof(comm));
+	if (strcmp(k->constraint, "CONSTRAINT_CPUSET") == 0 ||
+	    strcmp(k->constraint, "CONSTRAINT_MEMORY_POLICY") == 0)
+		text_add(&t, "allow %s more memory nodes (its %s), or make it use less", comm,
+			 k->constraint[11] == 'C' ? "cpuset" : "memory policy");
+	else if (k->scope == OOMW_SCOPE_MEMCG || k->oom_memcg[0]) {
+		remedy_memcg(k, &t);
+		text_add(&t, ", or make %s use less", comm);
+	} else if (k->scope == OOMW_SCOPE_GLOBAL)
+		text_add(&t, "add memory%s, or cap %s with a memory limit so that it cannot take the machine",
+			 r->swap_total_kib == 0 ? " or swap (there is none)" : " or swap", comm);
+	else
+		text_add(&t, "find what uses memory here: the log shows only the kill");
+	if (k->oom_score_adj != OOMW_UNKNOWN && k->oom_score_adj > 0)
+		text_add(&t, "; %s had oom_score_adj %lld, which made it the preferred victim", comm,
+			 (long long)k->oom_score_adj);
+	int rank = victim_rank(k);
+	if (r->n_top > 0 && rank != 0 && r->top[0].oom_score_adj == -1000) {
+		task_text(r, &r->top[0], other, sizeof(other));
+		text_add(&t, "; the larger %s has oom_score_adj -1000 and can never be chosen", other);
+	}
+	text_add(&t, ".");
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* assess.h — every judgement that turns a snapshot (monitor.h) and the event
  * ring into "OK / WARNING / CRITICAL / UNKNOWN", written once for every front
  * end: the severity order, the threshold grammar (README, "Thresholds"), the
@@ -202,6 +203,7 @@ enum oomw_frontend {
 				 * no hysteresis (Nagios has soft states for that) */
 	OOMW_FRONTEND_COLLECTD, /* long-running, notifies changes: holds its verdicts */
 	OOMW_FRONTEND_SNMP,     /* long-running, traps on changes: holds its verdicts */
+	OOMW_FRONTEND_PROMETHEUS, /* oomwatch-exporter: holds its verdicts while it runs */
 };
 
 /* Fills *p from defaults.h, the same for everyone but what fe needs. */
@@ -261,6 +263,10 @@ struct oomw_cgroup_verdict {
 	struct oomw_gauge usage; /* of its limit; pct_known false when unlimited */
 	enum oomw_severity severity;
 	size_t n_named_window;   /* kills in the window the log placed in or below it */
+	bool held;               /* held at its limit since the previous sample (limit
+				  * hits went up): WARNING before any kill */
+	const struct oomw_candidate *likeliest; /* with held: the highest-scoring
+				  * candidate in it or below, into in->snap; or NULL */
 };
 
 /* Which source a problem is about. */
@@ -353,5 +359,27 @@ void oomw_victim_text(const struct oomw_assess_input *in, const struct oomw_even
 /* Why a kill has no details, in a few words: "kernel log unreadable",
  * "kernel log not read", "not in the kernel log". */
 const char *oomw_no_details_why(const struct oomw_assess_input *in);
+
+/* The "before the kill" clause of a held cgroup: its path, the limit hits since
+ * the previous sample, its own memory pressure where the kernel has it, the
+ * likeliest victim among the scanned candidates. */
+void oomw_held_text(const struct oomw_cgroup_verdict *cv, char *out, size_t size);
+
+/* ---- why that victim, and how to avoid the next kill -------------------- */
+
+#define OOMW_WHY_TEXT_MAX 640
+
+/* One plain sentence from the kill's own report (kill.h): what ran out (the
+ * machine's RAM and swap as the kernel printed them; the cgroup, its limit
+ * and usage; a cpuset or memory policy) and why this task (the largest by
+ * resident memory + swap in the task dump, its share, the runners-up; or the
+ * larger task it was chosen over and why, when the log says). Says less where
+ * the log says less; never guesses. "" for a kill without details. */
+void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size);
+/* One remedy line from the same facts: raise the limit of that cgroup (by the
+ * unit's MemoryMax=, the pod's or container's memory limit, or memory.max /
+ * memory.limit_in_bytes), add memory or swap, the victim's oom_score_adj, a
+ * larger task that oom_score_adj -1000 protects. */
+void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size);
 
 #endif

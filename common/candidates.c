@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* candidates.c — the top-N processes by /proc/<pid>/oom_score, with their
  * name, RSS and oom_score_adj, selected into the caller's array. */
 #include "candidates.h"
@@ -120,6 +121,47 @@ static int read_rss_kib(const char *proc_dir, const char *pid, int64_t page_kib,
 	return 0;
 }
 
+/* The memory cgroup in /proc/<pid>/cgroup ("N:a,memory:/path" on v1, "0::/path"
+ * on v2); "" when neither line is there or the path is too long. */
+static void read_memcg(const char *proc_dir, const char *pid, char out[OOMW_CGROUP_PATH_MAX + 1])
+{
+	char rel[64], buf[STATUS_FILE_MAX];
+	size_t len, n;
+	const char *p, *line, *v2 = NULL, *v1 = NULL;
+	size_t v2_len = 0, v1_len = 0;
+	out[0] = '\0';
+	snprintf(rel, sizeof(rel), "%s/cgroup", pid);
+	if (oomw_read_file(proc_dir, rel, buf, sizeof(buf), &len) < 0)
+		return;
+	p = buf;
+	while (oomw_next_line(&p, buf + len, &line, &n)) {
+		const char *c1 = memchr(line, ':', n);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(line + n - c1 - 1)) : NULL;
+		if (!c2)
+			continue;
+		size_t path_len = (size_t)(line + n - c2 - 1);
+		if (c2 == c1 + 1 && c1 == line + 1 && line[0] == '0') {
+			v2 = c2 + 1;
+			v2_len = path_len;
+		}
+		for (const char *q = c1 + 1; q < c2;) {
+			const char *comma = memchr(q, ',', (size_t)(c2 - q));
+			const char *e = comma ? comma : c2;
+			if (e - q == 6 && memcmp(q, "memory", 6) == 0) {
+				v1 = c2 + 1;
+				v1_len = path_len;
+			}
+			q = e + 1;
+		}
+	}
+	const char *path = v1 ? v1 : v2;
+	size_t path_len = v1 ? v1_len : v2_len;
+	if (path && path_len <= OOMW_CGROUP_PATH_MAX) {
+		memcpy(out, path, path_len);
+		out[path_len] = '\0';
+	}
+}
+
 static bool ranks_before(const struct oomw_candidate *a, const struct oomw_candidate *b)
 {
 	if (a->oom_score != b->oom_score)
@@ -179,6 +221,7 @@ int oomw_candidates_top(const char *proc_dir, struct oomw_candidate *out, size_t
 			continue;
 		if (read_number(proc_dir, de->d_name, "oom_score_adj", &c.oom_score_adj) < 0)
 			c.oom_score_adj = OOMW_UNKNOWN; /* kernels before 2.6.36 */
+		read_memcg(proc_dir, de->d_name, c.memcg);
 		insert(out, max, n, &c);
 	}
 	closedir(d);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* candidates.h — the processes the OOM killer would pick next: the highest
  * /proc/<pid>/oom_score, with what a sysadmin needs to judge them. */
 #ifndef OOMW_CANDIDATES_H
@@ -15,6 +16,8 @@ struct oomw_candidate {
 	int64_t oom_score; /* may exceed 1000 */
 	int64_t oom_score_adj;
 	int64_t rss_kib;
+	char memcg[OOMW_CGROUP_PATH_MAX + 1]; /* its memory cgroup from /proc/<pid>/cgroup
+					       * (v1 "memory" line, else v2 "0::"); "" */
 };
 
 /* Fills out[0..*n) with the top max processes by oom_score, highest first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup.c — finding the memory controller (pure v2, pure v1, hybrid), reading
  * one memory cgroup's kill counters, usage and limit, and walking the hierarchy. */
 #include "cgroup.h"
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "psi.h"
 
 /* memory.events and memory.oom_control are about 100 bytes. */
 #define CGROUP_FILE_MAX 4096
@@ -189,7 +192,24 @@ static int read_v2(const char *dir, struct oomw_cgroup_stats *st, bool *missing)
 		{ "oom_kill", &st->oom_kill },
 		{ "oom_group_kill", &st->oom_group_kill },
 	};
-	return read_files(dir, &v2_files, keys, sizeof(keys) / sizeof(keys[0]), st, missing);
+	int r = read_files(dir, &v2_files, keys, sizeof(keys) / sizeof(keys[0]), st, missing);
+	if (r < 0)
+		return r;
+	/* The cgroup's own pressure (4.20+ with PSI on): absent is not an error. */
+	char buf[CGROUP_FILE_MAX];
+	size_t len;
+	bool no_psi = false;
+	r = read_one(dir, "memory.pressure", &no_psi, buf, sizeof(buf), &len);
+	if (r == 0) {
+		struct oomw_psi psi;
+		const char *why;
+		if (oomw_psi_parse(buf, len, &psi, &why) < 0)
+			return -EBADMSG;
+		st->pressure_some_avg10_cpct = psi.some.avg10_cpct;
+	} else if (r == -EOPNOTSUPP) {
+		r = 0; /* PSI compiled in but off (psi=0): the file refuses reads */
+	}
+	return r < 0 ? r : 0;
 }
 
 static int read_v1(const char *dir, struct oomw_cgroup_stats *st, bool *missing)
@@ -200,7 +220,34 @@ static int read_v1(const char *dir, struct oomw_cgroup_stats *st, bool *missing)
 		{ "under_oom", &st->under_oom },
 		{ "oom_kill", &st->oom_kill }, /* 4.13+ */
 	};
-	return read_files(dir, &v1_files, keys, sizeof(keys) / sizeof(keys[0]), st, missing);
+	int r = read_files(dir, &v1_files, keys, sizeof(keys) / sizeof(keys[0]), st, missing);
+	if (r < 0)
+		return r;
+	char buf[CGROUP_FILE_MAX];
+	size_t len;
+	r = read_one(dir, "memory.failcnt", missing, buf, sizeof(buf), &len);
+	if (r == 0)
+		r = parse_value(buf, len, false, &st->failcnt);
+	if (r < 0)
+		return r;
+	/* With memory+swap limited as tightly, that counter fails first. Without
+	 * swap accounting (swapaccount=0) the file is absent. */
+	bool no_memsw = false;
+	r = read_one(dir, "memory.memsw.failcnt", &no_memsw, buf, sizeof(buf), &len);
+	if (r == 0)
+		r = parse_value(buf, len, false, &st->memsw_failcnt);
+	return r < 0 ? r : 0;
+}
+
+int64_t oomw_cgroup_limit_hits(const struct oomw_cgroup_stats *st)
+{
+	if (st->version == 1)
+		return st->failcnt == OOMW_UNKNOWN || st->memsw_failcnt == OOMW_UNKNOWN
+			       ? st->failcnt
+			       : oomw_add_sat(st->failcnt, st->memsw_failcnt);
+	if (st->high == OOMW_UNKNOWN || st->max == OOMW_UNKNOWN)
+		return st->high == OOMW_UNKNOWN ? st->max : st->high;
+	return oomw_add_sat(st->high, st->max);
 }
 
 /* A path must stay below the root: absolute, no "." or ".." component. */
@@ -228,6 +275,7 @@ int oomw_cgroup_read(const struct oomw_cgroup_root *root, const char *path,
 	out->version = root->version;
 	out->oom_kill = out->oom = out->oom_group_kill = out->max = out->high = OOMW_UNKNOWN;
 	out->under_oom = out->usage_bytes = out->limit_bytes = OOMW_UNKNOWN;
+	out->failcnt = out->memsw_failcnt = out->pressure_some_avg10_cpct = OOMW_UNKNOWN;
 	if (!path_is_safe(path))
 		return -EINVAL;
 	if (strlen(path) > OOMW_CGROUP_PATH_MAX)

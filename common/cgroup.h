@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cgroup.h — memory cgroups: v2 memory.events/current/max and v1
  * memory.oom_control/usage/limit, on pure v2, pure v1 and hybrid mounts,
  * with a walk of the hierarchy filtered by a glob. */
@@ -27,7 +28,15 @@ struct oomw_cgroup_stats {
 	int64_t under_oom;      /* v1: 1 while tasks are stalled in OOM */
 	int64_t usage_bytes;    /* v2 memory.current; v1 memory.usage_in_bytes */
 	int64_t limit_bytes;    /* v2 memory.max; v1 memory.limit_in_bytes; OOMW_UNLIMITED */
+	int64_t failcnt;        /* v1 memory.failcnt: times usage hit the limit */
+	int64_t memsw_failcnt;  /* v1 memory.memsw.failcnt: the same for memory+swap */
+	int64_t pressure_some_avg10_cpct; /* v2 memory.pressure "some" avg10, 1/100 % */
 };
+
+/* Times the cgroup was held at its limit so far: v2 memory.events high + max,
+ * v1 memory.failcnt + memory.memsw.failcnt; OOMW_UNKNOWN when the kernel does
+ * not say. */
+int64_t oomw_cgroup_limit_hits(const struct oomw_cgroup_stats *st);
 
 /* Finds the memory controller: <sys>/fs/cgroup with "memory" in
  * cgroup.controllers (v2), else <sys>/fs/cgroup/memory (v1), else

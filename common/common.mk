@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # common/ — the detection core, built as a static library every front end links.
 CORE_SRCS := $(wildcard common/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)

@@ -1,12 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /* defaults.h — the one set of defaults every front end starts from: the kill
  * window, the thresholds (as a user would type them, so that they go through
- * the same parser as the user's own), the PSI average judged, the hysteresis
- * and the version. A front end that must differ says so with an explicit
+ * the same parser as the user's own), the PSI average judged, and the hysteresis
+ * (the version is in version.h). A front end that must differ says so with an explicit
  * parameter of struct oomw_assess_params (assess.h), never a private default. */
 #ifndef OOMW_DEFAULTS_H
 #define OOMW_DEFAULTS_H
-
-#define OOMW_VERSION "0.1.0"
 
 /* How long a kill keeps alerting; also how long kills of unknown time keep
  * alerting after they were first noticed. */

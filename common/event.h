@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* event.h — one kill as the monitor reports it to the front ends: a kill from the
  * kernel log with its details, or one the counters show but the log did not; or
  * (killer not OOMW_KILLER_KERNEL) a userspace OOM killer's, which the kernel's
@@ -16,7 +17,9 @@ struct oomw_event {
 	bool has_details;        /* false: counted from /proc/vmstat only; kill is all unknown */
 	bool backlog;            /* no details, and happened before monitoring began (first
 			    * sample, new boot) at an unknown time since boot: wall_usec
-			    * is the boot time. */
+			    * is the boot time and kill.wall_usec when it was first
+			    * noticed (a kill of unknown time alerts for one window
+			    * from then). */
 	int64_t wall_usec;       /* when: the kernel's time, or when it was noticed (no details) */
 	struct oomw_kill kill;   /* a userspace kill: pid, uid, comm, oom_score_adj and
 				* task_memcg (the cgroup systemd-oomd killed) as it said */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fileio.c — crash-safe writes and private directories (fileio.h). */
 #include "fileio.h"
 

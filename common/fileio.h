@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fileio.h — writing files that must survive a crash and live where only we
  * can touch them: the atomic writer (temp file, fsync, rename, fsync of the
  * directory), the directory of a path, a private directory, and a file name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kill.h — one OOM kill as the kernel log describes it. Filled by oomparse,
  * carried by the monitor in events, persisted by state. */
 #ifndef OOMW_KILL_H
@@ -18,6 +19,42 @@ enum oomw_scope {
 #define OOMW_CONSTRAINT_MAX 47
 /* The largest size in KiB kept: it converts to bytes (× 1024) without overflow. */
 #define OOMW_KIB_MAX (INT64_MAX / 1024)
+
+/* Tasks of the report's task dump kept per kill: the largest ones only. */
+#define OOMW_REPORT_TASKS_MAX 3
+/* Bytes of a dump row's name kept (the kernel prints at most 15). */
+#define OOMW_TASK_NAME_MAX 31
+
+/* One row of the task dump ("[  pid  ]   uid  tgid total_vm      rss …"). */
+struct oomw_task {
+	int64_t pid;
+	int64_t uid;
+	int64_t rss_pages;  /* resident pages */
+	int64_t swap_pages; /* swapents; OOMW_UNKNOWN on kernels that do not print it */
+	int64_t oom_score_adj;
+	char name[OOMW_TASK_NAME_MAX + 1]; /* as printed (kmsg escapes undone), maybe cut */
+};
+
+/* The rest of the report that came before a Killed line. OOMW_UNKNOWN where
+ * the log did not say (old kernel, rate-limited header, lost lines). */
+struct oomw_report {
+	/* memcg OOMs: "memory: usage NkB, limit NkB, failcnt N" of the limited cgroup */
+	int64_t memcg_usage_kib, memcg_limit_kib, memcg_failcnt;
+	/* v1 "memory+swap:" or v2 "swap:" usage and limit */
+	int64_t memsw_usage_kib, memsw_limit_kib;
+	int64_t swap_usage_kib, swap_limit_kib;
+	/* global OOMs: the zones' "free:" and "managed:" (else "present:") summed,
+	 * and "Free swap  = NkB" / "Total swap = NkB" */
+	int64_t ram_free_kib, ram_total_kib;
+	int64_t swap_free_kib, swap_total_kib;
+	/* the task dump: rows seen (OOMW_UNKNOWN: no dump), the largest by
+	 * rss + swap (most first), and the page size that the victim's row and
+	 * the Killed line imply (OOMW_UNKNOWN when the victim is not among them) */
+	int64_t n_tasks;
+	int64_t page_kib;
+	size_t n_top;
+	struct oomw_task top[OOMW_REPORT_TASKS_MAX];
+};
 
 /* Numbers are OOMW_UNKNOWN and strings "" when the log did not say. */
 struct oomw_kill {
@@ -41,10 +78,16 @@ struct oomw_kill {
 	bool reaped;       /* an oom_reaper line followed in the same batch of records:
 			    * false also when the reaper's line came only after the
 			    * kill was handed on (see oomw_oomparse_feed) */
+	struct oomw_report report; /* the rest of its report */
 };
 
 /* Resets every field to "unknown". */
 void oomw_kill_init(struct oomw_kill *k);
+void oomw_report_init(struct oomw_report *r);
+void oomw_task_init(struct oomw_task *t);
+/* rss + swap of a dump row, in pages (swap 0 when not printed): the part of
+ * the kernel's badness that the dump shows. */
+int64_t oomw_task_pages(const struct oomw_task *t);
 /* Scope as a fixed lowercase word: "global", "memcg", "unknown". */
 const char *oomw_scope_name(enum oomw_scope s);
 

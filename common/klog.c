@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* klog.c — the kernel-log reader: /dev/kmsg records (one per read()), files of
  * saved kmsg records, and text logs (dmesg, dmesg -T in any common locale,
  * syslog, RFC 3339 and journal lines), taken apart into oomw_klog_record. */
@@ -819,8 +820,24 @@ static int open_regular(struct oomw_klog *k, uint64_t size, enum oomw_klog_start
 	return 0;
 }
 
+int oomw_klog_open_source(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
+}
+
 int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start,
 		   uint64_t start_seq)
+{
+	int fd = oomw_klog_open_source(path);
+	if (fd < 0) {
+		k->fd = -1;
+		return fd;
+	}
+	return oomw_klog_open_fd(k, fd, start, start_seq);
+}
+
+int oomw_klog_open_fd(struct oomw_klog *k, int fd, enum oomw_klog_start start, uint64_t start_seq)
 {
 	k->fd = -1;
 	k->kind = OOMW_KLOG_TEXT;
@@ -830,9 +847,7 @@ int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start s
 	k->have_expect = k->skip_old = k->skipped_any = k->epipe = false;
 	k->skip_line = k->detect_kind = false;
 
-	k->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (k->fd < 0)
-		return -errno;
+	k->fd = fd;
 	struct stat st;
 	int r = fstat(k->fd, &st) < 0 ? -errno : 0;
 	if (r == 0) {

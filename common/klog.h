@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* klog.h — reading the kernel log one record at a time, from /dev/kmsg, from a
  * file of saved kmsg records, or from a text log (dmesg, dmesg -T in any locale,
  * syslog/journal lines with a "kernel:" prefix). The records go to oomparse. */
@@ -81,6 +82,13 @@ struct oomw_klog {
  * Returns 0 or -errno (-EPERM under dmesg_restrict without CAP_SYSLOG). */
 int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start,
 		   uint64_t start_seq);
+/* The open(2) of oomw_klog_open alone: returns a descriptor or -errno. A caller
+ * that must drop its privileges (CAP_SYSLOG) before parsing opens the log with
+ * it first, then hands the descriptor to oomw_klog_open_fd. */
+int oomw_klog_open_source(const char *path);
+/* oomw_klog_open on a descriptor from oomw_klog_open_source, which it takes
+ * over (closed on failure too). */
+int oomw_klog_open_fd(struct oomw_klog *k, int fd, enum oomw_klog_start start, uint64_t start_seq);
 /* Reads the next record. Returns 0, -EAGAIN when nothing is pending (or end of
  * file), -EBADMSG when a malformed kmsg record was skipped (counted in
  * k->malformed; call again, nothing else is lost), or -errno. EINTR is retried;

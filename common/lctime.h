@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lctime.h — month and weekday names in every language glibc knows, as
  * `dmesg -T` and other strftime users print them in the user's LC_TIME
  * ("%a %b": "Di Aug 12", "dim. avril 6", "Вс янв 5", "日 1月 5"). The table

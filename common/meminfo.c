@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* meminfo.c — parsing /proc/meminfo ("Key:   123 kB" lines) into KiB fields,
  * and the MemAvailable estimate for kernels older than 3.14. */
 #include "meminfo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* meminfo.h — /proc/meminfo: how much memory and swap there is and how much is left. */
 #ifndef OOMW_MEMINFO_H
 #define OOMW_MEMINFO_H

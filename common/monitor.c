@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* monitor.c — one sample: the counter, then the kernel log, reconciled into kill
  * events that are reported once and persisted; plus the gauges around them.
  *
@@ -31,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,6 +64,8 @@
 #define LIVE_PROC "/proc"
 /* memory.events is about 100 bytes; it is read only to re-arm POLLPRI. */
 #define EVENTS_FILE_MAX 512
+/* How old the gauges a sample reuses may be (see gauges_reusable). */
+#define GAUGES_REUSE_USEC USEC_PER_SEC
 
 struct oomw_monitor {
 	struct oomw_paths paths;
@@ -68,6 +73,7 @@ struct oomw_monitor {
 	char globs[OOMW_GLOBS_MAX][PATH_MAX];
 	size_t n_globs;
 	size_t n_candidates;
+	bool klog_only_when_counted; /* see oomw_monitor_config */
 	/* The last process scan, reused for CANDIDATES_RESCAN_USEC: a front end
 	 * woken by every kernel-log record must not rescan /proc each time. */
 	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX];
@@ -88,6 +94,7 @@ struct oomw_monitor {
 	bool live_boot; /* <proc> is the running kernel's boot (same boot_id as /proc) */
 
 	struct oomw_klog klog;
+	int kmsg_fd; /* the caller's open log, until open_klog takes it; else -1 */
 	bool klog_open;
 	int klog_err;
 	struct oomw_oomparse parser;
@@ -107,6 +114,18 @@ struct oomw_monitor {
 	size_t n_watch;
 	int psi_fd;      /* PSI trigger (POLLPRI when memory pressure starts), or -1 */
 	bool psi_tried;  /* opened on the first oomw_monitor_pollfds: only waiters need it */
+
+	/* On a real procfs, the files every sample reads, kept open (read_kept). */
+	bool proc_is_procfs;
+	int kept_fd[3];
+
+	/* The fast path: a sample that only drained kernel-log records unrelated
+	 * to OOM reuses the gauges of the last full sample (see gauges_reusable). */
+	struct oomw_snapshot gauges; /* mem, psi and cgroups of the last full sample */
+	int64_t gauges_mono_usec;    /* when they were read, 0 = never */
+	size_t n_records;            /* this sample: kernel-log records read */
+	bool oom_records;            /* ... some of which may belong to an OOM report */
+	size_t n_emitted;            /* this sample: events passed on */
 
 	/* Valid during a sample only: where the parser's kills go. */
 	oomw_event_cb on_event;
@@ -178,6 +197,76 @@ static int64_t read_boot_wall_usec(const char *proc)
 	return out;
 }
 
+/* ---- /proc files kept open ---------------------------------------------- */
+
+/* On a real procfs the three files every sample reads are kept open and read
+ * again with pread() from 0 (procfs makes their text anew on each read): half
+ * the system calls of opening them by name. Anywhere else (a fixture tree, a
+ * copy of another machine's /proc) a file may be replaced between samples, so
+ * it is opened by name each time. */
+enum kept_file { KEPT_VMSTAT, KEPT_MEMINFO, KEPT_PSI, KEPT_N };
+static const char *const kept_names[KEPT_N] = { "vmstat", "meminfo", "pressure/memory" };
+
+/* Reads a kept file into buf, NUL-terminated. Any failure (missing, too big,
+ * a read error) closes it and returns -EAGAIN: the caller then reads it by
+ * name, which reports what is wrong exactly as without this shortcut. */
+static int read_kept(struct oomw_monitor *m, enum kept_file f, char *buf, size_t size, size_t *len)
+{
+	_Static_assert(sizeof(m->kept_fd) / sizeof(m->kept_fd[0]) == KEPT_N, "one fd per kept file");
+	if (!m->proc_is_procfs)
+		return -EAGAIN;
+	int *fd = &m->kept_fd[f];
+	if (*fd < 0) {
+		char path[PATH_MAX];
+		if (oomw_path_join(path, sizeof(path), m->paths.proc, kept_names[f]) < 0 ||
+		    (*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+			return -EAGAIN;
+	}
+	size_t got = 0;
+	for (;;) {
+		ssize_t n = pread(*fd, buf + got, size - 1 - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			break;
+		if (n < 0 || (got += (size_t)n) == size - 1) {
+			close(*fd);
+			*fd = -1;
+			return -EAGAIN;
+		}
+	}
+	buf[got] = '\0';
+	*len = got;
+	return 0;
+}
+
+static int read_vmstat(struct oomw_monitor *m, int64_t *counter, const char **why)
+{
+	char buf[OOMW_SMALL_FILE_MAX];
+	size_t len;
+	if (read_kept(m, KEPT_VMSTAT, buf, sizeof(buf), &len) == 0)
+		return oomw_vmstat_parse_oom_kill(buf, len, counter, why);
+	return oomw_vmstat_read_oom_kill(m->paths.proc, counter, why);
+}
+
+static int read_meminfo(struct oomw_monitor *m, struct oomw_meminfo *out, const char **why)
+{
+	char buf[OOMW_SMALL_FILE_MAX];
+	size_t len;
+	if (read_kept(m, KEPT_MEMINFO, buf, sizeof(buf), &len) == 0)
+		return oomw_meminfo_parse(buf, len, out, why);
+	return oomw_meminfo_read(m->paths.proc, out, why);
+}
+
+static int read_psi(struct oomw_monitor *m, struct oomw_psi *out, const char **why)
+{
+	char buf[OOMW_SMALL_FILE_MAX];
+	size_t len;
+	if (read_kept(m, KEPT_PSI, buf, sizeof(buf), &len) == 0)
+		return oomw_psi_parse(buf, len, out, why);
+	return oomw_psi_read(m->paths.proc, out, why);
+}
+
 /* ---- the kernel log --------------------------------------------------- */
 
 static void emit(struct oomw_monitor *m, struct oomw_event *ev, bool store)
@@ -189,6 +278,7 @@ static void emit(struct oomw_monitor *m, struct oomw_event *ev, bool store)
 		ev->index = m->st.next_event_index++;
 	}
 	m->dirty = true;
+	m->n_emitted++;
 	if (m->on_event)
 		m->on_event(ev, m->ctx);
 }
@@ -324,7 +414,7 @@ static int open_klog(struct oomw_monitor *m)
 	if (m->use_journal)
 		return open_journal(m);
 	struct stat sb;
-	if (stat(m->paths.kmsg, &sb) < 0)
+	if ((m->kmsg_fd >= 0 ? fstat(m->kmsg_fd, &sb) : stat(m->paths.kmsg, &sb)) < 0)
 		return -errno;
 	bool is_dev = S_ISCHR(sb.st_mode);
 	const struct oomw_state *st = &m->st;
@@ -343,7 +433,10 @@ static int open_klog(struct oomw_monitor *m)
 	 * arrives, so a one-shot process on a quiet machine would never get a
 	 * cursor. Read from the oldest and drop what is there instead. */
 	bool skip = is_dev && start == OOMW_KLOG_START_END;
-	int r = oomw_klog_open(&m->klog, m->paths.kmsg, skip ? OOMW_KLOG_START_OLDEST : start, seq);
+	enum oomw_klog_start how = skip ? OOMW_KLOG_START_OLDEST : start;
+	int fd = m->kmsg_fd;
+	m->kmsg_fd = -1;
+	int r = fd >= 0 ? oomw_klog_open_fd(&m->klog, fd, how, seq) : oomw_klog_open(&m->klog, m->paths.kmsg, how, seq);
 	if (r < 0)
 		return r;
 	m->klog_open = true;
@@ -360,17 +453,32 @@ static int open_klog(struct oomw_monitor *m)
 	return r;
 }
 
+/* A record that may belong to an OOM report, by one cheap look: every line
+ * the parser acts on, and the report's header, holds "oom" or "ill" (Killed,
+ * kill, oom-kill:, oom_reaper). The parser ignores records of processes. */
+static bool may_be_oom(const struct oomw_klog_record *rec)
+{
+	return rec->facility <= 0 && (memmem(rec->text, rec->text_len, "oom", 3) ||
+				      memmem(rec->text, rec->text_len, "ill", 3));
+}
+
 /* Reads every pending record through the parser. Returns 0 or -errno. */
 static int drain_klog(struct oomw_monitor *m)
 {
 	struct oomw_klog_record rec;
 	int r;
 	/* -EBADMSG: one malformed record was skipped (klog counts it); go on. */
-	while ((r = oomw_klog_read(&m->klog, &rec)) == 0 || r == -EBADMSG)
-		if (r == 0 && rec.killer != OOMW_KILLER_KERNEL)
+	while ((r = oomw_klog_read(&m->klog, &rec)) == 0 || r == -EBADMSG) {
+		if (r != 0)
+			continue;
+		m->n_records++;
+		if (rec.killer != OOMW_KILLER_KERNEL) {
 			feed_killer(m, rec.killer, &rec);
-		else if (r == 0)
-			oomw_oomparse_feed(&m->parser, &rec);
+			continue;
+		}
+		m->oom_records |= may_be_oom(&rec);
+		oomw_oomparse_feed(&m->parser, &rec);
+	}
 	oomw_oomparse_flush(&m->parser);
 	return r == -EAGAIN ? 0 : r;
 }
@@ -433,6 +541,19 @@ static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 	snap->klog_why = m->klog_err < 0 && m->use_journal ? m->journal_why : NULL;
 }
 
+/* With klog_only_when_counted: true when the counter just read proves that
+ * the log holds no kill the state lacks. The kernel counts a kill before it
+ * prints it, so a record newer than this read is for a later rise of the
+ * counter, and the saved cursor still leads to it. */
+static bool klog_skippable(const struct oomw_monitor *m, int vmstat_err, int64_t counter)
+{
+	const struct oomw_state *st = &m->st;
+	/* Not the journal: userspace killers' kills are in it whatever the counter says. */
+	return m->klog_only_when_counted && !m->use_journal && !m->klog_open && !m->fresh && vmstat_err == 0 &&
+	       counter != OOMW_UNKNOWN && counter == st->vmstat_oom_kill && st->log_ahead == 0 &&
+	       st->klog_seq_known && strcmp(st->klog_source, m->paths.kmsg) == 0;
+}
+
 /* The log could not be opened, or failed part way (it is closed then), while
  * the counter moves on: the kills between the cursor and now are counted
  * without details, so reading them later would count them twice. */
@@ -473,7 +594,7 @@ static void add_without_details(struct oomw_monitor *m, int64_t n)
 	for (int64_t i = 0; i < shown; i++) {
 		struct oomw_event ev = {.has_details = false, .backlog = backlog, .wall_usec = when};
 		oomw_kill_init(&ev.kill);
-		ev.kill.wall_usec = when;
+		ev.kill.wall_usec = m->now_usec; /* first noticed (event.h) */
 		emit(m, &ev, !backlog || m->st.n_events < OOMW_STATE_EVENTS_MAX);
 	}
 }
@@ -640,8 +761,17 @@ static size_t next_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, b
 	size_t n = 0;
 	for (size_t i = 0; i < snap->n_cgroups; i++) {
 		struct oomw_snapshot_cgroup *c = &snap->cgroups[i];
-		c->oom_kill_delta = cgroup_delta(find_cgroup(st, c->stats.path), c->stats.oom_kill, first);
+		const struct oomw_state_cgroup *prev = find_cgroup(st, c->stats.path);
+		int64_t hits = oomw_cgroup_limit_hits(&c->stats);
+		if (hits != OOMW_UNKNOWN && (hits < 0 || hits > OOMW_COUNTER_MAX))
+			hits = OOMW_UNKNOWN; /* no real count: the state would refuse it */
+		c->oom_kill_delta = cgroup_delta(prev, c->stats.oom_kill, first);
+		c->limit_hits_delta = prev && prev->limit_hits != OOMW_UNKNOWN &&
+					      hits != OOMW_UNKNOWN && hits >= prev->limit_hits
+					      ? hits - prev->limit_hits
+					      : OOMW_UNKNOWN;
 		memcpy(m->cg_next[n].path, c->stats.path, sizeof(m->cg_next[n].path));
+		m->cg_next[n].limit_hits = hits;
 		m->cg_next[n++].oom_kill = c->stats.oom_kill;
 	}
 	for (size_t i = 0; snap->cgroup_err < 0 && i < st->n_cgroups && n < OOMW_STATE_CGROUPS_MAX; i++) {
@@ -662,6 +792,7 @@ static void commit_cgroups(struct oomw_monitor *m, size_t n)
 	bool changed = n != st->n_cgroups;
 	for (size_t i = 0; i < n && !changed; i++)
 		changed = m->cg_next[i].oom_kill != st->cgroups[i].oom_kill ||
+			  m->cg_next[i].limit_hits != st->cgroups[i].limit_hits ||
 			  strcmp(m->cg_next[i].path, st->cgroups[i].path) != 0;
 	if (!changed)
 		return;
@@ -734,14 +865,19 @@ static void load_state(struct oomw_monitor *m)
 int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out)
 {
 	*out = NULL;
+	int kmsg_fd = cfg->kmsg_opened ? cfg->kmsg_fd : -1;
 	if (cfg->n_cgroup_globs > OOMW_GLOBS_MAX)
-		return -EINVAL;
+		goto invalid;
 	for (size_t i = 0; i < cfg->n_cgroup_globs; i++)
 		if (cfg->cgroup_globs[i] == NULL)
-			return -EINVAL;
+			goto invalid;
 	struct oomw_monitor *m = calloc(1, sizeof(*m));
-	if (m == NULL)
+	if (m == NULL) {
+		if (kmsg_fd >= 0)
+			close(kmsg_fd);
 		return -ENOMEM;
+	}
+	m->kmsg_fd = kmsg_fd;
 	m->paths = cfg->paths;
 	if (cfg->state_path && oomw_paths_set(m->state_path, cfg->state_path) < 0)
 		goto too_long;
@@ -754,6 +890,11 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	m->klog.fd = -1;
 	m->use_journal = strcmp(m->paths.kmsg, OOMW_KMSG_JOURNAL) == 0;
 	oomw_ukill_parser_init(&m->ukill_parser);
+	m->klog_only_when_counted = cfg->klog_only_when_counted;
+	struct statfs sfs;
+	m->proc_is_procfs = statfs(m->paths.proc, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+	for (size_t i = 0; i < KEPT_N; i++)
+		m->kept_fd[i] = -1;
 
 	read_boot_id(m->paths.proc, m->boot_id);
 	m->boot_wall_usec = read_boot_wall_usec(m->paths.proc);
@@ -762,14 +903,28 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	m->live_boot = m->boot_id[0] != '\0' && strcmp(m->boot_id, live_boot_id) == 0;
 	load_state(m);
 	oomw_oomparse_init(&m->parser, on_kill, m);
-	if (!klog_disabled(m))
+	/* klog_only_when_counted: opened by the sample, if at all. */
+	if (!klog_disabled(m) && !m->klog_only_when_counted)
 		m->klog_err = open_klog(m);
+	/* The caller's descriptor waits for a lazy open; else it was taken, or
+	 * is not needed ("none"), or the open failed before using it. */
+	bool lazy = !klog_disabled(m) && m->klog_only_when_counted;
+	if (m->kmsg_fd >= 0 && !lazy) {
+		close(m->kmsg_fd);
+		m->kmsg_fd = -1;
+	}
 	m->psi_fd = -1;
 	*out = m;
 	return 0;
 too_long:
 	free(m);
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
 	return -ENAMETOOLONG;
+invalid:
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
+	return -EINVAL;
 }
 
 /* Sets up the fields valid during one sample. */
@@ -781,6 +936,9 @@ static void sample_begin(struct oomw_monitor *m, struct oomw_snapshot *snap, oom
 	m->on_event = on_event;
 	m->ctx = ctx;
 	m->logged = 0;
+	m->n_records = 0;
+	m->oom_records = false;
+	m->n_emitted = 0;
 	m->now_usec = clock_usec(CLOCK_REALTIME);
 	/* The log's monotonic times belong to the boot of <proc>: the running
 	 * kernel's clocks say exactly when that boot began; another boot (a copy
@@ -791,6 +949,8 @@ static void sample_begin(struct oomw_monitor *m, struct oomw_snapshot *snap, oom
 		m->real_minus_mono_usec = m->boot_wall_usec;
 	snap->wall_usec = m->now_usec;
 	snap->first_sample = m->first_sample;
+	snap->state_err = m->state_err;
+	snap->state_why = m->state_why;
 }
 
 /* The counter and the log now disagree in the log's favour: a kill landed
@@ -801,7 +961,7 @@ static void recount(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t 
 {
 	int64_t again;
 	const char *why;
-	if (oomw_vmstat_read_oom_kill(m->paths.proc, &again, &why) == 0 && again > *counter) {
+	if (read_vmstat(m, &again, &why) == 0 && again > *counter) {
 		*counter = again;
 		snap->oom_kill_total = again;
 		*d = counter_delta(m, snap->vmstat_err, again);
@@ -834,9 +994,11 @@ static void await_journal(struct oomw_monitor *m, struct oomw_snapshot *snap, in
 static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 {
 	int64_t counter;
-	snap->vmstat_err = oomw_vmstat_read_oom_kill(m->paths.proc, &counter, &snap->vmstat_why);
+	snap->vmstat_err = read_vmstat(m, &counter, &snap->vmstat_why);
 	snap->oom_kill_total = snap->vmstat_err < 0 ? OOMW_UNKNOWN : counter;
-	sample_klog(m, snap);
+	bool skip_klog = klog_skippable(m, snap->vmstat_err, counter);
+	if (!skip_klog)
+		sample_klog(m, snap);
 	int64_t d = counter_delta(m, snap->vmstat_err, counter);
 	if (d >= 0 && d < count_add(m->st.log_ahead, m->logged))
 		recount(m, snap, &counter, &d);
@@ -847,7 +1009,8 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 		snap->klog_err = m->klog_err;
 		await_journal(m, snap, d);
 	}
-	forget_cursor_if_unread(m, snap->oom_kill_total != OOMW_UNKNOWN);
+	if (!skip_klog)
+		forget_cursor_if_unread(m, snap->oom_kill_total != OOMW_UNKNOWN);
 	reconcile(m, snap->vmstat_err, counter, d);
 	snap->kills_without_details = m->st.kills_without_details;
 	snap->userspace_kills = m->st.userspace_kills;
@@ -864,12 +1027,9 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 
 /* Saves the state when something that must not be lost changed, or when only
  * the log cursor moved and the last save is old enough. */
-static int save_if_due(struct oomw_monitor *m)
+static int save_state(struct oomw_monitor *m, int64_t mono_usec)
 {
-	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
-	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
-					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
-	if ((!m->dirty && !cursor_due) || m->state_path[0] == '\0')
+	if (m->state_path[0] == '\0')
 		return 0;
 	int r = oomw_state_save(m->state_path, &m->st);
 	if (r < 0)
@@ -881,6 +1041,76 @@ static int save_if_due(struct oomw_monitor *m)
 	return 0;
 }
 
+static int save_if_due(struct oomw_monitor *m)
+{
+	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
+	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
+					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
+	if (!m->dirty && !cursor_due)
+		return 0;
+	return save_state(m, mono_usec);
+}
+
+/* True when a watched cgroup's memory.events or the PSI trigger is ready. */
+static bool watches_ready(const struct oomw_monitor *m)
+{
+	struct pollfd fds[OOMW_SNAPSHOT_CGROUPS_MAX + 1];
+	size_t n = 0;
+	for (size_t i = 0; i < m->n_watch; i++)
+		fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLPRI};
+	if (m->psi_fd >= 0)
+		fds[n++] = (struct pollfd){.fd = m->psi_fd, .events = POLLPRI};
+	return n > 0 && poll(fds, (nfds_t)n, 0) != 0;
+}
+
+/* The fast path. A front end woken by every kernel-log record would otherwise
+ * read all gauges and walk the cgroups for each. A sample whose log records
+ * hold nothing of an OOM report, that reported no kill, while no cgroup or
+ * PSI watch is ready, reuses the gauges of the last full sample if that is
+ * younger than GAUGES_REUSE_USEC: what it reports is at most that old. The
+ * kills are never skipped: the counter and the log were read in full. */
+static bool gauges_reusable(const struct oomw_monitor *m, bool first)
+{
+	return !first && m->n_records > 0 && !m->oom_records && m->n_emitted == 0 &&
+	       m->gauges_mono_usec != 0 &&
+	       clock_usec(CLOCK_MONOTONIC) - m->gauges_mono_usec < GAUGES_REUSE_USEC && !watches_ready(m);
+}
+
+static void reuse_gauges(const struct oomw_monitor *m, struct oomw_snapshot *snap)
+{
+	const struct oomw_snapshot *g = &m->gauges;
+	snap->mem = g->mem;
+	snap->mem_err = g->mem_err;
+	snap->mem_why = g->mem_why;
+	snap->psi = g->psi;
+	snap->psi_err = g->psi_err;
+	snap->psi_why = g->psi_why;
+	snap->cgroup_err = g->cgroup_err;
+	snap->n_cgroups = g->n_cgroups;
+	for (size_t i = 0; i < g->n_cgroups; i++) {
+		snap->cgroups[i].stats = g->cgroups[i].stats;
+		snap->cgroups[i].oom_kill_delta = 0; /* counted by the sample that read them */
+	}
+}
+
+static void read_gauges(struct oomw_monitor *m, struct oomw_snapshot *snap, bool first)
+{
+	snap->mem_err = read_meminfo(m, &snap->mem, &snap->mem_why);
+	snap->psi_err = read_psi(m, &snap->psi, &snap->psi_why);
+	sample_cgroups(m, snap, first);
+	m->gauges_mono_usec = clock_usec(CLOCK_MONOTONIC);
+	struct oomw_snapshot *g = &m->gauges;
+	g->mem = snap->mem;
+	g->mem_err = snap->mem_err;
+	g->mem_why = snap->mem_why;
+	g->psi = snap->psi;
+	g->psi_err = snap->psi_err;
+	g->psi_why = snap->psi_why;
+	g->cgroup_err = snap->cgroup_err;
+	g->n_cgroups = snap->n_cgroups;
+	memcpy(g->cgroups, snap->cgroups, snap->n_cgroups * sizeof(snap->cgroups[0]));
+}
+
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx)
 {
@@ -890,14 +1120,29 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 	m->on_event = NULL;
 	m->first_sample = false;
 
-	snap->mem_err = oomw_meminfo_read(m->paths.proc, &snap->mem, &snap->mem_why);
-	snap->psi_err = oomw_psi_read(m->paths.proc, &snap->psi, &snap->psi_why);
-	sample_cgroups(m, snap, first);
+	if (gauges_reusable(m, first))
+		reuse_gauges(m, snap);
+	else
+		read_gauges(m, snap, first);
 	if (m->n_candidates > 0)
 		sample_candidates(m, snap);
-	snap->state_err = m->state_err;
-	snap->state_why = m->state_why;
 	return save_if_due(m);
+}
+
+uint64_t oomw_monitor_notified(const struct oomw_monitor *m)
+{
+	return m->st.notified_index;
+}
+
+int oomw_monitor_set_notified(struct oomw_monitor *m, uint64_t index)
+{
+	if (index >= m->st.next_event_index)
+		index = m->st.next_event_index - 1;
+	if (index <= m->st.notified_index)
+		return 0;
+	m->st.notified_index = index;
+	m->dirty = true;
+	return save_state(m, clock_usec(CLOCK_MONOTONIC));
 }
 
 size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t max)
@@ -936,9 +1181,14 @@ void oomw_monitor_close(struct oomw_monitor *m)
 	if (m == NULL)
 		return;
 	close_klog(m);
+	if (m->kmsg_fd >= 0) /* handed over, never needed */
+		close(m->kmsg_fd);
 	for (size_t i = 0; i < m->n_watch; i++)
 		close(m->watch[i].fd);
 	if (m->psi_fd >= 0)
 		close(m->psi_fd);
+	for (size_t i = 0; i < KEPT_N; i++)
+		if (m->kept_fd[i] >= 0)
+			close(m->kept_fd[i]);
 	free(m);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* monitor.h — the one object the front ends use. Each sample returns a snapshot
  * of the gauges plus the kills since the previous sample, reconciled between
  * /proc/vmstat oom_kill (how many) and the kernel log (who, when, how big),
@@ -29,6 +30,19 @@ struct oomw_monitor_config {
 	size_t n_cgroup_globs;
 	size_t n_candidates; /* 0 = do not scan processes; at most OOMW_CANDIDATES_MAX;
 			      * a scan is reused by samples within a second of it */
+	/* With kmsg_opened, kmsg_fd is paths.kmsg already opened by the caller
+	 * (oomw_klog_open_source), which may then have dropped the privilege that
+	 * opening it takes (CAP_SYSLOG). The monitor takes it over. */
+	bool kmsg_opened;
+	int kmsg_fd;
+	/* For one-shot front ends (check_oom): open and read the kernel log only
+	 * when it can hold something the saved state lacks, i.e. unless
+	 * /proc/vmstat oom_kill is readable and equal to the saved counter, the
+	 * saved log cursor applies to this source, and no logged kill awaits the
+	 * counter (log_ahead). The first sample, kernels without the counter
+	 * (< 4.13) and an unreadable counter always read it. The skipped records
+	 * stay behind the saved cursor, read when the counter next moves. */
+	bool klog_only_when_counted;
 };
 
 struct oomw_snapshot_cgroup {
@@ -41,6 +55,10 @@ struct oomw_snapshot_cgroup {
 	 * failed before, a place freed among more than OOMW_SNAPSHOT_CGROUPS_MAX
 	 * matches): such a cgroup also counts all its history once. */
 	int64_t oom_kill_delta;
+	/* Times it was held at its limit since the previous sample (v2
+	 * memory.events high + max, v1 memory.failcnt): OOMW_UNKNOWN on its first
+	 * sample, when the kernel does not count, or when the count went down. */
+	int64_t limit_hits_delta;
 };
 
 /* Each *_err is 0 or the -errno of that source; its values are then unknown.
@@ -98,8 +116,14 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
  * (the snapshot is complete anyway, and the save is retried next time).
  * on_event may be NULL; it must not call back into this monitor. Kills the
  * log names come first, then those only the counter shows (has_details false).
- * snap->first_sample (and snap->wall_usec) are set before on_event is called,
- * so a front end can tell history from news. */
+ * snap->first_sample, snap->state_err (and snap->wall_usec) are set before
+ * on_event is called, so a front end can tell history from news, and a first
+ * sample without a state file from one after an unusable state file.
+ * The kills are always read in full. The gauges (mem, psi, cgroups) are reused
+ * from the last sample that read them, if it is less than a second old, when
+ * this one read kernel-log records none of which can belong to an OOM report,
+ * reported no kill, and no cgroup or PSI watch is ready: a front end woken by
+ * every kernel message then pays for the log records only. */
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
 /* The file descriptors to wait on for new kills (kmsg or journal POLLIN, cgroup v2
@@ -110,6 +134,14 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
  * call oomw_monitor_sample: it reads them, which re-arms them. The set changes
  * as cgroups come and go: ask again after each sample. */
 size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t max);
+/* The front end's delivery cursor (notified_index in state.h): events up to
+ * this index were notified; those above it still in the events are owed. */
+uint64_t oomw_monitor_notified(const struct oomw_monitor *m);
+/* Moves the cursor forward to index (never back, never past the last index
+ * handed out) and saves the state at once, so that a front end restarted
+ * right after does not notify them again. Returns 0 or -errno of the save
+ * (retried with the next save). */
+int oomw_monitor_set_notified(struct oomw_monitor *m, uint64_t index);
 /* The persisted recent events, oldest first (for time windows and tables). */
 const struct oomw_event *oomw_monitor_events(const struct oomw_monitor *m, size_t *n);
 void oomw_monitor_close(struct oomw_monitor *m);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomparse.c — the OOM message parser: one kill per "Killed process" line, of
  * every format of kernels 3.10 to 6.x, enriched by the lines of the same report
  * (prefix, "Kill process … or sacrifice child", "oom-kill:" summary, "Task in",
@@ -387,6 +388,8 @@ static void emit_pending(struct oomw_oomparse *p)
 		p->on_kill(&p->pending, p->ctx);
 }
 
+static void report_apply(struct oomw_oomparse *p, struct oomw_kill *k);
+
 static void on_killed(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
 		      struct oomw_kill *k, const struct span *comm_raw)
 {
@@ -399,6 +402,7 @@ static void on_killed(struct oomw_oomparse *p, const struct oomw_klog_record *re
 		apply_summary(p->summary, p->summary_len, comm_raw, k);
 		p->have_summary = false;
 	}
+	report_apply(p, k);
 	struct oomw_kill *c = &p->context;
 	if (p->have_context && p->group &&
 	    (!within(c->mono_usec, c->wall_usec, k->mono_usec, k->wall_usec,
@@ -542,6 +546,330 @@ static bool pid_at(const char *s, const char *end, int64_t *pid)
 	       starts_with(s + n, (size_t)(end - s) - n, " (");
 }
 
+/* ---- the rest of the report: memcg usage, Mem-Info, task dump ---- */
+
+static void report_start(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+{
+	oomw_report_init(&p->report);
+	p->have_report = true;
+	p->report_used = false;
+	p->in_meminfo = false;
+	p->dump_cols = 0;
+	p->report_mono_usec = rec->mono_usec;
+	p->report_wall_usec = rec->wall_usec;
+}
+
+/* The report a line of it belongs to: the open one when close in time and no
+ * kill has taken it yet, else a new one (its header was rate-limited or lost). */
+static struct oomw_report *report_for(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
+{
+	if (!p->have_report || p->report_used ||
+	    !close_in_time(p->report_mono_usec, p->report_wall_usec, rec->mono_usec,
+			   rec->wall_usec))
+		report_start(p, rec);
+	p->report_mono_usec = rec->mono_usec;
+	p->report_wall_usec = rec->wall_usec;
+	return &p->report;
+}
+
+/* "N" then "kB" at s: the size, or OOMW_UNKNOWN; *next after "kB". */
+static int64_t kib_at(const char *s, const char *end, const char **next)
+{
+	size_t n = number_len(s, end);
+	int64_t v;
+	if (n == 0 || s[0] == '-' || oomw_parse_i64(s, n, &v) < 0 || v > OOMW_KIB_MAX ||
+	    !starts_with(s + n, (size_t)(end - s - n), "kB"))
+		return OOMW_UNKNOWN;
+	*next = s + n + 2;
+	return v;
+}
+
+/* "NkB, limit NkB, failcnt N" (after "usage "): 0, or -1 when not that shape. */
+static int usage_line(const char *s, size_t len, int64_t *usage, int64_t *limit, int64_t *failcnt)
+{
+	const char *end = s + len, *p = s;
+	int64_t u = kib_at(p, end, &p);
+	if (u == OOMW_UNKNOWN || !starts_with(p, (size_t)(end - p), ", limit "))
+		return -1;
+	int64_t l = kib_at(p + STRLEN(", limit "), end, &p);
+	if (l == OOMW_UNKNOWN || !starts_with(p, (size_t)(end - p), ", failcnt "))
+		return -1;
+	p += STRLEN(", failcnt ");
+	int64_t f;
+	if (oomw_parse_i64(p, (size_t)(end - p), &f) < 0 || f < 0)
+		return -1;
+	*usage = u;
+	*limit = l;
+	*failcnt = f;
+	return 0;
+}
+
+static void line_memcg_usage(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			     const char *s, size_t len)
+{
+	int64_t u, l, f;
+	if (usage_line(s, len, &u, &l, &f) < 0)
+		return;
+	struct oomw_report *r = report_for(p, rec);
+	r->memcg_usage_kib = u;
+	r->memcg_limit_kib = l;
+	r->memcg_failcnt = f;
+}
+
+static void line_memsw_usage(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			     const char *s, size_t len)
+{
+	int64_t u, l, f;
+	if (usage_line(s, len, &u, &l, &f) < 0)
+		return;
+	struct oomw_report *r = report_for(p, rec);
+	r->memsw_usage_kib = u;
+	r->memsw_limit_kib = l;
+}
+
+static void line_swap_usage(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			    const char *s, size_t len)
+{
+	int64_t u, l, f;
+	if (usage_line(s, len, &u, &l, &f) < 0)
+		return;
+	struct oomw_report *r = report_for(p, rec);
+	r->swap_usage_kib = u;
+	r->swap_limit_kib = l;
+}
+
+static void line_meminfo(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			 const char *s, size_t len)
+{
+	(void)s;
+	if (len != 0)
+		return;
+	struct oomw_report *r = report_for(p, rec);
+	r->ram_free_kib = r->ram_total_kib = OOMW_UNKNOWN;
+	p->in_meminfo = true;
+}
+
+/* "<label>NkB" somewhere after s: the size, or OOMW_UNKNOWN. */
+static int64_t labelled_kib(const char *s, const char *end, const char *label)
+{
+	const char *l = find_first(s, (size_t)(end - s), label);
+	const char *next;
+	return l ? kib_at(l + strlen(label), end, &next) : OOMW_UNKNOWN;
+}
+
+/* "Node N ZONE free:NkB … managed:NkB …" (3.10+; "present:" before). Other
+ * "Node" lines (per node, per order, hugepages) have no " free:". */
+static void line_node(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+		      size_t len)
+{
+	const char *end = s + len;
+	if (!p->in_meminfo || !p->have_report || p->report_used)
+		return;
+	int64_t free_kib = labelled_kib(s, end, " free:");
+	int64_t total_kib = labelled_kib(s, end, " managed:");
+	if (total_kib == OOMW_UNKNOWN)
+		total_kib = labelled_kib(s, end, " present:");
+	if (free_kib == OOMW_UNKNOWN || total_kib == OOMW_UNKNOWN)
+		return;
+	struct oomw_report *r = report_for(p, rec);
+	r->ram_free_kib = oomw_add_sat(r->ram_free_kib == OOMW_UNKNOWN ? 0 : r->ram_free_kib, free_kib);
+	r->ram_total_kib =
+		oomw_add_sat(r->ram_total_kib == OOMW_UNKNOWN ? 0 : r->ram_total_kib, total_kib);
+}
+
+static void line_swap_free(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			   const char *s, size_t len)
+{
+	const char *next;
+	int64_t v = kib_at(s, s + len, &next);
+	if (v != OOMW_UNKNOWN && next == s + len)
+		report_for(p, rec)->swap_free_kib = v;
+}
+
+static void line_swap_total(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			    const char *s, size_t len)
+{
+	const char *next;
+	int64_t v = kib_at(s, s + len, &next);
+	if (v != OOMW_UNKNOWN && next == s + len)
+		report_for(p, rec)->swap_total_kib = v;
+	p->in_meminfo = false; /* the zones are over */
+}
+
+/* Next space-separated token of [*s, end): false when none. */
+static bool next_token(const char **s, const char *end, struct span *tok)
+{
+	const char *q = *s;
+	while (q < end && *q == ' ')
+		q++;
+	if (q == end)
+		return false;
+	tok->s = q;
+	while (q < end && *q != ' ')
+		q++;
+	tok->len = (size_t)(q - tok->s);
+	*s = q;
+	return true;
+}
+
+#define DUMP_COLS_MAX 16
+
+/* "[  pid  ]   uid  tgid total_vm      rss … oom_score_adj name": which
+ * column is which. The middle columns differ by kernel version. */
+static void line_dump_header(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			     const char *s, size_t len)
+{
+	const char *end = s + len, *q;
+	const char *close = memchr(s, ']', len);
+	struct span pid;
+	q = s;
+	if (!close || !next_token(&q, close, &pid) || !span_eq(pid.s, pid.len, "pid"))
+		return;
+	q = close + 1;
+	int n = 0, uid = -1, rss = -1, swap = -1, adj = -1;
+	struct span tok;
+	bool named = false;
+	while (next_token(&q, end, &tok)) {
+		if (named)
+			return; /* "name" must be the last */
+		if (span_eq(tok.s, tok.len, "name")) {
+			named = true;
+			continue;
+		}
+		if (n == DUMP_COLS_MAX)
+			return;
+		if (span_eq(tok.s, tok.len, "uid"))
+			uid = n;
+		else if (span_eq(tok.s, tok.len, "rss"))
+			rss = n;
+		else if (span_eq(tok.s, tok.len, "swapents"))
+			swap = n;
+		else if (span_eq(tok.s, tok.len, "oom_score_adj"))
+			adj = n;
+		n++;
+	}
+	if (!named || rss < 0)
+		return;
+	struct oomw_report *r = report_for(p, rec);
+	r->n_tasks = 0;
+	r->n_top = 0;
+	p->in_meminfo = false;
+	p->dump_cols = n;
+	p->col_uid = uid;
+	p->col_rss = rss;
+	p->col_swap = swap;
+	p->col_adj = adj;
+}
+
+/* Keeps t if it is among the largest OOMW_REPORT_TASKS_MAX by rss + swap. */
+static void top_insert(struct oomw_report *r, const struct oomw_task *t)
+{
+	int64_t pages = oomw_task_pages(t);
+	size_t i = r->n_top;
+	while (i > 0 && oomw_task_pages(&r->top[i - 1]) < pages)
+		i--;
+	if (i == OOMW_REPORT_TASKS_MAX)
+		return;
+	size_t last = r->n_top < OOMW_REPORT_TASKS_MAX ? r->n_top : OOMW_REPORT_TASKS_MAX - 1;
+	memmove(&r->top[i + 1], &r->top[i], sizeof(r->top[0]) * (last - i));
+	r->top[i] = *t;
+	if (r->n_top < OOMW_REPORT_TASKS_MAX)
+		r->n_top++;
+}
+
+/* "[  pid]  n n n … name" (s after "["): a row of the dump whose header came
+ * in this report. A row cut before its name is not a row. */
+static bool line_dump_row(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
+			  const char *s, size_t len)
+{
+	const char *end = s + len;
+	if (p->dump_cols == 0 || !p->have_report || p->report_used ||
+	    !close_in_time(p->report_mono_usec, p->report_wall_usec, rec->mono_usec,
+			   rec->wall_usec))
+		return false;
+	const char *close = memchr(s, ']', len);
+	struct span tok;
+	const char *q = s;
+	struct oomw_task t;
+	oomw_task_init(&t);
+	if (!close || !next_token(&q, close, &tok) || tok.s + tok.len != close ||
+	    oomw_parse_i64(tok.s, tok.len, &t.pid) < 0 || t.pid < 0)
+		return false;
+	q = close + 1;
+	int64_t v[DUMP_COLS_MAX];
+	for (int i = 0; i < p->dump_cols; i++) {
+		if (!next_token(&q, end, &tok) || oomw_parse_i64(tok.s, tok.len, &v[i]) < 0)
+			return false;
+	}
+	/* The kernel puts one space before the name; the name may hold spaces. */
+	if (q >= end || *q != ' ' || q + 1 >= end)
+		return false;
+	q++;
+	if (v[p->col_rss] < 0)
+		return false;
+	t.rss_pages = v[p->col_rss];
+	if (p->col_uid >= 0)
+		t.uid = v[p->col_uid];
+	if (p->col_swap >= 0 && v[p->col_swap] >= 0)
+		t.swap_pages = v[p->col_swap];
+	if (p->col_adj >= 0)
+		t.oom_score_adj = v[p->col_adj];
+	size_t nl = oomw_unescape(q, (size_t)(end - q), t.name, sizeof(t.name));
+	t.name[nl < sizeof(t.name) ? nl : sizeof(t.name) - 1] = '\0';
+	struct oomw_report *r = report_for(p, rec);
+	r->n_tasks = r->n_tasks == OOMW_UNKNOWN ? 1 : r->n_tasks + 1;
+	top_insert(r, &t);
+	return true;
+}
+
+/* A line starting with "[": the dump's header or one of its rows. True when
+ * it was one: a row's name is the task's, and may imitate a Killed line. */
+static bool line_dump(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+		      size_t len)
+{
+	const char *q = s, *close = memchr(s, ']', len);
+	struct span tok;
+	if (close && next_token(&q, close, &tok) && span_eq(tok.s, tok.len, "pid")) {
+		line_dump_header(p, rec, s, len);
+		return true;
+	}
+	return line_dump_row(p, rec, s, len);
+}
+
+/* The page size that the victim's dump row and its Killed line imply: the
+ * resident KiB over the resident pages, when that is a power of two (4 KiB
+ * to 64 KiB) within 1/8. OOMW_UNKNOWN otherwise. */
+static int64_t page_kib_of(const struct oomw_report *r, const struct oomw_kill *k)
+{
+	int64_t rss_kib = k->anon_rss_kib;
+	if (rss_kib == OOMW_UNKNOWN || k->file_rss_kib == OOMW_UNKNOWN)
+		return OOMW_UNKNOWN;
+	rss_kib += k->file_rss_kib + (k->shmem_rss_kib == OOMW_UNKNOWN ? 0 : k->shmem_rss_kib);
+	for (size_t i = 0; i < r->n_top; i++) {
+		if (r->top[i].pid != k->pid || r->top[i].rss_pages <= 0)
+			continue;
+		for (int64_t pk = 4; pk <= 64; pk *= 2) {
+			int64_t want = r->top[i].rss_pages * pk, d = rss_kib - want;
+			if ((d < 0 ? -d : d) <= want / 8)
+				return pk;
+		}
+	}
+	return OOMW_UNKNOWN;
+}
+
+/* Gives k the report printed before it. */
+static void report_apply(struct oomw_oomparse *p, struct oomw_kill *k)
+{
+	if (!p->have_report || (p->report_used && !p->group) ||
+	    !close_in_time(p->report_mono_usec, p->report_wall_usec, k->mono_usec, k->wall_usec))
+		return;
+	k->report = p->report;
+	k->report.page_kib = page_kib_of(&k->report, k);
+	p->report_used = true;
+	p->in_meminfo = false;
+	p->dump_cols = 0;
+}
+
 /* ---- lines known by their start ---- */
 
 /* A handler of a line that starts with a known prefix: s and len are the rest. */
@@ -594,6 +922,22 @@ static const struct {
 	{ "Kernel panic - not syncing:", line_no_kill },
 };
 
+/* The report's own lines: kernel words and numbers only. A process whose name
+ * starts like one may still have invoked the OOM killer, so these lines also
+ * go on to feed_kill_lines. */
+static const struct {
+	const char *prefix;
+	line_fn handle;
+} report_starts[] = {
+	{ "memory: usage ", line_memcg_usage },
+	{ "memory+swap: usage ", line_memsw_usage },
+	{ "swap: usage ", line_swap_usage },
+	{ "Mem-Info:", line_meminfo },
+	{ "Node ", line_node },
+	{ "Free swap  = ", line_swap_free },
+	{ "Total swap = ", line_swap_total },
+};
+
 /* The lines found anywhere: "Killed process", "Kill process … score", and the
  * header "… invoked oom-killer: " that starts a report. */
 static void feed_kill_lines(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
@@ -616,8 +960,10 @@ static void feed_kill_lines(struct oomw_oomparse *p, const struct oomw_klog_reco
 		on_kill_process(p, rec, &prefix, pid);
 		return;
 	}
-	if (find_last(t, len, " invoked oom-killer: "))
+	if (find_last(t, len, " invoked oom-killer: ")) {
 		context_drop(p); /* a new report starts */
+		report_start(p, rec);
+	}
 }
 
 void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
@@ -632,6 +978,16 @@ void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *
 			return;
 		}
 	}
+	if (starts_with(rec->text, rec->text_len, "[") &&
+	    line_dump(p, rec, rec->text + 1, rec->text_len - 1))
+		return;
+	for (size_t i = 0; i < sizeof(report_starts) / sizeof(report_starts[0]); i++) {
+		size_t n = strlen(report_starts[i].prefix);
+		if (starts_with(rec->text, rec->text_len, report_starts[i].prefix)) {
+			report_starts[i].handle(p, rec, rec->text + n, rec->text_len - n);
+			break;
+		}
+	}
 	feed_kill_lines(p, rec);
 }
 
@@ -644,6 +1000,11 @@ void oomw_oomparse_init(struct oomw_oomparse *p, oomw_kill_cb on_kill, void *ctx
 	p->have_pending = p->have_context = p->group = p->have_summary = false;
 	p->summary_len = 0;
 	p->summary_pid = p->summary_mono_usec = p->summary_wall_usec = OOMW_UNKNOWN;
+	oomw_report_init(&p->report);
+	p->have_report = p->report_used = p->in_meminfo = false;
+	p->report_mono_usec = p->report_wall_usec = OOMW_UNKNOWN;
+	p->dump_cols = 0;
+	p->col_uid = p->col_rss = p->col_swap = p->col_adj = -1;
 }
 
 void oomw_oomparse_flush(struct oomw_oomparse *p)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomparse.h — turning kernel-log records into OOM kill events, for every
  * format of kernels 3.10 to 6.x (doc/kernel-interfaces.md; also RHEL 6's 2.6.32). One
  * event per "Killed process" line; the lines around it (prefix "Kill process …
@@ -48,6 +49,17 @@ struct oomw_oomparse {
 	int64_t summary_mono_usec;
 	int64_t summary_wall_usec;
 	bool have_summary;
+	/* the rest of the report being printed ("invoked oom-killer" header,
+	 * memcg usage, Mem-Info, task dump), for the next Killed line (and the
+	 * memory.oom.group kills after it). report_used: a kill has it already. */
+	struct oomw_report report;
+	bool have_report, report_used;
+	int64_t report_mono_usec, report_wall_usec; /* its last line */
+	bool in_meminfo; /* the zones of "Mem-Info:" are being summed */
+	/* the task dump's header: numbers per row before the name (0: no header
+	 * in this report), and which of them hold uid, rss, swapents, oom_score_adj */
+	int dump_cols;
+	int col_uid, col_rss, col_swap, col_adj;
 };
 
 void oomw_oomparse_init(struct oomw_oomparse *p, oomw_kill_cb on_kill, void *ctx);

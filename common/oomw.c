@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomw.c — reading small /proc and /sys files without allocating, and strict numbers. */
 #include "oomw.h"
 

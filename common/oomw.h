@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomw.h — conventions shared by every file of the core: the "unknown" marker,
  * limits on text taken from the kernel, and the helpers for reading small
  * /proc and /sys files without allocating. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* paths.c — the defaults for where the core looks, and setting them safely. */
 #include "paths.h"
 

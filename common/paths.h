@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* paths.h — where the core looks: the proc and sys mount points and the kernel-log
  * source. Nothing in common/ opens an absolute path of its own; every front end
  * lets the user override all three (a host's /proc inside a container, fixture

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* psi.c — parsing /proc/pressure/memory ("some avg10=0.12 avg60=… avg300=… total=N"
  * and the same for "full") without floating point, so no locale can change it. */
 #include "psi.h"

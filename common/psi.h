@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* psi.h — /proc/pressure/memory: how much of the time tasks stall waiting for memory. */
 #ifndef OOMW_PSI_H
 #define OOMW_PSI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.c — the persisted cursor: its text format, atomic save and strict load.
  *
  * The file is meant to be read by a person ("what does oomwatch think it already
@@ -5,8 +6,10 @@
  *
  *   oomwatch-state 2
  *   boot_id=…            one key=value line per scalar, each exactly once
- *   cgroup oom_kill=N path=/escaped/path
+ *                        (notified_index may be absent: files of older versions)
+ *   cgroup oom_kill=N path=/escaped/path [limit_hits=N]
  *   event index=N details=1 backlog=0 wall_usec=N pid=N … comm=escaped …
+ *         [memcg_usage_kib=N … n_top=K {task_pid=N … task_name=escaped}×K]
  *         [killer=earlyoom reason=… signal=N … detail=escaped]   a userspace killer's
  *   end fnv1a64=0123456789abcdef
  *
@@ -14,11 +17,13 @@
  * byte but NUL survives and a field can never imitate the next one. The end
  * line carries a hash of every byte before it: a truncated, edited or foreign
  * file is refused (-EBADMSG) instead of being half-trusted. Numbers that are
- * unknown are written as "-".
+ * unknown are written as "-". The rest of the OOM report (kill.h, struct
+ * oomw_report) follows the event's fields; files written before it existed
+ * end the line at task_memcg and load with the report unknown.
  *
  * Keys added since version 2 are optional, so that older files still load:
- * klog_cursor (the journal's position) and userspace_kills; an event line of a
- * userspace killer has its fields after the kernel's. */
+ * notified_index, klog_cursor (the journal's position) and userspace_kills; an
+ * event line of a userspace killer has its fields after the report. */
 #include "state.h"
 
 #include <assert.h>
@@ -31,6 +36,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "text.h"
 
 #define STATE_MAGIC "oomwatch-state 2"
@@ -170,6 +176,26 @@ static void write_ukill(struct writer *w, const struct oomw_ukill *u)
 	w_str(w, " ", "detail", u->detail, strnlen(u->detail, sizeof(u->detail)));
 }
 
+/* The report's numbers, in the order they are written and read. */
+#define REPORT_I64(X)                                                                    \
+	X(memcg_usage_kib) X(memcg_limit_kib) X(memcg_failcnt) X(memsw_usage_kib)        \
+	X(memsw_limit_kib) X(swap_usage_kib) X(swap_limit_kib) X(ram_free_kib)           \
+	X(ram_total_kib) X(swap_free_kib) X(swap_total_kib) X(n_tasks) X(page_kib)
+#define TASK_I64(X) X(pid) X(uid) X(rss_pages) X(swap_pages) X(oom_score_adj)
+
+static void write_report(struct writer *w, const struct oomw_report *r)
+{
+#define W_REPORT(f) w_i64(w, " ", #f, r->f);
+	REPORT_I64(W_REPORT)
+	w_printf(w, " n_top=%zu", r->n_top);
+	for (size_t i = 0; i < r->n_top && i < OOMW_REPORT_TASKS_MAX; i++) {
+		const struct oomw_task *t = &r->top[i];
+#define W_TASK(f) w_i64(w, " ", "task_" #f, t->f);
+		TASK_I64(W_TASK)
+		w_str(w, " ", "task_name", t->name, strnlen(t->name, sizeof(t->name)));
+	}
+}
+
 static void write_event(struct writer *w, const struct oomw_event *ev)
 {
 	const struct oomw_kill *k = &ev->kill;
@@ -192,6 +218,7 @@ static void write_event(struct writer *w, const struct oomw_event *ev)
 	w_str(w, " ", "constraint", k->constraint, strnlen(k->constraint, sizeof(k->constraint)));
 	w_str(w, " ", "oom_memcg", k->oom_memcg, strnlen(k->oom_memcg, sizeof(k->oom_memcg)));
 	w_str(w, " ", "task_memcg", k->task_memcg, strnlen(k->task_memcg, sizeof(k->task_memcg)));
+	write_report(w, &k->report);
 	if (ev->killer != OOMW_KILLER_KERNEL)
 		write_ukill(w, &ev->ukill);
 	w_put(w, "\n", 1);
@@ -211,11 +238,13 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_str(w, "\n", "klog_cursor", st->klog_cursor, strnlen(st->klog_cursor, sizeof(st->klog_cursor)));
 	w_i64(w, "\n", "userspace_kills", st->userspace_kills);
 	w_printf(w, "\nnext_event_index=%" PRIu64 "\n", st->next_event_index);
+	w_printf(w, "notified_index=%" PRIu64 "\n", st->notified_index);
 	for (size_t i = 0; i < st->n_cgroups && i < OOMW_STATE_CGROUPS_MAX; i++) {
 		const struct oomw_state_cgroup *c = &st->cgroups[i];
 		w_printf(w, "cgroup");
 		w_i64(w, " ", "oom_kill", c->oom_kill);
 		w_str(w, " ", "path", c->path, strnlen(c->path, sizeof(c->path)));
+		w_i64(w, " ", "limit_hits", c->limit_hits);
 		w_put(w, "\n", 1);
 	}
 	for (size_t i = 0; i < st->n_events && i < OOMW_STATE_EVENTS_MAX; i++)
@@ -227,54 +256,16 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_flush(w);
 }
 
-/* The directory of path, for the fsync that makes the rename durable. */
-static int dir_of(const char *path, char *dir, size_t size)
+static int write_state_fd(int fd, void *ctx)
 {
-	const char *slash = strrchr(path, '/');
-	if (slash == NULL)
-		return snprintf(dir, size, ".") < (int)size ? 0 : -ENAMETOOLONG;
-	size_t n = slash == path ? 1 : (size_t)(slash - path);
-	if (n >= size)
-		return -ENAMETOOLONG;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	return 0;
+	struct writer w = {.fd = fd, .hash = FNV_OFFSET};
+	write_state(&w, ctx);
+	return w.err;
 }
 
 int oomw_state_save(const char *path, const struct oomw_state *st)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	int r = dir_of(path, dir, sizeof(dir));
-	if (r < 0)
-		return r;
-	/* A tmp left by a crash (or planted) must not be written through. */
-	if (unlink(tmp) < 0 && errno != ENOENT)
-		return -errno;
-	struct writer w = {.hash = FNV_OFFSET};
-	w.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (w.fd < 0)
-		return -errno;
-	write_state(&w, st);
-	r = w.err;
-	if (r == 0 && fsync(w.fd) < 0)
-		r = -errno;
-	if (close(w.fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	if (fsync(dfd) < 0)
-		r = -errno;
-	close(dfd);
-	return r;
+	return oomw_file_write_atomic(path, 0600, write_state_fd, (void *)st);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -462,6 +453,24 @@ static bool parse_ukill(const char **p, const char *end, struct oomw_ukill *u)
 	return true;
 }
 
+static bool parse_report(const char **p, const char *end, struct oomw_report *r)
+{
+	uint64_t n_top;
+#define R_REPORT(f) &&take_i64(p, end, #f, &r->f)
+	if (!(true REPORT_I64(R_REPORT)) || !take_u64(p, end, "n_top", &n_top) ||
+	    n_top > OOMW_REPORT_TASKS_MAX)
+		return false;
+	r->n_top = (size_t)n_top;
+	for (size_t i = 0; i < r->n_top; i++) {
+		struct oomw_task *t = &r->top[i];
+#define R_TASK(f) &&take_i64(p, end, "task_" #f, &t->f)
+		if (!(true TASK_I64(R_TASK)) ||
+		    !take_str(p, end, "task_name", t->name, sizeof(t->name), NULL))
+			return false;
+	}
+	return true;
+}
+
 static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
 {
 	struct oomw_kill *k = &ev->kill;
@@ -488,10 +497,13 @@ static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
 		  take_str(&p, end, "task_memcg", k->task_memcg, sizeof(k->task_memcg), NULL);
 	ev->killer = OOMW_KILLER_KERNEL;
 	oomw_ukill_init(&ev->ukill);
-	if (ok && p != end)
-		ok = parse_ukill(&p, end, &ev->ukill) && ev->ukill.killer != OOMW_KILLER_KERNEL;
+	if (!ok || (p != end && !parse_report(&p, end, &k->report)))
+		return false;
+	/* A userspace killer's fields follow the report. */
+	if (p != end && !(parse_ukill(&p, end, &ev->ukill) && ev->ukill.killer != OOMW_KILLER_KERNEL))
+		return false;
 	ev->killer = ev->ukill.killer;
-	return ok && p == end;
+	return p == end;
 }
 
 /* The scalar keys; each must appear exactly once, before the lists. */
@@ -506,9 +518,10 @@ enum {
 	KEY_KLOG_SEQ_KNOWN = 1 << 7,
 	KEY_NEXT_INDEX = 1 << 8,
 	KEYS_ALL = (1 << 9) - 1,
-	/* optional: files written before these keys existed lack them */
-	KEY_KLOG_CURSOR = 1 << 9,
-	KEY_USERSPACE_KILLS = 1 << 10,
+	/* optional (files of older versions): not in KEYS_ALL */
+	KEY_NOTIFIED = 1 << 9,
+	KEY_KLOG_CURSOR = 1 << 10,
+	KEY_USERSPACE_KILLS = 1 << 11,
 };
 
 /* Parses one scalar line; returns its KEY_ bit, or 0 when malformed. */
@@ -537,6 +550,8 @@ static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
 		return p == end ? KEY_USERSPACE_KILLS : 0;
 	if (take_u64(&p, end, "next_event_index", &st->next_event_index))
 		return p == end && st->next_event_index >= 1 ? KEY_NEXT_INDEX : 0;
+	if (take_u64(&p, end, "notified_index", &st->notified_index))
+		return p == end ? KEY_NOTIFIED : 0;
 	return 0;
 }
 
@@ -585,9 +600,14 @@ static bool event_in_range(const struct oomw_event *ev)
 	const struct oomw_ukill *u = &ev->ukill;
 	return time_ok(ev->wall_usec) && time_ok(k->wall_usec) && time_ok(k->mono_usec) &&
 	       kib_ok(k->total_vm_kib) && kib_ok(k->anon_rss_kib) && kib_ok(k->file_rss_kib) &&
-	       kib_ok(k->shmem_rss_kib) && kib_ok(k->pgtables_kib) && kib_ok(u->rss_kib) &&
-	       kib_ok(u->mem_avail_kib) && kib_ok(u->mem_total_kib) && kib_ok(u->swap_free_kib) &&
-	       kib_ok(u->swap_total_kib);
+	       kib_ok(k->shmem_rss_kib) && kib_ok(k->pgtables_kib) &&
+	       kib_ok(k->report.memcg_usage_kib) && kib_ok(k->report.memcg_limit_kib) &&
+	       kib_ok(k->report.memsw_usage_kib) && kib_ok(k->report.memsw_limit_kib) &&
+	       kib_ok(k->report.swap_usage_kib) && kib_ok(k->report.swap_limit_kib) &&
+	       kib_ok(k->report.ram_free_kib) && kib_ok(k->report.ram_total_kib) &&
+	       kib_ok(k->report.swap_free_kib) && kib_ok(k->report.swap_total_kib) &&
+	       kib_ok(u->rss_kib) && kib_ok(u->mem_avail_kib) && kib_ok(u->mem_total_kib) &&
+	       kib_ok(u->swap_free_kib) && kib_ok(u->swap_total_kib);
 }
 
 /* ---- the file, line by line ---- */
@@ -611,17 +631,25 @@ struct loading {
 	const char **why;
 };
 
+/* Every required scalar has been read. */
+static bool all_keys(const struct loading *ld)
+{
+	return (ld->keys & KEYS_ALL) == KEYS_ALL;
+}
+
 static int load_cgroup(struct loading *ld, const char *line, const char *end)
 {
 	struct oomw_state *st = ld->st;
-	if ((ld->keys & KEYS_ALL) != KEYS_ALL || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX)
+	if (!all_keys(ld) || st->n_events > 0 || st->n_cgroups == OOMW_STATE_CGROUPS_MAX)
 		return refuse(ld->why, "cgroup line out of place or too many");
 	struct oomw_state_cgroup *c = &st->cgroups[st->n_cgroups];
 	const char *p = line + strlen("cgroup");
+	c->limit_hits = OOMW_UNKNOWN; /* files written before it was kept */
 	if (!take_i64(&p, end, "oom_kill", &c->oom_kill) ||
-	    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) || p != end)
+	    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) ||
+	    (p != end && !take_i64(&p, end, "limit_hits", &c->limit_hits)) || p != end)
 		return refuse(ld->why, "malformed cgroup line");
-	if (!count_or_unknown_ok(c->oom_kill))
+	if (!count_or_unknown_ok(c->oom_kill) || !count_or_unknown_ok(c->limit_hits))
 		return refuse(ld->why, "cgroup oom_kill out of range");
 	st->n_cgroups++;
 	return 0;
@@ -630,7 +658,7 @@ static int load_cgroup(struct loading *ld, const char *line, const char *end)
 static int load_event(struct loading *ld, const char *line, const char *end)
 {
 	struct oomw_state *st = ld->st;
-	if ((ld->keys & KEYS_ALL) != KEYS_ALL || st->n_events == OOMW_STATE_EVENTS_MAX)
+	if (!all_keys(ld) || st->n_events == OOMW_STATE_EVENTS_MAX)
 		return refuse(ld->why, "event line out of place or too many");
 	struct oomw_event *ev = &st->events[st->n_events];
 	if (!parse_event(line + strlen("event"), end, ev))
@@ -653,7 +681,8 @@ static int load_scalar(struct loading *ld, const char *line, const char *end)
 	if ((ld->keys & key) || ld->st->n_cgroups || ld->st->n_events)
 		return refuse(ld->why, "repeated or misplaced key");
 	ld->keys |= key;
-	if ((ld->keys & KEYS_ALL) != KEYS_ALL)
+	/* A counted optional key is checked too, wherever it stands. */
+	if (!all_keys(ld) || !(key & (KEYS_ALL | KEY_USERSPACE_KILLS)))
 		return 0;
 	/* All scalars are in: check them together, before any list. */
 	const char *bad = scalars_out_of_range(ld->st);
@@ -720,8 +749,12 @@ static int read_state(struct reader *rd, struct oomw_state *st, const char **why
 	}
 	if (r < 0)
 		return r;
-	if ((ld.keys & KEYS_ALL) != KEYS_ALL)
+	if (!all_keys(&ld))
 		return refuse(why, "missing key");
+	if (!(ld.keys & KEY_NOTIFIED))
+		st->notified_index = st->next_event_index - 1;
+	else if (st->notified_index >= st->next_event_index)
+		return refuse(why, "notified_index beyond the events handed out");
 	return read_end(rd, line, n, hash, why);
 }
 

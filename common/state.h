@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* state.h — the persisted cursor that lets a kill be reported exactly once across
  * restarts, and the recent events that time windows and tables are computed from.
  * Written atomically (temp file, fsync, rename), mode 0600, opened O_NOFOLLOW. */
@@ -20,6 +21,7 @@
 struct oomw_state_cgroup {
 	char path[OOMW_CGROUP_PATH_MAX + 1];
 	int64_t oom_kill;
+	int64_t limit_hits; /* oomw_cgroup_limit_hits at the last sample; OOMW_UNKNOWN */
 };
 
 struct oomw_state {
@@ -36,6 +38,11 @@ struct oomw_state {
 	int64_t userspace_kills; /* since boot, as far as the log showed them: kills by
 				  * systemd-oomd and earlyoom, never in vmstat_oom_kill */
 	uint64_t next_event_index; /* starts at 1 */
+	/* The front end's delivery cursor: events up to this index were notified
+	 * (and, where the receiver can say so, acknowledged); the ones above it
+	 * and still in events[] are owed. Below next_event_index. A file without
+	 * it (older versions) loads as next_event_index - 1: all notified. */
+	uint64_t notified_index;
 	size_t n_cgroups;
 	struct oomw_state_cgroup cgroups[OOMW_STATE_CGROUPS_MAX];
 	size_t n_events; /* events[0] oldest; when full the oldest is dropped */

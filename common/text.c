@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* text.c — decoding the kernel's \xNN escapes and re-escaping for consumers. */
 #include "text.h"
 

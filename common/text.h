@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* text.h — making bytes that a process or cgroup chose safe for each consumer.
  * A process name can hold any byte but NUL; every front end re-escapes it here
  * instead of inventing its own rules. */

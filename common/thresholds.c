@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* thresholds.c — parsing what users type for limits: Nagios ranges
  * ("[@][start][:][end]"), sizes with binary units, and durations. Numbers are
  * parsed by hand, never with strtod, so a comma-decimal locale changes nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* thresholds.h — what users type for limits: Nagios ranges, sizes with units,
  * and durations. Parsers return -EINVAL with a reason; nothing here prints. */
 #ifndef OOMW_THRESHOLDS_H

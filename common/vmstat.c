@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmstat.c — the oom_kill counter of /proc/vmstat ("name value" lines). */
 #include "vmstat.h"
 

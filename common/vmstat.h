@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* vmstat.h — /proc/vmstat oom_kill: the kernel's own count of OOM kills since boot,
  * the authority on how many kills happened (kernel >= 4.13). */
 #ifndef OOMW_VMSTAT_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/run.sh PROGRAM... — runs each test program (cmocka binaries and
 # integration scripts, all speaking TAP), prints their output and the totals.
 # A program that exits 77 was skipped as a whole; in CI (CI=true) a skip fails

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/ — cmocka unit tests (tests/unit/test_<corefile>.c, one per core file),
 # integration scripts (tests/<area>/test_*.sh) and the programs they use.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # plugins/collectd/demo.sh PLUGIN TYPES_DB — runs a real collectd in the
 # foreground for a few seconds with oomwatch.so, logging to the terminal, and
 # shows every value it dispatched, as the csv plugin wrote it.

@@ -1,14 +1,21 @@
+/* SPDX-License-Identifier: MIT */
 /* check_oom.c — the Nagios/Icinga plugin: parse the options, take one sample
  * of the monitor under a timeout, print the report, exit 0/1/2/3. Every run
  * that is not a check (--help, --version, bad arguments) exits 3 (UNKNOWN), so
  * a service misconfigured with such arguments never shows up as OK. */
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "journal.h"
+#include "klog.h"
 #include "monitor.h"
 #include "options.h"
 #include "report.h"
@@ -79,6 +86,37 @@ static int lock_state(const char *state_path)
 	return fd;
 }
 
+/* The one privilege check_oom may hold is CAP_SYSLOG (the file capability the
+ * package gives it), to open the kernel log under kernel.dmesg_restrict=1. The
+ * log is opened first; then every capability goes for good, before anything is
+ * parsed or the state file touched. Without the capability the open fails and
+ * the monitor reports the log as unreadable, as before. */
+static void open_kernel_log(struct oomw_monitor_config *mon)
+{
+	/* The journal needs no capability: the monitor opens it (group systemd-journal). */
+	if (strcmp(mon->paths.kmsg, OOMW_KMSG_NONE) == 0 || strcmp(mon->paths.kmsg, OOMW_KMSG_JOURNAL) == 0)
+		return;
+	int fd = oomw_klog_open_source(mon->paths.kmsg);
+	mon->kmsg_opened = fd >= 0;
+	mon->kmsg_fd = fd;
+}
+
+/* Empties the permitted, effective, inheritable and ambient sets (root too:
+ * uid 0 without capabilities is an ordinary owner of its files). glibc has no
+ * capset() wrapper. Returns 0 or -errno. */
+static int drop_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3];
+	memset(none, 0, sizeof(none));
+	/* EINVAL: a kernel before 4.3, which has no ambient set. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return -errno;
+	if (syscall(SYS_capset, &hdr, none) < 0)
+		return -errno;
+	return 0;
+}
+
 static void count_new(const struct oomw_event *ev, void *ctx)
 {
 	(void)ev;
@@ -113,6 +151,13 @@ int main(int argc, char **argv)
 	start_timeout(o.timeout_sec);
 	if (check_options_check_sources(&o, reason) < 0)
 		return unknown(reason);
+	set_stage("opening the kernel log");
+	open_kernel_log(&o.mon);
+	r = drop_capabilities();
+	if (r < 0) {
+		snprintf(reason, sizeof(reason), "cannot drop capabilities: %s", strerror(-r));
+		return unknown(reason);
+	}
 	set_stage("finding the state file");
 	if (!o.state_given) {
 		r = check_state_default_path(&o.mon, o.state_path, &why);
@@ -124,6 +169,7 @@ int main(int argc, char **argv)
 		}
 	}
 	o.mon.state_path = o.state_path;
+	o.mon.klog_only_when_counted = true; /* a quiet run costs what check_swap costs */
 
 	set_stage("waiting for another check_oom using the same state file");
 	int lock_fd = lock_state(o.state_path);

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # plugins/nagios/demo.sh CHECK_OOM — `make demo` for check_oom: runs it against
 # this machine, then (as root) against one real OOM kill in a throwaway memory
 # cgroup (tests/lib/oomcg.sh), and shows what Nagios would see.

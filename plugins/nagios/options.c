@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.c — check_oom's command line: getopt_long, the defaults, and the
  * checks that turn a bad argument into a one-line reason instead of a guess. */
 #include "options.h"
@@ -117,7 +118,8 @@ static const char help_text[] =
 	"      --journal-dir DIR   with --kmsg journal: the journal files in DIR (a\n"
 	"                          container's or another machine's) instead of the system's\n"
 	"      --state FILE        state file (default: $MP_STATE_PATH/check_oom/, else\n"
-	"                          /var/tmp/check_oom-UID/; one file per set of sources)\n"
+	"                          /var/lib/oomwatch/check_oom/UID/ if its parent exists,\n"
+	"                          else /var/tmp/check_oom-UID/; one file per set of sources)\n"
 	"  -t, --timeout TIME      give up with UNKNOWN after TIME (default: " DEFAULT_TIMEOUT ")\n"
 	"  -h, --help              this help (exit status 3, like every non-check run)\n"
 	"  -V, --version           the version (exit status 3)\n"

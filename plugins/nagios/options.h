@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* options.h — what the user asked check_oom for: the command line turned into
  * one struct, with the documented defaults. Parsing never prints; a refusal
  * comes back as a one-line reason that main() reports as UNKNOWN. */
@@ -11,9 +12,10 @@
 #include "assess.h"
 #include "defaults.h"
 #include "monitor.h"
+#include "version.h"
 
 #define CHECK_OOM_NAME "check_oom"
-#define CHECK_OOM_VERSION OOMW_VERSION
+#define CHECK_OOM_VERSION OOMWATCH_VERSION
 #define CHECK_OOM_REASON_MAX 512
 
 struct check_options {

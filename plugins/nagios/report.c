@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c — check_oom's output (report.h): the verdicts of common/assess
  * mapped onto a Nagios first line, long output and perfdata. Nothing is
  * judged here. Numbers are printed with printf in the C locale: check_oom
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup_name.h"
 #include "journal.h"
 #include "text.h"
 
@@ -116,6 +118,34 @@ static void kill_details(struct sbuf *sb, const struct oomw_event *ev)
 		sb_printf(sb, ", reaped");
 }
 
+/* At -v, under a kill: who it was in a team's words, why it was chosen, how
+ * to avoid the next one (assess.h). */
+static void kill_reasons(struct sbuf *sb, const struct oomw_kill *k)
+{
+	char text[OOMW_WHY_TEXT_MAX], esc[OOMW_UNIT_NAME_MAX * 4 + 1];
+	const char *cg = oomw_kill_cgroup(k);
+	struct oomw_cgroup_name who;
+	oomw_cgroup_name(cg, strlen(cg), &who);
+	if (who.unit[0] || who.container_id[0] || who.pod_uid[0]) {
+		sb_printf(sb, "  who:");
+		if (who.unit[0]) {
+			oomw_escape_field(who.unit, strlen(who.unit), sizeof(esc) - 1, OOMW_CUT_END,
+					  esc, sizeof(esc));
+			sb_printf(sb, " unit %s", esc);
+		}
+		if (who.container_id[0])
+			sb_printf(sb, " %s%scontainer %.12s", who.runtime, who.runtime[0] ? " " : "",
+				  who.container_id);
+		if (who.pod_uid[0])
+			sb_printf(sb, " pod %s (QoS %s)", who.pod_uid, oomw_qos_name(who.qos));
+		sb_printf(sb, "\n");
+	}
+	oomw_kill_why(k, text, sizeof(text));
+	sb_printf(sb, "  why: %s\n", text);
+	oomw_kill_remedy(k, text, sizeof(text));
+	sb_printf(sb, "  remedy: %s\n", text);
+}
+
 /* "kill #N: victim …", with every detail at -v. */
 static void kill_line(struct report *r, const char *prefix, const struct oomw_event *ev,
 		      enum kill_detail detail)
@@ -127,6 +157,8 @@ static void kill_line(struct report *r, const char *prefix, const struct oomw_ev
 	if (detail == DETAIL_ALL && ev->has_details && ev->killer == OOMW_KILLER_KERNEL)
 		kill_details(&r->lines, ev);
 	sb_printf(&r->lines, "\n");
+	if (detail == DETAIL_ALL && ev->has_details && ev->killer == OOMW_KILLER_KERNEL)
+		kill_reasons(&r->lines, &ev->kill);
 }
 
 /* Kills counted together without details (same time, or all of unknown time)
@@ -210,7 +242,8 @@ static void kill_sources(struct report *r)
 		if (s->kills_without_details > 0)
 			sb_printf(&r->lines, ", %lld without details",
 				  (long long)s->kills_without_details);
-		sb_printf(&r->lines, "; new since the last check: %zu\n", r->in.n_new);
+		sb_printf(&r->lines, "; new since the last check: %lld\n",
+			  (long long)r->in.n_new + (long long)s->kills_not_shown);
 	}
 	problem_lines(r, OOMW_SRC_KLOG);
 	if (journal(r))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.h — from what the monitor saw to what Nagios reads: the core's
  * verdicts (assess.h) rendered as the first line, the long output and the
  * perfdata. Everything a process or cgroup named itself comes escaped. */

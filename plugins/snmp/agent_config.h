@@ -1,6 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* agent_config.h — what the administrator asked oomwatch-agent for: the
  * configuration file (thresholds, cgroup globs, table sizes, state file, user)
- * and the command-line overrides, parsed into one struct. */
+ * and the command-line overrides, parsed into one struct. Thresholds, the kill
+ * window and the hysteresis are the core's (common/assess.h), parsed by the
+ * core's one parser, so they mean what they mean in check_oom and collectd. */
 #ifndef OOMW_AGENT_CONFIG_H
 #define OOMW_AGENT_CONFIG_H
 
@@ -9,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "assess.h"
 #include "monitor.h"
 #include "paths.h"
-#include "thresholds.h"
 
 #define AGENT_DEFAULT_CONFIG "/etc/oomwatch/oomwatch-agent.conf"
 #define AGENT_TRAP_QUEUE_MAX 256
@@ -31,11 +34,7 @@ struct agent_config {
 	size_t trap_queue_size;
 	int64_t interval_sec;      /* how often the cached values are refreshed */
 	int64_t ping_interval_sec; /* AgentX ping, and retry period while snmpd is away */
-	int64_t kill_window_sec;   /* a kill this recent makes the status critical; 0 = never */
-	struct oomw_range available_warning; /* on MemAvailable: % of MemTotal or bytes */
-	struct oomw_range available_critical;
-	struct oomw_range psi_warning; /* on PSI full avg10, in percent */
-	struct oomw_range psi_critical;
+	struct oomw_assess_params params; /* thresholds, kill window, hysteresis */
 };
 
 /* The command line: each field set here wins over the file. */

@@ -1,9 +1,22 @@
+/* SPDX-License-Identifier: MIT */
 /* agent_mib.c — OOMWATCH-MIB for net-snmp: one handler serves the whole
  * oomwObjects subtree (scalars and three tables) from the cache filled by
  * agent_mib_refresh(), so a request never waits on /proc. Unknown numbers are
- * absent (noSuchInstance, or a skipped cell) rather than 0. Notifications go
- * through a bounded queue that is only emptied while the AgentX master is
- * connected, because net-snmp drops a notification sent while it is not. */
+ * absent (noSuchInstance, or a skipped cell) rather than 0.
+ *
+ * Notifications are sent as AgentX Notify PDUs with a response callback: a
+ * notification counts as delivered only when the master answered it (RFC 2741
+ * 7.1.10: the master sends the trap, then its Response). Kill notifications
+ * are not queued in memory: the monitor's persisted events above the state's
+ * delivery cursor are the ones owed, so whichever agent process runs next
+ * sends them; the cursor moves, and is saved, as the answers come in. Low
+ * memory and recovery notifications are about the present, and are queued in
+ * memory until answered.
+ *
+ * Nothing here judges: the verdict, the summary, the held (hysteresis) memory
+ * verdicts, which kill is news, the victim's cgroup and the wording of every
+ * source problem come from the core (common/assess.h); this file maps them
+ * onto OOMWATCH-MIB objects and notifications. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -12,11 +25,15 @@
 
 #include "agent_mib.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "assess.h"
+#include "cgroup_name.h"
 #include "text.h"
 
 #define TEXT_MAX 255 /* DisplayString (SIZE (0..255)) */
@@ -25,7 +42,6 @@
 #define PCT_HUNDREDTHS_MAX 10000
 #define OID_MAX_LEN 32
 
-enum verdict { V_OK = 1, V_WARNING = 2, V_CRITICAL = 3, V_UNKNOWN = 4 };
 enum scope_value { SCOPE_UNKNOWN = 1, SCOPE_GLOBAL = 2, SCOPE_MEMCG = 3 };
 enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
 
@@ -34,12 +50,22 @@ enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
 static oid mib_oid[] = { 1, 3, 6, 1, 4, 1, 32473 };
 static const oid objects_oid[] = { 1, 3, 6, 1, 4, 1, 32473, 1 };
 static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+/* RFC 2741 6.1: h.type of a Notify PDU; net-snmp's AgentX transport uses the
+ * RFC's numbers as PDU commands, but installs no header that names them. */
+#define AGENTX_NOTIFY_PDU 12
+/* How long snmpd may take to answer a Notify before net-snmp sends it again
+ * (its session default is 1 s): a Notify sent twice is two traps, and a
+ * loaded snmpd can take longer than a second. */
+#define NOTIFY_TIMEOUT_SEC 5
+/* RFC 2741 6.2.16: res.error notOpen (the master no longer knows our session). */
+#define AGENTX_ERR_NOT_OPEN_SESSION 257
 #define MIB_LEN OID_LENGTH(mib_oid)
 #define OBJECTS_LEN OID_LENGTH(objects_oid)
 
 enum table { T_NONE, T_KILL, T_CANDIDATE, T_CGROUP };
 
-/* Every served object, in OID order: the GETNEXT walk depends on it. */
+/* Every served object, in OID order: the GETNEXT walk depends on it
+ * (assert_oid_order checks it at registration). */
 enum obj {
 	O_MEM_TOTAL, O_MEM_AVAILABLE, O_MEM_FREE, O_SWAP_TOTAL, O_SWAP_FREE, O_COMMITTED, O_COMMIT_LIMIT,
 	O_MEM_AVAILABLE_PCT,
@@ -49,8 +75,9 @@ enum obj {
 	O_STATUS, O_STATUS_TEXT, O_KLOG_STATUS, O_SAMPLE_TIME,
 	K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_UID, K_SCOPE, K_CONSTRAINT, K_MEMCG, K_TASK_MEMCG,
 	K_TOTAL_VM, K_ANON_RSS, K_FILE_RSS, K_SHMEM_RSS, K_OOM_SCORE_ADJ,
+	K_WHY, K_REMEDY, K_UNIT, K_CONTAINER_ID, K_POD_UID, K_POD_QOS,
 	C_PID, C_NAME, C_OOM_SCORE, C_OOM_SCORE_ADJ, C_RSS,
-	G_PATH, G_KILLS, G_USAGE, G_LIMIT, G_UNDER_OOM,
+	G_PATH, G_KILLS, G_USAGE, G_LIMIT, G_UNDER_OOM, G_LIMIT_HITS,
 	N_OBJ
 };
 
@@ -70,25 +97,37 @@ static const struct node nodes[N_OBJ] = {
 	COLUMN(5, 2, T_KILL), COLUMN(5, 3, T_KILL), COLUMN(5, 4, T_KILL), COLUMN(5, 5, T_KILL),
 	COLUMN(5, 6, T_KILL), COLUMN(5, 7, T_KILL), COLUMN(5, 8, T_KILL), COLUMN(5, 9, T_KILL),
 	COLUMN(5, 10, T_KILL), COLUMN(5, 11, T_KILL), COLUMN(5, 12, T_KILL), COLUMN(5, 13, T_KILL),
-	COLUMN(5, 14, T_KILL), COLUMN(5, 15, T_KILL),
+	COLUMN(5, 14, T_KILL), COLUMN(5, 15, T_KILL), COLUMN(5, 16, T_KILL), COLUMN(5, 17, T_KILL),
+	COLUMN(5, 18, T_KILL), COLUMN(5, 19, T_KILL), COLUMN(5, 20, T_KILL), COLUMN(5, 21, T_KILL),
 	COLUMN(6, 2, T_CANDIDATE), COLUMN(6, 3, T_CANDIDATE), COLUMN(6, 4, T_CANDIDATE),
 	COLUMN(6, 5, T_CANDIDATE), COLUMN(6, 6, T_CANDIDATE),
 	COLUMN(7, 2, T_CGROUP), COLUMN(7, 3, T_CGROUP), COLUMN(7, 4, T_CGROUP), COLUMN(7, 5, T_CGROUP),
-	COLUMN(7, 6, T_CGROUP),
+	COLUMN(7, 6, T_CGROUP), COLUMN(7, 7, T_CGROUP),
 };
 
-/* Sources whose problems are logged when they appear, change or go away. */
-enum source { S_MEMINFO, S_PSI, S_VMSTAT, S_KLOG, S_CGROUPS, S_CANDIDATES, S_STATE, N_SOURCES };
+#define N_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
+/* The problems of one source, joined: what was last logged for it. */
+#define SOURCE_TEXT_MAX (2 * OOMW_PROBLEM_TEXT_MAX)
 
-enum notification { N_KILL = 1, N_LOW_MEMORY = 2, N_RECOVERED = 3 };
+enum notification { N_KILL = 1, N_LOW_MEMORY = 2, N_RECOVERED = 3, N_KILLS_UNKNOWN_TIME = 4 };
 
-/* What a notification carries, copied when it is queued. */
+/* A status notification (low memory, recovered, kills at an unknown time),
+ * copied when it is queued. */
 struct pending {
 	enum notification kind;
-	struct oomw_event ev;
-	enum verdict verdict;
+	enum oomw_severity severity;
 	char text[TEXT_MAX + 1];
 	int64_t available_cpct; /* OOMW_UNKNOWN when meminfo was unreadable */
+	long reqid;             /* 0: not sent (or to send again) */
+};
+
+/* A kill notification handed to the master. What is owed is at most one
+ * ring of events, so as many records do (found by index, reused once the
+ * cursor passed them and no answer is awaited). */
+struct delivery {
+	uint64_t index; /* 0: slot unused */
+	long reqid;     /* of the Notify in flight; 0 once answered or failed */
+	bool acked;
 };
 
 struct value {
@@ -109,19 +148,33 @@ static struct {
 	bool have_snap;
 	const struct oomw_event *events; /* the monitor's, valid until the next sample */
 	size_t n_events;
+	size_t n_new;  /* events the last sample reported: the last ones of the ring */
+	int save_err;  /* of the last sample's state save */
 	size_t kill_rows[OOMW_STATE_EVENTS_MAX]; /* events[] shown in oomwKillTable, index order */
 	size_t n_kill_rows;
-	enum verdict status;
-	enum verdict mem_status;   /* memory and pressure only */
-	enum verdict mem_notified; /* the last known mem_status: what the low-memory traps follow */
+	struct oomw_verdict verdict;
+	struct oomw_held held; /* the last known memory, swap and PSI verdicts (hysteresis) */
+	enum oomw_severity mem_notified; /* the last known memory verdict */
 	char status_text[TEXT_MAX + 1];
+	char klog_text[TEXT_MAX + 1];
 	bool connected;
+	netsnmp_session *master; /* the AgentX session, while connected */
+	struct oomw_monitor *monitor; /* holds the events owed and the delivery cursor */
+	struct delivery sent[OOMW_STATE_EVENTS_MAX];
 	struct pending queue[AGENT_TRAP_QUEUE_MAX];
 	size_t q_head, q_len;
-	size_t n_history; /* kills reported by the first sample (not trapped) */
 	uint64_t q_dropped;
-	int last_err[N_SOURCES]; /* what was last logged for each source */
-} cache = { .status = V_UNKNOWN, .mem_status = V_UNKNOWN, .mem_notified = V_OK };
+	int cursor_err; /* the last failure to save the delivery cursor, logged once */
+	/* Kills at an unknown time up to this index are not sent one by one: one
+	 * oomwKillsAtUnknownTimeNotification says them (see notify_news). In
+	 * memory only: an agent restarted before the cursor passed them would
+	 * send them. */
+	uint64_t backlog_through;
+	char logged[N_SOURCES][SOURCE_TEXT_MAX]; /* what was last logged for each source */
+} cache = {
+	.held = { OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN },
+	.mem_notified = OOMW_SEV_UNKNOWN,
+};
 
 /* ---- values ---- */
 
@@ -176,6 +229,32 @@ static bool put_str(struct value *v, const char *s)
 	return put_text(v, s, strlen(s));
 }
 
+/* Cuts the core's text, already printable ASCII with "\xNN" escapes
+ * (assess.h), to out's size without splitting an escape. */
+static void cut_ascii(const char *in, char *out, size_t size)
+{
+	size_t n = strlen(in);
+	if (n >= size) {
+		n = size - 1;
+		for (size_t k = 1; k <= 3 && k <= n; k++)
+			if (in[n - k] == '\\') {
+				n -= k;
+				break;
+			}
+	}
+	memcpy(out, in, n);
+	out[n] = '\0';
+}
+
+/* A text of the core: served as it is, never escaped twice. */
+static bool put_ascii(struct value *v, const char *s)
+{
+	cut_ascii(s, v->u.str, sizeof(v->u.str));
+	v->type = ASN_OCTET_STR;
+	v->len = strlen(v->u.str);
+	return true;
+}
+
 /* DateAndTime in UTC: year(2) month day hour minute second deci-second '+' 0 0. */
 static bool put_time(struct value *v, int64_t wall_usec)
 {
@@ -210,31 +289,21 @@ static bool put_truth(struct value *v, bool b)
 	return put_int(v, b ? TRUTH_TRUE : TRUTH_FALSE);
 }
 
-static enum scope_value scope_value(enum oomw_scope s)
+/* OomwScope and OomwVerdict are the core's enums plus one. */
+_Static_assert(OOMW_SCOPE_UNKNOWN + 1 == SCOPE_UNKNOWN && OOMW_SCOPE_GLOBAL + 1 == SCOPE_GLOBAL &&
+		       OOMW_SCOPE_MEMCG + 1 == SCOPE_MEMCG,
+	       "OomwScope unknown(1) global(2) memcg(3)");
+_Static_assert(OOMW_SEV_OK == 0 && OOMW_SEV_WARNING == 1 && OOMW_SEV_CRITICAL == 2 && OOMW_SEV_UNKNOWN == 3,
+	       "OomwVerdict ok(1) warning(2) critical(3) unknown(4)");
+
+static long scope_value(enum oomw_scope s)
 {
-	switch (s) {
-	case OOMW_SCOPE_GLOBAL:
-		return SCOPE_GLOBAL;
-	case OOMW_SCOPE_MEMCG:
-		return SCOPE_MEMCG;
-	case OOMW_SCOPE_UNKNOWN:
-		break;
-	}
-	return SCOPE_UNKNOWN;
+	return (long)s + 1;
 }
 
-static const char *klog_status(void)
+static long verdict_value(enum oomw_severity s)
 {
-	static char text[TEXT_MAX + 1];
-	if (strcmp(cache.cfg->paths.kmsg, OOMW_KMSG_NONE) == 0)
-		return "not read (kmsg none): kills are counted without details";
-	if (cache.snap.klog_err != 0)
-		return strerror(-cache.snap.klog_err);
-	if (cache.snap.klog_missed == 0)
-		return "ok";
-	snprintf(text, sizeof(text), "ok; %llu records were overwritten before they could be read",
-		 (unsigned long long)cache.snap.klog_missed);
-	return text;
+	return (long)s + 1;
 }
 
 /* Recency is by time, not by index: kills the counter showed at a first
@@ -253,80 +322,112 @@ static const struct oomw_event *last_event(void)
 	return last;
 }
 
-/* MemAvailable in hundredths of a percent of MemTotal, or OOMW_UNKNOWN. */
-static int64_t available_cpct(const struct oomw_snapshot *s)
+/* MemAvailable as the core computed it, in hundredths of a percent of
+ * MemTotal, or OOMW_UNKNOWN. */
+static int64_t available_cpct(void)
 {
-	const struct oomw_meminfo *mem = &s->mem;
-	if (s->mem_err != 0 || mem->mem_total_kib <= 0 || mem->mem_available_kib == OOMW_UNKNOWN ||
-	    mem->mem_available_kib < 0)
+	const struct oomw_gauge *g = &cache.verdict.mem_available;
+	if (!g->known || !g->pct_known)
 		return OOMW_UNKNOWN;
-	return (int64_t)((double)mem->mem_available_kib * PCT_HUNDREDTHS_MAX / (double)mem->mem_total_kib);
+	return (int64_t)(g->pct * 100.0);
+}
+
+/* oomwMemTotal .. oomwCommitLimit, in the order of enum obj. */
+#define MEMINFO(field) offsetof(struct oomw_meminfo, field)
+static const size_t meminfo_kib[] = {
+	MEMINFO(mem_total_kib), MEMINFO(mem_available_kib), MEMINFO(mem_free_kib), MEMINFO(swap_total_kib),
+	MEMINFO(swap_free_kib), MEMINFO(committed_as_kib),  MEMINFO(commit_limit_kib),
+};
+
+static bool memory_value(enum obj o, struct value *v)
+{
+	if (o == O_MEM_AVAILABLE_PCT)
+		return put_pct(v, available_cpct() != OOMW_UNKNOWN, available_cpct());
+	const char *mem = (const char *)&cache.snap.mem;
+	return cache.snap.mem_err == 0 && put_c64(v, *(const int64_t *)(mem + meminfo_kib[o - O_MEM_TOTAL]));
+}
+
+/* oomwPsiSome* then oomwPsiFull*, each avg10, avg60, avg300, total. */
+static bool pressure_value(enum obj o, struct value *v)
+{
+	static const int avg_sec[] = { 10, 60, 300 };
+	const struct oomw_snapshot *s = &cache.snap;
+	bool full = o >= O_PSI_FULL10;
+	const struct oomw_psi_line *l = oomw_psi_selected(s, full ? OOMW_PSI_FULL : OOMW_PSI_SOME);
+	size_t which = (size_t)(o - (full ? O_PSI_FULL10 : O_PSI_SOME10));
+	if (s->psi_err != 0 || !l->known)
+		return false;
+	if (which == 3)
+		return put_c64(v, l->total_usec);
+	return put_pct(v, l->known, oomw_psi_avg_cpct(l, avg_sec[which]));
+}
+
+static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v);
+
+/* oomwLastKill*: the cells of the most recent kill, as in oomwKillTable. */
+static bool last_kill_value(enum obj o, struct value *v)
+{
+	static const enum obj as_cell[] = { K_TIME, K_PID, K_NAME, K_TASK_MEMCG };
+	const struct oomw_snapshot *s = &cache.snap;
+	const struct oomw_event *last = last_event();
+	if (o == O_KILL_COUNT)
+		return s->vmstat_err == 0 && put_c64(v, s->oom_kill_total);
+	if (o == O_KILLS_NO_DETAILS)
+		return put_c64(v, s->kills_without_details);
+	if (last == NULL)
+		return false;
+	if (o == O_LAST_INDEX)
+		return last->index > 0 && put_u32(v, (int64_t)(last->index > UINT32_MAX ? UINT32_MAX : last->index));
+	return kill_value(as_cell[o - O_LAST_TIME], last, v);
+}
+
+static bool agent_value(enum obj o, struct value *v)
+{
+	switch (o) {
+	case O_STATUS:
+		return put_int(v, verdict_value(cache.verdict.severity));
+	case O_STATUS_TEXT:
+		return put_ascii(v, cache.status_text);
+	case O_KLOG_STATUS:
+		return put_ascii(v, cache.klog_text);
+	case O_SAMPLE_TIME:
+		return put_time(v, cache.snap.wall_usec);
+	default:
+		return false;
+	}
 }
 
 static bool scalar_value(enum obj o, struct value *v)
 {
-	const struct oomw_snapshot *s = &cache.snap;
-	const struct oomw_meminfo *mem = &s->mem;
-	const struct oomw_event *last = last_event();
 	if (!cache.have_snap)
 		return false;
+	if (o <= O_MEM_AVAILABLE_PCT)
+		return memory_value(o, v);
+	if (o <= O_PSI_FULL_TOTAL)
+		return pressure_value(o, v);
+	return o <= O_LAST_INDEX ? last_kill_value(o, v) : agent_value(o, v);
+}
+
+/* Why that victim, the remedy (assess.h), and who it was (cgroup_name.h). */
+static bool kill_reason_value(enum obj o, const struct oomw_kill *k, struct value *v)
+{
+	char text[OOMW_WHY_TEXT_MAX];
+	const char *cg = oomw_kill_cgroup(k);
+	struct oomw_cgroup_name who;
+	if (o == K_WHY || o == K_REMEDY) {
+		(o == K_WHY ? oomw_kill_why : oomw_kill_remedy)(k, text, sizeof(text));
+		return put_ascii(v, text);
+	}
+	oomw_cgroup_name(cg, strlen(cg), &who);
 	switch (o) {
-	case O_MEM_TOTAL:
-		return s->mem_err == 0 && put_c64(v, mem->mem_total_kib);
-	case O_MEM_AVAILABLE:
-		return s->mem_err == 0 && put_c64(v, mem->mem_available_kib);
-	case O_MEM_FREE:
-		return s->mem_err == 0 && put_c64(v, mem->mem_free_kib);
-	case O_SWAP_TOTAL:
-		return s->mem_err == 0 && put_c64(v, mem->swap_total_kib);
-	case O_SWAP_FREE:
-		return s->mem_err == 0 && put_c64(v, mem->swap_free_kib);
-	case O_COMMITTED:
-		return s->mem_err == 0 && put_c64(v, mem->committed_as_kib);
-	case O_COMMIT_LIMIT:
-		return s->mem_err == 0 && put_c64(v, mem->commit_limit_kib);
-	case O_MEM_AVAILABLE_PCT:
-		return put_pct(v, available_cpct(s) != OOMW_UNKNOWN, available_cpct(s));
-	case O_PSI_SOME10:
-		return put_pct(v, s->psi_err == 0 && s->psi.some.known, s->psi.some.avg10_cpct);
-	case O_PSI_SOME60:
-		return put_pct(v, s->psi_err == 0 && s->psi.some.known, s->psi.some.avg60_cpct);
-	case O_PSI_SOME300:
-		return put_pct(v, s->psi_err == 0 && s->psi.some.known, s->psi.some.avg300_cpct);
-	case O_PSI_SOME_TOTAL:
-		return s->psi_err == 0 && s->psi.some.known && put_c64(v, s->psi.some.total_usec);
-	case O_PSI_FULL10:
-		return put_pct(v, s->psi_err == 0 && s->psi.full.known, s->psi.full.avg10_cpct);
-	case O_PSI_FULL60:
-		return put_pct(v, s->psi_err == 0 && s->psi.full.known, s->psi.full.avg60_cpct);
-	case O_PSI_FULL300:
-		return put_pct(v, s->psi_err == 0 && s->psi.full.known, s->psi.full.avg300_cpct);
-	case O_PSI_FULL_TOTAL:
-		return s->psi_err == 0 && s->psi.full.known && put_c64(v, s->psi.full.total_usec);
-	case O_KILL_COUNT:
-		return s->vmstat_err == 0 && put_c64(v, s->oom_kill_total);
-	case O_KILLS_NO_DETAILS:
-		return put_c64(v, s->kills_without_details);
-	case O_LAST_TIME:
-		return last != NULL && put_time(v, last->wall_usec);
-	case O_LAST_PID:
-		return last != NULL && put_u32(v, last->kill.pid == OOMW_UNKNOWN ? 0 : last->kill.pid);
-	case O_LAST_NAME:
-		return last != NULL && put_text(v, last->kill.comm, last->kill.comm_len);
-	case O_LAST_CGROUP:
-		return last != NULL && put_str(v, last->kill.task_memcg);
-	case O_LAST_INDEX:
-		return last != NULL && last->index > 0 && put_u32(v, (int64_t)(last->index > UINT32_MAX ? UINT32_MAX : last->index));
-	case O_STATUS:
-		return put_int(v, cache.status);
-	case O_STATUS_TEXT:
-		return put_str(v, cache.status_text);
-	case O_KLOG_STATUS:
-		return put_str(v, klog_status());
-	case O_SAMPLE_TIME:
-		return put_time(v, s->wall_usec);
+	case K_UNIT:
+		return put_str(v, who.unit);
+	case K_CONTAINER_ID:
+		return put_str(v, who.container_id);
+	case K_POD_UID:
+		return put_str(v, who.pod_uid);
 	default:
-		return false;
+		return put_str(v, oomw_qos_name(who.qos));
 	}
 }
 
@@ -352,7 +453,8 @@ static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v)
 	case K_MEMCG:
 		return put_str(v, k->oom_memcg);
 	case K_TASK_MEMCG:
-		return put_str(v, k->task_memcg);
+		/* memory.oom.group victims after the first: the OOM memcg. */
+		return put_str(v, oomw_kill_cgroup(k));
 	case K_TOTAL_VM:
 		return put_c64(v, k->total_vm_kib);
 	case K_ANON_RSS:
@@ -363,6 +465,13 @@ static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v)
 		return put_c64(v, k->shmem_rss_kib);
 	case K_OOM_SCORE_ADJ:
 		return put_int(v, k->oom_score_adj);
+	case K_WHY:
+	case K_REMEDY:
+	case K_UNIT:
+	case K_CONTAINER_ID:
+	case K_POD_UID:
+	case K_POD_QOS:
+		return ev->has_details && kill_reason_value(o, k, v);
 	default:
 		return false;
 	}
@@ -400,6 +509,8 @@ static bool cgroup_value(enum obj o, const struct oomw_cgroup_stats *g, struct v
 		       put_c64(v, g->limit_bytes / 1024);
 	case G_UNDER_OOM:
 		return g->version == 1 && g->under_oom != OOMW_UNKNOWN && put_truth(v, g->under_oom != 0);
+	case G_LIMIT_HITS:
+		return put_c64(v, oomw_cgroup_limit_hits(g));
 	default:
 		return false;
 	}
@@ -563,14 +674,19 @@ static void queue_pop(void)
 	cache.q_len--;
 }
 
-/* Keeps at most `keep` notifications, dropping the oldest, and says so. */
+static void note_dropped(uint64_t n)
+{
+	cache.q_dropped += n;
+	snmp_log(LOG_WARNING, "notification queue full (%zu): dropped the oldest %llu; %llu dropped so far\n",
+		 cache.cfg->trap_queue_size, (unsigned long long)n, (unsigned long long)cache.q_dropped);
+}
+
+/* Keeps at most `keep` memory notifications, dropping the oldest, and says so. */
 static void queue_trim(size_t keep)
 {
 	while (cache.q_len > keep) {
 		queue_pop();
-		cache.q_dropped++;
-		snmp_log(LOG_WARNING, "notification queue full (%zu): dropped the oldest; %llu dropped so far\n",
-			 cache.cfg->trap_queue_size, (unsigned long long)cache.q_dropped);
+		note_dropped(1);
 	}
 }
 
@@ -594,52 +710,230 @@ static bool add_scalar(netsnmp_variable_list **vars, enum obj o, const struct va
 	return add_var(vars, full, instance_oid(o, 0, full), v);
 }
 
-static int send_pending(const struct pending *p)
+/* The varbinds of a kill notification (ev) or of a memory one (p). A
+ * notification missing some of its objects is not sent at all. */
+static int build_vars(const struct oomw_event *ev, const struct pending *p, netsnmp_variable_list **vars)
 {
-	static const enum obj kill_objects[] = { K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_SCOPE, K_TASK_MEMCG };
+	static const enum obj kill_objects[] = { K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_SCOPE, K_TASK_MEMCG,
+						 K_WHY, K_REMEDY };
 	oid trap_oid[MIB_LEN + 2];
-	netsnmp_variable_list *vars = NULL;
 	struct value v;
 	bool built = true;
 
 	memcpy(trap_oid, mib_oid, sizeof(mib_oid));
 	trap_oid[MIB_LEN] = 0; /* oomwNotifications */
-	trap_oid[MIB_LEN + 1] = (oid)p->kind;
-	if (snmp_varlist_add_variable(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, trap_oid,
+	trap_oid[MIB_LEN + 1] = (oid)(ev != NULL ? N_KILL : p->kind);
+	if (snmp_varlist_add_variable(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, trap_oid,
 				      sizeof(trap_oid)) == NULL)
 		return -ENOMEM;
-	if (p->kind == N_KILL) {
-		oid index = p->ev.index > UINT32_MAX ? UINT32_MAX : (oid)p->ev.index;
+	if (ev != NULL) {
+		oid index = ev->index > UINT32_MAX ? UINT32_MAX : (oid)ev->index;
 		for (size_t i = 0; i < sizeof(kill_objects) / sizeof(kill_objects[0]); i++) {
 			oid full[OID_MAX_LEN];
-			if (kill_value(kill_objects[i], &p->ev, &v))
-				built = built && add_var(&vars, full, instance_oid(kill_objects[i], index, full), &v);
+			if (kill_value(kill_objects[i], ev, &v))
+				built = built && add_var(vars, full, instance_oid(kill_objects[i], index, full), &v);
 		}
 	} else {
-		put_int(&v, p->verdict);
-		built = built && add_scalar(&vars, O_STATUS, &v);
-		put_str(&v, p->text);
-		built = built && add_scalar(&vars, O_STATUS_TEXT, &v);
-		if (put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
-			built = built && add_scalar(&vars, O_MEM_AVAILABLE_PCT, &v);
+		put_int(&v, verdict_value(p->severity));
+		built = built && add_scalar(vars, O_STATUS, &v);
+		put_ascii(&v, p->text);
+		built = built && add_scalar(vars, O_STATUS_TEXT, &v);
+		if (p->kind != N_KILLS_UNKNOWN_TIME && put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
+			built = built && add_scalar(vars, O_MEM_AVAILABLE_PCT, &v);
 	}
-	/* A notification missing some of its objects is not sent: it stays
-	 * queued and is built again on the next flush. */
-	if (built)
-		send_v2trap(vars);
-	snmp_free_varbind(vars);
 	return built ? 0 : -ENOMEM;
+}
+
+static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic);
+
+/* Hands one notification to the master as an AgentX Notify whose Response
+ * comes to on_response. Returns its request id, or 0 when it was not sent
+ * (it is tried again at the next flush). */
+static long send_notify(const struct oomw_event *ev, const struct pending *p)
+{
+	netsnmp_variable_list *vars = NULL;
+	if (build_vars(ev, p, &vars) != 0) {
+		snmp_free_varbind(vars);
+		snmp_log(LOG_ERR, "cannot build a notification: out of memory; will retry\n");
+		return 0;
+	}
+	netsnmp_pdu *pdu = snmp_pdu_create(AGENTX_NOTIFY_PDU);
+	if (pdu == NULL) {
+		snmp_free_varbind(vars);
+		return 0;
+	}
+	/* As net-snmp's own trap sender fills an AgentX Notify: our session
+	 * with the master, and request ids never reused in a time window. */
+	pdu->version = cache.master->version;
+	pdu->sessid = cache.master->sessid;
+	pdu->msgid = snmp_get_next_msgid();
+	do
+		pdu->reqid = snmp_get_next_reqid();
+	while (pdu->reqid == 0);
+	pdu->time = NOTIFY_TIMEOUT_SEC; /* not encoded in a Notify: read by net-snmp only */
+	pdu->flags |= UCD_MSG_FLAG_PDU_TIMEOUT;
+	pdu->variables = vars;
+	long reqid = pdu->reqid;
+	if (snmp_async_send(cache.master, pdu, on_response, NULL) == 0) {
+		snmp_free_pdu(pdu);
+		return 0;
+	}
+	return reqid;
+}
+
+/* The record of the notification of event `index`; with `create`, a new one
+ * if there is none (NULL when all are busy: it is sent later). */
+static struct delivery *delivery_of(uint64_t index, bool create)
+{
+	uint64_t cursor = oomw_monitor_notified(cache.monitor);
+	struct delivery *spare = NULL;
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++) {
+		struct delivery *d = &cache.sent[i];
+		if (d->index == index)
+			return d;
+		if (spare == NULL && (d->index == 0 || (d->index <= cursor && d->reqid == 0)))
+			spare = d;
+	}
+	if (!create || spare == NULL)
+		return NULL;
+	*spare = (struct delivery){ .index = index };
+	return spare;
+}
+
+static void save_cursor(uint64_t index)
+{
+	int r = oomw_monitor_set_notified(cache.monitor, index);
+	if (r != 0 && r != cache.cursor_err)
+		snmp_log(LOG_ERR, "cannot save the delivered notifications to the state file: %s; a restart "
+				  "now would send them again\n", strerror(-r));
+	cache.cursor_err = r;
+}
+
+/* Answered, or not to be sent at all. */
+static bool passed_over(const struct oomw_event *ev)
+{
+	const struct delivery *d = delivery_of(ev->index, false);
+	return (d != NULL && d->acked) || (ev->backlog && ev->index <= cache.backlog_through);
+}
+
+/* Moves the saved delivery cursor over the answered notifications that
+ * follow it. Indexes the ring does not hold (kills without details that found
+ * it full at a first sample) were never owed: they do not stop it. */
+static void advance_cursor(void)
+{
+	uint64_t from = oomw_monitor_notified(cache.monitor), to = from;
+	for (size_t i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (ev->index <= from)
+			continue;
+		if (!passed_over(ev))
+			break;
+		to = ev->index;
+	}
+	if (to != from)
+		save_cursor(to);
+}
+
+/* Keeps what is owed sendable: at most trap_queue_size kill notifications.
+ * The oldest beyond that are given up; so are kills that left the ring before
+ * they could be sent (a storm of more than it holds in one sample, or kills
+ * owed for longer than the ring lasts). The cursor moves past them and the
+ * agent logs how many. */
+static void give_up_unsendable(void)
+{
+	uint64_t cursor = oomw_monitor_notified(cache.monitor);
+	size_t owed = 0, dropped = 0, passed = 0, i;
+	for (i = 0; i < cache.n_events; i++)
+		owed += cache.events[i].index > cursor && !passed_over(&cache.events[i]);
+	for (i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (ev->index <= cursor)
+			continue;
+		if (passed_over(ev)) {
+			passed++;
+			continue;
+		}
+		if (owed - dropped <= cache.cfg->trap_queue_size)
+			break;
+		dropped++;
+	}
+	if (i == cache.n_events)
+		return; /* nothing owed is kept: the cursor follows the answers */
+	uint64_t to = cache.events[i].index - 1;
+	if (to <= cursor)
+		return;
+	if (dropped > 0)
+		note_dropped(dropped);
+	if (to - cursor > dropped + passed)
+		snmp_log(LOG_WARNING, "%llu kill notifications were lost: their kills left the ring of %d "
+				      "before they could be sent\n",
+			 (unsigned long long)(to - cursor - dropped - passed), OOMW_STATE_EVENTS_MAX);
+	save_cursor(to);
+}
+
+/* Drops memory notifications answered out of order at the head of the queue. */
+static void queue_settle(void)
+{
+	while (cache.q_len > 0 && cache.queue[cache.q_head].reqid == -1)
+		queue_pop();
+}
+
+/* A Response from the master (delivered), or the request's end without one:
+ * timed out, or its session closed (net-snmp ends pending requests so). */
+static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic)
+{
+	(void)session;
+	(void)magic;
+	bool answered = op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL;
+	/* notOpen: the master lost our session; sent again after registering. */
+	bool done = answered && pdu->errstat != AGENTX_ERR_NOT_OPEN_SESSION;
+	if (answered && pdu->errstat != 0 && done)
+		snmp_log(LOG_ERR, "the AgentX master refused a notification (AgentX error %ld); not sent again\n",
+			 pdu->errstat);
+	if (reqid == 0)
+		return 1;
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++) {
+		struct delivery *d = &cache.sent[i];
+		if (d->index == 0 || d->reqid != reqid)
+			continue;
+		d->reqid = 0;
+		d->acked = done;
+		if (done)
+			advance_cursor();
+		return 1;
+	}
+	for (size_t i = 0; i < cache.q_len; i++) {
+		struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
+		if (p->reqid != reqid)
+			continue;
+		p->reqid = done ? -1 : 0;
+		queue_settle();
+		return 1;
+	}
+	return 1;
 }
 
 void agent_mib_flush(void)
 {
-	while (cache.connected && cache.q_len > 0) {
-		struct pending *p = &cache.queue[cache.q_head];
-		if (send_pending(p) != 0) {
-			snmp_log(LOG_ERR, "cannot build a notification: out of memory; will retry\n");
+	if (!cache.connected || cache.master == NULL || cache.monitor == NULL)
+		return;
+	uint64_t cursor = oomw_monitor_notified(cache.monitor);
+	for (size_t i = 0; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		if (ev->index <= cursor || passed_over(ev))
+			continue;
+		struct delivery *d = delivery_of(ev->index, true);
+		if (d == NULL)
 			return;
-		}
-		queue_pop();
+		if (d->reqid != 0)
+			continue;
+		if ((d->reqid = send_notify(ev, NULL)) == 0)
+			return;
+	}
+	for (size_t i = 0; i < cache.q_len; i++) {
+		struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
+		if (p->reqid == 0 && (p->reqid = send_notify(NULL, p)) == 0)
+			return;
 	}
 }
 
@@ -648,192 +942,208 @@ bool agent_mib_connected(void)
 	return cache.connected;
 }
 
-/* ---- sampling and verdicts ---- */
-
-static void on_event(const struct oomw_event *ev, void *ctx)
+bool agent_mib_in_flight(void)
 {
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++)
+		if (cache.sent[i].index != 0 && cache.sent[i].reqid != 0)
+			return true;
+	for (size_t i = 0; i < cache.q_len; i++)
+		if (cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX].reqid > 0)
+			return true;
+	return false;
+}
+
+/* ---- sampling: the core judges, the agent maps ---- */
+
+static void count_new(const struct oomw_event *ev, void *ctx)
+{
+	(void)ev;
 	(void)ctx;
-	if (cache.snap.first_sample) {
-		/* No saved state: kills since boot are history from before the
-		 * agent ever ran (they are in the table), not news for a trap
-		 * receiver. oomw_monitor_sample sets first_sample before it
-		 * reports events. */
-		cache.n_history++;
-		return;
-	}
-	struct pending *p = queue_push();
-	p->kind = N_KILL;
-	p->ev = *ev;
-	/* Both are chosen by whoever named the process or the cgroup: a raw
-	 * newline would forge a line of syslog. "\xNN" takes 4 bytes per byte. */
-	char name[OOMW_COMM_MAX * 4 + 1], cgroup[OOMW_CGROUP_PATH_MAX * 4 + 1];
-	oomw_escape(ev->kill.comm, ev->kill.comm_len, NULL, name, sizeof(name));
-	oomw_escape(ev->kill.task_memcg, strlen(ev->kill.task_memcg), NULL, cgroup, sizeof(cgroup));
-	if (ev->has_details)
-		snmp_log(LOG_NOTICE, "OOM kill #%llu: pid %lld (%s), %s scope, cgroup %s\n",
-			 (unsigned long long)ev->index, (long long)ev->kill.pid, name, oomw_scope_name(ev->kill.scope),
-			 cgroup[0] ? cgroup : "?");
-	else
-		snmp_log(LOG_NOTICE, "OOM kill #%llu without details (counted, not in the readable kernel log)\n",
-			 (unsigned long long)ev->index);
+	cache.n_new++;
 }
 
-static enum verdict worse(enum verdict a, enum verdict b)
-{
-	/* critical > warning > unknown > ok */
-	static const int rank[] = { [V_OK] = 0, [V_UNKNOWN] = 1, [V_WARNING] = 2, [V_CRITICAL] = 3 };
-	return rank[b] > rank[a] ? b : a;
-}
-
-static enum verdict judge(const struct oomw_range *warn, double warn_value, const struct oomw_range *crit,
-			  double crit_value)
-{
-	if (oomw_range_alerts(crit, crit_value))
-		return V_CRITICAL;
-	if (oomw_range_alerts(warn, warn_value))
-		return V_WARNING;
-	return V_OK;
-}
-
-/* An available-memory range judges a share of MemTotal when written with
- * '%', bytes otherwise. */
-static double available_in(const struct oomw_range *r, double pct, double bytes)
-{
-	return r->unit == OOMW_UNIT_PCT ? pct : bytes;
-}
-
-static const char *verdict_name(enum verdict v)
-{
-	switch (v) {
-	case V_OK:
-		return "ok";
-	case V_WARNING:
-		return "warning";
-	case V_CRITICAL:
-		return "critical";
-	case V_UNKNOWN:
-		break;
-	}
-	return "unknown";
-}
-
-static size_t recent_kills(int64_t now_usec)
-{
-	int64_t window_usec = cache.cfg->kill_window_sec * USEC_PER_SEC;
-	size_t n = 0;
-	if (window_usec <= 0)
-		return 0;
-	for (size_t i = 0; i < cache.n_events; i++) {
-		const struct oomw_event *ev = &cache.events[i];
-		if (ev->wall_usec != OOMW_UNKNOWN && ev->wall_usec >= now_usec - window_usec)
-			n++;
-	}
-	return n;
-}
-
-/* Sets cache.status, cache.mem_status and cache.status_text. */
-static void judge_all(void)
+static void assess_input(struct oomw_assess_input *in)
 {
 	const struct agent_config *cfg = cache.cfg;
-	const struct oomw_snapshot *s = &cache.snap;
-	const struct oomw_meminfo *mem = &s->mem;
-	char avail[128] = "MemAvailable unknown", psi[96] = "", kills[96] = "";
-	enum verdict mem_v = V_UNKNOWN, psi_v = V_OK, kill_v = V_OK;
+	*in = (struct oomw_assess_input){
+		.snap = &cache.snap, .events = cache.events, .n_events = cache.n_events, .n_new = cache.n_new,
+		.paths = &cfg->paths, .kmsg_option = "kmsg", /* the config key naming the log */
+		.state_path = cfg->state_file[0] ? cfg->state_file : NULL,
+		.cgroups_asked = cfg->n_cgroup_globs > 0, .candidates_asked = cfg->n_candidates > 0,
+		.save_err = cache.save_err, .prev = &cache.held,
+	};
+}
 
-	if (s->mem_err != 0)
-		snprintf(avail, sizeof(avail), "meminfo unreadable: %s",
-			 s->mem_why ? s->mem_why : strerror(-s->mem_err));
-	else if (mem->mem_total_kib > 0 && mem->mem_available_kib != OOMW_UNKNOWN) {
-		double pct = 100.0 * (double)mem->mem_available_kib / (double)mem->mem_total_kib;
-		double bytes = (double)mem->mem_available_kib * 1024.0;
-		const struct oomw_range *w = &cfg->available_warning, *c = &cfg->available_critical;
-		mem_v = judge(w, available_in(w, pct, bytes), c, available_in(c, pct, bytes));
-		snprintf(avail, sizeof(avail), "MemAvailable %.1f%% (%lld MiB)", pct,
-			 (long long)(mem->mem_available_kib / 1024));
+/* The held verdicts move only on what was known: a spell of unreadable
+ * meminfo keeps the last one. */
+static void hold(const struct oomw_verdict *v)
+{
+	if (v->mem_severity != OOMW_SEV_UNKNOWN)
+		cache.held.mem = v->mem_severity;
+	if (v->swap_severity != OOMW_SEV_UNKNOWN)
+		cache.held.swap = v->swap_severity;
+	if (v->psi_judged)
+		cache.held.psi = v->psi_severity;
+}
+
+/* The core's words for the problems of src, joined; "" when it has none. */
+static void source_text(enum oomw_source src, char out[SOURCE_TEXT_MAX])
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < cache.verdict.n_problems; i++)
+		if (cache.verdict.problems[i].source == src && len < SOURCE_TEXT_MAX)
+			len += (size_t)snprintf(out + len, SOURCE_TEXT_MAX - len, "%s%s", len ? "; " : "",
+						cache.verdict.problems[i].text);
+}
+
+/* Fills cache.verdict, the held verdicts and the texts served. */
+static void judge(void)
+{
+	struct oomw_assess_input in;
+	char summary[OOMW_PARTS_MAX * OOMW_PART_TEXT_MAX], text[sizeof(summary) + 16];
+	assess_input(&in);
+	oomw_assess(&in, &cache.cfg->params, &cache.verdict);
+	hold(&cache.verdict);
+	oomw_verdict_summary(&cache.verdict, summary, sizeof(summary));
+	snprintf(text, sizeof(text), "%s: %s", oomw_severity_name(cache.verdict.severity), summary);
+	cut_ascii(text, cache.status_text, sizeof(cache.status_text));
+	source_text(OOMW_SRC_KLOG, summary); /* oomwKernelLogStatus */
+	cut_ascii(summary[0] ? summary : "ok", cache.klog_text, sizeof(cache.klog_text));
+}
+
+/* A notification about the status: severity is the verdict that changed. */
+static void queue_status(enum notification kind, enum oomw_severity severity)
+{
+	struct pending *p = queue_push();
+	p->kind = kind;
+	p->severity = severity;
+	cut_ascii(cache.status_text, p->text, sizeof(p->text));
+	p->available_cpct = available_cpct();
+}
+
+/* A kill to notify: owed from now on (sent by agent_mib_flush). */
+static void log_kill(const struct oomw_assess_input *in, const struct oomw_event *ev)
+{
+	char victim[OOMW_CGROUP_PATH_MAX * 4 + 256];
+	/* The core escapes what a process or cgroup chose: no forged log line. */
+	oomw_victim_text(in, ev, OOMW_CGROUP_PATH_MAX * 4, victim, sizeof(victim));
+	snmp_log(LOG_NOTICE, "OOM kill #%llu: %s\n", (unsigned long long)ev->index, victim);
+}
+
+/* n kills at an unknown time since boot: one notification, the core's words. */
+static void notify_backlog(size_t n)
+{
+	char text[OOMW_PART_TEXT_MAX];
+	/* More new events than the ring holds: some were not kept. */
+	enum oomw_count_bound bound = cache.n_new > cache.n_events ? OOMW_COUNT_AT_LEAST : OOMW_COUNT_EXACT;
+	oomw_backlog_text(n, bound, cache.snap.wall_usec, text, sizeof(text));
+	queue_status(N_KILLS_UNKNOWN_TIME, cache.verdict.kills.severity);
+	snmp_log(LOG_WARNING, "%s\n", text);
+}
+
+/* A first sample after a state file that was unusable (not merely absent):
+ * what it said was notified is lost with it. */
+static bool state_lost(void)
+{
+	return cache.snap.first_sample && cache.snap.state_err != 0; /* a missing file is 0 */
+}
+
+/* What the core says each new event is under the first-start policy: a kill
+ * now owed, one of the kills at an unknown time since boot (passed over, and
+ * notified together in the core's words), or history (in oomwKillTable only,
+ * the delivery cursor moves past it). After an unusable state file every
+ * kill the log names is owed again: at least once, never lost. */
+static void notify_news(void)
+{
+	struct oomw_assess_input in;
+	struct oomw_assess_params p = cache.cfg->params;
+	size_t n_history = 0, n_backlog = 0;
+	uint64_t history_through = 0;
+	bool news_seen = false;
+	size_t first = cache.n_new < cache.n_events ? cache.n_events - cache.n_new : 0;
+	if (state_lost())
+		p.first_start = OOMW_FIRST_START_ALL;
+	assess_input(&in);
+	for (size_t i = first; i < cache.n_events; i++) {
+		const struct oomw_event *ev = &cache.events[i];
+		switch (oomw_event_news(ev, &cache.snap, &p)) {
+		case OOMW_NEWS_KILL:
+			log_kill(&in, ev);
+			news_seen = true;
+			break;
+		case OOMW_NEWS_BACKLOG:
+			n_backlog++;
+			cache.backlog_through = ev->index;
+			break;
+		case OOMW_NEWS_HISTORY:
+			n_history++;
+			history_through = news_seen ? history_through : ev->index;
+			break;
+		}
 	}
-	if (s->psi_err == 0 && s->psi.full.known) {
-		double p = (double)s->psi.full.avg10_cpct / 100.0;
-		psi_v = judge(&cfg->psi_warning, p, &cfg->psi_critical, p);
-		snprintf(psi, sizeof(psi), ", PSI full avg10 %.2f%%", p);
-	}
-	size_t n = recent_kills(s->wall_usec);
-	if (n > 0) {
-		kill_v = V_CRITICAL;
-		snprintf(kills, sizeof(kills), "%zu OOM kill%s in the last %llds, ", n, n == 1 ? "" : "s",
-			 (long long)cfg->kill_window_sec);
-	}
-	cache.mem_status = worse(mem_v, psi_v);
-	cache.status = worse(cache.mem_status, kill_v);
-	snprintf(cache.status_text, sizeof(cache.status_text), "%s: %s%s%s", verdict_name(cache.status), kills,
-		 avail, psi);
+	if (history_through > 0)
+		save_cursor(history_through);
+	advance_cursor(); /* over the kills of unknown time, when nothing owed precedes them */
+	if (n_history > 0)
+		snmp_log(LOG_INFO, "%zu OOM kill%s from before kill_window found at the first start: in "
+				   "oomwKillTable, not notified\n", n_history, n_history == 1 ? "" : "s");
+	if (state_lost())
+		snmp_log(LOG_WARNING, "the state file was unusable: the OOM kills since boot that the kernel log "
+				      "still names are notified again (some may have been already)\n");
+	if (n_backlog > 0)
+		notify_backlog(n_backlog);
 }
 
 /* Compares with the last known verdict, not the last one: a spell of
  * unreadable meminfo between "low" and "ok" must not swallow the recovery
- * (nor, between warning and critical, the escalation). */
+ * (nor, between warning and critical, the escalation). The verdicts are the
+ * core's held ones: memory hovering at a threshold changes them once. */
 static void queue_memory_transition(void)
 {
-	enum verdict before = cache.mem_notified, now = cache.mem_status;
-	enum notification kind;
-	if (now == V_UNKNOWN)
+	enum oomw_severity before = cache.mem_notified, now = cache.verdict.memory_severity;
+	enum oomw_change change = oomw_severity_change(before, now);
+	if (now != OOMW_SEV_UNKNOWN)
+		cache.mem_notified = now;
+	if (change == OOMW_CHANGE_NONE)
 		return;
-	cache.mem_notified = now;
-	if ((now == V_WARNING && before == V_OK) || (now == V_CRITICAL && (before == V_OK || before == V_WARNING)))
-		kind = N_LOW_MEMORY;
-	else if (now == V_OK && (before == V_WARNING || before == V_CRITICAL))
-		kind = N_RECOVERED;
-	else
-		return;
-	struct pending *p = queue_push();
-	p->kind = kind;
-	p->verdict = now;
-	snprintf(p->text, sizeof(p->text), "%s", cache.status_text);
-	p->available_cpct = available_cpct(&cache.snap);
-	snmp_log(kind == N_LOW_MEMORY ? LOG_WARNING : LOG_NOTICE, "memory %s -> %s: %s\n", verdict_name(before),
-		 verdict_name(now), cache.status_text);
+	/* Critical to warning is still low memory: said with the new verdict. */
+	enum notification kind = change == OOMW_CHANGE_RECOVERED ? N_RECOVERED : N_LOW_MEMORY;
+	queue_status(kind, now);
+	snmp_log(kind == N_LOW_MEMORY ? LOG_WARNING : LOG_NOTICE, "memory %s -> %s: %s\n",
+		 oomw_severity_name(before), oomw_severity_name(now), cache.status_text);
 }
 
-static void note_source(enum source src, const char *what, int err, const char *why)
+/* Each source's problems, in the core's words, logged when they appear or
+ * change, and once when they are gone ("resolved: " and the old words). */
+static void log_problems(void)
 {
-	if (err == cache.last_err[src])
-		return;
-	if (err == 0)
-		snmp_log(LOG_NOTICE, "%s: readable again\n", what);
-	else if (why != NULL && strncmp(why, what, strlen(what)) == 0)
-		snmp_log(LOG_WARNING, "%s\n", why); /* the core's reason already names it */
-	else
-		snmp_log(LOG_WARNING, "%s: %s\n", what, why ? why : strerror(-err));
-	cache.last_err[src] = err;
+	char now[SOURCE_TEXT_MAX];
+	for (int src = 0; src < N_SOURCES; src++) {
+		source_text((enum oomw_source)src, now);
+		if (strcmp(now, cache.logged[src]) == 0)
+			continue;
+		if (now[0] != '\0')
+			snmp_log(LOG_WARNING, "%s\n", now);
+		else
+			snmp_log(LOG_NOTICE, "resolved: %s\n", cache.logged[src]);
+		memcpy(cache.logged[src], now, SOURCE_TEXT_MAX);
+	}
 }
 
-static void note_sources(void)
+void agent_mib_refresh(struct oomw_monitor *m)
 {
-	const struct oomw_snapshot *s = &cache.snap;
-	note_source(S_MEMINFO, "meminfo", s->mem_err, s->mem_why);
-	note_source(S_PSI, "pressure/memory (PSI objects absent)", s->psi_err, s->psi_why);
-	note_source(S_VMSTAT, "vmstat oom_kill", s->vmstat_err, s->vmstat_why);
-	note_source(S_KLOG, "kernel log (kills counted without details)", s->klog_err, NULL);
-	if (cache.cfg->n_cgroup_globs > 0)
-		note_source(S_CGROUPS, "cgroups", s->cgroup_err, NULL);
-	if (cache.cfg->n_candidates > 0)
-		note_source(S_CANDIDATES, "candidates", s->candidates_err, NULL);
-	note_source(S_STATE, "state file (replaced)", s->state_err, s->state_why);
-}
-
-int agent_mib_refresh(struct oomw_monitor *m)
-{
-	cache.n_history = 0;
-	int rc = oomw_monitor_sample(m, &cache.snap, on_event, NULL);
+	cache.n_new = 0;
+	cache.monitor = m;
+	cache.save_err = oomw_monitor_sample(m, &cache.snap, count_new, NULL);
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
 	choose_kill_rows();
-	if (cache.snap.first_sample && cache.n_history > 0)
-		snmp_log(LOG_INFO, "%zu OOM kills since boot found at the first start: in oomwKillTable, no notification\n",
-			 cache.n_history);
-	note_sources();
-	judge_all();
+	judge();
+	log_problems();
+	notify_news();
+	give_up_unsendable();
 	queue_memory_transition();
-	return rc;
 }
 
 void agent_mib_configure(const struct agent_config *cfg)
@@ -841,9 +1151,10 @@ void agent_mib_configure(const struct agent_config *cfg)
 	cache.cfg = cfg;
 	queue_trim(cfg->trap_queue_size); /* a smaller trap_queue_size on SIGHUP */
 	if (cache.have_snap) {
+		give_up_unsendable();
 		choose_kill_rows();
 		/* New thresholds can change the verdict on the same values. */
-		judge_all();
+		judge();
 		queue_memory_transition();
 	}
 }
@@ -854,11 +1165,15 @@ static int on_connect(int major, int minor, void *server_arg, void *client_arg)
 {
 	(void)major;
 	(void)minor;
-	(void)server_arg;
 	(void)client_arg;
 	cache.connected = true;
-	snmp_log(LOG_INFO, "registered with the AgentX master; %zu notification%s queued\n", cache.q_len,
-		 cache.q_len == 1 ? "" : "s");
+	cache.master = server_arg; /* subagent.c passes its session with the master */
+	size_t owed = cache.q_len;
+	uint64_t cursor = cache.monitor ? oomw_monitor_notified(cache.monitor) : UINT64_MAX;
+	for (size_t i = 0; i < cache.n_events; i++)
+		owed += cache.events[i].index > cursor && !passed_over(&cache.events[i]);
+	snmp_log(LOG_INFO, "registered with the AgentX master; %zu notification%s queued\n", owed,
+		 owed == 1 ? "" : "s");
 	return 0;
 }
 
@@ -869,12 +1184,35 @@ static int on_disconnect(int major, int minor, void *server_arg, void *client_ar
 	(void)server_arg;
 	(void)client_arg;
 	cache.connected = false;
+	cache.master = NULL;
+	/* What the old session did not answer is sent again to the next one
+	 * (net-snmp also ends those requests, as timed out, when it frees it). */
+	for (size_t i = 0; i < OOMW_STATE_EVENTS_MAX; i++)
+		cache.sent[i].reqid = 0;
+	for (size_t i = 0; i < cache.q_len; i++) {
+		struct pending *p = &cache.queue[(cache.q_head + i) % AGENT_TRAP_QUEUE_MAX];
+		p->reqid = p->reqid > 0 ? 0 : p->reqid;
+	}
 	snmp_log(LOG_WARNING, "lost the AgentX master; notifications are queued until it is back\n");
 	return 0;
 }
 
+/* GETNEXT walks nodes[] in order: each object must sort after the one before. */
+static void assert_oid_order(void)
+{
+	for (int o = 1; o < N_OBJ; o++) {
+		oid prev[OID_MAX_LEN], cur[OID_MAX_LEN];
+		size_t prev_len = instance_oid((enum obj)(o - 1), 0, prev) - 1;
+		size_t cur_len = instance_oid((enum obj)o, 0, cur) - 1;
+		int order = snmp_oid_compare(prev, prev_len, cur, cur_len);
+		assert(order < 0);
+		(void)order;
+	}
+}
+
 int agent_mib_register(void)
 {
+	assert_oid_order();
 	netsnmp_handler_registration *reg = netsnmp_create_handler_registration(
 		"oomwatch", handle_request, objects_oid, OBJECTS_LEN, HANDLER_CAN_RONLY);
 	if (reg == NULL || netsnmp_register_handler(reg) != MIB_REGISTERED_OK)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # plugins/snmp/demo.sh AGENT — make demo-snmp: a private snmpd (SNMP on a free
 # 127.0.0.1 port, AgentX on a unix socket in a temp dir), oomwatch-agent on
 # this machine, one snmpwalk of OOMWATCH-MIB by name, then both are stopped.

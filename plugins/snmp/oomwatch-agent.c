@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomwatch-agent.c — the AgentX subagent's life: options and configuration,
  * making itself hard to kill when memory is short, opening the kernel log
  * before dropping root, the net-snmp setup in the order net-snmp needs, and
@@ -24,18 +25,29 @@
 
 #include "agent_config.h"
 #include "agent_mib.h"
+#include "defaults.h"
 #include "monitor.h"
+#include "version.h"
 
 #define AGENT_NAME "oomwatch-agent"
-#define AGENT_VERSION "0.1"
 /* The kernel never OOM-kills a task at -1000: the agent must outlive the kills it reports. */
 #define OWN_OOM_SCORE_ADJ "-1000"
+/* How long a terminating agent waits for the master's answers to what it sent. */
+#define DRAIN_SEC 1
 /* How soon after kernel-log activity the values are read once more. */
 #define FOLLOWUP_SEC 1
 /* What the monitor can offer: /dev/kmsg, one memory.events per cgroup, the PSI trigger. */
 #define WATCHED_FDS_MAX (1 + OOMW_SNAPSHOT_CGROUPS_MAX + 1)
 
 enum exit_code { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_RUNTIME = 2 };
+/* net-snmp's int flags, named: a boolean setting on, a loop turn that waits. */
+enum { DS_ON = 1, WAIT_FOR_EVENTS = 1 };
+enum run_mode { RUN_DAEMON, RUN_FOREGROUND };
+enum log_target { LOG_TO_SYSLOG, LOG_TO_STDERR };
+/* Whether root is dropped after the start (-u USER): what can be locked. */
+enum root_plan { KEEP_ROOT, DROP_ROOT };
+/* What the command line asks: run, or exit at once (--help, --version, a mistake). */
+enum options_result { OPTIONS_RUN, OPTIONS_EXIT };
 
 static volatile sig_atomic_t got_term;
 static volatile sig_atomic_t got_hup;
@@ -44,6 +56,9 @@ static int wake_pipe[2] = { -1, -1 };
 static struct agent_config cfg;
 static struct agent_overrides overrides;
 static const char *config_path;
+static enum run_mode run_mode = RUN_DAEMON;
+static enum log_target log_target = LOG_TO_STDERR; /* in the foreground, unless --syslog */
+static const struct passwd *run_as; /* -u USER or `user`, or NULL */
 static struct oomw_monitor *monitor;
 static struct pollfd wanted[WATCHED_FDS_MAX]; /* what the monitor asked for last */
 static size_t n_wanted;
@@ -51,7 +66,6 @@ static struct pollfd watched[WATCHED_FDS_MAX]; /* what net-snmp watches */
 static size_t n_watched;
 static unsigned int timer_id;
 static unsigned int followup_id; /* 0: no follow-up refresh pending */
-static int last_sample_err;
 
 static void usage(FILE *f)
 {
@@ -81,8 +95,10 @@ static void on_signal(int sig)
 		got_hup = 1;
 	else
 		got_term = 1;
-	/* Wakes the select() inside agent_check_and_process without a race. */
+	/* Wakes the select() inside agent_check_and_process without a race.
+	 * Ignored on purpose: a full pipe (EAGAIN) already wakes it. */
 	if (write(wake_pipe[1], "", 1) < 0) {
+		/* nothing to do */
 	}
 	errno = saved;
 }
@@ -147,13 +163,7 @@ static void watch_sources(void)
 
 static void refresh(void)
 {
-	int rc = agent_mib_refresh(monitor);
-	/* Logged when it changes, so that an admin who fixed it sees it worked. */
-	if (rc != last_sample_err && rc != 0)
-		snmp_log(LOG_ERR, "cannot save the state file %s: %s\n", cfg.state_file, strerror(-rc));
-	else if (rc != last_sample_err)
-		snmp_log(LOG_NOTICE, "state file %s saved again\n", cfg.state_file);
-	last_sample_err = rc;
+	agent_mib_refresh(monitor);
 	watch_sources();
 }
 
@@ -191,10 +201,37 @@ static int start_timer(void)
 	return timer_id == 0 ? -ENOMEM : 0;
 }
 
-/* SIGHUP: thresholds, table sizes and the refresh interval change at once,
- * the ping interval at the next connection to the master (net-snmp arms its
- * ping alarm only then); what the monitor or the privileges were set up with
- * needs a restart (root is gone). */
+/* What a SIGHUP cannot change: the monitor and the privileges were set up
+ * with it (root is gone). */
+static bool needs_restart(const struct agent_config *fresh)
+{
+	return memcmp(&fresh->paths, &cfg.paths, sizeof(cfg.paths)) != 0 ||
+	       strcmp(fresh->state_file, cfg.state_file) != 0 || strcmp(fresh->user, cfg.user) != 0 ||
+	       strcmp(fresh->agentx_socket, cfg.agentx_socket) != 0 || fresh->n_cgroup_globs != cfg.n_cgroup_globs ||
+	       memcmp(fresh->cgroup_globs, cfg.cgroup_globs, sizeof(cfg.cgroup_globs)) != 0 ||
+	       fresh->n_candidates != cfg.n_candidates;
+}
+
+/* Thresholds, table sizes and the refresh interval change at once, the ping
+ * interval at the next connection to the master (net-snmp arms its ping
+ * alarm only then). */
+static void apply_reloaded(const struct agent_config *fresh)
+{
+	cfg.kill_table_size = fresh->kill_table_size;
+	cfg.trap_queue_size = fresh->trap_queue_size;
+	cfg.params = fresh->params;
+	cfg.ping_interval_sec = fresh->ping_interval_sec;
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)cfg.ping_interval_sec);
+	if (fresh->interval_sec != cfg.interval_sec) {
+		cfg.interval_sec = fresh->interval_sec;
+		snmp_alarm_unregister(timer_id);
+		if (start_timer() != 0)
+			snmp_log(LOG_ERR, "SIGHUP: cannot restart the refresh timer\n");
+	}
+	agent_mib_configure(&cfg);
+}
+
 static void reload(void)
 {
 	static struct agent_config fresh;
@@ -203,30 +240,10 @@ static void reload(void)
 		snmp_log(LOG_ERR, "SIGHUP: %s; keeping the running configuration\n", err);
 		return;
 	}
-	if (memcmp(&fresh.paths, &cfg.paths, sizeof(cfg.paths)) != 0 || strcmp(fresh.state_file, cfg.state_file) ||
-	    strcmp(fresh.user, cfg.user) || strcmp(fresh.agentx_socket, cfg.agentx_socket) ||
-	    fresh.n_cgroup_globs != cfg.n_cgroup_globs ||
-	    memcmp(fresh.cgroup_globs, cfg.cgroup_globs, sizeof(cfg.cgroup_globs)) != 0 ||
-	    fresh.n_candidates != cfg.n_candidates)
+	if (needs_restart(&fresh))
 		snmp_log(LOG_WARNING, "SIGHUP: sources, cgroups, candidates, state file, user or socket changed: "
 				      "restart the agent to apply them\n");
-	cfg.kill_table_size = fresh.kill_table_size;
-	cfg.trap_queue_size = fresh.trap_queue_size;
-	cfg.kill_window_sec = fresh.kill_window_sec;
-	cfg.available_warning = fresh.available_warning;
-	cfg.available_critical = fresh.available_critical;
-	cfg.psi_warning = fresh.psi_warning;
-	cfg.psi_critical = fresh.psi_critical;
-	cfg.ping_interval_sec = fresh.ping_interval_sec;
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-			   (int)cfg.ping_interval_sec);
-	if (fresh.interval_sec != cfg.interval_sec) {
-		cfg.interval_sec = fresh.interval_sec;
-		snmp_alarm_unregister(timer_id);
-		if (start_timer() != 0)
-			snmp_log(LOG_ERR, "SIGHUP: cannot restart the refresh timer\n");
-	}
-	agent_mib_configure(&cfg);
+	apply_reloaded(&fresh);
 	snmp_log(LOG_INFO, "SIGHUP: configuration reloaded from %s\n", config_path ? config_path : "(defaults)");
 }
 
@@ -243,7 +260,7 @@ static bool has_cap_ipc_lock(void)
 
 /* Staying alive under memory pressure: locked pages and an OOM score of -1000.
  * Both need privileges; without them we warn and go on (we still report). */
-static void harden(bool will_drop_root)
+static void harden(enum root_plan plan)
 {
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	int flags = MCL_CURRENT | MCL_FUTURE;
@@ -252,7 +269,7 @@ static void harden(bool will_drop_root)
 	 * beyond RLIMIT_MEMLOCK fail for a process without CAP_IPC_LOCK (not
 	 * root, root without it, or not root any more): lock only what is
 	 * mapped now. */
-	bool limited = will_drop_root || !has_cap_ipc_lock();
+	bool limited = plan == DROP_ROOT || !has_cap_ipc_lock();
 	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0 && limited) {
 		snmp_log(LOG_WARNING, "cannot lift RLIMIT_MEMLOCK (%s): locking only the memory mapped at start\n",
 			 strerror(errno));
@@ -292,26 +309,46 @@ static int open_monitor(void)
 	return oomw_monitor_open(&mc, &monitor);
 }
 
-static void setup_logging(bool to_stderr)
+static void setup_logging(enum log_target target)
 {
 	snmp_disable_log();
-	if (to_stderr)
+	if (target == LOG_TO_STDERR)
 		snmp_enable_stderrlog();
 	else
 		snmp_enable_syslog_ident(AGENT_NAME, LOG_DAEMON);
 }
 
-/* The AgentX side, in net-snmp's order (FRONTENDS.md), then the loop where
- * timer, kernel log, signals and requests meet. Returns the exit status. */
-static int serve(void)
+static volatile sig_atomic_t drain_over;
+
+static void on_drain_deadline(unsigned int reg, void *data)
+{
+	(void)reg;
+	(void)data;
+	drain_over = 1;
+}
+
+/* On SIGTERM, the answers to notifications already handed to the master are
+ * awaited a moment, so that the next agent process does not send them again.
+ * What stays unanswered is still owed in the state file. */
+static void drain(void)
+{
+	if (!agent_mib_in_flight() || snmp_alarm_register(DRAIN_SEC, 0, on_drain_deadline, NULL) == 0)
+		return;
+	while (agent_mib_in_flight() && !drain_over)
+		agent_check_and_process(WAIT_FOR_EVENTS);
+}
+
+/* The AgentX side, in net-snmp's order (FRONTENDS.md): settings, init_agent,
+ * the MIB, init_snmp. Returns 0 or -ENOMEM. */
+static int start_subagent(void)
 {
 	/* No MIB files and no snmp.conf: the agent needs neither, and they
 	 * must not change its behaviour. */
 	setenv("MIBS", "", 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, DS_ON);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, DS_ON);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, DS_ON);
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, DS_ON);
 	if (cfg.agentx_socket[0] != '\0')
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, cfg.agentx_socket);
 	init_agent(AGENT_NAME);
@@ -321,20 +358,31 @@ static int serve(void)
 	agent_mib_configure(&cfg);
 	if (agent_mib_register() != 0) {
 		snmp_log(LOG_ERR, "cannot register OOMWATCH-MIB\n");
-		return EXIT_RUNTIME;
+		return -ENOMEM;
 	}
 	init_snmp(AGENT_NAME);
 	if (!agent_mib_connected())
 		snmp_log(LOG_WARNING, "AgentX master %s not reachable; retrying every %llds\n",
 			 cfg.agentx_socket[0] ? cfg.agentx_socket : "(default socket)", (long long)cfg.ping_interval_sec);
+	return 0;
+}
+
+/* The signal pipe and the refresh timer join net-snmp's loop. */
+static int start_refreshing(void)
+{
 	if (register_readfd(wake_pipe[0], on_wake, NULL) != 0 || start_timer() != 0) {
 		snmp_log(LOG_ERR, "cannot register the agent's timer or signal pipe\n");
-		return EXIT_RUNTIME;
+		return -ENOMEM;
 	}
 	refresh();
-	snmp_log(LOG_INFO, AGENT_NAME " " AGENT_VERSION " running (refresh every %llds)\n",
+	snmp_log(LOG_INFO, AGENT_NAME " " OOMWATCH_VERSION " running (refresh every %llds)\n",
 		 (long long)cfg.interval_sec);
+	return 0;
+}
 
+/* Where timer, kernel log, signals and requests meet, until SIGTERM. */
+static void run_loop(void)
+{
 	while (!got_term) {
 		/* Notifications leave here, not from the callbacks: net-snmp runs fd
 		 * callbacks before it reads its own sessions, so a kill seen in the
@@ -342,18 +390,59 @@ static int serve(void)
 		 * into the dead session and lost. By now that close is processed
 		 * and the notification stays queued until the agent registers again. */
 		agent_mib_flush();
-		agent_check_and_process(1);
+		agent_check_and_process(WAIT_FOR_EVENTS);
 		if (got_hup) {
 			got_hup = 0;
 			reload();
 		}
 	}
+}
+
+/* Returns the exit status. */
+static int serve(void)
+{
+	if (start_subagent() != 0 || start_refreshing() != 0)
+		return EXIT_RUNTIME;
+	run_loop();
+	drain();
 	snmp_log(LOG_INFO, "terminating\n");
 	snmp_shutdown(AGENT_NAME);
 	return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/* ---- start-up, in the order it must happen ---- */
+
+/* One option into the globals; OPTIONS_EXIT with *status for --help,
+ * --version and a mistake. */
+static enum options_result apply_option(int opt, int *status)
+{
+	switch (opt) {
+	case 'c': config_path = optarg; break;
+	case 'x': overrides.agentx_socket = optarg; break;
+	case 'P': overrides.proc = optarg; break;
+	case 'S': overrides.sys = optarg; break;
+	case 'K': overrides.kmsg = optarg; break;
+	case 's': overrides.state_file = optarg; break;
+	case 'u': overrides.user = optarg; break;
+	case 'f': run_mode = RUN_FOREGROUND; break;
+	case 'L': log_target = LOG_TO_SYSLOG; break;
+	case 'h':
+		usage(stdout);
+		*status = EXIT_OK;
+		return OPTIONS_EXIT;
+	case 'V':
+		printf(AGENT_NAME " " OOMWATCH_VERSION "\n");
+		*status = EXIT_OK;
+		return OPTIONS_EXIT;
+	default:
+		usage(stderr);
+		*status = EXIT_USAGE;
+		return OPTIONS_EXIT;
+	}
+	return OPTIONS_RUN;
+}
+
+static enum options_result parse_options(int argc, char **argv, int *status)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' }, { "agentx", required_argument, NULL, 'x' },
@@ -363,77 +452,61 @@ int main(int argc, char **argv)
 		{ "syslog", no_argument, NULL, 'L' },       { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
 	};
-	bool foreground = false, use_syslog = false;
 	int opt;
-	while ((opt = getopt_long(argc, argv, "c:x:u:fhV", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			config_path = optarg;
-			break;
-		case 'x':
-			overrides.agentx_socket = optarg;
-			break;
-		case 'P':
-			overrides.proc = optarg;
-			break;
-		case 'S':
-			overrides.sys = optarg;
-			break;
-		case 'K':
-			overrides.kmsg = optarg;
-			break;
-		case 's':
-			overrides.state_file = optarg;
-			break;
-		case 'u':
-			overrides.user = optarg;
-			break;
-		case 'f':
-			foreground = true;
-			break;
-		case 'L':
-			use_syslog = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			printf(AGENT_NAME " " AGENT_VERSION "\n");
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	while ((opt = getopt_long(argc, argv, "c:x:u:fhV", longopts, NULL)) != -1)
+		if (apply_option(opt, status) == OPTIONS_EXIT)
+			return OPTIONS_EXIT;
+	/* A daemon logs to syslog; in the foreground, to stderr unless --syslog. */
+	if (run_mode == RUN_DAEMON)
+		log_target = LOG_TO_SYSLOG;
 	if (optind != argc) {
 		fprintf(stderr, AGENT_NAME ": unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
+		*status = EXIT_USAGE;
+		return OPTIONS_EXIT;
 	}
 	if (config_path == NULL && access(AGENT_DEFAULT_CONFIG, F_OK) == 0)
 		config_path = AGENT_DEFAULT_CONFIG;
+	return OPTIONS_RUN;
+}
 
+/* The configuration and the user to become: what can be refused before
+ * anything starts. Returns 0 or EXIT_USAGE. */
+static int load_configuration(void)
+{
 	char err[AGENT_ERR_MAX];
 	if (agent_config_load(config_path, &overrides, &cfg, err, sizeof(err)) != 0) {
 		fprintf(stderr, AGENT_NAME ": %s\n", err);
 		return EXIT_USAGE;
 	}
-	struct passwd *pw = NULL;
-	if (cfg.user[0] != '\0' && (pw = getpwnam(cfg.user)) == NULL) {
+	if (cfg.user[0] != '\0' && (run_as = getpwnam(cfg.user)) == NULL) {
 		fprintf(stderr, AGENT_NAME ": user '%s' does not exist\n", cfg.user);
 		return EXIT_USAGE;
 	}
+	return 0;
+}
 
+/* Daemon, logging, signals, hardening: before the sources are opened.
+ * Returns 0 or EXIT_RUNTIME. */
+static int prepare_process(void)
+{
 	/* Before anything is locked or opened: mlockall does not survive fork. */
-	if (!foreground && daemon(0, 0) != 0) {
+	if (run_mode == RUN_DAEMON && daemon(0, 0) != 0) {
 		fprintf(stderr, AGENT_NAME ": cannot become a daemon: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	setup_logging(foreground && !use_syslog);
+	setup_logging(log_target);
 	if (setup_signals() != 0) {
 		snmp_log(LOG_ERR, "cannot set up signal handling: %s\n", strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	harden(pw != NULL && pw->pw_uid != 0);
+	harden(run_as != NULL && run_as->pw_uid != 0 ? DROP_ROOT : KEEP_ROOT);
+	return 0;
+}
+
+/* The sources are opened as root (the kernel log needs it), then root goes
+ * for good, then the agent serves. Returns the exit status. */
+static int monitor_and_serve(void)
+{
 	int rc = open_monitor();
 	if (rc != 0) {
 		snmp_log(LOG_ERR, "cannot open the sources (proc %s, sys %s, kmsg %s): %s\n", cfg.paths.proc,
@@ -441,10 +514,20 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	int status = EXIT_RUNTIME;
-	if (pw != NULL && (rc = drop_privileges(pw)) != 0)
+	if (run_as != NULL && (rc = drop_privileges(run_as)) != 0)
 		snmp_log(LOG_ERR, "cannot drop privileges to %s: %s\n", cfg.user, strerror(-rc));
 	else
 		status = serve();
 	oomw_monitor_close(monitor);
 	return status;
+}
+
+int main(int argc, char **argv)
+{
+	int status = EXIT_OK;
+	if (parse_options(argc, argv, &status) == OPTIONS_EXIT)
+		return status;
+	if ((status = load_configuration()) != 0 || (status = prepare_process()) != 0)
+		return status;
+	return monitor_and_serve();
 }

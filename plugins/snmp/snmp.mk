@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # plugins/snmp/ — oomwatch-agent, the net-snmp AgentX subagent, and OOMWATCH-MIB.
 SNMP_AGENT := $(BUILD)/plugins/snmp/oomwatch-agent
 SNMP_SRCS := $(wildcard plugins/snmp/*.c)
@@ -11,7 +12,10 @@ SNMP_MIBDIR := $(PREFIX)/share/snmp/mibs
 SNMP_BASE_MIBDIR := $(PREFIX)/share/oomwatch/mibs
 SNMP_MANDIR := $(PREFIX)/share/man/man8
 
+SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
+
 ALL_TARGETS += $(SNMP_AGENT)
+# `make snmp` builds the agent alone: build-essential, pkg-config and libsnmp-dev.
 DEMO_TARGETS += demo-snmp
 INSTALL_TARGETS += install-snmp
 # snmp: snmpget/walk/table/translate; python3, iproute2 (ss), procps (pgrep),
@@ -25,7 +29,8 @@ $(BUILD)/plugins/snmp/%.o: plugins/snmp/%.c $(wildcard plugins/snmp/*.h) $(wildc
 $(SNMP_AGENT): $(SNMP_OBJS) $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $(SNMP_OBJS) $(CORE_LIB) $(LDFLAGS) $(SNMP_LIBS)
 
-.PHONY: demo-snmp install-snmp
+.PHONY: snmp demo-snmp install-snmp
+snmp: $(SNMP_AGENT)
 demo-snmp: $(SNMP_AGENT)
 	@plugins/snmp/demo.sh $(SNMP_AGENT)
 
@@ -35,3 +40,6 @@ install-snmp: $(SNMP_AGENT)
 	install -m 0644 $(SNMP_MIB) $(DESTDIR)$(SNMP_MIBDIR)/OOMWATCH-MIB.txt
 	install -m 0644 plugins/snmp/mibs/*.txt $(DESTDIR)$(SNMP_BASE_MIBDIR)/
 	install -m 0644 plugins/snmp/oomwatch-agent.8 $(DESTDIR)$(SNMP_MANDIR)/oomwatch-agent.8
+	install -d $(DESTDIR)$(SYSTEMD_UNITDIR)
+	sed 's|/usr/sbin/oomwatch-agent|$(PREFIX)/sbin/oomwatch-agent|' contrib/snmp/oomwatch-agent.service \
+		>$(DESTDIR)$(SYSTEMD_UNITDIR)/oomwatch-agent.service

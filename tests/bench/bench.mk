@@ -1,13 +1,23 @@
-# tests/bench/ — `make bench`: throughput of the kernel-log reader and OOM parser,
-# as a ratio against splitting the same text into lines, measured in the same run.
+# SPDX-License-Identifier: MIT
+# tests/bench/ — `make bench`: every figure of tests/bench/bench.sh (the whole
+# check vs check_swap, a gauge sample vs pread, scans, log parsing vs grep,
+# resident memory, kill-to-alert latency), each as a ratio against its floor or
+# peer measured in the same run; then the parser's throughput vs line splitting.
 BENCH_OOMPARSE := $(BUILD)/tests/bench/bench_oomparse
+BENCH_CORE := $(BUILD)/tests/bench/bench_core
+BENCH_RUN := $(BUILD)/tests/bench/bench_run
 
-BENCH_TARGETS += bench-oomparse
+BENCH_TARGETS += bench-all bench-oomparse
+# check_swap is the peer of check_oom's whole-process cost.
+DEB_DEPS += monitoring-plugins-basic
 
-.PHONY: bench-oomparse
-bench-oomparse: $(BENCH_OOMPARSE)
+.PHONY: bench-all bench-oomparse
+bench-all: $(BENCH_CORE) $(BENCH_RUN) $(BENCH_OOMPARSE) $(CHECK_OOM) $(TEST_BUILD_TARGETS)
+	tests/bench/bench.sh
+
+bench-oomparse: $(BENCH_OOMPARSE) bench-all
 	$(BENCH_OOMPARSE)
 
-$(BENCH_OOMPARSE): tests/bench/bench_oomparse.c $(CORE_LIB) $(wildcard common/*.h)
+$(BUILD)/tests/bench/%: tests/bench/%.c $(CORE_LIB) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(CORE_LIB) $(LDFLAGS)

@@ -1,8 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_oomparse.c — throughput of the kernel-log reader and OOM parser on a
  * large synthetic log, as a ratio against merely splitting the same text into
  * lines, measured in the same run (best of several rounds, CLOCK_MONOTONIC).
  * Usage: bench_oomparse [REPORTS] — each report is one OOM kill with the lines
- * a 6.x kernel prints around it (stack, memcg stats, task list, summary). */
+ * a 6.x kernel prints around it (stack, memcg stats, task list, summary).
+ * bench_oomparse --write FILE BYTES writes such a dmesg text log of about BYTES
+ * instead (tests/bench/bench.sh times it against grep). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -178,8 +181,30 @@ static double timed_pass(enum mode m, const struct buf *b, const char *path, siz
 	return now_sec() - t0;
 }
 
+/* Writes a text log of at least bytes (whole reports) to path. */
+static int write_log(const char *path, long bytes)
+{
+	struct buf one = { 0 }, kmsg = { 0 };
+	make_logs(1, &one, &kmsg);
+	long reports = bytes / (long)one.len + 1;
+	struct buf text = { 0 };
+	make_logs(reports, &text, &kmsg);
+	FILE *f = fopen(path, "we");
+	int rc = f && fwrite(text.p, 1, text.len, f) == text.len ? 0 : 1;
+	if (f && fclose(f) != 0)
+		rc = 1;
+	if (rc)
+		perror(path);
+	free(one.p);
+	free(text.p);
+	free(kmsg.p);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "--write") == 0)
+		return write_log(argv[2], strtol(argv[3], NULL, 10));
 	long reports = argc > 1 ? strtol(argv[1], NULL, 10) : DEFAULT_REPORTS;
 	if (reports <= 0) {
 		fprintf(stderr, "usage: %s [REPORTS]\n", argv[0]);

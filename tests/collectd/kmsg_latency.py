@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tests/collectd/kmsg_latency.py LOGFILE COUNT TIMEOUT_S — how long after the
 kernel stamped a "Killed process" record its notification reached collectd's
 log file. Prints "ready" once calibrated (start the kill after that), then one

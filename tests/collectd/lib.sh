@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/collectd/lib.sh — sourced by tests/collectd/test_*.sh: a real collectd
 # (collectd-core) in a throwaway directory, with logfile, csv and oomwatch.so.
 #

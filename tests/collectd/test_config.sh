@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Bad <Plugin oomwatch> configurations: each gives a log line naming the key or
 # the path, the plugin does not start (no values), and collectd itself stays up.
 cd "$(dirname "$0")/../.." || exit 1
@@ -30,11 +31,16 @@ bad_config() {
 
 bad_config "unknown key" 'unknown key "MemAvailableWarnig"' 'MemAvailableWarnig "10%"'
 bad_config "malformed threshold" '"MemAvailableWarning 10 percent"' 'MemAvailableWarning "10 percent"'
-bad_config "threshold without a unit" '"MemAvailableWarning 10": give a unit' 'MemAvailableWarning 10'
-bad_config "threshold over 100%" '"SwapFreeWarning 150%": out of range' 'SwapFreeWarning "150%"'
-bad_config "critical above warning" 'MemAvailableCritical 20% is above MemAvailableWarning 10%' \
-	'MemAvailableWarning "10%"' 'MemAvailableCritical "20%"'
+# The refusals are the core's (README, Thresholds), prefixed with the key.
+bad_config "threshold without a unit" '"MemAvailableWarning 10": .10. has no unit; write 10% or 10M' \
+	'MemAvailableWarning 10'
+bad_config "range without a unit" '"SwapFreeCritical 10:": .10:. has no unit; write 10%: or 10M:' \
+	'SwapFreeCritical "10:"'
+bad_config "pressure as a size" '"PressureWarning 1GiB": .*pressure is a percentage, not a size' \
+	'PressureWarning "1GiB"'
 bad_config "malformed hysteresis" '"Hysteresis lots"' 'Hysteresis "lots"'
+bad_config "hysteresis without a unit" '"Hysteresis 5": .5. has no unit' 'Hysteresis 5'
+bad_config "malformed kill window" '"KillWindow soon": ' 'KillWindow "soon"'
 bad_config "Candidates not a number" '"Candidates" takes one number' 'Candidates "many"'
 bad_config "Candidates too many" '"Candidates 1000"' 'Candidates 1000'
 bad_config "NotifyKills not a boolean" '"NotifyKills" takes true or false' 'NotifyKills "yes please"'
@@ -65,13 +71,14 @@ cd_start
 check "missing KmsgPath: values dispatched" cd_wait_file 'oomwatch/derive-oom_kill-*' 10
 sleep 1.2
 check "missing KmsgPath: warned" \
-	grep -q "\[warning\] oomwatch: cannot read the kernel log $CD_DIR/nokmsg: No such file" "$CD_LOG"
-check "missing KmsgPath: warned once" [ "$(grep -c 'cannot read the kernel log' "$CD_LOG")" = 1 ]
+	grep -q "\[notice\] oomwatch: kernel log $CD_DIR/nokmsg: No such file" "$CD_LOG"
+check "missing KmsgPath: warned once" [ "$(grep -c "kernel log $CD_DIR/nokmsg:" "$CD_LOG")" = 1 ]
 cd_stop
 
 # And a good configuration in the same directory does start.
 rm -rf "$CD_DIR/csv" "$CD_LOG"
-cd_conf "StateFile \"$CD_STATE\"" 'MemAvailableWarning "10%"' 'Hysteresis "512MiB"'
+cd_conf "StateFile \"$CD_STATE\"" 'MemAvailableWarning "10%"' 'Hysteresis "512MiB"' \
+	'SwapFreeCritical "~:90%"' 'PressureWarning ""' 'KillWindow "7d"'
 cd_start
 check "a good configuration starts" cd_wait_log 'oomwatch: watching' 10
 check "and dispatches values" cd_wait_file 'oomwatch/memory-available-*' 10

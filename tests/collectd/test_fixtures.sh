@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Real kernel logs of many kernels (tests/fixtures/kernel-log) as KmsgPath,
 # with a fake ProcPath whose counter agrees: one FAILURE notification per kill
 # in expected.tsv, naming the process, pid and scope; none without details.
@@ -16,6 +17,10 @@ cp /proc/meminfo "$proc/meminfo"
 echo "5b0e4f0e-8f7c-4d84-9d4e-7a3c2b1f0a99" >"$proc/sys/kernel/random/boot_id"
 # Booted at the epoch: no dated line of these logs is from an earlier boot.
 printf 'cpu  0 0 0 0 0 0 0 0 0 0\nbtime 1\n' >"$proc/stat"
+# A first start notifies the kills of the last KillWindow (24h by default);
+# these logs are years old, or dated by this host's uptime: a window of a
+# century makes every kill in them news, whatever the host.
+old="KillWindow \"36500d\""
 
 files=$(awk -F'\t' 'NR > 1 && !/^#/ && $1 != "file" { print $1 }' "$fixtures/expected.tsv" | sort -u)
 for f in $files; do
@@ -23,7 +28,7 @@ for f in $files; do
 	n=$(printf '%s\n' "$rows" | wc -l)
 	echo "oom_kill $n" >"$proc/vmstat"
 	rm -f "$CD_LOG" "$CD_STATE"
-	cd_conf "ProcPath \"$proc\"" "KmsgPath \"$fixtures/$f\"" "StateFile \"$CD_STATE\""
+	cd_conf "ProcPath \"$proc\"" "KmsgPath \"$fixtures/$f\"" "StateFile \"$CD_STATE\"" "$old"
 	cd_start
 	cd_wait_log 'Initialization complete' 10
 	for _ in $(seq 50); do
@@ -34,7 +39,7 @@ for f in $files; do
 	cd_stop
 	got=$(grep -c 'severity = FAILURE' "$CD_LOG")
 	check "$f: $n notification(s), got $got" [ "$got" = "$n" ]
-	check "$f: none without details" [ "$(grep -c 'did not say which' "$CD_LOG")" = 0 ]
+	check "$f: none without details" [ "$(grep -c 'victim unknown' "$CD_LOG")" = 0 ]
 	while IFS=$'\t' read -r _ pid comm _ _ _ _ _ _ _ scope _; do
 		check "$f: pid $pid \"$comm\", $scope" \
 			grep -qF "process \"$comm\" (pid $pid, " "$CD_LOG"
@@ -52,7 +57,7 @@ cat >"$CD_DIR/long.log" <<LOG
 LOG
 echo "oom_kill 1" >"$proc/vmstat"
 rm -f "$CD_LOG" "$CD_STATE"
-cd_conf "ProcPath \"$proc\"" "KmsgPath \"$CD_DIR/long.log\"" "StateFile \"$CD_STATE\""
+cd_conf "ProcPath \"$proc\"" "KmsgPath \"$CD_DIR/long.log\"" "StateFile \"$CD_STATE\"" "$old"
 cd_start
 cd_wait_log 'severity = FAILURE' 10
 cd_stop
@@ -62,33 +67,52 @@ check "long cgroup: the message keeps the path's end" grep -qE 'memcg OOM in cgr
 diag "$line"
 
 # A first start on a machine whose log no longer names most of its kills since
-# boot: the named one is notified as usual, the other 40 in one notification
-# (not 40), and a restart notifies none of them again.
+# boot: the named one is notified as usual, the other 40 in one WARNING worded
+# by the core (not 40), and a restart notifies none of them again.
 echo "oom_kill 41" >"$proc/vmstat"
 rm -f "$CD_LOG" "$CD_STATE"
-cd_conf "ProcPath \"$proc\"" "KmsgPath \"$CD_DIR/long.log\"" "StateFile \"$CD_STATE\""
+cd_conf "ProcPath \"$proc\"" "KmsgPath \"$CD_DIR/long.log\"" "StateFile \"$CD_STATE\"" "$old"
 cd_start
-cd_wait_log 'before oomwatch watched' 10
+cd_wait_log 'unknown time since boot' 10
 sleep 0.5 # time for a wrong extra one to show
 cd_stop
-check "backlog: two notifications, the victim and the count" [ "$(grep -c 'severity = FAILURE' "$CD_LOG")" = 2 ]
-check "backlog: the count says 40 since boot" grep -q 'killed 40 process(es) since boot' "$CD_LOG"
-diag "$(grep 'before oomwatch watched' "$CD_LOG")"
+check "backlog: the victim, one FAILURE" [ "$(grep -c 'severity = FAILURE' "$CD_LOG")" = 1 ]
+check "backlog: the count, one WARNING" [ "$(grep -c 'severity = WARNING' "$CD_LOG")" = 1 ]
+check "backlog: the count says 40 at an unknown time" \
+	grep -q 'severity = WARNING, .*message = 40 OOM kills at an unknown time since boot, first noticed ' "$CD_LOG"
+diag "$(grep 'unknown time since boot' "$CD_LOG")"
 rm -f "$CD_LOG"
 cd_start
 cd_wait_log 'Initialization complete' 10
 sleep 1.5
 cd_stop
-check "backlog: a restart notifies nothing again" [ "$(grep -c 'severity = FAILURE' "$CD_LOG")" = 0 ]
+check "backlog: a restart notifies nothing again" [ "$(grep -c 'Notification:' "$CD_LOG")" = 0 ]
+
+# A first start with the default window (24h) on a log dated 2021 (dmesg -T):
+# its kill is history, not notified; the 40 kills of unknown time may be
+# recent and are still said.
+dated=amzn2-4.14-memcg-v1-dmesg-T.log
+n=$(awk -F'\t' -v f="$dated" '$1 == f' "$fixtures/expected.tsv" | wc -l)
+echo "oom_kill $((n + 40))" >"$proc/vmstat"
+rm -f "$CD_LOG" "$CD_STATE"
+cd_conf "ProcPath \"$proc\"" "KmsgPath \"$fixtures/$dated\"" "StateFile \"$CD_STATE\""
+cd_start
+cd_wait_log 'unknown time since boot' 10
+sleep 0.5 # time for a wrong extra one to show
+cd_stop
+check "first start, default window: a kill of 2021 is not notified" \
+	[ "$(grep -c 'severity = FAILURE' "$CD_LOG")" = 0 ]
+check "first start, default window: kills of unknown time are" \
+	grep -q 'severity = WARNING, .*message = 40 OOM kills at an unknown time since boot' "$CD_LOG"
 
 # A malformed counter is logged with what is wrong with it, not only "Bad message".
 echo "oom_kill lots" >"$proc/vmstat"
 rm -f "$CD_LOG"
 cd_start
-cd_wait_log 'oom_kill counter' 10
+cd_wait_log 'oom_kill is not' 10
 cd_stop
 check "malformed vmstat: the log says why" \
-	grep -q "cannot read the vmstat oom_kill counter ($proc): .*: vmstat: oom_kill is not a non-negative number" "$CD_LOG"
+	grep -q "cannot read $proc/vmstat: vmstat: oom_kill is not a non-negative number" "$CD_LOG"
 
 # More matching cgroups than a snapshot holds: the first ones are dispatched
 # and the log says so, instead of calling it a read error.
@@ -105,12 +129,12 @@ echo "oom_kill 0" >"$proc/vmstat"
 rm -rf "$CD_LOG" "$CD_STATE" "$CD_DIR/csv"
 cd_conf "ProcPath \"$proc\"" "SysPath \"$sys\"" 'KmsgPath "none"' "StateFile \"$CD_STATE\"" 'Cgroup "/many*"'
 cd_start
-cd_wait_log 'cgroups under' 10
+cd_wait_log 'cgroups: ' 10
 cd_wait_file 'oomwatch-many*/memory-usage-*' 5
 cd_stop
 check "too many cgroups: the log says only the first are dispatched" \
-	grep -q "more than [0-9]* cgroups under $sys match Cgroup; only the first [0-9]* are dispatched" "$CD_LOG"
-check "too many cgroups: no read error is claimed" [ "$(grep -c 'cannot read the memory cgroups' "$CD_LOG")" = 0 ]
+	grep -q "cgroups: more than [0-9]* match the patterns; only the first [0-9]* are" "$CD_LOG"
+check "too many cgroups: no read error is claimed" [ "$(grep -c 'could not be read' "$CD_LOG")" = 0 ]
 check "too many cgroups: values of the first ones are dispatched" \
 	[ "$(ls -d "$CD_CSV"/oomwatch-many* 2>/dev/null | wc -l)" -gt 0 ]
 done_testing

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live: three real OOM kills in a throwaway cgroup, with collectd restarted
 # between them and one kill while it is stopped: three FAILURE notifications
 # naming the right pids, each exactly once; the CSV oom_kill counter rises by
@@ -116,21 +117,25 @@ for field in "pid: $pid1" "comm: oomw-cd-1" "uid: 0" "cgroup: $OOMCG_PATH" "scop
 	check "metadata $field" grep -qxF -- "$field" <<<"$meta"
 done
 check "metadata rss_kib" grep -qE '^rss_kib: [0-9]+$' <<<"$meta"
+check "metadata why: the cgroup at its limit, the victim" \
+	grep -qE "^why: Cgroup $OOMCG_PATH hit its memory limit.*; oomw-cd-1 \(pid $pid1, " <<<"$meta"
+check "metadata remedy: raise that cgroup's limit" \
+	grep -qE "^remedy: Raise .* of cgroup $OOMCG_PATH.*, or make oomw-cd-1 use less\.$" <<<"$meta"
 check "state file is 0600" [ "$(stat -c %a "$CD_DIR/oomwatch.state")" = 600 ]
 cd_stop
 
 # Without a kernel log the kill is still notified, without details.
 cd_conf "Cgroup \"$OOMCG_PATH\"" 'KmsgPath "none"'
 check "collectd started with KmsgPath none" start_collectd
-before=$(grep -c 'the kernel log did not say which' "$CD_LOG")
+before=$(grep -c 'victim unknown (kernel log not read)' "$CD_LOG")
 oomcg_kill oomw-cd-4
 for _ in $(seq 50); do
-	[ "$(grep -c 'the kernel log did not say which' "$CD_LOG")" -gt "$before" ] && break
+	[ "$(grep -c 'victim unknown (kernel log not read)' "$CD_LOG")" -gt "$before" ] && break
 	sleep 0.1
 done
-n=$(( $(grep -c 'the kernel log did not say which' "$CD_LOG") - before ))
+n=$(( $(grep -c 'victim unknown (kernel log not read)' "$CD_LOG") - before ))
 check "a kill without details is notified once ($n)" [ "$n" = 1 ]
-diag "$(grep 'the kernel log did not say which' "$CD_LOG" | tail -1)"
+diag "$(grep 'victim unknown (kernel log not read)' "$CD_LOG" | tail -1)"
 k=$(cd_csv_last 'oomwatch/derive-oom_kill_without_details-*')
 check "CSV oom_kill_without_details counts it ($k)" [ "${k:-0}" -ge 1 ]
 cd_stop

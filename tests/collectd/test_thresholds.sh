@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Low-memory notifications: WARNING / FAILURE when MemAvailable crosses the
 # thresholds, OKAY when it recovers past threshold + Hysteresis, and nothing
 # while it hovers in between. Driven through a fake ProcPath whose meminfo the
@@ -95,5 +96,49 @@ cd_wait_file 'oomwatch/memory-available-*' 10
 step 25 WARNING "244 MiB < 300MiB"
 step 31 none "303 MiB: within 10MiB of 300MiB"
 step 33 OKAY "322 MiB"
+cd_stop
+
+# Memory pressure, judged on the "full" line's avg60 (PressureWarning 5,
+# PressureCritical 20 by default) with the default hysteresis of 1 (%):
+# FAILURE above 20, WARNING once below 19, OKAY once below 4.
+# set_pressure AVG60: rewrite /proc/pressure/memory.
+set_pressure() {
+	printf 'some avg10=0.00 avg60=%s avg300=0.00 total=1\nfull avg10=0.00 avg60=%s avg300=0.00 total=1\n' \
+		"$1" "$1" >"$proc/pressure/memory.tmp"
+	mv "$proc/pressure/memory.tmp" "$proc/pressure/memory"
+}
+# pressure_step AVG60 EXPECTED_SEVERITY|none WHAT
+pressure_step() {
+	local before i new
+	before=$(notes)
+	set_pressure "$1"
+	for ((i = 0; i < 50; i++)); do
+		[ "$(cd_csv_last 'oomwatch/memory_pressure-full-*' 3)" = "$1" ] && break
+		sleep 0.1
+	done
+	sleep 1.2
+	new=$(grep 'Notification: severity = .*plugin = oomwatch' "$CD_LOG" | tail -n +$((before + 1)))
+	if [ "$2" = none ]; then
+		if [ -z "$new" ]; then ok "pressure $1: $3: no notification"; else not_ok "pressure $1: $3: no notification" "$new"; fi
+	elif [ "$(printf '%s\n' "$new" | grep -c "severity = $2, .*type = memory_pressure, type_instance = full, message = Memory pressure is")" = 1 ] &&
+		[ "$(printf '%s\n' "$new" | wc -l)" = 1 ]; then
+		ok "pressure $1: $3: one $2"
+		diag "$new"
+	else
+		not_ok "pressure $1: $3: one $2" "got: ${new:-nothing}"
+	fi
+}
+mkdir -p "$proc/pressure"
+set_pressure 1.00
+rm -f "$CD_LOG"
+cd_conf "ProcPath \"$proc\"" 'KmsgPath "none"' "StateFile \"$CD_STATE\""
+cd_start
+cd_wait_log 'oomwatch: watching' 10
+cd_wait_file 'oomwatch/memory_pressure-full-*' 10
+pressure_step 1.00 none "calm"
+pressure_step 30.00 FAILURE "above PressureCritical"
+pressure_step 19.50 none "below PressureCritical, within the hysteresis"
+pressure_step 4.50 WARNING "out of critical, within the warning's hysteresis"
+pressure_step 2.00 OKAY "recovered"
 cd_stop
 done_testing

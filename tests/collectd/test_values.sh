@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # A real collectd with oomwatch.so, logfile and csv: a CSV file appears for
 # every value, the memory values agree with /proc/meminfo read at the same
 # moment, per-cgroup values match the cgroup's own files, and the shipped

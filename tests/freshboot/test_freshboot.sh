@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The tests must not depend on the host's uptime (issue 10: tests/nagios dated
 # fixture kills "600 s ago" against the real /proc/uptime and failed on a host
 # up for 411 s). This runs the unit tests and the fixture suites of the three

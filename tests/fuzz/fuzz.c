@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz.c — the helpers of fuzz.h. */
 #include "fuzz.h"
 

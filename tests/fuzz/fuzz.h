@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz.h — what the libFuzzer harnesses in tests/fuzz/ share: a scratch
  * directory for parsers that read files, writing a file there, splitting an
  * input into sections, and sealing a state file with its checksum. */

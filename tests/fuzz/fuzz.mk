@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/fuzz/ — libFuzzer harnesses, one per parser and one for the whole
 # monitor, built with clang under ASan and UBSan into their own build dir.
 # `make check` runs each for a few seconds (tests/fuzz/test_fuzz.sh);

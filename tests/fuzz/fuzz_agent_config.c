@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_agent_config — oomwatch-agent.conf through agent_config_load, which
  * turns every key's value (counts, durations, ranges, paths, globs) into the
  * agent's config or refuses it with the line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_assess — the one threshold grammar of common/assess (check_oom's
  * options, collectd's oomwatch.conf and oomwatch-agent.conf all parse their
  * limits with it): every input as a threshold of each metric, printed back as

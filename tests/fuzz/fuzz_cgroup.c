@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_cgroup — the files of one memory cgroup, v2 (memory.events,
  * memory.current, memory.max) and v1 (memory.oom_control,
  * memory.usage_in_bytes, memory.limit_in_bytes), read by oomw_cgroup_read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_kmsg — one /dev/kmsg record ("prio,seq,usec,flag;text\n KEY=value"),
  * as read() returns it, through oomw_klog_parse_kmsg. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_monitor — the whole monitor over a fake machine in a scratch
  * directory: /proc (vmstat, meminfo, pressure/memory, stat, boot_id), /sys
  * (a cgroup v2 hierarchy with one child), a kernel log and a state file, then

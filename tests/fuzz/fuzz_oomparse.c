@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_oomparse — a kernel log fed to the OOM report parser line by line,
  * each line read as a kmsg record when it is one, else as a text-log line,
  * the way the monitor feeds it; the batch is flushed every blank line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_procfiles — /proc/meminfo, /proc/vmstat and /proc/pressure/memory
  * text through their parsers (all three see every input: their grammars
  * overlap enough that a seed of one is a good start for another). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_state — the state file loader, on inputs sealed with a valid end
  * line (the checksum would stop nearly every mutation otherwise). What loads
  * has no negative counter, and must save and load again to the same state. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_text — text-log lines (dmesg, dmesg -T in any locale, -x, -r, -H,
  * --time-format=iso, syslog, RFC 3339, journalctl's formats, busybox and
  * OpenWrt logread) through oomw_klog_parse_text, one line at a time. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_thresholds — what users type as limits: Nagios ranges, sizes and
  * durations (check_oom options, the agent's and collectd's config values all
  * end here). Each input is tried as all three. */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz/seeds.sh NAME DIR — writes the seed corpus of harness fuzz_NAME
 # into DIR, built from tests/fixtures (and, for the state file, from what the
 # monitor saves over them), so that the seeds follow the fixtures as they grow.

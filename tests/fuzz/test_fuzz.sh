@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz/test_fuzz.sh — replays every saved crash in
 # tests/fuzz/regressions/NAME/ through harness fuzz_NAME, then fuzzes each
 # harness for FUZZ_SECONDS (default 8; `make fuzz FUZZ_SECONDS=N`) from a

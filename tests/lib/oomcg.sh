@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/lib/oomcg.sh — sourced by live tests: real OOM kills, only ever inside a
 # throwaway memory cgroup created below this test's own cgroup, with a small
 # limit, removed afterwards. Works on cgroup v1, v2 and hybrid mounts.

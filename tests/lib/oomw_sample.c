@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* oomw_sample — opens a monitor, takes samples and prints the snapshot and the
  * events as tab-separated lines, so that shell tests can check the core on the
  * real /proc, /sys and /dev/kmsg:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # tests/lib/sample_out.sh — sourced by live tests: reads what build/tests/oomw_sample
 # printed (tests/lib/oomw_sample.c describes the lines).

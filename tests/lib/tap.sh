@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/lib/tap.sh — sourced by integration scripts: TAP output that tests/run.sh counts.
 #   ok "what"            a passed check
 #   not_ok "what" [detail...]

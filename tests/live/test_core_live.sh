@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/live/test_core_live.sh — the core against the real kernel: a real OOM kill
 # in a throwaway memory cgroup (tests/lib/oomcg.sh) must show in the monitor once,
 # with the right pid, exact comm bytes and cgroup, as root; and still be counted

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/live/test_klog_overflow.sh — the kernel log's own failure mode, live: the
 # /dev/kmsg ring is overwritten between two reads of a monitor while real kills
 # happen in a throwaway memory cgroup (tests/lib/oomcg.sh). The reader sees

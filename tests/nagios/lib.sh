@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/nagios/lib.sh — sourced by tests/nagios/test_*.sh: fake machines (proc and
 # sys trees, kernel logs) in a temp dir, running check_oom, and checking what it
 # printed against the Monitoring Plugins rules with Debian's real parsers.

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: MIT
 # perfdata.pl — reads check_oom output on stdin and validates every perfdata item
 # with Debian's Monitoring::Plugin::Performance parser, plus the exact syntax of
 # the Monitoring Plugins guidelines (which that parser is too lax to enforce).

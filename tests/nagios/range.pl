@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: MIT
 # range.pl — reads "RANGE VALUE" lines on stdin; for each prints 1 when
 # Monitoring::Plugin::Range says VALUE alerts for RANGE, 0 when it does not,
 # "invalid" when RANGE is not a valid range.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_oom's command line: every bad argument is UNKNOWN with one line saying
 # why; --help and --version exit 3 (documented: never OK for a non-check run).
 . "$(dirname "$0")/lib.sh"

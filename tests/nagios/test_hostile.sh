@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Names a process or cgroup chose (any byte but NUL) never break check_oom's
 # output: the kernel-log fixtures and hostile names of our own come out
 # escaped (\xNN), on the lines they belong to, and the perfdata still parses.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # contrib/icinga2/check_oom.conf in a real Icinga 2: `icinga2 daemon -C`
 # validates a minimal config that uses every variable (and rejects one whose
 # CheckCommand is missing, so the validation is real); then a daemon with its

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make install-nagios honours DESTDIR, PREFIX and NAGIOS_PLUGINDIR, and what it
 # installs runs.
 . "$(dirname "$0")/lib.sh"

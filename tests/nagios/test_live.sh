@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live: a real OOM kill in a throwaway memory cgroup (tests/lib/oomcg.sh) read
 # from the real /proc, /sys and /dev/kmsg: CRITICAL naming the victim, reported
 # once, aged out by a short --window, and counted (without details) as nobody;

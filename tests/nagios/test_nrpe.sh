@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_oom through a real NRPE daemon on 127.0.0.1 (a temp config, pid file
 # and free port), asked by the real check_nrpe: the same verdict, the victim
 # escaped, valid perfdata, and within NRPE v2's 1 KiB. NRPE runs the command
@@ -89,13 +90,15 @@ nrpe_check -2 -c check_oom
 nrpe_check -c check_oom_default_state
 state=$(sed -n 's/^sources: .*; state \(.*\)$/\1/p' <<<"$OUT")
 uid=$(id -u nagios)
-if [[ $RC =~ ^[012]$ ]] && [[ $state =~ ^/var/tmp/check_oom-$uid/[0-9a-f]{16}\.state$ ]] && [ "$(stat -c %U "$state")" = nagios ]; then
+# /var/lib/oomwatch/check_oom/UID when the package made it (tests/package/), else /var/tmp.
+if [[ $RC =~ ^[012]$ ]] && [[ $state =~ ^(/var/lib/oomwatch/check_oom/$uid|/var/tmp/check_oom-$uid)/[0-9a-f]{16}\.state$ ]] &&
+	[ "$(stat -c %U "$state")" = nagios ]; then
 	ok "as nagios with no setup, the state goes to $state"
 else
 	not_ok "default state file for nagios" "exit $RC, state '$state'" "$OUT"
 fi
 # Ours alone (keyed by this test's fake /proc): remove it.
-[[ $state == /var/tmp/check_oom-$uid/* ]] && rm -f "$state" "$state.lock"
+[[ $state =~ ^(/var/lib/oomwatch/check_oom/$uid|/var/tmp/check_oom-$uid)/ ]] && rm -f "$state" "$state.lock"
 
 nrpe_check -c check_oom_bad
 check_state "through NRPE: a bad argument is UNKNOWN with its reason" 3 "^OOM UNKNOWN - --window: bad duration '-1h'"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Range semantics: for a table of ranges and values, check_oom's verdict on a
 # fake machine (driving the real --psi-warning and --mem-warning options) must
 # equal Monitoring::Plugin::Range's. Invalid ranges must be UNKNOWN.

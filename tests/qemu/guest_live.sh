@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/qemu/guest_live.sh PHASE [total] — runs as root inside the qemu guest
 # (tests/qemu/init.sh) on a kernel booted for this run alone: /proc/vmstat
 # oom_kill starts at 0 and every kill is one of ours, so counts are exact from

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/qemu/init.sh — /init of the qemu guest (busybox sh). Mounts what the
 # tests need, the memory controller as the kernel command line's oomw.phase
 # says (v2: cgroup2 at /sys/fs/cgroup; v1: a v1 memory hierarchy at

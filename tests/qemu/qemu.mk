@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/qemu/ — the live tests again inside a qemu guest that boots Debian's
 # cloud kernel (6.1) from a busybox initramfs (built by test_qemu_v2.sh at test
 # time): cgroup v2 and v1 memory controllers on a second kernel. The guest has

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/qemu/test_qemu_v2.sh — the live core tests on a second kernel and on both
 # memory controllers: boots Debian's cloud kernel (linux-image-cloud-amd64) under
 # qemu-system-x86_64 twice, from a busybox initramfs built here in a temp dir,

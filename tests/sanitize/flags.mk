@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/sanitize/flags.mk — `make check SANITIZE=1`: the unit tests built with
 # ASan and UBSan (every report fatal) into their own build dir. Included before
 # the other *.mk files, so that BUILD and the flags apply to every rule.

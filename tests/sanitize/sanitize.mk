@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/sanitize/sanitize.mk — with SANITIZE=1, `make check` builds and runs
 # the unit tests only: the front ends are loaded by daemons (collectd) that
 # are not built with the sanitizers. Included after the other *.mk files.

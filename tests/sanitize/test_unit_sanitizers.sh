@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/sanitize/test_unit_sanitizers.sh — builds the unit tests with
 # SANITIZE=1 (ASan + UBSan, every report fatal) into build-san/ and runs each:
 # it passes when all its tests pass and no sanitizer reported anything.

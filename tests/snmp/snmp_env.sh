@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/snmp/snmp_env.sh — sourced by the SNMP tests: a private snmpd (AgentX
 # master on a unix socket, SNMP on 127.0.0.1), a snmptrapd whose output lines
 # are stamped with CLOCK_MONOTONIC, and the agent, all in one temp directory

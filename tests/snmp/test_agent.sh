@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-agent behind a real snmpd: values by name agree with /proc at the
 # same moment, tables are well-formed, hostile process names come out as
 # valid DisplayStrings, unknown instances are refused, SIGHUP and SIGTERM work.
@@ -120,6 +121,8 @@ kill "$hostile"
 
 cg=$(snmptable -v2c -c public -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB -Cf '!' -CH "127.0.0.1:$SNMP_PORT" oomwCgroupTable 2>&1)
 check "oomwCgroupTable holds the root cgroup matched by 'cgroup /'" grep -q '^/!' <<<"$cg"
+check "oomwCgroupLimitHits of the root cgroup is a Counter64" \
+	grep -qE 'oomwCgroupLimitHits\.1 = Counter64: [0-9]+$' <<<"$(snmp_walk oomwCgroupLimitHits)"
 
 check "a missing row answers noSuchInstance" grep -q 'No Such Instance' <<<"$(snmp_get oomwKillPid.4294967295)"
 check "a missing scalar instance answers noSuchInstance" grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotal.1)"

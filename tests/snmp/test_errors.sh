@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-agent refuses bad options and configuration with the reason and
 # exit status 1; with no snmpd to talk to it keeps running, says so, retries,
 # and registers as soon as snmpd appears.
@@ -25,7 +26,26 @@ check "bad threshold: exit 1 with the line" test "$rc" -eq 1 -a -n "$(grep 'bad.
 
 printf 'psi_warning 10MiB\n' >"$conf"
 refuse -c "$conf"
-check "a size as a pressure threshold is refused" grep -q 'pressure thresholds are percentages' <<<"$err"
+check "a size as a pressure threshold is refused" grep -q "range '10MiB': pressure is a percentage, not a size" <<<"$err"
+
+# The core's grammar (README, Thresholds): a size without unit is never taken
+# as bytes (it once was: "available_warning 10:" could never warn).
+printf 'available_warning 10:\n' >"$conf"
+refuse -c "$conf"
+check "available_warning 10: (no unit) is refused with the core's hint" \
+	test "$rc" -eq 1 -a -n "$(grep -F "bad.conf:1: available_warning: '10:' has no unit; write 10%: or 10M:" <<<"$err")"
+printf 'interval 1s\navailable_critical 5\n' >"$conf"
+refuse -c "$conf"
+check "available_critical 5 (no unit) is refused the same way" \
+	test "$rc" -eq 1 -a -n "$(grep -F "bad.conf:2: available_critical: '5' has no unit; write 5% or 5M" <<<"$err")"
+printf 'hysteresis 2\n' >"$conf"
+refuse -c "$conf"
+check "hysteresis 2 (no unit) is refused" \
+	test "$rc" -eq 1 -a -n "$(grep -F "bad.conf:1: hysteresis: '2' has no unit; write 2% or 2M" <<<"$err")"
+printf 'psi_warning\n' >"$conf"
+refuse -c "$conf"
+check "a threshold without value is refused, not turned off" \
+	test "$rc" -eq 1 -a -n "$(grep -F 'bad.conf:1: psi_warning: value missing' <<<"$err")"
 
 printf 'kill_table_size 0\n' >"$conf"
 refuse -c "$conf"
@@ -109,7 +129,7 @@ check "contrib/snmp/oomwatch-agent.conf is accepted (ran until stopped)" test $?
 printf 'not a state file\n\x01\x02' >"$SNMP_TMP/corrupt.state"
 snmp_start_agent -c "$SNMP_TMP/agent.conf" --kmsg none --state "$SNMP_TMP/corrupt.state"
 check "with a corrupt state file the agent still registers" snmp_wait_registered 10
-check "and says the state file was replaced" grep -q '^state file (replaced)' "$SNMP_TMP/agent.log"
+check "and says the state file was replaced" grep -q "^state file $SNMP_TMP/corrupt.state was unusable (.*) and has been replaced" "$SNMP_TMP/agent.log"
 kill "$AGENT_PID"
 wait "$AGENT_PID"
 
@@ -118,11 +138,11 @@ wait "$AGENT_PID"
 snmp_start_agent -c "$SNMP_TMP/agent.conf" --kmsg none --state "$SNMP_TMP/later/agent.state"
 check "with an unwritable state file the agent still registers" snmp_wait_registered 10
 check "it says it cannot save the state file, once" \
-	test "$(grep -c "cannot save the state file $SNMP_TMP/later/agent.state: No such file or directory" "$SNMP_TMP/agent.log")" -eq 1
+	test "$(grep -c "cannot save state $SNMP_TMP/later/agent.state: No such file or directory" "$SNMP_TMP/agent.log")" -eq 1
 mkdir "$SNMP_TMP/later"
 sleep 1.5
 check "once it can, it saves the state and says so" \
-	test -s "$SNMP_TMP/later/agent.state" -a -n "$(grep "state file $SNMP_TMP/later/agent.state saved again" "$SNMP_TMP/agent.log")"
+	test -s "$SNMP_TMP/later/agent.state" -a -n "$(grep "^resolved: cannot save state $SNMP_TMP/later/agent.state: " "$SNMP_TMP/agent.log")"
 kill "$AGENT_PID"
 wait "$AGENT_PID"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-agent on a fake machine (--proc, --sys, --kmsg): a 16 TiB host is
 # served without overflow, kills from a log of hostile process names come out
 # as valid DisplayStrings that keep every byte, and a malformed or missing
@@ -39,8 +40,9 @@ PSI
 LOG=$SNMP_TMP/kmsg
 cp tests/fixtures/kernel-log-hostile/hostile-names.kmsg "$LOG"
 # kill_window 0: on a freshly booted machine the log's kills would be recent.
-# Below 80 % available is a warning: the 75 % of the fake machine is one.
-printf 'interval 1s\ncandidates 0\nkill_table_size 7\nkill_window 0\navailable_warning 80%%:\n' >"$SNMP_TMP/agent.conf"
+# Below 80 % available is a warning (a bare value on available memory means
+# "below", as in check_oom and collectd): the 75 % of the fake machine is one.
+printf 'interval 1s\ncandidates 0\nkill_table_size 7\nkill_window 0\navailable_warning 80%%\n' >"$SNMP_TMP/agent.conf"
 
 snmp_start_snmpd || { not_ok "snmpd starts"; done_testing; }
 snmp_start_trapd
@@ -92,8 +94,12 @@ cat >>"$LOG" <<'KMSG'
 KMSG
 wait_kill_trap() { local i; for i in $(seq 60); do snmp_kill_traps 41 >/dev/null && return 0; sleep 0.05; done; return 1; }
 check "a kill appended to the log is notified" wait_kill_trap
-check "the notification carries its cgroup escaped" grep -qE 'oomwKillTaskMemcg\.[0-9]+ = STRING: /ev\\x0aoomwatch-agent: forged$' <<<"$(snmp_kill_traps 41)"
-check "the agent logs the kill with the cgroup escaped" grep -qF 'pid 41 (z), memcg scope, cgroup /ev\x0aoomwatch-agent: forged' "$SNMP_TMP/agent.log"
+check "the notification carries its cgroup escaped" grep -qE 'oomwKillTaskMemcg\.[0-9]+ = STRING: /ev\\x0aoomwatch-agent: forged([[:space:]]|$)' <<<"$(snmp_kill_traps 41)"
+check "the notification says why, escaped" grep -qF 'Cgroup /ev\x0aoomwatch-agent: forged hit its memory limit; z (pid 41, 1 KiB resident) was killed; the log lists no other tasks.' <<<"$(snmp_kill_traps 41)"
+check "the notification gives the remedy" grep -qF 'Raise memory.max (v1: memory.limit_in_bytes) of cgroup /ev\x0aoomwatch-agent: forged, or make z use less.' <<<"$(snmp_kill_traps 41)"
+check "oomwKillWhy and oomwKillRemedy for every named kill in the table" \
+	test "$(snmp_walk oomwKillWhy | grep -c ' = ')" -eq 7 -a "$(snmp_walk oomwKillRemedy | grep -c ' = ')" -eq 7
+check "the agent logs the kill with the cgroup escaped" grep -qF 'z (pid 41, 1 KiB, /ev\x0aoomwatch-agent: forged) at ' "$SNMP_TMP/agent.log"
 check "and no forged line reaches its log" test -z "$(grep '^oomwatch-agent: forged' "$SNMP_TMP/agent.log")"
 
 check "75 % available is a warning: oomwLowMemoryNotification" grep -q 'oomwLowMemoryNotification' "$SNMP_TMP/traps.log"
@@ -103,8 +109,8 @@ printf 'MemTotal: lots\n' >"$P/meminfo"
 sleep 1.5
 check "malformed meminfo: oomwMemTotal is absent, not 0" grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotal.0)"
 check "malformed meminfo: oomwStatus unknown" test "$(snmp_value oomwStatus.0)" = "unknown"
-check "oomwStatusText says why" grep -q 'meminfo unreadable: ' <<<"$(snmp_value oomwStatusText.0)"
-check "the agent logged it once" test "$(grep -c '^meminfo: ' "$SNMP_TMP/agent.log")" -eq 1
+check "oomwStatusText says why, in the core's words" grep -q "^\"\\?UNKNOWN: cannot read $P/meminfo: " <<<"$(snmp_value oomwStatusText.0)"
+check "the agent logged it once" test "$(grep -c "^cannot read $P/meminfo: " "$SNMP_TMP/agent.log")" -eq 1
 check "the rest is still served (oomwKillCount)" test "$(num oomwKillCount.0)" = 11
 rm "$P/pressure/memory"
 sleep 1.5
@@ -116,6 +122,6 @@ check "meminfo readable again: oomwMemTotal is back" test "$(num oomwMemTotal.0)
 check "oomwStatus ok" test "$(snmp_value oomwStatus.0)" = ok
 check "the recovery from the warning before the unreadable spell is notified" \
 	grep -q 'oomwMemoryRecoveredNotification.*oomwStatus.0 = INTEGER: ok(1)' "$SNMP_TMP/traps.log"
-check "and logged that it is readable again" grep -q '^meminfo: readable again' "$SNMP_TMP/agent.log"
+check "and logged that it is readable again" grep -q "^resolved: cannot read $P/meminfo: " "$SNMP_TMP/agent.log"
 check "the agent is still running" kill -0 "$AGENT_PID"
 done_testing

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # make install-snmp honours DESTDIR and PREFIX, and the installed MIB and base
 # modules are enough for net-snmp's tools to name every object.
 cd "$(dirname "$0")/../.." || exit 1

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Live, as root: real OOM kills in a throwaway memory cgroup reach a real
 # snmptrapd as oomwKillNotification within milliseconds (printed), the
 # counter and the table follow; after an snmpd restart the agent registers

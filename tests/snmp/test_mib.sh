@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # OOMWATCH-MIB: smilint at level 6 prints nothing (it exits 0 even on errors,
 # so the output is what is tested), and net-snmp's own parser resolves every
 # object the agent serves to the OID the agent uses.
@@ -19,10 +20,10 @@ if [ -z "$out" ]; then ok "smilint -s -l 6 prints nothing"; else
 fi
 
 # Strict: a smilint that cannot find an import says so at level 6 too; make
-# sure it really parsed the module (one identity, three notifications).
+# sure it really parsed the module (one identity, four notifications).
 dump=$(SMIPATH=$BASE smidump -f identifiers "$MIB" 2>&1)
 check "smidump sees the module identity at enterprises.32473" grep -qE 'oomwatchMIB +node +1\.3\.6\.1\.4\.1\.32473$' <<<"$dump"
-check "three notifications" test "$(grep -c 'notification' <<<"$dump")" -eq 3
+check "four notifications" test "$(grep -c 'notification' <<<"$dump")" -eq 4
 
 trans() { snmptranslate -M "plugins/snmp:$BASE" -m OOMWATCH-MIB -On "OOMWATCH-MIB::$1" 2>&1; }
 # The OIDs the agent hard-codes (plugins/snmp/agent_mib.c), by name.
@@ -33,6 +34,7 @@ done <<'OIDS'
 oomwKillNotification .1.3.6.1.4.1.32473.0.1
 oomwLowMemoryNotification .1.3.6.1.4.1.32473.0.2
 oomwMemoryRecoveredNotification .1.3.6.1.4.1.32473.0.3
+oomwKillsAtUnknownTimeNotification .1.3.6.1.4.1.32473.0.4
 oomwMemTotal .1.3.6.1.4.1.32473.1.1.1
 oomwMemAvailablePct .1.3.6.1.4.1.32473.1.1.8
 oomwPsiFullTotal .1.3.6.1.4.1.32473.1.2.8
@@ -41,8 +43,11 @@ oomwLastKillIndex .1.3.6.1.4.1.32473.1.3.7
 oomwSampleTime .1.3.6.1.4.1.32473.1.4.4
 oomwKillTime .1.3.6.1.4.1.32473.1.5.1.2
 oomwKillOomScoreAdj .1.3.6.1.4.1.32473.1.5.1.15
+oomwKillWhy .1.3.6.1.4.1.32473.1.5.1.16
+oomwKillPodQos .1.3.6.1.4.1.32473.1.5.1.21
 oomwCandidateRss .1.3.6.1.4.1.32473.1.6.1.6
 oomwCgroupUnderOom .1.3.6.1.4.1.32473.1.7.1.6
+oomwCgroupLimitHits .1.3.6.1.4.1.32473.1.7.1.7
 OIDS
 
 # Sizes are 64-bit: a 16 TiB host is 17179869184 KiB, beyond Unsigned32.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/style/test_format.sh — every C file under common/, plugins/ and tests/
 # is formatted as .clang-format says (clang-format --dry-run --Werror): one
 # line per file, and the first lines clang-format would change.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_assess.c — the verdict layer, table-driven: struct literals in,
  * verdicts out, no I/O. Covers the severity order, the threshold grammar (and
  * the three divergences of issue 8: "10%" on MemAvailable, "10:" without unit,
@@ -34,6 +35,7 @@ static const enum oomw_frontend frontends[] = {
 	OOMW_FRONTEND_NAGIOS,
 	OOMW_FRONTEND_COLLECTD,
 	OOMW_FRONTEND_SNMP,
+	OOMW_FRONTEND_PROMETHEUS,
 };
 
 /* ---- severity ---------------------------------------------------------- */
@@ -666,6 +668,56 @@ static void test_cgroups(void **state)
 				     "2026-11-29 07:00:00 UTC; cgroup /pod uses 95.0 MiB (95.0% of its limit)");
 }
 
+/* Before the kill: limit hits since the last sample make a WARNING naming the
+ * likeliest victim in the cgroup; none since, and it clears. */
+static void test_cgroup_held(void **state)
+{
+	(void)state;
+	struct oomw_paths paths = { .proc = "/proc", .sys = "/sys", .kmsg = "/dev/kmsg" };
+	struct oomw_assess_params p;
+	oomw_assess_params_default(&p, OOMW_FRONTEND_NAGIOS);
+	static struct oomw_snapshot s;
+	memset(&s, 0, sizeof(s));
+	s.wall_usec = NOW;
+	s.mem.mem_total_kib = 8 * MIB;
+	s.mem.mem_available_kib = 6 * MIB;
+	s.n_cgroups = 1;
+	snprintf(s.cgroups[0].stats.path, sizeof(s.cgroups[0].stats.path), "/pod");
+	s.cgroups[0].stats.usage_bytes = 50 * MIB;
+	s.cgroups[0].stats.limit_bytes = 100 * MIB;
+	s.cgroups[0].stats.pressure_some_avg10_cpct = 320;
+	s.cgroups[0].limit_hits_delta = 12;
+	s.n_candidates = 3;
+	s.candidates[0] = (struct oomw_candidate){ .pid = 50, .comm = "elsewhere", .comm_len = 9,
+						   .rss_kib = 900000, .memcg = "/podx" };
+	s.candidates[1] = (struct oomw_candidate){ .pid = 3882, .comm = "python3", .comm_len = 7,
+						   .rss_kib = 61542, .memcg = "/pod/c" };
+	s.candidates[2] = (struct oomw_candidate){ .pid = 7, .comm = "small", .comm_len = 5,
+						   .rss_kib = 100, .memcg = "/pod" };
+	struct oomw_assess_input in = { .snap = &s, .paths = &paths, .cgroups_asked = true };
+	static struct oomw_verdict v;
+	oomw_assess(&in, &p, &v);
+	assert_int_equal(v.severity, OOMW_SEV_WARNING);
+	assert_true(v.cgroups[0].held);
+	assert_ptr_equal(v.cgroups[0].likeliest, &s.candidates[1]);
+	char summary[512];
+	oomw_verdict_summary(&v, summary, sizeof(summary));
+	assert_string_equal(summary, "cgroup /pod held at its limit: 12 limit hits since the last sample, "
+				     "memory pressure 3.20%; likeliest victim python3 (pid 3882, 60.1 MiB)");
+	s.cgroups[0].stats.pressure_some_avg10_cpct = OOMW_UNKNOWN; /* v1: no pressure file */
+	s.n_candidates = 0;
+	oomw_assess(&in, &p, &v);
+	oomw_verdict_summary(&v, summary, sizeof(summary));
+	assert_string_equal(summary, "cgroup /pod held at its limit: 12 limit hits since the last sample");
+	s.cgroups[0].limit_hits_delta = 0;
+	oomw_assess(&in, &p, &v);
+	assert_int_equal(v.severity, OOMW_SEV_OK);
+	assert_false(v.cgroups[0].held);
+	s.cgroups[0].limit_hits_delta = OOMW_UNKNOWN; /* first sample: no baseline */
+	oomw_assess(&in, &p, &v);
+	assert_int_equal(v.severity, OOMW_SEV_OK);
+}
+
 /* ---- source problems ---------------------------------------------------- */
 
 struct problem_case {
@@ -685,7 +737,9 @@ static const struct problem_case problems[] = {
 	{ "log closed by dmesg_restrict", "/dev/kmsg", { MEM_OK, .klog_err = -EPERM },
 	  false, 0, OOMW_SRC_KLOG, OOMW_SEV_OK,
 	  "victim details need CAP_SYSLOG: /dev/kmsg is not readable by this user "
-	  "(kernel.dmesg_restrict=1); kills are still counted from /proc/vmstat" },
+	  "(kernel.dmesg_restrict=1); kills are still counted from /proc/vmstat. "
+				"Fix: grant CAP_SYSLOG (setcap cap_syslog=ep on check_oom, "
+				"AmbientCapabilities=CAP_SYSLOG in a unit; the Debian packages do)" },
 	{ "log not asked for", "none", { MEM_OK }, false, 0, OOMW_SRC_KLOG, OOMW_SEV_OK,
 	  "kernel log not read (--kmsg none): kills are counted without victim details" },
 	{ "log missing", "/dev/kmsg", { MEM_OK, .klog_err = -ENOENT }, false, 0, OOMW_SRC_KLOG,
@@ -810,6 +864,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_memory_swap_psi),
 		cmocka_unit_test(test_cgroups),
+		cmocka_unit_test(test_cgroup_held),
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_words),
 	};

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_candidates.c — top-N by oom_score on a fixture /proc (hostile names,
  * ties, kernel threads, processes that vanished, statm vs status) and on the
  * real /proc (this very process, with its real name). */

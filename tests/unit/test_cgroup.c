@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_cgroup.c — memory cgroups on pure v2, pure v1 and both hybrid layouts
  * (fixture trees with the kernel's file formats, and the real /sys), reading
  * one cgroup, and walks with globs, malformed files, symlinks, cgroups that
@@ -176,6 +177,9 @@ static void test_read_v1(void **state)
 	assert_int_equal(st.under_oom, 1);
 	assert_int_equal(st.oom_kill, 2);
 	assert_int_equal(st.limit_bytes, 1073741824);
+	assert_int_equal(st.failcnt, 1536); /* memory.failcnt: the limit hits */
+	assert_int_equal(oomw_cgroup_limit_hits(&st), 1536);
+	assert_int_equal(st.pressure_some_avg10_cpct, OOMW_UNKNOWN); /* v1 has no memory.pressure */
 
 	/* Kernel < 4.13: no oom_kill line; kernel < 3.19: 2^64-1 means unlimited. */
 	assert_int_equal(oomw_cgroup_read(&root, "/docker", &st), 0);
@@ -383,6 +387,30 @@ static int teardown_scratch(void **state)
 	return 0;
 }
 
+/* Limit hits and the cgroup's own pressure: v2 high + max, memory.pressure
+ * when there (absent: unknown, not an error; malformed: refused). */
+static void test_limit_hits_and_pressure(void **state)
+{
+	(void)state;
+	struct oomw_cgroup_root root;
+	struct oomw_cgroup_stats st;
+	open_root(scratch, &root);
+	mk_cgroup("/held");
+	mk("/held", "memory.events", "low 0\nhigh 7\nmax 5\noom 0\noom_kill 0\n");
+	assert_int_equal(oomw_cgroup_read(&root, "/held", &st), 0);
+	assert_int_equal(oomw_cgroup_limit_hits(&st), 12);
+	assert_int_equal(st.pressure_some_avg10_cpct, OOMW_UNKNOWN);
+	assert_int_equal(st.failcnt, OOMW_UNKNOWN);
+	mk("/held", "memory.pressure",
+	   "some avg10=3.20 avg60=1.00 avg300=0.20 total=123456\n"
+	   "full avg10=1.00 avg60=0.50 avg300=0.10 total=65432\n");
+	assert_int_equal(oomw_cgroup_read(&root, "/held", &st), 0);
+	assert_int_equal(st.pressure_some_avg10_cpct, 320);
+	mk("/held", "memory.pressure", "some avg10=x\n");
+	assert_int_equal(oomw_cgroup_read(&root, "/held", &st), -EBADMSG);
+	rm_tree("/held");
+}
+
 /* On the first non-root cgroup, removes all the others: readdir has
  * usually buffered their names already, so the walk meets them gone. */
 static int remove_siblings_cb(const struct oomw_cgroup_stats *st, void *ctx)
@@ -538,6 +566,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_walk_callback_stops),
 		cmocka_unit_test(test_walk_malformed_goes_on),
 		cmocka_unit_test(test_walk_cgroups_vanish),
+		cmocka_unit_test(test_limit_hits_and_pressure),
 		cmocka_unit_test(test_read_vanished_between_files),
 		cmocka_unit_test(test_walk_depth_bounded),
 		cmocka_unit_test(test_live_oom_in_real_cgroup),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_fileio.c — the atomic writer (content and mode, a planted temp file or
  * symlink not written through, a failed write leaving the old file), the
  * directory of a path, joining a name without leaving the directory, and

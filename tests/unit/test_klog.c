@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_klog.c — the kernel-log reader: kmsg record and text-line parsing, reading
  * fixture files through oomw_klog_open/read, cursors, gaps, rotation, and a live
  * round trip through the real /dev/kmsg when root. */

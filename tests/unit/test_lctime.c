@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_lctime.c — month and weekday names of every glibc locale: the names
  * dmesg -T prints in the languages admins run, in UTF-8 and in a legacy
  * charset, the normalisation (case, dots, blanks), the rules for names that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_meminfo.c — /proc/meminfo: a real 6.18 file, a 3.10 file without
  * MemAvailable (the estimate), and every way a line can be malformed. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_monitor.c — the monitor on a fixture machine (tests/fixtures/monitor-v2,
  * copied to a temporary directory): the counter and the kernel log reconciled,
  * no kill counted twice or lost across samples, restarts and reboots, bad
@@ -33,6 +34,7 @@ struct fixture {
 	size_t n_seen;
 	struct oomw_event seen[MAX_SEEN];
 	uint64_t kmsg_seq;
+	int state_err_at_event; /* snap.state_err as on_event saw it */
 };
 
 static void write_file(const char *path, const char *text, const char *mode)
@@ -84,6 +86,7 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 	struct fixture *f = ctx;
 	assert_true(f->n_seen < MAX_SEEN);
 	f->seen[f->n_seen++] = *ev;
+	f->state_err_at_event = f->snap.state_err;
 }
 
 static void open_monitor(struct fixture *f)
@@ -432,6 +435,9 @@ static void test_corrupt_state_replaced(void **ctx)
 	open_monitor(f);
 	assert_int_equal(sample(f), 1); /* never trusted: counted as from boot */
 	assert_int_equal(f->snap.state_err, -EBADMSG);
+	/* Known while the events are reported: a front end tells this first
+	 * sample from one without any state file. */
+	assert_int_equal(f->state_err_at_event, -EBADMSG);
 	assert_non_null(f->snap.state_why);
 	assert_true(f->snap.first_sample);
 	assert_int_equal(f->ret, 0);
@@ -992,6 +998,178 @@ static void test_cursor_saved_with_kills(void **ctx)
 	free(st);
 }
 
+/* The front end's delivery cursor: saved at once, kept across restarts,
+ * never moved back nor past the last index handed out. */
+static void test_notified_cursor_persists(void **ctx)
+{
+	struct fixture *f = *ctx;
+	struct oomw_state *st = malloc(sizeof(*st));
+	assert_non_null(st);
+	open_monitor(f);
+	sample(f);
+	assert_int_equal(oomw_monitor_notified(f->m), 0);
+	log_kill(f, 21, "a", 700);
+	log_kill(f, 22, "b", 701);
+	set_counter(f, 2);
+	assert_int_equal(sample(f), 2);
+	assert_int_equal(oomw_monitor_notified(f->m), 0);
+	assert_int_equal(oomw_monitor_set_notified(f->m, f->seen[0].index), 0);
+	assert_int_equal(oomw_state_load(f->state, st, NULL), 0);
+	assert_int_equal(st->notified_index, f->seen[0].index);
+	assert_int_equal(oomw_monitor_set_notified(f->m, 0), 0);
+	assert_int_equal(oomw_monitor_notified(f->m), f->seen[0].index);
+	close_monitor(f);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(oomw_monitor_notified(f->m), f->seen[0].index);
+	assert_int_equal(oomw_monitor_set_notified(f->m, 1000), 0);
+	assert_int_equal(oomw_monitor_notified(f->m), f->seen[1].index);
+	free(st);
+}
+
+/* One run of a one-shot front end: open, sample, close; returns the events. */
+static size_t one_shot(struct fixture *f)
+{
+	open_monitor(f);
+	size_t n = sample(f);
+	close_monitor(f);
+	return n;
+}
+
+/* klog_only_when_counted: a run whose counter equals the saved one leaves the
+ * log unread (a record that the counter does not show yet is not taken), and
+ * the run after the counter moves names the kill from the saved cursor, once. */
+static void test_klog_only_when_counted(void **ctx)
+{
+	struct fixture *f = *ctx;
+	f->cfg.klog_only_when_counted = true;
+	set_counter(f, 1);
+	log_kill(f, 101, "before", 1000000);
+	assert_int_equal(one_shot(f), 1); /* the first run reads the log */
+	assert_int_equal(f->seen[0].kill.pid, 101);
+
+	log_kill(f, 102, "quiet", 2000000);
+	assert_int_equal(one_shot(f), 0); /* the counter did not move: skipped */
+	assert_int_equal(f->snap.klog_err, 0);
+	assert_int_equal(f->snap.oom_kill_total, 1);
+
+	set_counter(f, 2);
+	assert_int_equal(one_shot(f), 1);
+	assert_true(f->seen[0].has_details);
+	assert_int_equal(f->seen[0].kill.pid, 102);
+	assert_int_equal(f->snap.kills_without_details, 0);
+	assert_int_equal(one_shot(f), 0);
+
+	/* The same monitor sampled again (a long-running front end) skips too. */
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	log_kill(f, 103, "later", 3000000);
+	set_counter(f, 3);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->seen[0].kill.pid, 103);
+	close_monitor(f);
+}
+
+/* klog_only_when_counted still reads the log where the counter cannot prove
+ * anything: a kernel without oom_kill in /proc/vmstat, an unreadable counter,
+ * and kills the log showed that the counter has not confirmed yet. */
+static void test_klog_only_when_counted_reads_when_unproven(void **ctx)
+{
+	struct fixture *f = *ctx;
+	char vmstat[160];
+	f->cfg.klog_only_when_counted = true;
+	assert_int_equal(one_shot(f), 0); /* the baseline: the fixture's counter is 0 */
+	snprintf(vmstat, sizeof(vmstat), "%s/vmstat", f->proc);
+	assert_int_equal(unlink(vmstat), 0);
+	log_kill(f, 202, "unreadable", 2000000);
+	assert_int_equal(one_shot(f), 1); /* counter unreadable: the log is read */
+	assert_int_equal(f->seen[0].kill.pid, 202);
+
+	/* The counter readable again but not yet up: the logged kill is owed a
+	 * confirmation, so the log is read, and a kill logged meanwhile is named. */
+	set_counter(f, 0);
+	log_kill(f, 203, "owed", 3000000);
+	assert_int_equal(one_shot(f), 1);
+	assert_int_equal(f->seen[0].kill.pid, 203);
+
+	fwrite_path(f->proc, "vmstat", "nr_free_pages 123456\npgfault 99\n"); /* < 4.13 */
+	log_kill(f, 204, "nocounter", 4000000);
+	assert_int_equal(one_shot(f), 1);
+	assert_int_equal(f->seen[0].kill.pid, 204);
+}
+
+/* Appends a kernel record of kmsg_seq with text, to the file of kmsg records. */
+static void log_record(struct fixture *f, const char *text)
+{
+	char rec[512];
+	snprintf(rec, sizeof(rec), "6,%llu,5000000,-;%s\n", (unsigned long long)f->kmsg_seq++, text);
+	write_file(f->kmsg, rec, "a");
+}
+
+static void set_mem_available(struct fixture *f, int64_t kib)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf),
+		 "MemTotal:       24683656 kB\nMemFree:        1000000 kB\n"
+		 "MemAvailable:   %lld kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n",
+		 (long long)kib);
+	fwrite_path(f->proc, "meminfo", buf);
+}
+
+/* The kills db.service's row of the last snapshot shows; -1 without a row. */
+static int64_t db_kills(const struct fixture *f)
+{
+	for (size_t i = 0; i < f->snap.n_cgroups; i++)
+		if (strcmp(f->snap.cgroups[i].stats.path, "/db.service") == 0)
+			return f->snap.cgroups[i].oom_kill_delta;
+	return -1;
+}
+
+/* The fast path: a sample that read only kernel records unrelated to OOM
+ * reuses the gauges of the sample before (the meminfo change is not seen);
+ * a sample with no record (a timer's), a record of an OOM report, or a kill
+ * reads them again; the kill is reported either way. */
+static void test_log_wakeup_reuses_gauges(void **ctx)
+{
+	struct fixture *f = *ctx;
+	set_mem_available(f, 1000);
+	open_monitor(f);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.mem.mem_available_kib, 1000);
+	assert_int_equal(f->snap.n_cgroups > 0, 1);
+	size_t n_cgroups = f->snap.n_cgroups;
+
+	set_mem_available(f, 2000);
+	log_record(f, "usb 1-1: new high-speed USB device number 2 using xhci_hcd");
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.mem.mem_available_kib, 1000); /* reused */
+	assert_int_equal(f->snap.mem_err, 0);
+	assert_int_equal(f->snap.n_cgroups, n_cgroups);
+
+	assert_int_equal(sample(f), 0); /* no record: a timer's sample */
+	assert_int_equal(f->snap.mem.mem_available_kib, 2000);
+
+	set_mem_available(f, 3000);
+	log_record(f, "stress invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0");
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.mem.mem_available_kib, 3000);
+
+	set_mem_available(f, 4000);
+	set_counter(f, 1);
+	assert_int_equal(sample(f), 1); /* counted, not logged: a kill all the same */
+	assert_int_equal(f->snap.mem.mem_available_kib, 4000);
+
+	/* A cgroup's kill the log does not show: on a real cgroup v2, POLLPRI on
+	 * its memory.events forbids the reuse; a file cannot signal it, so it
+	 * shows at the next full sample, not lost. */
+	set_cgroup_kills(f, "db.service", 7);
+	log_record(f, "usb 1-1: USB disconnect, device number 2");
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(db_kills(f), 0);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(db_kills(f), 5); /* 2 -> 7 */
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1024,6 +1202,10 @@ int main(void)
 		T(test_pollfds),
 		T(test_escaped_comm_survives),
 		T(test_cursor_saved_with_kills),
+		T(test_notified_cursor_persists),
+		T(test_klog_only_when_counted),
+		T(test_klog_only_when_counted_reads_when_unproven),
+		T(test_log_wakeup_reuses_gauges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

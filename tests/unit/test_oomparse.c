@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_oomparse.c — the OOM parser against real kernel logs
  * (tests/fixtures/kernel-log, one test per file, kills listed in expected.tsv)
  * and hostile ones (tests/fixtures/kernel-log-hostile), plus inline cases for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_oomw.c — the helpers every core file uses: reading a small file whole
  * (exact fit, one byte too many, missing), joining paths, strict numbers. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_psi.c — /proc/pressure/memory: some+full, some only (older kernels),
  * absent, unreadable (psi=0 gives EOPNOTSUPP), malformed, duplicate fields,
  * and averages parsed exactly in fixed point. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_state.c — the persisted cursor: exact round trips with hostile names, and
  * refusal (never half-trust) of truncated, flipped, foreign, symlinked files. */
 #include <errno.h>
@@ -67,6 +68,7 @@ static void fill(struct oomw_state *st)
 	strcpy(st->klog_cursor, "s=739ad4;i=1f;b=0123;m=f4240;t=644b7;x=9a95 =\\");
 	st->userspace_kills = 3;
 	st->next_event_index = 1000;
+	st->notified_index = 990;
 	st->n_cgroups = 3;
 	strcpy(st->cgroups[0].path, "/");
 	st->cgroups[0].oom_kill = 5;
@@ -93,6 +95,21 @@ static void fill(struct oomw_state *st)
 		k->seq = (uint64_t)e * 1000;
 		k->mono_usec = 40850000 + e;
 		k->reaped = e == 2;
+		if (e % 2 == 0) { /* the rest of the report, with dump rows of hostile names */
+			struct oomw_report *r = &k->report;
+			r->memcg_usage_kib = r->memcg_limit_kib = 65536;
+			r->memcg_failcnt = 3138;
+			r->swap_free_kib = 0;
+			r->n_tasks = 10000;
+			r->page_kib = 4;
+			r->n_top = (size_t)e % (OOMW_REPORT_TASKS_MAX + 1);
+			for (size_t i = 0; i < r->n_top; i++) {
+				r->top[i].pid = 7 + (int64_t)i;
+				r->top[i].rss_pages = 1000 - (int64_t)i;
+				r->top[i].oom_score_adj = -1000;
+				strcpy(r->top[i].name, "a b=c task_pid=1\x20");
+			}
+		}
 		oomw_state_add_event(st, &ev);
 	}
 	/* A userspace killer's event, its fields after the kernel's. */
@@ -125,6 +142,7 @@ static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
 	assert_string_equal(x->klog_cursor, y->klog_cursor);
 	assert_int_equal(x->userspace_kills, y->userspace_kills);
 	assert_int_equal(x->next_event_index, y->next_event_index);
+	assert_int_equal(x->notified_index, y->notified_index);
 	assert_int_equal(x->n_cgroups, y->n_cgroups);
 	for (size_t i = 0; i < x->n_cgroups; i++) {
 		assert_string_equal(x->cgroups[i].path, y->cgroups[i].path);
@@ -168,6 +186,7 @@ static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
 		assert_int_equal(a->ukill.swap_total_kib, b->ukill.swap_total_kib);
 		assert_string_equal(a->ukill.cgroup, b->ukill.cgroup);
 		assert_string_equal(a->ukill.detail, b->ukill.detail);
+		assert_memory_equal(&a->kill.report, &b->kill.report, sizeof(a->kill.report));
 	}
 }
 
@@ -314,6 +333,15 @@ static void test_flipped_bytes(void **ctx)
 	"scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=x constraint= "       \
 	"oom_memcg= task_memcg=\n"
 #define SEALED_EVENT SEALED_EVENT_HEAD SEALED_EVENT_TAIL
+/* An event line with the report (files written before it lack it: SEALED_EVENT). */
+#define SEALED_REPORT_EVENT(tail)                                                          \
+	SEALED_EVENT_HEAD                                                                    \
+	"anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 oom_score_adj=0 "     \
+	"scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=x constraint= "       \
+	"oom_memcg= task_memcg= memcg_usage_kib=64 memcg_limit_kib=64 memcg_failcnt=3 "     \
+	"memsw_usage_kib=- memsw_limit_kib=- swap_usage_kib=- swap_limit_kib=- "            \
+	"ram_free_kib=- ram_total_kib=- swap_free_kib=- swap_total_kib=- n_tasks=1 "         \
+	"page_kib=4 n_top=" tail "\n"
 
 static void spit_sealed(const char *path, const char *body)
 {
@@ -336,7 +364,25 @@ static void test_sealed_but_malformed(void **ctx)
 	assert_int_equal(f->b->n_cgroups, 1);
 	assert_int_equal(f->b->n_events, 1);
 	assert_int_equal(f->b->events[0].kill.pid, 7);
+	/* A file of an older version has no delivery cursor: all was notified. */
+	assert_int_equal(f->b->notified_index, 2);
+	spit_sealed(f->path, SEALED_KEYS "notified_index=0\n" SEALED_EVENT);
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_int_equal(f->b->notified_index, 0);
+	assert_int_equal(f->b->events[0].kill.report.memcg_limit_kib, OOMW_UNKNOWN);
+	spit_sealed(f->path, SEALED_KEYS SEALED_REPORT_EVENT("1 task_pid=7 task_uid=0 task_rss_pages=16 "
+							     "task_swap_pages=0 task_oom_score_adj=0 task_name=x"));
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_int_equal(f->b->events[0].kill.report.memcg_limit_kib, 64);
+	assert_int_equal(f->b->events[0].kill.report.n_top, 1);
+	assert_int_equal(f->b->events[0].kill.report.top[0].rss_pages, 16);
 	static const char *const bad[] = {
+		SEALED_KEYS "notified_index=3\n",              /* beyond what was handed out */
+		SEALED_KEYS "notified_index=1\nnotified_index=1\n", /* the cursor twice */
+		SEALED_KEYS "notified_index=-1\n",             /* not a count */
+		SEALED_KEYS SEALED_REPORT_EVENT("1"),           /* fewer dump rows than n_top */
+		SEALED_KEYS SEALED_REPORT_EVENT("4"),           /* more than are kept */
+		SEALED_KEYS SEALED_REPORT_EVENT("0 x=1"),       /* a stray field after the report */
 		SEALED_KEYS "log_ahead=0\n",                    /* a key twice */
 		SEALED_KEYS "colour=blue\n",                    /* an unknown key */
 		SEALED_KEYS "klog_inode=5 \n",                  /* a trailing blank */

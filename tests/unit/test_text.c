@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_text.c — hostile process names through the decoders and encoders every
  * front end relies on: \xNN decoding as kmsg writes it, re-escaping that never
  * lets a separator, a control byte or half an escape through, and names made

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_thresholds.c — Nagios ranges over a table of (range, value, alert),
  * units, every refused input with its reason, sizes, durations, and the same
  * results under a comma-decimal locale. */

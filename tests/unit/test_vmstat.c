@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_vmstat.c — /proc/vmstat oom_kill: present, absent (kernel < 4.13,
  * unknown rather than 0), malformed. */
 #include <errno.h>

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: MIT */
+/* options.c — oomwatch-exporter's command line (getopt_long) and the checks
+ * that turn a bad argument into a one-line reason instead of a guess. */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "defaults.h"
+#include "fileio.h"
+#include "http.h"
+#include "oomw.h"
+#include "thresholds.h"
+#include "version.h"
+
+/* A day: a longer interval would leave the textfile stale for node_exporter's
+ * mtime alerts anyway. */
+#define INTERVAL_SEC_MAX 86400
+/* node_exporter's textfile collector reads only files named *.prom. */
+#define TEXTFILE_SUFFIX ".prom"
+
+enum {
+	OPT_PROC = 256,
+	OPT_SYS,
+	OPT_KMSG,
+	OPT_STATE,
+	OPT_CGROUP,
+	OPT_CANDIDATES,
+	OPT_TEXTFILE,
+	OPT_ONCE,
+	OPT_LISTEN,
+	OPT_ALLOW_REMOTE,
+	OPT_INTERVAL,
+};
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "proc", required_argument, NULL, OPT_PROC },
+	{ "sys", required_argument, NULL, OPT_SYS },
+	{ "kmsg", required_argument, NULL, OPT_KMSG },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "candidates", required_argument, NULL, OPT_CANDIDATES },
+	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char help_text[] =
+	PROM_NAME " " OOMWATCH_VERSION " (oomwatch) - OOM kills and memory for Prometheus\n"
+	"\n"
+	"Usage: " PROM_NAME " --textfile FILE.prom [--once] [options]\n"
+	"       " PROM_NAME " --listen 127.0.0.1:PORT [options]\n"
+	"\n"
+	"Counts OOM kills (global and memory cgroup) from /proc/vmstat and cgroup counters,\n"
+	"names the last victim from the kernel log, and exports them with memory, swap,\n"
+	"memory pressure, cgroups and the next victims as Prometheus metrics.\n"
+	"\n"
+	"Output:\n"
+	"      --textfile FILE     write FILE (named *.prom) for node_exporter's textfile\n"
+	"                          collector, atomically (temp file in its directory, rename)\n"
+	"      --once              write FILE once and exit (cron); without it, keep FILE\n"
+	"                          current: rewritten at once on a kill or memory pressure,\n"
+	"                          and every --interval\n"
+	"      --listen ADDR:PORT  serve /metrics over HTTP on ADDR instead (127.0.0.1:9101,\n"
+	"                          [::1]:9101, localhost:9101); loopback only unless\n"
+	"      --allow-remote      also given (the endpoint has no authentication)\n"
+	"      --interval TIME     refresh at least this often (default: " PROM_DEFAULT_INTERVAL
+	"; 30s, 1m, at most 1d)\n"
+	"Sources:\n"
+	"      --proc DIR          proc file system (default: /proc)\n"
+	"      --sys DIR           sys file system (default: /sys)\n"
+	"      --kmsg FILE|none    kernel log: /dev/kmsg (default), a saved dmesg, dmesg -T or\n"
+	"                          syslog file, or none (count kills without details)\n"
+	"      --state FILE        state file: kills already seen survive a restart\n"
+	"                          (default: none, kept in memory)\n"
+	"      --cgroup GLOB       export memory cgroups whose path matches (repeatable, up to\n"
+	"                          16; '*' also matches '/': '/system.slice/*')\n"
+	"      --candidates N      export the N processes the OOM killer would pick next (0..32)\n"
+	"  -h, --help              this help\n"
+	"  -V, --version           the version\n"
+	"\n"
+	"Exit status: 0 done (or stopped by SIGTERM/SIGINT), 1 bad arguments, 2 cannot start\n"
+	"or cannot write FILE (with --once).\n";
+
+__attribute__((format(printf, 2, 3))) static void say(char *reason, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, PROM_REASON_MAX, fmt, ap);
+	va_end(ap);
+}
+
+const char *prom_options_help(void)
+{
+	return help_text;
+}
+
+static int set_path(const char *opt, char field[PATH_MAX], const char *value, char *reason)
+{
+	if (value[0] == '\0' || oomw_paths_set(field, value) < 0) {
+		say(reason, "%s: empty or too long path", opt);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_cgroup(const char *arg, struct prom_options *o, char *reason)
+{
+	if (o->mon.n_cgroup_globs == OOMW_GLOBS_MAX) {
+		say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
+		return -1;
+	}
+	if (arg[0] == '\0') {
+		say(reason, "--cgroup: empty pattern");
+		return -1;
+	}
+	o->mon.cgroup_globs[o->mon.n_cgroup_globs++] = arg;
+	return 0;
+}
+
+static int parse_candidates(const char *arg, struct prom_options *o, char *reason)
+{
+	uint64_t n;
+	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || n > OOMW_CANDIDATES_MAX) {
+		say(reason, "--candidates: '%s' is not 0..%d", arg, OOMW_CANDIDATES_MAX);
+		return -1;
+	}
+	o->mon.n_candidates = (size_t)n;
+	return 0;
+}
+
+static int parse_interval(const char *arg, struct prom_options *o, char *reason)
+{
+	const char *why = "invalid duration";
+	if (oomw_duration_parse(arg, &o->interval_sec, &why) < 0) {
+		say(reason, "--interval: bad duration '%s': %s", arg, why);
+		return -1;
+	}
+	if (o->interval_sec > INTERVAL_SEC_MAX) {
+		say(reason, "--interval: '%s' is more than 1d", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_textfile(const char *arg, struct prom_options *o, char *reason)
+{
+	size_t len = strlen(arg), suffix = strlen(TEXTFILE_SUFFIX);
+	if (len <= suffix || strcmp(arg + len - suffix, TEXTFILE_SUFFIX) != 0 ||
+	    arg[len - suffix - 1] == '/') {
+		say(reason, "--textfile: '%s' does not end in " TEXTFILE_SUFFIX
+			    " (node_exporter reads only *" TEXTFILE_SUFFIX " files)",
+		    arg);
+		return -1;
+	}
+	return set_path("--textfile", o->textfile, arg, reason);
+}
+
+static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow_remote,
+		     char *reason)
+{
+	switch (c) {
+	case OPT_PROC:
+		return set_path("--proc", o->mon.paths.proc, arg, reason);
+	case OPT_SYS:
+		return set_path("--sys", o->mon.paths.sys, arg, reason);
+	case OPT_KMSG:
+		o->kmsg_given = true;
+		return set_path("--kmsg", o->mon.paths.kmsg, arg, reason);
+	case OPT_STATE:
+		return set_path("--state", o->state_path, arg, reason);
+	case OPT_CGROUP:
+		return parse_cgroup(arg, o, reason);
+	case OPT_CANDIDATES:
+		return parse_candidates(arg, o, reason);
+	case OPT_TEXTFILE:
+		return parse_textfile(arg, o, reason);
+	case OPT_ONCE:
+		o->once = true;
+		return 0;
+	case OPT_LISTEN:
+		o->listen_text = arg;
+		return 0;
+	case OPT_ALLOW_REMOTE:
+		*allow_remote = true;
+		return 0;
+	case OPT_INTERVAL:
+		return parse_interval(arg, o, reason);
+	}
+	say(reason, "internal error: option %d not handled", c);
+	return -1;
+}
+
+/* What the options say together: one output, and --once only with a file. */
+static int check_combination(struct prom_options *o, bool allow_remote, char *reason)
+{
+	if (o->textfile[0] && o->listen_text) {
+		say(reason, "--textfile and --listen: give one of them");
+		return -1;
+	}
+	if (!o->textfile[0] && !o->listen_text) {
+		say(reason, "no output: give --textfile FILE.prom or --listen 127.0.0.1:PORT");
+		return -1;
+	}
+	if (o->once && o->listen_text) {
+		say(reason, "--once writes a --textfile; --listen serves until stopped");
+		return -1;
+	}
+	if (allow_remote && !o->listen_text) {
+		say(reason, "--allow-remote goes with --listen");
+		return -1;
+	}
+	if (o->listen_text) {
+		const char *why = "";
+		if (prom_listen_parse(o->listen_text, allow_remote, &o->listen_addr,
+				      &o->listen_addr_len, &why) < 0) {
+			say(reason, "--listen '%s': %s", o->listen_text, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+enum prom_parse_result prom_options_parse(int argc, char **argv, struct prom_options *o,
+					  char reason[PROM_REASON_MAX])
+{
+	const char *why = NULL;
+	memset(o, 0, sizeof(*o));
+	oomw_paths_default(&o->mon.paths);
+	/* A constant the --help text shows: it parses. */
+	(void)oomw_duration_parse(PROM_DEFAULT_INTERVAL, &o->interval_sec, &why);
+	reason[0] = '\0';
+	opterr = 0;
+	optind = 1;
+	bool help = false, version = false, allow_remote = false;
+	int c, prev_optind = optind;
+	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
+		if (c == 'h') {
+			help = true;
+		} else if (c == 'V') {
+			version = true;
+		} else if (c == '?' || c == ':') {
+			const char *what = c == '?' ? "unknown option" : "missing argument for";
+			const char *arg = argv[optind > prev_optind ? optind - 1 : optind];
+			if (c == '?' && optopt != 0 && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
+				what = "no value allowed for";
+			if (strncmp(arg, "--", 2) == 0)
+				say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="),
+				    arg);
+			else
+				say(reason, "%s '-%c' (see --help)", what, optopt);
+			return PROM_PARSE_ERROR;
+		} else if (parse_one(c, optarg, o, &allow_remote, reason) < 0) {
+			return PROM_PARSE_ERROR;
+		}
+		prev_optind = optind;
+	}
+	if (help)
+		return PROM_PARSE_HELP;
+	if (version)
+		return PROM_PARSE_VERSION;
+	if (optind < argc) {
+		say(reason, "unexpected argument '%s': " PROM_NAME " takes no positional arguments",
+		    argv[optind]);
+		return PROM_PARSE_ERROR;
+	}
+	if (check_combination(o, allow_remote, reason) < 0)
+		return PROM_PARSE_ERROR;
+	o->mon.state_path = o->state_path[0] ? o->state_path : NULL;
+	return PROM_PARSE_RUN;
+}
+
+static int check_dir(const char *opt, const char *dir, int mode, char *reason)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0) {
+		say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		say(reason, "%s %s: not a directory", opt, dir);
+		return -1;
+	}
+	if (access(dir, mode) < 0) {
+		say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int prom_options_check(const struct prom_options *o, char reason[PROM_REASON_MAX])
+{
+	if (check_dir("--proc", o->mon.paths.proc, R_OK | X_OK, reason) < 0 ||
+	    check_dir("--sys", o->mon.paths.sys, R_OK | X_OK, reason) < 0)
+		return -1;
+	struct stat st;
+	if (o->kmsg_given && strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0) {
+		if (stat(o->mon.paths.kmsg, &st) < 0) {
+			say(reason, "--kmsg %s: %s", o->mon.paths.kmsg, strerror(errno));
+			return -1;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			say(reason, "--kmsg %s: a directory, not a log file", o->mon.paths.kmsg);
+			return -1;
+		}
+	}
+	if (o->textfile[0]) {
+		char dir[PATH_MAX];
+		if (oomw_path_dir(o->textfile, dir, sizeof(dir)) < 0) {
+			say(reason, "--textfile: path too long");
+			return -1;
+		}
+		char opt[PATH_MAX + 32];
+		snprintf(opt, sizeof(opt), "--textfile %s: directory", o->textfile);
+		if (check_dir(opt, dir, W_OK | X_OK, reason) < 0)
+			return -1;
+	}
+	return 0;
+}
