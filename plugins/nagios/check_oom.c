@@ -94,7 +94,8 @@ static int lock_state(const char *state_path)
 static void open_kernel_log(struct oomw_monitor_config *mon)
 {
 	/* The journal needs no capability: the monitor opens it (group systemd-journal). */
-	if (strcmp(mon->paths.kmsg, OOMW_KMSG_NONE) == 0 || strcmp(mon->paths.kmsg, OOMW_KMSG_JOURNAL) == 0)
+	if (strcmp(mon->paths.kmsg, OOMW_KMSG_NONE) == 0 ||
+	    strcmp(mon->paths.kmsg, OOMW_KMSG_JOURNAL) == 0)
 		return;
 	int fd = oomw_klog_open_source(mon->paths.kmsg);
 	mon->kmsg_opened = fd >= 0;
