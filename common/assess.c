@@ -4,6 +4,7 @@
 #include "assess.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -505,6 +506,31 @@ void oomw_backlog_text(size_t n, enum oomw_count_bound bound, int64_t noticed_us
 		 oomw_format_time(noticed_usec, when, sizeof(when)));
 }
 
+/* "earlyoom killed stress (pid 4242, SIGTERM, oom_score 912, 6.9 GiB) at …",
+ * "systemd-oomd killed /system.slice/batch.service (swap) at …". */
+static void userspace_victim_text(const struct oomw_event *ev, size_t cgroup_max, struct text *t)
+{
+	const struct oomw_ukill *u = &ev->ukill;
+	const struct oomw_kill *k = &ev->kill;
+	char when[TIME_TEXT_MAX], cg[OOMW_CGROUP_PATH_MAX * 4 + 1], sz[SIZE_TEXT_MAX] = "";
+	text_add(t, "%s killed ", oomw_killer_name(ev->killer));
+	if (k->pid != OOMW_UNKNOWN) {
+		char comm[COMM_SHOWN_MAX + 1];
+		oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm, sizeof(comm));
+		text_add(t, "%s (pid %lld, %s", comm, (long long)k->pid,
+			 u->signal == SIGKILL ? "SIGKILL" : u->signal == SIGTERM ? "SIGTERM" : "signal ?");
+		if (u->oom_score != OOMW_UNKNOWN)
+			text_add(t, ", oom_score %lld", (long long)u->oom_score);
+		if (u->rss_kib != OOMW_UNKNOWN)
+			text_add(t, ", %s", oomw_format_kib(u->rss_kib, sz, sizeof(sz)));
+		text_add(t, ")");
+	} else {
+		esc_path(u->cgroup[0] ? u->cgroup : "?", cgroup_max, cg, sizeof(cg));
+		text_add(t, "%s (%s)", cg, oomw_ukill_reason_name(u->reason));
+	}
+	text_add(t, " at %s", oomw_format_time(ev->wall_usec, when, sizeof(when)));
+}
+
 void oomw_victim_text(const struct oomw_assess_input *in, const struct oomw_event *ev,
 		      size_t cgroup_max, char *out, size_t size)
 {
@@ -518,6 +544,10 @@ void oomw_victim_text(const struct oomw_assess_input *in, const struct oomw_even
 		else
 			text_add(&t, "victim unknown (%s), noticed %s", oomw_no_details_why(in),
 				 oomw_format_time(ev->wall_usec, when, sizeof(when)));
+		return;
+	}
+	if (ev->killer != OOMW_KILLER_KERNEL) {
+		userspace_victim_text(ev, cgroup_max, &t);
 		return;
 	}
 	const struct oomw_kill *k = &ev->kill;
@@ -666,7 +696,7 @@ static void problems_kill_sources(struct ctx *c)
 	else if (s->klog_err != 0)
 		add_problem(c, OOMW_SRC_KLOG, OOMW_SEV_OK, s->klog_err,
 			    "kernel log %s: %s; kills are counted without victim details", c->kmsg,
-			    err_text(s->klog_err));
+			    s->klog_why ? s->klog_why : err_text(s->klog_err));
 	if (s->klog_missed > 0)
 		add_problem(c, OOMW_SRC_KLOG, OOMW_SEV_OK, 0,
 			    "%llu kernel log records were overwritten before they were read",
@@ -717,6 +747,11 @@ static void count_kills(struct ctx *c, struct oomw_kills_verdict *k)
 		const struct oomw_event *ev = &in->events[i];
 		if (!oomw_event_in_window(in, c->p, i))
 			continue;
+		if (ev->killer != OOMW_KILLER_KERNEL) {
+			if (k->n_userspace++ == 0)
+				k->latest_userspace = ev;
+			continue;
+		}
 		if (ev->backlog) {
 			int64_t noticed = oomw_backlog_noticed_usec(in, i);
 			if (k->n_backlog++ == 0 || noticed > k->backlog_noticed_usec)
@@ -766,6 +801,16 @@ static void assess_kills(struct ctx *c)
 		add_part(c, dated, "%zu%s OOM kill%s in last %s%s%s%s", k->n_dated,
 			 k->more_possible ? "+" : "", k->n_dated == 1 ? "" : "s", c->v->window,
 			 k->latest ? k->n_dated == 1 ? ": " : ", latest " : "", victim, also);
+	}
+	if (k->n_userspace > 0) {
+		struct oomw_gauge nu = oomw_gauge_count(k->n_userspace);
+		enum oomw_severity sev = oomw_judge(&c->p->kills, &nu);
+		char victim[OOMW_PART_TEXT_MAX];
+		oomw_victim_text(c->in, k->latest_userspace, CGROUP_SHOWN_SUMMARY, victim, sizeof(victim));
+		add_part(c, sev, "%zu userspace OOM kill%s in last %s%s%s", k->n_userspace,
+			 k->n_userspace == 1 ? "" : "s", c->v->window,
+			 k->n_userspace == 1 ? ": " : ", latest ", victim);
+		k->severity = oomw_severity_worse(k->severity, sev);
 	}
 	if (k->n_backlog > 0) {
 		/* Kills that turned off every kill threshold ("-c ''") do not alert. */

@@ -252,6 +252,10 @@ struct oomw_kills_verdict {
 	bool more_possible;    /* the ring is full and its oldest kill is in the window */
 	const struct oomw_event *latest; /* newest dated kill in the window, named if any */
 	size_t killed_with;    /* named kills within a second of latest (oom.group) */
+	/* Kills by userspace OOM killers (systemd-oomd, earlyoom) in the window:
+	 * judged by params.kills too, but never counted in n_dated. */
+	size_t n_userspace;
+	const struct oomw_event *latest_userspace;
 };
 
 struct oomw_cgroup_verdict {

@@ -13,3 +13,27 @@ $(BUILD)/common/%.o: common/%.c $(wildcard common/*.h)
 $(CORE_LIB): $(CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
+
+# The systemd journal (common/journal.c) through libsystemd, when pkg-config
+# finds it; `make WITH_SYSTEMD=no` builds without (kmsg "journal" is refused).
+DEB_DEPS += libsystemd-dev systemd-journal-remote
+WITH_SYSTEMD ?= $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
+ifeq ($(WITH_SYSTEMD),yes)
+SYSTEMD_LIBS := $(shell pkg-config --libs libsystemd)
+CPPFLAGS += -DOOMW_HAVE_SYSTEMD $(shell pkg-config --cflags libsystemd)
+LDFLAGS += $(SYSTEMD_LIBS)
+endif
+
+# Static programs (the qemu guest's) cannot link libsystemd: Debian ships no
+# libsystemd.a. They link this core, whose journal refuses like a build
+# without libsystemd, and LDFLAGS_STATIC.
+CORE_LIB_NO_SYSTEMD := $(BUILD)/liboomwatch-nosystemd.a
+LDFLAGS_STATIC = $(filter-out $(SYSTEMD_LIBS),$(LDFLAGS))
+
+$(BUILD)/common/journal-nosystemd.o: common/journal.c $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -DOOMW_HAVE_SYSTEMD,$(CPPFLAGS)) $(CFLAGS) -c -o $@ $<
+
+$(CORE_LIB_NO_SYSTEMD): $(filter-out $(BUILD)/common/journal.o,$(CORE_OBJS)) $(BUILD)/common/journal-nosystemd.o
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^

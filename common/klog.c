@@ -190,6 +190,7 @@ int oomw_klog_parse_kmsg(const char *rec, size_t len, struct oomw_klog_record *o
 	/* A time past any real uptime is no time: the record stays, undated. */
 	out->mono_usec = num[2] <= (uint64_t)OOMW_TIME_USEC_MAX ? (int64_t)num[2] : OOMW_UNKNOWN;
 	out->wall_usec = OOMW_UNKNOWN;
+	out->killer = OOMW_KILLER_KERNEL;
 	out->text = semi + 1;
 	out->text_len = (size_t)(end - (semi + 1));
 	return 0;
@@ -504,6 +505,16 @@ static const char *parse_decoded_prio(const char *s, const char *end, int *facil
  * "host kern.warn kernel: " or "kern.warn kernel: " (busybox, OpenWrt; the
  * facility and level go into the record). Returns the position after it, NULL
  * for another program's line. */
+/* A userspace OOM killer's syslog tag, "earlyoom[123]:" or "systemd-oomd:";
+ * OOMW_KILLER_KERNEL for any other token. */
+static enum oomw_killer killer_tag(const char *s, const char *e)
+{
+	if (e == s || e[-1] != ':')
+		return OOMW_KILLER_KERNEL;
+	const char *name_end = memchr(s, '[', (size_t)(e - s));
+	return oomw_killer_from_name(s, (size_t)((name_end ? name_end : e - 1) - s));
+}
+
 static const char *parse_kernel_tag(const char *s, const char *end, struct oomw_klog_record *out)
 {
 	static const char tag[] = "kernel:";
@@ -511,6 +522,8 @@ static const char *parse_kernel_tag(const char *s, const char *end, struct oomw_
 	for (int i = 0; i < 3 && s < end; i++) {
 		const char *e = token_end(s, end);
 		if ((size_t)(e - s) == tag_len && memcmp(s, tag, tag_len) == 0)
+			return (e < end) ? e + 1 : e;
+		if ((out->killer = killer_tag(s, e)) != OOMW_KILLER_KERNEL)
 			return (e < end) ? e + 1 : e;
 		/* the first token may be the host, any other only a facility.level */
 		if (!parse_fac_level(s, e, out) && i > 0)
@@ -692,6 +705,7 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 	out->wall_usec = OOMW_UNKNOWN;
 	out->prio = -1;
 	out->facility = -1;
+	out->killer = OOMW_KILLER_KERNEL;
 	if (s == end)
 		return -ENOMSG;
 	if (end - s >= 3 && memcmp(s, "-- ", 3) == 0)

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ukill.h"
+
 /* /dev/kmsg returns EINVAL for a record larger than the read buffer and drops it. */
 #define OOMW_KLOG_RECORD_MAX 8192
 
@@ -32,6 +34,10 @@ struct oomw_klog_record {
 	int facility;      /* syslog facility: 0 = the kernel, 1 = user (a process wrote to
 			    * /dev/kmsg), -1 when the log does not say. 0 is the default, so a
 			    * zero-initialised record counts as the kernel's. */
+	enum oomw_killer killer; /* text logs: OOMW_KILLER_KERNEL (0) for the kernel's lines, or
+				  * the userspace OOM killer whose syslog tag the line has
+				  * ("earlyoom[123]: ", "systemd-oomd[45]: "); its text is
+				  * then that program's message, for ukill, not for oomparse */
 	const char *text;  /* the message, prefixes stripped, still \xNN-escaped; not NUL-terminated */
 	size_t text_len;   /* valid until the next oomw_klog_read */
 };
@@ -104,7 +110,9 @@ int oomw_klog_parse_kmsg(const char *rec, size_t len, struct oomw_klog_record *o
  * dmesg -e/-H ("[Aug12 03:54] ", "[  +0.000123] ": no time), "<prio>" (dmesg -r),
  * "kern  :err   : " (dmesg -x), busybox syslogd and OpenWrt logread lines
  * ("Tue Aug 12 03:54:03 2025 kern.warn kernel: "; facility and level kept, so
- * `logger -t kernel` shows as facility user). Dates without an offset are taken
+ * `logger -t kernel` shows as facility user). Syslog-shaped lines tagged by a
+ * userspace OOM killer (earlyoom, systemd-oomd) are returned with rec.killer set.
+ * Dates without an offset are taken
  * as UTC (dmesg -T and syslog print local time: wall_usec is then off by the
  * zone's offset); an unknown month leaves wall_usec unknown. A line with no
  * prefix at all is taken as kernel text. Lines of other programs (syslog

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "klog.h"
 #include "oomparse.h"
 #include "psi.h"
@@ -53,6 +54,8 @@
  * often: re-reading such records after a crash is harmless, while a daemon woken
  * by every kernel message should not fsync for each. */
 #define CURSOR_SAVE_INTERVAL_USEC (60LL * USEC_PER_SEC)
+/* How long to wait for journald to store a kill the counter already shows. */
+#define JOURNAL_LAG_MAX_USEC (2 * USEC_PER_SEC)
 /* How long a process scan (milliseconds on a busy host) is reused. */
 #define CANDIDATES_RESCAN_USEC USEC_PER_SEC
 /* Memory pressure worth waking for: tasks stalled 5% of a trigger window. */
@@ -95,6 +98,11 @@ struct oomw_monitor {
 	bool klog_open;
 	int klog_err;
 	struct oomw_oomparse parser;
+	/* kmsg "journal": the journal instead of klog (klog_open, klog_err apply) */
+	bool use_journal;
+	struct oomw_journal journal;
+	const char *journal_why; /* why it could not be opened */
+	struct oomw_ukill_parser ukill_parser;
 
 	struct oomw_cgroup_root cg_root;
 	int cg_root_err;
@@ -308,9 +316,93 @@ static void on_kill(const struct oomw_kill *kill, void *ctx)
 
 static void close_klog(struct oomw_monitor *m)
 {
-	if (m->klog_open)
+	if (m->klog_open && m->use_journal)
+		oomw_journal_close(&m->journal);
+	else if (m->klog_open)
 		oomw_klog_close(&m->klog);
 	m->klog_open = false;
+}
+
+/* ---- the journal ------------------------------------------------------ */
+
+/* As open_klog, at the saved journal cursor; entries of <proc>'s boot only
+ * (every boot when its boot_id is unreadable). */
+static int open_journal(struct oomw_monitor *m)
+{
+	const struct oomw_state *st = &m->st;
+	bool same = st->klog_seq_known && st->klog_cursor[0] != '\0' &&
+		    strcmp(st->klog_source, m->paths.kmsg) == 0;
+	enum oomw_klog_start start = same ? OOMW_KLOG_START_SEQ
+				     : m->fresh ? OOMW_KLOG_START_OLDEST
+						: OOMW_KLOG_START_END;
+	int r = oomw_journal_open(&m->journal, m->paths.journal_dir, m->boot_id, start, st->klog_cursor,
+				  &m->journal_why);
+	m->klog_open = r == 0;
+	return r;
+}
+
+/* A userspace killer's message: an event of its own kind when it is a kill,
+ * counted in userspace_kills, never in the kernel's reconciliation. */
+static void feed_killer(struct oomw_monitor *m, enum oomw_killer killer,
+			const struct oomw_klog_record *rec)
+{
+	struct oomw_event ev = {.has_details = true, .killer = killer};
+	struct oomw_ukill_victim v;
+	if (oomw_ukill_feed(&m->ukill_parser, killer, rec->text, rec->text_len, rec->mono_usec, &ev.ukill,
+			    &v) != 1)
+		return;
+	/* As on_kill: a text log's line of an earlier boot is history. */
+	if (rec->wall_usec != OOMW_UNKNOWN && m->boot_wall_usec != OOMW_UNKNOWN &&
+	    rec->wall_usec < m->boot_wall_usec - LOCAL_AS_UTC_SLACK_USEC)
+		return;
+	/* The kernel's kill held by the parser came first: keep the order. */
+	oomw_oomparse_flush(&m->parser);
+	struct oomw_kill *k = &ev.kill;
+	oomw_kill_init(k);
+	k->pid = v.pid;
+	k->uid = v.uid;
+	memcpy(k->comm, v.comm, v.comm_len + 1);
+	k->comm_len = v.comm_len;
+	k->oom_score_adj = ev.ukill.oom_score_adj;
+	memcpy(k->task_memcg, ev.ukill.cgroup, sizeof(k->task_memcg));
+	k->mono_usec = rec->mono_usec;
+	k->wall_usec = rec->wall_usec != OOMW_UNKNOWN ? rec->wall_usec : mono_to_wall(m, k->mono_usec);
+	ev.wall_usec = k->wall_usec;
+	m->st.userspace_kills = m->st.userspace_kills < OOMW_COUNTER_MAX ? m->st.userspace_kills + 1
+									 : OOMW_COUNTER_MAX;
+	emit(m, &ev, true);
+}
+
+static int drain_journal(struct oomw_monitor *m)
+{
+	struct oomw_journal_entry e;
+	int r;
+	oomw_journal_process(&m->journal);
+	while ((r = oomw_journal_read(&m->journal, &e)) == 0) {
+		if (e.origin == OOMW_JOURNAL_KERNEL)
+			oomw_oomparse_feed(&m->parser, &e.rec);
+		else
+			feed_killer(m, e.killer, &e.rec);
+	}
+	oomw_oomparse_flush(&m->parser);
+	return r == -EAGAIN ? 0 : r;
+}
+
+static void save_journal_cursor(struct oomw_monitor *m)
+{
+	struct oomw_state *st = &m->st;
+	char cursor[OOMW_STATE_CURSOR_MAX + 1];
+	if (oomw_journal_cursor(&m->journal, cursor, sizeof(cursor)) < 0)
+		return;
+	if (st->klog_seq_known && strcmp(st->klog_cursor, cursor) == 0 &&
+	    strcmp(st->klog_source, m->paths.kmsg) == 0)
+		return;
+	st->klog_seq_known = true;
+	st->klog_next_seq = 0;
+	st->klog_inode = 0;
+	memcpy(st->klog_cursor, cursor, sizeof(cursor));
+	memcpy(st->klog_source, m->paths.kmsg, sizeof(st->klog_source));
+	m->cursor_dirty = true;
 }
 
 /* Where to start reading. A saved cursor applies only to the same source (and,
@@ -319,6 +411,8 @@ static void close_klog(struct oomw_monitor *m)
  * counted the past, so only new records are read. */
 static int open_klog(struct oomw_monitor *m)
 {
+	if (m->use_journal)
+		return open_journal(m);
 	struct stat sb;
 	if ((m->kmsg_fd >= 0 ? fstat(m->kmsg_fd, &sb) : stat(m->paths.kmsg, &sb)) < 0)
 		return -errno;
@@ -378,6 +472,10 @@ static int drain_klog(struct oomw_monitor *m)
 		if (r != 0)
 			continue;
 		m->n_records++;
+		if (rec.killer != OOMW_KILLER_KERNEL) {
+			feed_killer(m, rec.killer, &rec);
+			continue;
+		}
 		m->oom_records |= may_be_oom(&rec);
 		oomw_oomparse_feed(&m->parser, &rec);
 	}
@@ -403,9 +501,14 @@ static void save_klog_cursor(struct oomw_monitor *m)
 
 static void read_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 {
-	m->klog_err = drain_klog(m);
-	snap->klog_missed = m->klog.missed;
-	save_klog_cursor(m);
+	if (m->use_journal) {
+		m->klog_err = drain_journal(m);
+		save_journal_cursor(m);
+	} else {
+		m->klog_err = drain_klog(m);
+		snap->klog_missed = m->klog.missed;
+		save_klog_cursor(m);
+	}
 	if (m->klog_err < 0)
 		close_klog(m); /* reopened at the saved cursor next time */
 }
@@ -415,7 +518,7 @@ static void read_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 static bool klog_rotated(const struct oomw_monitor *m)
 {
 	struct stat sb;
-	return m->klog_open && m->klog.kind != OOMW_KLOG_DEVKMSG && m->klog_err == 0 &&
+	return m->klog_open && !m->use_journal && m->klog.kind != OOMW_KLOG_DEVKMSG && m->klog_err == 0 &&
 	       stat(m->paths.kmsg, &sb) == 0 && (uint64_t)sb.st_ino != m->klog.inode;
 }
 
@@ -435,6 +538,7 @@ static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 		}
 	}
 	snap->klog_err = m->klog_err;
+	snap->klog_why = m->klog_err < 0 && m->use_journal ? m->journal_why : NULL;
 }
 
 /* With klog_only_when_counted: true when the counter just read proves that
@@ -444,7 +548,8 @@ static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 static bool klog_skippable(const struct oomw_monitor *m, int vmstat_err, int64_t counter)
 {
 	const struct oomw_state *st = &m->st;
-	return m->klog_only_when_counted && !m->klog_open && !m->fresh && vmstat_err == 0 &&
+	/* Not the journal: userspace killers' kills are in it whatever the counter says. */
+	return m->klog_only_when_counted && !m->use_journal && !m->klog_open && !m->fresh && vmstat_err == 0 &&
 	       counter != OOMW_UNKNOWN && counter == st->vmstat_oom_kill && st->log_ahead == 0 &&
 	       st->klog_seq_known && strcmp(st->klog_source, m->paths.kmsg) == 0;
 }
@@ -746,6 +851,7 @@ static void load_state(struct oomw_monitor *m)
 		st->vmstat_oom_kill = OOMW_UNKNOWN;
 		st->log_ahead = 0;
 		st->kills_without_details = 0;
+		st->userspace_kills = 0;
 		st->n_cgroups = 0;
 		struct stat sb;
 		if (stat(st->klog_source, &sb) == 0 && S_ISCHR(sb.st_mode))
@@ -782,6 +888,8 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	m->n_candidates = cfg->n_candidates < OOMW_CANDIDATES_MAX ? cfg->n_candidates : OOMW_CANDIDATES_MAX;
 	m->cg_root_err = -ENOENT;
 	m->klog.fd = -1;
+	m->use_journal = strcmp(m->paths.kmsg, OOMW_KMSG_JOURNAL) == 0;
+	oomw_ukill_parser_init(&m->ukill_parser);
 	m->klog_only_when_counted = cfg->klog_only_when_counted;
 	struct statfs sfs;
 	m->proc_is_procfs = statfs(m->paths.proc, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
@@ -860,6 +968,28 @@ static void recount(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t 
 	}
 }
 
+/* journald copies a kill from /dev/kmsg some time after the kernel printed it
+ * (longer under the memory pressure that caused it): on the running boot, when
+ * the counter shows kills the journal does not yet, wait for it up to
+ * JOURNAL_LAG_MAX_USEC before they are taken as kills without details. */
+static void await_journal(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t d)
+{
+	if (!m->use_journal || !m->live_boot)
+		return;
+	int64_t deadline = clock_usec(CLOCK_MONOTONIC) + JOURNAL_LAG_MAX_USEC;
+	while (m->klog_open && d > count_add(m->st.log_ahead, m->logged)) {
+		int64_t left = deadline - clock_usec(CLOCK_MONOTONIC);
+		int fd = oomw_journal_fd(&m->journal);
+		if (left <= 0 || fd < 0)
+			return;
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (poll(&p, 1, (int)((left + 999) / 1000)) <= 0)
+			return;
+		read_klog(m, snap);
+		snap->klog_err = m->klog_err;
+	}
+}
+
 /* The counter, then the log (see the top of this file), reconciled. */
 static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 {
@@ -877,11 +1007,13 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 		 * fell in that gap is counted but was not in the log yet. */
 		read_klog(m, snap);
 		snap->klog_err = m->klog_err;
+		await_journal(m, snap, d);
 	}
 	if (!skip_klog)
 		forget_cursor_if_unread(m, snap->oom_kill_total != OOMW_UNKNOWN);
 	reconcile(m, snap->vmstat_err, counter, d);
 	snap->kills_without_details = m->st.kills_without_details;
+	snap->userspace_kills = m->st.userspace_kills;
 	if (m->boot_id[0] != '\0' && strcmp(m->st.boot_id, m->boot_id) != 0) {
 		memcpy(m->st.boot_id, m->boot_id, sizeof(m->st.boot_id));
 		m->dirty = true;
@@ -1026,8 +1158,11 @@ size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t m
 	}
 	size_t n = 0;
 	/* A regular file is always "readable": polling it would spin. */
-	if (n < max && m->klog_open && m->klog.kind == OOMW_KLOG_DEVKMSG)
+	if (n < max && m->klog_open && !m->use_journal && m->klog.kind == OOMW_KLOG_DEVKMSG)
 		fds[n++] = (struct pollfd){.fd = m->klog.fd, .events = POLLIN};
+	int jfd = m->klog_open && m->use_journal ? oomw_journal_fd(&m->journal) : -1;
+	if (n < max && jfd >= 0)
+		fds[n++] = (struct pollfd){.fd = jfd, .events = POLLIN};
 	for (size_t i = 0; i < m->n_watch && n < max; i++)
 		fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLPRI};
 	if (n < max && m->psi_fd >= 0)

@@ -83,6 +83,11 @@ struct oomw_snapshot {
 				  * of this sample are the events plus this. */
 	int klog_err;        /* e.g. -EPERM: log unreadable, kills counted without details;
 			      * 0 with kmsg "none" (no log was asked for) */
+	const char *klog_why; /* the journal's static reason for klog_err (e.g. built
+			       * without libsystemd), else NULL */
+	int64_t userspace_kills; /* since boot, as far as the log shows: kills by
+				  * systemd-oomd and earlyoom (events with killer !=
+				  * OOMW_KILLER_KERNEL), never in oom_kill_total */
 	uint64_t klog_missed; /* records overwritten before they were read since the log
 			       * was opened; back to 0 when it is reopened (rotation, a
 			       * read error), 0 while it cannot be read */
@@ -121,7 +126,7 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
  * every kernel message then pays for the log records only. */
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
-/* The file descriptors to wait on for new kills (kmsg POLLIN, cgroup v2
+/* The file descriptors to wait on for new kills (kmsg or journal POLLIN, cgroup v2
  * memory.events POLLPRI) and for memory pressure starting (a PSI trigger,
  * POLLPRI, opened on the first call where the kernel allows it): fills
  * fds[0..n), returns n (<= max). A log that is

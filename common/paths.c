@@ -19,4 +19,5 @@ void oomw_paths_default(struct oomw_paths *p)
 	oomw_paths_set(p->proc, OOMW_DEFAULT_PROC);
 	oomw_paths_set(p->sys, OOMW_DEFAULT_SYS);
 	oomw_paths_set(p->kmsg, OOMW_DEFAULT_KMSG);
+	p->journal_dir[0] = '\0';
 }

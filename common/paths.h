@@ -17,10 +17,13 @@
 struct oomw_paths {
 	char proc[PATH_MAX];
 	char sys[PATH_MAX];
-	char kmsg[PATH_MAX]; /* /dev/kmsg, a file of kmsg records or a text log, or "none" */
+	char kmsg[PATH_MAX];        /* /dev/kmsg, a file of kmsg records or a text log, "journal"
+			      * (the systemd journal) or "none" */
+	char journal_dir[PATH_MAX]; /* with kmsg "journal": a directory of journal files
+				     * (a container's, another machine's); "" = the system journal */
 };
 
-/* Fills the defaults. */
+/* Fills the defaults (journal_dir ""). */
 void oomw_paths_default(struct oomw_paths *p);
 /* Sets one field; returns 0 or -ENAMETOOLONG (the field is left unchanged). */
 int oomw_paths_set(char field[PATH_MAX], const char *value);

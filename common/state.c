@@ -10,6 +10,7 @@
  *   cgroup oom_kill=N path=/escaped/path [limit_hits=N]
  *   event index=N details=1 backlog=0 wall_usec=N pid=N … comm=escaped …
  *         [memcg_usage_kib=N … n_top=K {task_pid=N … task_name=escaped}×K]
+ *         [killer=earlyoom reason=… signal=N … detail=escaped]   a userspace killer's
  *   end fnv1a64=0123456789abcdef
  *
  * Strings are written with oomw_escape (space and '=' escaped too), so every
@@ -18,7 +19,11 @@
  * file is refused (-EBADMSG) instead of being half-trusted. Numbers that are
  * unknown are written as "-". The rest of the OOM report (kill.h, struct
  * oomw_report) follows the event's fields; files written before it existed
- * end the line at task_memcg and load with the report unknown. */
+ * end the line at task_memcg and load with the report unknown.
+ *
+ * Keys added since version 2 are optional, so that older files still load:
+ * notified_index, klog_cursor (the journal's position) and userspace_kills; an
+ * event line of a userspace killer has its fields after the report. */
 #include "state.h"
 
 #include <assert.h>
@@ -44,6 +49,8 @@
 #define STATE_ESCAPED_MAX (4 * PATH_MAX + 1)
 #define STATE_LINE_MAX (STATE_ESCAPED_MAX + 64)
 #define STATE_IO_BUF (2 * STATE_LINE_MAX)
+/* The largest signal number a killer can send (SIGRTMAX on Linux). */
+#define SIGNAL_MAX 64
 
 void oomw_state_init(struct oomw_state *st)
 {
@@ -143,6 +150,21 @@ static void w_str(struct writer *w, const char *sep, const char *name, const cha
 	w_put(w, esc, n);
 }
 
+static void write_ukill(struct writer *w, const struct oomw_ukill *u)
+{
+	w_printf(w, " killer=%s reason=%s signal=%d", oomw_killer_name(u->killer),
+		 oomw_ukill_reason_name(u->reason), u->signal);
+	w_i64(w, " ", "oom_score", u->oom_score);
+	w_i64(w, " ", "ukill_oom_score_adj", u->oom_score_adj);
+	w_i64(w, " ", "rss_kib", u->rss_kib);
+	w_i64(w, " ", "mem_avail_kib", u->mem_avail_kib);
+	w_i64(w, " ", "mem_total_kib", u->mem_total_kib);
+	w_i64(w, " ", "swap_free_kib", u->swap_free_kib);
+	w_i64(w, " ", "swap_total_kib", u->swap_total_kib);
+	w_str(w, " ", "cgroup", u->cgroup, strnlen(u->cgroup, sizeof(u->cgroup)));
+	w_str(w, " ", "detail", u->detail, strnlen(u->detail, sizeof(u->detail)));
+}
+
 /* The report's numbers, in the order they are written and read. */
 #define REPORT_I64(X)                                                                    \
 	X(memcg_usage_kib) X(memcg_limit_kib) X(memcg_failcnt) X(memsw_usage_kib)        \
@@ -186,6 +208,8 @@ static void write_event(struct writer *w, const struct oomw_event *ev)
 	w_str(w, " ", "oom_memcg", k->oom_memcg, strnlen(k->oom_memcg, sizeof(k->oom_memcg)));
 	w_str(w, " ", "task_memcg", k->task_memcg, strnlen(k->task_memcg, sizeof(k->task_memcg)));
 	write_report(w, &k->report);
+	if (ev->killer != OOMW_KILLER_KERNEL)
+		write_ukill(w, &ev->ukill);
 	w_put(w, "\n", 1);
 }
 
@@ -200,6 +224,8 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_str(w, "\n", "klog_source", st->klog_source, strnlen(st->klog_source, sizeof(st->klog_source)));
 	w_printf(w, "\nklog_inode=%" PRIu64 "\nklog_next_seq=%" PRIu64 "\nklog_seq_known=%d",
 		 st->klog_inode, st->klog_next_seq, st->klog_seq_known ? 1 : 0);
+	w_str(w, "\n", "klog_cursor", st->klog_cursor, strnlen(st->klog_cursor, sizeof(st->klog_cursor)));
+	w_i64(w, "\n", "userspace_kills", st->userspace_kills);
 	w_printf(w, "\nnext_event_index=%" PRIu64 "\n", st->next_event_index);
 	w_printf(w, "notified_index=%" PRIu64 "\n", st->notified_index);
 	for (size_t i = 0; i < st->n_cgroups && i < OOMW_STATE_CGROUPS_MAX; i++) {
@@ -364,6 +390,58 @@ static bool parse_scope(const char **p, const char *end, enum oomw_scope *out)
 	return false;
 }
 
+/* One of the fixed words of name(0..count), into *out. */
+static bool take_word(const char **p, const char *end, const char *key, const char *(*name)(int),
+		      int count, int *out)
+{
+	const char *v;
+	size_t n;
+	if (!take(p, end, key, &v, &n))
+		return false;
+	for (int i = 0; i < count; i++) {
+		const char *w = name(i);
+		if (strlen(w) == n && memcmp(w, v, n) == 0) {
+			*out = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *killer_word(int i)
+{
+	return oomw_killer_name((enum oomw_killer)i);
+}
+
+static const char *reason_word(int i)
+{
+	return oomw_ukill_reason_name((enum oomw_ukill_reason)i);
+}
+
+static bool parse_ukill(const char **p, const char *end, struct oomw_ukill *u)
+{
+	int killer, reason;
+	int64_t sig;
+	bool ok = take_word(p, end, "killer", killer_word, OOMW_KILLER_EARLYOOM + 1, &killer) &&
+		  take_word(p, end, "reason", reason_word, OOMW_UKILL_REASON_LOW_MEMORY + 1, &reason) &&
+		  take_i64(p, end, "signal", &sig) && sig >= 0 && sig <= SIGNAL_MAX &&
+		  take_i64(p, end, "oom_score", &u->oom_score) &&
+		  take_i64(p, end, "ukill_oom_score_adj", &u->oom_score_adj) &&
+		  take_i64(p, end, "rss_kib", &u->rss_kib) &&
+		  take_i64(p, end, "mem_avail_kib", &u->mem_avail_kib) &&
+		  take_i64(p, end, "mem_total_kib", &u->mem_total_kib) &&
+		  take_i64(p, end, "swap_free_kib", &u->swap_free_kib) &&
+		  take_i64(p, end, "swap_total_kib", &u->swap_total_kib) &&
+		  take_str(p, end, "cgroup", u->cgroup, sizeof(u->cgroup), NULL) &&
+		  take_str(p, end, "detail", u->detail, sizeof(u->detail), NULL);
+	if (!ok)
+		return false;
+	u->killer = (enum oomw_killer)killer;
+	u->reason = (enum oomw_ukill_reason)reason;
+	u->signal = (int)sig;
+	return true;
+}
+
 static bool parse_report(const char **p, const char *end, struct oomw_report *r)
 {
 	uint64_t n_top;
@@ -406,7 +484,15 @@ static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
 		  take_str(&p, end, "constraint", k->constraint, sizeof(k->constraint), NULL) &&
 		  take_str(&p, end, "oom_memcg", k->oom_memcg, sizeof(k->oom_memcg), NULL) &&
 		  take_str(&p, end, "task_memcg", k->task_memcg, sizeof(k->task_memcg), NULL);
-	return ok && (p == end || (parse_report(&p, end, &k->report) && p == end));
+	ev->killer = OOMW_KILLER_KERNEL;
+	oomw_ukill_init(&ev->ukill);
+	if (!ok || (p != end && !parse_report(&p, end, &k->report)))
+		return false;
+	/* A userspace killer's fields follow the report. */
+	if (p != end && !(parse_ukill(&p, end, &ev->ukill) && ev->ukill.killer != OOMW_KILLER_KERNEL))
+		return false;
+	ev->killer = ev->ukill.killer;
+	return p == end;
 }
 
 /* The scalar keys; each must appear exactly once, before the lists. */
@@ -421,7 +507,10 @@ enum {
 	KEY_KLOG_SEQ_KNOWN = 1 << 7,
 	KEY_NEXT_INDEX = 1 << 8,
 	KEYS_ALL = (1 << 9) - 1,
-	KEY_NOTIFIED = 1 << 9, /* optional (files of older versions): not in KEYS_ALL */
+	/* optional (files of older versions): not in KEYS_ALL */
+	KEY_NOTIFIED = 1 << 9,
+	KEY_KLOG_CURSOR = 1 << 10,
+	KEY_USERSPACE_KILLS = 1 << 11,
 };
 
 /* Parses one scalar line; returns its KEY_ bit, or 0 when malformed. */
@@ -444,6 +533,10 @@ static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
 		return p == end ? KEY_KLOG_SEQ : 0;
 	if (take_bool(&p, end, "klog_seq_known", &st->klog_seq_known))
 		return p == end ? KEY_KLOG_SEQ_KNOWN : 0;
+	if (take_str(&p, end, "klog_cursor", st->klog_cursor, sizeof(st->klog_cursor), NULL))
+		return p == end ? KEY_KLOG_CURSOR : 0;
+	if (take_i64(&p, end, "userspace_kills", &st->userspace_kills))
+		return p == end ? KEY_USERSPACE_KILLS : 0;
 	if (take_u64(&p, end, "next_event_index", &st->next_event_index))
 		return p == end && st->next_event_index >= 1 ? KEY_NEXT_INDEX : 0;
 	if (take_u64(&p, end, "notified_index", &st->notified_index))
@@ -482,6 +575,8 @@ static const char *scalars_out_of_range(const struct oomw_state *st)
 		return "log_ahead out of range";
 	if (!count_ok(st->kills_without_details))
 		return "kills_without_details out of range";
+	if (!count_ok(st->userspace_kills))
+		return "userspace_kills out of range";
 	/* Indexes count kills: OOMW_COUNTER_MAX, plus the ring's events past it. */
 	if (st->next_event_index > (uint64_t)INT64_MAX)
 		return "next_event_index out of range";
@@ -491,6 +586,7 @@ static const char *scalars_out_of_range(const struct oomw_state *st)
 static bool event_in_range(const struct oomw_event *ev)
 {
 	const struct oomw_kill *k = &ev->kill;
+	const struct oomw_ukill *u = &ev->ukill;
 	return time_ok(ev->wall_usec) && time_ok(k->wall_usec) && time_ok(k->mono_usec) &&
 	       kib_ok(k->total_vm_kib) && kib_ok(k->anon_rss_kib) && kib_ok(k->file_rss_kib) &&
 	       kib_ok(k->shmem_rss_kib) && kib_ok(k->pgtables_kib) &&
@@ -498,7 +594,9 @@ static bool event_in_range(const struct oomw_event *ev)
 	       kib_ok(k->report.memsw_usage_kib) && kib_ok(k->report.memsw_limit_kib) &&
 	       kib_ok(k->report.swap_usage_kib) && kib_ok(k->report.swap_limit_kib) &&
 	       kib_ok(k->report.ram_free_kib) && kib_ok(k->report.ram_total_kib) &&
-	       kib_ok(k->report.swap_free_kib) && kib_ok(k->report.swap_total_kib);
+	       kib_ok(k->report.swap_free_kib) && kib_ok(k->report.swap_total_kib) &&
+	       kib_ok(u->rss_kib) && kib_ok(u->mem_avail_kib) && kib_ok(u->mem_total_kib) &&
+	       kib_ok(u->swap_free_kib) && kib_ok(u->swap_total_kib);
 }
 
 /* ---- the file, line by line ---- */
@@ -572,7 +670,8 @@ static int load_scalar(struct loading *ld, const char *line, const char *end)
 	if ((ld->keys & key) || ld->st->n_cgroups || ld->st->n_events)
 		return refuse(ld->why, "repeated or misplaced key");
 	ld->keys |= key;
-	if (!all_keys(ld) || !(key & KEYS_ALL))
+	/* A counted optional key is checked too, wherever it stands. */
+	if (!all_keys(ld) || !(key & (KEYS_ALL | KEY_USERSPACE_KILLS)))
 		return 0;
 	/* All scalars are in: check them together, before any list. */
 	const char *bad = scalars_out_of_range(ld->st);

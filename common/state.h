@@ -15,6 +15,8 @@
 #define OOMW_STATE_EVENTS_MAX 256
 #define OOMW_STATE_CGROUPS_MAX 64
 #define OOMW_BOOT_ID_MAX 39
+/* A journal cursor: sd-journal's are about 140 bytes. */
+#define OOMW_STATE_CURSOR_MAX 511
 
 struct oomw_state_cgroup {
 	char path[OOMW_CGROUP_PATH_MAX + 1];
@@ -31,6 +33,10 @@ struct oomw_state {
 	uint64_t klog_inode;
 	uint64_t klog_next_seq;
 	bool klog_seq_known;
+	char klog_cursor[OOMW_STATE_CURSOR_MAX + 1]; /* the journal's, when klog_source is
+						       * "journal"; "" otherwise */
+	int64_t userspace_kills; /* since boot, as far as the log showed them: kills by
+				  * systemd-oomd and earlyoom, never in vmstat_oom_kill */
 	uint64_t next_event_index; /* starts at 1 */
 	/* The front end's delivery cursor: events up to this index were notified
 	 * (and, where the receiver can say so, acknowledged); the ones above it

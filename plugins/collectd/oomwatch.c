@@ -24,6 +24,7 @@
 #include "cgroup_name.h"
 #include "cgroup.h"
 #include "defaults.h"
+#include "journal.h"
 #include "meminfo.h"
 #include "monitor.h"
 #include "text.h"
@@ -269,6 +270,7 @@ static const struct config_key config_keys[] = {
 	{"ProcPath", parse_path, NULL, cfg.mcfg.paths.proc, 0, NULL},
 	{"SysPath", parse_path, NULL, cfg.mcfg.paths.sys, 0, NULL},
 	{"KmsgPath", parse_path, NULL, cfg.mcfg.paths.kmsg, 0, NULL},
+	{"JournalDir", parse_path, NULL, cfg.mcfg.paths.journal_dir, 0, NULL},
 	{"Cgroup", parse_glob, NULL, NULL, 0, NULL},
 	{"Candidates", NULL, config_candidates, &cfg.n_candidates, 0, NULL},
 	{"NotifyKills", NULL, config_bool, &cfg.notify_kills, 0, NULL},
@@ -450,6 +452,10 @@ static int oomwatch_init(void)
 		ERROR(PLUGIN_NAME ": not started: <Plugin " PLUGIN_NAME "> has errors (see above)");
 		return -1;
 	}
+	if (cfg.mcfg.paths.journal_dir[0] && strcmp(cfg.mcfg.paths.kmsg, OOMW_KMSG_JOURNAL) != 0) {
+		ERROR(PLUGIN_NAME ": not started: JournalDir needs KmsgPath \"journal\"");
+		return -1;
+	}
 	if (init_state_path() < 0 || init_check_paths() < 0 || init_open() < 0)
 		return -1;
 	if (init_callbacks() < 0) {
@@ -457,8 +463,10 @@ static int oomwatch_init(void)
 		return -1;
 	}
 	g.started = true;
-	INFO(PLUGIN_NAME ": watching proc %s, sys %s, kernel log %s; state in %s; version " OOMWATCH_VERSION,
-	     cfg.mcfg.paths.proc, cfg.mcfg.paths.sys, cfg.mcfg.paths.kmsg, cfg.mcfg.state_path);
+	INFO(PLUGIN_NAME ": watching proc %s, sys %s, kernel log %s%s%s; state in %s; version " OOMWATCH_VERSION,
+	     cfg.mcfg.paths.proc, cfg.mcfg.paths.sys, cfg.mcfg.paths.kmsg,
+	     cfg.mcfg.paths.journal_dir[0] ? " in " : "", cfg.mcfg.paths.journal_dir,
+	     cfg.mcfg.state_path);
 	return 0;
 }
 
@@ -597,6 +605,38 @@ static void kill_message(notification_t *n, const struct oomw_event *ev)
 			  sizeof(n->message) - used);
 }
 
+/* A userspace OOM killer's kill (systemd-oomd, earlyoom): its own type
+ * instance, "userspace_kill", worded by the core ("earlyoom killed stress (pid
+ * 4242, SIGTERM, oom_score 912, 6.9 GiB) at <time>"), never one of the kernel's. */
+static void notify_userspace_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
+{
+	const struct oomw_assess_input in = {.snap = snap, .paths = &cfg.mcfg.paths};
+	const struct oomw_ukill *u = &ev->ukill;
+	notification_t n;
+	char victim[OOMW_PART_TEXT_MAX];
+	notif_start(&n, NOTIF_FAILURE, ev->wall_usec, "derive", "userspace_kill");
+	oomw_victim_text(&in, ev, sizeof(n.message), victim, sizeof(victim));
+	notif_message(&n, "Userspace OOM killer: %s", victim);
+	plugin_notification_meta_add_unsigned_int(&n, "kill_index", ev->index);
+	plugin_notification_meta_add_string(&n, "killer", oomw_killer_name(ev->killer));
+	plugin_notification_meta_add_string(&n, "reason", oomw_ukill_reason_name(u->reason));
+	meta_i64(&n, "signal", u->signal);
+	meta_i64(&n, "pid", ev->kill.pid);
+	meta_text(&n, "comm", ev->kill.comm);
+	meta_i64(&n, "uid", ev->kill.uid);
+	meta_i64(&n, "oom_score", u->oom_score);
+	meta_i64(&n, "oom_score_adj", u->oom_score_adj);
+	meta_i64(&n, "rss_kib", u->rss_kib);
+	meta_i64(&n, "mem_available_kib", u->mem_avail_kib);
+	meta_i64(&n, "mem_total_kib", u->mem_total_kib);
+	meta_i64(&n, "swap_free_kib", u->swap_free_kib);
+	meta_i64(&n, "swap_total_kib", u->swap_total_kib);
+	meta_text(&n, "cgroup", u->cgroup);
+	meta_text(&n, "detail", u->detail);
+	meta_i64(&n, "time_usec", ev->wall_usec);
+	dispatch(&n);
+}
+
 /* One FAILURE per kill; a kill the counter showed but the log did not name is
  * worded by the core ("victim unknown (kernel log unreadable), noticed <time>"). */
 static void notify_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
@@ -648,7 +688,10 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 		return;
 	switch (oomw_event_news(ev, news->snap, &cfg.params)) {
 	case OOMW_NEWS_KILL:
-		notify_kill(ev, news->snap);
+		if (ev->killer != OOMW_KILLER_KERNEL)
+			notify_userspace_kill(ev, news->snap);
+		else
+			notify_kill(ev, news->snap);
 		break;
 	case OOMW_NEWS_BACKLOG:
 		news->n_backlog++;
@@ -956,6 +999,10 @@ static void submit_snapshot(const struct oomw_snapshot *s)
 		submit_derive("", "derive", "oom_kill", s->oom_kill_total);
 	if (s->kills_without_details >= 0)
 		submit_derive("", "derive", "oom_kill_without_details", s->kills_without_details);
+	/* Kills by systemd-oomd and earlyoom, which the kernel's counter never
+	 * sees: from the journal (or a text log's tags), apart from oom_kill. */
+	if (s->klog_err == 0 && (strcmp(cfg.mcfg.paths.kmsg, OOMW_KMSG_JOURNAL) == 0 || s->userspace_kills > 0))
+		submit_derive("", "derive", "userspace_kill", s->userspace_kills);
 
 	for (size_t i = 0; i < s->n_cgroups; i++) {
 		const struct oomw_cgroup_stats *c = &s->cgroups[i].stats;

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "klog.h"
 #include "monitor.h"
 #include "options.h"
@@ -92,7 +93,9 @@ static int lock_state(const char *state_path)
  * the monitor reports the log as unreadable, as before. */
 static void open_kernel_log(struct oomw_monitor_config *mon)
 {
-	if (strcmp(mon->paths.kmsg, OOMW_KMSG_NONE) == 0)
+	/* The journal needs no capability: the monitor opens it (group systemd-journal). */
+	if (strcmp(mon->paths.kmsg, OOMW_KMSG_NONE) == 0 ||
+	    strcmp(mon->paths.kmsg, OOMW_KMSG_JOURNAL) == 0)
 		return;
 	int fd = oomw_klog_open_source(mon->paths.kmsg);
 	mon->kmsg_opened = fd >= 0;

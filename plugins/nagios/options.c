@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "oomw.h"
 
 /* The Monitoring Plugins default for -t. */
@@ -38,6 +39,7 @@ enum {
 	OPT_PROC,
 	OPT_SYS,
 	OPT_KMSG,
+	OPT_JOURNAL_DIR,
 	OPT_STATE,
 };
 
@@ -64,6 +66,7 @@ static const struct option long_options[] = {
 	{ "proc", required_argument, NULL, OPT_PROC },
 	{ "sys", required_argument, NULL, OPT_SYS },
 	{ "kmsg", required_argument, NULL, OPT_KMSG },
+	{ "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ NULL, 0, NULL, 0 },
 };
@@ -108,8 +111,12 @@ static const char help_text[] =
 	"Sources:\n"
 	"      --proc DIR          proc file system (default: /proc)\n"
 	"      --sys DIR           sys file system (default: /sys)\n"
-	"      --kmsg FILE|none    kernel log: /dev/kmsg (default), a saved dmesg, dmesg -T or\n"
-	"                          syslog file, or none (count kills without details)\n"
+	"      --kmsg FILE|journal|none  kernel log: /dev/kmsg (default), a saved dmesg,\n"
+	"                          dmesg -T or syslog file, journal (the systemd journal:\n"
+	"                          group systemd-journal suffices; also systemd-oomd's and\n"
+	"                          earlyoom's kills), or none (count kills without details)\n"
+	"      --journal-dir DIR   with --kmsg journal: the journal files in DIR (a\n"
+	"                          container's or another machine's) instead of the system's\n"
 	"      --state FILE        state file (default: $MP_STATE_PATH/check_oom/, else\n"
 	"                          /var/lib/oomwatch/check_oom/UID/ if its parent exists,\n"
 	"                          else /var/tmp/check_oom-UID/; one file per set of sources)\n"
@@ -297,7 +304,7 @@ static int parse_candidates(const char *arg, struct check_options *o, char *reas
 	return 0;
 }
 
-/* --proc, --sys, --kmsg, --state; 1 when c is none of them. */
+/* --proc, --sys, --kmsg, --journal-dir, --state; 1 when c is none of them. */
 static int parse_source(int c, const char *arg, struct check_options *o, char *reason)
 {
 	switch (c) {
@@ -308,6 +315,8 @@ static int parse_source(int c, const char *arg, struct check_options *o, char *r
 	case OPT_KMSG:
 		o->kmsg_given = true;
 		return set_path("--kmsg", o->mon.paths.kmsg, arg, reason);
+	case OPT_JOURNAL_DIR:
+		return set_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
 	case OPT_STATE:
 		o->state_given = true;
 		return set_path("--state", o->state_path, arg, reason);
@@ -399,7 +408,15 @@ int check_options_check_sources(const struct check_options *o, char reason[CHECK
 	/* A named log file must exist; an unreadable one is the unprivileged case.
 	 * A directory is a mistake, not a log that fails to read (EINVAL). */
 	struct stat st;
-	if (o->kmsg_given && strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0) {
+	bool journal = strcmp(o->mon.paths.kmsg, OOMW_KMSG_JOURNAL) == 0;
+	if (o->mon.paths.journal_dir[0] && !journal) {
+		say(reason, "--journal-dir needs --kmsg journal");
+		return -1;
+	}
+	if (journal && o->mon.paths.journal_dir[0] &&
+	    check_dir("--journal-dir", o->mon.paths.journal_dir, reason) < 0)
+		return -1;
+	if (o->kmsg_given && strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0 && !journal) {
 		if (stat(o->mon.paths.kmsg, &st) < 0) {
 			say(reason, "--kmsg %s: %s", o->mon.paths.kmsg, strerror(errno));
 			return -1;

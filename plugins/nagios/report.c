@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cgroup_name.h"
+#include "journal.h"
 #include "text.h"
 
 #define BYTES_PER_KIB 1024
@@ -153,10 +154,10 @@ static void kill_line(struct report *r, const char *prefix, const struct oomw_ev
 	oomw_victim_text(&r->in, ev, r->o->verbose ? CGROUP_SHOWN_LONG : CGROUP_SHOWN_SHORT, v,
 			 sizeof(v));
 	sb_printf(&r->lines, "%s #%llu: %s", prefix, (unsigned long long)ev->index, v);
-	if (detail == DETAIL_ALL && ev->has_details)
+	if (detail == DETAIL_ALL && ev->has_details && ev->killer == OOMW_KILLER_KERNEL)
 		kill_details(&r->lines, ev);
 	sb_printf(&r->lines, "\n");
-	if (detail == DETAIL_ALL && ev->has_details)
+	if (detail == DETAIL_ALL && ev->has_details && ev->killer == OOMW_KILLER_KERNEL)
 		kill_reasons(&r->lines, &ev->kill);
 }
 
@@ -221,6 +222,12 @@ static void older_kills(struct report *r)
 			kill_line(r, "older kill", &r->in.events[i], DETAIL_ALL);
 }
 
+/* The log is the journal, where userspace killers' kills show too. */
+static bool journal(const struct report *r)
+{
+	return strcmp(r->in.paths->kmsg, OOMW_KMSG_JOURNAL) == 0 && r->in.snap->klog_err == 0;
+}
+
 /* Where the kills come from, before the list: these lines explain the rest. */
 static void kill_sources(struct report *r)
 {
@@ -239,6 +246,10 @@ static void kill_sources(struct report *r)
 			  (long long)r->in.n_new + (long long)s->kills_not_shown);
 	}
 	problem_lines(r, OOMW_SRC_KLOG);
+	if (journal(r))
+		sb_printf(&r->lines, "userspace OOM kills since boot: %lld (systemd-oomd, earlyoom; "
+				     "never in oom_kill)\n",
+			  (long long)s->userspace_kills);
 }
 
 static void render_kills(struct report *r)
@@ -257,6 +268,13 @@ static void render_kills(struct report *r)
 	if (s->vmstat_err == 0 && s->oom_kill_total != OOMW_UNKNOWN) {
 		snprintf(val, sizeof(val), "%lld", (long long)s->oom_kill_total);
 		perf(&r->perf, "oom_kill_total", val, "c", NULL, OOMW_PERF_PLAIN, "");
+	}
+	/* Userspace killers' kills: their own labels, never in "kills". */
+	if (journal(r) || k->n_userspace > 0) {
+		snprintf(val, sizeof(val), "%zu", k->n_userspace);
+		perf(&r->perf, "userspace_kills", val, "", &r->o->params.kills, OOMW_PERF_PLAIN, "");
+		snprintf(val, sizeof(val), "%lld", (long long)s->userspace_kills);
+		perf(&r->perf, "userspace_kill_total", val, "c", NULL, OOMW_PERF_PLAIN, "");
 	}
 }
 

@@ -39,6 +39,9 @@ static uint64_t options_key(const struct oomw_monitor_config *mon)
 	h = fnv1a(h, mon->paths.proc);
 	h = fnv1a(h, mon->paths.sys);
 	h = fnv1a(h, mon->paths.kmsg);
+	/* Only when set, so that the files of earlier versions keep their names. */
+	if (mon->paths.journal_dir[0])
+		h = fnv1a(h, mon->paths.journal_dir);
 	for (size_t i = 0; i < mon->n_cgroup_globs; i++)
 		h = fnv1a(h, mon->cgroup_globs[i]);
 	return h;

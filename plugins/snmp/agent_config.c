@@ -5,11 +5,14 @@
  * is one row of a table: its kind says which parser reads it. */
 #include "agent_config.h"
 
+
 #include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "journal.h"
 
 #define DEFAULT_N_CANDIDATES 10
 #define DEFAULT_KILL_TABLE_SIZE 50
@@ -52,6 +55,7 @@ static const struct key keys[] = {
 	TEXT("proc", paths.proc),
 	TEXT("sys", paths.sys),
 	TEXT("kmsg", paths.kmsg),
+	TEXT("journal_dir", paths.journal_dir),
 	TEXT("state_file", state_file),
 	TEXT("user", user),
 	COUNT("candidates", n_candidates, 0, OOMW_CANDIDATES_MAX),
@@ -245,5 +249,9 @@ int agent_config_load(const char *path, const struct agent_overrides *ov, struct
 	for (size_t i = 0; rc == 0 && i < sizeof(cmdline) / sizeof(cmdline[0]); i++)
 		if (cmdline[i][1] != NULL && (rc = apply(cfg, cmdline[i][0], cmdline[i][1], why)) != 0)
 			snprintf(err, err_size, "%s (command line): %s", cmdline[i][0], why);
+	if (rc == 0 && cfg->paths.journal_dir[0] && strcmp(cfg->paths.kmsg, OOMW_KMSG_JOURNAL) != 0) {
+		snprintf(err, err_size, "journal_dir needs kmsg journal");
+		rc = -EINVAL;
+	}
 	return rc;
 }

@@ -34,6 +34,7 @@
 
 #include "assess.h"
 #include "cgroup_name.h"
+#include "journal.h"
 #include "text.h"
 
 #define TEXT_MAX 255 /* DisplayString (SIZE (0..255)) */
@@ -72,10 +73,11 @@ enum obj {
 	O_PSI_SOME10, O_PSI_SOME60, O_PSI_SOME300, O_PSI_SOME_TOTAL,
 	O_PSI_FULL10, O_PSI_FULL60, O_PSI_FULL300, O_PSI_FULL_TOTAL,
 	O_KILL_COUNT, O_KILLS_NO_DETAILS, O_LAST_TIME, O_LAST_PID, O_LAST_NAME, O_LAST_CGROUP, O_LAST_INDEX,
+	O_USERSPACE_KILL_COUNT,
 	O_STATUS, O_STATUS_TEXT, O_KLOG_STATUS, O_SAMPLE_TIME,
 	K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_UID, K_SCOPE, K_CONSTRAINT, K_MEMCG, K_TASK_MEMCG,
 	K_TOTAL_VM, K_ANON_RSS, K_FILE_RSS, K_SHMEM_RSS, K_OOM_SCORE_ADJ,
-	K_WHY, K_REMEDY, K_UNIT, K_CONTAINER_ID, K_POD_UID, K_POD_QOS,
+	K_WHY, K_REMEDY, K_UNIT, K_CONTAINER_ID, K_POD_UID, K_POD_QOS, K_KILLER, K_KILLER_DETAIL,
 	C_PID, C_NAME, C_OOM_SCORE, C_OOM_SCORE_ADJ, C_RSS,
 	G_PATH, G_KILLS, G_USAGE, G_LIMIT, G_UNDER_OOM, G_LIMIT_HITS,
 	N_OBJ
@@ -93,12 +95,14 @@ static const struct node nodes[N_OBJ] = {
 	SCALAR(1, 1), SCALAR(1, 2), SCALAR(1, 3), SCALAR(1, 4), SCALAR(1, 5), SCALAR(1, 6), SCALAR(1, 7), SCALAR(1, 8),
 	SCALAR(2, 1), SCALAR(2, 2), SCALAR(2, 3), SCALAR(2, 4), SCALAR(2, 5), SCALAR(2, 6), SCALAR(2, 7), SCALAR(2, 8),
 	SCALAR(3, 1), SCALAR(3, 2), SCALAR(3, 3), SCALAR(3, 4), SCALAR(3, 5), SCALAR(3, 6), SCALAR(3, 7),
+	SCALAR(3, 8),
 	SCALAR(4, 1), SCALAR(4, 2), SCALAR(4, 3), SCALAR(4, 4),
 	COLUMN(5, 2, T_KILL), COLUMN(5, 3, T_KILL), COLUMN(5, 4, T_KILL), COLUMN(5, 5, T_KILL),
 	COLUMN(5, 6, T_KILL), COLUMN(5, 7, T_KILL), COLUMN(5, 8, T_KILL), COLUMN(5, 9, T_KILL),
 	COLUMN(5, 10, T_KILL), COLUMN(5, 11, T_KILL), COLUMN(5, 12, T_KILL), COLUMN(5, 13, T_KILL),
 	COLUMN(5, 14, T_KILL), COLUMN(5, 15, T_KILL), COLUMN(5, 16, T_KILL), COLUMN(5, 17, T_KILL),
 	COLUMN(5, 18, T_KILL), COLUMN(5, 19, T_KILL), COLUMN(5, 20, T_KILL), COLUMN(5, 21, T_KILL),
+	COLUMN(5, 22, T_KILL), COLUMN(5, 23, T_KILL),
 	COLUMN(6, 2, T_CANDIDATE), COLUMN(6, 3, T_CANDIDATE), COLUMN(6, 4, T_CANDIDATE),
 	COLUMN(6, 5, T_CANDIDATE), COLUMN(6, 6, T_CANDIDATE),
 	COLUMN(7, 2, T_CGROUP), COLUMN(7, 3, T_CGROUP), COLUMN(7, 4, T_CGROUP), COLUMN(7, 5, T_CGROUP),
@@ -109,7 +113,13 @@ static const struct node nodes[N_OBJ] = {
 /* The problems of one source, joined: what was last logged for it. */
 #define SOURCE_TEXT_MAX (2 * OOMW_PROBLEM_TEXT_MAX)
 
-enum notification { N_KILL = 1, N_LOW_MEMORY = 2, N_RECOVERED = 3, N_KILLS_UNKNOWN_TIME = 4 };
+enum notification {
+	N_KILL = 1,
+	N_LOW_MEMORY = 2,
+	N_RECOVERED = 3,
+	N_KILLS_UNKNOWN_TIME = 4,
+	N_USERSPACE_KILL = 5,
+};
 
 /* A status notification (low memory, recovered, kills at an unknown time),
  * copied when it is queued. */
@@ -301,6 +311,12 @@ static long scope_value(enum oomw_scope s)
 	return (long)s + 1;
 }
 
+/* OomwKiller: kernel(1), systemdOomd(2), earlyoom(3). */
+static long killer_value(enum oomw_killer k)
+{
+	return (long)k + 1;
+}
+
 static long verdict_value(enum oomw_severity s)
 {
 	return (long)s + 1;
@@ -313,11 +329,13 @@ static bool more_recent(const struct oomw_event *a, const struct oomw_event *b)
 	return a->wall_usec > b->wall_usec || (a->wall_usec == b->wall_usec && a->index > b->index);
 }
 
+/* The kernel's most recent kill (oomwLastKill*): a userspace killer's is not one. */
 static const struct oomw_event *last_event(void)
 {
 	const struct oomw_event *last = NULL;
 	for (size_t i = 0; i < cache.n_events; i++)
-		if (last == NULL || more_recent(&cache.events[i], last))
+		if (cache.events[i].killer == OOMW_KILLER_KERNEL &&
+		    (last == NULL || more_recent(&cache.events[i], last)))
 			last = &cache.events[i];
 	return last;
 }
@@ -374,6 +392,9 @@ static bool last_kill_value(enum obj o, struct value *v)
 		return s->vmstat_err == 0 && put_c64(v, s->oom_kill_total);
 	if (o == O_KILLS_NO_DETAILS)
 		return put_c64(v, s->kills_without_details);
+	if (o == O_USERSPACE_KILL_COUNT) /* known while a log is read */
+		return s->klog_err == 0 && strcmp(cache.cfg->paths.kmsg, OOMW_KMSG_NONE) != 0 &&
+		       put_c64(v, s->userspace_kills);
 	if (last == NULL)
 		return false;
 	if (o == O_LAST_INDEX)
@@ -405,7 +426,7 @@ static bool scalar_value(enum obj o, struct value *v)
 		return memory_value(o, v);
 	if (o <= O_PSI_FULL_TOTAL)
 		return pressure_value(o, v);
-	return o <= O_LAST_INDEX ? last_kill_value(o, v) : agent_value(o, v);
+	return o <= O_USERSPACE_KILL_COUNT ? last_kill_value(o, v) : agent_value(o, v);
 }
 
 /* Why that victim, the remedy (assess.h), and who it was (cgroup_name.h). */
@@ -447,7 +468,7 @@ static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v)
 	case K_UID:
 		return put_u32(v, k->uid);
 	case K_SCOPE:
-		return put_int(v, scope_value(k->scope));
+		return ev->killer == OOMW_KILLER_KERNEL && put_int(v, scope_value(k->scope));
 	case K_CONSTRAINT:
 		return put_str(v, k->constraint);
 	case K_MEMCG:
@@ -471,7 +492,11 @@ static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v)
 	case K_CONTAINER_ID:
 	case K_POD_UID:
 	case K_POD_QOS:
-		return ev->has_details && kill_reason_value(o, k, v);
+		return ev->has_details && ev->killer == OOMW_KILLER_KERNEL && kill_reason_value(o, k, v);
+	case K_KILLER:
+		return put_int(v, killer_value(ev->killer));
+	case K_KILLER_DETAIL:
+		return ev->killer != OOMW_KILLER_KERNEL && put_str(v, ev->ukill.detail);
 	default:
 		return false;
 	}
@@ -716,22 +741,28 @@ static int build_vars(const struct oomw_event *ev, const struct pending *p, nets
 {
 	static const enum obj kill_objects[] = { K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_SCOPE, K_TASK_MEMCG,
 						 K_WHY, K_REMEDY };
+	static const enum obj userspace_objects[] = { K_TIME,	     K_KILLER,	   K_PID,
+						      K_NAME,	     K_TASK_MEMCG, K_KILLER_DETAIL };
+	bool userspace = ev != NULL && ev->killer != OOMW_KILLER_KERNEL;
+	const enum obj *objects = userspace ? userspace_objects : kill_objects;
+	size_t n_objects = userspace ? sizeof(userspace_objects) / sizeof(userspace_objects[0])
+				     : sizeof(kill_objects) / sizeof(kill_objects[0]);
 	oid trap_oid[MIB_LEN + 2];
 	struct value v;
 	bool built = true;
 
 	memcpy(trap_oid, mib_oid, sizeof(mib_oid));
 	trap_oid[MIB_LEN] = 0; /* oomwNotifications */
-	trap_oid[MIB_LEN + 1] = (oid)(ev != NULL ? N_KILL : p->kind);
+	trap_oid[MIB_LEN + 1] = (oid)(userspace ? N_USERSPACE_KILL : ev != NULL ? N_KILL : p->kind);
 	if (snmp_varlist_add_variable(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, trap_oid,
 				      sizeof(trap_oid)) == NULL)
 		return -ENOMEM;
 	if (ev != NULL) {
 		oid index = ev->index > UINT32_MAX ? UINT32_MAX : (oid)ev->index;
-		for (size_t i = 0; i < sizeof(kill_objects) / sizeof(kill_objects[0]); i++) {
+		for (size_t i = 0; i < n_objects; i++) {
 			oid full[OID_MAX_LEN];
-			if (kill_value(kill_objects[i], ev, &v))
-				built = built && add_var(vars, full, instance_oid(kill_objects[i], index, full), &v);
+			if (kill_value(objects[i], ev, &v))
+				built = built && add_var(vars, full, instance_oid(objects[i], index, full), &v);
 		}
 	} else {
 		put_int(&v, verdict_value(p->severity));

@@ -71,13 +71,14 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " AGENT_NAME " [-f] [--syslog] [-c CONFIG] [-x SOCKET] [--proc DIR] [--sys DIR]\n"
-		"                      [--kmsg FILE|none] [--state FILE] [-u USER]\n"
+		"                      [--kmsg FILE|journal|none] [--state FILE] [-u USER]\n"
 		"Serves OOMWATCH-MIB (memory, pressure, OOM kills) to snmpd over AgentX.\n"
 		"  -c, --config FILE   configuration (default " AGENT_DEFAULT_CONFIG " if it exists)\n"
 		"  -x, --agentx SOCKET AgentX master socket (default: net-snmp's, /var/agentx/master)\n"
 		"      --proc DIR      proc mount (default /proc)\n"
 		"      --sys DIR       sys mount (default /sys)\n"
-		"      --kmsg FILE     kernel log: /dev/kmsg (default), a log file, or none\n"
+		"      --kmsg FILE     kernel log: /dev/kmsg (default), a log file, journal (the\n"
+		"                      systemd journal; journal_dir in the file), or none\n"
 		"      --state FILE    persisted cursor, so kills survive agent restarts\n"
 		"  -u, --user USER     drop root to USER once the kernel log is open\n"
 		"  -f, --foreground    stay in the foreground and log to stderr\n"

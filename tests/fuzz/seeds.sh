@@ -57,6 +57,10 @@ thresholds | assess)
 	# The short string literals of the unit tests of the range, size and
 	# duration parsers and of the threshold grammar (accepted and refused).
 	grep -ohE '"[^" ]{1,24}"' "$root"/tests/unit/test_thresholds.c $(ls "$root"/tests/unit/test_assess.c 2>/dev/null) | sed 's/^"//; s/"$//' | sort -u | while IFS= read -r t; do printf '%s' "$t" | seed; done ;;
+ukill)
+	# the killers' messages of the unit tests, in every wording they know
+	grep -ohE '"(Killed|mem avail|low memory|sending)[^"]*"' "$root"/tests/unit/test_ukill.c "$root"/tests/unit/test_journal.c |
+		sed 's/^"//; s/"$//' | sort -u | while IFS= read -r t; do printf '%b\n' "$t" | seed; done ;;
 state)
 	state_seeds "$out" ;;
 agent_config)

@@ -7,10 +7,10 @@ DEB_DEPS += qemu-system-x86 busybox-static linux-image-cloud-amd64 cpio
 STATIC_TEST_DIR := $(BUILD)/tests/static
 TEST_BUILD_TARGETS += $(STATIC_TEST_DIR)/oomw_sample $(STATIC_TEST_DIR)/oom_victim
 
-$(STATIC_TEST_DIR)/oomw_sample: tests/lib/oomw_sample.c $(CORE_LIB)
+$(STATIC_TEST_DIR)/oomw_sample: tests/lib/oomw_sample.c $(CORE_LIB_NO_SYSTEMD)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $< $(CORE_LIB) $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $< $(CORE_LIB_NO_SYSTEMD) $(LDFLAGS_STATIC)
 
 $(STATIC_TEST_DIR)/oom_victim: tests/lib/oom_victim.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $< $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -static -o $@ $< $(LDFLAGS_STATIC)

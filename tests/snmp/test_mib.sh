@@ -20,10 +20,10 @@ if [ -z "$out" ]; then ok "smilint -s -l 6 prints nothing"; else
 fi
 
 # Strict: a smilint that cannot find an import says so at level 6 too; make
-# sure it really parsed the module (one identity, four notifications).
+# sure it really parsed the module (one identity, five notifications).
 dump=$(SMIPATH=$BASE smidump -f identifiers "$MIB" 2>&1)
 check "smidump sees the module identity at enterprises.32473" grep -qE 'oomwatchMIB +node +1\.3\.6\.1\.4\.1\.32473$' <<<"$dump"
-check "four notifications" test "$(grep -c 'notification' <<<"$dump")" -eq 4
+check "five notifications" test "$(grep -c 'notification' <<<"$dump")" -eq 5
 
 trans() { snmptranslate -M "plugins/snmp:$BASE" -m OOMWATCH-MIB -On "OOMWATCH-MIB::$1" 2>&1; }
 # The OIDs the agent hard-codes (plugins/snmp/agent_mib.c), by name.
@@ -35,16 +35,20 @@ oomwKillNotification .1.3.6.1.4.1.32473.0.1
 oomwLowMemoryNotification .1.3.6.1.4.1.32473.0.2
 oomwMemoryRecoveredNotification .1.3.6.1.4.1.32473.0.3
 oomwKillsAtUnknownTimeNotification .1.3.6.1.4.1.32473.0.4
+oomwUserspaceKillNotification .1.3.6.1.4.1.32473.0.5
 oomwMemTotal .1.3.6.1.4.1.32473.1.1.1
 oomwMemAvailablePct .1.3.6.1.4.1.32473.1.1.8
 oomwPsiFullTotal .1.3.6.1.4.1.32473.1.2.8
 oomwKillCount .1.3.6.1.4.1.32473.1.3.1
 oomwLastKillIndex .1.3.6.1.4.1.32473.1.3.7
+oomwUserspaceKillCount .1.3.6.1.4.1.32473.1.3.8
 oomwSampleTime .1.3.6.1.4.1.32473.1.4.4
 oomwKillTime .1.3.6.1.4.1.32473.1.5.1.2
 oomwKillOomScoreAdj .1.3.6.1.4.1.32473.1.5.1.15
 oomwKillWhy .1.3.6.1.4.1.32473.1.5.1.16
 oomwKillPodQos .1.3.6.1.4.1.32473.1.5.1.21
+oomwKillKiller .1.3.6.1.4.1.32473.1.5.1.22
+oomwKillKillerDetail .1.3.6.1.4.1.32473.1.5.1.23
 oomwCandidateRss .1.3.6.1.4.1.32473.1.6.1.6
 oomwCgroupUnderOom .1.3.6.1.4.1.32473.1.7.1.6
 oomwCgroupLimitHits .1.3.6.1.4.1.32473.1.7.1.7

@@ -288,6 +288,23 @@ static int64_t expected_syslog_wall(int mon, int day, int h, int mi, int s)
 	}
 }
 
+/* Syslog lines tagged by a userspace OOM killer: its message, marked as its. */
+static void test_text_userspace_killers(void **state)
+{
+	(void)state;
+	struct oomw_klog_record r;
+	parse_ok("Nov 29 08:07:50 host earlyoom[812]: sending SIGTERM to process 4242 uid 1000 \"stress\": oom_score 912", &r);
+	assert_int_equal(r.killer, OOMW_KILLER_EARLYOOM);
+	assert_text(&r, "sending SIGTERM to process 4242 uid 1000 \"stress\": oom_score 912");
+	parse_ok("2025-11-29T08:06:10.123456+00:00 host systemd-oomd[600]: Killed /a.scope due to x", &r);
+	assert_int_equal(r.killer, OOMW_KILLER_SYSTEMD_OOMD);
+	assert_text(&r, "Killed /a.scope due to x");
+	parse_ok("Nov 29 08:07:50 host kernel: Out of memory: Killed process", &r);
+	assert_int_equal(r.killer, OOMW_KILLER_KERNEL);
+	struct oomw_klog_record other;
+	assert_int_equal(oomw_klog_parse_text("Nov 29 08:07:50 host earlyoomd[1]: x", 36, &other), -ENOMSG);
+}
+
 static void test_text_syslog(void **state)
 {
 	(void)state;
@@ -876,6 +893,7 @@ int main(void)
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_kind_detected_late),
 		cmocka_unit_test(test_pipe),
+		cmocka_unit_test(test_text_userspace_killers),
 		cmocka_unit_test(test_live_devkmsg),
 		cmocka_unit_test(test_devkmsg_unprivileged),
 	};

@@ -65,6 +65,8 @@ static void fill(struct oomw_state *st)
 	st->klog_inode = 123456789012ULL;
 	st->klog_next_seq = UINT64_MAX - 1;
 	st->klog_seq_known = true;
+	strcpy(st->klog_cursor, "s=739ad4;i=1f;b=0123;m=f4240;t=644b7;x=9a95 =\\");
+	st->userspace_kills = 3;
 	st->next_event_index = 1000;
 	st->notified_index = 990;
 	st->n_cgroups = 3;
@@ -110,6 +112,19 @@ static void fill(struct oomw_state *st)
 		}
 		oomw_state_add_event(st, &ev);
 	}
+	/* A userspace killer's event, its fields after the kernel's. */
+	struct oomw_event *u = &st->events[1];
+	u->killer = OOMW_KILLER_EARLYOOM;
+	oomw_ukill_init(&u->ukill);
+	u->ukill.killer = OOMW_KILLER_EARLYOOM;
+	u->ukill.reason = OOMW_UKILL_REASON_LOW_MEMORY;
+	u->ukill.signal = 15;
+	u->ukill.oom_score = 912;
+	u->ukill.rss_kib = 7270400;
+	u->ukill.mem_avail_kib = 411648;
+	u->ukill.swap_total_kib = 0;
+	strcpy(u->ukill.cgroup, "/a b=c");
+	strcpy(u->ukill.detail, "at or below SIGTERM limits: mem 10.00%, swap 10.00%");
 	/* Every byte of the first event's comm is a control byte or digit. */
 	st->events[0].kill.comm[0] = '=';
 }
@@ -124,6 +139,8 @@ static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
 	assert_int_equal(x->klog_inode, y->klog_inode);
 	assert_int_equal(x->klog_next_seq, y->klog_next_seq);
 	assert_int_equal(x->klog_seq_known, y->klog_seq_known);
+	assert_string_equal(x->klog_cursor, y->klog_cursor);
+	assert_int_equal(x->userspace_kills, y->userspace_kills);
 	assert_int_equal(x->next_event_index, y->next_event_index);
 	assert_int_equal(x->notified_index, y->notified_index);
 	assert_int_equal(x->n_cgroups, y->n_cgroups);
@@ -156,6 +173,19 @@ static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
 		assert_int_equal(a->kill.mono_usec, b->kill.mono_usec);
 		assert_int_equal(a->kill.wall_usec, b->kill.wall_usec);
 		assert_int_equal(a->kill.reaped, b->kill.reaped);
+		assert_int_equal(a->killer, b->killer);
+		if (a->killer == OOMW_KILLER_KERNEL)
+			continue; /* ukill is not part of a kernel kill */
+		assert_int_equal(a->ukill.killer, b->ukill.killer);
+		assert_int_equal(a->ukill.reason, b->ukill.reason);
+		assert_int_equal(a->ukill.signal, b->ukill.signal);
+		assert_int_equal(a->ukill.oom_score, b->ukill.oom_score);
+		assert_int_equal(a->ukill.rss_kib, b->ukill.rss_kib);
+		assert_int_equal(a->ukill.mem_avail_kib, b->ukill.mem_avail_kib);
+		assert_int_equal(a->ukill.mem_total_kib, b->ukill.mem_total_kib);
+		assert_int_equal(a->ukill.swap_total_kib, b->ukill.swap_total_kib);
+		assert_string_equal(a->ukill.cgroup, b->ukill.cgroup);
+		assert_string_equal(a->ukill.detail, b->ukill.detail);
 		assert_memory_equal(&a->kill.report, &b->kill.report, sizeof(a->kill.report));
 	}
 }
@@ -370,6 +400,12 @@ static void test_sealed_but_malformed(void **ctx)
 		SEALED_KEYS "cgroup oom_kill=1 path=/a=b\n",    /* a raw '=' in a string */
 		SEALED_KEYS "cgroup oom_kill=1 path=/a\tb\n",   /* a raw control byte */
 		SEALED_KEYS "cgroup path=/a oom_kill=1\n",      /* fields out of order */
+		SEALED_KEYS "userspace_kills=-1\n",            /* a negative count in an optional key */
+		SEALED_KEYS SEALED_EVENT_HEAD "anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 "
+			"oom_score_adj=0 scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=a "
+			"constraint= oom_memcg= task_memcg= killer=kernel reason=swap signal=9 oom_score=- "
+			"ukill_oom_score_adj=- rss_kib=- mem_avail_kib=- mem_total_kib=- swap_free_kib=- "
+			"swap_total_kib=- cgroup=/a detail=x\n",  /* userspace fields on a kernel kill */
 		"oomwatch-state 2\nboot_id=b\nvmstat_oom_kill=3\nlog_ahead=-1\n"
 		"kills_without_details=1\nklog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\n"
 		"klog_seq_known=1\nnext_event_index=3\n",       /* a negative count */
