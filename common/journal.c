@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* journal.c — reading the systemd journal with sd-journal.
  *
  * Which entries are whose is decided by the fields journald sets itself

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* journal.h — the systemd journal as a kernel-log source, through libsystemd's
  * sd-journal: the kernel's own records (_TRANSPORT=kernel, which no process can
  * forge) for oomparse, and the messages of the userspace OOM killers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ukill.c — systemd-oomd's and earlyoom's kill messages.
  *
  * systemd-oomd (v247+) logs one notice per cgroup it kills:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ukill.h — kills by userspace OOM killers, which the kernel's oom_kill counter
  * never sees: systemd-oomd (kills a whole cgroup under memory pressure or when
  * swap runs out) and earlyoom (signals the process with the highest oom_score

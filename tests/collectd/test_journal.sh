@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # collectd with KmsgPath "journal" and JournalDir over real journal files
 # (systemd-journal-remote): the fixture's kernel kill is one FAILURE naming its
 # victim, systemd-oomd's and earlyoom's kills are "userspace_kill"

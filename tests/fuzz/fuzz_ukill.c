@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_ukill — systemd-oomd's and earlyoom's messages through oomw_ukill_feed,
  * one line at a time, each to both killers (earlyoom's parser keeps context
  * between lines); the results must stay within their bounds. */

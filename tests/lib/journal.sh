@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/lib/journal.sh — sourced by the front ends' journal tests: real journal
 # files, written by systemd-journal-remote from export-format text.
 #   journal_unavailable          why journal files cannot be written here, or nothing

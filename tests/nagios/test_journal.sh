@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # check_oom --kmsg journal against real journal files, written by
 # systemd-journal-remote from export-format text: the kernel's OOM report of
 # tests/fixtures (kernel transport), a forged `logger -t kernel` line,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # oomwatch-agent with "kmsg journal" and "journal_dir" over real journal files
 # (systemd-journal-remote): the fixture's kernel kill is an oomwKillNotification
 # and the last kill; systemd-oomd's and earlyoom's kills are rows with their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_journal.c — the journal reader against real journal files, written by
  * systemd-journal-remote from export-format text this test writes: a kernel
  * OOM report from tests/fixtures (kernel transport), a forged userspace

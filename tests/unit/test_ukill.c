@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_ukill.c — systemd-oomd's and earlyoom's kill messages, in the wording of
  * their current and earlier releases; what is not a kill is none. */
 #include <setjmp.h>
