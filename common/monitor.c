@@ -865,7 +865,7 @@ static void load_state(struct oomw_monitor *m)
 int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out)
 {
 	*out = NULL;
-	int kmsg_fd = cfg->kmsg_opened ? cfg->kmsg_fd : -1;
+	int kmsg_fd = cfg->kmsg_opened && cfg->kmsg_fd >= 0 ? cfg->kmsg_fd : -1;
 	if (cfg->n_cgroup_globs > OOMW_GLOBS_MAX)
 		goto invalid;
 	for (size_t i = 0; i < cfg->n_cgroup_globs; i++)
@@ -878,6 +878,10 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 		return -ENOMEM;
 	}
 	m->kmsg_fd = kmsg_fd;
+	/* The caller's open failed (e.g. -EPERM): known even when the log is
+	 * skipped; a later open by path says again. */
+	if (cfg->kmsg_opened && cfg->kmsg_fd < 0)
+		m->klog_err = cfg->kmsg_fd;
 	m->paths = cfg->paths;
 	if (cfg->state_path && oomw_paths_set(m->state_path, cfg->state_path) < 0)
 		goto too_long;
@@ -999,6 +1003,8 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 	bool skip_klog = klog_skippable(m, snap->vmstat_err, counter);
 	if (!skip_klog)
 		sample_klog(m, snap);
+	else
+		snap->klog_err = m->klog_err; /* e.g. the caller's open that failed */
 	int64_t d = counter_delta(m, snap->vmstat_err, counter);
 	if (d >= 0 && d < count_add(m->st.log_ahead, m->logged))
 		recount(m, snap, &counter, &d);

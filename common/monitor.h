@@ -32,7 +32,8 @@ struct oomw_monitor_config {
 			      * a scan is reused by samples within a second of it */
 	/* With kmsg_opened, kmsg_fd is paths.kmsg already opened by the caller
 	 * (oomw_klog_open_source), which may then have dropped the privilege that
-	 * opening it takes (CAP_SYSLOG). The monitor takes it over. */
+	 * opening it takes (CAP_SYSLOG). The monitor takes it over. A negative
+	 * kmsg_fd is the -errno that open failed with: the log is unreadable. */
 	bool kmsg_opened;
 	int kmsg_fd;
 	/* For one-shot front ends (check_oom): open and read the kernel log only

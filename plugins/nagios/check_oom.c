@@ -97,9 +97,8 @@ static void open_kernel_log(struct oomw_monitor_config *mon)
 	if (strcmp(mon->paths.kmsg, OOMW_KMSG_NONE) == 0 ||
 	    strcmp(mon->paths.kmsg, OOMW_KMSG_JOURNAL) == 0)
 		return;
-	int fd = oomw_klog_open_source(mon->paths.kmsg);
-	mon->kmsg_opened = fd >= 0;
-	mon->kmsg_fd = fd;
+	mon->kmsg_opened = true;
+	mon->kmsg_fd = oomw_klog_open_source(mon->paths.kmsg); /* or -errno */
 }
 
 /* Empties the permitted, effective, inheritable and ambient sets (root too:

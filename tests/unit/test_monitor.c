@@ -1098,6 +1098,22 @@ static void test_klog_only_when_counted_reads_when_unproven(void **ctx)
 	assert_int_equal(f->seen[0].kill.pid, 204);
 }
 
+/* check_oom opens the log before dropping CAP_SYSLOG and hands over the result:
+ * an open that failed is reported even on a run that skips the log because the
+ * counter did not move (the output must still say that names need CAP_SYSLOG). */
+static void test_klog_handed_over_failure_reported_when_skipped(void **ctx)
+{
+	struct fixture *f = *ctx;
+	f->cfg.klog_only_when_counted = true;
+	assert_int_equal(one_shot(f), 0); /* the baseline, with a readable log */
+	f->cfg.kmsg_opened = true;
+	f->cfg.kmsg_fd = -EPERM;
+	assert_int_equal(one_shot(f), 0); /* counter unchanged: the log is skipped */
+	assert_int_equal(f->snap.klog_err, -EPERM);
+	f->cfg.kmsg_opened = false;
+	f->cfg.kmsg_fd = 0;
+}
+
 /* Appends a kernel record of kmsg_seq with text, to the file of kmsg records. */
 static void log_record(struct fixture *f, const char *text)
 {
@@ -1205,6 +1221,7 @@ int main(void)
 		T(test_notified_cursor_persists),
 		T(test_klog_only_when_counted),
 		T(test_klog_only_when_counted_reads_when_unproven),
+		T(test_klog_handed_over_failure_reported_when_skipped),
 		T(test_log_wakeup_reuses_gauges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
