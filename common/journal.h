@@ -12,11 +12,10 @@
 #include <stdint.h>
 
 #include "klog.h"
+#include "paths.h"
 #include "state.h"
 #include "ukill.h"
 
-/* The kmsg path that selects the journal. */
-#define OOMW_KMSG_JOURNAL "journal"
 
 enum oomw_journal_origin {
 	OOMW_JOURNAL_KERNEL, /* _TRANSPORT=kernel: a kernel-log record */

@@ -7,12 +7,15 @@
 #define OOMW_PATHS_H
 
 #include <limits.h>
+#include <stdbool.h>
 
 #define OOMW_DEFAULT_PROC "/proc"
 #define OOMW_DEFAULT_SYS "/sys"
 #define OOMW_DEFAULT_KMSG "/dev/kmsg"
 /* Value of kmsg that means "do not read a kernel log": kills are counted only. */
 #define OOMW_KMSG_NONE "none"
+/* Value of kmsg that selects the systemd journal (journal.h). */
+#define OOMW_KMSG_JOURNAL "journal"
 
 struct oomw_paths {
 	char proc[PATH_MAX];
@@ -27,5 +30,17 @@ struct oomw_paths {
 void oomw_paths_default(struct oomw_paths *p);
 /* Sets one field; returns 0 or -ENAMETOOLONG (the field is left unchanged). */
 int oomw_paths_set(char field[PATH_MAX], const char *value);
+
+/* Which source oomw_paths_check_log found wrong. */
+enum oomw_paths_bad { OOMW_PATHS_BAD_KMSG, OOMW_PATHS_BAD_JOURNAL_DIR };
+
+/* Checks the log sources the user named before a monitor opens them: a named
+ * log file must exist and not be a directory (an unreadable one is fine: that
+ * is the unprivileged case, counted without details); journal_dir only with
+ * kmsg "journal", and a directory. kmsg_given: kmsg was named by the user (the
+ * default /dev/kmsg may be absent in a container). Returns 0, or -errno with
+ * *bad (the option to name) and *why (static, or NULL: strerror of the errno). */
+int oomw_paths_check_log(const struct oomw_paths *p, bool kmsg_given, enum oomw_paths_bad *bad,
+			 const char **why);
 
 #endif

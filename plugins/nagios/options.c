@@ -224,6 +224,20 @@ static int set_path(const char *opt, char field[PATH_MAX], const char *value, ch
 	return 0;
 }
 
+/* The log sources by the core's rule (oomw_paths_check_log), named by option. */
+static int check_log(const struct oomw_paths *p, bool kmsg_given, char *reason)
+{
+	enum oomw_paths_bad bad;
+	const char *why;
+	int r = oomw_paths_check_log(p, kmsg_given, &bad, &why);
+	if (r == 0)
+		return 0;
+	bool kmsg = bad == OOMW_PATHS_BAD_KMSG;
+	say(reason, "%s %s: %s", kmsg ? "--kmsg" : "--journal-dir", kmsg ? p->kmsg : p->journal_dir,
+	    why ? why : strerror(-r));
+	return -1;
+}
+
 /* A source the user named must exist; the defaults may be missing (a
  * container without /dev/kmsg) and that is reported, not refused. */
 static int check_dir(const char *opt, const char *dir, char *reason)
@@ -405,26 +419,5 @@ int check_options_check_sources(const struct check_options *o, char reason[CHECK
 	if (check_dir("--proc", o->mon.paths.proc, reason) < 0 ||
 	    check_dir("--sys", o->mon.paths.sys, reason) < 0)
 		return -1;
-	/* A named log file must exist; an unreadable one is the unprivileged case.
-	 * A directory is a mistake, not a log that fails to read (EINVAL). */
-	struct stat st;
-	bool journal = strcmp(o->mon.paths.kmsg, OOMW_KMSG_JOURNAL) == 0;
-	if (o->mon.paths.journal_dir[0] && !journal) {
-		say(reason, "--journal-dir needs --kmsg journal");
-		return -1;
-	}
-	if (journal && o->mon.paths.journal_dir[0] &&
-	    check_dir("--journal-dir", o->mon.paths.journal_dir, reason) < 0)
-		return -1;
-	if (o->kmsg_given && strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0 && !journal) {
-		if (stat(o->mon.paths.kmsg, &st) < 0) {
-			say(reason, "--kmsg %s: %s", o->mon.paths.kmsg, strerror(errno));
-			return -1;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			say(reason, "--kmsg %s: a directory, not a log file", o->mon.paths.kmsg);
-			return -1;
-		}
-	}
-	return 0;
+	return check_log(&o->mon.paths, o->kmsg_given, reason);
 }

@@ -28,6 +28,7 @@ enum {
 	OPT_PROC = 256,
 	OPT_SYS,
 	OPT_KMSG,
+	OPT_JOURNAL_DIR,
 	OPT_STATE,
 	OPT_CGROUP,
 	OPT_CANDIDATES,
@@ -44,6 +45,7 @@ static const struct option long_options[] = {
 	{ "proc", required_argument, NULL, OPT_PROC },
 	{ "sys", required_argument, NULL, OPT_SYS },
 	{ "kmsg", required_argument, NULL, OPT_KMSG },
+	{ "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "candidates", required_argument, NULL, OPT_CANDIDATES },
@@ -80,7 +82,9 @@ static const char help_text[] =
 	"      --proc DIR          proc file system (default: /proc)\n"
 	"      --sys DIR           sys file system (default: /sys)\n"
 	"      --kmsg FILE|none    kernel log: /dev/kmsg (default), a saved dmesg, dmesg -T or\n"
-	"                          syslog file, or none (count kills without details)\n"
+	"                          syslog file, journal (the systemd journal), or none\n"
+	"                          (count kills without details)\n"
+	"      --journal-dir DIR   with --kmsg journal: the journal files in DIR\n"
 	"      --state FILE        state file: kills already seen survive a restart\n"
 	"                          (default: none, kept in memory)\n"
 	"      --cgroup GLOB       export memory cgroups whose path matches (repeatable, up to\n"
@@ -177,6 +181,8 @@ static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow
 	case OPT_KMSG:
 		o->kmsg_given = true;
 		return set_path("--kmsg", o->mon.paths.kmsg, arg, reason);
+	case OPT_JOURNAL_DIR:
+		return set_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
 	case OPT_STATE:
 		return set_path("--state", o->state_path, arg, reason);
 	case OPT_CGROUP:
@@ -303,16 +309,14 @@ int prom_options_check(const struct prom_options *o, char reason[PROM_REASON_MAX
 	if (check_dir("--proc", o->mon.paths.proc, R_OK | X_OK, reason) < 0 ||
 	    check_dir("--sys", o->mon.paths.sys, R_OK | X_OK, reason) < 0)
 		return -1;
-	struct stat st;
-	if (o->kmsg_given && strcmp(o->mon.paths.kmsg, OOMW_KMSG_NONE) != 0) {
-		if (stat(o->mon.paths.kmsg, &st) < 0) {
-			say(reason, "--kmsg %s: %s", o->mon.paths.kmsg, strerror(errno));
-			return -1;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			say(reason, "--kmsg %s: a directory, not a log file", o->mon.paths.kmsg);
-			return -1;
-		}
+	enum oomw_paths_bad bad;
+	const char *why;
+	int r = oomw_paths_check_log(&o->mon.paths, o->kmsg_given, &bad, &why);
+	if (r < 0) {
+		bool kmsg = bad == OOMW_PATHS_BAD_KMSG;
+		say(reason, "%s %s: %s", kmsg ? "--kmsg" : "--journal-dir",
+		    kmsg ? o->mon.paths.kmsg : o->mon.paths.journal_dir, why ? why : strerror(-r));
+		return -1;
 	}
 	if (o->textfile[0]) {
 		char dir[PATH_MAX];

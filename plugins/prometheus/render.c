@@ -272,6 +272,11 @@ static const struct family f_no_details = {
 	"oomwatch_oom_kills_without_details_total", COUNTER, NULL,
 	"OOM kills since boot the counter shows but the readable kernel log does not describe."
 };
+static const struct family f_userspace = {
+	"oomwatch_userspace_oom_kills_total", COUNTER, NULL,
+	"Kills by userspace OOM killers (systemd-oomd, earlyoom) since boot, as far as the log "
+	"shows; never in oomwatch_oom_kills_total."
+};
 static const struct family f_last_time = { "oomwatch_last_oom_kill_timestamp_seconds", GAUGE,
 					   "seconds",
 					   "When the last OOM kill happened (or was noticed, "
@@ -337,11 +342,12 @@ static void render_status(struct out *o, const struct oomw_verdict *v)
 	}
 }
 
-/* The newest kill that has a time: a kill at an unknown time since boot has none. */
+/* The kernel's newest kill that has a time: a kill at an unknown time since
+ * boot has none; a userspace killer's is counted apart. */
 static const struct oomw_event *last_kill(const struct prom_input *in)
 {
 	for (size_t i = in->n_events; i > 0; i--)
-		if (!in->events[i - 1].backlog)
+		if (!in->events[i - 1].backlog && in->events[i - 1].killer == OOMW_KILLER_KERNEL)
 			return &in->events[i - 1];
 	return NULL;
 }
@@ -379,6 +385,8 @@ static void render_kills(struct out *o, const struct prom_input *in)
 	sample_i64(o, &f_scope, "scope=\"unknown\"", (int64_t)in->scopes->unknown);
 	if (s->kills_without_details != OOMW_UNKNOWN)
 		sample_i64(o, &f_no_details, NULL, s->kills_without_details);
+	if (s->userspace_kills != OOMW_UNKNOWN)
+		sample_i64(o, &f_userspace, NULL, s->userspace_kills);
 	render_last_kill(o, in);
 }
 
@@ -479,6 +487,8 @@ int prom_render(FILE *f, const struct prom_input *in)
 
 void prom_scope_counts_add(struct prom_scope_counts *c, const struct oomw_event *ev)
 {
+	if (ev->killer != OOMW_KILLER_KERNEL)
+		return; /* oomwatch_userspace_oom_kills_total */
 	switch (ev->kill.scope) {
 	case OOMW_SCOPE_GLOBAL:
 		c->global++;

@@ -85,7 +85,7 @@ run_check --proc "$T/proc" --sys "$T/sys" --kmsg "$T/kern.log" --state "$TMP/tst
 
 # Refusals: --journal-dir without --kmsg journal, or not a directory.
 run_check --proc "$M/proc" --sys "$M/sys" --journal-dir "$J" --state "$ST"
-check_state "--journal-dir needs --kmsg journal" 3 'needs --kmsg journal'
+check_state "--journal-dir needs --kmsg journal" 3 'needs the journal as the kernel log'
 run_check --proc "$M/proc" --sys "$M/sys" --kmsg journal --journal-dir "$J/system.journal" --state "$ST"
 check_state "--journal-dir must be a directory" 3 '^OOM UNKNOWN - --journal-dir'
 
