@@ -22,7 +22,7 @@
  * int; a longer period is a typo anyway. */
 #define INTERVAL_MAX_SEC (1 * SEC_PER_DAY)
 /* Keeps the window in int64 microseconds. */
-#define KILL_WINDOW_MAX_SEC (366 * SEC_PER_DAY)
+#define KILL_WINDOW_MAX_SEC (36500 * (int64_t)SEC_PER_DAY) /* as check_oom --window */
 
 enum key_kind {
 	KEY_TEXT,      /* a path or a name: size bytes with the NUL */
