@@ -64,24 +64,26 @@ stop_agent() {
 	SNMP_PIDS=("${keep[@]}")
 }
 
-# Waits until collectd has sent N notifications of SEVERITY and read once
-# (a CSV value of the plugin), then half a second for a wrong extra one.
+# Waits until collectd has sent N notifications and read once (a CSV value of
+# the plugin), then half a second for a wrong extra one.
 wait_collectd() {
-	local n=$1 sev=$2 i
+	local n=$1 i
 	for i in $(seq 100); do
-		[ "$(grep -c "severity = $sev" "$CD_LOG" 2>/dev/null)" -ge "$n" ] && break
+		[ "$(grep -c 'Notification:' "$CD_LOG" 2>/dev/null)" -ge "$n" ] && break
 		sleep 0.1
 	done
 	cd_wait_file 'oomwatch/*' 10
 	sleep 0.5
 }
 
-# Waits until the agent is registered and has sent N kill traps.
+agent_traps() { grep 'snmpTrapOID.0 = OID: OOMWATCH-MIB::' "$SNMP_TMP/traps.log"; }
+
+# Waits until the agent is registered and has sent N notifications.
 wait_agent() {
 	local n=$1 i
 	snmp_wait_registered 10 || return 1
 	for i in $(seq 100); do
-		[ "$(grep -c oomwKillNotification "$SNMP_TMP/traps.log")" -ge "$n" ] && break
+		[ "$(agent_traps | grep -c .)" -ge "$n" ] && break
 		sleep 0.1
 	done
 	sleep 0.5
@@ -108,17 +110,20 @@ for line in sys.stdin:
 ' | sort
 }
 
-# One log of DIR (its kills: DIR/expected.tsv), through the three front ends.
-fixture() {
-	local fixtures=$1 f=$2 n nagios collectd agent want want_rc expected fe got
-	n=$(awk -F'\t' -v f="$f" '$1 == f' "$fixtures/expected.tsv" | grep -c .)
-	rm -rf "$M"
-	FX_OOM_KILL=$n fx_machine "$M"
-	start_collectd "$fixtures/$f"
-	start_agent "$fixtures/$f"
-	run_nagios "$fixtures/$f" "$f"
-	wait_collectd "$n" FAILURE
-	wait_agent "$n" || not_ok "$f: the agent registers"
+# Runs the three front ends on the machine $M and kernel log LOG, and asserts:
+# status WANT (OK, WARNING, CRITICAL) from all three; N notifications from
+# collectd and the agent, of which KILLS are kills (collectd FAILURE,
+# oomwKillNotification) and the rest low-memory ones (collectd WARNING or
+# FAILURE, oomwLowMemoryNotification with the same status); the victims
+# ("pid comm cgroup" lines, sorted) VICTIMS in check_oom's long output, in
+# collectd's notifications and in the kill traps.
+verdicts() {
+	local what=$1 log=$2 want=$3 n=$4 kills=$5 victims=$6 nagios collectd agent fe got low sev
+	start_collectd "$log"
+	start_agent "$log"
+	run_nagios "$log" "${what//\//_}"
+	wait_collectd "$n"
+	wait_agent "$n" || not_ok "$what: the agent registers"
 	agent=$(snmp_value oomwStatus.0 | tr a-z A-Z)
 	cd_stop
 	stop_agent
@@ -126,27 +131,48 @@ fixture() {
 	collectd=OK
 	grep -q 'severity = WARNING' "$CD_LOG" && collectd=WARNING
 	grep -q 'severity = FAILURE' "$CD_LOG" && collectd=CRITICAL
-	want=OK want_rc=0
-	[ "$n" -gt 0 ] && want=CRITICAL want_rc=2
-	check "$f: check_oom $nagios (exit $RC), collectd $collectd, agent $agent: all $want" \
-		test "$nagios/$RC/$collectd/$agent" = "$want/$want_rc/$want/$want"
-	check "$f: collectd: $n FAILURE, no other notification" \
-		test "$(grep -c 'Notification:' "$CD_LOG")/$(grep -c 'severity = FAILURE' "$CD_LOG")" = "$n/$n"
-	if [ "$(grep -c 'snmpTrapOID.0 = OID: OOMWATCH-MIB::' "$SNMP_TMP/traps.log")/$(grep -c oomwKillNotification "$SNMP_TMP/traps.log")" = "$n/$n" ]; then
-		ok "$f: agent: $n kill traps, no other of OOMWATCH-MIB"
+	declare -A rc=([OK]=0 [WARNING]=1 [CRITICAL]=2)
+	check "$what: check_oom $nagios (exit $RC), collectd $collectd, agent $agent: all $want" \
+		test "$nagios/$RC/$collectd/$agent" = "$want/${rc[$want]}/$want/$want"
+	low=$((n - kills))
+	sev=WARNING
+	[ "$want" = CRITICAL ] && sev=FAILURE
+	got="$(grep -c 'Notification:' "$CD_LOG")/$(grep -c 'message = OOM killer killed' "$CD_LOG")"
+	got+="/$(grep -c "severity = $sev, .*message = .*[Mm]emory" "$CD_LOG")"
+	if [ "$got" = "$n/$kills/$low" ]; then
+		ok "$what: collectd: $kills kill notification(s), $low low-memory ($sev)"
 	else
-		not_ok "$f: agent: $n kill traps, no other of OOMWATCH-MIB" "$(cat "$SNMP_TMP/traps.log")"
+		not_ok "$what: collectd: $kills kill notification(s), $low low-memory ($sev)" "$(grep 'Notification:' "$CD_LOG")"
 	fi
-	expected=$(awk -F'\t' -v f="$f" '$1 == f { cg = $14 != "-" ? $14 : $13 != "-" ? $13 : "?"; print $2, $3, cg }' \
-		"$fixtures/expected.tsv" | sort)
+	got="$(agent_traps | grep -c .)/$(agent_traps | grep -c oomwKillNotification)"
+	got+="/$(agent_traps | grep oomwLowMemoryNotification | grep -ci "oomwStatus.0 = INTEGER: $want")"
+	if [ "$got" = "$n/$kills/$low" ]; then
+		ok "$what: agent: $kills oomwKillNotification, $low oomwLowMemoryNotification ($want)"
+	else
+		not_ok "$what: agent: $kills oomwKillNotification, $low oomwLowMemoryNotification ($want)" "$(agent_traps)"
+	fi
 	for fe in nagios collectd agent; do
 		got=$("${fe}_victims")
-		if [ "$got" = "$expected" ]; then
-			ok "$f: $fe tells the victims (pid, name, cgroup) of expected.tsv"
+		if [ "$got" = "$victims" ]; then
+			ok "$what: $fe names the victims (pid, name, cgroup)"
 		else
-			not_ok "$f: $fe tells the victims (pid, name, cgroup) of expected.tsv" "want: $expected" "got:  $got"
+			not_ok "$what: $fe names the victims (pid, name, cgroup)" "want: $victims" "got:  $got"
 		fi
 	done
+}
+
+# One log of DIR with a vmstat counting its kills (DIR/expected.tsv): CRITICAL
+# and the kills of expected.tsv in the cgroup oomw_kill_cgroup() names, the
+# task's memcg, else the OOM memcg.
+fixture() {
+	local dir=$1 f=$2 n victims want=OK
+	n=$(awk -F'\t' -v f="$f" '$1 == f' "$dir/expected.tsv" | grep -c .)
+	victims=$(awk -F'\t' -v f="$f" '$1 == f { cg = $14 != "-" ? $14 : $13 != "-" ? $13 : "?"; print $2, $3, cg }' \
+		"$dir/expected.tsv" | sort)
+	[ "$n" -gt 0 ] && want=CRITICAL
+	rm -rf "$M"
+	FX_OOM_KILL=$n fx_machine "$M"
+	verdicts "$f" "$dir/$f" "$want" "$n" "$n" "$victims"
 }
 
 for f in $(cd "$fixtures" && ls -- *.log *.kmsg); do
@@ -155,4 +181,22 @@ done
 # memory.oom.group: the victims after the first are named by the kernel only
 # as the group's members; every front end places them in the OOM memcg.
 fixture "$ROOT/tests/fixtures/kernel-log-hostile" oom-group-victims.log
+
+# Low memory, no kill: 7 % available is below the warning (10 %), 3 % below
+# the critical (5 %); collectd and the agent send one low-memory notification.
+for pct in 7:WARNING 3:CRITICAL; do
+	rm -rf "$M"
+	FX_MEM_AVAIL_KIB=$((FX_MEM_TOTAL_KIB * ${pct%:*} / 100)) fx_machine "$M"
+	verdicts "${pct%:*}% available" "$M/kmsg" "${pct#*:}" 1 0 ""
+done
+
+# The window (here 1d): at a first start check_oom alerts the kills inside it,
+# collectd and the agent notify the kills inside it, not older ones (a kill of
+# 2021 in a dmesg -T log, followed by one an hour ago).
+WINDOW=1d
+rm -rf "$M"
+FX_OOM_KILL=2 fx_machine "$M"
+cp "$fixtures/amzn2-4.14-memcg-v1-dmesg-T.log" "$M/dmesg-T.log"
+fx_text_kill "$M/dmesg-T.log" 4242 recent 3600
+verdicts "window 1d" "$M/dmesg-T.log" CRITICAL 1 1 "4242 recent ?"
 done_testing
