@@ -118,15 +118,20 @@ for line in sys.stdin:
 # ("pid comm cgroup" lines, sorted) VICTIMS in check_oom's long output, in
 # collectd's notifications and in the kill traps.
 verdicts() {
-	local what=$1 log=$2 want=$3 n=$4 kills=$5 victims=$6 nagios collectd agent fe got low sev
+	local what=$1 log=$2 want=$3 n=$4 kills=$5 victims=$6 nagios collectd agent fe got low sev pct
 	start_collectd "$log"
 	start_agent "$log"
 	run_nagios "$log" "${what//\//_}"
 	wait_collectd "$n"
 	wait_agent "$n" || not_ok "$what: the agent registers"
 	agent=$(snmp_value oomwStatus.0 | tr a-z A-Z)
+	pct=$(snmp_value oomwMemAvailablePct.0 | awk '{ print $1 }')
 	cd_stop
 	stop_agent
+	# The three side by side in the TAP output.
+	diag "$what: check_oom: ${OUT%%$'\n'*}"
+	diag "$what: collectd: $(sed -n 's/.*\] Notification: //p' "$CD_LOG")"
+	diag "$what: agent: $(agent_traps | sed 's/^[0-9.]* TRAP //')"
 	nagios=$(sed -nE '1s/^OOM ([A-Z]+) - .*/\1/p' <<<"$OUT")
 	collectd=OK
 	grep -q 'severity = WARNING' "$CD_LOG" && collectd=WARNING
@@ -134,11 +139,13 @@ verdicts() {
 	declare -A rc=([OK]=0 [WARNING]=1 [CRITICAL]=2)
 	check "$what: check_oom $nagios (exit $RC), collectd $collectd, agent $agent: all $want" \
 		test "$nagios/$RC/$collectd/$agent" = "$want/${rc[$want]}/$want/$want"
+	check "$what: oomwMemAvailablePct $pct is check_oom's mem_available_pct" \
+		grep -qF "'mem_available_pct'=$pct%;" <<<"$OUT"
 	low=$((n - kills))
 	sev=WARNING
 	[ "$want" = CRITICAL ] && sev=FAILURE
 	got="$(grep -c 'Notification:' "$CD_LOG")/$(grep -c 'message = OOM killer killed' "$CD_LOG")"
-	got+="/$(grep -c "severity = $sev, .*message = .*[Mm]emory" "$CD_LOG")"
+	got+="/$(grep "severity = $sev, " "$CD_LOG" | grep -vc 'message = OOM killer killed')"
 	if [ "$got" = "$n/$kills/$low" ]; then
 		ok "$what: collectd: $kills kill notification(s), $low low-memory ($sev)"
 	else
