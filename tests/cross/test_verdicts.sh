@@ -124,7 +124,7 @@ verdicts() {
 	run_nagios "$log" "${what//\//_}"
 	wait_collectd "$n"
 	wait_agent "$n" || not_ok "$what: the agent registers"
-	agent=$(snmp_value oomwStatus.0 | tr a-z A-Z)
+	agent=$(snmp_value oomwStatus.0 | tr '[:lower:]' '[:upper:]')
 	pct=$(snmp_value oomwMemAvailablePct.0 | awk '{ print $1 }')
 	cd_stop
 	stop_agent
