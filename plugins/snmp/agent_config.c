@@ -24,8 +24,9 @@
 /* net-snmp takes the refresh period as unsigned int and the ping interval as
  * int; a longer period is a typo anyway. */
 #define INTERVAL_MAX_SEC (1 * SEC_PER_DAY)
-/* Keeps the window in int64 microseconds. */
-#define KILL_WINDOW_MAX_SEC (366 * SEC_PER_DAY)
+/* As check_oom --window and collectd's KillWindow, so that one window string
+ * works in every front end; well within int64 microseconds. */
+#define KILL_WINDOW_MAX_SEC (36500 * (int64_t)SEC_PER_DAY)
 
 enum key_kind {
 	KEY_TEXT,      /* a path or a name: size bytes with the NUL */

@@ -341,13 +341,14 @@ static const struct oomw_event *last_event(void)
 }
 
 /* MemAvailable as the core computed it, in hundredths of a percent of
- * MemTotal, or OOMW_UNKNOWN. */
+ * MemTotal (rounded, as check_oom's and collectd's two decimals), or
+ * OOMW_UNKNOWN. */
 static int64_t available_cpct(void)
 {
 	const struct oomw_gauge *g = &cache.verdict.mem_available;
 	if (!g->known || !g->pct_known)
 		return OOMW_UNKNOWN;
-	return (int64_t)(g->pct * 100.0);
+	return (int64_t)(g->pct * 100.0 + 0.5);
 }
 
 /* oomwMemTotal .. oomwCommitLimit, in the order of enum obj. */

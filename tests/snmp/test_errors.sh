@@ -65,7 +65,7 @@ done
 printf 'kill_window 106751991167d\n' >"$conf"
 refuse -c "$conf"
 check "a kill_window that overflows microseconds is refused" \
-	test "$rc" -eq 1 -a -n "$(grep 'bad.conf:1: kill_window: at most 366d' <<<"$err")"
+	test "$rc" -eq 1 -a -n "$(grep 'bad.conf:1: kill_window: at most 36500d' <<<"$err")"
 
 refuse -c "$SNMP_TMP/missing.conf"
 check "missing config file: exit 1 with the reason" \
