@@ -105,7 +105,7 @@ import re, sys
 for line in sys.stdin:
     pid = re.search(r"oomwKillPid\.\d+ = Gauge32: (\d+)", line).group(1)
     name = re.search(r"oomwKillName\.\d+ = STRING: (.*?)\s+[A-Z-]+-MIB::", line).group(1)
-    cg = re.search(r"oomwKillTaskMemcg\.\d+ = STRING: (.*)$", line.rstrip("\n")).group(1)
+    cg = re.search(r"oomwKillTaskMemcg\.\d+ = STRING: (.*?)(\s+[A-Z-]+-MIB::|$)", line.rstrip("\n")).group(1)
     print(pid, name.strip("\""), cg.strip("\"") or "?")
 ' | sort
 }
