@@ -87,8 +87,7 @@ __attribute__((format(printf, 2, 3))) static void text_add(struct text *t, const
 	t->len += (size_t)n < t->size - t->len ? (size_t)n : t->size - t->len - 1;
 }
 
-void oomw_escape_field(const char *in, size_t len, size_t max, enum oomw_cut cut, char *out,
-		       size_t size)
+void oomw_escape_field(const char *in, size_t len, size_t max, enum oomw_cut cut, char *out, size_t size)
 {
 	char full[OOMW_CGROUP_PATH_MAX * 4 + 1];
 	if (size == 0)
@@ -200,8 +199,7 @@ int oomw_threshold_parse(const char *text, enum oomw_metric m, struct oomw_thres
 		return 0;
 	/* A bare value on a "higher is better" metric alerts below it: "10%" is "10%:". */
 	bool below = m == OOMW_METRIC_FREE && !explicit_range(text);
-	if ((size_t)snprintf(nagios, sizeof(nagios), "%s%s", text, below ? ":" : "") >=
-	    sizeof(nagios)) {
+	if ((size_t)snprintf(nagios, sizeof(nagios), "%s%s", text, below ? ":" : "") >= sizeof(nagios)) {
 		snprintf(why, OOMW_THRESHOLD_WHY_MAX, "malformed range '%.*s...': range too long",
 			 OOMW_RANGE_TEXT_MAX / 2, text);
 		return -EINVAL;
@@ -435,8 +433,7 @@ static bool is_new(const struct oomw_assess_input *in, size_t i)
 	return i + in->n_new >= in->n_events;
 }
 
-static int64_t window_start_usec(const struct oomw_assess_input *in,
-				 const struct oomw_assess_params *p)
+static int64_t window_start_usec(const struct oomw_assess_input *in, const struct oomw_assess_params *p)
 {
 	return in->snap->wall_usec - p->window_sec * USEC_PER_SEC;
 }
@@ -516,9 +513,12 @@ static void userspace_victim_text(const struct oomw_event *ev, size_t cgroup_max
 	text_add(t, "%s killed ", oomw_killer_name(ev->killer));
 	if (k->pid != OOMW_UNKNOWN) {
 		char comm[COMM_SHOWN_MAX + 1];
-		oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm, sizeof(comm));
+		oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm,
+				  sizeof(comm));
 		text_add(t, "%s (pid %lld, %s", comm, (long long)k->pid,
-			 u->signal == SIGKILL ? "SIGKILL" : u->signal == SIGTERM ? "SIGTERM" : "signal ?");
+			 u->signal == SIGKILL   ? "SIGKILL"
+			 : u->signal == SIGTERM ? "SIGTERM"
+						: "signal ?");
 		if (u->oom_score != OOMW_UNKNOWN)
 			text_add(t, ", oom_score %lld", (long long)u->oom_score);
 		if (u->rss_kib != OOMW_UNKNOWN)
@@ -675,8 +675,8 @@ static void problems_kill_sources(struct ctx *c)
 	const struct oomw_snapshot *s = c->in->snap;
 	if (s->vmstat_err != 0)
 		add_problem(c, OOMW_SRC_VMSTAT, OOMW_SEV_OK, s->vmstat_err,
-			    "cannot read %s/vmstat: %s; kills are counted from the kernel log", c->proc,
-			    s->vmstat_why ? s->vmstat_why : err_text(s->vmstat_err));
+			    "cannot read %s/vmstat: %s; kills are counted from the kernel log",
+			    c->proc, s->vmstat_why ? s->vmstat_why : err_text(s->vmstat_err));
 	else if (s->oom_kill_total == OOMW_UNKNOWN)
 		add_problem(c, OOMW_SRC_VMSTAT, OOMW_SEV_OK, 0,
 			    "no oom_kill in %s/vmstat (kernel < 4.13): kills are counted from the "
@@ -711,7 +711,7 @@ static void problems_kill_sources(struct ctx *c)
 		add_problem(c, OOMW_SRC_COUNT_KILLS, OOMW_SEV_UNKNOWN,
 			    s->vmstat_err ? s->vmstat_err : s->klog_err,
 			    "cannot count OOM kills: %s/vmstat %s and kernel log %s", c->proc,
-			    s->vmstat_why     ? s->vmstat_why
+			    s->vmstat_why   ? s->vmstat_why
 			    : s->vmstat_err ? err_text(s->vmstat_err)
 					    : "has no oom_kill (kernel < 4.13)",
 			    log_why);
@@ -806,7 +806,8 @@ static void assess_kills(struct ctx *c)
 		struct oomw_gauge nu = oomw_gauge_count(k->n_userspace);
 		enum oomw_severity sev = oomw_judge(&c->p->kills, &nu);
 		char victim[OOMW_PART_TEXT_MAX];
-		oomw_victim_text(c->in, k->latest_userspace, CGROUP_SHOWN_SUMMARY, victim, sizeof(victim));
+		oomw_victim_text(c->in, k->latest_userspace, CGROUP_SHOWN_SUMMARY, victim,
+				 sizeof(victim));
 		add_part(c, sev, "%zu userspace OOM kill%s in last %s%s%s", k->n_userspace,
 			 k->n_userspace == 1 ? "" : "s", c->v->window,
 			 k->n_userspace == 1 ? ": " : ", latest ", victim);
@@ -836,9 +837,9 @@ static void assess_memory(struct ctx *c)
 	    m->mem_available_kib == OOMW_UNKNOWN) {
 		/* Without meminfo there is no memory verdict at all: an essential source. */
 		v->mem_severity = OOMW_SEV_UNKNOWN;
-		add_problem(c, OOMW_SRC_MEMINFO, OOMW_SEV_UNKNOWN, s->mem_err, "cannot read %s/meminfo: %s",
-			    c->proc,
-			    s->mem_why	     ? s->mem_why
+		add_problem(c, OOMW_SRC_MEMINFO, OOMW_SEV_UNKNOWN, s->mem_err,
+			    "cannot read %s/meminfo: %s", c->proc,
+			    s->mem_why   ? s->mem_why
 			    : s->mem_err ? err_text(s->mem_err)
 					 : "no MemTotal or MemAvailable");
 	} else {
@@ -854,19 +855,19 @@ static void assess_memory(struct ctx *c)
 	v->swap_none = s->mem_err == 0 && m->swap_total_kib == 0;
 	if (s->mem_err == 0 && !v->swap_none && m->swap_total_kib != OOMW_UNKNOWN) {
 		v->swap_free = oomw_gauge_kib(m->swap_free_kib, m->swap_total_kib);
-		v->swap_severity = v->swap_free.known
-					   ? judge_gauge(c, &c->p->swap_free, &v->swap_free,
-							 c->in->prev ? c->in->prev->swap : OOMW_SEV_UNKNOWN)
-					   : OOMW_SEV_OK;
+		v->swap_severity =
+			v->swap_free.known
+				? judge_gauge(c, &c->p->swap_free, &v->swap_free,
+					      c->in->prev ? c->in->prev->swap : OOMW_SEV_UNKNOWN)
+				: OOMW_SEV_OK;
 		if (v->swap_severity != OOMW_SEV_OK)
-			add_part(c, v->swap_severity, "swap free %.1f%% (%s of %s)", v->swap_free.pct,
-				 oomw_format_kib(m->swap_free_kib, fs, sizeof(fs)),
+			add_part(c, v->swap_severity, "swap free %.1f%% (%s of %s)",
+				 v->swap_free.pct, oomw_format_kib(m->swap_free_kib, fs, sizeof(fs)),
 				 oomw_format_kib(m->swap_total_kib, ts, sizeof(ts)));
 	}
 }
 
-const struct oomw_psi_line *oomw_psi_selected(const struct oomw_snapshot *s,
-					      enum oomw_psi_which line)
+const struct oomw_psi_line *oomw_psi_selected(const struct oomw_snapshot *s, enum oomw_psi_which line)
 {
 	return line == OOMW_PSI_SOME ? &s->psi.some : &s->psi.full;
 }
@@ -888,7 +889,7 @@ static void assess_psi(struct ctx *c)
 	if (!s->psi.some.known && !s->psi.full.known) {
 		add_problem(c, OOMW_SRC_PSI, OOMW_SEV_OK, s->psi_err,
 			    "memory pressure: not available (%s)",
-			    s->psi_why			  ? s->psi_why
+			    s->psi_why                  ? s->psi_why
 			    : s->psi_err == -ENOENT     ? "kernel without PSI"
 			    : s->psi_err == -EOPNOTSUPP ? "psi=0"
 							: err_text(s->psi_err));
@@ -989,13 +990,13 @@ static void assess_cgroups(struct ctx *c)
 		const struct oomw_cgroup_stats *st = &s->cgroups[i].stats;
 		cv->cg = &s->cgroups[i];
 		cv->usage = oomw_gauge_bytes(st->usage_bytes, st->limit_bytes);
-		cv->severity = cv->usage.known ? oomw_judge(&c->p->cgroup_usage, &cv->usage)
-					       : OOMW_SEV_OK;
+		cv->severity =
+			cv->usage.known ? oomw_judge(&c->p->cgroup_usage, &cv->usage) : OOMW_SEV_OK;
 		cv->n_named_window = named_in_cgroup(c, st->path);
 		held_at_limit(c, cv);
 		if (cv->usage.known &&
-		    (!v->worst_cgroup ||
-		     oomw_severity_rank(cv->severity) > oomw_severity_rank(v->worst_cgroup->severity)))
+		    (!v->worst_cgroup || oomw_severity_rank(cv->severity) >
+						 oomw_severity_rank(v->worst_cgroup->severity)))
 			v->worst_cgroup = cv;
 	}
 	for (size_t i = 0; i < v->n_cgroups; i++) {
@@ -1113,12 +1114,10 @@ static int victim_rank(const struct oomw_kill *k)
 }
 
 /* "name (pid N, 9.2 MiB)" of a dump row; pages when the page size is unknown. */
-static void task_text(const struct oomw_report *r, const struct oomw_task *t, char *out,
-		      size_t size)
+static void task_text(const struct oomw_report *r, const struct oomw_task *t, char *out, size_t size)
 {
 	char name[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX];
-	oomw_escape_field(t->name, strlen(t->name), COMM_SHOWN_MAX, OOMW_CUT_END, name,
-			  sizeof(name));
+	oomw_escape_field(t->name, strlen(t->name), COMM_SHOWN_MAX, OOMW_CUT_END, name, sizeof(name));
 	int64_t pages = oomw_task_pages(t);
 	if (r->page_kib != OOMW_UNKNOWN && pages <= OOMW_KIB_MAX / r->page_kib)
 		oomw_format_kib(pages * r->page_kib, sz, sizeof(sz));
@@ -1149,14 +1148,16 @@ static void why_what(const struct oomw_kill *k, struct text *t)
 		if (limited(r->memcg_limit_kib)) {
 			text_add(t, " of %s", oomw_format_kib(r->memcg_limit_kib, a, sizeof(a)));
 			if (r->memcg_usage_kib != OOMW_UNKNOWN)
-				text_add(t, " (usage %s)", oomw_format_kib(r->memcg_usage_kib, a, sizeof(a)));
+				text_add(t, " (usage %s)",
+					 oomw_format_kib(r->memcg_usage_kib, a, sizeof(a)));
 		}
 		if (limited(r->memsw_limit_kib) && r->memsw_usage_kib != OOMW_UNKNOWN)
 			text_add(t, ", memory+swap %s of %s",
 				 oomw_format_kib(r->memsw_usage_kib, a, sizeof(a)),
 				 oomw_format_kib(r->memsw_limit_kib, b, sizeof(b)));
 		if (limited(r->swap_limit_kib) && r->swap_usage_kib != OOMW_UNKNOWN)
-			text_add(t, ", swap %s of %s", oomw_format_kib(r->swap_usage_kib, a, sizeof(a)),
+			text_add(t, ", swap %s of %s",
+				 oomw_format_kib(r->swap_usage_kib, a, sizeof(a)),
 				 oomw_format_kib(r->swap_limit_kib, b, sizeof(b)));
 		return;
 	}
@@ -1273,8 +1274,9 @@ static void remedy_memcg(const struct oomw_kill *k, struct text *t)
 		const char *knob = limited(r->memsw_limit_kib)
 					   ? "memory.limit_in_bytes and memory.memsw.limit_in_bytes"
 				   : r->memsw_limit_kib != OOMW_UNKNOWN ? "memory.limit_in_bytes"
-				   : r->swap_limit_kib != OOMW_UNKNOWN ? "memory.max"
-								      : "memory.max (v1: memory.limit_in_bytes)";
+				   : r->swap_limit_kib != OOMW_UNKNOWN
+					   ? "memory.max"
+					   : "memory.max (v1: memory.limit_in_bytes)";
 		text_add(t, "raise %s of cgroup %s%s", knob, cg, lim);
 	} else {
 		text_add(t, "raise the limit of the memory cgroup%s", lim);
@@ -1303,8 +1305,8 @@ void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size)
 	else
 		text_add(&t, "find what uses memory here: the log shows only the kill");
 	if (k->oom_score_adj != OOMW_UNKNOWN && k->oom_score_adj > 0)
-		text_add(&t, "; %s had oom_score_adj %lld, which made it the preferred victim", comm,
-			 (long long)k->oom_score_adj);
+		text_add(&t, "; %s had oom_score_adj %lld, which made it the preferred victim",
+			 comm, (long long)k->oom_score_adj);
 	int rank = victim_rank(k);
 	if (r->n_top > 0 && rank != 0 && r->top[0].oom_score_adj == -1000) {
 		task_text(r, &r->top[0], other, sizeof(other));

@@ -49,8 +49,8 @@ const char *oomw_severity_name(enum oomw_severity s);
 enum oomw_metric {
 	OOMW_METRIC_COUNT,    /* kills: a plain number, no unit */
 	OOMW_METRIC_PRESSURE, /* PSI, % of time stalled: higher is worse; no size unit */
-	OOMW_METRIC_FREE,     /* MemAvailable, SwapFree: higher is better; % of the total or a size */
-	OOMW_METRIC_USAGE,    /* cgroup usage: higher is worse; % of the limit or a size */
+	OOMW_METRIC_FREE,  /* MemAvailable, SwapFree: higher is better; % of the total or a size */
+	OOMW_METRIC_USAGE, /* cgroup usage: higher is worse; % of the limit or a size */
 };
 
 #define OOMW_THRESHOLD_WHY_MAX 192
@@ -99,12 +99,12 @@ int oomw_margin_parse(const char *text, struct oomw_margin *out, char why[OOMW_T
 
 /* A value and what it is a share of, in bytes and % computed once. */
 struct oomw_gauge {
-	bool known;     /* value known; false: nothing below is meaningful */
-	double value;   /* what a unitless threshold compares: a count, a PSI % (else bytes) */
+	bool known;   /* value known; false: nothing below is meaningful */
+	double value; /* what a unitless threshold compares: a count, a PSI % (else bytes) */
 	double bytes;
 	double total_bytes; /* 0 when there is no total (a cgroup without limit) */
-	bool pct_known; /* total known and > 0 */
-	double pct;     /* value as % of the total */
+	bool pct_known;     /* total known and > 0 */
+	double pct;         /* value as % of the total */
 };
 
 /* value_kib of total_kib (either OOMW_UNKNOWN; total may be OOMW_UNLIMITED). */
@@ -173,36 +173,35 @@ enum oomw_psi_which { OOMW_PSI_SOME, OOMW_PSI_FULL };
 
 /* The snapshot's line for `line`; its average over avg_sec (10, 60, 300) in
  * hundredths of a percent; "some" or "full". */
-const struct oomw_psi_line *oomw_psi_selected(const struct oomw_snapshot *s,
-					      enum oomw_psi_which line);
+const struct oomw_psi_line *oomw_psi_selected(const struct oomw_snapshot *s, enum oomw_psi_which line);
 int64_t oomw_psi_avg_cpct(const struct oomw_psi_line *l, int avg_sec);
 const char *oomw_psi_line_name(enum oomw_psi_which line);
 
 /* Front-end parameters. oomw_assess_params_default() gives defaults.h. */
 struct oomw_assess_params {
-	int64_t window_sec;              /* kills alert this long; 0: kills never alert */
-	struct oomw_limits kills;        /* on the number of dated kills in the window */
-	enum oomw_severity backlog;      /* kills of unknown time, for one window after
+	int64_t window_sec;         /* kills alert this long; 0: kills never alert */
+	struct oomw_limits kills;   /* on the number of dated kills in the window */
+	enum oomw_severity backlog; /* kills of unknown time, for one window after
 					  * they were first noticed (WARNING); OK when
 					  * neither kill threshold is set */
 	enum oomw_first_start first_start;
 	struct oomw_limits mem_available; /* OOMW_METRIC_FREE */
 	struct oomw_limits swap_free;     /* OOMW_METRIC_FREE; a host without swap is OK */
 	enum oomw_psi_which psi_line;
-	int psi_avg_sec;                  /* 10, 60 or 300 */
-	struct oomw_limits psi;           /* OOMW_METRIC_PRESSURE; no PSI is OK */
-	struct oomw_limits cgroup_usage;  /* OOMW_METRIC_USAGE, per matched cgroup */
-	struct oomw_margin hysteresis;    /* for oomw_judge_held */
-	bool hold;                        /* memory, swap and PSI verdicts keep their last
+	int psi_avg_sec;                 /* 10, 60 or 300 */
+	struct oomw_limits psi;          /* OOMW_METRIC_PRESSURE; no PSI is OK */
+	struct oomw_limits cgroup_usage; /* OOMW_METRIC_USAGE, per matched cgroup */
+	struct oomw_margin hysteresis;   /* for oomw_judge_held */
+	bool hold;                       /* memory, swap and PSI verdicts keep their last
 					   * state within the hysteresis (input.prev) */
 };
 
 /* The front ends, for the few parameters that differ on purpose. */
 enum oomw_frontend {
-	OOMW_FRONTEND_NAGIOS,   /* one run per check, nothing in memory between runs:
+	OOMW_FRONTEND_NAGIOS,     /* one run per check, nothing in memory between runs:
 				 * no hysteresis (Nagios has soft states for that) */
-	OOMW_FRONTEND_COLLECTD, /* long-running, notifies changes: holds its verdicts */
-	OOMW_FRONTEND_SNMP,     /* long-running, traps on changes: holds its verdicts */
+	OOMW_FRONTEND_COLLECTD,   /* long-running, notifies changes: holds its verdicts */
+	OOMW_FRONTEND_SNMP,       /* long-running, traps on changes: holds its verdicts */
 	OOMW_FRONTEND_PROMETHEUS, /* oomwatch-exporter: holds its verdicts while it runs */
 };
 
@@ -219,13 +218,13 @@ struct oomw_assess_input {
 	const struct oomw_snapshot *snap;
 	const struct oomw_event *events; /* oomw_monitor_events, oldest first */
 	size_t n_events;
-	size_t n_new;    /* events that this sample reported (the last ones of the ring) */
-	const struct oomw_paths *paths;  /* for the wording of source problems */
+	size_t n_new; /* events that this sample reported (the last ones of the ring) */
+	const struct oomw_paths *paths; /* for the wording of source problems */
 	const char *kmsg_option; /* the front end's name for the log source ("--kmsg"), or NULL */
 	const char *state_path;  /* for the wording of state problems, or NULL */
-	bool cgroups_asked;   /* globs were configured: a cgroup problem matters */
+	bool cgroups_asked;      /* globs were configured: a cgroup problem matters */
 	bool candidates_asked;
-	int save_err;         /* -errno of this sample's state save, or 0 */
+	int save_err;                 /* -errno of this sample's state save, or 0 */
 	const struct oomw_held *prev; /* with params.hold: the previous verdicts, or NULL */
 };
 
@@ -245,13 +244,13 @@ enum oomw_news oomw_event_news(const struct oomw_event *ev, const struct oomw_sn
 
 struct oomw_kills_verdict {
 	enum oomw_severity severity;
-	bool countable;        /* the counter or the log could be read */
-	size_t n_dated;        /* dated kills in the window (judged by params.kills) */
-	size_t n_backlog;      /* kills of unknown time still alerting */
-	int64_t backlog_noticed_usec; /* when the newest of them was first noticed */
-	bool more_possible;    /* the ring is full and its oldest kill is in the window */
+	bool countable;                  /* the counter or the log could be read */
+	size_t n_dated;                  /* dated kills in the window (judged by params.kills) */
+	size_t n_backlog;                /* kills of unknown time still alerting */
+	int64_t backlog_noticed_usec;    /* when the newest of them was first noticed */
+	bool more_possible;              /* the ring is full and its oldest kill is in the window */
 	const struct oomw_event *latest; /* newest dated kill in the window, named if any */
-	size_t killed_with;    /* named kills within a second of latest (oom.group) */
+	size_t killed_with;              /* named kills within a second of latest (oom.group) */
 	/* Kills by userspace OOM killers (systemd-oomd, earlyoom) in the window:
 	 * judged by params.kills too, but never counted in n_dated. */
 	size_t n_userspace;
@@ -262,8 +261,8 @@ struct oomw_cgroup_verdict {
 	const struct oomw_snapshot_cgroup *cg;
 	struct oomw_gauge usage; /* of its limit; pct_known false when unlimited */
 	enum oomw_severity severity;
-	size_t n_named_window;   /* kills in the window the log placed in or below it */
-	bool held;               /* held at its limit since the previous sample (limit
+	size_t n_named_window; /* kills in the window the log placed in or below it */
+	bool held;             /* held at its limit since the previous sample (limit
 				  * hits went up): WARNING before any kill */
 	const struct oomw_candidate *likeliest; /* with held: the highest-scoring
 				  * candidate in it or below, into in->snap; or NULL */
@@ -307,8 +306,8 @@ struct oomw_verdict {
 	struct oomw_kills_verdict kills;
 	struct oomw_gauge mem_available, swap_free, psi;
 	enum oomw_severity mem_severity, swap_severity, psi_severity;
-	bool swap_none;   /* SwapTotal is 0: nothing to run out of */
-	bool psi_judged;  /* the chosen PSI line exists here */
+	bool swap_none;                     /* SwapTotal is 0: nothing to run out of */
+	bool psi_judged;                    /* the chosen PSI line exists here */
 	enum oomw_severity memory_severity; /* MemAvailable, swap and PSI together */
 	size_t n_cgroups;
 	struct oomw_cgroup_verdict cgroups[OOMW_SNAPSHOT_CGROUPS_MAX];

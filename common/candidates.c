@@ -46,8 +46,7 @@ static int read_number(const char *proc_dir, const char *pid, const char *name, 
 
 /* The name sits between the first '(' and the LAST ')': it may itself hold
  * ')', spaces, or text that looks like the fields after it. */
-static int read_stat(const char *proc_dir, const char *pid, struct oomw_candidate *c,
-		     bool *kthread)
+static int read_stat(const char *proc_dir, const char *pid, struct oomw_candidate *c, bool *kthread)
 {
 	char rel[64], buf[STAT_FILE_MAX];
 	size_t len;

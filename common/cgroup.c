@@ -368,8 +368,7 @@ static int walk_dir(struct walk *w, int dir_fd, int depth)
 	return ret;
 }
 
-int oomw_cgroup_walk(const struct oomw_cgroup_root *root, const char *glob, oomw_cgroup_cb cb,
-		     void *ctx)
+int oomw_cgroup_walk(const struct oomw_cgroup_root *root, const char *glob, oomw_cgroup_cb cb, void *ctx)
 {
 	struct walk w = { .root = root, .glob = glob, .cb = cb, .ctx = ctx, .path = "/" };
 	int fd = open(root->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

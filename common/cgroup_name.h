@@ -25,14 +25,14 @@ enum oomw_qos {
 #define OOMW_POD_UID_MAX 36      /* 8-4-4-4-12 */
 
 struct oomw_cgroup_name {
-	char unit[OOMW_UNIT_NAME_MAX + 1];   /* innermost *.service or *.scope that is
+	char unit[OOMW_UNIT_NAME_MAX + 1];            /* innermost *.service or *.scope that is
 					      * not a container's own scope; "" */
-	const char *runtime;                 /* "docker", "containerd", "cri-o",
+	const char *runtime;                          /* "docker", "containerd", "cri-o",
 					      * "podman", or "" (a kubelet cgroupfs
 					      * container: runtime not in the path) */
 	char container_id[OOMW_CONTAINER_ID_MAX + 1]; /* lowercase hex; "" */
-	char pod_uid[OOMW_POD_UID_MAX + 1];  /* with '-', as kubectl shows it; "" */
-	enum oomw_qos qos;                   /* with pod_uid only */
+	char pod_uid[OOMW_POD_UID_MAX + 1];           /* with '-', as kubectl shows it; "" */
+	enum oomw_qos qos;                            /* with pod_uid only */
 };
 
 /* Fills *out from path[0..len). Never fails: unknown parts stay empty. */

@@ -16,7 +16,6 @@
 #include "state.h"
 #include "ukill.h"
 
-
 enum oomw_journal_origin {
 	OOMW_JOURNAL_KERNEL, /* _TRANSPORT=kernel: a kernel-log record */
 	OOMW_JOURNAL_KILLER, /* a message of a userspace OOM killer */

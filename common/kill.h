@@ -69,7 +69,7 @@ struct oomw_kill {
 	int64_t pgtables_kib; /* as printed: 5.4.0 printed bytes labelled kB */
 	int64_t oom_score_adj;
 	enum oomw_scope scope;
-	char constraint[OOMW_CONSTRAINT_MAX + 1]; /* opaque token, e.g. CONSTRAINT_MEMCG */
+	char constraint[OOMW_CONSTRAINT_MAX + 1];  /* opaque token, e.g. CONSTRAINT_MEMCG */
 	char oom_memcg[OOMW_CGROUP_PATH_MAX + 1];  /* cgroup whose limit was hit */
 	char task_memcg[OOMW_CGROUP_PATH_MAX + 1]; /* cgroup the victim lived in */
 	uint64_t seq;      /* kmsg sequence number, or byte offset of the line in a text log */

@@ -222,8 +222,7 @@ static const char *parse_mono(const char *s, const char *end, int64_t *mono_usec
  * day, time and year; the words before them (the weekday) are not read, so the
  * structure decides and the words may be in any language. Returns false when
  * the shape is not there; *wall_usec stays unknown for a month we do not know. */
-static bool parse_ctime_tokens(const char *const *tok, const size_t *tlen, size_t n,
-			       int64_t *wall_usec)
+static bool parse_ctime_tokens(const char *const *tok, const size_t *tlen, size_t n, int64_t *wall_usec)
 {
 	if (n < 4)
 		return false;
@@ -234,8 +233,8 @@ static bool parse_ctime_tokens(const char *const *tok, const size_t *tlen, size_
 	    parse_hms(hms, hms + 8, &h, &mi, &sec, NULL) != hms + 8)
 		return false;
 	int m = month_from_name(mon, tlen[n - 4]);
-	*wall_usec = (m && date_valid(y, m, d, h, mi, sec)) ? epoch_usec(y, m, d, h, mi, sec) :
-							       OOMW_UNKNOWN;
+	*wall_usec = (m && date_valid(y, m, d, h, mi, sec)) ? epoch_usec(y, m, d, h, mi, sec)
+							    : OOMW_UNKNOWN;
 	return true;
 }
 
@@ -395,8 +394,8 @@ static const char *parse_reltime(const char *s, const char *end)
 	} else {
 		/* "Aug12 03:54": a word ending in the day, then HH:MM */
 		const char *we = token_end(p, close);
-		if (we == p || !is_digit(we[-1]) || close - we != 6 || !digits_n(we + 1, close, 2, &v) ||
-		    we[3] != ':' || !digits_n(we + 4, close, 2, &v))
+		if (we == p || !is_digit(we[-1]) || close - we != 6 ||
+		    !digits_n(we + 1, close, 2, &v) || we[3] != ':' || !digits_n(we + 4, close, 2, &v))
 			return NULL;
 	}
 	const char *r = close + 1;
@@ -423,17 +422,17 @@ static const char *parse_unix_date(const char *s, const char *end, int64_t *wall
 /* Syslog's facility and level names as util-linux and syslog daemons print
  * them; a facility's index is its number. */
 static const char *const facility_names[] = {
-	"kern",	  "user",   "mail",	"daemon", "auth",   "syslog", "lpr",	"news",
-	"uucp",	  "cron",   "authpriv", "ftp",	  "res0",   "res1",   "res2",	"res3",
-	"local0", "local1", "local2",	"local3", "local4", "local5", "local6", "local7",
+	"kern",   "user",   "mail",     "daemon", "auth",   "syslog", "lpr",    "news",
+	"uucp",   "cron",   "authpriv", "ftp",    "res0",   "res1",   "res2",   "res3",
+	"local0", "local1", "local2",   "local3", "local4", "local5", "local6", "local7",
 };
 static const struct {
 	const char *name;
 	int level;
 } level_names[] = {
-	{ "emerg", 0 }, { "panic", 0 },	  { "alert", 1 },   { "crit", 2 },   { "err", 3 },
-	{ "error", 3 }, { "warn", 4 },	  { "warning", 4 }, { "notice", 5 }, { "info", 6 },
-	{ "debug", 7 },
+	{ "emerg", 0 },  { "panic", 0 }, { "alert", 1 }, { "crit", 2 },
+	{ "err", 3 },    { "error", 3 }, { "warn", 4 },  { "warning", 4 },
+	{ "notice", 5 }, { "info", 6 },  { "debug", 7 },
 };
 
 /* The syslog facilities 0 (kern) to 23 (local7), by number. */
@@ -645,16 +644,15 @@ static const struct text_prefix prio_prefixes[] = {
 	{ prefix_decoded_prio, false },
 };
 static const struct text_prefix date_prefixes[] = {
-	{ prefix_dmesg_iso, false }, { prefix_rfc3339, true }, { prefix_syslog, true },
-	{ prefix_unix, true },       { prefix_full, true },    { prefix_ctime, true },
+	{ prefix_dmesg_iso, false }, { prefix_rfc3339, true },  { prefix_syslog, true },
+	{ prefix_unix, true },       { prefix_full, true },     { prefix_ctime, true },
 	{ prefix_dmesg_T, false },   { prefix_reltime, false },
 };
 
 /* The first row of table[n] matching at *s: moves *s past it, returns the row
  * (NULL when none matched). A row that fails leaves no time behind. */
-static const struct text_prefix *take_prefix(const struct text_prefix *table, size_t n,
-					     const char **s, const char *end,
-					     struct oomw_klog_record *out)
+static const struct text_prefix *take_prefix(const struct text_prefix *table, size_t n, const char **s,
+					     const char *end, struct oomw_klog_record *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *p = table[i].parse(*s, end, out);
@@ -711,8 +709,8 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 	if (end - s >= 3 && memcmp(s, "-- ", 3) == 0)
 		return -ENOMSG; /* journalctl "-- Boot …" / "-- No entries --" markers */
 	take_prefix(prio_prefixes, sizeof(prio_prefixes) / sizeof(prio_prefixes[0]), &s, end, out);
-	const struct text_prefix *date =
-		take_prefix(date_prefixes, sizeof(date_prefixes) / sizeof(date_prefixes[0]), &s, end, out);
+	const struct text_prefix *date = take_prefix(
+		date_prefixes, sizeof(date_prefixes) / sizeof(date_prefixes[0]), &s, end, out);
 	bool tagged = date && date->kernel_tag;
 	/* syslog and journal: only the kernel's own lines */
 	if (tagged && !(s = parse_kernel_tag(s, end, out)))
@@ -733,7 +731,8 @@ static void account_seq(struct oomw_klog *k, uint64_t seq)
 {
 	uint64_t sum;
 	if (k->have_expect && seq > k->expect_seq)
-		k->missed = __builtin_add_overflow(k->missed, seq - k->expect_seq, &sum) ? UINT64_MAX : sum;
+		k->missed = __builtin_add_overflow(k->missed, seq - k->expect_seq, &sum) ? UINT64_MAX
+											 : sum;
 	else if (k->epipe && !k->have_expect)
 		k->missed += 1; /* overwritten before we knew where we were: at least one */
 	k->epipe = false;
@@ -826,8 +825,7 @@ int oomw_klog_open_source(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
-int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start,
-		   uint64_t start_seq)
+int oomw_klog_open(struct oomw_klog *k, const char *path, enum oomw_klog_start start, uint64_t start_seq)
 {
 	int fd = oomw_klog_open_source(path);
 	if (fd < 0) {

@@ -15,9 +15,9 @@
 #define OOMW_KLOG_RECORD_MAX 8192
 
 enum oomw_klog_kind {
-	OOMW_KLOG_DEVKMSG, /* the character device: one record per read(), non-blocking */
+	OOMW_KLOG_DEVKMSG,   /* the character device: one record per read(), non-blocking */
 	OOMW_KLOG_KMSG_FILE, /* a regular file of "prio,seq,usec,flag;text" lines */
-	OOMW_KLOG_TEXT,    /* a regular file of human-readable log lines */
+	OOMW_KLOG_TEXT,      /* a regular file of human-readable log lines */
 };
 
 enum oomw_klog_start {
@@ -38,8 +38,8 @@ struct oomw_klog_record {
 				  * the userspace OOM killer whose syslog tag the line has
 				  * ("earlyoom[123]: ", "systemd-oomd[45]: "); its text is
 				  * then that program's message, for ukill, not for oomparse */
-	const char *text;  /* the message, prefixes stripped, still \xNN-escaped; not NUL-terminated */
-	size_t text_len;   /* valid until the next oomw_klog_read */
+	const char *text; /* the message, prefixes stripped, still \xNN-escaped; not NUL-terminated */
+	size_t text_len; /* valid until the next oomw_klog_read */
 };
 
 /* The cursor:
@@ -65,14 +65,14 @@ struct oomw_klog {
 	size_t buf_len;     /* bytes buffered (files) */
 	size_t buf_pos;
 	/* private to klog.c */
-	uint64_t buf_off;     /* file offset of buf[0] */
-	uint64_t expect_seq;  /* kmsg seq the next record should carry, if have_expect */
+	uint64_t buf_off;    /* file offset of buf[0] */
+	uint64_t expect_seq; /* kmsg seq the next record should carry, if have_expect */
 	bool have_expect;
-	bool skip_old;        /* START_SEQ on /dev/kmsg: still skipping records < expect_seq */
-	bool skipped_any;     /* ... and some were skipped */
-	bool epipe;           /* EPIPE seen, gap not yet accounted */
-	bool skip_line;       /* files: inside an overlong line, dropping it */
-	bool detect_kind;     /* files: empty at open, kind decided by the first line */
+	bool skip_old;    /* START_SEQ on /dev/kmsg: still skipping records < expect_seq */
+	bool skipped_any; /* ... and some were skipped */
+	bool epipe;       /* EPIPE seen, gap not yet accounted */
+	bool skip_line;   /* files: inside an overlong line, dropping it */
+	bool detect_kind; /* files: empty at open, kind decided by the first line */
 	char buf[OOMW_KLOG_RECORD_MAX * 2];
 };
 

@@ -18,9 +18,11 @@ struct meminfo_key {
 	const char *dup;
 };
 
-#define KEY(name, field)                                                                  \
-	{ name, offsetof(struct oomw_meminfo, field),                                     \
-	  "meminfo: " name " is not '<number> kB'", "meminfo: " name " appears twice" }
+#define KEY(name, field)                                                                            \
+	{                                                                                           \
+		name, offsetof(struct oomw_meminfo, field),                                         \
+			"meminfo: " name " is not '<number> kB'", "meminfo: " name " appears twice" \
+	}
 
 static const struct meminfo_key keys[] = {
 	KEY("MemTotal", mem_total_kib),

@@ -10,7 +10,7 @@
 /* Every field is in KiB (the kernel's "kB"), or OOMW_UNKNOWN when the key is missing. */
 struct oomw_meminfo {
 	int64_t mem_total_kib;
-	int64_t mem_available_kib; /* MemAvailable, or the estimate below on kernels < 3.14 */
+	int64_t mem_available_kib;    /* MemAvailable, or the estimate below on kernels < 3.14 */
 	bool mem_available_estimated; /* true: MemFree + Buffers + Cached - Shmem */
 	int64_t mem_free_kib;
 	int64_t buffers_kib;

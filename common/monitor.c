@@ -91,7 +91,7 @@ struct oomw_monitor {
 	int64_t saved_mono_usec; /* when the state was last saved, 0 = never */
 	char boot_id[OOMW_BOOT_ID_MAX + 1];
 	int64_t boot_wall_usec; /* from <proc>/stat btime; OOMW_UNKNOWN if unreadable */
-	bool live_boot; /* <proc> is the running kernel's boot (same boot_id as /proc) */
+	bool live_boot;         /* <proc> is the running kernel's boot (same boot_id as /proc) */
 
 	struct oomw_klog klog;
 	int kmsg_fd; /* the caller's open log, until open_klog takes it; else -1 */
@@ -112,8 +112,8 @@ struct oomw_monitor {
 		int fd;
 	} watch[OOMW_SNAPSHOT_CGROUPS_MAX];
 	size_t n_watch;
-	int psi_fd;      /* PSI trigger (POLLPRI when memory pressure starts), or -1 */
-	bool psi_tried;  /* opened on the first oomw_monitor_pollfds: only waiters need it */
+	int psi_fd;     /* PSI trigger (POLLPRI when memory pressure starts), or -1 */
+	bool psi_tried; /* opened on the first oomw_monitor_pollfds: only waiters need it */
 
 	/* On a real procfs, the files every sample reads, kept open (read_kept). */
 	bool proc_is_procfs;
@@ -298,7 +298,7 @@ static int64_t mono_to_wall(const struct oomw_monitor *m, int64_t mono_usec)
 static void on_kill(const struct oomw_kill *kill, void *ctx)
 {
 	struct oomw_monitor *m = ctx;
-	struct oomw_event ev = {.has_details = true, .kill = *kill};
+	struct oomw_event ev = { .has_details = true, .kill = *kill };
 	struct oomw_kill *k = &ev.kill;
 	if (k->wall_usec != OOMW_UNKNOWN) {
 		/* A dated line from before this boot (a text log keeps old boots):
@@ -332,11 +332,11 @@ static int open_journal(struct oomw_monitor *m)
 	const struct oomw_state *st = &m->st;
 	bool same = st->klog_seq_known && st->klog_cursor[0] != '\0' &&
 		    strcmp(st->klog_source, m->paths.kmsg) == 0;
-	enum oomw_klog_start start = same ? OOMW_KLOG_START_SEQ
+	enum oomw_klog_start start = same       ? OOMW_KLOG_START_SEQ
 				     : m->fresh ? OOMW_KLOG_START_OLDEST
 						: OOMW_KLOG_START_END;
-	int r = oomw_journal_open(&m->journal, m->paths.journal_dir, m->boot_id, start, st->klog_cursor,
-				  &m->journal_why);
+	int r = oomw_journal_open(&m->journal, m->paths.journal_dir, m->boot_id, start,
+				  st->klog_cursor, &m->journal_why);
 	m->klog_open = r == 0;
 	return r;
 }
@@ -346,10 +346,10 @@ static int open_journal(struct oomw_monitor *m)
 static void feed_killer(struct oomw_monitor *m, enum oomw_killer killer,
 			const struct oomw_klog_record *rec)
 {
-	struct oomw_event ev = {.has_details = true, .killer = killer};
+	struct oomw_event ev = { .has_details = true, .killer = killer };
 	struct oomw_ukill_victim v;
-	if (oomw_ukill_feed(&m->ukill_parser, killer, rec->text, rec->text_len, rec->mono_usec, &ev.ukill,
-			    &v) != 1)
+	if (oomw_ukill_feed(&m->ukill_parser, killer, rec->text, rec->text_len, rec->mono_usec,
+			    &ev.ukill, &v) != 1)
 		return;
 	/* As on_kill: a text log's line of an earlier boot is history. */
 	if (rec->wall_usec != OOMW_UNKNOWN && m->boot_wall_usec != OOMW_UNKNOWN &&
@@ -436,7 +436,8 @@ static int open_klog(struct oomw_monitor *m)
 	enum oomw_klog_start how = skip ? OOMW_KLOG_START_OLDEST : start;
 	int fd = m->kmsg_fd;
 	m->kmsg_fd = -1;
-	int r = fd >= 0 ? oomw_klog_open_fd(&m->klog, fd, how, seq) : oomw_klog_open(&m->klog, m->paths.kmsg, how, seq);
+	int r = fd >= 0 ? oomw_klog_open_fd(&m->klog, fd, how, seq)
+			: oomw_klog_open(&m->klog, m->paths.kmsg, how, seq);
 	if (r < 0)
 		return r;
 	m->klog_open = true;
@@ -518,8 +519,9 @@ static void read_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
 static bool klog_rotated(const struct oomw_monitor *m)
 {
 	struct stat sb;
-	return m->klog_open && !m->use_journal && m->klog.kind != OOMW_KLOG_DEVKMSG && m->klog_err == 0 &&
-	       stat(m->paths.kmsg, &sb) == 0 && (uint64_t)sb.st_ino != m->klog.inode;
+	return m->klog_open && !m->use_journal && m->klog.kind != OOMW_KLOG_DEVKMSG &&
+	       m->klog_err == 0 && stat(m->paths.kmsg, &sb) == 0 &&
+	       (uint64_t)sb.st_ino != m->klog.inode;
 }
 
 static void sample_klog(struct oomw_monitor *m, struct oomw_snapshot *snap)
@@ -549,9 +551,9 @@ static bool klog_skippable(const struct oomw_monitor *m, int vmstat_err, int64_t
 {
 	const struct oomw_state *st = &m->st;
 	/* Not the journal: userspace killers' kills are in it whatever the counter says. */
-	return m->klog_only_when_counted && !m->use_journal && !m->klog_open && !m->fresh && vmstat_err == 0 &&
-	       counter != OOMW_UNKNOWN && counter == st->vmstat_oom_kill && st->log_ahead == 0 &&
-	       st->klog_seq_known && strcmp(st->klog_source, m->paths.kmsg) == 0;
+	return m->klog_only_when_counted && !m->use_journal && !m->klog_open && !m->fresh &&
+	       vmstat_err == 0 && counter != OOMW_UNKNOWN && counter == st->vmstat_oom_kill &&
+	       st->log_ahead == 0 && st->klog_seq_known && strcmp(st->klog_source, m->paths.kmsg) == 0;
 }
 
 /* The log could not be opened, or failed part way (it is closed then), while
@@ -592,7 +594,7 @@ static void add_without_details(struct oomw_monitor *m, int64_t n)
 	m->st.next_event_index = (uint64_t)count_add((int64_t)m->st.next_event_index, n - shown);
 	m->snap->kills_not_shown = count_add(m->snap->kills_not_shown, n - shown);
 	for (int64_t i = 0; i < shown; i++) {
-		struct oomw_event ev = {.has_details = false, .backlog = backlog, .wall_usec = when};
+		struct oomw_event ev = { .has_details = false, .backlog = backlog, .wall_usec = when };
 		oomw_kill_init(&ev.kill);
 		ev.kill.wall_usec = m->now_usec; /* first noticed (event.h) */
 		emit(m, &ev, !backlog || m->st.n_events < OOMW_STATE_EVENTS_MAX);
@@ -645,8 +647,8 @@ static void sample_candidates(struct oomw_monitor *m, struct oomw_snapshot *snap
 {
 	int64_t now = clock_usec(CLOCK_MONOTONIC);
 	if (m->candidates_mono_usec == 0 || now - m->candidates_mono_usec >= CANDIDATES_RESCAN_USEC) {
-		m->candidates_err = oomw_candidates_top(m->paths.proc, m->candidates, m->n_candidates,
-							&m->n_found);
+		m->candidates_err = oomw_candidates_top(m->paths.proc, m->candidates,
+							m->n_candidates, &m->n_found);
 		m->candidates_mono_usec = now;
 	}
 	snap->candidates_err = m->candidates_err;
@@ -767,14 +769,15 @@ static size_t next_cgroups(struct oomw_monitor *m, struct oomw_snapshot *snap, b
 			hits = OOMW_UNKNOWN; /* no real count: the state would refuse it */
 		c->oom_kill_delta = cgroup_delta(prev, c->stats.oom_kill, first);
 		c->limit_hits_delta = prev && prev->limit_hits != OOMW_UNKNOWN &&
-					      hits != OOMW_UNKNOWN && hits >= prev->limit_hits
+						      hits != OOMW_UNKNOWN && hits >= prev->limit_hits
 					      ? hits - prev->limit_hits
 					      : OOMW_UNKNOWN;
 		memcpy(m->cg_next[n].path, c->stats.path, sizeof(m->cg_next[n].path));
 		m->cg_next[n].limit_hits = hits;
 		m->cg_next[n++].oom_kill = c->stats.oom_kill;
 	}
-	for (size_t i = 0; snap->cgroup_err < 0 && i < st->n_cgroups && n < OOMW_STATE_CGROUPS_MAX; i++) {
+	for (size_t i = 0; snap->cgroup_err < 0 && i < st->n_cgroups && n < OOMW_STATE_CGROUPS_MAX;
+	     i++) {
 		bool seen = false;
 		for (size_t j = 0; j < snap->n_cgroups && !seen; j++)
 			seen = strcmp(snap->cgroups[j].stats.path, st->cgroups[i].path) == 0;
@@ -889,7 +892,8 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 		if (oomw_paths_set(m->globs[i], cfg->cgroup_globs[i]) < 0)
 			goto too_long;
 	m->n_globs = cfg->n_cgroup_globs;
-	m->n_candidates = cfg->n_candidates < OOMW_CANDIDATES_MAX ? cfg->n_candidates : OOMW_CANDIDATES_MAX;
+	m->n_candidates =
+		cfg->n_candidates < OOMW_CANDIDATES_MAX ? cfg->n_candidates : OOMW_CANDIDATES_MAX;
 	m->cg_root_err = -ENOENT;
 	m->klog.fd = -1;
 	m->use_journal = strcmp(m->paths.kmsg, OOMW_KMSG_JOURNAL) == 0;
@@ -986,7 +990,7 @@ static void await_journal(struct oomw_monitor *m, struct oomw_snapshot *snap, in
 		int fd = oomw_journal_fd(&m->journal);
 		if (left <= 0 || fd < 0)
 			return;
-		struct pollfd p = {.fd = fd, .events = POLLIN};
+		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (poll(&p, 1, (int)((left + 999) / 1000)) <= 0)
 			return;
 		read_klog(m, snap);
@@ -1050,8 +1054,9 @@ static int save_state(struct oomw_monitor *m, int64_t mono_usec)
 static int save_if_due(struct oomw_monitor *m)
 {
 	int64_t mono_usec = clock_usec(CLOCK_MONOTONIC);
-	bool cursor_due = m->cursor_dirty && (m->saved_mono_usec == 0 ||
-					      mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
+	bool cursor_due =
+		m->cursor_dirty && (m->saved_mono_usec == 0 ||
+				    mono_usec - m->saved_mono_usec >= CURSOR_SAVE_INTERVAL_USEC);
 	if (!m->dirty && !cursor_due)
 		return 0;
 	return save_state(m, mono_usec);
@@ -1063,9 +1068,9 @@ static bool watches_ready(const struct oomw_monitor *m)
 	struct pollfd fds[OOMW_SNAPSHOT_CGROUPS_MAX + 1];
 	size_t n = 0;
 	for (size_t i = 0; i < m->n_watch; i++)
-		fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLPRI};
+		fds[n++] = (struct pollfd){ .fd = m->watch[i].fd, .events = POLLPRI };
 	if (m->psi_fd >= 0)
-		fds[n++] = (struct pollfd){.fd = m->psi_fd, .events = POLLPRI};
+		fds[n++] = (struct pollfd){ .fd = m->psi_fd, .events = POLLPRI };
 	return n > 0 && poll(fds, (nfds_t)n, 0) != 0;
 }
 
@@ -1079,7 +1084,8 @@ static bool gauges_reusable(const struct oomw_monitor *m, bool first)
 {
 	return !first && m->n_records > 0 && !m->oom_records && m->n_emitted == 0 &&
 	       m->gauges_mono_usec != 0 &&
-	       clock_usec(CLOCK_MONOTONIC) - m->gauges_mono_usec < GAUGES_REUSE_USEC && !watches_ready(m);
+	       clock_usec(CLOCK_MONOTONIC) - m->gauges_mono_usec < GAUGES_REUSE_USEC &&
+	       !watches_ready(m);
 }
 
 static void reuse_gauges(const struct oomw_monitor *m, struct oomw_snapshot *snap)
@@ -1165,14 +1171,14 @@ size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t m
 	size_t n = 0;
 	/* A regular file is always "readable": polling it would spin. */
 	if (n < max && m->klog_open && !m->use_journal && m->klog.kind == OOMW_KLOG_DEVKMSG)
-		fds[n++] = (struct pollfd){.fd = m->klog.fd, .events = POLLIN};
+		fds[n++] = (struct pollfd){ .fd = m->klog.fd, .events = POLLIN };
 	int jfd = m->klog_open && m->use_journal ? oomw_journal_fd(&m->journal) : -1;
 	if (n < max && jfd >= 0)
-		fds[n++] = (struct pollfd){.fd = jfd, .events = POLLIN};
+		fds[n++] = (struct pollfd){ .fd = jfd, .events = POLLIN };
 	for (size_t i = 0; i < m->n_watch && n < max; i++)
-		fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLPRI};
+		fds[n++] = (struct pollfd){ .fd = m->watch[i].fd, .events = POLLPRI };
 	if (n < max && m->psi_fd >= 0)
-		fds[n++] = (struct pollfd){.fd = m->psi_fd, .events = POLLPRI};
+		fds[n++] = (struct pollfd){ .fd = m->psi_fd, .events = POLLPRI };
 	return n;
 }
 

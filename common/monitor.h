@@ -76,26 +76,26 @@ struct oomw_snapshot {
 	int vmstat_err;
 	const char *vmstat_why;
 	int64_t kills_without_details; /* since boot: counted, but not in the readable log */
-	int64_t kills_not_shown; /* this sample: kills without details beyond the
+	int64_t kills_not_shown;       /* this sample: kills without details beyond the
 				  * OOMW_STATE_EVENTS_MAX that get an event: counted
 				  * (in kills_without_details, and in the event indexes,
 				  * which skip them) but not passed to on_event, so
 				  * that a counter jump of any size costs O(1). The kills
 				  * of this sample are the events plus this. */
-	int klog_err;        /* e.g. -EPERM: log unreadable, kills counted without details;
+	int klog_err;            /* e.g. -EPERM: log unreadable, kills counted without details;
 			      * 0 with kmsg "none" (no log was asked for) */
-	const char *klog_why; /* the journal's static reason for klog_err (e.g. built
+	const char *klog_why;    /* the journal's static reason for klog_err (e.g. built
 			       * without libsystemd), else NULL */
 	int64_t userspace_kills; /* since boot, as far as the log shows: kills by
 				  * systemd-oomd and earlyoom (events with killer !=
 				  * OOMW_KILLER_KERNEL), never in oom_kill_total */
-	uint64_t klog_missed; /* records overwritten before they were read since the log
+	uint64_t klog_missed;    /* records overwritten before they were read since the log
 			       * was opened; back to 0 when it is reopened (rotation, a
 			       * read error), 0 while it cannot be read */
-	bool first_sample;   /* no saved state: events cover everything since boot */
-	int state_err;       /* problem loading the state file (it was replaced) */
+	bool first_sample;       /* no saved state: events cover everything since boot */
+	int state_err;           /* problem loading the state file (it was replaced) */
 	const char *state_why;
-	int cgroup_err;      /* -ENOENT: no memory controller; -E2BIG: more cgroups matched
+	int cgroup_err; /* -ENOENT: no memory controller; -E2BIG: more cgroups matched
 			      * than OOMW_SNAPSHOT_CGROUPS_MAX (the first ones are kept) */
 	size_t n_cgroups;
 	struct oomw_snapshot_cgroup cgroups[OOMW_SNAPSHOT_CGROUPS_MAX];

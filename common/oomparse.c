@@ -81,8 +81,7 @@ static bool plausible_prefix(const char *s, size_t len)
 /* Finds what at the start of text or after "<prefix>: " (the first such: a
  * name comes after the kernel's words). Returns the position after it, the
  * prefix in *prefix (len 0 when none), or NULL. */
-static const char *find_prefixed(const char *text, size_t len, const char *what,
-				 struct span *prefix)
+static const char *find_prefixed(const char *text, size_t len, const char *what, struct span *prefix)
 {
 	const char *end = text + len;
 	prefix->s = text;
@@ -108,13 +107,12 @@ static void parse_tail(const char *s, const char *end, struct oomw_kill *k)
 		const char *label;
 		bool kib;
 	} fields[] = {
-		{ "total-vm:", true },	 { ", anon-rss:", true }, { ", file-rss:", true },
-		{ ", shmem-rss:", true }, { ", UID:", false },	  { " pgtables:", true },
+		{ "total-vm:", true },        { ", anon-rss:", true }, { ", file-rss:", true },
+		{ ", shmem-rss:", true },     { ", UID:", false },     { " pgtables:", true },
 		{ " oom_score_adj:", false },
 	};
-	int64_t *dst[] = { &k->total_vm_kib,  &k->anon_rss_kib, &k->file_rss_kib,
-			   &k->shmem_rss_kib, &k->uid,		&k->pgtables_kib,
-			   &k->oom_score_adj };
+	int64_t *dst[] = { &k->total_vm_kib, &k->anon_rss_kib, &k->file_rss_kib, &k->shmem_rss_kib,
+			   &k->uid,          &k->pgtables_kib, &k->oom_score_adj };
 	_Static_assert(sizeof(dst) / sizeof(dst[0]) == sizeof(fields) / sizeof(fields[0]),
 		       "one destination per label");
 	size_t i = 0;
@@ -322,8 +320,7 @@ static void summary_memcgs(const char *p, const char *end, struct oomw_kill *k)
 /* Fills constraint, oom_memcg / scope, task_memcg and uid of k from a summary
  * (text after "oom-kill:"), where k does not have them yet. comm_raw: the comm
  * as the Killed line printed it (see summary_task). */
-static void apply_summary(const char *s, size_t len, const struct span *comm_raw,
-			  struct oomw_kill *k)
+static void apply_summary(const char *s, size_t len, const struct span *comm_raw, struct oomw_kill *k)
 {
 	int64_t pid, uid;
 	const char *pp = summary_tail(s, len, &pid, &uid);
@@ -341,8 +338,7 @@ static void apply_summary(const char *s, size_t len, const struct span *comm_raw
 
 /* Whether two records are at most window_usec apart, by mono time, else wall
  * time; in either order (lines may arrive out of order). */
-static bool within(int64_t mono_a, int64_t wall_a, int64_t mono_b, int64_t wall_b,
-		   int64_t window_usec)
+static bool within(int64_t mono_a, int64_t wall_a, int64_t mono_b, int64_t wall_b, int64_t window_usec)
 {
 	int64_t d;
 	if (mono_a != OOMW_UNKNOWN && mono_b != OOMW_UNKNOWN)
@@ -407,11 +403,9 @@ static void on_killed(struct oomw_oomparse *p, const struct oomw_klog_record *re
 	if (p->have_context && p->group &&
 	    (!within(c->mono_usec, c->wall_usec, k->mono_usec, k->wall_usec,
 		     OOMW_OOMPARSE_GROUP_GAP_USEC) ||
-	     (k->scope != OOMW_SCOPE_UNKNOWN && c->scope != OOMW_SCOPE_UNKNOWN &&
-	      k->scope != c->scope)))
+	     (k->scope != OOMW_SCOPE_UNKNOWN && c->scope != OOMW_SCOPE_UNKNOWN && k->scope != c->scope)))
 		p->have_context = p->group = false; /* another OOM: the group is over */
-	if (p->have_context &&
-	    close_in_time(c->mono_usec, c->wall_usec, k->mono_usec, k->wall_usec)) {
+	if (p->have_context && close_in_time(c->mono_usec, c->wall_usec, k->mono_usec, k->wall_usec)) {
 		if (k->scope == OOMW_SCOPE_UNKNOWN)
 			k->scope = c->scope;
 		if (k->constraint[0] == '\0')
@@ -432,15 +426,14 @@ static void on_killed(struct oomw_oomparse *p, const struct oomw_klog_record *re
 }
 
 /* "oom-kill:…": for the kill with its pid; the held one when it came first. */
-static void on_summary(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
-		       const char *s, size_t len)
+static void on_summary(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+		       size_t len)
 {
 	int64_t pid, uid;
 	if (!summary_tail(s, len, &pid, &uid))
 		return;
 	if (p->have_pending && p->pending.pid == pid &&
-	    close_in_time(p->pending.mono_usec, p->pending.wall_usec, rec->mono_usec,
-			  rec->wall_usec)) {
+	    close_in_time(p->pending.mono_usec, p->pending.wall_usec, rec->mono_usec, rec->wall_usec)) {
 		/* The comm as the kernel printed it: kmsg's escaping is oomw_escape's. */
 		char raw[(OOMW_COMM_MAX + 1) * 4];
 		struct span comm_raw = { raw, oomw_escape(p->pending.comm, p->pending.comm_len,
@@ -467,8 +460,7 @@ static void on_kill_process(struct oomw_oomparse *p, const struct oomw_klog_reco
 {
 	enum oomw_scope scope = scope_of_prefix(prefix->s, prefix->len);
 	if (p->have_pending && p->pending.pid == pid && p->pending.scope == OOMW_SCOPE_UNKNOWN &&
-	    close_in_time(p->pending.mono_usec, p->pending.wall_usec, rec->mono_usec,
-			  rec->wall_usec)) {
+	    close_in_time(p->pending.mono_usec, p->pending.wall_usec, rec->mono_usec, rec->wall_usec)) {
 		p->pending.scope = scope; /* arrived after its Killed line */
 		return;
 	}
@@ -518,9 +510,8 @@ static void on_oom_group(struct oomw_oomparse *p, const struct oomw_klog_record 
 		p->context.scope = p->pending.scope;
 		memcpy(p->context.constraint, p->pending.constraint, sizeof(p->context.constraint));
 		memcpy(p->context.oom_memcg, p->pending.oom_memcg, sizeof(p->context.oom_memcg));
-	} else if (!p->have_context ||
-		   !close_in_time(p->context.mono_usec, p->context.wall_usec, rec->mono_usec,
-				  rec->wall_usec)) {
+	} else if (!p->have_context || !close_in_time(p->context.mono_usec, p->context.wall_usec,
+						      rec->mono_usec, rec->wall_usec)) {
 		context_start(p, rec);
 	}
 	p->context.task_memcg[0] = '\0'; /* each member has its own */
@@ -564,8 +555,7 @@ static void report_start(struct oomw_oomparse *p, const struct oomw_klog_record 
 static struct oomw_report *report_for(struct oomw_oomparse *p, const struct oomw_klog_record *rec)
 {
 	if (!p->have_report || p->report_used ||
-	    !close_in_time(p->report_mono_usec, p->report_wall_usec, rec->mono_usec,
-			   rec->wall_usec))
+	    !close_in_time(p->report_mono_usec, p->report_wall_usec, rec->mono_usec, rec->wall_usec))
 		report_start(p, rec);
 	p->report_mono_usec = rec->mono_usec;
 	p->report_wall_usec = rec->wall_usec;
@@ -638,8 +628,8 @@ static void line_swap_usage(struct oomw_oomparse *p, const struct oomw_klog_reco
 	r->swap_limit_kib = l;
 }
 
-static void line_meminfo(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
-			 const char *s, size_t len)
+static void line_meminfo(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+			 size_t len)
 {
 	(void)s;
 	if (len != 0)
@@ -672,7 +662,8 @@ static void line_node(struct oomw_oomparse *p, const struct oomw_klog_record *re
 	if (free_kib == OOMW_UNKNOWN || total_kib == OOMW_UNKNOWN)
 		return;
 	struct oomw_report *r = report_for(p, rec);
-	r->ram_free_kib = oomw_add_sat(r->ram_free_kib == OOMW_UNKNOWN ? 0 : r->ram_free_kib, free_kib);
+	r->ram_free_kib =
+		oomw_add_sat(r->ram_free_kib == OOMW_UNKNOWN ? 0 : r->ram_free_kib, free_kib);
 	r->ram_total_kib =
 		oomw_add_sat(r->ram_total_kib == OOMW_UNKNOWN ? 0 : r->ram_total_kib, total_kib);
 }
@@ -784,8 +775,7 @@ static bool line_dump_row(struct oomw_oomparse *p, const struct oomw_klog_record
 {
 	const char *end = s + len;
 	if (p->dump_cols == 0 || !p->have_report || p->report_used ||
-	    !close_in_time(p->report_mono_usec, p->report_wall_usec, rec->mono_usec,
-			   rec->wall_usec))
+	    !close_in_time(p->report_mono_usec, p->report_wall_usec, rec->mono_usec, rec->wall_usec))
 		return false;
 	const char *close = memchr(s, ']', len);
 	struct span tok;
@@ -902,8 +892,8 @@ static void line_oom_group(struct oomw_oomparse *p, const struct oomw_klog_recor
 }
 
 /* A report that ends without a kill. */
-static void line_no_kill(struct oomw_oomparse *p, const struct oomw_klog_record *rec,
-			 const char *s, size_t len)
+static void line_no_kill(struct oomw_oomparse *p, const struct oomw_klog_record *rec, const char *s,
+			 size_t len)
 {
 	(void)rec, (void)s, (void)len;
 	context_drop(p);

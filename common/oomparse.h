@@ -55,7 +55,7 @@ struct oomw_oomparse {
 	struct oomw_report report;
 	bool have_report, report_used;
 	int64_t report_mono_usec, report_wall_usec; /* its last line */
-	bool in_meminfo; /* the zones of "Mem-Info:" are being summed */
+	bool in_meminfo;                            /* the zones of "Mem-Info:" are being summed */
 	/* the task dump's header: numbers per row before the name (0: no header
 	 * in this report), and which of them hold uid, rss, swapents, oom_score_adj */
 	int dump_cols;

@@ -27,8 +27,7 @@ static int parse_cpct(const char *s, size_t len, int64_t *cpct)
 	const char *dot = memchr(s, '.', len);
 	size_t int_len = dot ? (size_t)(dot - s) : len;
 	uint64_t whole, frac = 0;
-	if (oomw_parse_u64(s, int_len, &whole) < 0 ||
-	    whole > (uint64_t)(INT64_MAX / CPCT_PER_PCT) - 1)
+	if (oomw_parse_u64(s, int_len, &whole) < 0 || whole > (uint64_t)(INT64_MAX / CPCT_PER_PCT) - 1)
 		return -EINVAL;
 	if (dot) {
 		const char *f = dot + 1;
@@ -71,7 +70,8 @@ static int parse_fields(const char *p, const char *eol, struct oomw_psi_line *li
 		const char *val = eq + 1;
 		size_t val_len = (size_t)(tok_end - val);
 		for (int f = 0; f < F_COUNT; f++) {
-			if (strlen(field_names[f]) != name_len || memcmp(field_names[f], p, name_len) != 0)
+			if (strlen(field_names[f]) != name_len ||
+			    memcmp(field_names[f], p, name_len) != 0)
 				continue;
 			if (seen & (1u << f)) {
 				*why = "pressure: a field appears twice on one line";

@@ -71,7 +71,8 @@ void oomw_state_add_event(struct oomw_state *st, struct oomw_event *ev)
 	 * milliseconds per kill. Cheap enough to keep events[0] the oldest, the
 	 * plain array every front end walks. */
 	if (st->n_events == OOMW_STATE_EVENTS_MAX) {
-		memmove(&st->events[0], &st->events[1], sizeof(st->events[0]) * (OOMW_STATE_EVENTS_MAX - 1));
+		memmove(&st->events[0], &st->events[1],
+			sizeof(st->events[0]) * (OOMW_STATE_EVENTS_MAX - 1));
 		st->n_events--;
 	}
 	st->events[st->n_events++] = *ev;
@@ -166,10 +167,11 @@ static void write_ukill(struct writer *w, const struct oomw_ukill *u)
 }
 
 /* The report's numbers, in the order they are written and read. */
-#define REPORT_I64(X)                                                                    \
-	X(memcg_usage_kib) X(memcg_limit_kib) X(memcg_failcnt) X(memsw_usage_kib)        \
-	X(memsw_limit_kib) X(swap_usage_kib) X(swap_limit_kib) X(ram_free_kib)           \
-	X(ram_total_kib) X(swap_free_kib) X(swap_total_kib) X(n_tasks) X(page_kib)
+#define REPORT_I64(X)                                                                              \
+	X(memcg_usage_kib)                                                                         \
+	X(memcg_limit_kib) X(memcg_failcnt) X(memsw_usage_kib) X(memsw_limit_kib)                  \
+		X(swap_usage_kib) X(swap_limit_kib) X(ram_free_kib) X(ram_total_kib)               \
+			X(swap_free_kib) X(swap_total_kib) X(n_tasks) X(page_kib)
 #define TASK_I64(X) X(pid) X(uid) X(rss_pages) X(swap_pages) X(oom_score_adj)
 
 static void write_report(struct writer *w, const struct oomw_report *r)
@@ -221,10 +223,12 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 	w_i64(w, "\n", "vmstat_oom_kill", st->vmstat_oom_kill);
 	w_i64(w, "\n", "log_ahead", st->log_ahead);
 	w_i64(w, "\n", "kills_without_details", st->kills_without_details);
-	w_str(w, "\n", "klog_source", st->klog_source, strnlen(st->klog_source, sizeof(st->klog_source)));
+	w_str(w, "\n", "klog_source", st->klog_source,
+	      strnlen(st->klog_source, sizeof(st->klog_source)));
 	w_printf(w, "\nklog_inode=%" PRIu64 "\nklog_next_seq=%" PRIu64 "\nklog_seq_known=%d",
 		 st->klog_inode, st->klog_next_seq, st->klog_seq_known ? 1 : 0);
-	w_str(w, "\n", "klog_cursor", st->klog_cursor, strnlen(st->klog_cursor, sizeof(st->klog_cursor)));
+	w_str(w, "\n", "klog_cursor", st->klog_cursor,
+	      strnlen(st->klog_cursor, sizeof(st->klog_cursor)));
 	w_i64(w, "\n", "userspace_kills", st->userspace_kills);
 	w_printf(w, "\nnext_event_index=%" PRIu64 "\n", st->next_event_index);
 	w_printf(w, "notified_index=%" PRIu64 "\n", st->notified_index);
@@ -247,7 +251,7 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 
 static int write_state_fd(int fd, void *ctx)
 {
-	struct writer w = {.fd = fd, .hash = OOMW_FNV1A_OFFSET};
+	struct writer w = { .fd = fd, .hash = OOMW_FNV1A_OFFSET };
 	write_state(&w, ctx);
 	return w.err;
 }
@@ -375,7 +379,7 @@ static bool take_str(const char **p, const char *end, const char *name, char *ou
 
 static bool parse_scope(const char **p, const char *end, enum oomw_scope *out)
 {
-	static const enum oomw_scope all[] = {OOMW_SCOPE_UNKNOWN, OOMW_SCOPE_GLOBAL, OOMW_SCOPE_MEMCG};
+	static const enum oomw_scope all[] = { OOMW_SCOPE_UNKNOWN, OOMW_SCOPE_GLOBAL, OOMW_SCOPE_MEMCG };
 	const char *v;
 	size_t n;
 	if (!take(p, end, "scope", &v, &n))
@@ -468,8 +472,8 @@ static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
 	bool ok = take_u64(&p, end, "index", &ev->index) &&
 		  take_bool(&p, end, "details", &ev->has_details) &&
 		  take_bool(&p, end, "backlog", &ev->backlog) &&
-		  take_i64(&p, end, "wall_usec", &ev->wall_usec) && take_i64(&p, end, "pid", &k->pid) &&
-		  take_i64(&p, end, "uid", &k->uid) &&
+		  take_i64(&p, end, "wall_usec", &ev->wall_usec) &&
+		  take_i64(&p, end, "pid", &k->pid) && take_i64(&p, end, "uid", &k->uid) &&
 		  take_i64(&p, end, "total_vm_kib", &k->total_vm_kib) &&
 		  take_i64(&p, end, "anon_rss_kib", &k->anon_rss_kib) &&
 		  take_i64(&p, end, "file_rss_kib", &k->file_rss_kib) &&
@@ -698,7 +702,7 @@ static int read_magic(struct reader *rd, uint64_t *hash, const char **why)
 		return refuse(why, "empty file");
 	if (n != strlen(STATE_MAGIC) || memcmp(line, STATE_MAGIC, n) != 0)
 		return refuse(why, starts(line, n, "oomwatch-state ") ? "unsupported version"
-								   : "not an oomwatch state file");
+								      : "not an oomwatch state file");
 	*hash = oomw_fnv1a(*hash, line, n + 1);
 	return 0;
 }
@@ -721,7 +725,7 @@ static int read_end(struct reader *rd, const char *line, size_t n, uint64_t hash
 static int read_state(struct reader *rd, struct oomw_state *st, const char **why)
 {
 	uint64_t hash = OOMW_FNV1A_OFFSET;
-	struct loading ld = {.st = st, .why = why};
+	struct loading ld = { .st = st, .why = why };
 	const char *line;
 	size_t n;
 	int r = read_magic(rd, &hash, why);
@@ -769,7 +773,7 @@ int oomw_state_load(const char *path, struct oomw_state *st, const char **why)
 		r = -EBADMSG;
 	}
 	if (r == 0) {
-		struct reader rd = {.fd = fd};
+		struct reader rd = { .fd = fd };
 		r = read_state(&rd, st, why);
 	}
 	close(fd);

@@ -26,16 +26,16 @@ struct oomw_state_cgroup {
 
 struct oomw_state {
 	char boot_id[OOMW_BOOT_ID_MAX + 1]; /* "" = no state yet */
-	int64_t vmstat_oom_kill;  /* counter at the last sample, OOMW_UNKNOWN if unreadable */
-	int64_t log_ahead;        /* kills the log showed that the counter has not yet */
+	int64_t vmstat_oom_kill;       /* counter at the last sample, OOMW_UNKNOWN if unreadable */
+	int64_t log_ahead;             /* kills the log showed that the counter has not yet */
 	int64_t kills_without_details; /* since boot: counted by the counter, absent from the log */
-	char klog_source[PATH_MAX]; /* where klog_next_seq applies */
+	char klog_source[PATH_MAX];    /* where klog_next_seq applies */
 	uint64_t klog_inode;
 	uint64_t klog_next_seq;
 	bool klog_seq_known;
 	char klog_cursor[OOMW_STATE_CURSOR_MAX + 1]; /* the journal's, when klog_source is
 						       * "journal"; "" otherwise */
-	int64_t userspace_kills; /* since boot, as far as the log showed them: kills by
+	int64_t userspace_kills;   /* since boot, as far as the log showed them: kills by
 				  * systemd-oomd and earlyoom, never in vmstat_oom_kill */
 	uint64_t next_event_index; /* starts at 1 */
 	/* The front end's delivery cursor: events up to this index were notified

@@ -25,8 +25,7 @@ size_t oomw_unescape(const char *in, size_t len, char *out, size_t size)
 	for (size_t i = 0; i < len && o + 1 < size; i++) {
 		int hi, lo;
 		if (in[i] == '\\' && i + 3 < len && in[i + 1] == 'x' &&
-		    (hi = hexval(in[i + 2])) >= 0 && (lo = hexval(in[i + 3])) >= 0 &&
-		    (hi | lo) != 0) {
+		    (hi = hexval(in[i + 2])) >= 0 && (lo = hexval(in[i + 3])) >= 0 && (hi | lo) != 0) {
 			out[o++] = (char)(hi << 4 | lo);
 			i += 3;
 		} else {
@@ -69,8 +68,8 @@ size_t oomw_sanitize_name(const char *in, size_t len, char *out, size_t size)
 		return 0;
 	for (size_t i = 0; i < len && o + 1 < size; i++) {
 		char c = in[i];
-		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			    c == '.' || c == '_' || c == '-';
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 		out[o++] = keep ? c : '_';
 	}
 	out[o] = '\0';
@@ -79,7 +78,7 @@ size_t oomw_sanitize_name(const char *in, size_t len, char *out, size_t size)
 
 const char *oomw_format_kib(int64_t kib, char *out, size_t size)
 {
-	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	if (kib == OOMW_UNKNOWN) {
 		snprintf(out, size, "?");
 		return out;
@@ -143,7 +142,8 @@ void oomw_cgroup_series_name(const char *path, char *out, size_t size)
 		return;
 	}
 	size_t start = oomw_cgroup_escape_tail(esc, len, size - 1 - OOMW_SERIES_HASH_DIGITS - 1);
-	snprintf(out, size, "%016" PRIx64 "%c%s", oomw_fnv1a(OOMW_FNV1A_OFFSET, path, strlen(path)), SERIES_CUT_MARK, esc + start);
+	snprintf(out, size, "%016" PRIx64 "%c%s", oomw_fnv1a(OOMW_FNV1A_OFFSET, path, strlen(path)),
+		 SERIES_CUT_MARK, esc + start);
 }
 
 size_t oomw_cgroup_escape_tail(const char *esc, size_t len, size_t max)

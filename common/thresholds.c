@@ -38,8 +38,7 @@ static bool is_digit(char c)
 }
 
 /* "[-+]digits[.digits]" at the start of [s, end); *used = bytes taken. */
-static int parse_decimal(const char *s, const char *end, double *value, size_t *used,
-			 const char **why)
+static int parse_decimal(const char *s, const char *end, double *value, size_t *used, const char **why)
 {
 	const char *p = s;
 	bool neg = false;

@@ -25,7 +25,8 @@ int oomw_vmstat_parse_oom_kill(const char *buf, size_t len, int64_t *oom_kill, c
 				*why = "vmstat: oom_kill appears twice";
 				return -EBADMSG;
 			}
-			if (oomw_parse_i64(line + key_len, line_len - key_len, &found) < 0 || found < 0) {
+			if (oomw_parse_i64(line + key_len, line_len - key_len, &found) < 0 ||
+			    found < 0) {
 				*why = "vmstat: oom_kill is not a non-negative number";
 				return -EBADMSG;
 			}

@@ -47,20 +47,20 @@
 enum gauge_id { GAUGE_MEM, GAUGE_SWAP, GAUGE_PSI, GAUGES };
 
 struct watched_gauge {
-	const char *what; /* "Available memory", for messages */
-	const char *type, *type_instance; /* of the notification: match the value's */
+	const char *what;                         /* "Available memory", for messages */
+	const char *type, *type_instance;         /* of the notification: match the value's */
 	const char *warning_word, *critical_word; /* "is low", "is critically low" */
 	const char *default_warning, *default_critical;
 	char warning[THRESHOLD_TEXT_MAX], critical[THRESHOLD_TEXT_MAX]; /* as typed */
 };
 
 static struct watched_gauge gauges[GAUGES] = {
-	[GAUGE_MEM] = {"Available memory", "memory", "available", "low", "critically low",
-		       OOMW_DEFAULT_MEM_WARNING, OOMW_DEFAULT_MEM_CRITICAL, "", ""},
-	[GAUGE_SWAP] = {"Free swap", "swap", "free", "low", "critically low",
-			OOMW_DEFAULT_SWAP_WARNING, OOMW_DEFAULT_SWAP_CRITICAL, "", ""},
-	[GAUGE_PSI] = {"Memory pressure", "memory_pressure", "full", "high", "critically high",
-		       OOMW_DEFAULT_PSI_WARNING, OOMW_DEFAULT_PSI_CRITICAL, "", ""},
+	[GAUGE_MEM] = { "Available memory", "memory", "available", "low", "critically low",
+			OOMW_DEFAULT_MEM_WARNING, OOMW_DEFAULT_MEM_CRITICAL, "", "" },
+	[GAUGE_SWAP] = { "Free swap", "swap", "free", "low", "critically low",
+			 OOMW_DEFAULT_SWAP_WARNING, OOMW_DEFAULT_SWAP_CRITICAL, "", "" },
+	[GAUGE_PSI] = { "Memory pressure", "memory_pressure", "full", "high", "critically high",
+			OOMW_DEFAULT_PSI_WARNING, OOMW_DEFAULT_PSI_CRITICAL, "", "" },
 };
 
 /* What <Plugin oomwatch> said, reset by module_register(). */
@@ -84,13 +84,13 @@ static struct {
 	struct oomw_monitor *mon;
 	pthread_t watcher;
 	bool watcher_running;
-	int stop_fd;              /* eventfd that wakes the watcher for shutdown */
+	int stop_fd;                     /* eventfd that wakes the watcher for shutdown */
 	struct oomw_snapshot read_snap;  /* the read callback's (only that thread touches it) */
 	struct oomw_snapshot watch_snap; /* the watcher's */
 	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX]; /* the read callback's */
 	/* Under lock, as the monitor: */
 	struct oomw_verdict verdict;
-	struct oomw_held held;                         /* the verdicts last notified */
+	struct oomw_held held; /* the verdicts last notified */
 	/* the cgroups last notified as held at their limit */
 	char held_cgroups[OOMW_SNAPSHOT_CGROUPS_MAX][OOMW_CGROUP_PATH_MAX + 1];
 	size_t n_held_cgroups;
@@ -101,7 +101,7 @@ static struct {
 } g = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.stop_fd = -1,
-	.held = {OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN},
+	.held = { OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN },
 	.candidates_c = C_COMPLAIN_INIT_STATIC,
 	.busy_c = C_COMPLAIN_INIT_STATIC,
 };
@@ -235,8 +235,7 @@ static int parse_file(const char *s, const struct config_key *k, char *why)
 
 static void config_candidates(const oconfig_item_t *ci, const struct config_key *k)
 {
-	if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER ||
-	    ci->children_num != 0) {
+	if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER || ci->children_num != 0) {
 		CONFIG_ERROR("\"%s\" takes one number (0 to %d)", ci->key, OOMW_CANDIDATES_MAX);
 		return;
 	}
@@ -251,8 +250,7 @@ static void config_candidates(const oconfig_item_t *ci, const struct config_key 
 
 static void config_bool(const oconfig_item_t *ci, const struct config_key *k)
 {
-	if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_BOOLEAN ||
-	    ci->children_num != 0) {
+	if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_BOOLEAN || ci->children_num != 0) {
 		CONFIG_ERROR("\"%s\" takes true or false", ci->key);
 		return;
 	}
@@ -261,25 +259,27 @@ static void config_bool(const oconfig_item_t *ci, const struct config_key *k)
 
 /* <name>Warning and <name>Critical, on gauge id. */
 #define THRESHOLD_KEYS(name, id, limits, metric)                                                   \
-	{name "Warning", parse_threshold, NULL, &cfg.params.limits.warning, metric,                \
-	 gauges[id].warning},                                                                      \
-	{name "Critical", parse_threshold, NULL, &cfg.params.limits.critical, metric,              \
-	 gauges[id].critical}
+	{ name "Warning", parse_threshold,   NULL, &cfg.params.limits.warning,                     \
+	  metric,         gauges[id].warning },                                                    \
+	{                                                                                          \
+		name "Critical", parse_threshold, NULL, &cfg.params.limits.critical, metric,       \
+			gauges[id].critical                                                        \
+	}
 
 static const struct config_key config_keys[] = {
-	{"ProcPath", parse_path, NULL, cfg.mcfg.paths.proc, 0, NULL},
-	{"SysPath", parse_path, NULL, cfg.mcfg.paths.sys, 0, NULL},
-	{"KmsgPath", parse_path, NULL, cfg.mcfg.paths.kmsg, 0, NULL},
-	{"JournalDir", parse_path, NULL, cfg.mcfg.paths.journal_dir, 0, NULL},
-	{"Cgroup", parse_glob, NULL, NULL, 0, NULL},
-	{"Candidates", NULL, config_candidates, &cfg.n_candidates, 0, NULL},
-	{"NotifyKills", NULL, config_bool, &cfg.notify_kills, 0, NULL},
-	{"KillWindow", parse_duration, NULL, &cfg.params.window_sec, 0, NULL},
-	{"StateFile", parse_file, NULL, &cfg.state_path, 0, NULL},
+	{ "ProcPath", parse_path, NULL, cfg.mcfg.paths.proc, 0, NULL },
+	{ "SysPath", parse_path, NULL, cfg.mcfg.paths.sys, 0, NULL },
+	{ "KmsgPath", parse_path, NULL, cfg.mcfg.paths.kmsg, 0, NULL },
+	{ "JournalDir", parse_path, NULL, cfg.mcfg.paths.journal_dir, 0, NULL },
+	{ "Cgroup", parse_glob, NULL, NULL, 0, NULL },
+	{ "Candidates", NULL, config_candidates, &cfg.n_candidates, 0, NULL },
+	{ "NotifyKills", NULL, config_bool, &cfg.notify_kills, 0, NULL },
+	{ "KillWindow", parse_duration, NULL, &cfg.params.window_sec, 0, NULL },
+	{ "StateFile", parse_file, NULL, &cfg.state_path, 0, NULL },
 	THRESHOLD_KEYS("MemAvailable", GAUGE_MEM, mem_available, OOMW_METRIC_FREE),
 	THRESHOLD_KEYS("SwapFree", GAUGE_SWAP, swap_free, OOMW_METRIC_FREE),
 	THRESHOLD_KEYS("Pressure", GAUGE_PSI, psi, OOMW_METRIC_PRESSURE),
-	{"Hysteresis", parse_margin, NULL, &cfg.params.hysteresis, 0, cfg.hysteresis},
+	{ "Hysteresis", parse_margin, NULL, &cfg.params.hysteresis, 0, cfg.hysteresis },
 };
 
 /* A key's value; a refusal names the key and the value as typed. */
@@ -335,16 +335,16 @@ static void *watcher_main(void *arg);
 /* Types collectd's own types.db lacks; also shipped in oomwatch.types.db for
  * servers that receive these values over the network. */
 static data_source_t psi_sources[] = {
-	{"avg10", DS_TYPE_GAUGE, 0, 100},
-	{"avg60", DS_TYPE_GAUGE, 0, 100},
-	{"avg300", DS_TYPE_GAUGE, 0, 100},
+	{ "avg10", DS_TYPE_GAUGE, 0, 100 },
+	{ "avg60", DS_TYPE_GAUGE, 0, 100 },
+	{ "avg300", DS_TYPE_GAUGE, 0, 100 },
 };
-static data_source_t stall_source[] = {{"value", DS_TYPE_DERIVE, 0, NAN}};
-static data_source_t score_source[] = {{"value", DS_TYPE_GAUGE, 0, NAN}};
+static data_source_t stall_source[] = { { "value", DS_TYPE_DERIVE, 0, NAN } };
+static data_source_t score_source[] = { { "value", DS_TYPE_GAUGE, 0, NAN } };
 static const data_set_t data_sets[] = {
-	{"memory_pressure", STATIC_ARRAY_SIZE(psi_sources), psi_sources},
-	{"memory_stall", STATIC_ARRAY_SIZE(stall_source), stall_source},
-	{"oom_score", STATIC_ARRAY_SIZE(score_source), score_source},
+	{ "memory_pressure", STATIC_ARRAY_SIZE(psi_sources), psi_sources },
+	{ "memory_stall", STATIC_ARRAY_SIZE(stall_source), stall_source },
+	{ "oom_score", STATIC_ARRAY_SIZE(score_source), score_source },
 };
 
 /* A TypesDB file with the same types (oomwatch.types.db) takes precedence. */
@@ -362,8 +362,7 @@ static int init_state_path(void)
 		const char *base = global_option_get("BaseDir");
 		char path[PATH_MAX];
 		if (base == NULL || oomw_path_join(path, sizeof(path), base, STATE_FILE_NAME) < 0) {
-			ERROR(PLUGIN_NAME ": no BaseDir to keep " STATE_FILE_NAME
-					  " in; set StateFile");
+			ERROR(PLUGIN_NAME ": no BaseDir to keep " STATE_FILE_NAME " in; set StateFile");
 			return -1;
 		}
 		cfg.state_path = strdup(path);
@@ -463,7 +462,8 @@ static int oomwatch_init(void)
 		return -1;
 	}
 	g.started = true;
-	INFO(PLUGIN_NAME ": watching proc %s, sys %s, kernel log %s%s%s; state in %s; version " OOMWATCH_VERSION,
+	INFO(PLUGIN_NAME
+	     ": watching proc %s, sys %s, kernel log %s%s%s; state in %s; version " OOMWATCH_VERSION,
 	     cfg.mcfg.paths.proc, cfg.mcfg.paths.sys, cfg.mcfg.paths.kmsg,
 	     cfg.mcfg.paths.journal_dir[0] ? " in " : "", cfg.mcfg.paths.journal_dir,
 	     cfg.mcfg.state_path);
@@ -486,8 +486,7 @@ static void notif_start(notification_t *n, int severity, int64_t wall_usec, cons
 }
 
 /* Cut at the end when longer than collectd's NOTIF_MAX_MSG_LEN. */
-__attribute__((format(printf, 2, 3))) static void notif_message(notification_t *n,
-								 const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void notif_message(notification_t *n, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -497,8 +496,9 @@ __attribute__((format(printf, 2, 3))) static void notif_message(notification_t *
 
 static int notif_severity(enum oomw_severity s)
 {
-	return s == OOMW_SEV_CRITICAL ? NOTIF_FAILURE : s == OOMW_SEV_WARNING ? NOTIF_WARNING
-									      : NOTIF_OKAY;
+	return s == OOMW_SEV_CRITICAL  ? NOTIF_FAILURE
+	       : s == OOMW_SEV_WARNING ? NOTIF_WARNING
+				       : NOTIF_OKAY;
 }
 
 static void meta_i64(notification_t *n, const char *name, int64_t v)
@@ -610,7 +610,7 @@ static void kill_message(notification_t *n, const struct oomw_event *ev)
  * 4242, SIGTERM, oom_score 912, 6.9 GiB) at <time>"), never one of the kernel's. */
 static void notify_userspace_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
 {
-	const struct oomw_assess_input in = {.snap = snap, .paths = &cfg.mcfg.paths};
+	const struct oomw_assess_input in = { .snap = snap, .paths = &cfg.mcfg.paths };
 	const struct oomw_ukill *u = &ev->ukill;
 	notification_t n;
 	char victim[OOMW_PART_TEXT_MAX];
@@ -641,7 +641,7 @@ static void notify_userspace_kill(const struct oomw_event *ev, const struct oomw
  * worded by the core ("victim unknown (kernel log unreadable), noticed <time>"). */
 static void notify_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
 {
-	const struct oomw_assess_input in = {.snap = snap, .paths = &cfg.mcfg.paths};
+	const struct oomw_assess_input in = { .snap = snap, .paths = &cfg.mcfg.paths };
 	notification_t n;
 	char victim[OOMW_PART_TEXT_MAX];
 	notif_start(&n, NOTIF_FAILURE, ev->wall_usec, "derive", "oom_kill");
@@ -712,15 +712,14 @@ static void gauge_text(enum gauge_id id, const struct oomw_gauge *gauge, char *o
 		return;
 	}
 	snprintf(out, size, "%s (%.1f%% of %s)",
-		 oomw_format_kib((int64_t)(gauge->bytes / KIB_BYTES), value, sizeof(value)),
-		 gauge->pct, oomw_format_kib((int64_t)(gauge->total_bytes / KIB_BYTES), total,
-					     sizeof(total)));
+		 oomw_format_kib((int64_t)(gauge->bytes / KIB_BYTES), value, sizeof(value)), gauge->pct,
+		 oomw_format_kib((int64_t)(gauge->total_bytes / KIB_BYTES), total, sizeof(total)));
 }
 
 static void notify_gauge(enum gauge_id id, enum oomw_severity now, const struct oomw_gauge *gauge)
 {
 	const struct watched_gauge *w = &gauges[id];
-	const char *word = now == OOMW_SEV_OK	     ? "back to normal"
+	const char *word = now == OOMW_SEV_OK         ? "back to normal"
 			   : now == OOMW_SEV_CRITICAL ? w->critical_word
 						      : w->warning_word;
 	notification_t n;
@@ -809,7 +808,8 @@ static void notify_held_cgroups(const struct oomw_verdict *v)
 	for (size_t j = 0; j < g.n_held_cgroups;) {
 		bool still = false;
 		for (size_t i = 0; i < v->n_cgroups && !still; i++)
-			still = v->cgroups[i].held && strcmp(g.held_cgroups[j], v->cgroups[i].cg->stats.path) == 0;
+			still = v->cgroups[i].held &&
+				strcmp(g.held_cgroups[j], v->cgroups[i].cg->stats.path) == 0;
 		if (still) {
 			j++;
 			continue;
@@ -853,7 +853,7 @@ static void judge_sample(const struct oomw_snapshot *snap, int save_err)
  * the verdict on it. */
 static void sample(struct oomw_snapshot *snap)
 {
-	struct sample_news news = {.snap = snap};
+	struct sample_news news = { .snap = snap };
 	pthread_mutex_lock(&g.lock);
 	int save_err = oomw_monitor_sample(g.mon, snap, on_event, &news);
 	if (news.n_backlog > 0)
@@ -893,7 +893,7 @@ static void *watcher_main(void *arg)
 	int wakeups = 0;
 
 	for (;;) {
-		fds[0] = (struct pollfd){.fd = g.stop_fd, .events = POLLIN};
+		fds[0] = (struct pollfd){ .fd = g.stop_fd, .events = POLLIN };
 		pthread_mutex_lock(&g.lock);
 		size_t n = oomw_monitor_pollfds(g.mon, fds + 1, WATCH_FDS_MAX);
 		pthread_mutex_unlock(&g.lock);
@@ -934,7 +934,7 @@ static void submit(const char *plugin_instance, const char *type, const char *ty
 static void submit_gauge(const char *plugin_instance, const char *type, const char *type_instance,
 			 double v)
 {
-	value_t value = {.gauge = v};
+	value_t value = { .gauge = v };
 	submit(plugin_instance, type, type_instance, &value, 1);
 }
 
@@ -956,7 +956,7 @@ static void submit_derive(const char *plugin_instance, const char *type, const c
 {
 	if (count == OOMW_UNKNOWN)
 		return;
-	value_t v = {.derive = count};
+	value_t v = { .derive = count };
 	submit(plugin_instance, type, type_instance, &v, 1);
 }
 
@@ -965,9 +965,9 @@ static void submit_psi(const char *type_instance, const struct oomw_psi_line *l)
 	if (!l->known)
 		return;
 	value_t avg[] = {
-		{.gauge = (gauge_t)l->avg10_cpct / 100.0},
-		{.gauge = (gauge_t)l->avg60_cpct / 100.0},
-		{.gauge = (gauge_t)l->avg300_cpct / 100.0},
+		{ .gauge = (gauge_t)l->avg10_cpct / 100.0 },
+		{ .gauge = (gauge_t)l->avg60_cpct / 100.0 },
+		{ .gauge = (gauge_t)l->avg300_cpct / 100.0 },
 	};
 	submit("", "memory_pressure", type_instance, avg, STATIC_ARRAY_SIZE(avg));
 	submit_derive("", "memory_stall", type_instance, l->total_usec);
@@ -1001,7 +1001,8 @@ static void submit_snapshot(const struct oomw_snapshot *s)
 		submit_derive("", "derive", "oom_kill_without_details", s->kills_without_details);
 	/* Kills by systemd-oomd and earlyoom, which the kernel's counter never
 	 * sees: from the journal (or a text log's tags), apart from oom_kill. */
-	if (s->klog_err == 0 && (strcmp(cfg.mcfg.paths.kmsg, OOMW_KMSG_JOURNAL) == 0 || s->userspace_kills > 0))
+	if (s->klog_err == 0 &&
+	    (strcmp(cfg.mcfg.paths.kmsg, OOMW_KMSG_JOURNAL) == 0 || s->userspace_kills > 0))
 		submit_derive("", "derive", "userspace_kill", s->userspace_kills);
 
 	for (size_t i = 0; i < s->n_cgroups; i++) {
@@ -1018,11 +1019,10 @@ static void submit_snapshot(const struct oomw_snapshot *s)
 /* One next victim's value: its rank is the series (type instance "rank1"...),
  * its name and pid ride along as the value's metadata ("comm", "pid"), so a
  * new pid never makes a new RRD file. */
-static void submit_candidate(size_t rank, const char *type, double v, const char *comm,
-			     int64_t pid)
+static void submit_candidate(size_t rank, const char *type, double v, const char *comm, int64_t pid)
 {
 	value_list_t vl = VALUE_LIST_INIT;
-	value_t value = {.gauge = v};
+	value_t value = { .gauge = v };
 	vl.values = &value;
 	vl.values_len = 1;
 	sstrncpy(vl.plugin, PLUGIN_NAME, sizeof(vl.plugin));
@@ -1085,7 +1085,7 @@ static int oomwatch_shutdown(void)
 		g.watcher_running = false;
 	}
 	close_sources();
-	g.held = (struct oomw_held){OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN};
+	g.held = (struct oomw_held){ OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN };
 	g.n_logged = 0;
 	config_reset();
 	g.started = false;

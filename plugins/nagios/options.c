@@ -71,8 +71,8 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char help_text[] =
-	CHECK_OOM_NAME " " CHECK_OOM_VERSION " (oomwatch) - did the Linux OOM killer strike, is memory running out?\n"
+static const char help_text[] = CHECK_OOM_NAME
+	" " CHECK_OOM_VERSION " (oomwatch) - did the Linux OOM killer strike, is memory running out?\n"
 	"\n"
 	"Usage: " CHECK_OOM_NAME " [-v] [-t TIME] [-w RANGE] [-c RANGE] [--window TIME] [options]\n"
 	"\n"
@@ -88,22 +88,24 @@ static const char help_text[] =
 	"      --window TIME       how long a kill keeps alerting (default: " OOMW_DEFAULT_KILL_WINDOW
 	", at most 36500d)\n"
 	"Memory, swap, pressure:\n"
-	"      --mem-warning RANGE   MemAvailable, % of MemTotal or a size (default: "
-	OOMW_DEFAULT_MEM_WARNING ")\n"
+	"      --mem-warning RANGE   MemAvailable, % of MemTotal or a size (default: " OOMW_DEFAULT_MEM_WARNING
+	")\n"
 	"      --mem-critical RANGE  (default: " OOMW_DEFAULT_MEM_CRITICAL ")\n"
-	"      --swap-warning RANGE  SwapFree, % of SwapTotal or a size (default: "
-	OOMW_DEFAULT_SWAP_WARNING ")\n"
-	"      --swap-critical RANGE (default: " OOMW_DEFAULT_SWAP_CRITICAL "); a machine without swap is OK\n"
+	"      --swap-warning RANGE  SwapFree, % of SwapTotal or a size (default: " OOMW_DEFAULT_SWAP_WARNING
+	")\n"
+	"      --swap-critical RANGE (default: " OOMW_DEFAULT_SWAP_CRITICAL
+	"); a machine without swap is OK\n"
 	"      --psi some|full       which memory pressure line (default: full)\n"
 	"      --psi-avg 10|60|300   which average, in seconds (default: 60)\n"
 	"      --psi-warning RANGE   percent of time stalled (default: " OOMW_DEFAULT_PSI_WARNING ")\n"
-	"      --psi-critical RANGE  (default: " OOMW_DEFAULT_PSI_CRITICAL "); no PSI in the kernel is OK\n"
+	"      --psi-critical RANGE  (default: " OOMW_DEFAULT_PSI_CRITICAL
+	"); no PSI in the kernel is OK\n"
 	"Cgroups:\n"
 	"      --cgroup GLOB         watch memory cgroups whose path matches (repeatable;\n"
 	"                            '*' also matches '/': '/kubepods*'); lists their kills\n"
 	"                            in the window and checks usage against their limit\n"
-	"      --cgroup-warning RANGE  usage, % of the limit or a size (default: "
-	OOMW_DEFAULT_CGROUP_WARNING ")\n"
+	"      --cgroup-warning RANGE  usage, % of the limit or a size (default: " OOMW_DEFAULT_CGROUP_WARNING
+	")\n"
 	"      --cgroup-critical RANGE (default: none; usage includes page cache)\n"
 	"Details:\n"
 	"      --candidates N      list the N processes the OOM killer would pick next\n"
@@ -181,8 +183,7 @@ static const struct range_option range_options[] = {
 	{ OPT_PSI_WARN, "--psi-warning", OOMW_METRIC_PRESSURE, THRESHOLD_AT(psi.warning) },
 	{ OPT_PSI_CRIT, "--psi-critical", OOMW_METRIC_PRESSURE, THRESHOLD_AT(psi.critical) },
 	{ OPT_CGROUP_WARN, "--cgroup-warning", OOMW_METRIC_USAGE, THRESHOLD_AT(cgroup_usage.warning) },
-	{ OPT_CGROUP_CRIT, "--cgroup-critical", OOMW_METRIC_USAGE,
-	  THRESHOLD_AT(cgroup_usage.critical) },
+	{ OPT_CGROUP_CRIT, "--cgroup-critical", OOMW_METRIC_USAGE, THRESHOLD_AT(cgroup_usage.critical) },
 };
 
 static const struct range_option *find_range_option(int id)
@@ -193,8 +194,8 @@ static const struct range_option *find_range_option(int id)
 	return NULL;
 }
 
-static int parse_threshold(const struct range_option *ro, const char *text,
-			   struct check_options *o, char *reason)
+static int parse_threshold(const struct range_option *ro, const char *text, struct check_options *o,
+			   char *reason)
 {
 	char why[OOMW_THRESHOLD_WHY_MAX];
 	struct oomw_threshold *t = (struct oomw_threshold *)((char *)o + ro->offset);

@@ -24,9 +24,9 @@ struct check_options {
 	 * defaults every front end shares, then the command line. */
 	struct oomw_assess_params params;
 	char state_path[PATH_MAX];
-	bool state_given;   /* --state; else the default location (statefile.h) */
-	bool kmsg_given;    /* --kmsg; else /dev/kmsg, whose absence is not an error */
-	int verbose;        /* 0..3 */
+	bool state_given; /* --state; else the default location (statefile.h) */
+	bool kmsg_given;  /* --kmsg; else /dev/kmsg, whose absence is not an error */
+	int verbose;      /* 0..3 */
 	int64_t timeout_sec;
 };
 

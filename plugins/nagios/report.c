@@ -134,8 +134,8 @@ static void kill_reasons(struct sbuf *sb, const struct oomw_kill *k)
 			sb_printf(sb, " unit %s", esc);
 		}
 		if (who.container_id[0])
-			sb_printf(sb, " %s%scontainer %.12s", who.runtime, who.runtime[0] ? " " : "",
-				  who.container_id);
+			sb_printf(sb, " %s%scontainer %.12s", who.runtime,
+				  who.runtime[0] ? " " : "", who.container_id);
 		if (who.pod_uid[0])
 			sb_printf(sb, " pod %s (QoS %s)", who.pod_uid, oomw_qos_name(who.qos));
 		sb_printf(sb, "\n");
@@ -247,8 +247,9 @@ static void kill_sources(struct report *r)
 	}
 	problem_lines(r, OOMW_SRC_KLOG);
 	if (journal(r))
-		sb_printf(&r->lines, "userspace OOM kills since boot: %lld (systemd-oomd, earlyoom; "
-				     "never in oom_kill)\n",
+		sb_printf(&r->lines,
+			  "userspace OOM kills since boot: %lld (systemd-oomd, earlyoom; "
+			  "never in oom_kill)\n",
 			  (long long)s->userspace_kills);
 }
 
@@ -340,8 +341,7 @@ static void render_psi(struct report *r)
 		return;
 	}
 	char label[LABEL_MAX], v[SIZE_TEXT_MAX];
-	snprintf(label, sizeof(label), "psi_%s_avg%d", oomw_psi_line_name(p->psi_line),
-		 p->psi_avg_sec);
+	snprintf(label, sizeof(label), "psi_%s_avg%d", oomw_psi_line_name(p->psi_line), p->psi_avg_sec);
 	snprintf(v, sizeof(v), "%.2f", r->v.psi.pct);
 	perf(&r->perf, label, v, "%", &p->psi, OOMW_PERF_PLAIN, "100");
 }
@@ -411,7 +411,8 @@ static void cgroup_label(const char *path, const char *what, char *out, size_t s
 	char esc[OOMW_CGROUP_ESCAPED_MAX];
 	size_t len = oomw_cgroup_escape(path, esc, sizeof(esc));
 	size_t start = oomw_cgroup_escape_tail(esc, len, CGROUP_LABEL_NAME_MAX - 1);
-	snprintf(out, size, "cg_%08x_%s:%s%.*s", (unsigned)(oomw_fnv1a(OOMW_FNV1A_OFFSET, path, strlen(path)) & 0xffffffffu), what,
+	snprintf(out, size, "cg_%08x_%s:%s%.*s",
+		 (unsigned)(oomw_fnv1a(OOMW_FNV1A_OFFSET, path, strlen(path)) & 0xffffffffu), what,
 		 len > CGROUP_LABEL_NAME_MAX ? "~" : "", CGROUP_LABEL_NAME_MAX,
 		 strcmp(path, "/") == 0 ? "_" : esc + (len > CGROUP_LABEL_NAME_MAX ? start : 0));
 }
@@ -460,7 +461,8 @@ static void cgroup_perf(struct report *r)
 	}
 	if (max_pct >= 0) {
 		snprintf(v, sizeof(v), "%.2f", max_pct);
-		perf(&r->perf, "cgroup_usage_pct", v, "%", &r->o->params.cgroup_usage, OOMW_PERF_PLAIN, "");
+		perf(&r->perf, "cgroup_usage_pct", v, "%", &r->o->params.cgroup_usage,
+		     OOMW_PERF_PLAIN, "");
 	}
 	size_t n = cgroups_in_path_order(r, shown);
 	for (size_t i = 0; i < n; i++) {
@@ -526,10 +528,10 @@ static void render_state(struct report *r)
 		char proc[CGROUP_SHOWN_SHORT + 1], kmsg[CGROUP_SHOWN_SHORT + 1],
 			state[CGROUP_SHOWN_LONG + 1];
 		const struct oomw_paths *p = r->in.paths;
-		oomw_escape_field(p->proc, strlen(p->proc), CGROUP_SHOWN_SHORT, OOMW_CUT_START, proc,
-				  sizeof(proc));
-		oomw_escape_field(p->kmsg, strlen(p->kmsg), CGROUP_SHOWN_SHORT, OOMW_CUT_START, kmsg,
-				  sizeof(kmsg));
+		oomw_escape_field(p->proc, strlen(p->proc), CGROUP_SHOWN_SHORT, OOMW_CUT_START,
+				  proc, sizeof(proc));
+		oomw_escape_field(p->kmsg, strlen(p->kmsg), CGROUP_SHOWN_SHORT, OOMW_CUT_START,
+				  kmsg, sizeof(kmsg));
 		oomw_escape_field(r->run->state_path, strlen(r->run->state_path), CGROUP_SHOWN_LONG,
 				  OOMW_CUT_START, state, sizeof(state));
 		sb_printf(&r->lines, "sources: proc %s, kmsg %s; state %s\n", proc, kmsg, state);
@@ -577,8 +579,8 @@ static void write_long_output(const struct report *r, char *out, size_t size)
 	sb_printf(&sb, "%.*s%s", (int)cut, r->lines.buf, TRUNCATED_NOTE);
 }
 
-enum check_state check_report(const struct check_options *o, const struct check_run *run,
-			      char *out, size_t size)
+enum check_state check_report(const struct check_options *o, const struct check_run *run, char *out,
+			      size_t size)
 {
 	static char perf_buf[CHECK_OUTPUT_MAX], lines_buf[CHECK_OUTPUT_MAX];
 	static struct report r;

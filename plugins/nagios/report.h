@@ -28,14 +28,14 @@ struct check_run {
 	const struct oomw_snapshot *snap;
 	const struct oomw_event *events; /* the persisted ring, oldest first */
 	size_t n_events;
-	size_t n_new;       /* events reported new by this sample */
-	int save_err;       /* -errno of saving the state, or 0 */
+	size_t n_new; /* events reported new by this sample */
+	int save_err; /* -errno of saving the state, or 0 */
 	const char *state_path;
 };
 
 /* Writes the whole plugin output (ending in a newline) into out and returns
  * the exit state. */
-enum check_state check_report(const struct check_options *o, const struct check_run *run,
-			      char *out, size_t size);
+enum check_state check_report(const struct check_options *o, const struct check_run *run, char *out,
+			      size_t size);
 
 #endif

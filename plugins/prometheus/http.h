@@ -14,13 +14,13 @@
 #define PROM_HTTP_REQUEST_MAX 8192
 
 enum prom_http_verdict {
-	PROM_HTTP_INCOMPLETE, /* no blank line yet: read more */
-	PROM_HTTP_METRICS,    /* 200 with the exposition */
-	PROM_HTTP_ROOT,       /* 200 with a line pointing at /metrics */
-	PROM_HTTP_NOT_FOUND,  /* 404 */
-	PROM_HTTP_BAD_METHOD, /* 405 */
-	PROM_HTTP_BAD_REQUEST,  /* 400: not an HTTP/1.x request line */
-	PROM_HTTP_TOO_LARGE,  /* 431 */
+	PROM_HTTP_INCOMPLETE,  /* no blank line yet: read more */
+	PROM_HTTP_METRICS,     /* 200 with the exposition */
+	PROM_HTTP_ROOT,        /* 200 with a line pointing at /metrics */
+	PROM_HTTP_NOT_FOUND,   /* 404 */
+	PROM_HTTP_BAD_METHOD,  /* 405 */
+	PROM_HTTP_BAD_REQUEST, /* 400: not an HTTP/1.x request line */
+	PROM_HTTP_TOO_LARGE,   /* 431 */
 };
 
 /* Judges the request head in buf[0..len). *head is true for HEAD (headers only). */

@@ -246,8 +246,7 @@ static void accept_clients(void)
 /* The whole answer: status line, headers, and (unless HEAD) the body. */
 static int client_answer(struct client *c, enum prom_http_verdict v, bool head)
 {
-	static const char root_body[] =
-		"oomwatch-exporter: the metrics are at /metrics\n";
+	static const char root_body[] = "oomwatch-exporter: the metrics are at /metrics\n";
 	const char *reason;
 	int status = prom_http_status(v, &reason);
 	char error_body[64];
@@ -268,8 +267,9 @@ static int client_answer(struct client *c, enum prom_http_verdict v, bool head)
 	FILE *f = open_memstream(&c->out, &c->out_len);
 	if (f == NULL)
 		return -errno;
-	fprintf(f, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
-		   "Connection: close\r\n\r\n",
+	fprintf(f,
+		"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
+		"Connection: close\r\n\r\n",
 		status, reason, type, body_len,
 		v == PROM_HTTP_BAD_METHOD ? "Allow: GET, HEAD\r\n" : "");
 	if (!head)
@@ -303,8 +303,7 @@ static void client_io(struct client *c, short revents)
 		}
 	}
 	while (c->out_sent < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent,
-				 MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, c->out + c->out_sent, c->out_len - c->out_sent, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				client_close(c);
@@ -361,8 +360,7 @@ static int watch(void)
 			if (c->deadline_msec < wake)
 				wake = c->deadline_msec;
 			owner[n_clients++] = c;
-			fds[n++] = (struct pollfd){ .fd = c->fd,
-						    .events = c->out ? POLLOUT : POLLIN };
+			fds[n++] = (struct pollfd){ .fd = c->fd, .events = c->out ? POLLOUT : POLLIN };
 		}
 		nfds_t listen_at = n;
 		if (g.listen_fd >= 0 && room)
@@ -403,8 +401,9 @@ static int watch(void)
 			second_start = now;
 			wakeups = 0;
 		} else if (++wakeups >= WAKEUPS_PER_SEC_MAX) {
-			fprintf(stderr, PROM_NAME ": woken %d times in a second (a very busy kernel "
-					"log?); resting for a second\n",
+			fprintf(stderr,
+				PROM_NAME ": woken %d times in a second (a very busy kernel "
+					  "log?); resting for a second\n",
 				wakeups);
 			rest_until = now + MSEC_PER_SEC;
 		}
@@ -442,8 +441,7 @@ int main(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	if (g.o.listen_text && (r = open_listener()) < 0) {
-		fprintf(stderr, PROM_NAME ": cannot listen on %s: %s\n", g.o.listen_text,
-			strerror(-r));
+		fprintf(stderr, PROM_NAME ": cannot listen on %s: %s\n", g.o.listen_text, strerror(-r));
 		return EXIT_CANNOT_RUN;
 	}
 	r = oomw_monitor_open(&g.o.mon, &g.mon);

@@ -57,8 +57,8 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char help_text[] =
-	PROM_NAME " " OOMWATCH_VERSION " (oomwatch) - OOM kills and memory for Prometheus\n"
+static const char help_text[] = PROM_NAME
+	" " OOMWATCH_VERSION " (oomwatch) - OOM kills and memory for Prometheus\n"
 	"\n"
 	"Usage: " PROM_NAME " --textfile FILE.prom [--once] [options]\n"
 	"       " PROM_NAME " --listen 127.0.0.1:PORT [options]\n"
@@ -162,16 +162,16 @@ static int parse_textfile(const char *arg, struct prom_options *o, char *reason)
 	size_t len = strlen(arg), suffix = strlen(TEXTFILE_SUFFIX);
 	if (len <= suffix || strcmp(arg + len - suffix, TEXTFILE_SUFFIX) != 0 ||
 	    arg[len - suffix - 1] == '/') {
-		say(reason, "--textfile: '%s' does not end in " TEXTFILE_SUFFIX
-			    " (node_exporter reads only *" TEXTFILE_SUFFIX " files)",
+		say(reason,
+		    "--textfile: '%s' does not end in " TEXTFILE_SUFFIX
+		    " (node_exporter reads only *" TEXTFILE_SUFFIX " files)",
 		    arg);
 		return -1;
 	}
 	return set_path("--textfile", o->textfile, arg, reason);
 }
 
-static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow_remote,
-		     char *reason)
+static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow_remote, char *reason)
 {
 	switch (c) {
 	case OPT_PROC:

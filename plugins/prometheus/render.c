@@ -87,7 +87,10 @@ size_t prom_label_escape(const char *text, char *out, size_t size)
 	if (size == 0)
 		return 0;
 	for (const char *p = text; *p; p++) {
-		const char *esc = *p == '\\' ? "\\\\" : *p == '"' ? "\\\"" : *p == '\n' ? "\\n" : NULL;
+		const char *esc = *p == '\\'   ? "\\\\"
+				  : *p == '"'  ? "\\\""
+				  : *p == '\n' ? "\\n"
+					       : NULL;
 		size_t n = esc ? 2 : 1;
 		if (o + n >= size)
 			break;
@@ -277,8 +280,7 @@ static const struct family f_userspace = {
 	"Kills by userspace OOM killers (systemd-oomd, earlyoom) since boot, as far as the log "
 	"shows; never in oomwatch_oom_kills_total."
 };
-static const struct family f_last_time = { "oomwatch_last_oom_kill_timestamp_seconds", GAUGE,
-					   "seconds",
+static const struct family f_last_time = { "oomwatch_last_oom_kill_timestamp_seconds", GAUGE, "seconds",
 					   "When the last OOM kill happened (or was noticed, "
 					   "without details), since the epoch." };
 static const struct family f_last_rss = { "oomwatch_last_oom_kill_rss_bytes", GAUGE, "bytes",

@@ -106,7 +106,8 @@ static void make_logs(long reports, struct buf *text, struct buf *kmsg)
 					 usec / 1000000, usec % 1000000, msg);
 			add(text, line, (size_t)n);
 			int prio = strstr(msg, "Killed process") ? 3 : 6;
-			n = snprintf(line, sizeof(line), "%d,%" PRIu64 ",%" PRIu64 ",-;%s\n", prio, seq, usec, msg);
+			n = snprintf(line, sizeof(line), "%d,%" PRIu64 ",%" PRIu64 ",-;%s\n", prio,
+				     seq, usec, msg);
 			add(kmsg, line, (size_t)n);
 			seq++;
 			usec += 7;

@@ -139,7 +139,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	struct oomw_monitor_config cfg = {0};
+	struct oomw_monitor_config cfg = { 0 };
 	const char *ready = NULL;
 	long wait_sec = -1, bench = 0;
 	oomw_paths_default(&cfg.paths);

@@ -71,7 +71,7 @@ static void test_severity_order(void **state)
 struct grammar_case {
 	const char *text;
 	enum oomw_metric metric;
-	const char *why; /* NULL: accepted; else the exact refusal */
+	const char *why;          /* NULL: accepted; else the exact refusal */
 	double bytes, pct, value; /* a gauge to judge with it */
 	bool has_total;
 	bool alert;
@@ -79,7 +79,10 @@ struct grammar_case {
 };
 
 /* A text the parser must refuse with exactly this reason. */
-#define REFUSED(text, metric, why) { text, metric, why, 0, 0, 0, false, false, NULL, NULL }
+#define REFUSED(text, metric, why)                                                                 \
+	{                                                                                          \
+		text, metric, why, 0, 0, 0, false, false, NULL, NULL                               \
+	}
 /* MemAvailable 1 GiB of 8 GiB = 12.5 %. */
 #define MEM_1G_OF_8G (double)GIB, 12.5, 0, true
 static const struct grammar_case grammar[] = {
@@ -107,7 +110,8 @@ static const struct grammar_case grammar[] = {
 	REFUSED("90", OOMW_METRIC_USAGE, "'90' has no unit; write 90% or 90M"),
 	{ "10%", OOMW_METRIC_FREE, NULL, 0, 9.99, 0, true, true, "10:", "" },
 	REFUSED("abc", OOMW_METRIC_FREE, "malformed range 'abc': expected a number"),
-	REFUSED("10:5", OOMW_METRIC_COUNT, "malformed range '10:5': the start of a range is greater than its end"),
+	REFUSED("10:5", OOMW_METRIC_COUNT,
+		"malformed range '10:5': the start of a range is greater than its end"),
 	/* Higher is worse: a bare value is the Nagios upper bound. */
 	{ "90%", OOMW_METRIC_USAGE, NULL, 95.0 * MIB, 95, 0, true, true, "90", "" },
 	{ "90%", OOMW_METRIC_USAGE, NULL, 90.0 * MIB, 90, 0, true, false, "90", "" },
@@ -133,8 +137,8 @@ static void test_threshold_grammar(void **state)
 		int r = oomw_threshold_parse(c->text, c->metric, &t, why);
 		if (c->why) {
 			if (r != -EINVAL || strcmp(why, c->why) != 0)
-				fail_msg("'%s': want refusal \"%s\", got %d \"%s\"", c->text, c->why, r,
-					 why);
+				fail_msg("'%s': want refusal \"%s\", got %d \"%s\"", c->text,
+					 c->why, r, why);
 			assert_false(t.set);
 			continue;
 		}
@@ -142,8 +146,11 @@ static void test_threshold_grammar(void **state)
 			fail_msg("'%s' refused: %s", c->text, why);
 		assert_true(t.set);
 		struct oomw_limits l = { .warning = t };
-		struct oomw_gauge g = { .known = true, .value = c->value, .bytes = c->bytes,
-					.pct = c->pct, .pct_known = c->has_total,
+		struct oomw_gauge g = { .known = true,
+					.value = c->value,
+					.bytes = c->bytes,
+					.pct = c->pct,
+					.pct_known = c->has_total,
 					.total_bytes = c->has_total ? 8.0 * GIB : 0 };
 		enum oomw_severity want = c->alert ? OOMW_SEV_WARNING : OOMW_SEV_OK;
 		if (oomw_judge(&l, &g) != want)
@@ -184,7 +191,8 @@ static void test_margin(void **state)
 		{ "1%", NULL, 1, OOMW_UNIT_PCT },
 		{ "64M", NULL, 64.0 * MIB, OOMW_UNIT_BYTES },
 		{ "1", "'1' has no unit; write 1% or 1M", 0, OOMW_UNIT_NONE },
-		{ "1x", "'1x': unknown unit: use %, B, K, KiB, M, MiB, G, GiB, T or TiB", 0, OOMW_UNIT_NONE },
+		{ "1x", "'1x': unknown unit: use %, B, K, KiB, M, MiB, G, GiB, T or TiB", 0,
+		  OOMW_UNIT_NONE },
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		struct oomw_margin m;
@@ -244,7 +252,7 @@ static void test_hysteresis(void **state)
 		{ OOMW_SEV_WARNING, 11.5, OOMW_SEV_OK },
 		{ OOMW_SEV_WARNING, 50.0, OOMW_SEV_OK },
 		{ OOMW_SEV_CRITICAL, 5.5, OOMW_SEV_CRITICAL },
-		{ OOMW_SEV_CRITICAL, 6.5, OOMW_SEV_WARNING }, /* past 5+1, below 10 */
+		{ OOMW_SEV_CRITICAL, 6.5, OOMW_SEV_WARNING },  /* past 5+1, below 10 */
 		{ OOMW_SEV_CRITICAL, 10.5, OOMW_SEV_WARNING }, /* past 5+1, within 10+1 */
 		{ OOMW_SEV_CRITICAL, 12.0, OOMW_SEV_OK },
 		{ OOMW_SEV_WARNING, 4.0, OOMW_SEV_CRITICAL },
@@ -253,13 +261,13 @@ static void test_hysteresis(void **state)
 	oomw_assess_params_default(&p, OOMW_FRONTEND_COLLECTD);
 	for (size_t i = 0; i < N(cases); i++) {
 		int64_t total_kib = 100 * MIB;
-		struct oomw_gauge g =
-			oomw_gauge_kib((int64_t)(cases[i].pct * (double)MIB), total_kib);
-		enum oomw_severity got = oomw_judge_held(&p.mem_available, &g, &p.hysteresis, cases[i].prev);
+		struct oomw_gauge g = oomw_gauge_kib((int64_t)(cases[i].pct * (double)MIB), total_kib);
+		enum oomw_severity got =
+			oomw_judge_held(&p.mem_available, &g, &p.hysteresis, cases[i].prev);
 		if (got != cases[i].want)
 			fail_msg("case %zu: prev %s at %.2f%%: got %s, want %s", i,
-				 oomw_severity_name(cases[i].prev), cases[i].pct, oomw_severity_name(got),
-				 oomw_severity_name(cases[i].want));
+				 oomw_severity_name(cases[i].prev), cases[i].pct,
+				 oomw_severity_name(got), oomw_severity_name(cases[i].want));
 	}
 	/* An unknown value keeps the last verdict. */
 	struct oomw_gauge unknown = oomw_gauge_kib(OOMW_UNKNOWN, 100);
@@ -335,7 +343,8 @@ static void test_hovering_per_frontend(void **state)
 		}
 		size_t want = frontends[f] == OOMW_FRONTEND_NAGIOS ? N(hover_pct) : 1;
 		if (changes != want)
-			fail_msg("front end %d: %zu verdict changes, want %zu", frontends[f], changes, want);
+			fail_msg("front end %d: %zu verdict changes, want %zu", frontends[f],
+				 changes, want);
 	}
 }
 
@@ -347,22 +356,41 @@ static void test_hovering_per_frontend(void **state)
 	.oom_score_adj = OOMW_UNKNOWN, .mono_usec = OOMW_UNKNOWN
 /* Named by the log: pid 1000 + index, 16.8 MiB. */
 #define NAMED(i, when, comm_, task, oom)                                                           \
-	{ .index = (i), .has_details = true, .wall_usec = (when),                                  \
-	  .kill = { KILL_UNKNOWN_SIZES, .pid = 1000 + (i), .comm = comm_,                          \
-		    .comm_len = sizeof(comm_) - 1, .anon_rss_kib = 16 * KIB, .file_rss_kib = 800,  \
-		    .shmem_rss_kib = 0, .scope = OOMW_SCOPE_MEMCG, .task_memcg = task,             \
-		    .oom_memcg = oom, .wall_usec = (when) } }
+	{                                                                                          \
+		.index = (i), .has_details = true, .wall_usec = (when), .kill = {                  \
+			KILL_UNKNOWN_SIZES,                                                        \
+			.pid = 1000 + (i),                                                         \
+			.comm = comm_,                                                             \
+			.comm_len = sizeof(comm_) - 1,                                             \
+			.anon_rss_kib = 16 * KIB,                                                  \
+			.file_rss_kib = 800,                                                       \
+			.shmem_rss_kib = 0,                                                        \
+			.scope = OOMW_SCOPE_MEMCG,                                                 \
+			.task_memcg = task,                                                        \
+			.oom_memcg = oom,                                                          \
+			.wall_usec = (when)                                                        \
+		}                                                                                  \
+	}
 #define KILL_ALL_UNKNOWN                                                                           \
 	KILL_UNKNOWN_SIZES, .pid = OOMW_UNKNOWN, .anon_rss_kib = OOMW_UNKNOWN,                     \
-		.file_rss_kib = OOMW_UNKNOWN, .shmem_rss_kib = OOMW_UNKNOWN
+			    .file_rss_kib = OOMW_UNKNOWN, .shmem_rss_kib = OOMW_UNKNOWN
 /* Counted by /proc/vmstat only, noticed at `noticed`. */
 #define COUNTED(i, noticed)                                                                        \
-	{ .index = (i), .wall_usec = (noticed), .kill = { KILL_ALL_UNKNOWN, .wall_usec = (noticed) } }
+	{                                                                                          \
+		.index = (i), .wall_usec = (noticed), .kill = {                                    \
+			KILL_ALL_UNKNOWN,                                                          \
+			.wall_usec = (noticed)                                                     \
+		}                                                                                  \
+	}
 /* As the monitor records a kill the counter proves at a fresh baseline:
  * dated at boot; kill.wall_usec the time it was first noticed (or the boot). */
 #define BACKLOG(i, noticed)                                                                        \
-	{ .index = (i), .backlog = true, .wall_usec = BOOT,                                        \
-	  .kill = { KILL_ALL_UNKNOWN, .wall_usec = (noticed) } }
+	{                                                                                          \
+		.index = (i), .backlog = true, .wall_usec = BOOT, .kill = {                        \
+			KILL_ALL_UNKNOWN,                                                          \
+			.wall_usec = (noticed)                                                     \
+		}                                                                                  \
+	}
 
 static void test_victim_cgroup_and_rss(void **state)
 {
@@ -412,51 +440,165 @@ struct window_case {
 };
 
 static const struct window_case windows[] = {
-	{ "a named kill an hour ago", { NAMED(1, NOW - HOUR, "mysqld", "/system.slice/mysql.service", "") },
-	  1, 0, 86400, 0, false, 1, 0, OOMW_SEV_CRITICAL,
+	{ "a named kill an hour ago",
+	  { NAMED(1, NOW - HOUR, "mysqld", "/system.slice/mysql.service", "") },
+	  1,
+	  0,
+	  86400,
+	  0,
+	  false,
+	  1,
+	  0,
+	  OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 24h: mysqld (pid 1001, 16.8 MiB, /system.slice/mysql.service) at "
 	  "2026-11-29 07:00:00 UTC" },
-	{ "a named kill two days ago", { NAMED(1, NOW - 48 * HOUR, "x", "/a", "") },
-	  1, 0, 86400, 0, false, 0, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 50.0% memory available" },
-	{ "the same kill with a window of 3d", { NAMED(1, NOW - 48 * HOUR, "x", "/a", "") },
-	  1, 0, 3 * 86400, 0, false, 1, 0, OOMW_SEV_CRITICAL,
+	{ "a named kill two days ago",
+	  { NAMED(1, NOW - 48 * HOUR, "x", "/a", "") },
+	  1,
+	  0,
+	  86400,
+	  0,
+	  false,
+	  0,
+	  0,
+	  OOMW_SEV_OK,
+	  "no OOM kill in last 24h, 50.0% memory available" },
+	{ "the same kill with a window of 3d",
+	  { NAMED(1, NOW - 48 * HOUR, "x", "/a", "") },
+	  1,
+	  0,
+	  3 * 86400,
+	  0,
+	  false,
+	  1,
+	  0,
+	  OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 3d: x (pid 1001, 16.8 MiB, /a) at 2026-11-27 08:00:00 UTC" },
-	{ "kill_window 0: kills never alert", { NAMED(1, NOW, "x", "/a", "") },
-	  1, 1, 0, 0, false, 0, 0, OOMW_SEV_OK, "no OOM kill in last 0s, 50.0% memory available" },
-	{ "a kill only the counter saw, noticed now", { COUNTED(1, NOW) },
-	  1, 1, 86400, -EPERM, false, 1, 0, OOMW_SEV_CRITICAL,
+	{ "kill_window 0: kills never alert",
+	  { NAMED(1, NOW, "x", "/a", "") },
+	  1,
+	  1,
+	  0,
+	  0,
+	  false,
+	  0,
+	  0,
+	  OOMW_SEV_OK,
+	  "no OOM kill in last 0s, 50.0% memory available" },
+	{ "a kill only the counter saw, noticed now",
+	  { COUNTED(1, NOW) },
+	  1,
+	  1,
+	  86400,
+	  -EPERM,
+	  false,
+	  1,
+	  0,
+	  OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 24h: victim unknown (kernel log unreadable), noticed 2026-11-29 08:00:00 UTC" },
 	/* Issue 8: a lost state file, the log unreadable: the counter proves a
 	 * kill nothing can date. Never OK on the run that first sees it. */
-	{ "lost state: a kill of unknown time, new", { BACKLOG(1, BOOT) },
-	  1, 1, 86400, -EPERM, false, 0, 1, OOMW_SEV_WARNING,
+	{ "lost state: a kill of unknown time, new",
+	  { BACKLOG(1, BOOT) },
+	  1,
+	  1,
+	  86400,
+	  -EPERM,
+	  false,
+	  0,
+	  1,
+	  OOMW_SEV_WARNING,
 	  "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC" },
-	{ "-c '': kills of unknown time are shown, not alerted", { BACKLOG(1, BOOT) },
-	  1, 1, 86400, -EPERM, true, 0, 1, OOMW_SEV_OK,
+	{ "-c '': kills of unknown time are shown, not alerted",
+	  { BACKLOG(1, BOOT) },
+	  1,
+	  1,
+	  86400,
+	  -EPERM,
+	  true,
+	  0,
+	  1,
+	  OOMW_SEV_OK,
 	  "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC, 50.0% memory available" },
-	{ "two of them", { BACKLOG(1, BOOT), BACKLOG(2, BOOT) },
-	  2, 2, 86400, -EPERM, false, 0, 2, OOMW_SEV_WARNING,
+	{ "two of them",
+	  { BACKLOG(1, BOOT), BACKLOG(2, BOOT) },
+	  2,
+	  2,
+	  86400,
+	  -EPERM,
+	  false,
+	  0,
+	  2,
+	  OOMW_SEV_WARNING,
 	  "2 OOM kills at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC" },
-	{ "noticed 23h ago: still within one window", { BACKLOG(1, NOW - 23 * HOUR) },
-	  1, 0, 86400, -EPERM, false, 0, 1, OOMW_SEV_WARNING,
+	{ "noticed 23h ago: still within one window",
+	  { BACKLOG(1, NOW - 23 * HOUR) },
+	  1,
+	  0,
+	  86400,
+	  -EPERM,
+	  false,
+	  0,
+	  1,
+	  OOMW_SEV_WARNING,
 	  "1 OOM kill at an unknown time since boot, first noticed 2026-11-28 09:00:00 UTC" },
-	{ "noticed 25h ago: aged out", { BACKLOG(1, NOW - 25 * HOUR) },
-	  1, 0, 86400, -EPERM, false, 0, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 50.0% memory available" },
-	{ "not new, noticed time not recorded (at boot 30 days ago)", { BACKLOG(1, BOOT) },
-	  1, 0, 86400, -EPERM, false, 0, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 50.0% memory available" },
+	{ "noticed 25h ago: aged out",
+	  { BACKLOG(1, NOW - 25 * HOUR) },
+	  1,
+	  0,
+	  86400,
+	  -EPERM,
+	  false,
+	  0,
+	  0,
+	  OOMW_SEV_OK,
+	  "no OOM kill in last 24h, 50.0% memory available" },
+	{ "not new, noticed time not recorded (at boot 30 days ago)",
+	  { BACKLOG(1, BOOT) },
+	  1,
+	  0,
+	  86400,
+	  -EPERM,
+	  false,
+	  0,
+	  0,
+	  OOMW_SEV_OK,
+	  "no OOM kill in last 24h, 50.0% memory available" },
 	{ "a dated kill and kills of unknown time",
 	  { BACKLOG(1, BOOT), NAMED(2, NOW - HOUR, "java", "/k", "") },
-	  2, 2, 86400, 0, false, 1, 1, OOMW_SEV_CRITICAL,
+	  2,
+	  2,
+	  86400,
+	  0,
+	  false,
+	  1,
+	  1,
+	  OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 24h: java (pid 1002, 16.8 MiB, /k) at 2026-11-29 07:00:00 UTC; "
 	  "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC" },
 	{ "an oom.group kill: one event for the reader",
 	  { NAMED(1, NOW - HOUR, "a", "/pod/a", "/pod"), NAMED(2, NOW - HOUR, "b", "", "/pod"),
 	    NAMED(3, NOW - HOUR, "c", "", "/pod") },
-	  3, 0, 86400, 0, false, 3, 0, OOMW_SEV_CRITICAL,
+	  3,
+	  0,
+	  86400,
+	  0,
+	  false,
+	  3,
+	  0,
+	  OOMW_SEV_CRITICAL,
 	  "3 OOM kills in last 24h, latest c (pid 1003, 16.8 MiB, /pod) at 2026-11-29 07:00:00 UTC "
 	  "(+2 killed with it)" },
-	{ "a name with '|' cannot forge perfdata", { NAMED(1, NOW, "a|b\n", "/x|y", "") },
-	  1, 1, 86400, 0, false, 1, 0, OOMW_SEV_CRITICAL,
+	{ "a name with '|' cannot forge perfdata",
+	  { NAMED(1, NOW, "a|b\n", "/x|y", "") },
+	  1,
+	  1,
+	  86400,
+	  0,
+	  false,
+	  1,
+	  0,
+	  OOMW_SEV_CRITICAL,
 	  "1 OOM kill in last 24h: a\\x7cb\\x0a (pid 1001, 16.8 MiB, /x\\x7cy) at 2026-11-29 08:00:00 UTC" },
 };
 
@@ -468,12 +610,15 @@ static void run_window_case(const struct window_case *c, enum oomw_frontend fe)
 	if (c->kills_off)
 		p.kills.critical.set = false;
 	struct oomw_paths paths = { .proc = "/proc", .sys = "/sys", .kmsg = "/dev/kmsg" };
-	struct oomw_snapshot s = { .wall_usec = NOW, .oom_kill_total = (int64_t)c->n_events,
-				   .klog_err = c->klog_err, .psi_err = -ENOENT };
+	struct oomw_snapshot s = { .wall_usec = NOW,
+				   .oom_kill_total = (int64_t)c->n_events,
+				   .klog_err = c->klog_err,
+				   .psi_err = -ENOENT };
 	s.mem.mem_total_kib = 8 * MIB;
 	s.mem.mem_available_kib = 4 * MIB;
-	struct oomw_assess_input in = { .snap = &s, .events = c->events, .n_events = c->n_events,
-					.n_new = c->n_new, .paths = &paths };
+	struct oomw_assess_input in = {
+		.snap = &s, .events = c->events, .n_events = c->n_events, .n_new = c->n_new, .paths = &paths
+	};
 	static struct oomw_verdict v;
 	oomw_assess(&in, &p, &v);
 	char summary[1024];
@@ -505,8 +650,9 @@ static void test_ring_full(void **state)
 	oomw_assess_params_default(&p, OOMW_FRONTEND_NAGIOS);
 	struct oomw_paths paths = { .proc = "/proc", .sys = "/sys", .kmsg = "/dev/kmsg" };
 	struct oomw_snapshot s = { .wall_usec = NOW, .oom_kill_total = 266 };
-	struct oomw_assess_input in = { .snap = &s, .events = ring, .n_events = OOMW_STATE_EVENTS_MAX,
-					.paths = &paths };
+	struct oomw_assess_input in = {
+		.snap = &s, .events = ring, .n_events = OOMW_STATE_EVENTS_MAX, .paths = &paths
+	};
 	static struct oomw_verdict v;
 	oomw_assess(&in, &p, &v);
 	assert_true(v.kills.more_possible);
@@ -536,7 +682,8 @@ static void test_first_start(void **state)
 		oomw_assess_params_default(&p, frontends[f]);
 		assert_int_equal(p.first_start, OOMW_FIRST_START_WINDOW); /* one policy */
 		for (size_t i = 0; i < N(cases); i++) {
-			struct oomw_snapshot s = { .wall_usec = NOW, .first_sample = cases[i].first_sample };
+			struct oomw_snapshot s = { .wall_usec = NOW,
+						   .first_sample = cases[i].first_sample };
 			p.first_start = cases[i].policy;
 			assert_int_equal(oomw_event_news(&recent, &s, &p), cases[i].recent);
 			assert_int_equal(oomw_event_news(&old, &s, &p), cases[i].old);
@@ -581,7 +728,8 @@ struct gauge_case {
 };
 
 static const struct gauge_case gauges[] = {
-	{ "all fine", 6 * MIB, 0, 0, true, 0, OOMW_SEV_OK, "no OOM kill in last 24h, 75.0% memory available" },
+	{ "all fine", 6 * MIB, 0, 0, true, 0, OOMW_SEV_OK,
+	  "no OOM kill in last 24h, 75.0% memory available" },
 	{ "memory low", 655 * KIB, 0, 0, true, 0, OOMW_SEV_WARNING,
 	  "memory available 8.0% (655.0 MiB of 8.0 GiB)" },
 	{ "memory very low", 300 * KIB, 0, 0, true, 0, OOMW_SEV_CRITICAL,
@@ -651,8 +799,9 @@ static void test_cgroups(void **state)
 	}
 	struct oomw_event ev[] = { NAMED(1, NOW - HOUR, "b", "", "/pod"),
 				   NAMED(2, NOW - 48 * HOUR, "c", "/pod/x", "/pod") };
-	struct oomw_assess_input in = { .snap = &s, .events = ev, .n_events = 2, .paths = &paths,
-					.cgroups_asked = true };
+	struct oomw_assess_input in = {
+		.snap = &s, .events = ev, .n_events = 2, .paths = &paths, .cgroups_asked = true
+	};
 	static struct oomw_verdict v;
 	oomw_assess(&in, &p, &v);
 	assert_int_equal(v.n_cgroups, 3);
@@ -664,8 +813,9 @@ static void test_cgroups(void **state)
 	assert_ptr_equal(v.worst_cgroup, &v.cgroups[0]);
 	char summary[512];
 	oomw_verdict_summary(&v, summary, sizeof(summary));
-	assert_string_equal(summary, "1 OOM kill in last 24h: b (pid 1001, 16.8 MiB, /pod) at "
-				     "2026-11-29 07:00:00 UTC; cgroup /pod uses 95.0 MiB (95.0% of its limit)");
+	assert_string_equal(summary,
+			    "1 OOM kill in last 24h: b (pid 1001, 16.8 MiB, /pod) at "
+			    "2026-11-29 07:00:00 UTC; cgroup /pod uses 95.0 MiB (95.0% of its limit)");
 }
 
 /* Before the kill: limit hits since the last sample make a WARNING naming the
@@ -688,12 +838,15 @@ static void test_cgroup_held(void **state)
 	s.cgroups[0].stats.pressure_some_avg10_cpct = 320;
 	s.cgroups[0].limit_hits_delta = 12;
 	s.n_candidates = 3;
-	s.candidates[0] = (struct oomw_candidate){ .pid = 50, .comm = "elsewhere", .comm_len = 9,
-						   .rss_kib = 900000, .memcg = "/podx" };
-	s.candidates[1] = (struct oomw_candidate){ .pid = 3882, .comm = "python3", .comm_len = 7,
-						   .rss_kib = 61542, .memcg = "/pod/c" };
-	s.candidates[2] = (struct oomw_candidate){ .pid = 7, .comm = "small", .comm_len = 5,
-						   .rss_kib = 100, .memcg = "/pod" };
+	s.candidates[0] = (struct oomw_candidate){
+		.pid = 50, .comm = "elsewhere", .comm_len = 9, .rss_kib = 900000, .memcg = "/podx"
+	};
+	s.candidates[1] = (struct oomw_candidate){
+		.pid = 3882, .comm = "python3", .comm_len = 7, .rss_kib = 61542, .memcg = "/pod/c"
+	};
+	s.candidates[2] = (struct oomw_candidate){
+		.pid = 7, .comm = "small", .comm_len = 5, .rss_kib = 100, .memcg = "/pod"
+	};
 	struct oomw_assess_input in = { .snap = &s, .paths = &paths, .cgroups_asked = true };
 	static struct oomw_verdict v;
 	oomw_assess(&in, &p, &v);
@@ -702,13 +855,15 @@ static void test_cgroup_held(void **state)
 	assert_ptr_equal(v.cgroups[0].likeliest, &s.candidates[1]);
 	char summary[512];
 	oomw_verdict_summary(&v, summary, sizeof(summary));
-	assert_string_equal(summary, "cgroup /pod held at its limit: 12 limit hits since the last sample, "
-				     "memory pressure 3.20%; likeliest victim python3 (pid 3882, 60.1 MiB)");
+	assert_string_equal(summary,
+			    "cgroup /pod held at its limit: 12 limit hits since the last sample, "
+			    "memory pressure 3.20%; likeliest victim python3 (pid 3882, 60.1 MiB)");
 	s.cgroups[0].stats.pressure_some_avg10_cpct = OOMW_UNKNOWN; /* v1: no pressure file */
 	s.n_candidates = 0;
 	oomw_assess(&in, &p, &v);
 	oomw_verdict_summary(&v, summary, sizeof(summary));
-	assert_string_equal(summary, "cgroup /pod held at its limit: 12 limit hits since the last sample");
+	assert_string_equal(summary,
+			    "cgroup /pod held at its limit: 12 limit hits since the last sample");
 	s.cgroups[0].limit_hits_delta = 0;
 	oomw_assess(&in, &p, &v);
 	assert_int_equal(v.severity, OOMW_SEV_OK);
@@ -734,40 +889,114 @@ struct problem_case {
 #define MEM_OK .mem = { .mem_total_kib = 8 * MIB, .mem_available_kib = 6 * MIB }
 
 static const struct problem_case problems[] = {
-	{ "log closed by dmesg_restrict", "/dev/kmsg", { MEM_OK, .klog_err = -EPERM },
-	  false, 0, OOMW_SRC_KLOG, OOMW_SEV_OK,
+	{ "log closed by dmesg_restrict",
+	  "/dev/kmsg",
+	  { MEM_OK, .klog_err = -EPERM },
+	  false,
+	  0,
+	  OOMW_SRC_KLOG,
+	  OOMW_SEV_OK,
 	  "victim details need CAP_SYSLOG: /dev/kmsg is not readable by this user "
 	  "(kernel.dmesg_restrict=1); kills are still counted from /proc/vmstat. "
-				"Fix: grant CAP_SYSLOG (setcap cap_syslog=ep on check_oom, "
-				"AmbientCapabilities=CAP_SYSLOG in a unit; the Debian packages do)" },
-	{ "log not asked for", "none", { MEM_OK }, false, 0, OOMW_SRC_KLOG, OOMW_SEV_OK,
+	  "Fix: grant CAP_SYSLOG (setcap cap_syslog=ep on check_oom, "
+	  "AmbientCapabilities=CAP_SYSLOG in a unit; the Debian packages do)" },
+	{ "log not asked for",
+	  "none",
+	  { MEM_OK },
+	  false,
+	  0,
+	  OOMW_SRC_KLOG,
+	  OOMW_SEV_OK,
 	  "kernel log not read (--kmsg none): kills are counted without victim details" },
-	{ "log missing", "/dev/kmsg", { MEM_OK, .klog_err = -ENOENT }, false, 0, OOMW_SRC_KLOG,
-	  OOMW_SEV_OK, "kernel log /dev/kmsg: No such file or directory; kills are counted without victim details" },
-	{ "records lost", "/dev/kmsg", { MEM_OK, .klog_missed = 3 }, false, 0, OOMW_SRC_KLOG,
-	  OOMW_SEV_OK, "3 kernel log records were overwritten before they were read" },
-	{ "kernel too old for oom_kill", "/dev/kmsg", { MEM_OK, .oom_kill_total = OOMW_UNKNOWN },
-	  false, 0, OOMW_SRC_VMSTAT, OOMW_SEV_OK,
+	{ "log missing",
+	  "/dev/kmsg",
+	  { MEM_OK, .klog_err = -ENOENT },
+	  false,
+	  0,
+	  OOMW_SRC_KLOG,
+	  OOMW_SEV_OK,
+	  "kernel log /dev/kmsg: No such file or directory; kills are counted without victim details" },
+	{ "records lost",
+	  "/dev/kmsg",
+	  { MEM_OK, .klog_missed = 3 },
+	  false,
+	  0,
+	  OOMW_SRC_KLOG,
+	  OOMW_SEV_OK,
+	  "3 kernel log records were overwritten before they were read" },
+	{ "kernel too old for oom_kill",
+	  "/dev/kmsg",
+	  { MEM_OK, .oom_kill_total = OOMW_UNKNOWN },
+	  false,
+	  0,
+	  OOMW_SRC_VMSTAT,
+	  OOMW_SEV_OK,
 	  "no oom_kill in /proc/vmstat (kernel < 4.13): kills are counted from the kernel log" },
-	{ "no way to count kills", "none", { MEM_OK, .oom_kill_total = OOMW_UNKNOWN }, false, 0,
-	  OOMW_SRC_COUNT_KILLS, OOMW_SEV_UNKNOWN,
+	{ "no way to count kills",
+	  "none",
+	  { MEM_OK, .oom_kill_total = OOMW_UNKNOWN },
+	  false,
+	  0,
+	  OOMW_SRC_COUNT_KILLS,
+	  OOMW_SEV_UNKNOWN,
 	  "cannot count OOM kills: /proc/vmstat has no oom_kill (kernel < 4.13) and kernel log "
 	  "not read (--kmsg none)" },
-	{ "no PSI", "/dev/kmsg", { MEM_OK, .psi_err = -ENOENT }, false, 0, OOMW_SRC_PSI, OOMW_SEV_OK,
+	{ "no PSI",
+	  "/dev/kmsg",
+	  { MEM_OK, .psi_err = -ENOENT },
+	  false,
+	  0,
+	  OOMW_SRC_PSI,
+	  OOMW_SEV_OK,
 	  "memory pressure: not available (kernel without PSI)" },
-	{ "PSI off", "/dev/kmsg", { MEM_OK, .psi_err = -EOPNOTSUPP }, false, 0, OOMW_SRC_PSI,
-	  OOMW_SEV_OK, "memory pressure: not available (psi=0)" },
-	{ "no memory controller", "/dev/kmsg", { MEM_OK, .cgroup_err = -ENOENT }, true, 0,
-	  OOMW_SRC_CGROUPS, OOMW_SEV_OK, "cgroups: no memory cgroup controller under /sys" },
-	{ "too many cgroups", "/dev/kmsg", { MEM_OK, .cgroup_err = -E2BIG }, true, 0,
-	  OOMW_SRC_CGROUPS, OOMW_SEV_OK, "cgroups: more than 64 match the patterns; only the first 64 are checked" },
-	{ "state replaced", "/dev/kmsg", { MEM_OK, .state_err = -EBADMSG, .state_why = "bad line 3" },
-	  false, 0, OOMW_SRC_STATE, OOMW_SEV_OK,
+	{ "PSI off",
+	  "/dev/kmsg",
+	  { MEM_OK, .psi_err = -EOPNOTSUPP },
+	  false,
+	  0,
+	  OOMW_SRC_PSI,
+	  OOMW_SEV_OK,
+	  "memory pressure: not available (psi=0)" },
+	{ "no memory controller",
+	  "/dev/kmsg",
+	  { MEM_OK, .cgroup_err = -ENOENT },
+	  true,
+	  0,
+	  OOMW_SRC_CGROUPS,
+	  OOMW_SEV_OK,
+	  "cgroups: no memory cgroup controller under /sys" },
+	{ "too many cgroups",
+	  "/dev/kmsg",
+	  { MEM_OK, .cgroup_err = -E2BIG },
+	  true,
+	  0,
+	  OOMW_SRC_CGROUPS,
+	  OOMW_SEV_OK,
+	  "cgroups: more than 64 match the patterns; only the first 64 are checked" },
+	{ "state replaced",
+	  "/dev/kmsg",
+	  { MEM_OK, .state_err = -EBADMSG, .state_why = "bad line 3" },
+	  false,
+	  0,
+	  OOMW_SRC_STATE,
+	  OOMW_SEV_OK,
 	  "state file /var/tmp/s was unusable (bad line 3) and has been replaced" },
-	{ "state not saved", "/dev/kmsg", { MEM_OK }, false, -EROFS, OOMW_SRC_STATE, OOMW_SEV_UNKNOWN,
+	{ "state not saved",
+	  "/dev/kmsg",
+	  { MEM_OK },
+	  false,
+	  -EROFS,
+	  OOMW_SRC_STATE,
+	  OOMW_SEV_UNKNOWN,
 	  "cannot save state /var/tmp/s: Read-only file system (kills would be reported again)" },
-	{ "meminfo unreadable", "/dev/kmsg", { .mem_err = -EACCES }, false, 0, OOMW_SRC_MEMINFO,
-	  OOMW_SEV_UNKNOWN, "cannot read /proc/meminfo: Permission denied" },
+	{ "meminfo unreadable",
+	  "/dev/kmsg",
+	  { .mem_err = -EACCES },
+	  false,
+	  0,
+	  OOMW_SRC_MEMINFO,
+	  OOMW_SEV_UNKNOWN,
+	  "cannot read /proc/meminfo: Permission denied" },
 };
 
 static void test_problems(void **state)
@@ -786,7 +1015,9 @@ static void test_problems(void **state)
 				s.psi.some.known = true;
 				s.psi.full.known = true;
 			}
-			struct oomw_assess_input in = { .snap = &s, .paths = &paths, .kmsg_option = "--kmsg",
+			struct oomw_assess_input in = { .snap = &s,
+							.paths = &paths,
+							.kmsg_option = "--kmsg",
 							.state_path = "/var/tmp/s",
 							.cgroups_asked = c->cgroups_asked,
 							.save_err = c->save_err };
@@ -794,13 +1025,15 @@ static void test_problems(void **state)
 			oomw_assess(&in, &p, &v);
 			const struct oomw_problem *found = NULL;
 			for (size_t k = 0; k < v.n_problems; k++)
-				if (v.problems[k].source == c->source && strcmp(v.problems[k].text, c->text) == 0)
+				if (v.problems[k].source == c->source &&
+				    strcmp(v.problems[k].text, c->text) == 0)
 					found = &v.problems[k];
 			if (!found) {
 				char all[2048] = "";
 				for (size_t k = 0; k < v.n_problems; k++)
-					snprintf(all + strlen(all), sizeof(all) - strlen(all), "\n  [%d] %s",
-						 v.problems[k].source, v.problems[k].text);
+					snprintf(all + strlen(all), sizeof(all) - strlen(all),
+						 "\n  [%d] %s", v.problems[k].source,
+						 v.problems[k].text);
 				fail_msg("%s: no problem \"%s\"; got:%s", c->what, c->text, all);
 			}
 			assert_int_equal(found->severity, c->severity);
@@ -830,9 +1063,12 @@ static void test_words(void **state)
 	assert_string_equal(oomw_format_time(OOMW_UNKNOWN, buf, sizeof(buf)), "unknown time");
 	assert_string_equal(oomw_format_time(NOW, buf, sizeof(buf)), "2026-11-29 08:00:00 UTC");
 	oomw_backlog_text(1, OOMW_COUNT_EXACT, NOW, buf, sizeof(buf));
-	assert_string_equal(buf, "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
+	assert_string_equal(
+		buf, "1 OOM kill at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
 	oomw_backlog_text(256, OOMW_COUNT_AT_LEAST, NOW, buf, sizeof(buf));
-	assert_string_equal(buf, "256+ OOM kills at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
+	assert_string_equal(
+		buf,
+		"256+ OOM kills at an unknown time since boot, first noticed 2026-11-29 08:00:00 UTC");
 
 	/* A long cgroup keeps its end, never cut inside an escape. */
 	char out[16];

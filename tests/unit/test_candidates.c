@@ -169,10 +169,8 @@ static void test_real_hostile_child(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_list),
-		cmocka_unit_test(test_top_n),
-		cmocka_unit_test(test_missing_proc),
-		cmocka_unit_test(test_real_proc),
+		cmocka_unit_test(test_full_list),          cmocka_unit_test(test_top_n),
+		cmocka_unit_test(test_missing_proc),       cmocka_unit_test(test_real_proc),
 		cmocka_unit_test(test_real_hostile_child),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,8 +33,8 @@ static void find(const char *sys, int want_r, int want_version, const char *want
 {
 	struct oomw_cgroup_root root;
 	int r = oomw_cgroup_find_root(sys, &root);
-	if (r != want_r || (r == 0 && (root.version != want_version ||
-				       !ends_with(root.dir, want_suffix))))
+	if (r != want_r ||
+	    (r == 0 && (root.version != want_version || !ends_with(root.dir, want_suffix))))
 		fail_msg("%s: r=%d version=%d dir=%s", sys, r, root.version, r == 0 ? root.dir : "-");
 }
 
@@ -151,8 +151,11 @@ static void test_read_v2(void **state)
 	assert_true(st.oom_group_kill == OOMW_UNKNOWN);
 	assert_int_equal(st.oom_kill, 0);
 
-	assert_int_equal(oomw_cgroup_read(&root, "/kubepods.slice/kubepods-burstable.slice/"
-						  "kubepods-burstable-pod1a2b.slice", &st), 0);
+	assert_int_equal(oomw_cgroup_read(&root,
+					  "/kubepods.slice/kubepods-burstable.slice/"
+					  "kubepods-burstable-pod1a2b.slice",
+					  &st),
+			 0);
 	assert_int_equal(st.oom_group_kill, 1);
 	assert_int_equal(st.high, 5);
 }
@@ -171,7 +174,7 @@ static void test_read_v1(void **state)
 	assert_int_equal(st.under_oom, 0);
 	assert_int_equal(st.usage_bytes, 3904446464);
 	assert_true(st.limit_bytes == OOMW_UNLIMITED); /* 9223372036854771712 */
-	assert_true(st.oom == OOMW_UNKNOWN);          /* v2 only */
+	assert_true(st.oom == OOMW_UNKNOWN);           /* v2 only */
 
 	assert_int_equal(oomw_cgroup_read(&root, "/system.slice/mysql.service", &st), 0);
 	assert_int_equal(st.under_oom, 1);

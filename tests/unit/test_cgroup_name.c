@@ -34,8 +34,8 @@ static const struct {
 	{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UID_
 	  ".slice/cri-containerd-" ID ".scope",
 	  "", "containerd", ID, UID, OOMW_QOS_BURSTABLE },
-	{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UID_
-	  ".slice/crio-" ID ".scope",
+	{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UID_ ".slice/crio-" ID
+	  ".scope",
 	  "", "cri-o", ID, UID, OOMW_QOS_BESTEFFORT },
 	{ "/kubepods.slice/kubepods-pod" UID_ ".slice/docker-" ID ".scope", "", "docker", ID, UID,
 	  OOMW_QOS_GUARANTEED },
@@ -44,11 +44,12 @@ static const struct {
 	{ "/", "", "", "", "", OOMW_QOS_NONE },
 	{ "/system.slice/docker-" ID "0.scope", "docker-" ID "0.scope", "", "", "", OOMW_QOS_NONE },
 	{ "/system.slice/docker-0123.scope", "docker-0123.scope", "", "", "", OOMW_QOS_NONE },
-	{ "/docker/" "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", "", "", "",
-	  "", OOMW_QOS_NONE },
+	{ "/docker/"
+	  "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+	  "", "", "", "", OOMW_QOS_NONE },
 	{ "/kubepods/burstable/pod" UID_ "/" ID, "", "", "", "", OOMW_QOS_NONE },
-	{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UID ".slice", "", "", "",
-	  "", OOMW_QOS_NONE },
+	{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UID ".slice", "", "",
+	  "", "", OOMW_QOS_NONE },
 	{ "/pod" UID "/" ID, "", "", "", "", OOMW_QOS_NONE },
 	{ "/system.slice/.service", "", "", "", "", OOMW_QOS_NONE },
 	{ "//system.slice//a b.service//", "a b.service", "", "", "", OOMW_QOS_NONE },

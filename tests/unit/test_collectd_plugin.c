@@ -121,8 +121,7 @@ cdtime_t plugin_get_interval(void)
 }
 
 /* No watcher thread: the tests sample through the read callback. */
-int plugin_thread_create(pthread_t *thread, void *(*start_routine)(void *), void *arg,
-			 char const *name)
+int plugin_thread_create(pthread_t *thread, void *(*start_routine)(void *), void *arg, char const *name)
 {
 	(void)thread, (void)start_routine, (void)arg, (void)name;
 	return EAGAIN;
@@ -215,9 +214,8 @@ int plugin_dispatch_values(value_list_t const *vl)
 		assert_non_null(vl->meta);
 		assert_true(vl->meta->has_comm && vl->meta->has_pid);
 		snprintf(values_seen[n_values_seen++], sizeof(values_seen[0]),
-			 "%s/%s-%s comm=%s pid=%" PRIi64 " value=%.0f", vl->plugin_instance,
-			 vl->type, vl->type_instance, vl->meta->comm, vl->meta->pid,
-			 vl->values[0].gauge);
+			 "%s/%s-%s comm=%s pid=%" PRIi64 " value=%.0f", vl->plugin_instance, vl->type,
+			 vl->type_instance, vl->meta->comm, vl->meta->pid, vl->values[0].gauge);
 	}
 	return 0;
 }
@@ -289,8 +287,7 @@ int plugin_notification_meta_add_signed_int(notification_t *n, const char *name,
 	return 0;
 }
 
-int plugin_notification_meta_add_unsigned_int(notification_t *n, const char *name,
-					      uint64_t value)
+int plugin_notification_meta_add_unsigned_int(notification_t *n, const char *name, uint64_t value)
 {
 	notification_meta_t *m;
 	meta_add(n, name, NM_TYPE_UNSIGNED_INT, &m);
@@ -467,9 +464,18 @@ struct conf_line {
 	double number;
 };
 
-#define STR(k, v) {k, OCONFIG_TYPE_STRING, v, 0}
-#define NUM(k, v) {k, OCONFIG_TYPE_NUMBER, NULL, v}
-#define BOOL(k, v) {k, OCONFIG_TYPE_BOOLEAN, NULL, v}
+#define STR(k, v)                                                                                  \
+	{                                                                                          \
+		k, OCONFIG_TYPE_STRING, v, 0                                                       \
+	}
+#define NUM(k, v)                                                                                  \
+	{                                                                                          \
+		k, OCONFIG_TYPE_NUMBER, NULL, v                                                    \
+	}
+#define BOOL(k, v)                                                                                 \
+	{                                                                                          \
+		k, OCONFIG_TYPE_BOOLEAN, NULL, v                                                   \
+	}
 
 /* Feeds the plugin's config callback lines (after ProcPath and StateFile in
  * the test's directory, KmsgPath "none" unless a line says otherwise). */
@@ -481,14 +487,14 @@ static void configure(const struct conf_line *lines, size_t n)
 	char proc[PATH_MAX + 8], state[PATH_MAX + 16];
 	snprintf(proc, sizeof(proc), "%s/proc", rec.base_dir);
 	snprintf(state, sizeof(state), "%s/oomwatch.state", rec.base_dir);
-	struct conf_line all[CONF_MAX] = {STR("ProcPath", proc), STR("StateFile", state),
-					  STR("KmsgPath", "none")};
+	struct conf_line all[CONF_MAX] = { STR("ProcPath", proc), STR("StateFile", state),
+					   STR("KmsgPath", "none") };
 	assert_true(n + 3 <= CONF_MAX);
 	if (n > 0) /* lines may be NULL then */
 		memcpy(all + 3, lines, n * sizeof(*lines));
 	for (size_t i = 0; i < n + 3; i++) {
 		sstrncpy(keys[i], all[i].key, sizeof(keys[i]));
-		values[i] = (oconfig_value_t){.type = all[i].type};
+		values[i] = (oconfig_value_t){ .type = all[i].type };
 		if (all[i].type == OCONFIG_TYPE_STRING) {
 			sstrncpy(strings[i], all[i].string, sizeof(strings[i]));
 			values[i].value.string = strings[i];
@@ -497,9 +503,9 @@ static void configure(const struct conf_line *lines, size_t n)
 		} else {
 			values[i].value.boolean = all[i].number != 0;
 		}
-		items[i] = (oconfig_item_t){.key = keys[i], .values = &values[i], .values_num = 1};
+		items[i] = (oconfig_item_t){ .key = keys[i], .values = &values[i], .values_num = 1 };
 	}
-	oconfig_item_t root = {.key = "Plugin", .children = items, .children_num = (int)n + 3};
+	oconfig_item_t root = { .key = "Plugin", .children = items, .children_num = (int)n + 3 };
 	assert_int_equal(oomwatch_config(&root), 0);
 }
 
@@ -529,8 +535,7 @@ static void test_config_defaults(void **state)
 	assert_true(cfg.params.hold);
 	assert_int_equal(cfg.params.window_sec, want.window_sec);
 	assert_int_equal(cfg.params.first_start, OOMW_FIRST_START_WINDOW);
-	assert_memory_equal(&cfg.params.mem_available, &want.mem_available,
-			    sizeof(want.mem_available));
+	assert_memory_equal(&cfg.params.mem_available, &want.mem_available, sizeof(want.mem_available));
 	assert_memory_equal(&cfg.params.swap_free, &want.swap_free, sizeof(want.swap_free));
 	assert_memory_equal(&cfg.params.psi, &want.psi, sizeof(want.psi));
 	assert_memory_equal(&cfg.params.hysteresis, &want.hysteresis, sizeof(want.hysteresis));
@@ -547,17 +552,21 @@ static void test_config_thresholds(void **state)
 {
 	(void)state;
 	const struct conf_line lines[] = {
-		STR("MemAvailableWarning", "512MiB"), STR("MemAvailableCritical", "@0%:5%"),
-		STR("SwapFreeWarning", ""),           STR("PressureCritical", "~:30"),
-		STR("Hysteresis", "64M"),             STR("KillWindow", "7d"),
-		NUM("Candidates", 3),                 BOOL("NotifyKills", 0),
+		STR("MemAvailableWarning", "512MiB"),
+		STR("MemAvailableCritical", "@0%:5%"),
+		STR("SwapFreeWarning", ""),
+		STR("PressureCritical", "~:30"),
+		STR("Hysteresis", "64M"),
+		STR("KillWindow", "7d"),
+		NUM("Candidates", 3),
+		BOOL("NotifyKills", 0),
 		STR("Cgroup", "/system.slice/*"),
 	};
 	configure(lines, sizeof(lines) / sizeof(lines[0]));
 	assert_false(cfg.failed);
 	const struct oomw_range *w = &cfg.params.mem_available.warning.range;
 	assert_int_equal(w->unit, OOMW_UNIT_BYTES);
-	assert_true(w->end_inf);           /* a bare value on MemAvailable: alert below it */
+	assert_true(w->end_inf); /* a bare value on MemAvailable: alert below it */
 	assert_true(w->start == 512.0 * 1024 * 1024);
 	assert_true(cfg.params.mem_available.critical.range.alert_inside);
 	assert_false(cfg.params.swap_free.warning.set); /* "" turns it off */
@@ -583,22 +592,21 @@ static void test_config_refusals(void **state)
 		struct conf_line line;
 		const char *log;
 	} cases[] = {
-		{NUM("MemAvailableWarning", 10),
-		 "\"MemAvailableWarning 10\": '10' has no unit; write 10% or 10M"},
-		{STR("SwapFreeCritical", "10:"),
-		 "\"SwapFreeCritical 10:\": '10:' has no unit; write 10%: or 10M:"},
-		{STR("MemAvailableCritical", "10 percent"),
-		 "\"MemAvailableCritical 10 percent\": malformed range"},
-		{STR("PressureWarning", "1GiB"), "pressure is a percentage, not a size"},
-		{STR("Hysteresis", "lots"), "\"Hysteresis lots\": "},
-		{NUM("Hysteresis", 5), "\"Hysteresis 5\": '5' has no unit"},
-		{STR("KillWindow", "soon"), "\"KillWindow soon\": "},
-		{NUM("Candidates", 1000),
-		 "\"Candidates 1000\": must be a whole number from 0 to 32"},
-		{STR("NotifyKills", "yes"), "\"NotifyKills\" takes true or false"},
-		{BOOL("KmsgPath", 1), "\"KmsgPath\" takes a string, not a boolean"},
-		{STR("Cgroup", ""), "\"Cgroup \": must not be empty"},
-		{STR("MemAvailableWarnig", "10%"), "unknown key \"MemAvailableWarnig\""},
+		{ NUM("MemAvailableWarning", 10),
+		  "\"MemAvailableWarning 10\": '10' has no unit; write 10% or 10M" },
+		{ STR("SwapFreeCritical", "10:"),
+		  "\"SwapFreeCritical 10:\": '10:' has no unit; write 10%: or 10M:" },
+		{ STR("MemAvailableCritical", "10 percent"),
+		  "\"MemAvailableCritical 10 percent\": malformed range" },
+		{ STR("PressureWarning", "1GiB"), "pressure is a percentage, not a size" },
+		{ STR("Hysteresis", "lots"), "\"Hysteresis lots\": " },
+		{ NUM("Hysteresis", 5), "\"Hysteresis 5\": '5' has no unit" },
+		{ STR("KillWindow", "soon"), "\"KillWindow soon\": " },
+		{ NUM("Candidates", 1000), "\"Candidates 1000\": must be a whole number from 0 to 32" },
+		{ STR("NotifyKills", "yes"), "\"NotifyKills\" takes true or false" },
+		{ BOOL("KmsgPath", 1), "\"KmsgPath\" takes a string, not a boolean" },
+		{ STR("Cgroup", ""), "\"Cgroup \": must not be empty" },
+		{ STR("MemAvailableWarnig", "10%"), "unknown key \"MemAvailableWarnig\"" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		rec.n_logs = 0;
@@ -653,12 +661,13 @@ static void test_memory_hysteresis(void **state)
 	static const struct {
 		int pct, severity;
 	} steps[] = {
-		{50, NONE},          {15, NOTIF_WARNING}, {18, NONE},          {22, NONE},
-		{8, NOTIF_FAILURE},  {12, NONE},          {16, NOTIF_WARNING}, {19, NONE},
-		{26, NOTIF_OKAY},    {24, NONE},          {26, NONE},
+		{ 50, NONE },         { 15, NOTIF_WARNING }, { 18, NONE },          { 22, NONE },
+		{ 8, NOTIF_FAILURE }, { 12, NONE },          { 16, NOTIF_WARNING }, { 19, NONE },
+		{ 26, NOTIF_OKAY },   { 24, NONE },          { 26, NONE },
 	};
 	const struct conf_line lines[] = {
-		STR("MemAvailableWarning", "20%"), STR("MemAvailableCritical", "10%"),
+		STR("MemAvailableWarning", "20%"),
+		STR("MemAvailableCritical", "10%"),
 		STR("Hysteresis", "5%"),
 	};
 	configure(lines, sizeof(lines) / sizeof(lines[0]));
@@ -668,8 +677,7 @@ static void test_memory_hysteresis(void **state)
 		size_t n = read_once();
 		if (steps[i].severity == NONE) {
 			if (n != 0)
-				fail_msg("%d%%: unexpected '%s'", steps[i].pct,
-					 last_notif()->message);
+				fail_msg("%d%%: unexpected '%s'", steps[i].pct, last_notif()->message);
 			continue;
 		}
 		assert_int_equal(n, 1);
@@ -696,7 +704,7 @@ static void test_memory_hysteresis(void **state)
 static void test_swap(void **state)
 {
 	(void)state;
-	const struct conf_line lines[] = {STR("SwapFreeCritical", "1GiB")};
+	const struct conf_line lines[] = { STR("SwapFreeCritical", "1GiB") };
 	configure(lines, 1);
 	assert_int_equal(oomwatch_init(), 0);
 	assert_int_equal(read_once(), 0);
@@ -746,7 +754,7 @@ static void test_kills_oom_group(void **state)
 	(void)state;
 	write_oom_group_log();
 	set_kill_counter(2);
-	const struct conf_line lines[] = {STR("KmsgPath", kmsg_path())};
+	const struct conf_line lines[] = { STR("KmsgPath", kmsg_path()) };
 	configure(lines, 1);
 	assert_int_equal(oomwatch_init(), 0);
 	assert_int_equal(read_once(), 2);
@@ -759,8 +767,9 @@ static void test_kills_oom_group(void **state)
 		assert_true(has_meta(&rec.notifs[i], "scope=memcg"));
 		assert_true(has_meta(&rec.notifs[i], "oom_memcg=/pod.slice"));
 	}
-	assert_true(starts_with(first->message,
-				"OOM killer killed process \"first\" (pid 4242, uid 7, rss 900 KiB) at "));
+	assert_true(starts_with(
+		first->message,
+		"OOM killer killed process \"first\" (pid 4242, uid 7, rss 900 KiB) at "));
 	assert_non_null(strstr(first->message, ": memcg OOM in cgroup /pod.slice/app.scope"));
 	assert_true(has_meta(first, "pid=4242"));
 	assert_true(has_meta(first, "comm=first"));
@@ -769,8 +778,9 @@ static void test_kills_oom_group(void **state)
 	assert_true(has_meta(first, "task_memcg=/pod.slice/app.scope"));
 	assert_true(has_meta(first, "kill_index=1"));
 	/* The name is escaped so that it cannot pose as the rest of the line. */
-	assert_true(starts_with(second->message,
-				"OOM killer killed process \"sec\\x22ond\" (pid 4243, uid 7, rss 400 KiB) at "));
+	assert_true(starts_with(
+		second->message,
+		"OOM killer killed process \"sec\\x22ond\" (pid 4243, uid 7, rss 400 KiB) at "));
 	assert_non_null(strstr(second->message, ": memcg OOM in cgroup /pod.slice"));
 	assert_true(has_meta(second, "cgroup=/pod.slice"));
 	for (size_t i = 0; i < second->n_meta; i++)
@@ -788,7 +798,7 @@ static void test_first_start(void **state)
 	set_btime(1); /* booted long before the 2021 kill */
 	write_old_log();
 	set_kill_counter(1);
-	const struct conf_line lines[] = {STR("KmsgPath", kmsg_path())};
+	const struct conf_line lines[] = { STR("KmsgPath", kmsg_path()) };
 	configure(lines, 1);
 	assert_int_equal(oomwatch_init(), 0);
 	assert_int_equal(read_once(), 0);
@@ -798,7 +808,7 @@ static void test_first_start(void **state)
 	snprintf(state_file, sizeof(state_file), "%s/oomwatch.state", rec.base_dir);
 	assert_int_equal(unlink(state_file), 0);
 	module_register();
-	const struct conf_line wide[] = {STR("KmsgPath", kmsg_path()), STR("KillWindow", "36500d")};
+	const struct conf_line wide[] = { STR("KmsgPath", kmsg_path()), STR("KillWindow", "36500d") };
 	configure(wide, 2);
 	assert_int_equal(oomwatch_init(), 0);
 	assert_int_equal(read_once(), 1);
@@ -842,7 +852,7 @@ static void test_notify_kills_off(void **state)
 {
 	(void)state;
 	set_kill_counter(3);
-	const struct conf_line lines[] = {BOOL("NotifyKills", 0)};
+	const struct conf_line lines[] = { BOOL("NotifyKills", 0) };
 	configure(lines, 1);
 	assert_int_equal(oomwatch_init(), 0);
 	assert_int_equal(read_once(), 0);
@@ -850,7 +860,6 @@ static void test_notify_kills_off(void **state)
 	assert_int_equal(read_once(), 0);
 	assert_true(rec.n_values > 0);
 }
-
 
 /* ---- series names --------------------------------------------------------- */
 
@@ -941,7 +950,7 @@ static void test_candidates_by_rank(void **state)
 	(void)state;
 	write_process("100", "big", 900, 1000);
 	write_process("200", "sec\"ond", 500, 10);
-	const struct conf_line lines[] = {NUM("Candidates", 2)};
+	const struct conf_line lines[] = { NUM("Candidates", 2) };
 	configure(lines, 1);
 	assert_int_equal(oomwatch_init(), 0);
 	read_once();

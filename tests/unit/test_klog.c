@@ -128,21 +128,21 @@ static void test_kmsg_malformed(void **state)
 	(void)state;
 	static const char *const bad[] = {
 		"",
-		"6,123,456,-",            /* no ';' */
-		"6,123;msg",              /* missing usec */
-		"6;msg",                  /* missing seq and usec */
+		"6,123,456,-", /* no ';' */
+		"6,123;msg",   /* missing usec */
+		"6;msg",       /* missing seq and usec */
 		";msg",
-		"6,x,456,-;msg",          /* non-numeric seq */
+		"6,x,456,-;msg", /* non-numeric seq */
 		"6,12a,456,-;msg",
-		",123,456,-;msg",         /* empty prio */
+		",123,456,-;msg", /* empty prio */
 		"6,,456,-;msg",
-		"-6,1,2,-;msg",           /* negative */
+		"-6,1,2,-;msg", /* negative */
 		"6,1,-2,-;msg",
 		"6,18446744073709551616,2,-;msg", /* seq overflows 64 bits */
 		"6,1,9223372036854775808,-;msg",  /* usec does not fit int64 */
-		"99999999999,1,2,-;msg",  /* prio out of range */
+		"99999999999,1,2,-;msg",          /* prio out of range */
 		" 6,1,2,-;msg",
-		"6,1,2,-\n;msg",          /* ';' only on a continuation line */
+		"6,1,2,-\n;msg", /* ';' only on a continuation line */
 		"Jun 24 18:49:43 host kernel: a;b",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -251,23 +251,23 @@ static void test_text_dmesg_T_locales(void **state)
 		{ "[Do Dez 25 00:00:00 2025] msg", 1766620800 },
 		{ "[mar. août 12 03:54:03 2025] msg", 1754970843 },
 		{ "[jeu. févr. 27 10:00:00 2025] msg", 1740650400 },
-		{ "[mar ago 12 03:54:03 2025] msg", 1754970843 },   /* es, it */
-		{ "[wto sie 12 03:54:03 2025] msg", 1754970843 },   /* pl */
-		{ "[di aug 12 03:54:03 2025] msg", 1754970843 },    /* nl */
-		{ "[tis aug 12 03:54:03 2025] msg", 1754970843 },   /* sv */
-		{ "[ter ago 12 03:54:03 2025] msg", 1754970843 },   /* pt */
-		{ "[вт авг 12 03:54:03 2025] msg", 1754970843 },    /* ru */
-		{ "[火  8月 12 03:54:03 2025] msg", 1754970843 },   /* ja */
-		{ "[Xyz Foo 12 03:54:03 2025] msg", 0 },            /* unknown month */
-		{ "[Fri Feb 30 09:00:12 2021] msg", 0 },            /* no such day */
+		{ "[mar ago 12 03:54:03 2025] msg", 1754970843 }, /* es, it */
+		{ "[wto sie 12 03:54:03 2025] msg", 1754970843 }, /* pl */
+		{ "[di aug 12 03:54:03 2025] msg", 1754970843 },  /* nl */
+		{ "[tis aug 12 03:54:03 2025] msg", 1754970843 }, /* sv */
+		{ "[ter ago 12 03:54:03 2025] msg", 1754970843 }, /* pt */
+		{ "[вт авг 12 03:54:03 2025] msg", 1754970843 },  /* ru */
+		{ "[火  8月 12 03:54:03 2025] msg", 1754970843 }, /* ja */
+		{ "[Xyz Foo 12 03:54:03 2025] msg", 0 },          /* unknown month */
+		{ "[Fri Feb 30 09:00:12 2021] msg", 0 },          /* no such day */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct oomw_klog_record r;
 		parse_ok(cases[i].line, &r);
 		int64_t want = cases[i].wall_secs ? cases[i].wall_secs * USEC : OOMW_UNKNOWN;
 		if (r.wall_usec != want)
-			fail_msg("'%s': wall %lld, expected %lld", cases[i].line, (long long)r.wall_usec,
-				 (long long)want);
+			fail_msg("'%s': wall %lld, expected %lld", cases[i].line,
+				 (long long)r.wall_usec, (long long)want);
 		assert_int_equal(r.mono_usec, OOMW_UNKNOWN);
 		assert_text(&r, "msg"); /* the message is parsed even when the date is not */
 	}
@@ -280,8 +280,12 @@ static int64_t expected_syslog_wall(int mon, int day, int h, int mi, int s)
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	for (int y = tm.tm_year + 1900 + 1;; y--) {
-		struct tm t = { .tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = day,
-				.tm_hour = h, .tm_min = mi, .tm_sec = s };
+		struct tm t = { .tm_year = y - 1900,
+				.tm_mon = mon - 1,
+				.tm_mday = day,
+				.tm_hour = h,
+				.tm_min = mi,
+				.tm_sec = s };
 		time_t w = timegm(&t);
 		if (t.tm_mday == day && w <= now + 86400)
 			return (int64_t)w * USEC;
@@ -293,16 +297,19 @@ static void test_text_userspace_killers(void **state)
 {
 	(void)state;
 	struct oomw_klog_record r;
-	parse_ok("Nov 29 08:07:50 host earlyoom[812]: sending SIGTERM to process 4242 uid 1000 \"stress\": oom_score 912", &r);
+	parse_ok("Nov 29 08:07:50 host earlyoom[812]: sending SIGTERM to process 4242 uid 1000 \"stress\": oom_score 912",
+		 &r);
 	assert_int_equal(r.killer, OOMW_KILLER_EARLYOOM);
 	assert_text(&r, "sending SIGTERM to process 4242 uid 1000 \"stress\": oom_score 912");
-	parse_ok("2025-11-29T08:06:10.123456+00:00 host systemd-oomd[600]: Killed /a.scope due to x", &r);
+	parse_ok("2025-11-29T08:06:10.123456+00:00 host systemd-oomd[600]: Killed /a.scope due to x",
+		 &r);
 	assert_int_equal(r.killer, OOMW_KILLER_SYSTEMD_OOMD);
 	assert_text(&r, "Killed /a.scope due to x");
 	parse_ok("Nov 29 08:07:50 host kernel: Out of memory: Killed process", &r);
 	assert_int_equal(r.killer, OOMW_KILLER_KERNEL);
 	struct oomw_klog_record other;
-	assert_int_equal(oomw_klog_parse_text("Nov 29 08:07:50 host earlyoomd[1]: x", 36, &other), -ENOMSG);
+	assert_int_equal(oomw_klog_parse_text("Nov 29 08:07:50 host earlyoomd[1]: x", 36, &other),
+			 -ENOMSG);
 }
 
 static void test_text_syslog(void **state)
@@ -490,7 +497,8 @@ static void test_read_fixture_kmsg(void **state)
 	assert_int_equal(c.last.seq, 423); /* the kmsg seq, not the offset */
 	assert_int_equal(c.last.prio, 3);
 	assert_int_equal(c.last.mono_usec, 115924703);
-	assert_true(c.last.text_len > 0 && memcmp(c.last.text, "Memory cgroup out of memory: Killed", 35) == 0);
+	assert_true(c.last.text_len > 0 &&
+		    memcmp(c.last.text, "Memory cgroup out of memory: Killed", 35) == 0);
 	/* the cursor is the file offset: the whole file read */
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);
@@ -533,7 +541,8 @@ static void test_read_fixture_text(void **state)
 		assert_int_equal(k.kind, OOMW_KLOG_TEXT);
 		assert_int_equal(drain(&k, &c), -EAGAIN);
 		if (c.records != cases[i].records)
-			fail_msg("%s: %zu records, expected %zu", cases[i].file, c.records, cases[i].records);
+			fail_msg("%s: %zu records, expected %zu", cases[i].file, c.records,
+				 cases[i].records);
 		oomw_klog_close(&k);
 	}
 }
@@ -797,7 +806,8 @@ static void test_live_devkmsg(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(k.kind, OOMW_KLOG_DEVKMSG);
 	char probe[128];
-	snprintf(probe, sizeof(probe), "oomwatch test_klog probe %d %ld", (int)getpid(), (long)time(NULL));
+	snprintf(probe, sizeof(probe), "oomwatch test_klog probe %d %ld", (int)getpid(),
+		 (long)time(NULL));
 	kmsg_write(probe);
 	struct oomw_klog_record r;
 	kmsg_find(&k, probe, &r);
@@ -822,7 +832,8 @@ static void test_live_devkmsg(void **state)
 	oomw_klog_close(&k);
 
 	/* a cursor from the future (another boot) starts over at the oldest record */
-	assert_int_equal(oomw_klog_open(&k, "/dev/kmsg", OOMW_KLOG_START_SEQ, probe_seq + 1000000000ULL), 0);
+	assert_int_equal(
+		oomw_klog_open(&k, "/dev/kmsg", OOMW_KLOG_START_SEQ, probe_seq + 1000000000ULL), 0);
 	assert_int_equal(oomw_klog_read(&k, &r), 0);
 	assert_true(r.seq <= probe_seq);
 	oomw_klog_close(&k);

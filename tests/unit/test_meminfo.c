@@ -115,14 +115,14 @@ static void test_malformed(void **state)
 		{ "MemTotal: lots kB\n", "MemTotal" },
 		{ "MemTotal: 12x kB\n", "MemTotal" },
 		{ "MemTotal: -5 kB\n", "MemTotal" },
-		{ "MemTotal: 100\n", "MemTotal" },        /* missing kB */
-		{ "MemTotal: 100 MB\n", "MemTotal" },     /* wrong unit */
-		{ "MemTotal: kB\n", "MemTotal" },         /* no number */
+		{ "MemTotal: 100\n", "MemTotal" },    /* missing kB */
+		{ "MemTotal: 100 MB\n", "MemTotal" }, /* wrong unit */
+		{ "MemTotal: kB\n", "MemTotal" },     /* no number */
 		{ "MemTotal:\n", "MemTotal" },
 		{ "MemTotal: 1 kB\nMemAvailable 5 kB\n", "Key:" }, /* missing ':' */
 		{ "MemTotal: 1 kB\n: 5 kB\n", "Key:" },
 		{ "MemTotal: 1 kB\nCached: 99999999999999999999 kB\n", "Cached" }, /* overflow */
-		{ "MemTotal: 1 kB\nMemTotal: 2 kB\n", "MemTotal" },              /* duplicate */
+		{ "MemTotal: 1 kB\nMemTotal: 2 kB\n", "MemTotal" },                /* duplicate */
 		{ "MemTotal: 1 kB\nSwapFree: 1 2 kB\n", "SwapFree" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -130,7 +130,8 @@ static void test_malformed(void **state)
 		const char *why = NULL;
 		int r = oomw_meminfo_parse(cases[i].text, strlen(cases[i].text), &m, &why);
 		if (r != -EBADMSG || !why || !strstr(why, cases[i].why_mentions))
-			fail_msg("case %zu \"%s\": r=%d why=%s", i, cases[i].text, r, why ? why : "NULL");
+			fail_msg("case %zu \"%s\": r=%d why=%s", i, cases[i].text, r,
+				 why ? why : "NULL");
 		/* A failure leaves nothing half-filled. */
 		assert_true(m.mem_total_kib == OOMW_UNKNOWN);
 		assert_true(m.mem_available_kib == OOMW_UNKNOWN);

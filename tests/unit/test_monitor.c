@@ -267,7 +267,8 @@ static void test_candidates_scan_reused(void **ctx)
 	char dir[200];
 	snprintf(dir, sizeof(dir), "%s/4242", f->proc);
 	assert_int_equal(mkdir(dir, 0755), 0);
-	fwrite_path(dir, "stat", "4242 (big) S 1 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1\n");
+	fwrite_path(dir, "stat",
+		    "4242 (big) S 1 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1\n");
 	fwrite_path(dir, "statm", "1000 256 0 0 0 0 0\n");
 	fwrite_path(dir, "oom_score", "900\n");
 	fwrite_path(dir, "oom_score_adj", "0\n");
@@ -346,7 +347,7 @@ static void test_unconfirmed_log_hides_nothing(void **ctx)
 static void test_restarts_never_repeat(void **ctx)
 {
 	struct fixture *f = *ctx;
-	static const char *const comms[] = {"evil) total-vm:1kB", "a|b c", "x=y,z"};
+	static const char *const comms[] = { "evil) total-vm:1kB", "a|b c", "x=y,z" };
 	open_monitor(f);
 	assert_int_equal(sample(f), 0);
 	for (int round = 0; round < 3; round++) {
@@ -468,14 +469,16 @@ static void test_unreadable_log_counts(void **ctx)
 	assert_int_equal(f->snap.klog_err, -ENOENT);
 	assert_int_equal(f->snap.kills_without_details, 2);
 	/* The log appears, holding the two kills already counted, then a new one. */
-	write_file(missing, "6,0,0,-;Linux version 6.18.0 (test) #1 SMP\n"
-			    "3,1,100,-;Out of memory: Killed process 1 (a) total-vm:1kB, anon-rss:1kB, "
-			    "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0\n",
+	write_file(missing,
+		   "6,0,0,-;Linux version 6.18.0 (test) #1 SMP\n"
+		   "3,1,100,-;Out of memory: Killed process 1 (a) total-vm:1kB, anon-rss:1kB, "
+		   "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0\n",
 		   "w");
 	assert_int_equal(sample(f), 0);
 	assert_int_equal(f->snap.klog_err, 0);
-	write_file(missing, "3,2,200,-;Out of memory: Killed process 2 (b) total-vm:1kB, anon-rss:1kB, "
-			    "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0\n",
+	write_file(missing,
+		   "3,2,200,-;Out of memory: Killed process 2 (b) total-vm:1kB, anon-rss:1kB, "
+		   "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0\n",
 		   "a");
 	set_counter(f, 3);
 	assert_int_equal(sample(f), 1);
@@ -657,7 +660,7 @@ static void test_huge_counter_jump_is_o1(void **ctx)
 	const int64_t huge = 1000000000000000LL;
 	set_counter(f, huge);
 	open_monitor(f);
-	struct tally t = {0};
+	struct tally t = { 0 };
 	assert_int_equal(oomw_monitor_sample(f->m, &f->snap, count_event, &t), 0);
 	assert_int_equal(t.n, OOMW_STATE_EVENTS_MAX);
 	assert_int_equal(t.n_backlog, OOMW_STATE_EVENTS_MAX);
@@ -674,7 +677,7 @@ static void test_huge_counter_jump_is_o1(void **ctx)
 	close_monitor(f);
 	set_counter(f, 2 * huge);
 	open_monitor(f);
-	t = (struct tally){0};
+	t = (struct tally){ 0 };
 	assert_int_equal(oomw_monitor_sample(f->m, &f->snap, count_event, &t), 0);
 	assert_int_equal(t.n, OOMW_STATE_EVENTS_MAX);
 	assert_int_equal(t.n_backlog, 0);
@@ -682,13 +685,13 @@ static void test_huge_counter_jump_is_o1(void **ctx)
 	assert_int_equal(f->snap.kills_not_shown, huge - OOMW_STATE_EVENTS_MAX);
 	assert_int_equal(t.last_index, (uint64_t)(2 * huge));
 	/* Nothing new: nothing shown, nothing skipped. */
-	t = (struct tally){0};
+	t = (struct tally){ 0 };
 	assert_int_equal(oomw_monitor_sample(f->m, &f->snap, count_event, &t), 0);
 	assert_int_equal(t.n, 0);
 	assert_int_equal(f->snap.kills_not_shown, 0);
 	/* Past OOMW_COUNTER_MAX the counter is refused as corrupt, not summed. */
 	set_counter(f, INT64_MAX);
-	t = (struct tally){0};
+	t = (struct tally){ 0 };
 	assert_int_equal(oomw_monitor_sample(f->m, &f->snap, count_event, &t), 0);
 	assert_int_equal(t.n, 0);
 	assert_int_equal(f->snap.vmstat_err, -EBADMSG);
@@ -704,14 +707,9 @@ static void test_state_counters_out_of_range_replaced(void **ctx)
 	static const struct {
 		int64_t vmstat, ahead, no_details, cgroup;
 	} bad[] = {
-		{ -5, 0, 0, 0 },
-		{ INT64_MAX, 0, 0, 0 },
-		{ 3, INT64_MAX - 1, 0, 0 },
-		{ 3, -2, 0, 0 },
-		{ 3, 0, INT64_MAX, 0 },
-		{ 3, 0, -1, 0 },
-		{ 3, 0, 0, -4 },
-		{ 3, 0, 0, INT64_MAX },
+		{ -5, 0, 0, 0 }, { INT64_MAX, 0, 0, 0 }, { 3, INT64_MAX - 1, 0, 0 },
+		{ 3, -2, 0, 0 }, { 3, 0, INT64_MAX, 0 }, { 3, 0, -1, 0 },
+		{ 3, 0, 0, -4 }, { 3, 0, 0, INT64_MAX },
 	};
 	struct oomw_state *st = malloc(sizeof(*st));
 	assert_non_null(st);
@@ -756,7 +754,7 @@ static void test_cgroup_deltas(void **ctx)
 	assert_int_equal(f->snap.n_cgroups, 5);
 	for (size_t i = 0; i < f->snap.n_cgroups; i++) {
 		const struct oomw_snapshot_cgroup *c = &f->snap.cgroups[i];
-		int64_t want = strcmp(c->stats.path, "/db.service") == 0	? 1
+		int64_t want = strcmp(c->stats.path, "/db.service") == 0    ? 1
 			       : strcmp(c->stats.path, "/new.service") == 0 ? 1
 									    : 0;
 		assert_int_equal(c->oom_kill_delta, want);

@@ -89,7 +89,8 @@ static int load_tsv(const char *dir, size_t *first, size_t *count)
 		struct row *r = &table[n_table];
 		char *save = NULL, *copy = strdup(line);
 		size_t c = 0;
-		for (char *tok = strtok_r(copy, "\t", &save); tok && c < COLS; tok = strtok_r(NULL, "\t", &save))
+		for (char *tok = strtok_r(copy, "\t", &save); tok && c < COLS;
+		     tok = strtok_r(NULL, "\t", &save))
 			r->col[c++] = tok;
 		if (c != COLS) {
 			fprintf(stderr, "# %s: row with %zu columns: %s\n", path, c, line);
@@ -171,8 +172,7 @@ static void parse_file(const char *path, struct kills *ks)
 	free(p);
 }
 
-static void check_num(const char *file, size_t row, const char *what, const char *want,
-		      int64_t got)
+static void check_num(const char *file, size_t row, const char *what, const char *want, int64_t got)
 {
 	int64_t w = OOMW_UNKNOWN;
 	if (strcmp(want, "-") != 0 && oomw_parse_i64(want, strlen(want), &w) < 0)
@@ -181,8 +181,7 @@ static void check_num(const char *file, size_t row, const char *what, const char
 		fail_msg("%s kill %zu: %s expected %s, got %" PRId64, file, row, what, want, got);
 }
 
-static void check_str(const char *file, size_t row, const char *what, const char *want,
-		      const char *got)
+static void check_str(const char *file, size_t row, const char *what, const char *want, const char *got)
 {
 	char w[1024] = "";
 	if (strcmp(want, "-") != 0)
@@ -234,8 +233,8 @@ static struct kills feed_lines(const char *const *lines, size_t n, bool kmsg)
 	oomw_oomparse_init(&p, collect, &ks);
 	for (size_t i = 0; i < n; i++) {
 		struct oomw_klog_record rec;
-		int r = kmsg ? oomw_klog_parse_kmsg(lines[i], strlen(lines[i]), &rec) :
-			       oomw_klog_parse_text(lines[i], strlen(lines[i]), &rec);
+		int r = kmsg ? oomw_klog_parse_kmsg(lines[i], strlen(lines[i]), &rec)
+			     : oomw_klog_parse_text(lines[i], strlen(lines[i]), &rec);
 		assert_int_equal(r, 0);
 		rec.seq = kmsg ? rec.seq : i;
 		oomw_oomparse_feed(&p, &rec);
@@ -297,8 +296,10 @@ static void test_batches(void **state)
 	struct oomw_oomparse p;
 	oomw_oomparse_init(&p, collect, &ks);
 	struct oomw_klog_record rec;
-	const char *summary = "6,10,1000,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/m,task_memcg=/m/t,task=x,pid=9,uid=0";
-	const char *killed = "3,11,1100,-;Memory cgroup out of memory: Killed process 9 (x) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0";
+	const char *summary =
+		"6,10,1000,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/m,task_memcg=/m/t,task=x,pid=9,uid=0";
+	const char *killed =
+		"3,11,1100,-;Memory cgroup out of memory: Killed process 9 (x) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0";
 	assert_int_equal(oomw_klog_parse_kmsg(summary, strlen(summary), &rec), 0);
 	oomw_oomparse_feed(&p, &rec);
 	oomw_oomparse_flush(&p);
@@ -400,14 +401,18 @@ static void test_allocating_task_and_limits(void **state)
 static void test_every_truncation(void **state)
 {
 	(void)state;
-	const char *full = "Memory cgroup out of memory: Killed process 3882 (py) thon3) total-vm:221368kB, anon-rss:65024kB, file-rss:3208kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:-999";
+	const char *full =
+		"Memory cgroup out of memory: Killed process 3882 (py) thon3) total-vm:221368kB, anon-rss:65024kB, file-rss:3208kB, shmem-rss:0kB, UID:0 pgtables:184kB oom_score_adj:-999";
 	size_t len = strlen(full);
 	for (size_t cut = 0; cut <= len; cut++) {
 		struct kills ks = { 0 };
 		struct oomw_oomparse p;
 		oomw_oomparse_init(&p, collect, &ks);
-		struct oomw_klog_record rec = { .text = full, .text_len = cut, .prio = 3,
-						.mono_usec = OOMW_UNKNOWN, .wall_usec = OOMW_UNKNOWN };
+		struct oomw_klog_record rec = { .text = full,
+						.text_len = cut,
+						.prio = 3,
+						.mono_usec = OOMW_UNKNOWN,
+						.wall_usec = OOMW_UNKNOWN };
 		oomw_oomparse_feed(&p, &rec);
 		oomw_oomparse_flush(&p);
 		assert_true(ks.n <= 1);
@@ -445,13 +450,37 @@ static void test_mutations(void **state)
 {
 	(void)state;
 	static const char *const keywords[] = {
-		"Killed process ", ": Killed process ", "oom-kill:", ",task=", ",pid=", ",uid=",
-		") total-vm:", "kB", ", anon-rss:", " (", ")", "Task in ",
-		" killed as a result of limit of ", "Tasks in ",
-		" are going to be killed due to memory.oom.group set", "oom_reaper: reaped process ",
-		"\\x", "[ 1.5] ", "Jun 24 18:49:43 h kernel: ", "[Di Aug 12 03:54:03 2025] ", ";",
-		",", "-", "99999999999999999999", "0", ",oom_memcg=", ",global_oom",
-		",task_memcg=", ",mems_allowed=", ",cpuset=", "kern  :err   : ",
+		"Killed process ",
+		": Killed process ",
+		"oom-kill:",
+		",task=",
+		",pid=",
+		",uid=",
+		") total-vm:",
+		"kB",
+		", anon-rss:",
+		" (",
+		")",
+		"Task in ",
+		" killed as a result of limit of ",
+		"Tasks in ",
+		" are going to be killed due to memory.oom.group set",
+		"oom_reaper: reaped process ",
+		"\\x",
+		"[ 1.5] ",
+		"Jun 24 18:49:43 h kernel: ",
+		"[Di Aug 12 03:54:03 2025] ",
+		";",
+		",",
+		"-",
+		"99999999999999999999",
+		"0",
+		",oom_memcg=",
+		",global_oom",
+		",task_memcg=",
+		",mems_allowed=",
+		",cpuset=",
+		"kern  :err   : ",
 	};
 	enum { LINES_MAX = 2048, LINE_MAX_BYTES = 4096, ROUNDS = 100000 };
 	static char *lines[LINES_MAX];
@@ -487,7 +516,8 @@ static void test_mutations(void **state)
 					buf[pos < len ? pos : len - 1] = (char)(rand_r(&seed) & 0xff);
 				break;
 			case 2: {
-				const char *k = keywords[(size_t)rand_r(&seed) % (sizeof(keywords) / sizeof(keywords[0]))];
+				const char *k = keywords[(size_t)rand_r(&seed) %
+							 (sizeof(keywords) / sizeof(keywords[0]))];
 				size_t kl = strlen(k);
 				if (len + kl <= sizeof(buf)) {
 					memmove(buf + pos + kl, buf + pos, len - pos);

@@ -100,9 +100,7 @@ static char *render(const struct oomw_snapshot *s, const struct oomw_verdict *v,
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	assert_non_null(f);
-	struct prom_input in = {
-		.snap = s, .verdict = v, .events = ev, .n_events = n_ev, .scopes = sc
-	};
+	struct prom_input in = { .snap = s, .verdict = v, .events = ev, .n_events = n_ev, .scopes = sc };
 	assert_int_equal(prom_render(f, &in), 0);
 	assert_int_equal(fclose(f), 0);
 	return text;
@@ -145,8 +143,9 @@ static void test_render(void **state)
 	cg->usage_bytes = 4096;
 	cg->limit_bytes = OOMW_UNLIMITED;
 	s.n_candidates = 1;
-	s.candidates[0] = (struct oomw_candidate){ .pid = 42, .comm = "bash\n", .comm_len = 5,
-						   .oom_score = 1333, .rss_kib = 8 };
+	s.candidates[0] = (struct oomw_candidate){
+		.pid = 42, .comm = "bash\n", .comm_len = 5, .oom_score = 1333, .rss_kib = 8
+	};
 	memset(&v, 0, sizeof(v));
 	v.severity = OOMW_SEV_CRITICAL;
 	v.n_problems = 1;
@@ -193,7 +192,7 @@ static void test_render(void **state)
 	/* Unknown is absent, never 0: swap, PSI some, an unlimited limit, an
 	 * event the kernel lacks; a family without a sample has no header. */
 	static const char *const absent[] = {
-		"oomwatch_swap_total_bytes", "oomwatch_memory_pressure_some_seconds_total",
+		"oomwatch_swap_total_bytes",          "oomwatch_memory_pressure_some_seconds_total",
 		"oomwatch_cgroup_memory_limit_bytes", "event=\"oom_group_kill\"",
 		"oomwatch_cgroup_under_oom",
 	};
@@ -249,9 +248,9 @@ static void test_http(void **state)
 	assert_int_equal(parse("GET /metrics HTTP/1.1\r\nHost: x\r\n", &head), PROM_HTTP_INCOMPLETE);
 	assert_int_equal(parse("", &head), PROM_HTTP_INCOMPLETE);
 	static const char *const bad[] = {
-		"GET /metrics\r\n\r\n",          "GET /metrics HTTP/2\r\n\r\n",
-		"GET metrics HTTP/1.1\r\n\r\n",  "get /metrics HTTP/1.1\r\n\r\n",
-		" /metrics HTTP/1.1\r\n\r\n",    "GET /met\x01rics HTTP/1.1\r\n\r\n",
+		"GET /metrics\r\n\r\n",           "GET /metrics HTTP/2\r\n\r\n",
+		"GET metrics HTTP/1.1\r\n\r\n",   "get /metrics HTTP/1.1\r\n\r\n",
+		" /metrics HTTP/1.1\r\n\r\n",     "GET /met\x01rics HTTP/1.1\r\n\r\n",
 		"GET  /metrics HTTP/1.1\r\n\r\n", "\r\n\r\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -281,9 +280,9 @@ static void test_listen(void **state)
 	assert_int_equal(prom_listen_parse("localhost:9101", false, &ss, &len, &why), 0);
 	assert_int_equal(prom_listen_parse("[::1]:9101", false, &ss, &len, &why), 0);
 	assert_int_equal(((struct sockaddr_in6 *)&ss)->sin6_family, AF_INET6);
-	static const char *const bad[] = { "0.0.0.0:9101", "[::]:9101", "10.1.2.3:80",
-					   "127.0.0.1",    "127.0.0.1:0", "127.0.0.1:65536",
-					   "127.0.0.1:x",  "::1:9101",    "[::1]9101",
+	static const char *const bad[] = { "0.0.0.0:9101",  "[::]:9101",   "10.1.2.3:80",
+					   "127.0.0.1",     "127.0.0.1:0", "127.0.0.1:65536",
+					   "127.0.0.1:x",   "::1:9101",    "[::1]9101",
 					   "example.org:80" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		why = NULL;

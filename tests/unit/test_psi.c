@@ -122,7 +122,7 @@ static void test_averages(void **state)
 		const char *avg;
 		int64_t cpct;
 	} cases[] = {
-		{ "0.00", 0 }, { "100.00", 10000 }, { "0.01", 1 }, { "7.5", 750 },
+		{ "0.00", 0 }, { "100.00", 10000 }, { "0.01", 1 },     { "7.5", 750 },
 		{ "3", 300 },  { "12.345", 1234 },  { "99.99", 9999 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -160,8 +160,8 @@ static void test_malformed(void **state)
 	(void)state;
 	static const char *const cases[] = {
 		"",
-		"full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n", /* no some */
-		"some avg10=0.00 avg60=0.00 avg300=0.00\n",          /* no total */
+		"full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",            /* no some */
+		"some avg10=0.00 avg60=0.00 avg300=0.00\n",                    /* no total */
 		"some avg10=0.00 avg10=0.00 avg60=0.00 avg300=0.00 total=1\n", /* duplicate */
 		"some avg10=0.00 avg60=0.00 avg300=0.00 total=1 total=2\n",
 		"some avg10=0,50 avg60=0.00 avg300=0.00 total=1\n", /* comma decimal */
@@ -207,10 +207,10 @@ static void test_trigger_bounds(void **state)
 {
 	(void)state;
 	static const int64_t bad[][2] = {
-		{ 0, 2000000 },      /* no stall */
-		{ -1, 2000000 },     /* negative */
+		{ 0, 2000000 },       /* no stall */
+		{ -1, 2000000 },      /* negative */
 		{ 3000000, 2000000 }, /* stall longer than the window */
-		{ 100000, 400000 },  /* window below 500 ms */
+		{ 100000, 400000 },   /* window below 500 ms */
 		{ 100000, 11000000 }, /* window above 10 s */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -255,7 +255,8 @@ static void test_trigger_real(void **state)
 	int fd;
 	/* A 2 s window works for everyone on 6.4+. */
 	assert_int_equal(oomw_psi_trigger_open("/proc", false, 150000,
-					       OOMW_PSI_UNPRIVILEGED_WINDOW_USEC, &fd), 0);
+					       OOMW_PSI_UNPRIVILEGED_WINDOW_USEC, &fd),
+			 0);
 	struct pollfd p = { .fd = fd, .events = POLLPRI };
 	assert_true(poll(&p, 1, 0) >= 0);
 	assert_false(p.revents & (POLLERR | POLLNVAL));
@@ -288,8 +289,8 @@ static void test_trigger_fires_on_real_pressure(void **state)
 	int lock = open("/tmp/oomwatch-live-test.lock", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	assert_true(lock >= 0);
 	assert_int_equal(flock(lock, LOCK_EX), 0);
-	assert_int_equal(oomw_psi_trigger_open("/proc", false, 1,
-					       OOMW_PSI_UNPRIVILEGED_WINDOW_USEC, &fd), 0);
+	assert_int_equal(
+		oomw_psi_trigger_open("/proc", false, 1, OOMW_PSI_UNPRIVILEGED_WINDOW_USEC, &fd), 0);
 	/* The file goes beside the build, on a disk: in a tmpfs it would be
 	 * memory the cgroup cannot reclaim. */
 	r = system("bash -c '. tests/lib/oomcg.sh; oomcg_create $((32 << 20)) || exit 1; "

@@ -78,8 +78,9 @@ static void fill(struct oomw_state *st)
 	st->cgroups[2].oom_kill = 0;
 	unsigned byte = 1;
 	for (int e = 0; byte <= 255; e++) {
-		struct oomw_event ev = {.has_details = e % 2 == 0, .backlog = e % 4 == 1,
-					.wall_usec = 1700000000123456 + e};
+		struct oomw_event ev = { .has_details = e % 2 == 0,
+					 .backlog = e % 4 == 1,
+					 .wall_usec = 1700000000123456 + e };
 		oomw_kill_init(&ev.kill);
 		struct oomw_kill *k = &ev.kill;
 		for (k->comm_len = 0; k->comm_len < OOMW_COMM_MAX && byte <= 255; byte++)
@@ -250,7 +251,7 @@ static void test_ring_drops_oldest(void **ctx)
 	struct fixture *f = *ctx;
 	oomw_state_init(f->a);
 	for (int i = 0; i < OOMW_STATE_EVENTS_MAX + 10; i++) {
-		struct oomw_event ev = {.wall_usec = i};
+		struct oomw_event ev = { .wall_usec = i };
 		oomw_kill_init(&ev.kill);
 		oomw_state_add_event(f->a, &ev);
 		assert_int_equal(ev.index, (uint64_t)i + 1);
@@ -301,7 +302,7 @@ static void test_flipped_bytes(void **ctx)
 	f->a->n_events = 1; /* keeps the test quick; every kind of line is still there */
 	assert_int_equal(oomw_state_save(f->path, f->a), 0);
 	size_t n = slurp(f->path, buf, sizeof(buf));
-	static const unsigned char flips[] = {0x01, 0x20, 0x80};
+	static const unsigned char flips[] = { 0x01, 0x20, 0x80 };
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < sizeof(flips); j++) {
 			buf[i] ^= (char)flips[j];
@@ -321,26 +322,27 @@ static void test_flipped_bytes(void **ctx)
  * own too (a file an editor or a script rewrote, and sealed again). Each body
  * below carries a correct end line, so only the parser can refuse it. */
 #define SEALED_MAGIC "oomwatch-state 2\n"
-#define SEALED_SCALARS                                                                     \
-	"boot_id=b\nvmstat_oom_kill=3\nlog_ahead=0\nkills_without_details=1\n"              \
-	"klog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\nklog_seq_known=1\n"         \
+#define SEALED_SCALARS                                                                             \
+	"boot_id=b\nvmstat_oom_kill=3\nlog_ahead=0\nkills_without_details=1\n"                     \
+	"klog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\nklog_seq_known=1\n"                \
 	"next_event_index=3\n"
 #define SEALED_KEYS SEALED_MAGIC SEALED_SCALARS
 #define SEALED_CGROUP "cgroup oom_kill=1 path=/a\n"
-#define SEALED_EVENT_HEAD "event index=1 details=1 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
-#define SEALED_EVENT_TAIL                                                                  \
-	"anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 oom_score_adj=0 "     \
-	"scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=x constraint= "       \
+#define SEALED_EVENT_HEAD                                                                          \
+	"event index=1 details=1 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
+#define SEALED_EVENT_TAIL                                                                          \
+	"anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 oom_score_adj=0 "            \
+	"scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=x constraint= "              \
 	"oom_memcg= task_memcg=\n"
 #define SEALED_EVENT SEALED_EVENT_HEAD SEALED_EVENT_TAIL
 /* An event line with the report (files written before it lack it: SEALED_EVENT). */
-#define SEALED_REPORT_EVENT(tail)                                                          \
-	SEALED_EVENT_HEAD                                                                    \
-	"anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 oom_score_adj=0 "     \
-	"scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=x constraint= "       \
-	"oom_memcg= task_memcg= memcg_usage_kib=64 memcg_limit_kib=64 memcg_failcnt=3 "     \
-	"memsw_usage_kib=- memsw_limit_kib=- swap_usage_kib=- swap_limit_kib=- "            \
-	"ram_free_kib=- ram_total_kib=- swap_free_kib=- swap_total_kib=- n_tasks=1 "         \
+#define SEALED_REPORT_EVENT(tail)                                                                  \
+	SEALED_EVENT_HEAD                                                                          \
+	"anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 oom_score_adj=0 "            \
+	"scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=x constraint= "              \
+	"oom_memcg= task_memcg= memcg_usage_kib=64 memcg_limit_kib=64 memcg_failcnt=3 "            \
+	"memsw_usage_kib=- memsw_limit_kib=- swap_usage_kib=- swap_limit_kib=- "                   \
+	"ram_free_kib=- ram_total_kib=- swap_free_kib=- swap_total_kib=- n_tasks=1 "               \
 	"page_kib=4 n_top=" tail "\n"
 
 static void spit_sealed(const char *path, const char *body)
@@ -370,48 +372,50 @@ static void test_sealed_but_malformed(void **ctx)
 	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
 	assert_int_equal(f->b->notified_index, 0);
 	assert_int_equal(f->b->events[0].kill.report.memcg_limit_kib, OOMW_UNKNOWN);
-	spit_sealed(f->path, SEALED_KEYS SEALED_REPORT_EVENT("1 task_pid=7 task_uid=0 task_rss_pages=16 "
-							     "task_swap_pages=0 task_oom_score_adj=0 task_name=x"));
+	spit_sealed(f->path, SEALED_KEYS SEALED_REPORT_EVENT(
+				     "1 task_pid=7 task_uid=0 task_rss_pages=16 "
+				     "task_swap_pages=0 task_oom_score_adj=0 task_name=x"));
 	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
 	assert_int_equal(f->b->events[0].kill.report.memcg_limit_kib, 64);
 	assert_int_equal(f->b->events[0].kill.report.n_top, 1);
 	assert_int_equal(f->b->events[0].kill.report.top[0].rss_pages, 16);
 	static const char *const bad[] = {
-		SEALED_KEYS "notified_index=3\n",              /* beyond what was handed out */
+		SEALED_KEYS "notified_index=3\n",                   /* beyond what was handed out */
 		SEALED_KEYS "notified_index=1\nnotified_index=1\n", /* the cursor twice */
-		SEALED_KEYS "notified_index=-1\n",             /* not a count */
-		SEALED_KEYS SEALED_REPORT_EVENT("1"),           /* fewer dump rows than n_top */
-		SEALED_KEYS SEALED_REPORT_EVENT("4"),           /* more than are kept */
-		SEALED_KEYS SEALED_REPORT_EVENT("0 x=1"),       /* a stray field after the report */
-		SEALED_KEYS "log_ahead=0\n",                    /* a key twice */
-		SEALED_KEYS "colour=blue\n",                    /* an unknown key */
-		SEALED_KEYS "klog_inode=5 \n",                  /* a trailing blank */
-		SEALED_MAGIC SEALED_EVENT SEALED_SCALARS,       /* an event before the keys */
-		SEALED_KEYS SEALED_EVENT SEALED_CGROUP,         /* a cgroup after an event */
-		SEALED_KEYS SEALED_EVENT SEALED_EVENT,          /* the same index twice */
-		SEALED_KEYS "event index=3 details=1 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
-			SEALED_EVENT_TAIL,                      /* index not below next_event_index */
+		SEALED_KEYS "notified_index=-1\n",                  /* not a count */
+		SEALED_KEYS SEALED_REPORT_EVENT("1"),               /* fewer dump rows than n_top */
+		SEALED_KEYS SEALED_REPORT_EVENT("4"),               /* more than are kept */
+		SEALED_KEYS SEALED_REPORT_EVENT("0 x=1"), /* a stray field after the report */
+		SEALED_KEYS "log_ahead=0\n",              /* a key twice */
+		SEALED_KEYS "colour=blue\n",              /* an unknown key */
+		SEALED_KEYS "klog_inode=5 \n",            /* a trailing blank */
+		SEALED_MAGIC SEALED_EVENT SEALED_SCALARS, /* an event before the keys */
+		SEALED_KEYS SEALED_EVENT SEALED_CGROUP,   /* a cgroup after an event */
+		SEALED_KEYS SEALED_EVENT SEALED_EVENT,    /* the same index twice */
+		SEALED_KEYS
+		"event index=3 details=1 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=1 " SEALED_EVENT_TAIL, /* index not below next_event_index */
 		SEALED_KEYS SEALED_EVENT_HEAD SEALED_EVENT_TAIL "x\n", /* a stray line */
 		SEALED_KEYS SEALED_EVENT_HEAD "anon_rss_kib=1\n",      /* an event cut short */
-		SEALED_KEYS "event index=1 details=2 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=1 "
-			SEALED_EVENT_TAIL,                      /* a flag that is not 0/1 */
-		SEALED_KEYS "event index=1 details=1 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=-9223372036854775808 "
-			SEALED_EVENT_TAIL,                      /* the "unknown" marker as a number */
-		SEALED_KEYS "cgroup oom_kill=1 path=/a=b\n",    /* a raw '=' in a string */
-		SEALED_KEYS "cgroup oom_kill=1 path=/a\tb\n",   /* a raw control byte */
-		SEALED_KEYS "cgroup path=/a oom_kill=1\n",      /* fields out of order */
-		SEALED_KEYS "userspace_kills=-1\n",            /* a negative count in an optional key */
-		SEALED_KEYS SEALED_EVENT_HEAD "anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 "
-			"oom_score_adj=0 scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=a "
-			"constraint= oom_memcg= task_memcg= killer=kernel reason=swap signal=9 oom_score=- "
-			"ukill_oom_score_adj=- rss_kib=- mem_avail_kib=- mem_total_kib=- swap_free_kib=- "
-			"swap_total_kib=- cgroup=/a detail=x\n",  /* userspace fields on a kernel kill */
+		SEALED_KEYS
+		"event index=1 details=2 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=1 " SEALED_EVENT_TAIL, /* a flag that is not 0/1 */
+		SEALED_KEYS
+		"event index=1 details=1 backlog=0 wall_usec=5 pid=7 uid=0 total_vm_kib=-9223372036854775808 " SEALED_EVENT_TAIL, /* the "unknown" marker as a number */
+		SEALED_KEYS "cgroup oom_kill=1 path=/a=b\n",  /* a raw '=' in a string */
+		SEALED_KEYS "cgroup oom_kill=1 path=/a\tb\n", /* a raw control byte */
+		SEALED_KEYS "cgroup path=/a oom_kill=1\n",    /* fields out of order */
+		SEALED_KEYS "userspace_kills=-1\n", /* a negative count in an optional key */
+		SEALED_KEYS SEALED_EVENT_HEAD
+		"anon_rss_kib=1 file_rss_kib=1 shmem_rss_kib=1 pgtables_kib=1 "
+		"oom_score_adj=0 scope=memcg seq=4 mono_usec=9 kill_wall_usec=5 reaped=0 comm=a "
+		"constraint= oom_memcg= task_memcg= killer=kernel reason=swap signal=9 oom_score=- "
+		"ukill_oom_score_adj=- rss_kib=- mem_avail_kib=- mem_total_kib=- swap_free_kib=- "
+		"swap_total_kib=- cgroup=/a detail=x\n", /* userspace fields on a kernel kill */
 		"oomwatch-state 2\nboot_id=b\nvmstat_oom_kill=3\nlog_ahead=-1\n"
 		"kills_without_details=1\nklog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\n"
-		"klog_seq_known=1\nnext_event_index=3\n",       /* a negative count */
+		"klog_seq_known=1\nnext_event_index=3\n", /* a negative count */
 		"oomwatch-state 2\nboot_id=b\nvmstat_oom_kill=3\nlog_ahead=0\n"
 		"kills_without_details=1\nklog_source=/dev/kmsg\nklog_inode=5\nklog_next_seq=10\n"
-		"klog_seq_known=1\n",                           /* a key missing */
+		"klog_seq_known=1\n", /* a key missing */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		spit_sealed(f->path, bad[i]);
@@ -488,7 +492,8 @@ static void test_counters_out_of_range(void **ctx)
 	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
 	assert_int_equal(f->b->vmstat_oom_kill, OOMW_UNKNOWN);
 
-	assert_out_of_range(f, SEALED_KEYS "cgroup oom_kill=-3 path=/a\n", "cgroup oom_kill out of range");
+	assert_out_of_range(f, SEALED_KEYS "cgroup oom_kill=-3 path=/a\n",
+			    "cgroup oom_kill out of range");
 	assert_out_of_range(f, SEALED_KEYS "cgroup oom_kill=9223372036854775807 path=/a\n",
 			    "cgroup oom_kill out of range");
 	/* An event dated past year 9999, or a size that overflows in bytes. */
@@ -519,7 +524,8 @@ static void test_foreign_files(void **ctx)
 		"oomwatch-state 3\nend fnv1a64=0000000000000000\n",
 		"oomwatch-state 1\n",
 		"oomwatch-state 1\nend fnv1a64=af63bd4c8601b7df\n", /* an end line, no keys */
-		"\x7f" "ELF\x02\x01\x01",
+		"\x7f"
+		"ELF\x02\x01\x01",
 	};
 	for (size_t i = 0; i < sizeof(foreign) / sizeof(foreign[0]); i++) {
 		spit(f->path, foreign[i], strlen(foreign[i]));

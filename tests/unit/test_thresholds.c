@@ -31,28 +31,62 @@ struct alert_case {
 /* The Nagios range rules (README.md): 10 = outside 0..10; 10: = below 10; ~:10 = above 10;
  * 10:20 = outside; @10:20 = inside, inclusive. */
 static const struct alert_case alert_cases[] = {
-	{ "10", -1, true },       { "10", 0, false },        { "10", 5, false },
-	{ "10", 10, false },      { "10", 10.001, true },    { "10", 11, true },
-	{ "10:", 9.99, true },    { "10:", 10, false },      { "10:", 1e12, false },
-	{ "~:10", -1e12, false }, { "~:10", 10, false },     { "~:10", 10.5, true },
-	{ "10:20", 9, true },     { "10:20", 10, false },    { "10:20", 20, false },
-	{ "10:20", 21, true },    { "@10:20", 9, false },    { "@10:20", 10, true },
-	{ "@10:20", 15, true },   { "@10:20", 20, true },    { "@10:20", 20.5, false },
-	{ ":10", -0.5, true },    { ":10", 0, false },       { "@10", 0, true },
-	{ "@10", 11, false },     { "~:", -5, false },       { "@~:", 123, true },
-	{ "-10:-5", -7, false },  { "-10:-5", -4, true },    { "-10:-5", -11, true },
-	{ "~:-1", -1, false },    { "~:-1", 0, true },       { "1.5:2.25", 1.49, true },
-	{ "1.5:2.25", 1.5, false }, { "1.5:2.25", 2.25, false }, { "1.5:2.25", 2.26, true },
-	{ "+5", 5, false },       { ".5", 0.6, true },       { "0", 0, false },
-	{ "0", 0.001, true },     { "@0", 0, true },
+	{ "10", -1, true },
+	{ "10", 0, false },
+	{ "10", 5, false },
+	{ "10", 10, false },
+	{ "10", 10.001, true },
+	{ "10", 11, true },
+	{ "10:", 9.99, true },
+	{ "10:", 10, false },
+	{ "10:", 1e12, false },
+	{ "~:10", -1e12, false },
+	{ "~:10", 10, false },
+	{ "~:10", 10.5, true },
+	{ "10:20", 9, true },
+	{ "10:20", 10, false },
+	{ "10:20", 20, false },
+	{ "10:20", 21, true },
+	{ "@10:20", 9, false },
+	{ "@10:20", 10, true },
+	{ "@10:20", 15, true },
+	{ "@10:20", 20, true },
+	{ "@10:20", 20.5, false },
+	{ ":10", -0.5, true },
+	{ ":10", 0, false },
+	{ "@10", 0, true },
+	{ "@10", 11, false },
+	{ "~:", -5, false },
+	{ "@~:", 123, true },
+	{ "-10:-5", -7, false },
+	{ "-10:-5", -4, true },
+	{ "-10:-5", -11, true },
+	{ "~:-1", -1, false },
+	{ "~:-1", 0, true },
+	{ "1.5:2.25", 1.49, true },
+	{ "1.5:2.25", 1.5, false },
+	{ "1.5:2.25", 2.25, false },
+	{ "1.5:2.25", 2.26, true },
+	{ "+5", 5, false },
+	{ ".5", 0.6, true },
+	{ "0", 0, false },
+	{ "0", 0.001, true },
+	{ "@0", 0, true },
 	/* units: the value is in bytes or percent */
-	{ "512MiB:", 511 * MIB, true }, { "512MiB:", 512 * MIB, false },
-	{ "512M:", 512 * MIB, false },  { "1G:2G", 1.5 * GIB, false },
-	{ "1G:2G", 2 * GIB + 1, true }, { "@1.5GiB:2TiB", 2 * TIB, true },
-	{ "10K", 10 * KIB, false },     { "10KiB", 10 * KIB + 1, true },
-	{ "100B:", 99, true },          { "1T:", TIB, false },
-	{ "10%:", 9.9, true },          { "10%:", 10, false },
-	{ "@0%:5%", 5, true },          { "~:90%", 95, true },
+	{ "512MiB:", 511 * MIB, true },
+	{ "512MiB:", 512 * MIB, false },
+	{ "512M:", 512 * MIB, false },
+	{ "1G:2G", 1.5 * GIB, false },
+	{ "1G:2G", 2 * GIB + 1, true },
+	{ "@1.5GiB:2TiB", 2 * TIB, true },
+	{ "10K", 10 * KIB, false },
+	{ "10KiB", 10 * KIB + 1, true },
+	{ "100B:", 99, true },
+	{ "1T:", TIB, false },
+	{ "10%:", 9.9, true },
+	{ "10%:", 10, false },
+	{ "@0%:5%", 5, true },
+	{ "~:90%", 95, true },
 };
 
 static void test_alerts_table(void **state)
@@ -158,8 +192,8 @@ static void test_refused(void **state)
 		const char *why = NULL;
 		int e = oomw_range_parse(cases[i].text, &r, &why);
 		if (e != -EINVAL || !why || !strstr(why, cases[i].why_mentions))
-			fail_msg("\"%s\": r=%d why=%s (want it to mention \"%s\")", cases[i].text, e,
-				 why ? why : "NULL", cases[i].why_mentions);
+			fail_msg("\"%s\": r=%d why=%s (want it to mention \"%s\")", cases[i].text,
+				 e, why ? why : "NULL", cases[i].why_mentions);
 	}
 }
 
@@ -171,11 +205,16 @@ static void test_sizes(void **state)
 		double value;
 		enum oomw_unit unit;
 	} ok[] = {
-		{ "512MiB", 512 * MIB, OOMW_UNIT_BYTES }, { "2G", 2 * GIB, OOMW_UNIT_BYTES },
-		{ "100", 100, OOMW_UNIT_BYTES },          { "10%", 10, OOMW_UNIT_PCT },
-		{ "0.5%", 0.5, OOMW_UNIT_PCT },           { "1.5KiB", 1536, OOMW_UNIT_BYTES },
-		{ "1T", TIB, OOMW_UNIT_BYTES },           { "16TiB", 16 * TIB, OOMW_UNIT_BYTES },
-		{ "7B", 7, OOMW_UNIT_BYTES },             { "0", 0, OOMW_UNIT_BYTES },
+		{ "512MiB", 512 * MIB, OOMW_UNIT_BYTES },
+		{ "2G", 2 * GIB, OOMW_UNIT_BYTES },
+		{ "100", 100, OOMW_UNIT_BYTES },
+		{ "10%", 10, OOMW_UNIT_PCT },
+		{ "0.5%", 0.5, OOMW_UNIT_PCT },
+		{ "1.5KiB", 1536, OOMW_UNIT_BYTES },
+		{ "1T", TIB, OOMW_UNIT_BYTES },
+		{ "16TiB", 16 * TIB, OOMW_UNIT_BYTES },
+		{ "7B", 7, OOMW_UNIT_BYTES },
+		{ "0", 0, OOMW_UNIT_BYTES },
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		double v = -1;
@@ -187,9 +226,9 @@ static void test_sizes(void **state)
 				 why ? why : "NULL");
 	}
 	static const struct bad_case bad[] = {
-		{ "", "empty" },        { "abc", "number" }, { "-1G", "negative" },
-		{ "-5", "negative" },   { "5 G", "unit" },   { "5GB", "unit" },
-		{ "1e9", "exponent" },  { "G", "number" },   { "1,5G", "decimal separator" },
+		{ "", "empty" },       { "abc", "number" }, { "-1G", "negative" },
+		{ "-5", "negative" },  { "5 G", "unit" },   { "5GB", "unit" },
+		{ "1e9", "exponent" }, { "G", "number" },   { "1,5G", "decimal separator" },
 		{ "5%%", "unit" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -209,9 +248,10 @@ static void test_durations(void **state)
 		const char *text;
 		int64_t seconds;
 	} ok[] = {
-		{ "30s", 30 },  { "15m", 900 },    { "1h", 3600 }, { "1d", 86400 },
-		{ "90", 90 },   { "7d", 604800 },  { "1s", 1 },
-		{ "106751991167300d", INT64_C(106751991167300) * 86400 },
+		{ "30s", 30 },  { "15m", 900 },
+		{ "1h", 3600 }, { "1d", 86400 },
+		{ "90", 90 },   { "7d", 604800 },
+		{ "1s", 1 },    { "106751991167300d", INT64_C(106751991167300) * 86400 },
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		int64_t s = -1;
@@ -282,8 +322,7 @@ static bool use_comma_locale(void)
 	if (system(cmd) == -1)
 		return false;
 	setenv("LOCPATH", tmpdir, 1);
-	return setlocale(LC_NUMERIC, "comma") != NULL &&
-	       strcmp(localeconv()->decimal_point, ",") == 0;
+	return setlocale(LC_NUMERIC, "comma") != NULL && strcmp(localeconv()->decimal_point, ",") == 0;
 }
 
 static void test_comma_locale_changes_nothing(void **state)
@@ -303,20 +342,19 @@ static void test_comma_locale_changes_nothing(void **state)
  * '@', is parsed by both, and every value judged by both: results must agree,
  * including which texts are refused. (Exponents and blanks, which we refuse
  * on purpose, are left out.) */
-static const char oracle_pl[] =
-	"use strict; use warnings; use Monitoring::Plugin::Range;\n"
-	"$SIG{__WARN__} = sub {};\n"
-	"while (<STDIN>) { chomp; my ($s, $v) = split /\\t/;\n"
-	"  my $r = Monitoring::Plugin::Range->parse_range_string($s);\n"
-	"  print defined $r ? $r->check_range($v) : 'refused', \"\\n\"; }\n";
+static const char oracle_pl[] = "use strict; use warnings; use Monitoring::Plugin::Range;\n"
+				"$SIG{__WARN__} = sub {};\n"
+				"while (<STDIN>) { chomp; my ($s, $v) = split /\\t/;\n"
+				"  my $r = Monitoring::Plugin::Range->parse_range_string($s);\n"
+				"  print defined $r ? $r->check_range($v) : 'refused', \"\\n\"; }\n";
 
 static void test_agrees_with_monitoring_plugin(void **state)
 {
 	(void)state;
-	static const char *const ends[] = { "", "~", "0", "1", "10", "-10", "5.5", "-0.5",
-					    "20", ".5", "+3", "1.", "007" };
-	static const char *const values[] = { "-20", "-10", "-5",  "0",  "0.5", "1",  "5",
-					      "5.5", "10",  "10.5", "15", "20", "21", "100" };
+	static const char *const ends[] = { "",     "~",  "0",  "1",  "10", "-10", "5.5",
+					    "-0.5", "20", ".5", "+3", "1.", "007" };
+	static const char *const values[] = { "-20", "-10", "-5",   "0",  "0.5", "1",  "5",
+					      "5.5", "10",  "10.5", "15", "20",  "21", "100" };
 	char path[128], cmd[512], range[32];
 	const char *dir = tmpdir;
 	strcpy(tmpdir, "/tmp/oomw-test-oracle-XXXXXX");

@@ -58,11 +58,18 @@ static void test_malformed(void **state)
 {
 	(void)state;
 	static const char *const cases[] = {
-		"oom_kill x\n",     "oom_kill \n",   "oom_kill\n",  "oom_kill -1\n",
-		"oom_kill 1 2\n",   "oom_kill  3\n", "oom_kill 3 \n", "oom_kill 99999999999999999999\n",
+		"oom_kill x\n",
+		"oom_kill \n",
+		"oom_kill\n",
+		"oom_kill -1\n",
+		"oom_kill 1 2\n",
+		"oom_kill  3\n",
+		"oom_kill 3 \n",
+		"oom_kill 99999999999999999999\n",
 		"oom_kill 1\noom_kill 2\n",
 		/* above OOMW_COUNTER_MAX: two of them would overflow a sum (issue 10) */
-		"oom_kill 4611686018427387904\n", "oom_kill 9223372036854775807\n",
+		"oom_kill 4611686018427387904\n",
+		"oom_kill 9223372036854775807\n",
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int64_t n = 0;
@@ -92,8 +99,7 @@ static void test_missing_file(void **state)
 	(void)state;
 	int64_t n = 0;
 	const char *why;
-	assert_int_equal(oomw_vmstat_read_oom_kill("tests/fixtures/does-not-exist", &n, &why),
-			 -ENOENT);
+	assert_int_equal(oomw_vmstat_read_oom_kill("tests/fixtures/does-not-exist", &n, &why), -ENOENT);
 	assert_true(n == OOMW_UNKNOWN);
 }
 

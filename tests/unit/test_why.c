@@ -104,7 +104,8 @@ static void test_fixtures(void **state)
 			continue;
 		char *col[COLS], *save = NULL;
 		size_t n = 0;
-		for (char *c = strtok_r(line, "\t", &save); c && n < COLS; c = strtok_r(NULL, "\t", &save))
+		for (char *c = strtok_r(line, "\t", &save); c && n < COLS;
+		     c = strtok_r(NULL, "\t", &save))
 			col[n++] = c;
 		assert_int_equal(n, COLS);
 		if (strcmp(col[0], last) != 0) {
@@ -172,8 +173,10 @@ static struct kills feed(const char *const *lines, size_t n)
 	return ks;
 }
 
-#define HDR "4,1,1000,-;app invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0"
-#define DUMP_HDR_418 "6,20,1020,-;[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name"
+#define HDR                                                                                        \
+	"4,1,1000,-;app invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0"
+#define DUMP_HDR_418                                                                               \
+	"6,20,1020,-;[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name"
 
 /* A global OOM of 5.x: Mem-Info zones and swap summed, the victim chosen over a
  * larger task protected by oom_score_adj -1000. */
@@ -218,14 +221,17 @@ static void test_global_meminfo(void **state)
 	assert_int_equal(r->page_kib, 4);
 	char why[OOMW_WHY_TEXT_MAX], remedy[OOMW_WHY_TEXT_MAX];
 	oomw_kill_why(&ks.k[0], why, sizeof(why));
-	assert_string_equal(why, "The machine ran out of memory (RAM 105.8 MiB free of 7.8 GiB, no swap); "
-				 "app (pid 600, 2.7 GiB resident, 34% of the RAM) was chosen over the "
-				 "larger db (pid 512, 5.7 GiB), which has oom_score_adj -1000 and cannot be chosen.");
+	assert_string_equal(
+		why,
+		"The machine ran out of memory (RAM 105.8 MiB free of 7.8 GiB, no swap); "
+		"app (pid 600, 2.7 GiB resident, 34% of the RAM) was chosen over the "
+		"larger db (pid 512, 5.7 GiB), which has oom_score_adj -1000 and cannot be chosen.");
 	oomw_kill_remedy(&ks.k[0], remedy, sizeof(remedy));
-	assert_string_equal(remedy, "Add memory or swap (there is none), or cap app with a memory limit so "
-				    "that it cannot take the machine; app had oom_score_adj 500, which made it "
-				    "the preferred victim; the larger db (pid 512, 5.7 GiB) has oom_score_adj "
-				    "-1000 and can never be chosen.");
+	assert_string_equal(
+		remedy, "Add memory or swap (there is none), or cap app with a memory limit so "
+			"that it cannot take the machine; app had oom_score_adj 500, which made it "
+			"the preferred victim; the larger db (pid 512, 5.7 GiB) has oom_score_adj "
+			"-1000 and can never be chosen.");
 }
 
 /* cgroup v2: the "swap:" line, a pod's container, the victim picked for its oom_score_adj. */
@@ -251,14 +257,17 @@ static void test_v2_pod(void **state)
 	assert_int_equal(r->memsw_limit_kib, OOMW_UNKNOWN);
 	char why[OOMW_WHY_TEXT_MAX], remedy[OOMW_WHY_TEXT_MAX];
 	oomw_kill_why(&ks.k[0], why, sizeof(why));
-	assert_string_equal(why, "Cgroup ...ice/kubepods-burstable.slice/kubepods-burstable-pod8a3d5a38_2f9c_4b7e_9d6c_1f2e3d4c5b6a.slice "
-				 "hit its memory limit of 512.0 MiB (usage 512.0 MiB), swap 1.0 MiB of 1.0 MiB; "
-				 "worker (pid 701, 117.2 MiB resident, 22% of the cgroup's usage) was chosen over "
-				 "the larger pause (pid 700, 351.6 MiB), because of its oom_score_adj 999 (against -997).");
+	assert_string_equal(
+		why,
+		"Cgroup ...ice/kubepods-burstable.slice/kubepods-burstable-pod8a3d5a38_2f9c_4b7e_9d6c_1f2e3d4c5b6a.slice "
+		"hit its memory limit of 512.0 MiB (usage 512.0 MiB), swap 1.0 MiB of 1.0 MiB; "
+		"worker (pid 701, 117.2 MiB resident, 22% of the cgroup's usage) was chosen over "
+		"the larger pause (pid 700, 351.6 MiB), because of its oom_score_adj 999 (against -997).");
 	oomw_kill_remedy(&ks.k[0], remedy, sizeof(remedy));
-	assert_string_equal(remedy, "Raise the memory limit (resources.limits.memory) of the container in pod "
-				    "8a3d5a38-2f9c-4b7e-9d6c-1f2e3d4c5b6a (now 512.0 MiB), or make worker use "
-				    "less; worker had oom_score_adj 999, which made it the preferred victim.");
+	assert_string_equal(
+		remedy, "Raise the memory limit (resources.limits.memory) of the container in pod "
+			"8a3d5a38-2f9c-4b7e-9d6c-1f2e3d4c5b6a (now 512.0 MiB), or make worker use "
+			"less; worker had oom_score_adj 999, which made it the preferred victim.");
 }
 
 static void test_cpuset(void **state)
@@ -291,11 +300,13 @@ static void test_huge_dump(void **state)
 	lines[n++] = DUMP_HDR_418;
 	for (int i = 0; i < 10000; i++) {
 		int rss = i == 7777 ? 900000 : i == 3 ? 800000 : i == 9999 ? 700000 : 1000 + i % 97;
-		snprintf(buf[i], sizeof(buf[i]), "6,%d,1030,-;[%7d]     0 %5d    10000 %8d    40960        0             0 t%d",
+		snprintf(buf[i], sizeof(buf[i]),
+			 "6,%d,1030,-;[%7d]     0 %5d    10000 %8d    40960        0             0 t%d",
 			 100 + i, 10000 + i, 10000 + i, rss, i);
 		lines[n++] = buf[i];
 	}
-	lines[n++] = "3,20000,1040,-;Memory cgroup out of memory: Killed process 17777 (t7777) total-vm:40000kB, anon-rss:3600000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:0";
+	lines[n++] =
+		"3,20000,1040,-;Memory cgroup out of memory: Killed process 17777 (t7777) total-vm:40000kB, anon-rss:3600000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:0";
 	struct kills ks = feed(lines, n);
 	assert_int_equal(ks.n, 1);
 	const struct oomw_report *r = &ks.k[0].report;
@@ -332,7 +343,8 @@ static void test_cut_and_imitated(void **state)
 	assert_int_equal(r->n_top, 0);
 	ks = feed(lines, sizeof(lines) / sizeof(lines[0]) - 2); /* without it */
 	assert_int_equal(ks.n, 0);
-	const char *const upto[] = { lines[0], lines[1], lines[2], lines[3], lines[4], lines[5], lines[6], lines[7], lines[9] };
+	const char *const upto[] = { lines[0], lines[1], lines[2], lines[3], lines[4],
+				     lines[5], lines[6], lines[7], lines[9] };
 	ks = feed(upto, sizeof(upto) / sizeof(upto[0]));
 	assert_int_equal(ks.n, 1);
 	r = &ks.k[0].report;
