@@ -167,11 +167,12 @@ static void write_ukill(struct writer *w, const struct oomw_ukill *u)
 }
 
 /* The report's numbers, in the order they are written and read. */
-#define REPORT_I64(X)                                                                              \
-	X(memcg_usage_kib)                                                                         \
-	X(memcg_limit_kib) X(memcg_failcnt) X(memsw_usage_kib) X(memsw_limit_kib)                  \
-		X(swap_usage_kib) X(swap_limit_kib) X(ram_free_kib) X(ram_total_kib)               \
-			X(swap_free_kib) X(swap_total_kib) X(n_tasks) X(page_kib)
+// clang-format off
+#define REPORT_I64(X) \
+	X(memcg_usage_kib) X(memcg_limit_kib) X(memcg_failcnt) X(memsw_usage_kib) \
+	X(memsw_limit_kib) X(swap_usage_kib) X(swap_limit_kib) X(ram_free_kib) \
+	X(ram_total_kib) X(swap_free_kib) X(swap_total_kib) X(n_tasks) X(page_kib)
+// clang-format on
 #define TASK_I64(X) X(pid) X(uid) X(rss_pages) X(swap_pages) X(oom_score_adj)
 
 static void write_report(struct writer *w, const struct oomw_report *r)
