@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "journal.h"
 #include "oomw.h"
 
@@ -216,29 +217,6 @@ static int parse_duration(const char *opt, const char *text, int64_t *sec, char 
 	return 0;
 }
 
-static int set_path(const char *opt, char field[PATH_MAX], const char *value, char *reason)
-{
-	if (value[0] == '\0' || oomw_paths_set(field, value) < 0) {
-		say(reason, "%s: empty or too long path", opt);
-		return -1;
-	}
-	return 0;
-}
-
-/* The log sources by the core's rule (oomw_paths_check_log), named by option. */
-static int check_log(const struct oomw_paths *p, bool kmsg_given, char *reason)
-{
-	enum oomw_paths_bad bad;
-	const char *why;
-	int r = oomw_paths_check_log(p, kmsg_given, &bad, &why);
-	if (r == 0)
-		return 0;
-	bool kmsg = bad == OOMW_PATHS_BAD_KMSG;
-	say(reason, "%s %s: %s", kmsg ? "--kmsg" : "--journal-dir", kmsg ? p->kmsg : p->journal_dir,
-	    why ? why : strerror(-r));
-	return -1;
-}
-
 /* A source the user named must exist; the defaults may be missing (a
  * container without /dev/kmsg) and that is reported, not refused. */
 static int check_dir(const char *opt, const char *dir, char *reason)
@@ -294,47 +272,22 @@ static int parse_psi_avg(const char *arg, struct check_options *o, char *reason)
 	return 0;
 }
 
-static int parse_cgroup(const char *arg, struct check_options *o, char *reason)
-{
-	if (o->mon.n_cgroup_globs == OOMW_GLOBS_MAX) {
-		say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
-		return -1;
-	}
-	if (arg[0] == '\0') {
-		say(reason, "--cgroup: empty pattern");
-		return -1;
-	}
-	o->mon.cgroup_globs[o->mon.n_cgroup_globs++] = arg;
-	return 0;
-}
-
-static int parse_candidates(const char *arg, struct check_options *o, char *reason)
-{
-	uint64_t n;
-	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || n > OOMW_CANDIDATES_MAX) {
-		say(reason, "--candidates: '%s' is not 0..%d", arg, OOMW_CANDIDATES_MAX);
-		return -1;
-	}
-	o->mon.n_candidates = (size_t)n;
-	return 0;
-}
-
 /* --proc, --sys, --kmsg, --journal-dir, --state; 1 when c is none of them. */
 static int parse_source(int c, const char *arg, struct check_options *o, char *reason)
 {
 	switch (c) {
 	case OPT_PROC:
-		return set_path("--proc", o->mon.paths.proc, arg, reason);
+		return oomw_cli_path("--proc", o->mon.paths.proc, arg, reason);
 	case OPT_SYS:
-		return set_path("--sys", o->mon.paths.sys, arg, reason);
+		return oomw_cli_path("--sys", o->mon.paths.sys, arg, reason);
 	case OPT_KMSG:
 		o->kmsg_given = true;
-		return set_path("--kmsg", o->mon.paths.kmsg, arg, reason);
+		return oomw_cli_path("--kmsg", o->mon.paths.kmsg, arg, reason);
 	case OPT_JOURNAL_DIR:
-		return set_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
+		return oomw_cli_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
 	case OPT_STATE:
 		o->state_given = true;
-		return set_path("--state", o->state_path, arg, reason);
+		return oomw_cli_path("--state", o->state_path, arg, reason);
 	}
 	return 1;
 }
@@ -361,9 +314,9 @@ static int parse_one(int c, const char *arg, struct check_options *o, char *reas
 	case OPT_PSI_AVG:
 		return parse_psi_avg(arg, o, reason);
 	case OPT_CGROUP:
-		return parse_cgroup(arg, o, reason);
+		return oomw_cli_cgroup(&o->mon, arg, reason);
 	case OPT_CANDIDATES:
-		return parse_candidates(arg, o, reason);
+		return oomw_cli_candidates(&o->mon, arg, reason);
 	}
 	say(reason, "internal error: option %d not handled", c);
 	return -1;
@@ -384,19 +337,7 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 		} else if (c == 'V') {
 			version = true;
 		} else if (c == '?' || c == ':') {
-			const char *what = c == '?' ? "unknown option" : "missing argument for";
-			/* getopt stays on a cluster of short options ("-xv") until its
-			 * end: then the element at fault is argv[optind], not the one
-			 * before it (which may be a long option, e.g. --state=FILE). */
-			const char *arg = argv[optind > prev_optind ? optind - 1 : optind];
-			/* getopt knows "--help=x" (optopt is its value) but not "--bogus". */
-			if (c == '?' && optopt != 0 && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
-				what = "no value allowed for";
-			if (strncmp(arg, "--", 2) == 0)
-				say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="),
-				    arg);
-			else
-				say(reason, "%s '-%c' (see --help)", what, optopt);
+			oomw_cli_getopt_error(c, argv, prev_optind, reason);
 			return CHECK_PARSE_ERROR;
 		} else if (parse_one(c, optarg, o, reason) < 0) {
 			return CHECK_PARSE_ERROR;
@@ -420,5 +361,5 @@ int check_options_check_sources(const struct check_options *o, char reason[CHECK
 	if (check_dir("--proc", o->mon.paths.proc, reason) < 0 ||
 	    check_dir("--sys", o->mon.paths.sys, reason) < 0)
 		return -1;
-	return check_log(&o->mon.paths, o->kmsg_given, reason);
+	return oomw_cli_check_log(&o->mon.paths, o->kmsg_given, reason);
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "defaults.h"
 #include "fileio.h"
 #include "http.h"
@@ -109,40 +110,6 @@ const char *prom_options_help(void)
 	return help_text;
 }
 
-static int set_path(const char *opt, char field[PATH_MAX], const char *value, char *reason)
-{
-	if (value[0] == '\0' || oomw_paths_set(field, value) < 0) {
-		say(reason, "%s: empty or too long path", opt);
-		return -1;
-	}
-	return 0;
-}
-
-static int parse_cgroup(const char *arg, struct prom_options *o, char *reason)
-{
-	if (o->mon.n_cgroup_globs == OOMW_GLOBS_MAX) {
-		say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
-		return -1;
-	}
-	if (arg[0] == '\0') {
-		say(reason, "--cgroup: empty pattern");
-		return -1;
-	}
-	o->mon.cgroup_globs[o->mon.n_cgroup_globs++] = arg;
-	return 0;
-}
-
-static int parse_candidates(const char *arg, struct prom_options *o, char *reason)
-{
-	uint64_t n;
-	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || n > OOMW_CANDIDATES_MAX) {
-		say(reason, "--candidates: '%s' is not 0..%d", arg, OOMW_CANDIDATES_MAX);
-		return -1;
-	}
-	o->mon.n_candidates = (size_t)n;
-	return 0;
-}
-
 static int parse_interval(const char *arg, struct prom_options *o, char *reason)
 {
 	const char *why = "invalid duration";
@@ -168,27 +135,27 @@ static int parse_textfile(const char *arg, struct prom_options *o, char *reason)
 		    arg);
 		return -1;
 	}
-	return set_path("--textfile", o->textfile, arg, reason);
+	return oomw_cli_path("--textfile", o->textfile, arg, reason);
 }
 
 static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow_remote, char *reason)
 {
 	switch (c) {
 	case OPT_PROC:
-		return set_path("--proc", o->mon.paths.proc, arg, reason);
+		return oomw_cli_path("--proc", o->mon.paths.proc, arg, reason);
 	case OPT_SYS:
-		return set_path("--sys", o->mon.paths.sys, arg, reason);
+		return oomw_cli_path("--sys", o->mon.paths.sys, arg, reason);
 	case OPT_KMSG:
 		o->kmsg_given = true;
-		return set_path("--kmsg", o->mon.paths.kmsg, arg, reason);
+		return oomw_cli_path("--kmsg", o->mon.paths.kmsg, arg, reason);
 	case OPT_JOURNAL_DIR:
-		return set_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
+		return oomw_cli_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
 	case OPT_STATE:
-		return set_path("--state", o->state_path, arg, reason);
+		return oomw_cli_path("--state", o->state_path, arg, reason);
 	case OPT_CGROUP:
-		return parse_cgroup(arg, o, reason);
+		return oomw_cli_cgroup(&o->mon, arg, reason);
 	case OPT_CANDIDATES:
-		return parse_candidates(arg, o, reason);
+		return oomw_cli_candidates(&o->mon, arg, reason);
 	case OPT_TEXTFILE:
 		return parse_textfile(arg, o, reason);
 	case OPT_ONCE:
@@ -256,15 +223,7 @@ enum prom_parse_result prom_options_parse(int argc, char **argv, struct prom_opt
 		} else if (c == 'V') {
 			version = true;
 		} else if (c == '?' || c == ':') {
-			const char *what = c == '?' ? "unknown option" : "missing argument for";
-			const char *arg = argv[optind > prev_optind ? optind - 1 : optind];
-			if (c == '?' && optopt != 0 && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
-				what = "no value allowed for";
-			if (strncmp(arg, "--", 2) == 0)
-				say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="),
-				    arg);
-			else
-				say(reason, "%s '-%c' (see --help)", what, optopt);
+			oomw_cli_getopt_error(c, argv, prev_optind, reason);
 			return PROM_PARSE_ERROR;
 		} else if (parse_one(c, optarg, o, &allow_remote, reason) < 0) {
 			return PROM_PARSE_ERROR;
@@ -309,15 +268,8 @@ int prom_options_check(const struct prom_options *o, char reason[PROM_REASON_MAX
 	if (check_dir("--proc", o->mon.paths.proc, R_OK | X_OK, reason) < 0 ||
 	    check_dir("--sys", o->mon.paths.sys, R_OK | X_OK, reason) < 0)
 		return -1;
-	enum oomw_paths_bad bad;
-	const char *why;
-	int r = oomw_paths_check_log(&o->mon.paths, o->kmsg_given, &bad, &why);
-	if (r < 0) {
-		bool kmsg = bad == OOMW_PATHS_BAD_KMSG;
-		say(reason, "%s %s: %s", kmsg ? "--kmsg" : "--journal-dir",
-		    kmsg ? o->mon.paths.kmsg : o->mon.paths.journal_dir, why ? why : strerror(-r));
+	if (oomw_cli_check_log(&o->mon.paths, o->kmsg_given, reason) < 0)
 		return -1;
-	}
 	if (o->textfile[0]) {
 		char dir[PATH_MAX];
 		if (oomw_path_dir(o->textfile, dir, sizeof(dir)) < 0) {

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* cli.c — shared command-line pieces (cli.h). */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "oomw.h"
+
+/* Long user input is cut, which is fine in a message. */
+__attribute__((format(printf, 2, 3))) static void say(char reason[OOMW_CLI_REASON_MAX],
+						      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, OOMW_CLI_REASON_MAX, fmt, ap);
+	va_end(ap);
+}
+
+void oomw_cli_getopt_error(int c, char *const argv[], int prev_optind, char reason[OOMW_CLI_REASON_MAX])
+{
+	const char *what = c == '?' ? "unknown option" : "missing argument for";
+	/* getopt stays on a cluster of short options ("-xv") until its end: then
+	 * the element at fault is argv[optind], not the one before it (which may
+	 * be a long option, e.g. --state=FILE). */
+	const char *arg = argv[optind > prev_optind ? optind - 1 : optind];
+	/* getopt knows "--help=x" (optopt is its value) but not "--bogus". */
+	if (c == '?' && optopt != 0 && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
+		what = "no value allowed for";
+	if (strncmp(arg, "--", 2) == 0)
+		say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="), arg);
+	else
+		say(reason, "%s '-%c' (see --help)", what, optopt);
+}
+
+int oomw_cli_path(const char *opt, char field[PATH_MAX], const char *value,
+		  char reason[OOMW_CLI_REASON_MAX])
+{
+	if (value[0] == '\0' || oomw_paths_set(field, value) < 0) {
+		say(reason, "%s: empty or too long path", opt);
+		return -1;
+	}
+	return 0;
+}
+
+int oomw_cli_cgroup(struct oomw_monitor_config *mon, const char *arg, char reason[OOMW_CLI_REASON_MAX])
+{
+	if (mon->n_cgroup_globs == OOMW_GLOBS_MAX) {
+		say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
+		return -1;
+	}
+	if (arg[0] == '\0') {
+		say(reason, "--cgroup: empty pattern");
+		return -1;
+	}
+	mon->cgroup_globs[mon->n_cgroup_globs++] = arg;
+	return 0;
+}
+
+int oomw_cli_candidates(struct oomw_monitor_config *mon, const char *arg,
+			char reason[OOMW_CLI_REASON_MAX])
+{
+	uint64_t n;
+	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || n > OOMW_CANDIDATES_MAX) {
+		say(reason, "--candidates: '%s' is not 0..%d", arg, OOMW_CANDIDATES_MAX);
+		return -1;
+	}
+	mon->n_candidates = (size_t)n;
+	return 0;
+}
+
+int oomw_cli_check_log(const struct oomw_paths *p, bool kmsg_given, char reason[OOMW_CLI_REASON_MAX])
+{
+	enum oomw_paths_bad bad;
+	const char *why;
+	int r = oomw_paths_check_log(p, kmsg_given, &bad, &why);
+	if (r == 0)
+		return 0;
+	bool kmsg = bad == OOMW_PATHS_BAD_KMSG;
+	say(reason, "%s %s: %s", kmsg ? "--kmsg" : "--journal-dir", kmsg ? p->kmsg : p->journal_dir,
+	    why ? why : strerror(-r));
+	return -1;
+}
