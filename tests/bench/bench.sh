@@ -195,7 +195,7 @@ mem_kib() {
 # while the front end runs; medians of its alert and of a bare /dev/kmsg reader.
 latency() {
 	local label=$1 file=$2 regex=$3 out=$TMP/latency.$RANDOM i
-	python3 tests/bench/latency.py "$file" "$regex" "$KILLS" 60 "${@:4}" >"$out" 2>&1 &
+	python3 tests/lib/latency.py "$file" "$regex" "$KILLS" 60 "${@:4}" >"$out" 2>&1 &
 	local lat=$!
 	for _ in $(seq 50); do grep -q ready "$out" && break; sleep 0.1; done
 	for ((i = 0; i < KILLS; i++)); do
@@ -212,7 +212,7 @@ latency() {
 	med_alert=$(awk '/^pid / { print $4 }' "$out" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
 	med_reader=$(awk '/^pid / { print $6 }' "$out" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
 	row "kill -> $label, median of $n" "$med_alert" ms "bare /dev/kmsg reader" "$med_reader" max 1 \
-		"BENCH_KILLS=$KILLS tests/bench/bench.sh (tests/bench/latency.py beside the front end)"
+		"BENCH_KILLS=$KILLS tests/bench/bench.sh (tests/lib/latency.py beside the front end)"
 }
 (
 	source tests/lib/oomcg.sh

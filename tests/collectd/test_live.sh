@@ -45,7 +45,7 @@ wait_notified() {
 # kill_measured NAME: one kill while collectd runs, with its latency as a diag line.
 kill_measured() {
 	local out=$CD_DIR/latency.$1
-	python3 tests/collectd/kmsg_latency.py "$CD_LOG" 1 20 >"$out" 2>&1 &
+	python3 tests/lib/latency.py "$CD_LOG" 'Notification: severity = FAILURE, .*plugin = oomwatch.* \(pid (\d+),' 1 20 >"$out" 2>&1 &
 	local lat=$!
 	for _ in $(seq 50); do grep -q ready "$out" && break; sleep 0.1; done
 	oomcg_kill "$1" || return 1

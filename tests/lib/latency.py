@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""tests/bench/latency.py FILE REGEX COUNT TIMEOUT_S [--stamped] — kill to alert
+"""tests/lib/latency.py FILE REGEX COUNT TIMEOUT_S [--stamped] — kill to alert
 latency of a front end, beside the floor: a bare /dev/kmsg reader (this script)
 woken by the same "Killed process" record.
 
