@@ -40,7 +40,11 @@
 #define DATE_AND_TIME_LEN 11
 #define USEC_PER_SEC 1000000LL
 #define PCT_HUNDREDTHS_MAX 10000
-#define OID_MAX_LEN 32
+#define OID_MAX_LEN MAX_OID_LEN /* 128 sub-identifiers (RFC 2578 3.5) */
+/* oomwCgroupTable is indexed by the cgroup's path, IMPLIED (the path's bytes,
+ * one sub-identifier each, no length): 11 sub-identifiers name the column
+ * (1.3.6.1.4.1.32473.1.7.1.C), so a path of at most 117 bytes fits. */
+#define CGROUP_INDEX_MAX (OID_MAX_LEN - 11)
 
 enum scope_value { SCOPE_UNKNOWN = 1, SCOPE_GLOBAL = 2, SCOPE_MEMCG = 3 };
 enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
@@ -72,7 +76,7 @@ enum obj {
 	O_PSI_SOME10, O_PSI_SOME60, O_PSI_SOME300, O_PSI_SOME_TOTAL,
 	O_PSI_FULL10, O_PSI_FULL60, O_PSI_FULL300, O_PSI_FULL_TOTAL,
 	O_KILL_COUNT, O_KILLS_NO_DETAILS, O_LAST_TIME, O_LAST_PID, O_LAST_NAME, O_LAST_CGROUP, O_LAST_INDEX,
-	O_STATUS, O_STATUS_TEXT, O_KLOG_STATUS, O_SAMPLE_TIME,
+	O_STATUS, O_STATUS_TEXT, O_KLOG_STATUS, O_SAMPLE_TIME, O_CGROUPS_UNINDEXED,
 	K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_UID, K_SCOPE, K_CONSTRAINT, K_MEMCG, K_TASK_MEMCG,
 	K_TOTAL_VM, K_ANON_RSS, K_FILE_RSS, K_SHMEM_RSS, K_OOM_SCORE_ADJ,
 	K_WHY, K_REMEDY, K_UNIT, K_CONTAINER_ID, K_POD_UID, K_POD_QOS,
@@ -93,7 +97,7 @@ static const struct node nodes[N_OBJ] = {
 	SCALAR(1, 1), SCALAR(1, 2), SCALAR(1, 3), SCALAR(1, 4), SCALAR(1, 5), SCALAR(1, 6), SCALAR(1, 7), SCALAR(1, 8),
 	SCALAR(2, 1), SCALAR(2, 2), SCALAR(2, 3), SCALAR(2, 4), SCALAR(2, 5), SCALAR(2, 6), SCALAR(2, 7), SCALAR(2, 8),
 	SCALAR(3, 1), SCALAR(3, 2), SCALAR(3, 3), SCALAR(3, 4), SCALAR(3, 5), SCALAR(3, 6), SCALAR(3, 7),
-	SCALAR(4, 1), SCALAR(4, 2), SCALAR(4, 3), SCALAR(4, 4),
+	SCALAR(4, 1), SCALAR(4, 2), SCALAR(4, 3), SCALAR(4, 4), SCALAR(4, 5),
 	COLUMN(5, 2, T_KILL), COLUMN(5, 3, T_KILL), COLUMN(5, 4, T_KILL), COLUMN(5, 5, T_KILL),
 	COLUMN(5, 6, T_KILL), COLUMN(5, 7, T_KILL), COLUMN(5, 8, T_KILL), COLUMN(5, 9, T_KILL),
 	COLUMN(5, 10, T_KILL), COLUMN(5, 11, T_KILL), COLUMN(5, 12, T_KILL), COLUMN(5, 13, T_KILL),
@@ -152,6 +156,9 @@ static struct {
 	int save_err;  /* of the last sample's state save */
 	size_t kill_rows[OOMW_STATE_EVENTS_MAX]; /* events[] shown in oomwKillTable, index order */
 	size_t n_kill_rows;
+	size_t cgroup_rows[OOMW_SNAPSHOT_CGROUPS_MAX]; /* snap.cgroups[] in oomwCgroupTable, OID order */
+	size_t n_cgroup_rows;
+	size_t n_cgroups_unindexed; /* paths too long for an index (oomwCgroupsUnindexed) */
 	struct oomw_verdict verdict;
 	struct oomw_held held; /* the last known memory, swap and PSI verdicts (hysteresis) */
 	enum oomw_severity mem_notified; /* the last known memory verdict */
@@ -392,6 +399,8 @@ static bool agent_value(enum obj o, struct value *v)
 		return put_ascii(v, cache.klog_text);
 	case O_SAMPLE_TIME:
 		return put_time(v, cache.snap.wall_usec);
+	case O_CGROUPS_UNINDEXED:
+		return put_u32(v, (int64_t)cache.n_cgroups_unindexed);
 	default:
 		return false;
 	}
@@ -532,6 +541,50 @@ static void choose_kill_rows(void)
 	}
 }
 
+/* The cgroup path as an IMPLIED OCTET STRING index: its bytes, each one
+ * sub-identifier. 0 when the path does not fit (or is empty). */
+static size_t path_index(const char *path, oid *out)
+{
+	size_t len = strlen(path);
+	if (len == 0 || len > CGROUP_INDEX_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (u_char)path[i];
+	return len;
+}
+
+/* IMPLIED strings sort as OIDs do: byte by byte, a prefix first. */
+static int path_order(const char *a, const char *b)
+{
+	return strcmp(a, b) < 0 ? -1 : strcmp(a, b) > 0;
+}
+
+/* oomwCgroupTable: the matched cgroups whose path fits an index, in OID
+ * order (a path matched twice is served once); the others are counted. */
+static void choose_cgroup_rows(void)
+{
+	const struct oomw_snapshot *s = &cache.snap;
+	oid scratch[OID_MAX_LEN];
+	cache.n_cgroup_rows = 0;
+	cache.n_cgroups_unindexed = 0;
+	for (size_t i = 0; i < s->n_cgroups; i++) {
+		const char *path = s->cgroups[i].stats.path;
+		if (path_index(path, scratch) == 0) {
+			cache.n_cgroups_unindexed++;
+			continue;
+		}
+		size_t at = cache.n_cgroup_rows;
+		while (at > 0 && path_order(s->cgroups[cache.cgroup_rows[at - 1]].stats.path, path) > 0)
+			at--;
+		if (at > 0 && path_order(s->cgroups[cache.cgroup_rows[at - 1]].stats.path, path) == 0)
+			continue;
+		memmove(&cache.cgroup_rows[at + 1], &cache.cgroup_rows[at],
+			(cache.n_cgroup_rows - at) * sizeof(cache.cgroup_rows[0]));
+		cache.cgroup_rows[at] = i;
+		cache.n_cgroup_rows++;
+	}
+}
+
 static size_t table_rows(enum table t)
 {
 	if (!cache.have_snap)
@@ -542,21 +595,26 @@ static size_t table_rows(enum table t)
 	case T_CANDIDATE:
 		return cache.snap.n_candidates;
 	case T_CGROUP:
-		return cache.snap.n_cgroups;
+		return cache.n_cgroup_rows;
 	case T_NONE:
 		break;
 	}
 	return 0;
 }
 
-/* 0 = no valid index (an event index beyond Unsigned32 is not served). */
-static oid row_index(enum table t, size_t row)
+/* The index of a row, as sub-identifiers in out; its length, 0 = no valid
+ * index (an event index beyond Unsigned32 is not served). */
+static size_t row_index(enum table t, size_t row, oid *out)
 {
 	if (t == T_KILL) {
 		uint64_t idx = cache.events[cache.kill_rows[row]].index;
-		return idx > UINT32_MAX ? 0 : (oid)idx;
+		out[0] = (oid)idx;
+		return idx > UINT32_MAX ? 0 : 1;
 	}
-	return (oid)(row + 1);
+	if (t == T_CGROUP)
+		return path_index(cache.snap.cgroups[cache.cgroup_rows[row]].stats.path, out);
+	out[0] = (oid)(row + 1);
+	return 1;
 }
 
 static bool cell_value(enum obj o, size_t row, struct value *v)
@@ -567,7 +625,7 @@ static bool cell_value(enum obj o, size_t row, struct value *v)
 	case T_CANDIDATE:
 		return candidate_value(o, &cache.snap.candidates[row], v);
 	case T_CGROUP:
-		return cgroup_value(o, &cache.snap.cgroups[row].stats, v);
+		return cgroup_value(o, &cache.snap.cgroups[cache.cgroup_rows[row]].stats, v);
 	case T_NONE:
 		break;
 	}
@@ -576,23 +634,35 @@ static bool cell_value(enum obj o, size_t row, struct value *v)
 
 /* ---- the handler ---- */
 
-static size_t instance_oid(enum obj o, oid instance, oid *out)
+/* The OID of object o without its instance, in out; its length. */
+static size_t object_oid(enum obj o, oid *out)
 {
 	memcpy(out, objects_oid, sizeof(objects_oid));
 	memcpy(out + OBJECTS_LEN, nodes[o].sub, nodes[o].sub_len * sizeof(oid));
-	out[OBJECTS_LEN + nodes[o].sub_len] = instance;
-	return OBJECTS_LEN + nodes[o].sub_len + 1;
+	return OBJECTS_LEN + nodes[o].sub_len;
 }
 
-/* Value of the instance `instance` of object o; false when absent. */
-static bool instance_value(enum obj o, oid instance, struct value *v)
+/* The OID of a one-sub-identifier instance (a scalar's 0, a kill's index). */
+static size_t instance_oid(enum obj o, oid instance, oid *out)
+{
+	size_t len = object_oid(o, out);
+	out[len] = instance;
+	return len + 1;
+}
+
+/* Value of the instance inst (inst_len sub-identifiers) of object o; false
+ * when absent. */
+static bool instance_value(enum obj o, const oid *inst, size_t inst_len, struct value *v)
 {
 	if (nodes[o].table == T_NONE)
-		return instance == 0 && scalar_value(o, v);
+		return inst_len == 1 && inst[0] == 0 && scalar_value(o, v);
 	size_t n = table_rows(nodes[o].table);
-	for (size_t row = 0; row < n; row++)
-		if (row_index(nodes[o].table, row) == instance && instance != 0)
+	for (size_t row = 0; row < n; row++) {
+		oid idx[OID_MAX_LEN];
+		size_t len = row_index(nodes[o].table, row, idx);
+		if (len != 0 && snmp_oid_compare(idx, len, inst, inst_len) == 0)
 			return cell_value(o, row, v);
+	}
 	return false;
 }
 
@@ -602,13 +672,12 @@ static void answer_get(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	struct value v;
 	for (int o = 0; o < N_OBJ; o++) {
 		oid full[OID_MAX_LEN];
-		size_t len = instance_oid((enum obj)o, 0, full) - 1;
+		size_t len = object_oid((enum obj)o, full);
 		if (var->name_length < len || snmp_oid_compare(full, len, var->name, len) != 0)
 			continue;
 		/* The object exists: any name below it that is not an instance we
-		 * hold (none, or more than one sub-identifier) is noSuchInstance
-		 * (RFC 3416 4.2.1). */
-		if (var->name_length == len + 1 && instance_value((enum obj)o, var->name[len], &v))
+		 * hold is noSuchInstance (RFC 3416 4.2.1). */
+		if (instance_value((enum obj)o, var->name + len, var->name_length - len, &v))
 			snmp_set_var_typed_value(r->requestvb, v.type, &v.u, v.len);
 		else
 			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
@@ -618,30 +687,32 @@ static void answer_get(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 }
 
 /* The first present instance after the requested OID; leaves the varbind
- * alone when there is none, so the agent moves on to the next subtree. */
+ * alone when there is none, so the agent moves on to the next subtree. Rows
+ * are in OID order (row_index), so the first one after the request is the
+ * next. */
 static void answer_getnext(netsnmp_request_info *r)
 {
 	netsnmp_variable_list *var = r->requestvb;
 	struct value v;
 	for (int o = 0; o < N_OBJ; o++) {
 		oid full[OID_MAX_LEN];
-		size_t plen = instance_oid((enum obj)o, 0, full) - 1;
+		size_t plen = object_oid((enum obj)o, full);
 		size_t cmp_len = var->name_length < plen ? var->name_length : plen;
 		if (snmp_oid_compare(full, plen, var->name, cmp_len) < 0)
 			continue; /* the whole object sorts before the request */
 		enum table t = nodes[o].table;
 		size_t n = t == T_NONE ? 1 : table_rows(t);
 		for (size_t row = 0; row < n; row++) {
-			oid instance = t == T_NONE ? 0 : row_index(t, row);
-			if (t != T_NONE && instance == 0)
+			size_t ilen = 1;
+			full[plen] = 0;
+			if (t != T_NONE && (ilen = row_index(t, row, full + plen)) == 0)
 				continue;
-			full[plen] = instance;
-			if (snmp_oid_compare(full, plen + 1, var->name, var->name_length) <= 0)
+			if (snmp_oid_compare(full, plen + ilen, var->name, var->name_length) <= 0)
 				continue;
 			bool present = t == T_NONE ? scalar_value((enum obj)o, &v) : cell_value((enum obj)o, row, &v);
 			if (!present)
 				continue;
-			snmp_set_var_objid(var, full, plen + 1);
+			snmp_set_var_objid(var, full, plen + ilen);
 			snmp_set_var_typed_value(var, v.type, &v.u, v.len);
 			return;
 		}
@@ -1139,6 +1210,7 @@ void agent_mib_refresh(struct oomw_monitor *m)
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
 	choose_kill_rows();
+	choose_cgroup_rows();
 	judge();
 	log_problems();
 	notify_news();
@@ -1202,8 +1274,8 @@ static void assert_oid_order(void)
 {
 	for (int o = 1; o < N_OBJ; o++) {
 		oid prev[OID_MAX_LEN], cur[OID_MAX_LEN];
-		size_t prev_len = instance_oid((enum obj)(o - 1), 0, prev) - 1;
-		size_t cur_len = instance_oid((enum obj)o, 0, cur) - 1;
+		size_t prev_len = object_oid((enum obj)(o - 1), prev);
+		size_t cur_len = object_oid((enum obj)o, cur);
 		int order = snmp_oid_compare(prev, prev_len, cur, cur_len);
 		assert(order < 0);
 		(void)order;

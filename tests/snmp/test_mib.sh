@@ -41,6 +41,7 @@ oomwPsiFullTotal .1.3.6.1.4.1.32473.1.2.8
 oomwKillCount .1.3.6.1.4.1.32473.1.3.1
 oomwLastKillIndex .1.3.6.1.4.1.32473.1.3.7
 oomwSampleTime .1.3.6.1.4.1.32473.1.4.4
+oomwCgroupsUnindexed .1.3.6.1.4.1.32473.1.4.5
 oomwKillTime .1.3.6.1.4.1.32473.1.5.1.2
 oomwKillOomScoreAdj .1.3.6.1.4.1.32473.1.5.1.15
 oomwKillWhy .1.3.6.1.4.1.32473.1.5.1.16
