@@ -73,9 +73,12 @@ enum table { T_NONE, T_KILL, T_CANDIDATE, T_CGROUP };
 enum obj {
 	O_MEM_TOTAL, O_MEM_AVAILABLE, O_MEM_FREE, O_SWAP_TOTAL, O_SWAP_FREE, O_COMMITTED, O_COMMIT_LIMIT,
 	O_MEM_AVAILABLE_PCT,
+	O_MEM_TOTAL_MIB, O_MEM_AVAILABLE_MIB, O_MEM_FREE_MIB, O_SWAP_TOTAL_MIB, O_SWAP_FREE_MIB, O_COMMITTED_MIB,
+	O_COMMIT_LIMIT_MIB,
 	O_PSI_SOME10, O_PSI_SOME60, O_PSI_SOME300, O_PSI_SOME_TOTAL,
 	O_PSI_FULL10, O_PSI_FULL60, O_PSI_FULL300, O_PSI_FULL_TOTAL,
 	O_KILL_COUNT, O_KILLS_NO_DETAILS, O_LAST_TIME, O_LAST_PID, O_LAST_NAME, O_LAST_CGROUP, O_LAST_INDEX,
+	O_KILL_COUNT32,
 	O_STATUS, O_STATUS_TEXT, O_KLOG_STATUS, O_SAMPLE_TIME, O_CGROUPS_UNINDEXED,
 	K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_UID, K_SCOPE, K_CONSTRAINT, K_MEMCG, K_TASK_MEMCG,
 	K_TOTAL_VM, K_ANON_RSS, K_FILE_RSS, K_SHMEM_RSS, K_OOM_SCORE_ADJ,
@@ -95,8 +98,9 @@ struct node {
 #define COLUMN(t, c, tab) { { t, 1, c }, 3, tab }
 static const struct node nodes[N_OBJ] = {
 	SCALAR(1, 1), SCALAR(1, 2), SCALAR(1, 3), SCALAR(1, 4), SCALAR(1, 5), SCALAR(1, 6), SCALAR(1, 7), SCALAR(1, 8),
+	SCALAR(1, 9), SCALAR(1, 10), SCALAR(1, 11), SCALAR(1, 12), SCALAR(1, 13), SCALAR(1, 14), SCALAR(1, 15),
 	SCALAR(2, 1), SCALAR(2, 2), SCALAR(2, 3), SCALAR(2, 4), SCALAR(2, 5), SCALAR(2, 6), SCALAR(2, 7), SCALAR(2, 8),
-	SCALAR(3, 1), SCALAR(3, 2), SCALAR(3, 3), SCALAR(3, 4), SCALAR(3, 5), SCALAR(3, 6), SCALAR(3, 7),
+	SCALAR(3, 1), SCALAR(3, 2), SCALAR(3, 3), SCALAR(3, 4), SCALAR(3, 5), SCALAR(3, 6), SCALAR(3, 7), SCALAR(3, 8),
 	SCALAR(4, 1), SCALAR(4, 2), SCALAR(4, 3), SCALAR(4, 4), SCALAR(4, 5),
 	COLUMN(5, 2, T_KILL), COLUMN(5, 3, T_KILL), COLUMN(5, 4, T_KILL), COLUMN(5, 5, T_KILL),
 	COLUMN(5, 6, T_KILL), COLUMN(5, 7, T_KILL), COLUMN(5, 8, T_KILL), COLUMN(5, 9, T_KILL),
@@ -202,6 +206,17 @@ static bool put_u32(struct value *v, int64_t x)
 		return false;
 	v->type = ASN_UNSIGNED;
 	v->u.ul = (u_long)(x > (int64_t)UINT32_MAX ? UINT32_MAX : x);
+	v->len = sizeof(v->u.ul);
+	return true;
+}
+
+/* Counter32: the counter modulo 2^32, as a 32-bit counter wraps. */
+static bool put_c32(struct value *v, int64_t x)
+{
+	if (x == OOMW_UNKNOWN || x < 0)
+		return false;
+	v->type = ASN_COUNTER;
+	v->u.ul = (u_long)((uint64_t)x & 0xffffffffu);
 	v->len = sizeof(v->u.ul);
 	return true;
 }
@@ -339,7 +354,8 @@ static int64_t available_cpct(void)
 	return (int64_t)(g->pct * 100.0);
 }
 
-/* oomwMemTotal .. oomwCommitLimit, in the order of enum obj. */
+/* oomwMemTotal .. oomwCommitLimit, in the order of enum obj (and so their
+ * MiB twins, oomwMemTotalMiB .. oomwCommitLimitMiB). */
 #define MEMINFO(field) offsetof(struct oomw_meminfo, field)
 static const size_t meminfo_kib[] = {
 	MEMINFO(mem_total_kib), MEMINFO(mem_available_kib), MEMINFO(mem_free_kib), MEMINFO(swap_total_kib),
@@ -351,7 +367,13 @@ static bool memory_value(enum obj o, struct value *v)
 	if (o == O_MEM_AVAILABLE_PCT)
 		return put_pct(v, available_cpct() != OOMW_UNKNOWN, available_cpct());
 	const char *mem = (const char *)&cache.snap.mem;
-	return cache.snap.mem_err == 0 && put_c64(v, *(const int64_t *)(mem + meminfo_kib[o - O_MEM_TOTAL]));
+	if (cache.snap.mem_err != 0)
+		return false;
+	if (o >= O_MEM_TOTAL_MIB) {
+		int64_t kib = *(const int64_t *)(mem + meminfo_kib[o - O_MEM_TOTAL_MIB]);
+		return kib != OOMW_UNKNOWN && put_u32(v, kib / 1024); /* Gauge32, held at its maximum */
+	}
+	return put_c64(v, *(const int64_t *)(mem + meminfo_kib[o - O_MEM_TOTAL]));
 }
 
 /* oomwPsiSome* then oomwPsiFull*, each avg10, avg60, avg300, total. */
@@ -379,6 +401,8 @@ static bool last_kill_value(enum obj o, struct value *v)
 	const struct oomw_event *last = last_event();
 	if (o == O_KILL_COUNT)
 		return s->vmstat_err == 0 && put_c64(v, s->oom_kill_total);
+	if (o == O_KILL_COUNT32)
+		return s->vmstat_err == 0 && put_c32(v, s->oom_kill_total);
 	if (o == O_KILLS_NO_DETAILS)
 		return put_c64(v, s->kills_without_details);
 	if (last == NULL)
@@ -410,11 +434,11 @@ static bool scalar_value(enum obj o, struct value *v)
 {
 	if (!cache.have_snap)
 		return false;
-	if (o <= O_MEM_AVAILABLE_PCT)
+	if (o <= O_COMMIT_LIMIT_MIB)
 		return memory_value(o, v);
 	if (o <= O_PSI_FULL_TOTAL)
 		return pressure_value(o, v);
-	return o <= O_LAST_INDEX ? last_kill_value(o, v) : agent_value(o, v);
+	return o <= O_KILL_COUNT32 ? last_kill_value(o, v) : agent_value(o, v);
 }
 
 /* Why that victim, the remedy (assess.h), and who it was (cgroup_name.h). */

@@ -59,6 +59,17 @@ check "oomwPsiSomeTotal in microseconds" test "$(num oomwPsiSomeTotal.0)" = 1234
 check "oomwKillCount is the fake vmstat's 10" test "$(num oomwKillCount.0)" = 10
 check "oomwKillsWithoutDetails is the 3 the log does not name" test "$(num oomwKillsWithoutDetails.0)" = 3
 
+# SNMPv1 cannot carry Counter64: the 32-bit twins, read with snmpget -v1.
+v1() { snmpget -v1 -c public -t 2 -r 1 -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB -Oqv "127.0.0.1:$SNMP_PORT" "$@" 2>&1; }
+check "SNMPv1 reads no Counter64 (oomwMemTotal is refused)" grep -q 'noSuchName' <<<"$(v1 oomwMemTotal.0)"
+got=$(v1 oomwMemTotalMiB.0 oomwMemAvailableMiB.0 oomwMemFreeMiB.0 oomwSwapTotalMiB.0 oomwSwapFreeMiB.0 \
+	oomwCommittedMiB.0 oomwCommitLimitMiB.0 oomwKillCount32.0 | awk '{ print $1 }' | xargs)
+check "snmpget -v1 reads the MiB twins (16 TiB = 16777216 MiB) and oomwKillCount32: $got" \
+	test "$got" = "16777216 12582912 8388608 0 0 4194304 8388608 10"
+check "the twins are Gauge32 and Counter32" \
+	test "$(snmpget -v1 -c public -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB "127.0.0.1:$SNMP_PORT" oomwMemTotalMiB.0 oomwKillCount32.0 |
+		grep -cE '^OOMWATCH-MIB::(oomwMemTotalMiB.0 = Gauge32: 16777216 MiB|oomwKillCount32.0 = Counter32: 10)$')" = 2
+
 # What the kill table must show: the fixture's names (tsv-escaped) decoded to
 # bytes, then escaped as the MIB says (< 0x20, >= 0x7f and '\' as \xNN).
 expected=$(python3 - "$LOG" <<'PY'
