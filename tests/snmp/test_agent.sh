@@ -46,6 +46,8 @@ num() { snmp_value "$1" | awk '{ print $1 }'; }
 cpct() { local v; v=$(num "$1" | tr -d .); [ -n "$v" ] && echo $((10#$v)); }
 
 check "oomwMemTotal = MemTotal" test "$(num oomwMemTotal.0)" = "$(meminfo MemTotal)"
+check "oomwMemTotalMiB = MemTotal / 1024, read with SNMPv1" test "$(snmpget -v1 -c public -M "$SNMP_MIBDIRS" \
+	-m OOMWATCH-MIB -Oqv "127.0.0.1:$SNMP_PORT" oomwMemTotalMiB.0 | awk '{ print $1 }')" = "$(($(meminfo MemTotal) / 1024))"
 check "oomwSwapTotal = SwapTotal" test "$(num oomwSwapTotal.0)" = "$(meminfo SwapTotal)"
 check "oomwCommitLimit = CommitLimit" test "$(num oomwCommitLimit.0)" = "$(meminfo CommitLimit)"
 # Gauges move between two reads; the agent's value is at most 1 s old.

@@ -66,6 +66,9 @@ got=$(v1 oomwMemTotalMiB.0 oomwMemAvailableMiB.0 oomwMemFreeMiB.0 oomwSwapTotalM
 	oomwCommittedMiB.0 oomwCommitLimitMiB.0 oomwKillCount32.0 | awk '{ print $1 }' | xargs)
 check "snmpget -v1 reads the MiB twins (16 TiB = 16777216 MiB) and oomwKillCount32: $got" \
 	test "$got" = "16777216 12582912 8388608 0 0 4194304 8388608 10"
+v1walk=$(snmpwalk -v1 -c public -t 2 -r 1 -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB "127.0.0.1:$SNMP_PORT" oomwatchMIB 2>&1)
+check "snmpwalk -v1 of the whole MIB passes over the 64-bit objects and finds the twins" \
+	test -z "$(grep -E 'Counter64|^Error|^Timeout' <<<"$v1walk")" -a -n "$(grep 'oomwKillCount32.0 = Counter32: 10' <<<"$v1walk")"
 check "the twins are Gauge32 and Counter32" \
 	test "$(snmpget -v1 -c public -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB "127.0.0.1:$SNMP_PORT" oomwMemTotalMiB.0 oomwKillCount32.0 |
 		grep -cE '^OOMWATCH-MIB::(oomwMemTotalMiB.0 = Gauge32: 16777216 MiB|oomwKillCount32.0 = Counter32: 10)$')" = 2
