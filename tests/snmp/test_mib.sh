@@ -44,7 +44,7 @@ oomwSampleTime .1.3.6.1.4.1.32473.1.4.4
 oomwCgroupsUnindexed .1.3.6.1.4.1.32473.1.4.5
 oomwMemTotalMiB .1.3.6.1.4.1.32473.1.1.9
 oomwCommitLimitMiB .1.3.6.1.4.1.32473.1.1.15
-oomwKillCount32 .1.3.6.1.4.1.32473.1.3.8
+oomwKillCount32 .1.3.6.1.4.1.32473.1.3.9
 oomwKillTime .1.3.6.1.4.1.32473.1.5.1.2
 oomwKillOomScoreAdj .1.3.6.1.4.1.32473.1.5.1.15
 oomwKillWhy .1.3.6.1.4.1.32473.1.5.1.16
