@@ -122,6 +122,7 @@ check "75 % available is a warning: oomwLowMemoryNotification" grep -q 'oomwLowM
 printf 'MemTotal: lots\n' >"$P/meminfo"
 sleep 1.5
 check "malformed meminfo: oomwMemTotal is absent, not 0" grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotal.0)"
+check "malformed meminfo: its SNMPv1 twin oomwMemTotalMiB is absent too" grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotalMiB.0)"
 check "malformed meminfo: oomwStatus unknown" test "$(snmp_value oomwStatus.0)" = "unknown"
 check "oomwStatusText says why, in the core's words" grep -q "^\"\\?UNKNOWN: cannot read $P/meminfo: " <<<"$(snmp_value oomwStatusText.0)"
 check "the agent logged it once" test "$(grep -c "^cannot read $P/meminfo: " "$SNMP_TMP/agent.log")" -eq 1
@@ -137,5 +138,10 @@ check "oomwStatus ok" test "$(snmp_value oomwStatus.0)" = ok
 check "the recovery from the warning before the unreadable spell is notified" \
 	grep -q 'oomwMemoryRecoveredNotification.*oomwStatus.0 = INTEGER: ok(1)' "$SNMP_TMP/traps.log"
 check "and logged that it is readable again" grep -q "^resolved: cannot read $P/meminfo: " "$SNMP_TMP/agent.log"
+# 4 PiB (2^42 KiB, 2^32 MiB): one beyond Gauge32, the twin holds at its maximum.
+sed -i 's/^MemTotal: .*/MemTotal:       4398046511104 kB/' "$P/meminfo"
+sleep 1.5
+check "4 PiB: oomwMemTotalMiB holds at 4294967295 (v1), oomwMemTotal is exact" \
+	test "$(v1 oomwMemTotalMiB.0 | awk '{ print $1 }') $(num oomwMemTotal.0)" = "4294967295 4398046511104"
 check "the agent is still running" kill -0 "$AGENT_PID"
 done_testing
