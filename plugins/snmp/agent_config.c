@@ -5,7 +5,6 @@
  * is one row of a table: its kind says which parser reads it. */
 #include "agent_config.h"
 
-
 #include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
@@ -46,10 +45,22 @@ struct key {
 };
 
 #define CFG(field) offsetof(struct agent_config, field)
-#define TEXT(name, field) { name, KEY_TEXT, CFG(field), sizeof(((struct agent_config *)0)->field), 0, 0, 0 }
-#define COUNT(name, field, lo, hi) { name, KEY_COUNT, CFG(field), 0, lo, hi, 0 }
-#define DURATION(name, field, lo, hi) { name, KEY_DURATION, CFG(field), 0, lo, hi, 0 }
-#define THRESHOLD(name, field, m) { name, KEY_THRESHOLD, CFG(params.field), 0, 0, 0, m }
+#define TEXT(name, field)                                                                          \
+	{                                                                                          \
+		name, KEY_TEXT, CFG(field), sizeof(((struct agent_config *)0)->field), 0, 0, 0     \
+	}
+#define COUNT(name, field, lo, hi)                                                                 \
+	{                                                                                          \
+		name, KEY_COUNT, CFG(field), 0, lo, hi, 0                                          \
+	}
+#define DURATION(name, field, lo, hi)                                                              \
+	{                                                                                          \
+		name, KEY_DURATION, CFG(field), 0, lo, hi, 0                                       \
+	}
+#define THRESHOLD(name, field, m)                                                                  \
+	{                                                                                          \
+		name, KEY_THRESHOLD, CFG(params.field), 0, 0, 0, m                                 \
+	}
 
 static const struct key keys[] = {
 	TEXT("agentx_socket", agentx_socket),
@@ -99,7 +110,8 @@ static int parse_text(const char *v, char *out, size_t size, char why[OOMW_THRES
 	return 0;
 }
 
-static int parse_count(const struct key *k, const char *v, size_t *out, char why[OOMW_THRESHOLD_WHY_MAX])
+static int parse_count(const struct key *k, const char *v, size_t *out,
+		       char why[OOMW_THRESHOLD_WHY_MAX])
 {
 	uint64_t n;
 	if (oomw_parse_u64(v, strlen(v), &n) != 0 || n < (uint64_t)k->min || n > (uint64_t)k->max) {
@@ -111,7 +123,8 @@ static int parse_count(const struct key *k, const char *v, size_t *out, char why
 	return 0;
 }
 
-static int parse_duration(const struct key *k, const char *v, int64_t *out, char why[OOMW_THRESHOLD_WHY_MAX])
+static int parse_duration(const struct key *k, const char *v, int64_t *out,
+			  char why[OOMW_THRESHOLD_WHY_MAX])
 {
 	const char *dwhy = "invalid duration";
 	int64_t sec;
@@ -124,7 +137,8 @@ static int parse_duration(const struct key *k, const char *v, int64_t *out, char
 		return -EINVAL;
 	}
 	if (sec > k->max) {
-		snprintf(why, OOMW_THRESHOLD_WHY_MAX, "at most %lldd", (long long)(k->max / SEC_PER_DAY));
+		snprintf(why, OOMW_THRESHOLD_WHY_MAX, "at most %lldd",
+			 (long long)(k->max / SEC_PER_DAY));
 		return -EINVAL;
 	}
 	*out = sec;
@@ -151,7 +165,8 @@ static int parse_key(const struct key *k, struct agent_config *cfg, const char *
 }
 
 /* One "key value" pair; returns 0 or -EINVAL with why. */
-static int apply(struct agent_config *cfg, const char *key, const char *v, char why[OOMW_THRESHOLD_WHY_MAX])
+static int apply(struct agent_config *cfg, const char *key, const char *v,
+		 char why[OOMW_THRESHOLD_WHY_MAX])
 {
 	if (strcmp(key, "cgroup") == 0) {
 		if (cfg->n_cgroup_globs == OOMW_GLOBS_MAX) {
@@ -219,10 +234,12 @@ static int read_file(const char *path, struct agent_config *cfg, char *err, size
 	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
-			snprintf(err, err_size, "%s:%u: line longer than %d bytes", path, lineno, LINE_MAX_BYTES - 2);
+			snprintf(err, err_size, "%s:%u: line longer than %d bytes", path, lineno,
+				 LINE_MAX_BYTES - 2);
 			rc = -EINVAL;
 		} else if (apply_line(cfg, line, key, sizeof(key), why) != 0) {
-			snprintf(err, err_size, "%s:%u: %s: %s", path, lineno, key, why[0] ? why : "invalid value");
+			snprintf(err, err_size, "%s:%u: %s: %s", path, lineno, key,
+				 why[0] ? why : "invalid value");
 			rc = -EINVAL;
 		}
 	}
@@ -234,13 +251,17 @@ static int read_file(const char *path, struct agent_config *cfg, char *err, size
 	return rc;
 }
 
-int agent_config_load(const char *path, const struct agent_overrides *ov, struct agent_config *cfg, char *err,
-		      size_t err_size)
+int agent_config_load(const char *path, const struct agent_overrides *ov, struct agent_config *cfg,
+		      char *err, size_t err_size)
 {
 	/* Each option sets the key of the same meaning, after the file. */
 	const char *const cmdline[][2] = {
-		{ "agentx_socket", ov->agentx_socket }, { "proc", ov->proc },		{ "sys", ov->sys },
-		{ "kmsg", ov->kmsg },			{ "state_file", ov->state_file }, { "user", ov->user },
+		{ "agentx_socket", ov->agentx_socket },
+		{ "proc", ov->proc },
+		{ "sys", ov->sys },
+		{ "kmsg", ov->kmsg },
+		{ "state_file", ov->state_file },
+		{ "user", ov->user },
 	};
 	char why[OOMW_THRESHOLD_WHY_MAX];
 	int rc = 0;

@@ -25,15 +25,15 @@
 struct agent_config {
 	char agentx_socket[PATH_MAX]; /* "" = net-snmp's default (/var/agentx/master) */
 	struct oomw_paths paths;
-	char state_file[PATH_MAX]; /* "" = no persisted state */
+	char state_file[PATH_MAX];     /* "" = no persisted state */
 	char user[AGENT_USER_MAX + 1]; /* "" = keep running as the starting user */
 	char cgroup_globs[OOMW_GLOBS_MAX][AGENT_GLOB_MAX + 1];
 	size_t n_cgroup_globs;
 	size_t n_candidates;
 	size_t kill_table_size;
 	size_t trap_queue_size;
-	int64_t interval_sec;      /* how often the cached values are refreshed */
-	int64_t ping_interval_sec; /* AgentX ping, and retry period while snmpd is away */
+	int64_t interval_sec;             /* how often the cached values are refreshed */
+	int64_t ping_interval_sec;        /* AgentX ping, and retry period while snmpd is away */
 	struct oomw_assess_params params; /* thresholds, kill window, hysteresis */
 };
 
@@ -49,7 +49,7 @@ struct agent_overrides {
 
 /* Fills the defaults, then reads path (NULL: none), then applies ov.
  * Returns 0, or -errno with a message "FILE:LINE: why" in err. */
-int agent_config_load(const char *path, const struct agent_overrides *ov,
-		      struct agent_config *cfg, char *err, size_t err_size);
+int agent_config_load(const char *path, const struct agent_overrides *ov, struct agent_config *cfg,
+		      char *err, size_t err_size);
 
 #endif

@@ -41,7 +41,11 @@
 #define DATE_AND_TIME_LEN 11
 #define USEC_PER_SEC 1000000LL
 #define PCT_HUNDREDTHS_MAX 10000
-#define OID_MAX_LEN 32
+#define OID_MAX_LEN MAX_OID_LEN /* 128 sub-identifiers (RFC 2578 3.5) */
+/* oomwCgroupTable is indexed by the cgroup's path, IMPLIED (the path's bytes,
+ * one sub-identifier each, no length): 11 sub-identifiers name the column
+ * (1.3.6.1.4.1.32473.1.7.1.C), so a path of at most 117 bytes fits. */
+#define CGROUP_INDEX_MAX (OID_MAX_LEN - 11)
 
 enum scope_value { SCOPE_UNKNOWN = 1, SCOPE_GLOBAL = 2, SCOPE_MEMCG = 3 };
 enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
@@ -68,18 +72,76 @@ enum table { T_NONE, T_KILL, T_CANDIDATE, T_CGROUP };
 /* Every served object, in OID order: the GETNEXT walk depends on it
  * (assert_oid_order checks it at registration). */
 enum obj {
-	O_MEM_TOTAL, O_MEM_AVAILABLE, O_MEM_FREE, O_SWAP_TOTAL, O_SWAP_FREE, O_COMMITTED, O_COMMIT_LIMIT,
+	O_MEM_TOTAL,
+	O_MEM_AVAILABLE,
+	O_MEM_FREE,
+	O_SWAP_TOTAL,
+	O_SWAP_FREE,
+	O_COMMITTED,
+	O_COMMIT_LIMIT,
 	O_MEM_AVAILABLE_PCT,
-	O_PSI_SOME10, O_PSI_SOME60, O_PSI_SOME300, O_PSI_SOME_TOTAL,
-	O_PSI_FULL10, O_PSI_FULL60, O_PSI_FULL300, O_PSI_FULL_TOTAL,
-	O_KILL_COUNT, O_KILLS_NO_DETAILS, O_LAST_TIME, O_LAST_PID, O_LAST_NAME, O_LAST_CGROUP, O_LAST_INDEX,
+	O_MEM_TOTAL_MIB,
+	O_MEM_AVAILABLE_MIB,
+	O_MEM_FREE_MIB,
+	O_SWAP_TOTAL_MIB,
+	O_SWAP_FREE_MIB,
+	O_COMMITTED_MIB,
+	O_COMMIT_LIMIT_MIB,
+	O_PSI_SOME10,
+	O_PSI_SOME60,
+	O_PSI_SOME300,
+	O_PSI_SOME_TOTAL,
+	O_PSI_FULL10,
+	O_PSI_FULL60,
+	O_PSI_FULL300,
+	O_PSI_FULL_TOTAL,
+	O_KILL_COUNT,
+	O_KILLS_NO_DETAILS,
+	O_LAST_TIME,
+	O_LAST_PID,
+	O_LAST_NAME,
+	O_LAST_CGROUP,
+	O_LAST_INDEX,
 	O_USERSPACE_KILL_COUNT,
-	O_STATUS, O_STATUS_TEXT, O_KLOG_STATUS, O_SAMPLE_TIME,
-	K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_UID, K_SCOPE, K_CONSTRAINT, K_MEMCG, K_TASK_MEMCG,
-	K_TOTAL_VM, K_ANON_RSS, K_FILE_RSS, K_SHMEM_RSS, K_OOM_SCORE_ADJ,
-	K_WHY, K_REMEDY, K_UNIT, K_CONTAINER_ID, K_POD_UID, K_POD_QOS, K_KILLER, K_KILLER_DETAIL,
-	C_PID, C_NAME, C_OOM_SCORE, C_OOM_SCORE_ADJ, C_RSS,
-	G_PATH, G_KILLS, G_USAGE, G_LIMIT, G_UNDER_OOM, G_LIMIT_HITS,
+	O_KILL_COUNT32,
+	O_STATUS,
+	O_STATUS_TEXT,
+	O_KLOG_STATUS,
+	O_SAMPLE_TIME,
+	O_CGROUPS_UNINDEXED,
+	K_TIME,
+	K_HAS_DETAILS,
+	K_PID,
+	K_NAME,
+	K_UID,
+	K_SCOPE,
+	K_CONSTRAINT,
+	K_MEMCG,
+	K_TASK_MEMCG,
+	K_TOTAL_VM,
+	K_ANON_RSS,
+	K_FILE_RSS,
+	K_SHMEM_RSS,
+	K_OOM_SCORE_ADJ,
+	K_WHY,
+	K_REMEDY,
+	K_UNIT,
+	K_CONTAINER_ID,
+	K_POD_UID,
+	K_POD_QOS,
+	K_KILLER,
+	K_KILLER_DETAIL,
+	C_PID,
+	C_NAME,
+	C_OOM_SCORE,
+	C_OOM_SCORE_ADJ,
+	C_RSS,
+	G_PATH,
+	G_KILLS,
+	G_USAGE,
+	G_LIMIT,
+	G_UNDER_OOM,
+	G_LIMIT_HITS,
 	N_OBJ
 };
 
@@ -89,24 +151,85 @@ struct node {
 	enum table table;
 };
 
-#define SCALAR(g, i) { { g, i }, 2, T_NONE }
-#define COLUMN(t, c, tab) { { t, 1, c }, 3, tab }
+#define SCALAR(g, i)                                                                               \
+	{                                                                                          \
+		{ g, i }, 2, T_NONE                                                                \
+	}
+#define COLUMN(t, c, tab)                                                                          \
+	{                                                                                          \
+		{ t, 1, c }, 3, tab                                                                \
+	}
 static const struct node nodes[N_OBJ] = {
-	SCALAR(1, 1), SCALAR(1, 2), SCALAR(1, 3), SCALAR(1, 4), SCALAR(1, 5), SCALAR(1, 6), SCALAR(1, 7), SCALAR(1, 8),
-	SCALAR(2, 1), SCALAR(2, 2), SCALAR(2, 3), SCALAR(2, 4), SCALAR(2, 5), SCALAR(2, 6), SCALAR(2, 7), SCALAR(2, 8),
-	SCALAR(3, 1), SCALAR(3, 2), SCALAR(3, 3), SCALAR(3, 4), SCALAR(3, 5), SCALAR(3, 6), SCALAR(3, 7),
+	SCALAR(1, 1),
+	SCALAR(1, 2),
+	SCALAR(1, 3),
+	SCALAR(1, 4),
+	SCALAR(1, 5),
+	SCALAR(1, 6),
+	SCALAR(1, 7),
+	SCALAR(1, 8),
+	SCALAR(1, 9),
+	SCALAR(1, 10),
+	SCALAR(1, 11),
+	SCALAR(1, 12),
+	SCALAR(1, 13),
+	SCALAR(1, 14),
+	SCALAR(1, 15),
+	SCALAR(2, 1),
+	SCALAR(2, 2),
+	SCALAR(2, 3),
+	SCALAR(2, 4),
+	SCALAR(2, 5),
+	SCALAR(2, 6),
+	SCALAR(2, 7),
+	SCALAR(2, 8),
+	SCALAR(3, 1),
+	SCALAR(3, 2),
+	SCALAR(3, 3),
+	SCALAR(3, 4),
+	SCALAR(3, 5),
+	SCALAR(3, 6),
+	SCALAR(3, 7),
 	SCALAR(3, 8),
-	SCALAR(4, 1), SCALAR(4, 2), SCALAR(4, 3), SCALAR(4, 4),
-	COLUMN(5, 2, T_KILL), COLUMN(5, 3, T_KILL), COLUMN(5, 4, T_KILL), COLUMN(5, 5, T_KILL),
-	COLUMN(5, 6, T_KILL), COLUMN(5, 7, T_KILL), COLUMN(5, 8, T_KILL), COLUMN(5, 9, T_KILL),
-	COLUMN(5, 10, T_KILL), COLUMN(5, 11, T_KILL), COLUMN(5, 12, T_KILL), COLUMN(5, 13, T_KILL),
-	COLUMN(5, 14, T_KILL), COLUMN(5, 15, T_KILL), COLUMN(5, 16, T_KILL), COLUMN(5, 17, T_KILL),
-	COLUMN(5, 18, T_KILL), COLUMN(5, 19, T_KILL), COLUMN(5, 20, T_KILL), COLUMN(5, 21, T_KILL),
-	COLUMN(5, 22, T_KILL), COLUMN(5, 23, T_KILL),
-	COLUMN(6, 2, T_CANDIDATE), COLUMN(6, 3, T_CANDIDATE), COLUMN(6, 4, T_CANDIDATE),
-	COLUMN(6, 5, T_CANDIDATE), COLUMN(6, 6, T_CANDIDATE),
-	COLUMN(7, 2, T_CGROUP), COLUMN(7, 3, T_CGROUP), COLUMN(7, 4, T_CGROUP), COLUMN(7, 5, T_CGROUP),
-	COLUMN(7, 6, T_CGROUP), COLUMN(7, 7, T_CGROUP),
+	SCALAR(3, 9),
+	SCALAR(4, 1),
+	SCALAR(4, 2),
+	SCALAR(4, 3),
+	SCALAR(4, 4),
+	SCALAR(4, 5),
+	COLUMN(5, 2, T_KILL),
+	COLUMN(5, 3, T_KILL),
+	COLUMN(5, 4, T_KILL),
+	COLUMN(5, 5, T_KILL),
+	COLUMN(5, 6, T_KILL),
+	COLUMN(5, 7, T_KILL),
+	COLUMN(5, 8, T_KILL),
+	COLUMN(5, 9, T_KILL),
+	COLUMN(5, 10, T_KILL),
+	COLUMN(5, 11, T_KILL),
+	COLUMN(5, 12, T_KILL),
+	COLUMN(5, 13, T_KILL),
+	COLUMN(5, 14, T_KILL),
+	COLUMN(5, 15, T_KILL),
+	COLUMN(5, 16, T_KILL),
+	COLUMN(5, 17, T_KILL),
+	COLUMN(5, 18, T_KILL),
+	COLUMN(5, 19, T_KILL),
+	COLUMN(5, 20, T_KILL),
+	COLUMN(5, 21, T_KILL),
+	COLUMN(5, 22, T_KILL),
+	COLUMN(5, 23, T_KILL),
+	COLUMN(6, 2, T_CANDIDATE),
+	COLUMN(6, 3, T_CANDIDATE),
+	COLUMN(6, 4, T_CANDIDATE),
+	COLUMN(6, 5, T_CANDIDATE),
+	COLUMN(6, 6, T_CANDIDATE),
+	COLUMN(7, 2, T_CGROUP),
+	COLUMN(7, 3, T_CGROUP),
+	COLUMN(7, 4, T_CGROUP),
+	COLUMN(7, 5, T_CGROUP),
+	COLUMN(7, 6, T_CGROUP),
+	COLUMN(7, 7, T_CGROUP),
 };
 
 #define N_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
@@ -158,17 +281,20 @@ static struct {
 	bool have_snap;
 	const struct oomw_event *events; /* the monitor's, valid until the next sample */
 	size_t n_events;
-	size_t n_new;  /* events the last sample reported: the last ones of the ring */
-	int save_err;  /* of the last sample's state save */
+	size_t n_new; /* events the last sample reported: the last ones of the ring */
+	int save_err; /* of the last sample's state save */
 	size_t kill_rows[OOMW_STATE_EVENTS_MAX]; /* events[] shown in oomwKillTable, index order */
 	size_t n_kill_rows;
+	size_t cgroup_rows[OOMW_SNAPSHOT_CGROUPS_MAX]; /* snap.cgroups[] in oomwCgroupTable, OID order */
+	size_t n_cgroup_rows;
+	size_t n_cgroups_unindexed; /* paths too long for an index (oomwCgroupsUnindexed) */
 	struct oomw_verdict verdict;
 	struct oomw_held held; /* the last known memory, swap and PSI verdicts (hysteresis) */
 	enum oomw_severity mem_notified; /* the last known memory verdict */
 	char status_text[TEXT_MAX + 1];
 	char klog_text[TEXT_MAX + 1];
 	bool connected;
-	netsnmp_session *master; /* the AgentX session, while connected */
+	netsnmp_session *master;      /* the AgentX session, while connected */
 	struct oomw_monitor *monitor; /* holds the events owed and the delivery cursor */
 	struct delivery sent[OOMW_STATE_EVENTS_MAX];
 	struct pending queue[AGENT_TRAP_QUEUE_MAX];
@@ -205,6 +331,17 @@ static bool put_u32(struct value *v, int64_t x)
 		return false;
 	v->type = ASN_UNSIGNED;
 	v->u.ul = (u_long)(x > (int64_t)UINT32_MAX ? UINT32_MAX : x);
+	v->len = sizeof(v->u.ul);
+	return true;
+}
+
+/* Counter32: the counter modulo 2^32, as a 32-bit counter wraps. */
+static bool put_c32(struct value *v, int64_t x)
+{
+	if (x == OOMW_UNKNOWN || x < 0)
+		return false;
+	v->type = ASN_COUNTER;
+	v->u.ul = (u_long)((uint64_t)x & 0xffffffffu);
 	v->len = sizeof(v->u.ul);
 	return true;
 }
@@ -303,7 +440,8 @@ static bool put_truth(struct value *v, bool b)
 _Static_assert(OOMW_SCOPE_UNKNOWN + 1 == SCOPE_UNKNOWN && OOMW_SCOPE_GLOBAL + 1 == SCOPE_GLOBAL &&
 		       OOMW_SCOPE_MEMCG + 1 == SCOPE_MEMCG,
 	       "OomwScope unknown(1) global(2) memcg(3)");
-_Static_assert(OOMW_SEV_OK == 0 && OOMW_SEV_WARNING == 1 && OOMW_SEV_CRITICAL == 2 && OOMW_SEV_UNKNOWN == 3,
+_Static_assert(OOMW_SEV_OK == 0 && OOMW_SEV_WARNING == 1 && OOMW_SEV_CRITICAL == 2 &&
+		       OOMW_SEV_UNKNOWN == 3,
 	       "OomwVerdict ok(1) warning(2) critical(3) unknown(4)");
 
 static long scope_value(enum oomw_scope s)
@@ -351,11 +489,13 @@ static int64_t available_cpct(void)
 	return (int64_t)(g->pct * 100.0 + 0.5);
 }
 
-/* oomwMemTotal .. oomwCommitLimit, in the order of enum obj. */
+/* oomwMemTotal .. oomwCommitLimit, in the order of enum obj (and so their
+ * MiB twins, oomwMemTotalMiB .. oomwCommitLimitMiB). */
 #define MEMINFO(field) offsetof(struct oomw_meminfo, field)
 static const size_t meminfo_kib[] = {
-	MEMINFO(mem_total_kib), MEMINFO(mem_available_kib), MEMINFO(mem_free_kib), MEMINFO(swap_total_kib),
-	MEMINFO(swap_free_kib), MEMINFO(committed_as_kib),  MEMINFO(commit_limit_kib),
+	MEMINFO(mem_total_kib),    MEMINFO(mem_available_kib), MEMINFO(mem_free_kib),
+	MEMINFO(swap_total_kib),   MEMINFO(swap_free_kib),     MEMINFO(committed_as_kib),
+	MEMINFO(commit_limit_kib),
 };
 
 static bool memory_value(enum obj o, struct value *v)
@@ -363,7 +503,13 @@ static bool memory_value(enum obj o, struct value *v)
 	if (o == O_MEM_AVAILABLE_PCT)
 		return put_pct(v, available_cpct() != OOMW_UNKNOWN, available_cpct());
 	const char *mem = (const char *)&cache.snap.mem;
-	return cache.snap.mem_err == 0 && put_c64(v, *(const int64_t *)(mem + meminfo_kib[o - O_MEM_TOTAL]));
+	if (cache.snap.mem_err != 0)
+		return false;
+	if (o >= O_MEM_TOTAL_MIB) {
+		int64_t kib = *(const int64_t *)(mem + meminfo_kib[o - O_MEM_TOTAL_MIB]);
+		return kib != OOMW_UNKNOWN && put_u32(v, kib / 1024); /* Gauge32, held at its maximum */
+	}
+	return put_c64(v, *(const int64_t *)(mem + meminfo_kib[o - O_MEM_TOTAL]));
 }
 
 /* oomwPsiSome* then oomwPsiFull*, each avg10, avg60, avg300, total. */
@@ -391,6 +537,8 @@ static bool last_kill_value(enum obj o, struct value *v)
 	const struct oomw_event *last = last_event();
 	if (o == O_KILL_COUNT)
 		return s->vmstat_err == 0 && put_c64(v, s->oom_kill_total);
+	if (o == O_KILL_COUNT32)
+		return s->vmstat_err == 0 && put_c32(v, s->oom_kill_total);
 	if (o == O_KILLS_NO_DETAILS)
 		return put_c64(v, s->kills_without_details);
 	if (o == O_USERSPACE_KILL_COUNT) /* known while a log is read */
@@ -399,7 +547,8 @@ static bool last_kill_value(enum obj o, struct value *v)
 	if (last == NULL)
 		return false;
 	if (o == O_LAST_INDEX)
-		return last->index > 0 && put_u32(v, (int64_t)(last->index > UINT32_MAX ? UINT32_MAX : last->index));
+		return last->index > 0 &&
+		       put_u32(v, (int64_t)(last->index > UINT32_MAX ? UINT32_MAX : last->index));
 	return kill_value(as_cell[o - O_LAST_TIME], last, v);
 }
 
@@ -414,6 +563,8 @@ static bool agent_value(enum obj o, struct value *v)
 		return put_ascii(v, cache.klog_text);
 	case O_SAMPLE_TIME:
 		return put_time(v, cache.snap.wall_usec);
+	case O_CGROUPS_UNINDEXED:
+		return put_u32(v, (int64_t)cache.n_cgroups_unindexed);
 	default:
 		return false;
 	}
@@ -423,11 +574,11 @@ static bool scalar_value(enum obj o, struct value *v)
 {
 	if (!cache.have_snap)
 		return false;
-	if (o <= O_MEM_AVAILABLE_PCT)
+	if (o <= O_COMMIT_LIMIT_MIB)
 		return memory_value(o, v);
 	if (o <= O_PSI_FULL_TOTAL)
 		return pressure_value(o, v);
-	return o <= O_USERSPACE_KILL_COUNT ? last_kill_value(o, v) : agent_value(o, v);
+	return o <= O_KILL_COUNT32 ? last_kill_value(o, v) : agent_value(o, v);
 }
 
 /* Why that victim, the remedy (assess.h), and who it was (cgroup_name.h). */
@@ -493,7 +644,8 @@ static bool kill_value(enum obj o, const struct oomw_event *ev, struct value *v)
 	case K_CONTAINER_ID:
 	case K_POD_UID:
 	case K_POD_QOS:
-		return ev->has_details && ev->killer == OOMW_KILLER_KERNEL && kill_reason_value(o, k, v);
+		return ev->has_details && ev->killer == OOMW_KILLER_KERNEL &&
+		       kill_reason_value(o, k, v);
 	case K_KILLER:
 		return put_int(v, killer_value(ev->killer));
 	case K_KILLER_DETAIL:
@@ -534,7 +686,8 @@ static bool cgroup_value(enum obj o, const struct oomw_cgroup_stats *g, struct v
 		return g->limit_bytes != OOMW_UNKNOWN && g->limit_bytes != OOMW_UNLIMITED &&
 		       put_c64(v, g->limit_bytes / 1024);
 	case G_UNDER_OOM:
-		return g->version == 1 && g->under_oom != OOMW_UNKNOWN && put_truth(v, g->under_oom != 0);
+		return g->version == 1 && g->under_oom != OOMW_UNKNOWN &&
+		       put_truth(v, g->under_oom != 0);
 	case G_LIMIT_HITS:
 		return put_c64(v, oomw_cgroup_limit_hits(g));
 	default:
@@ -558,6 +711,50 @@ static void choose_kill_rows(void)
 	}
 }
 
+/* The cgroup path as an IMPLIED OCTET STRING index: its bytes, each one
+ * sub-identifier. 0 when the path does not fit (or is empty). */
+static size_t path_index(const char *path, oid *out)
+{
+	size_t len = strlen(path);
+	if (len == 0 || len > CGROUP_INDEX_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (u_char)path[i];
+	return len;
+}
+
+/* IMPLIED strings sort as OIDs do: byte by byte, a prefix first. */
+static int path_order(const char *a, const char *b)
+{
+	return strcmp(a, b) < 0 ? -1 : strcmp(a, b) > 0;
+}
+
+/* oomwCgroupTable: the matched cgroups whose path fits an index, in OID
+ * order (a path matched twice is served once); the others are counted. */
+static void choose_cgroup_rows(void)
+{
+	const struct oomw_snapshot *s = &cache.snap;
+	oid scratch[OID_MAX_LEN];
+	cache.n_cgroup_rows = 0;
+	cache.n_cgroups_unindexed = 0;
+	for (size_t i = 0; i < s->n_cgroups; i++) {
+		const char *path = s->cgroups[i].stats.path;
+		if (path_index(path, scratch) == 0) {
+			cache.n_cgroups_unindexed++;
+			continue;
+		}
+		size_t at = cache.n_cgroup_rows;
+		while (at > 0 && path_order(s->cgroups[cache.cgroup_rows[at - 1]].stats.path, path) > 0)
+			at--;
+		if (at > 0 && path_order(s->cgroups[cache.cgroup_rows[at - 1]].stats.path, path) == 0)
+			continue;
+		memmove(&cache.cgroup_rows[at + 1], &cache.cgroup_rows[at],
+			(cache.n_cgroup_rows - at) * sizeof(cache.cgroup_rows[0]));
+		cache.cgroup_rows[at] = i;
+		cache.n_cgroup_rows++;
+	}
+}
+
 static size_t table_rows(enum table t)
 {
 	if (!cache.have_snap)
@@ -568,21 +765,26 @@ static size_t table_rows(enum table t)
 	case T_CANDIDATE:
 		return cache.snap.n_candidates;
 	case T_CGROUP:
-		return cache.snap.n_cgroups;
+		return cache.n_cgroup_rows;
 	case T_NONE:
 		break;
 	}
 	return 0;
 }
 
-/* 0 = no valid index (an event index beyond Unsigned32 is not served). */
-static oid row_index(enum table t, size_t row)
+/* The index of a row, as sub-identifiers in out; its length, 0 = no valid
+ * index (an event index beyond Unsigned32 is not served). */
+static size_t row_index(enum table t, size_t row, oid *out)
 {
 	if (t == T_KILL) {
 		uint64_t idx = cache.events[cache.kill_rows[row]].index;
-		return idx > UINT32_MAX ? 0 : (oid)idx;
+		out[0] = (oid)idx;
+		return idx > UINT32_MAX ? 0 : 1;
 	}
-	return (oid)(row + 1);
+	if (t == T_CGROUP)
+		return path_index(cache.snap.cgroups[cache.cgroup_rows[row]].stats.path, out);
+	out[0] = (oid)(row + 1);
+	return 1;
 }
 
 static bool cell_value(enum obj o, size_t row, struct value *v)
@@ -593,7 +795,7 @@ static bool cell_value(enum obj o, size_t row, struct value *v)
 	case T_CANDIDATE:
 		return candidate_value(o, &cache.snap.candidates[row], v);
 	case T_CGROUP:
-		return cgroup_value(o, &cache.snap.cgroups[row].stats, v);
+		return cgroup_value(o, &cache.snap.cgroups[cache.cgroup_rows[row]].stats, v);
 	case T_NONE:
 		break;
 	}
@@ -602,23 +804,35 @@ static bool cell_value(enum obj o, size_t row, struct value *v)
 
 /* ---- the handler ---- */
 
-static size_t instance_oid(enum obj o, oid instance, oid *out)
+/* The OID of object o without its instance, in out; its length. */
+static size_t object_oid(enum obj o, oid *out)
 {
 	memcpy(out, objects_oid, sizeof(objects_oid));
 	memcpy(out + OBJECTS_LEN, nodes[o].sub, nodes[o].sub_len * sizeof(oid));
-	out[OBJECTS_LEN + nodes[o].sub_len] = instance;
-	return OBJECTS_LEN + nodes[o].sub_len + 1;
+	return OBJECTS_LEN + nodes[o].sub_len;
 }
 
-/* Value of the instance `instance` of object o; false when absent. */
-static bool instance_value(enum obj o, oid instance, struct value *v)
+/* The OID of a one-sub-identifier instance (a scalar's 0, a kill's index). */
+static size_t instance_oid(enum obj o, oid instance, oid *out)
+{
+	size_t len = object_oid(o, out);
+	out[len] = instance;
+	return len + 1;
+}
+
+/* Value of the instance inst (inst_len sub-identifiers) of object o; false
+ * when absent. */
+static bool instance_value(enum obj o, const oid *inst, size_t inst_len, struct value *v)
 {
 	if (nodes[o].table == T_NONE)
-		return instance == 0 && scalar_value(o, v);
+		return inst_len == 1 && inst[0] == 0 && scalar_value(o, v);
 	size_t n = table_rows(nodes[o].table);
-	for (size_t row = 0; row < n; row++)
-		if (row_index(nodes[o].table, row) == instance && instance != 0)
+	for (size_t row = 0; row < n; row++) {
+		oid idx[OID_MAX_LEN];
+		size_t len = row_index(nodes[o].table, row, idx);
+		if (len != 0 && snmp_oid_compare(idx, len, inst, inst_len) == 0)
 			return cell_value(o, row, v);
+	}
 	return false;
 }
 
@@ -628,13 +842,12 @@ static void answer_get(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 	struct value v;
 	for (int o = 0; o < N_OBJ; o++) {
 		oid full[OID_MAX_LEN];
-		size_t len = instance_oid((enum obj)o, 0, full) - 1;
+		size_t len = object_oid((enum obj)o, full);
 		if (var->name_length < len || snmp_oid_compare(full, len, var->name, len) != 0)
 			continue;
 		/* The object exists: any name below it that is not an instance we
-		 * hold (none, or more than one sub-identifier) is noSuchInstance
-		 * (RFC 3416 4.2.1). */
-		if (var->name_length == len + 1 && instance_value((enum obj)o, var->name[len], &v))
+		 * hold is noSuchInstance (RFC 3416 4.2.1). */
+		if (instance_value((enum obj)o, var->name + len, var->name_length - len, &v))
 			snmp_set_var_typed_value(r->requestvb, v.type, &v.u, v.len);
 		else
 			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
@@ -644,30 +857,33 @@ static void answer_get(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
 }
 
 /* The first present instance after the requested OID; leaves the varbind
- * alone when there is none, so the agent moves on to the next subtree. */
+ * alone when there is none, so the agent moves on to the next subtree. Rows
+ * are in OID order (row_index), so the first one after the request is the
+ * next. */
 static void answer_getnext(netsnmp_request_info *r)
 {
 	netsnmp_variable_list *var = r->requestvb;
 	struct value v;
 	for (int o = 0; o < N_OBJ; o++) {
 		oid full[OID_MAX_LEN];
-		size_t plen = instance_oid((enum obj)o, 0, full) - 1;
+		size_t plen = object_oid((enum obj)o, full);
 		size_t cmp_len = var->name_length < plen ? var->name_length : plen;
 		if (snmp_oid_compare(full, plen, var->name, cmp_len) < 0)
 			continue; /* the whole object sorts before the request */
 		enum table t = nodes[o].table;
 		size_t n = t == T_NONE ? 1 : table_rows(t);
 		for (size_t row = 0; row < n; row++) {
-			oid instance = t == T_NONE ? 0 : row_index(t, row);
-			if (t != T_NONE && instance == 0)
+			size_t ilen = 1;
+			full[plen] = 0;
+			if (t != T_NONE && (ilen = row_index(t, row, full + plen)) == 0)
 				continue;
-			full[plen] = instance;
-			if (snmp_oid_compare(full, plen + 1, var->name, var->name_length) <= 0)
+			if (snmp_oid_compare(full, plen + ilen, var->name, var->name_length) <= 0)
 				continue;
-			bool present = t == T_NONE ? scalar_value((enum obj)o, &v) : cell_value((enum obj)o, row, &v);
+			bool present = t == T_NONE ? scalar_value((enum obj)o, &v)
+						   : cell_value((enum obj)o, row, &v);
 			if (!present)
 				continue;
-			snmp_set_var_objid(var, full, plen + 1);
+			snmp_set_var_objid(var, full, plen + ilen);
 			snmp_set_var_typed_value(var, v.type, &v.u, v.len);
 			return;
 		}
@@ -703,8 +919,10 @@ static void queue_pop(void)
 static void note_dropped(uint64_t n)
 {
 	cache.q_dropped += n;
-	snmp_log(LOG_WARNING, "notification queue full (%zu): dropped the oldest %llu; %llu dropped so far\n",
-		 cache.cfg->trap_queue_size, (unsigned long long)n, (unsigned long long)cache.q_dropped);
+	snmp_log(LOG_WARNING,
+		 "notification queue full (%zu): dropped the oldest %llu; %llu dropped so far\n",
+		 cache.cfg->trap_queue_size, (unsigned long long)n,
+		 (unsigned long long)cache.q_dropped);
 }
 
 /* Keeps at most `keep` memory notifications, dropping the oldest, and says so. */
@@ -740,10 +958,10 @@ static bool add_scalar(netsnmp_variable_list **vars, enum obj o, const struct va
  * notification missing some of its objects is not sent at all. */
 static int build_vars(const struct oomw_event *ev, const struct pending *p, netsnmp_variable_list **vars)
 {
-	static const enum obj kill_objects[] = { K_TIME, K_HAS_DETAILS, K_PID, K_NAME, K_SCOPE, K_TASK_MEMCG,
-						 K_WHY, K_REMEDY };
-	static const enum obj userspace_objects[] = { K_TIME,	     K_KILLER,	   K_PID,
-						      K_NAME,	     K_TASK_MEMCG, K_KILLER_DETAIL };
+	static const enum obj kill_objects[] = { K_TIME,  K_HAS_DETAILS, K_PID, K_NAME,
+						 K_SCOPE, K_TASK_MEMCG,  K_WHY, K_REMEDY };
+	static const enum obj userspace_objects[] = { K_TIME, K_KILLER,     K_PID,
+						      K_NAME, K_TASK_MEMCG, K_KILLER_DETAIL };
 	bool userspace = ev != NULL && ev->killer != OOMW_KILLER_KERNEL;
 	const enum obj *objects = userspace ? userspace_objects : kill_objects;
 	size_t n_objects = userspace ? sizeof(userspace_objects) / sizeof(userspace_objects[0])
@@ -755,22 +973,24 @@ static int build_vars(const struct oomw_event *ev, const struct pending *p, nets
 	memcpy(trap_oid, mib_oid, sizeof(mib_oid));
 	trap_oid[MIB_LEN] = 0; /* oomwNotifications */
 	trap_oid[MIB_LEN + 1] = (oid)(userspace ? N_USERSPACE_KILL : ev != NULL ? N_KILL : p->kind);
-	if (snmp_varlist_add_variable(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, trap_oid,
-				      sizeof(trap_oid)) == NULL)
+	if (snmp_varlist_add_variable(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
+				      trap_oid, sizeof(trap_oid)) == NULL)
 		return -ENOMEM;
 	if (ev != NULL) {
 		oid index = ev->index > UINT32_MAX ? UINT32_MAX : (oid)ev->index;
 		for (size_t i = 0; i < n_objects; i++) {
 			oid full[OID_MAX_LEN];
 			if (kill_value(objects[i], ev, &v))
-				built = built && add_var(vars, full, instance_oid(objects[i], index, full), &v);
+				built = built && add_var(vars, full,
+							 instance_oid(objects[i], index, full), &v);
 		}
 	} else {
 		put_int(&v, verdict_value(p->severity));
 		built = built && add_scalar(vars, O_STATUS, &v);
 		put_ascii(&v, p->text);
 		built = built && add_scalar(vars, O_STATUS_TEXT, &v);
-		if (p->kind != N_KILLS_UNKNOWN_TIME && put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
+		if (p->kind != N_KILLS_UNKNOWN_TIME &&
+		    put_pct(&v, p->available_cpct != OOMW_UNKNOWN, p->available_cpct))
 			built = built && add_scalar(vars, O_MEM_AVAILABLE_PCT, &v);
 	}
 	return built ? 0 : -ENOMEM;
@@ -836,8 +1056,10 @@ static void save_cursor(uint64_t index)
 {
 	int r = oomw_monitor_set_notified(cache.monitor, index);
 	if (r != 0 && r != cache.cursor_err)
-		snmp_log(LOG_ERR, "cannot save the delivered notifications to the state file: %s; a restart "
-				  "now would send them again\n", strerror(-r));
+		snmp_log(LOG_ERR,
+			 "cannot save the delivered notifications to the state file: %s; a restart "
+			 "now would send them again\n",
+			 strerror(-r));
 	cache.cursor_err = r;
 }
 
@@ -897,8 +1119,9 @@ static void give_up_unsendable(void)
 	if (dropped > 0)
 		note_dropped(dropped);
 	if (to - cursor > dropped + passed)
-		snmp_log(LOG_WARNING, "%llu kill notifications were lost: their kills left the ring of %d "
-				      "before they could be sent\n",
+		snmp_log(LOG_WARNING,
+			 "%llu kill notifications were lost: their kills left the ring of %d "
+			 "before they could be sent\n",
 			 (unsigned long long)(to - cursor - dropped - passed), OOMW_STATE_EVENTS_MAX);
 	save_cursor(to);
 }
@@ -920,7 +1143,8 @@ static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu 
 	/* notOpen: the master lost our session; sent again after registering. */
 	bool done = answered && pdu->errstat != AGENTX_ERR_NOT_OPEN_SESSION;
 	if (answered && pdu->errstat != 0 && done)
-		snmp_log(LOG_ERR, "the AgentX master refused a notification (AgentX error %ld); not sent again\n",
+		snmp_log(LOG_ERR,
+			 "the AgentX master refused a notification (AgentX error %ld); not sent again\n",
 			 pdu->errstat);
 	if (reqid == 0)
 		return 1;
@@ -998,11 +1222,17 @@ static void assess_input(struct oomw_assess_input *in)
 {
 	const struct agent_config *cfg = cache.cfg;
 	*in = (struct oomw_assess_input){
-		.snap = &cache.snap, .events = cache.events, .n_events = cache.n_events, .n_new = cache.n_new,
-		.paths = &cfg->paths, .kmsg_option = "kmsg", /* the config key naming the log */
+		.snap = &cache.snap,
+		.events = cache.events,
+		.n_events = cache.n_events,
+		.n_new = cache.n_new,
+		.paths = &cfg->paths,
+		.kmsg_option = "kmsg", /* the config key naming the log */
 		.state_path = cfg->state_file[0] ? cfg->state_file : NULL,
-		.cgroups_asked = cfg->n_cgroup_globs > 0, .candidates_asked = cfg->n_candidates > 0,
-		.save_err = cache.save_err, .prev = &cache.held,
+		.cgroups_asked = cfg->n_cgroup_globs > 0,
+		.candidates_asked = cfg->n_candidates > 0,
+		.save_err = cache.save_err,
+		.prev = &cache.held,
 	};
 }
 
@@ -1025,8 +1255,8 @@ static void source_text(enum oomw_source src, char out[SOURCE_TEXT_MAX])
 	out[0] = '\0';
 	for (size_t i = 0; i < cache.verdict.n_problems; i++)
 		if (cache.verdict.problems[i].source == src && len < SOURCE_TEXT_MAX)
-			len += (size_t)snprintf(out + len, SOURCE_TEXT_MAX - len, "%s%s", len ? "; " : "",
-						cache.verdict.problems[i].text);
+			len += (size_t)snprintf(out + len, SOURCE_TEXT_MAX - len, "%s%s",
+						len ? "; " : "", cache.verdict.problems[i].text);
 }
 
 /* Fills cache.verdict, the held verdicts and the texts served. */
@@ -1068,7 +1298,8 @@ static void notify_backlog(size_t n)
 {
 	char text[OOMW_PART_TEXT_MAX];
 	/* More new events than the ring holds: some were not kept. */
-	enum oomw_count_bound bound = cache.n_new > cache.n_events ? OOMW_COUNT_AT_LEAST : OOMW_COUNT_EXACT;
+	enum oomw_count_bound bound =
+		cache.n_new > cache.n_events ? OOMW_COUNT_AT_LEAST : OOMW_COUNT_EXACT;
 	oomw_backlog_text(n, bound, cache.snap.wall_usec, text, sizeof(text));
 	queue_status(N_KILLS_UNKNOWN_TIME, cache.verdict.kills.severity);
 	snmp_log(LOG_WARNING, "%s\n", text);
@@ -1118,11 +1349,14 @@ static void notify_news(void)
 		save_cursor(history_through);
 	advance_cursor(); /* over the kills of unknown time, when nothing owed precedes them */
 	if (n_history > 0)
-		snmp_log(LOG_INFO, "%zu OOM kill%s from before kill_window found at the first start: in "
-				   "oomwKillTable, not notified\n", n_history, n_history == 1 ? "" : "s");
+		snmp_log(LOG_INFO,
+			 "%zu OOM kill%s from before kill_window found at the first start: in "
+			 "oomwKillTable, not notified\n",
+			 n_history, n_history == 1 ? "" : "s");
 	if (state_lost())
-		snmp_log(LOG_WARNING, "the state file was unusable: the OOM kills since boot that the kernel log "
-				      "still names are notified again (some may have been already)\n");
+		snmp_log(LOG_WARNING,
+			 "the state file was unusable: the OOM kills since boot that the kernel log "
+			 "still names are notified again (some may have been already)\n");
 	if (n_backlog > 0)
 		notify_backlog(n_backlog);
 }
@@ -1171,6 +1405,7 @@ void agent_mib_refresh(struct oomw_monitor *m)
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
 	choose_kill_rows();
+	choose_cgroup_rows();
 	judge();
 	log_problems();
 	notify_news();
@@ -1234,8 +1469,8 @@ static void assert_oid_order(void)
 {
 	for (int o = 1; o < N_OBJ; o++) {
 		oid prev[OID_MAX_LEN], cur[OID_MAX_LEN];
-		size_t prev_len = instance_oid((enum obj)(o - 1), 0, prev) - 1;
-		size_t cur_len = instance_oid((enum obj)o, 0, cur) - 1;
+		size_t prev_len = object_oid((enum obj)(o - 1), prev);
+		size_t cur_len = object_oid((enum obj)o, cur);
 		int order = snmp_oid_compare(prev, prev_len, cur, cur_len);
 		assert(order < 0);
 		(void)order;
@@ -1250,13 +1485,14 @@ int agent_mib_register(void)
 	if (reg == NULL || netsnmp_register_handler(reg) != MIB_REGISTERED_OK)
 		return -ENOMEM;
 	/* sysORTable tells a manager which MIB this agent implements. */
-	register_sysORTable(mib_oid, MIB_LEN, "OOMWATCH-MIB: OOM kills and memory pressure (oomwatch-agent)");
+	register_sysORTable(mib_oid, MIB_LEN,
+			    "OOMWATCH-MIB: OOM kills and memory pressure (oomwatch-agent)");
 	/* The subagent announces its master session through these two; without
 	 * them the notification queue would never be sent. */
-	if (snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_connect, NULL) !=
-		    SNMPERR_SUCCESS ||
-	    snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_disconnect, NULL) !=
-		    SNMPERR_SUCCESS)
+	if (snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
+				   on_connect, NULL) != SNMPERR_SUCCESS ||
+	    snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+				   on_disconnect, NULL) != SNMPERR_SUCCESS)
 		return -ENOMEM;
 	return 0;
 }

@@ -58,7 +58,7 @@ static struct agent_overrides overrides;
 static const char *config_path;
 static enum run_mode run_mode = RUN_DAEMON;
 static enum log_target log_target = LOG_TO_STDERR; /* in the foreground, unless --syslog */
-static const struct passwd *run_as; /* -u USER or `user`, or NULL */
+static const struct passwd *run_as;                /* -u USER or `user`, or NULL */
 static struct oomw_monitor *monitor;
 static struct pollfd wanted[WATCHED_FDS_MAX]; /* what the monitor asked for last */
 static size_t n_wanted;
@@ -155,7 +155,8 @@ static void watch_sources(void)
 		if ((fds[i].events & POLLPRI) && register_exceptfd(w.fd, on_kernel_event, NULL) == 0)
 			w.events |= POLLPRI;
 		if (w.events != (fds[i].events & (POLLIN | POLLPRI)))
-			snmp_log(LOG_WARNING, "net-snmp cannot watch more fds: fd %d is read by the timer only\n",
+			snmp_log(LOG_WARNING,
+				 "net-snmp cannot watch more fds: fd %d is read by the timer only\n",
 				 w.fd);
 		if (w.events != 0)
 			watched[n_watched++] = w;
@@ -208,7 +209,8 @@ static bool needs_restart(const struct agent_config *fresh)
 {
 	return memcmp(&fresh->paths, &cfg.paths, sizeof(cfg.paths)) != 0 ||
 	       strcmp(fresh->state_file, cfg.state_file) != 0 || strcmp(fresh->user, cfg.user) != 0 ||
-	       strcmp(fresh->agentx_socket, cfg.agentx_socket) != 0 || fresh->n_cgroup_globs != cfg.n_cgroup_globs ||
+	       strcmp(fresh->agentx_socket, cfg.agentx_socket) != 0 ||
+	       fresh->n_cgroup_globs != cfg.n_cgroup_globs ||
 	       memcmp(fresh->cgroup_globs, cfg.cgroup_globs, sizeof(cfg.cgroup_globs)) != 0 ||
 	       fresh->n_candidates != cfg.n_candidates;
 }
@@ -242,10 +244,12 @@ static void reload(void)
 		return;
 	}
 	if (needs_restart(&fresh))
-		snmp_log(LOG_WARNING, "SIGHUP: sources, cgroups, candidates, state file, user or socket changed: "
-				      "restart the agent to apply them\n");
+		snmp_log(LOG_WARNING,
+			 "SIGHUP: sources, cgroups, candidates, state file, user or socket changed: "
+			 "restart the agent to apply them\n");
 	apply_reloaded(&fresh);
-	snmp_log(LOG_INFO, "SIGHUP: configuration reloaded from %s\n", config_path ? config_path : "(defaults)");
+	snmp_log(LOG_INFO, "SIGHUP: configuration reloaded from %s\n",
+		 config_path ? config_path : "(defaults)");
 }
 
 /* CAP_IPC_LOCK is what lets mlock go beyond RLIMIT_MEMLOCK; root in a
@@ -272,12 +276,14 @@ static void harden(enum root_plan plan)
 	 * mapped now. */
 	bool limited = plan == DROP_ROOT || !has_cap_ipc_lock();
 	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0 && limited) {
-		snmp_log(LOG_WARNING, "cannot lift RLIMIT_MEMLOCK (%s): locking only the memory mapped at start\n",
+		snmp_log(LOG_WARNING,
+			 "cannot lift RLIMIT_MEMLOCK (%s): locking only the memory mapped at start\n",
 			 strerror(errno));
 		flags = MCL_CURRENT;
 	}
 	if (mlockall(flags) != 0)
-		snmp_log(LOG_WARNING, "mlockall: %s: the agent may be swapped out under pressure\n", strerror(errno));
+		snmp_log(LOG_WARNING, "mlockall: %s: the agent may be swapped out under pressure\n",
+			 strerror(errno));
 	/* Our own process, not the monitored host: always the real /proc. */
 	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, OWN_OOM_SCORE_ADJ, strlen(OWN_OOM_SCORE_ADJ)) < 0)
@@ -290,7 +296,8 @@ static void harden(enum root_plan plan)
 static int drop_privileges(const struct passwd *pw)
 {
 	/* Supplementary groups too: one of them may be the AgentX socket's. */
-	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0)
 		return -errno;
 	if (pw->pw_uid != 0 && setuid(0) == 0)
 		return -EPERM; /* root could be regained: refuse to run like that */
@@ -351,7 +358,8 @@ static int start_subagent(void)
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, DS_ON);
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, DS_ON);
 	if (cfg.agentx_socket[0] != '\0')
-		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, cfg.agentx_socket);
+		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
+				      cfg.agentx_socket);
 	init_agent(AGENT_NAME);
 	/* init_agent resets it to 15 s; a short ping finds a restarted snmpd in seconds. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
@@ -364,7 +372,8 @@ static int start_subagent(void)
 	init_snmp(AGENT_NAME);
 	if (!agent_mib_connected())
 		snmp_log(LOG_WARNING, "AgentX master %s not reachable; retrying every %llds\n",
-			 cfg.agentx_socket[0] ? cfg.agentx_socket : "(default socket)", (long long)cfg.ping_interval_sec);
+			 cfg.agentx_socket[0] ? cfg.agentx_socket : "(default socket)",
+			 (long long)cfg.ping_interval_sec);
 	return 0;
 }
 
@@ -418,15 +427,33 @@ static int serve(void)
 static enum options_result apply_option(int opt, int *status)
 {
 	switch (opt) {
-	case 'c': config_path = optarg; break;
-	case 'x': overrides.agentx_socket = optarg; break;
-	case 'P': overrides.proc = optarg; break;
-	case 'S': overrides.sys = optarg; break;
-	case 'K': overrides.kmsg = optarg; break;
-	case 's': overrides.state_file = optarg; break;
-	case 'u': overrides.user = optarg; break;
-	case 'f': run_mode = RUN_FOREGROUND; break;
-	case 'L': log_target = LOG_TO_SYSLOG; break;
+	case 'c':
+		config_path = optarg;
+		break;
+	case 'x':
+		overrides.agentx_socket = optarg;
+		break;
+	case 'P':
+		overrides.proc = optarg;
+		break;
+	case 'S':
+		overrides.sys = optarg;
+		break;
+	case 'K':
+		overrides.kmsg = optarg;
+		break;
+	case 's':
+		overrides.state_file = optarg;
+		break;
+	case 'u':
+		overrides.user = optarg;
+		break;
+	case 'f':
+		run_mode = RUN_FOREGROUND;
+		break;
+	case 'L':
+		log_target = LOG_TO_SYSLOG;
+		break;
 	case 'h':
 		usage(stdout);
 		*status = EXIT_OK;
@@ -446,12 +473,18 @@ static enum options_result apply_option(int opt, int *status)
 static enum options_result parse_options(int argc, char **argv, int *status)
 {
 	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' }, { "agentx", required_argument, NULL, 'x' },
-		{ "proc", required_argument, NULL, 'P' },   { "sys", required_argument, NULL, 'S' },
-		{ "kmsg", required_argument, NULL, 'K' },   { "state", required_argument, NULL, 's' },
-		{ "user", required_argument, NULL, 'u' },   { "foreground", no_argument, NULL, 'f' },
-		{ "syslog", no_argument, NULL, 'L' },       { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },      { NULL, 0, NULL, 0 },
+		{ "config", required_argument, NULL, 'c' },
+		{ "agentx", required_argument, NULL, 'x' },
+		{ "proc", required_argument, NULL, 'P' },
+		{ "sys", required_argument, NULL, 'S' },
+		{ "kmsg", required_argument, NULL, 'K' },
+		{ "state", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "syslog", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
 	while ((opt = getopt_long(argc, argv, "c:x:u:fhV", longopts, NULL)) != -1)
@@ -510,8 +543,8 @@ static int monitor_and_serve(void)
 {
 	int rc = open_monitor();
 	if (rc != 0) {
-		snmp_log(LOG_ERR, "cannot open the sources (proc %s, sys %s, kmsg %s): %s\n", cfg.paths.proc,
-			 cfg.paths.sys, cfg.paths.kmsg, strerror(-rc));
+		snmp_log(LOG_ERR, "cannot open the sources (proc %s, sys %s, kmsg %s): %s\n",
+			 cfg.paths.proc, cfg.paths.sys, cfg.paths.kmsg, strerror(-rc));
 		return EXIT_RUNTIME;
 	}
 	int status = EXIT_RUNTIME;

@@ -46,6 +46,8 @@ num() { snmp_value "$1" | awk '{ print $1 }'; }
 cpct() { local v; v=$(num "$1" | tr -d .); [ -n "$v" ] && echo $((10#$v)); }
 
 check "oomwMemTotal = MemTotal" test "$(num oomwMemTotal.0)" = "$(meminfo MemTotal)"
+check "oomwMemTotalMiB = MemTotal / 1024, read with SNMPv1" test "$(snmpget -v1 -c public -M "$SNMP_MIBDIRS" \
+	-m OOMWATCH-MIB -Oqv "127.0.0.1:$SNMP_PORT" oomwMemTotalMiB.0 | awk '{ print $1 }')" = "$(($(meminfo MemTotal) / 1024))"
 check "oomwSwapTotal = SwapTotal" test "$(num oomwSwapTotal.0)" = "$(meminfo SwapTotal)"
 check "oomwCommitLimit = CommitLimit" test "$(num oomwCommitLimit.0)" = "$(meminfo CommitLimit)"
 # Gauges move between two reads; the agent's value is at most 1 s old.
@@ -84,7 +86,7 @@ check "sysORTable of snmpd lists OOMWATCH-MIB" grep -q 'sysORID.*= OID: OOMWATCH
 walk=$(snmp_walk 2>&1)
 check "snmpwalk of oomwatchMIB returns values" test "$(grep -c ' = ' <<<"$walk")" -gt 30
 check "every walked object has a name in OOMWATCH-MIB (the agent matches the MIB)" \
-	test -z "$(grep -vE '^OOMWATCH-MIB::oomw[A-Za-z0-9]+\.[0-9]+ = ' <<<"$walk")"
+	test -z "$(grep -vE '^OOMWATCH-MIB::oomw[A-Za-z0-9]+\.([0-9]+|'"'"'[^ ]*'"'"') = ' <<<"$walk")"
 check "no object is served twice or out of order" test -z "$(grep -i 'not increasing' <<<"$walk")"
 check "no value is 'No Such' (absent values are skipped in a walk)" test -z "$(grep 'No Such' <<<"$walk")"
 
@@ -122,7 +124,7 @@ kill "$hostile"
 cg=$(snmptable -v2c -c public -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB -Cf '!' -CH "127.0.0.1:$SNMP_PORT" oomwCgroupTable 2>&1)
 check "oomwCgroupTable holds the root cgroup matched by 'cgroup /'" grep -q '^/!' <<<"$cg"
 check "oomwCgroupLimitHits of the root cgroup is a Counter64" \
-	grep -qE 'oomwCgroupLimitHits\.1 = Counter64: [0-9]+$' <<<"$(snmp_walk oomwCgroupLimitHits)"
+	grep -qE "oomwCgroupLimitHits\\.'/' = Counter64: [0-9]+$" <<<"$(snmp_walk oomwCgroupLimitHits)"
 
 check "a missing row answers noSuchInstance" grep -q 'No Such Instance' <<<"$(snmp_get oomwKillPid.4294967295)"
 check "a missing scalar instance answers noSuchInstance" grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotal.1)"

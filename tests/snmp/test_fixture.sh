@@ -59,6 +59,20 @@ check "oomwPsiSomeTotal in microseconds" test "$(num oomwPsiSomeTotal.0)" = 1234
 check "oomwKillCount is the fake vmstat's 10" test "$(num oomwKillCount.0)" = 10
 check "oomwKillsWithoutDetails is the 3 the log does not name" test "$(num oomwKillsWithoutDetails.0)" = 3
 
+# SNMPv1 cannot carry Counter64: the 32-bit twins, read with snmpget -v1.
+v1() { snmpget -v1 -c public -t 2 -r 1 -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB -Oqv "127.0.0.1:$SNMP_PORT" "$@" 2>&1; }
+check "SNMPv1 reads no Counter64 (oomwMemTotal is refused)" grep -q 'noSuchName' <<<"$(v1 oomwMemTotal.0)"
+got=$(v1 oomwMemTotalMiB.0 oomwMemAvailableMiB.0 oomwMemFreeMiB.0 oomwSwapTotalMiB.0 oomwSwapFreeMiB.0 \
+	oomwCommittedMiB.0 oomwCommitLimitMiB.0 oomwKillCount32.0 | awk '{ print $1 }' | xargs)
+check "snmpget -v1 reads the MiB twins (16 TiB = 16777216 MiB) and oomwKillCount32: $got" \
+	test "$got" = "16777216 12582912 8388608 0 0 4194304 8388608 10"
+v1walk=$(snmpwalk -v1 -c public -t 2 -r 1 -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB "127.0.0.1:$SNMP_PORT" oomwatchMIB 2>&1)
+check "snmpwalk -v1 of the whole MIB passes over the 64-bit objects and finds the twins" \
+	test -z "$(grep -E 'Counter64|^Error|^Timeout' <<<"$v1walk")" -a -n "$(grep 'oomwKillCount32.0 = Counter32: 10' <<<"$v1walk")"
+check "the twins are Gauge32 and Counter32" \
+	test "$(snmpget -v1 -c public -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB "127.0.0.1:$SNMP_PORT" oomwMemTotalMiB.0 oomwKillCount32.0 |
+		grep -cE '^OOMWATCH-MIB::(oomwMemTotalMiB.0 = Gauge32: 16777216 MiB|oomwKillCount32.0 = Counter32: 10)$')" = 2
+
 # What the kill table must show: the fixture's names (tsv-escaped) decoded to
 # bytes, then escaped as the MIB says (< 0x20, >= 0x7f and '\' as \xNN).
 expected=$(python3 - "$LOG" <<'PY'
@@ -108,6 +122,7 @@ check "75 % available is a warning: oomwLowMemoryNotification" grep -q 'oomwLowM
 printf 'MemTotal: lots\n' >"$P/meminfo"
 sleep 1.5
 check "malformed meminfo: oomwMemTotal is absent, not 0" grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotal.0)"
+check "malformed meminfo: its SNMPv1 twin oomwMemTotalMiB is absent too" grep -q 'No Such Instance' <<<"$(snmp_get oomwMemTotalMiB.0)"
 check "malformed meminfo: oomwStatus unknown" test "$(snmp_value oomwStatus.0)" = "unknown"
 check "oomwStatusText says why, in the core's words" grep -q "^\"\\?UNKNOWN: cannot read $P/meminfo: " <<<"$(snmp_value oomwStatusText.0)"
 check "the agent logged it once" test "$(grep -c "^cannot read $P/meminfo: " "$SNMP_TMP/agent.log")" -eq 1
@@ -123,5 +138,10 @@ check "oomwStatus ok" test "$(snmp_value oomwStatus.0)" = ok
 check "the recovery from the warning before the unreadable spell is notified" \
 	grep -q 'oomwMemoryRecoveredNotification.*oomwStatus.0 = INTEGER: ok(1)' "$SNMP_TMP/traps.log"
 check "and logged that it is readable again" grep -q "^resolved: cannot read $P/meminfo: " "$SNMP_TMP/agent.log"
+# 4 PiB (2^42 KiB, 2^32 MiB): one beyond Gauge32, the twin holds at its maximum.
+sed -i 's/^MemTotal: .*/MemTotal:       4398046511104 kB/' "$P/meminfo"
+sleep 1.5
+check "4 PiB: oomwMemTotalMiB holds at 4294967295 (v1), oomwMemTotal is exact" \
+	test "$(v1 oomwMemTotalMiB.0 | awk '{ print $1 }') $(num oomwMemTotal.0)" = "4294967295 4398046511104"
 check "the agent is still running" kill -0 "$AGENT_PID"
 done_testing

@@ -20,5 +20,9 @@ check "nothing is installed outside DESTDIR/PREFIX" test -z "$(find "$dest" -min
 name=$(snmptranslate -M "$dest/opt/oomw/share/snmp/mibs:$dest/opt/oomw/share/oomwatch/mibs" -m OOMWATCH-MIB \
 	-On OOMWATCH-MIB::oomwKillNotification 2>&1)
 check "the installed MIB and base modules resolve names" test "$name" = .1.3.6.1.4.1.32473.0.1
+check "HCNUM-TC is installed with the base modules, and resolves the sizes' CounterBasedGauge64" \
+	grep -q 'TEXTUAL CONVENTION CounterBasedGauge64' <<<"$(snmptranslate \
+		-M "$dest/opt/oomw/share/snmp/mibs:$dest/opt/oomw/share/oomwatch/mibs" -m OOMWATCH-MIB \
+		-Td OOMWATCH-MIB::oomwMemTotal 2>&1)"
 [ -n "$out" ] && diag "$out"
 done_testing

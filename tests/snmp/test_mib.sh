@@ -43,6 +43,10 @@ oomwKillCount .1.3.6.1.4.1.32473.1.3.1
 oomwLastKillIndex .1.3.6.1.4.1.32473.1.3.7
 oomwUserspaceKillCount .1.3.6.1.4.1.32473.1.3.8
 oomwSampleTime .1.3.6.1.4.1.32473.1.4.4
+oomwCgroupsUnindexed .1.3.6.1.4.1.32473.1.4.5
+oomwMemTotalMiB .1.3.6.1.4.1.32473.1.1.9
+oomwCommitLimitMiB .1.3.6.1.4.1.32473.1.1.15
+oomwKillCount32 .1.3.6.1.4.1.32473.1.3.9
 oomwKillTime .1.3.6.1.4.1.32473.1.5.1.2
 oomwKillOomScoreAdj .1.3.6.1.4.1.32473.1.5.1.15
 oomwKillWhy .1.3.6.1.4.1.32473.1.5.1.16
@@ -54,7 +58,15 @@ oomwCgroupUnderOom .1.3.6.1.4.1.32473.1.7.1.6
 oomwCgroupLimitHits .1.3.6.1.4.1.32473.1.7.1.7
 OIDS
 
-# Sizes are 64-bit: a 16 TiB host is 17179869184 KiB, beyond Unsigned32.
-check "memory sizes are Counter64-based (no overflow at 16 TiB)" \
-	grep -q 'Counter64' <<<"$(snmptranslate -M "plugins/snmp:$BASE" -m OOMWATCH-MIB -Td OOMWATCH-MIB::oomwMemTotal 2>&1)"
+# Sizes are 64-bit (a 16 TiB host is 17179869184 KiB, beyond Unsigned32) and
+# gauges: HCNUM-TC's CounterBasedGauge64, which NMS tools do not rate.
+td() { snmptranslate -M "plugins/snmp:$BASE" -m OOMWATCH-MIB -Td "OOMWATCH-MIB::$1" 2>&1; }
+for o in oomwMemTotal oomwMemAvailable oomwSwapFree oomwCommitLimit oomwKillAnonRss oomwCandidateRss \
+	oomwCgroupUsage oomwCgroupLimit; do
+	check "$o is a CounterBasedGauge64 (Counter64)" \
+		grep -qz 'TEXTUAL CONVENTION CounterBasedGauge64.*SYNTAX.Counter64' <<<"$(td $o)"
+done
+check "HCNUM-TC ships with the source (Debian has none)" test -f plugins/snmp/mibs/HCNUM-TC.txt
+check "the MiB twins are Gauge32" grep -q 'SYNTAX.Gauge32' <<<"$(td oomwMemAvailableMiB)"
+check "oomwKillCount32 is a Counter32" grep -q 'SYNTAX.Counter32' <<<"$(td oomwKillCount32)"
 done_testing
