@@ -216,13 +216,15 @@ static void test_scope_counts(void **state)
 {
 	(void)state;
 	struct prom_scope_counts c = { 0 };
-	struct oomw_event ev;
+	struct oomw_event ev = { .killer = OOMW_KILLER_KERNEL };
 	oomw_kill_init(&ev.kill);
 	prom_scope_counts_add(&c, &ev);
 	ev.kill.scope = OOMW_SCOPE_MEMCG;
 	prom_scope_counts_add(&c, &ev);
 	prom_scope_counts_add(&c, &ev);
 	ev.kill.scope = OOMW_SCOPE_GLOBAL;
+	prom_scope_counts_add(&c, &ev);
+	ev.killer = OOMW_KILLER_EARLYOOM; /* counted apart, never as the kernel's */
 	prom_scope_counts_add(&c, &ev);
 	assert_int_equal(c.unknown, 1);
 	assert_int_equal(c.memcg, 2);
