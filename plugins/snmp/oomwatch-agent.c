@@ -346,7 +346,7 @@ static void drain(void)
 		agent_check_and_process(WAIT_FOR_EVENTS);
 }
 
-/* The AgentX side, in net-snmp's order (FRONTENDS.md): settings, init_agent,
+/* The AgentX side, in net-snmp's order (doc/frontend-facts.md): settings, init_agent,
  * the MIB, init_snmp. Returns 0 or -ENOMEM. */
 static int start_subagent(void)
 {
