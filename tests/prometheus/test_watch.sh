@@ -22,7 +22,7 @@ T=$(cat "$F")
 	ok "the kill without details has an unknown scope" || not_ok "scope unknown" "$T"
 
 # A kill arrives: the counter and the log, as the kernel writes them.
-ts=$(awk '{ printf "%.0f\n", $1 * 1000000 }' /proc/uptime)
+ts=120000000 # 120 s after the fixture machine's boot: nothing here depends on the host's uptime
 printf '6,1,%d,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/app.slice/w.service,task_memcg=/app.slice/w.service,task=watch-victim,pid=777,uid=0\n' "$ts" >>"$TMP/kmsg"
 printf '3,2,%d,-;Memory cgroup out of memory: Killed process 777 (watch-victim) total-vm:1000kB, anon-rss:2048kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:0\n' "$((ts + 10))" >>"$TMP/kmsg"
 sed -i 's/^oom_kill 1$/oom_kill 2/' "$TMP/proc/vmstat"
