@@ -27,6 +27,7 @@
 #include "journal.h"
 #include "meminfo.h"
 #include "monitor.h"
+#include "notify.h"
 #include "text.h"
 #include "version.h"
 
@@ -41,26 +42,14 @@
  * burst of kills (an oom.group) costs one. */
 #define WATCH_WAKEUPS_PER_SEC_MAX 100
 #define MSEC_PER_SEC 1000
-#define THRESHOLD_TEXT_MAX (OOMW_RANGE_TEXT_MAX + 1)
 
-/* A judged gauge whose verdict changes are notified. */
-enum gauge_id { GAUGE_MEM, GAUGE_SWAP, GAUGE_PSI, GAUGES };
-
-struct watched_gauge {
-	const char *what;                         /* "Available memory", for messages */
-	const char *type, *type_instance;         /* of the notification: match the value's */
-	const char *warning_word, *critical_word; /* "is low", "is critically low" */
-	const char *default_warning, *default_critical;
-	char warning[THRESHOLD_TEXT_MAX], critical[THRESHOLD_TEXT_MAX]; /* as typed */
-};
-
-static struct watched_gauge gauges[GAUGES] = {
-	[GAUGE_MEM] = { "Available memory", "memory", "available", "low", "critically low",
-			OOMW_DEFAULT_MEM_WARNING, OOMW_DEFAULT_MEM_CRITICAL, "", "" },
-	[GAUGE_SWAP] = { "Free swap", "swap", "free", "low", "critically low",
-			 OOMW_DEFAULT_SWAP_WARNING, OOMW_DEFAULT_SWAP_CRITICAL, "", "" },
-	[GAUGE_PSI] = { "Memory pressure", "memory_pressure", "full", "high", "critically high",
-			OOMW_DEFAULT_PSI_WARNING, OOMW_DEFAULT_PSI_CRITICAL, "", "" },
+/* The notification of a held verdict's change: type and type instance of its value. */
+static const struct {
+	const char *type, *type_instance;
+} gauge_types[OOMW_HELD_GAUGES] = {
+	[OOMW_HELD_MEM] = { "memory", "available" },
+	[OOMW_HELD_SWAP] = { "swap", "free" },
+	[OOMW_HELD_PSI] = { "memory_pressure", "full" },
 };
 
 /* What <Plugin oomwatch> said, reset by module_register(). */
@@ -73,7 +62,6 @@ static struct {
 	 * process takes milliseconds and must not delay the watcher's kills. */
 	size_t n_candidates;
 	struct oomw_assess_params params;
-	char hysteresis[THRESHOLD_TEXT_MAX]; /* as typed */
 	bool failed;
 } cfg;
 
@@ -94,10 +82,9 @@ static struct {
 	/* the cgroups last notified as held at their limit */
 	char held_cgroups[OOMW_SNAPSHOT_CGROUPS_MAX][OOMW_CGROUP_PATH_MAX + 1];
 	size_t n_held_cgroups;
-	struct oomw_problem logged[OOMW_PROBLEMS_MAX]; /* the source problems last logged */
-	size_t n_logged;
-	c_complain_t candidates_c; /* the read callback's */
-	c_complain_t busy_c;       /* the watcher's */
+	struct oomw_problem_log logged; /* the source problems last logged */
+	c_complain_t candidates_c;      /* the read callback's */
+	c_complain_t busy_c;            /* the watcher's */
 } g = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.stop_fd = -1,
@@ -126,11 +113,6 @@ static void config_reset(void)
 	oomw_paths_default(&cfg.mcfg.paths);
 	cfg.notify_kills = true;
 	oomw_assess_params_default(&cfg.params, OOMW_FRONTEND_COLLECTD);
-	sstrncpy(cfg.hysteresis, OOMW_DEFAULT_HYSTERESIS, sizeof(cfg.hysteresis));
-	for (size_t i = 0; i < GAUGES; i++) {
-		sstrncpy(gauges[i].warning, gauges[i].default_warning, THRESHOLD_TEXT_MAX);
-		sstrncpy(gauges[i].critical, gauges[i].default_critical, THRESHOLD_TEXT_MAX);
-	}
 }
 
 /* The one string (or number, for sizes) a key takes; NULL after logging. */
@@ -163,7 +145,6 @@ struct config_key {
 	void (*parse_item)(const oconfig_item_t *ci, const struct config_key *k);
 	void *field;
 	enum oomw_metric metric; /* thresholds */
-	char *text;              /* thresholds, Hysteresis: the text as typed */
 };
 
 static int refuse(char *why, const char *reason)
@@ -182,18 +163,12 @@ static int parse_path(const char *s, const struct config_key *k, char *why)
 /* A threshold in the grammar every front end shares (README, Thresholds). */
 static int parse_threshold(const char *s, const struct config_key *k, char *why)
 {
-	int err = oomw_threshold_parse(s, k->metric, k->field, why);
-	if (err == 0)
-		sstrncpy(k->text, s, THRESHOLD_TEXT_MAX);
-	return err;
+	return oomw_threshold_parse(s, k->metric, k->field, why);
 }
 
 static int parse_margin(const char *s, const struct config_key *k, char *why)
 {
-	int err = oomw_margin_parse(s, k->field, why);
-	if (err == 0)
-		sstrncpy(k->text, s, THRESHOLD_TEXT_MAX);
-	return err;
+	return oomw_margin_parse(s, k->field, why);
 }
 
 static int parse_duration(const char *s, const struct config_key *k, char *why)
@@ -258,28 +233,26 @@ static void config_bool(const oconfig_item_t *ci, const struct config_key *k)
 }
 
 /* <name>Warning and <name>Critical, on gauge id. */
-#define THRESHOLD_KEYS(name, id, limits, metric)                                                   \
-	{ name "Warning", parse_threshold,   NULL, &cfg.params.limits.warning,                     \
-	  metric,         gauges[id].warning },                                                    \
+#define THRESHOLD_KEYS(name, limits, metric)                                                       \
+	{ name "Warning", parse_threshold, NULL, &cfg.params.limits.warning, metric },             \
 	{                                                                                          \
-		name "Critical", parse_threshold, NULL, &cfg.params.limits.critical, metric,       \
-			gauges[id].critical                                                        \
+		name "Critical", parse_threshold, NULL, &cfg.params.limits.critical, metric        \
 	}
 
 static const struct config_key config_keys[] = {
-	{ "ProcPath", parse_path, NULL, cfg.mcfg.paths.proc, 0, NULL },
-	{ "SysPath", parse_path, NULL, cfg.mcfg.paths.sys, 0, NULL },
-	{ "KmsgPath", parse_path, NULL, cfg.mcfg.paths.kmsg, 0, NULL },
-	{ "JournalDir", parse_path, NULL, cfg.mcfg.paths.journal_dir, 0, NULL },
-	{ "Cgroup", parse_glob, NULL, NULL, 0, NULL },
-	{ "Candidates", NULL, config_candidates, &cfg.n_candidates, 0, NULL },
-	{ "NotifyKills", NULL, config_bool, &cfg.notify_kills, 0, NULL },
-	{ "KillWindow", parse_duration, NULL, &cfg.params.window_sec, 0, NULL },
-	{ "StateFile", parse_file, NULL, &cfg.state_path, 0, NULL },
-	THRESHOLD_KEYS("MemAvailable", GAUGE_MEM, mem_available, OOMW_METRIC_FREE),
-	THRESHOLD_KEYS("SwapFree", GAUGE_SWAP, swap_free, OOMW_METRIC_FREE),
-	THRESHOLD_KEYS("Pressure", GAUGE_PSI, psi, OOMW_METRIC_PRESSURE),
-	{ "Hysteresis", parse_margin, NULL, &cfg.params.hysteresis, 0, cfg.hysteresis },
+	{ "ProcPath", parse_path, NULL, cfg.mcfg.paths.proc, 0 },
+	{ "SysPath", parse_path, NULL, cfg.mcfg.paths.sys, 0 },
+	{ "KmsgPath", parse_path, NULL, cfg.mcfg.paths.kmsg, 0 },
+	{ "JournalDir", parse_path, NULL, cfg.mcfg.paths.journal_dir, 0 },
+	{ "Cgroup", parse_glob, NULL, NULL, 0 },
+	{ "Candidates", NULL, config_candidates, &cfg.n_candidates, 0 },
+	{ "NotifyKills", NULL, config_bool, &cfg.notify_kills, 0 },
+	{ "KillWindow", parse_duration, NULL, &cfg.params.window_sec, 0 },
+	{ "StateFile", parse_file, NULL, &cfg.state_path, 0 },
+	THRESHOLD_KEYS("MemAvailable", mem_available, OOMW_METRIC_FREE),
+	THRESHOLD_KEYS("SwapFree", swap_free, OOMW_METRIC_FREE),
+	THRESHOLD_KEYS("Pressure", psi, OOMW_METRIC_PRESSURE),
+	{ "Hysteresis", parse_margin, NULL, &cfg.params.hysteresis, 0 },
 };
 
 /* A key's value; a refusal names the key and the value as typed. */
@@ -525,15 +498,6 @@ static void dispatch(notification_t *n)
 	n->meta = NULL;
 }
 
-static const char *fmt_i64(char *buf, size_t size, int64_t v)
-{
-	if (v == OOMW_UNKNOWN)
-		sstrncpy(buf, "?", size);
-	else
-		snprintf(buf, size, "%" PRIi64, v);
-	return buf;
-}
-
 /* Who it was in a team's words, why that victim and how to avoid the next one
  * (assess.h): the message has no room for them (NOTIF_MAX_MSG_LEN). */
 static void kill_reasons_meta(notification_t *n, const struct oomw_kill *k)
@@ -582,77 +546,43 @@ static void kill_meta(notification_t *n, const struct oomw_event *ev)
 		kill_reasons_meta(n, k);
 }
 
-/* "OOM killer killed process "<comm>" (pid, uid, rss) at <time>: <scope> OOM in
- * cgroup <path>". Quotes and the characters of the message's own syntax are
- * escaped in the name, so that `x" (pid 1)` cannot pose as the rest of the line. */
-static void kill_message(notification_t *n, const struct oomw_event *ev)
+/* A userspace OOM killer's kill (systemd-oomd, earlyoom): what it said of the
+ * victim and of the machine before the kill. */
+static void userspace_kill_meta(notification_t *n, const struct oomw_event *ev)
 {
-	const struct oomw_kill *k = &ev->kill;
-	char at[64], pid[24], uid[24], rss[32], comm[4 * OOMW_COMM_MAX + 1];
-	const char *cgroup = oomw_kill_cgroup(k);
-	oomw_escape(k->comm, k->comm_len, "\"()", comm, sizeof(comm));
-	notif_message(n,
-		      "OOM killer killed process \"%s\" (pid %s, uid %s, rss %s) at %s: "
-		      "%s OOM in cgroup ",
-		      comm, fmt_i64(pid, sizeof(pid), k->pid), fmt_i64(uid, sizeof(uid), k->uid),
-		      oomw_format_kib(oomw_kill_rss_kib(k), rss, sizeof(rss)),
-		      oomw_format_time(ev->wall_usec, at, sizeof(at)), oomw_scope_name(k->scope));
-	/* collectd keeps NOTIF_MAX_MSG_LEN bytes: the path, the longest part, comes
-	 * last and fills the rest; a long one keeps its end ("...docker-<id>.scope"). */
-	size_t used = strlen(n->message);
-	oomw_escape_field(cgroup[0] != '\0' ? cgroup : "?", cgroup[0] != '\0' ? strlen(cgroup) : 1,
-			  sizeof(n->message) - 1 - used, OOMW_CUT_START, n->message + used,
-			  sizeof(n->message) - used);
-}
-
-/* A userspace OOM killer's kill (systemd-oomd, earlyoom): its own type
- * instance, "userspace_kill", worded by the core ("earlyoom killed stress (pid
- * 4242, SIGTERM, oom_score 912, 6.9 GiB) at <time>"), never one of the kernel's. */
-static void notify_userspace_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
-{
-	const struct oomw_assess_input in = { .snap = snap, .paths = &cfg.mcfg.paths };
 	const struct oomw_ukill *u = &ev->ukill;
-	notification_t n;
-	char victim[OOMW_PART_TEXT_MAX];
-	notif_start(&n, NOTIF_FAILURE, ev->wall_usec, "derive", "userspace_kill");
-	oomw_victim_text(&in, ev, sizeof(n.message), victim, sizeof(victim));
-	notif_message(&n, "Userspace OOM killer: %s", victim);
-	plugin_notification_meta_add_unsigned_int(&n, "kill_index", ev->index);
-	plugin_notification_meta_add_string(&n, "killer", oomw_killer_name(ev->killer));
-	plugin_notification_meta_add_string(&n, "reason", oomw_ukill_reason_name(u->reason));
-	meta_i64(&n, "signal", u->signal);
-	meta_i64(&n, "pid", ev->kill.pid);
-	meta_text(&n, "comm", ev->kill.comm);
-	meta_i64(&n, "uid", ev->kill.uid);
-	meta_i64(&n, "oom_score", u->oom_score);
-	meta_i64(&n, "oom_score_adj", u->oom_score_adj);
-	meta_i64(&n, "rss_kib", u->rss_kib);
-	meta_i64(&n, "mem_available_kib", u->mem_avail_kib);
-	meta_i64(&n, "mem_total_kib", u->mem_total_kib);
-	meta_i64(&n, "swap_free_kib", u->swap_free_kib);
-	meta_i64(&n, "swap_total_kib", u->swap_total_kib);
-	meta_text(&n, "cgroup", u->cgroup);
-	meta_text(&n, "detail", u->detail);
-	meta_i64(&n, "time_usec", ev->wall_usec);
-	dispatch(&n);
+	plugin_notification_meta_add_unsigned_int(n, "kill_index", ev->index);
+	plugin_notification_meta_add_string(n, "killer", oomw_killer_name(ev->killer));
+	plugin_notification_meta_add_string(n, "reason", oomw_ukill_reason_name(u->reason));
+	meta_i64(n, "signal", u->signal);
+	meta_i64(n, "pid", ev->kill.pid);
+	meta_text(n, "comm", ev->kill.comm);
+	meta_i64(n, "uid", ev->kill.uid);
+	meta_i64(n, "oom_score", u->oom_score);
+	meta_i64(n, "oom_score_adj", u->oom_score_adj);
+	meta_i64(n, "rss_kib", u->rss_kib);
+	meta_i64(n, "mem_available_kib", u->mem_avail_kib);
+	meta_i64(n, "mem_total_kib", u->mem_total_kib);
+	meta_i64(n, "swap_free_kib", u->swap_free_kib);
+	meta_i64(n, "swap_total_kib", u->swap_total_kib);
+	meta_text(n, "cgroup", u->cgroup);
+	meta_text(n, "detail", u->detail);
+	meta_i64(n, "time_usec", ev->wall_usec);
 }
 
-/* One FAILURE per kill; a kill the counter showed but the log did not name is
- * worded by the core ("victim unknown (kernel log unreadable), noticed <time>"). */
+/* One FAILURE per kill, in the core's words (notify.h, oomw_kill_notice); a
+ * userspace OOM killer's has its own type instance, never the kernel's. */
 static void notify_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
 {
 	const struct oomw_assess_input in = { .snap = snap, .paths = &cfg.mcfg.paths };
+	bool kernel = ev->killer == OOMW_KILLER_KERNEL;
 	notification_t n;
-	char victim[OOMW_PART_TEXT_MAX];
-	notif_start(&n, NOTIF_FAILURE, ev->wall_usec, "derive", "oom_kill");
-	if (ev->has_details) {
-		kill_message(&n, ev);
-	} else {
-		oomw_victim_text(&in, ev, 0, victim, sizeof(victim));
-		notif_message(&n, "OOM killer killed a process (kill #%" PRIu64 "): %s", ev->index,
-			      victim);
-	}
-	kill_meta(&n, ev);
+	notif_start(&n, NOTIF_FAILURE, ev->wall_usec, "derive", kernel ? "oom_kill" : "userspace_kill");
+	oomw_kill_notice(&in, ev, n.message, sizeof(n.message));
+	if (kernel)
+		kill_meta(&n, ev);
+	else
+		userspace_kill_meta(&n, ev);
 	dispatch(&n);
 }
 
@@ -688,10 +618,7 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 		return;
 	switch (oomw_event_news(ev, news->snap, &cfg.params)) {
 	case OOMW_NEWS_KILL:
-		if (ev->killer != OOMW_KILLER_KERNEL)
-			notify_userspace_kill(ev, news->snap);
-		else
-			notify_kill(ev, news->snap);
+		notify_kill(ev, news->snap);
 		break;
 	case OOMW_NEWS_BACKLOG:
 		news->n_backlog++;
@@ -702,34 +629,16 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 	}
 }
 
-/* "146.5 MiB (15.0% of 976.6 MiB)" for a size, "full avg60 7.50%" for pressure. */
-static void gauge_text(enum gauge_id id, const struct oomw_gauge *gauge, char *out, size_t size)
+/* A held verdict's change, in the core's words (notify.h, oomw_gauge_notice). */
+static void notify_gauge(enum oomw_held_gauge id, const struct oomw_verdict *v)
 {
-	char value[32], total[32];
-	if (id == GAUGE_PSI) {
-		snprintf(out, size, "%s avg%d %.2f%%", oomw_psi_line_name(cfg.params.psi_line),
-			 cfg.params.psi_avg_sec, gauge->pct);
-		return;
-	}
-	snprintf(out, size, "%s (%.1f%% of %s)",
-		 oomw_format_kib((int64_t)(gauge->bytes / KIB_BYTES), value, sizeof(value)), gauge->pct,
-		 oomw_format_kib((int64_t)(gauge->total_bytes / KIB_BYTES), total, sizeof(total)));
-}
-
-static void notify_gauge(enum gauge_id id, enum oomw_severity now, const struct oomw_gauge *gauge)
-{
-	const struct watched_gauge *w = &gauges[id];
-	const char *word = now == OOMW_SEV_OK         ? "back to normal"
-			   : now == OOMW_SEV_CRITICAL ? w->critical_word
-						      : w->warning_word;
+	enum oomw_severity now;
+	const struct oomw_gauge *gauge = oomw_verdict_gauge(v, id, &now);
 	notification_t n;
-	char value[96];
-	gauge_text(id, gauge, value, sizeof(value));
-	notif_start(&n, notif_severity(now), OOMW_UNKNOWN, w->type, w->type_instance);
-	notif_message(&n, "%s is %s: %s; thresholds: warning %s, critical %s, hysteresis %s",
-		      w->what, word, value, w->warning[0] ? w->warning : "-",
-		      w->critical[0] ? w->critical : "-", cfg.hysteresis);
-	if (id != GAUGE_PSI) {
+	notif_start(&n, notif_severity(now), OOMW_UNKNOWN, gauge_types[id].type,
+		    gauge_types[id].type_instance);
+	oomw_gauge_notice(v, &cfg.params, id, n.message, sizeof(n.message));
+	if (id != OOMW_HELD_PSI) {
 		plugin_notification_meta_add_signed_int(&n, "value_kib",
 							(int64_t)(gauge->bytes / KIB_BYTES));
 		plugin_notification_meta_add_signed_int(&n, "total_kib",
@@ -746,36 +655,13 @@ static void notify_gauge(enum gauge_id id, enum oomw_severity now, const struct 
  * leaves nothing to judge, a notice when it only limits the detail. */
 static void log_problems(const struct oomw_verdict *v)
 {
-	for (size_t i = 0; i < v->n_problems; i++) {
-		const struct oomw_problem *p = &v->problems[i];
-		bool known = false;
-		for (size_t j = 0; j < g.n_logged && !known; j++)
-			known = strcmp(g.logged[j].text, p->text) == 0;
-		if (!known)
-			plugin_log(p->severity == OOMW_SEV_OK ? LOG_NOTICE : LOG_ERR,
-				   PLUGIN_NAME ": %s", p->text);
-	}
-	for (size_t j = 0; j < g.n_logged; j++) {
-		bool still = false;
-		for (size_t i = 0; i < v->n_problems && !still; i++)
-			still = v->problems[i].source == g.logged[j].source;
-		if (!still)
-			INFO(PLUGIN_NAME ": recovered: %s", g.logged[j].text);
-	}
-	memcpy(g.logged, v->problems, v->n_problems * sizeof(v->problems[0]));
-	g.n_logged = v->n_problems;
-}
-
-/* Notifies a held verdict's change as the core says (oomw_severity_change);
- * an unknown verdict (the value unreadable) keeps the last one. */
-static void notify_change(enum gauge_id id, enum oomw_severity now, enum oomw_severity *held,
-			  const struct oomw_gauge *gauge)
-{
-	enum oomw_change change = oomw_severity_change(*held, now);
-	if (now != OOMW_SEV_UNKNOWN)
-		*held = now;
-	if (change != OOMW_CHANGE_NONE)
-		notify_gauge(id, now, gauge);
+	struct oomw_problem_news news;
+	oomw_problem_log_update(&g.logged, v, &news);
+	for (size_t i = 0; i < news.n_appeared; i++)
+		plugin_log(news.appeared[i]->severity == OOMW_SEV_OK ? LOG_NOTICE : LOG_ERR,
+			   PLUGIN_NAME ": %s", news.appeared[i]->text);
+	for (size_t i = 0; i < news.n_resolved; i++)
+		INFO(PLUGIN_NAME ": recovered: %s", news.resolved[i].text);
 }
 
 /* Before the kill: a WARNING when a cgroup starts being held at its limit
@@ -840,12 +726,13 @@ static void judge_sample(const struct oomw_snapshot *snap, int save_err)
 		.save_err = save_err,
 		.prev = &g.held,
 	};
+	enum oomw_change change[OOMW_HELD_GAUGES];
 	oomw_assess(&in, &cfg.params, v);
 	log_problems(v);
-	notify_change(GAUGE_MEM, v->mem_severity, &g.held.mem, &v->mem_available);
-	notify_change(GAUGE_SWAP, v->swap_severity, &g.held.swap, &v->swap_free);
-	if (v->psi_judged)
-		notify_change(GAUGE_PSI, v->psi_severity, &g.held.psi, &v->psi);
+	oomw_held_update(&g.held, v, change);
+	for (int id = 0; id < OOMW_HELD_GAUGES; id++)
+		if (change[id] != OOMW_CHANGE_NONE)
+			notify_gauge((enum oomw_held_gauge)id, v);
 	notify_held_cgroups(v);
 }
 
@@ -1086,7 +973,7 @@ static int oomwatch_shutdown(void)
 	}
 	close_sources();
 	g.held = (struct oomw_held){ OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN };
-	g.n_logged = 0;
+	g.logged.n = 0;
 	config_reset();
 	g.started = false;
 	return 0;

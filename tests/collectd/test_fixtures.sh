@@ -40,10 +40,14 @@ for f in $files; do
 	got=$(grep -c 'severity = FAILURE' "$CD_LOG")
 	check "$f: $n notification(s), got $got" [ "$got" = "$n" ]
 	check "$f: none without details" [ "$(grep -c 'victim unknown' "$CD_LOG")" = 0 ]
-	while IFS=$'\t' read -r _ pid comm _ _ _ _ _ _ _ scope _; do
-		check "$f: pid $pid \"$comm\", $scope" \
-			grep -qF "process \"$comm\" (pid $pid, " "$CD_LOG"
-		check "$f: pid $pid: $scope OOM" grep -qE "\(pid $pid, .*: $scope OOM" "$CD_LOG"
+	while IFS=$'\t' read -r _ pid comm _ _ _ _ _ _ _ scope _ oom_memcg task_memcg; do
+		# Where, in the words of every front end: the victim's cgroup, else
+		# the one whose limit was hit, else the scope ("global OOM").
+		where="$scope OOM"
+		[ "$oom_memcg" != - ] && where=$oom_memcg
+		[ "$task_memcg" != - ] && where=$task_memcg
+		line=$(grep -F "message = OOM killer killed $comm (pid $pid, " "$CD_LOG")
+		check "$f: pid $pid \"$comm\", $where" grep -qF ", $where) at " <<<"$line"
 	done <<<"$rows"
 done
 
@@ -62,8 +66,11 @@ cd_start
 cd_wait_log 'severity = FAILURE' 10
 cd_stop
 line=$(grep 'severity = FAILURE' "$CD_LOG")
-check "long cgroup: the name is escaped" grep -qF 'process "a\x29 b,c=d" (pid 4242, uid 7, rss 900 KiB)' <<<"$line"
-check "long cgroup: the message keeps the path's end" grep -qE 'memcg OOM in cgroup \.\.\.x+/the-end\.scope$' <<<"$line"
+check "long cgroup: the name as every front end writes it" grep -qF 'killed a) b,c=d (pid 4242, 900 KiB, ...x' <<<"$line"
+check "long cgroup: the message keeps the path's end and the time" \
+	grep -qE '\(pid 4242, 900 KiB, \.\.\.x+/the-end\.scope\) at [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} ' <<<"$line"
+check "long cgroup: the message fills collectd's 255 bytes" \
+	[ "$(sed 's/.*message = //' <<<"$line" | tr -d '\n' | wc -c)" -ge 250 ]
 diag "$line"
 
 # A first start on a machine whose log no longer names most of its kills since

@@ -96,8 +96,9 @@ nagios_victims() {
 		sed -E 's/ [a-z]+ OOM$/ ?/' | sort
 }
 collectd_victims() {
-	sed -nE 's/.*severity = FAILURE, .*message = OOM killer killed process "(.*)" \(pid ([0-9]+), [^)]*\) at .*: [a-z]+ OOM in cgroup (.*)$/\2 \1 \3/p' \
-		"$CD_LOG" | sort
+	# the core's words, as check_oom's
+	sed -nE 's/.*severity = FAILURE, .*message = OOM killer killed (.*) \(pid ([0-9]+), ([^,]*, )?([^,)]*)\) at .*/\2 \1 \4/p' \
+		"$CD_LOG" | sed -E 's/ [a-z]+ OOM$/ ?/' | sort
 }
 agent_victims() {
 	grep oomwKillNotification "$SNMP_TMP/traps.log" | python3 -c '

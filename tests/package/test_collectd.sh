@@ -58,9 +58,9 @@ victim=pkg-cd-$$
 t0=$(date +%s)
 oomcg_kill "$victim" || { not_ok "a real OOM kill"; done_testing; }
 ok "one real OOM kill of '$victim' (pid $OOMCG_PID)"
-if wait_log "Notification: severity = FAILURE.*OOM killer killed process \"$victim\" \(pid $OOMCG_PID," 10; then
+if wait_log "Notification: severity = FAILURE.*OOM killer killed $victim \(pid $OOMCG_PID," 10; then
 	ok "collectd notified the kill, naming the victim"
-	diag "first alert: $(grep -m1 "killed process \"$victim\"" "$L")"
+	diag "first alert: $(grep -m1 "killed $victim (pid" "$L")"
 else
 	not_ok "notification of the kill" "$(tail -n 20 "$L")"
 fi

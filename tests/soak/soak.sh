@@ -211,7 +211,7 @@ delivered() { # FILE REGEX — every victim's name appears where %s is
 }
 for ((w = 0; w < 150; w++)); do
 	delivered "$SOAK/traps.log" 'oomwKillName\.[0-9]+ = STRING: "?%s([^0-9]|$)' &&
-		delivered "$CD_LOG" 'message = OOM killer killed process "%s"' && break
+		delivered "$CD_LOG" 'message = OOM killer killed %s \(pid ' && break
 	sleep 0.2
 done
 sleep 1 # anything still in flight that would be a duplicate
@@ -277,7 +277,7 @@ def tally(label, seq, fe):
     return [label, len(victims), sum(got.values()), len(got), dup, rere, after_kill, len(victims) - len(got)]
 
 rere_of = collections.Counter()
-notes = read_seq(cd_log, r'message = OOM killer killed process "(s\d+-\d+)"', {"collectd"})
+notes = read_seq(cd_log, r'message = OOM killer killed (s\d+-\d+) \(pid ', {"collectd"})
 rows = [tally("collectd notifications", notes, "collectd")]
 rere_of = collections.Counter()
 traps = read_seq(soak + "/traps.log", r'oomwKillName\.\d+ = STRING: "?(s\d+-\d+)', {"agent", "snmpd"})
