@@ -23,6 +23,7 @@
 #include "assess.h"
 #include "cgroup_name.h"
 #include "cgroup.h"
+#include "conf.h"
 #include "defaults.h"
 #include "journal.h"
 #include "meminfo.h"
@@ -53,10 +54,10 @@ static const struct {
 };
 
 /* What <Plugin oomwatch> said, reset by module_register(). */
-static struct {
+static struct plugin_config {
 	struct oomw_monitor_config mcfg;
-	char *globs[OOMW_GLOBS_MAX];
-	char *state_path;
+	char globs[OOMW_GLOBS_MAX][PATH_MAX]; /* mcfg.cgroup_globs point here */
+	char state_path[PATH_MAX];
 	bool notify_kills;
 	/* Scanned by the read callback itself, outside the lock: a scan of every
 	 * process takes milliseconds and must not delay the watcher's kills. */
@@ -106,9 +107,6 @@ static struct {
 /* The defaults (common/defaults.h), before any <Plugin oomwatch> line. */
 static void config_reset(void)
 {
-	for (size_t i = 0; i < cfg.mcfg.n_cgroup_globs; i++)
-		sfree(cfg.globs[i]);
-	sfree(cfg.state_path);
 	memset(&cfg, 0, sizeof(cfg));
 	oomw_paths_default(&cfg.mcfg.paths);
 	cfg.notify_kills = true;
@@ -136,167 +134,81 @@ static const char *config_string(const oconfig_item_t *ci, char *buf, size_t siz
 	return NULL;
 }
 
-/* One key of <Plugin oomwatch>: its parser and where the value goes. */
-struct config_key {
-	const char *name;
-	/* A key whose value is text (a number as text: sizes, durations) is
-	 * parsed by parse_text, which says why it refuses; others by parse_item. */
-	int (*parse_text)(const char *s, const struct config_key *k, char *why);
-	void (*parse_item)(const oconfig_item_t *ci, const struct config_key *k);
-	void *field;
-	enum oomw_metric metric; /* thresholds */
-};
-
-static int refuse(char *why, const char *reason)
-{
-	sstrncpy(why, reason, OOMW_THRESHOLD_WHY_MAX);
-	return -EINVAL;
-}
-
-static int parse_path(const char *s, const struct config_key *k, char *why)
-{
-	if (*s == '\0')
-		return refuse(why, "must not be empty");
-	return oomw_paths_set(k->field, s) < 0 ? refuse(why, "path too long") : 0;
-}
-
-/* A threshold in the grammar every front end shares (README, Thresholds). */
-static int parse_threshold(const char *s, const struct config_key *k, char *why)
-{
-	return oomw_threshold_parse(s, k->metric, k->field, why);
-}
-
-static int parse_margin(const char *s, const struct config_key *k, char *why)
-{
-	return oomw_margin_parse(s, k->field, why);
-}
-
-static int parse_duration(const char *s, const struct config_key *k, char *why)
-{
-	const char *dwhy = "not a duration";
-	int err = oomw_duration_parse(s, k->field, &dwhy);
-	if (err < 0)
-		snprintf(why, OOMW_THRESHOLD_WHY_MAX, "%s (e.g. 24h, 30m, 7d)", dwhy);
-	return err;
-}
-
-static int parse_glob(const char *s, const struct config_key *k, char *why)
-{
-	(void)k;
-	if (*s == '\0')
-		return refuse(why, "must not be empty");
-	if (cfg.mcfg.n_cgroup_globs >= OOMW_GLOBS_MAX)
-		return refuse(why, "too many Cgroup lines");
-	char *copy = strdup(s);
-	if (copy == NULL)
-		return refuse(why, "out of memory");
-	cfg.globs[cfg.mcfg.n_cgroup_globs] = copy;
-	cfg.mcfg.cgroup_globs[cfg.mcfg.n_cgroup_globs++] = copy;
-	return 0;
-}
-
-static int parse_file(const char *s, const struct config_key *k, char *why)
-{
-	char **out = k->field;
-	if (*s == '\0')
-		return refuse(why, "must not be empty");
-	char *copy = strdup(s);
-	if (copy == NULL)
-		return refuse(why, "out of memory");
-	free(*out);
-	*out = copy;
-	return 0;
-}
-
-static void config_candidates(const oconfig_item_t *ci, const struct config_key *k)
-{
-	if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER || ci->children_num != 0) {
-		CONFIG_ERROR("\"%s\" takes one number (0 to %d)", ci->key, OOMW_CANDIDATES_MAX);
-		return;
-	}
-	double n = ci->values[0].value.number;
-	if (n < 0 || n > OOMW_CANDIDATES_MAX || n != (double)(size_t)n) {
-		CONFIG_ERROR("\"%s %g\": must be a whole number from 0 to %d", ci->key, n,
-			     OOMW_CANDIDATES_MAX);
-		return;
-	}
-	*(size_t *)k->field = (size_t)n;
-}
-
-static void config_bool(const oconfig_item_t *ci, const struct config_key *k)
+static void config_bool(const oconfig_item_t *ci, bool *out)
 {
 	if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_BOOLEAN || ci->children_num != 0) {
 		CONFIG_ERROR("\"%s\" takes true or false", ci->key);
 		return;
 	}
-	*(bool *)k->field = ci->values[0].value.boolean;
+	*out = ci->values[0].value.boolean;
 }
 
-/* <name>Warning and <name>Critical, on gauge id. */
+/* The keys whose value is text (a number as text), each read by the core's
+ * parser for its kind (conf.h); besides them only Cgroup and NotifyKills. */
+#define CFG(field) offsetof(struct plugin_config, field)
 #define THRESHOLD_KEYS(name, limits, metric)                                                       \
-	{ name "Warning", parse_threshold, NULL, &cfg.params.limits.warning, metric },             \
+	{ name "Warning", OOMW_CONF_THRESHOLD, CFG(params.limits.warning), 0, metric },            \
 	{                                                                                          \
-		name "Critical", parse_threshold, NULL, &cfg.params.limits.critical, metric        \
+		name "Critical", OOMW_CONF_THRESHOLD, CFG(params.limits.critical), 0, metric       \
 	}
 
-static const struct config_key config_keys[] = {
-	{ "ProcPath", parse_path, NULL, cfg.mcfg.paths.proc, 0 },
-	{ "SysPath", parse_path, NULL, cfg.mcfg.paths.sys, 0 },
-	{ "KmsgPath", parse_path, NULL, cfg.mcfg.paths.kmsg, 0 },
-	{ "JournalDir", parse_path, NULL, cfg.mcfg.paths.journal_dir, 0 },
-	{ "Cgroup", parse_glob, NULL, NULL, 0 },
-	{ "Candidates", NULL, config_candidates, &cfg.n_candidates, 0 },
-	{ "NotifyKills", NULL, config_bool, &cfg.notify_kills, 0 },
-	{ "KillWindow", parse_duration, NULL, &cfg.params.window_sec, 0 },
-	{ "StateFile", parse_file, NULL, &cfg.state_path, 0 },
+static const struct oomw_conf_key config_keys[] = {
+	{ "ProcPath", OOMW_CONF_PATH, CFG(mcfg.paths.proc), 0, 0 },
+	{ "SysPath", OOMW_CONF_PATH, CFG(mcfg.paths.sys), 0, 0 },
+	{ "KmsgPath", OOMW_CONF_PATH, CFG(mcfg.paths.kmsg), 0, 0 },
+	{ "JournalDir", OOMW_CONF_PATH, CFG(mcfg.paths.journal_dir), 0, 0 },
+	{ "Candidates", OOMW_CONF_COUNT, CFG(n_candidates), OOMW_CANDIDATES_MAX, 0 },
+	{ "KillWindow", OOMW_CONF_DURATION, CFG(params.window_sec), 0, 0 },
+	{ "StateFile", OOMW_CONF_PATH, CFG(state_path), 0, 0 },
 	THRESHOLD_KEYS("MemAvailable", mem_available, OOMW_METRIC_FREE),
 	THRESHOLD_KEYS("SwapFree", swap_free, OOMW_METRIC_FREE),
 	THRESHOLD_KEYS("Pressure", psi, OOMW_METRIC_PRESSURE),
-	{ "Hysteresis", parse_margin, NULL, &cfg.params.hysteresis, 0 },
+	{ "Hysteresis", OOMW_CONF_MARGIN, CFG(params.hysteresis), 0, 0 },
 };
 
-/* A key's value; a refusal names the key and the value as typed. */
-static void config_key_parse(const oconfig_item_t *ci, const struct config_key *k)
+/* Each Cgroup line adds one glob, kept as a path is. */
+static int config_glob(const char *s, char why[OOMW_THRESHOLD_WHY_MAX])
 {
-	char num[64], why[OOMW_THRESHOLD_WHY_MAX] = "";
-	if (k->parse_item != NULL) {
-		k->parse_item(ci, k);
+	size_t n = cfg.mcfg.n_cgroup_globs;
+	const struct oomw_conf_key k = { "Cgroup", OOMW_CONF_PATH,
+					 CFG(globs) + n * sizeof(cfg.globs[0]), 0, 0 };
+	if (n == OOMW_GLOBS_MAX) {
+		sstrncpy(why, "too many Cgroup lines", OOMW_THRESHOLD_WHY_MAX);
+		return -EINVAL;
+	}
+	int err = oomw_conf_set(&k, &cfg, s, why);
+	if (err == 0)
+		cfg.mcfg.cgroup_globs[cfg.mcfg.n_cgroup_globs++] = cfg.globs[n];
+	return err;
+}
+
+/* One line of <Plugin oomwatch>; a refusal names the key and the value as typed. */
+static void config_item(const oconfig_item_t *ci)
+{
+	char num[64], why[OOMW_THRESHOLD_WHY_MAX] = "", known[512];
+	const struct oomw_conf_key *k =
+		oomw_conf_find(config_keys, STATIC_ARRAY_SIZE(config_keys), ci->key);
+	bool glob = strcasecmp(ci->key, "Cgroup") == 0;
+	if (strcasecmp(ci->key, "NotifyKills") == 0) {
+		config_bool(ci, &cfg.notify_kills);
+		return;
+	}
+	if (k == NULL && !glob) {
+		oomw_conf_names(config_keys, STATIC_ARRAY_SIZE(config_keys), known, sizeof(known));
+		CONFIG_ERROR("unknown key \"%s\" in <Plugin " PLUGIN_NAME
+			     "> (known: Cgroup, NotifyKills, %s)",
+			     ci->key, known);
 		return;
 	}
 	const char *s = config_string(ci, num, sizeof(num));
-	if (s != NULL && k->parse_text(s, k, why) < 0)
+	if (s != NULL && (glob ? config_glob(s, why) : oomw_conf_set(k, &cfg, s, why)) < 0)
 		CONFIG_ERROR("\"%s %s\": %s", ci->key, s, why);
-}
-
-static const struct config_key *config_key_find(const char *name)
-{
-	for (size_t i = 0; i < STATIC_ARRAY_SIZE(config_keys); i++)
-		if (strcasecmp(name, config_keys[i].name) == 0)
-			return &config_keys[i];
-	return NULL;
-}
-
-static void config_unknown_key(const char *key)
-{
-	char known[512] = "";
-	for (size_t i = 0; i < STATIC_ARRAY_SIZE(config_keys); i++) {
-		size_t len = strlen(known);
-		snprintf(known + len, sizeof(known) - len, "%s%s", i > 0 ? ", " : "",
-			 config_keys[i].name);
-	}
-	CONFIG_ERROR("unknown key \"%s\" in <Plugin " PLUGIN_NAME "> (known: %s)", key, known);
 }
 
 static int oomwatch_config(oconfig_item_t *ci)
 {
-	for (int i = 0; i < ci->children_num; i++) {
-		const oconfig_item_t *c = ci->children + i;
-		const struct config_key *k = config_key_find(c->key);
-		if (k == NULL)
-			config_unknown_key(c->key);
-		else
-			config_key_parse(c, k);
-	}
+	for (int i = 0; i < ci->children_num; i++)
+		config_item(ci->children + i);
 	return 0;
 }
 
@@ -331,16 +243,12 @@ static void register_data_sets(void)
 /* The state file's default depends on collectd's own BaseDir. */
 static int init_state_path(void)
 {
-	if (cfg.state_path == NULL) {
-		const char *base = global_option_get("BaseDir");
-		char path[PATH_MAX];
-		if (base == NULL || oomw_path_join(path, sizeof(path), base, STATE_FILE_NAME) < 0) {
-			ERROR(PLUGIN_NAME ": no BaseDir to keep " STATE_FILE_NAME " in; set StateFile");
-			return -1;
-		}
-		cfg.state_path = strdup(path);
-		if (cfg.state_path == NULL)
-			return -1;
+	const char *base = global_option_get("BaseDir");
+	if (cfg.state_path[0] == '\0' &&
+	    (base == NULL ||
+	     oomw_path_join(cfg.state_path, sizeof(cfg.state_path), base, STATE_FILE_NAME) < 0)) {
+		ERROR(PLUGIN_NAME ": no BaseDir to keep " STATE_FILE_NAME " in; set StateFile");
+		return -1;
 	}
 	cfg.mcfg.state_path = cfg.state_path;
 	return 0;

@@ -41,7 +41,7 @@ bad_config "pressure as a size" '"PressureWarning 1GiB": .*pressure is a percent
 bad_config "malformed hysteresis" '"Hysteresis lots"' 'Hysteresis "lots"'
 bad_config "hysteresis without a unit" '"Hysteresis 5": .5. has no unit' 'Hysteresis 5'
 bad_config "malformed kill window" '"KillWindow soon": ' 'KillWindow "soon"'
-bad_config "Candidates not a number" '"Candidates" takes one number' 'Candidates "many"'
+bad_config "Candidates not a number" '"Candidates many": must be a whole number from 0 to 32' 'Candidates "many"'
 bad_config "Candidates too many" '"Candidates 1000"' 'Candidates 1000'
 bad_config "NotifyKills not a boolean" '"NotifyKills" takes true or false' 'NotifyKills "yes please"'
 bad_config "ProcPath given twice values" '"ProcPath" takes exactly one value' 'ProcPath "/proc" "/proc"'
