@@ -6,8 +6,10 @@
  * WARNING, VERSION...). Detection and every judgement live in common/
  * (monitor.h, assess.h); this file maps them onto values and notifications.
  *
- * Life, top to bottom: configuration, init, the watcher thread, the read
- * callback, notifications, shutdown, module_register(). */
+ * Life, top to bottom: configuration, init, one sample (taken by the watcher
+ * thread at each kill and by the read callback each interval), the values
+ * the read callback dispatches, the notifications a sample sends, shutdown,
+ * module_register(). */
 #include <collectd/core/daemon/collectd.h>
 
 #include <collectd/core/daemon/configfile.h>
@@ -351,148 +353,7 @@ static int oomwatch_init(void)
 	return 0;
 }
 
-/* ---- notifications ------------------------------------------------------ */
-
-/* At wall_usec, or now when OOMW_UNKNOWN. */
-static void notif_start(notification_t *n, int severity, int64_t wall_usec, const char *type,
-			const char *type_instance)
-{
-	memset(n, 0, sizeof(*n));
-	n->severity = severity;
-	n->time = wall_usec == OOMW_UNKNOWN ? cdtime() : US_TO_CDTIME_T((uint64_t)wall_usec);
-	sstrncpy(n->host, hostname_g, sizeof(n->host));
-	sstrncpy(n->plugin, PLUGIN_NAME, sizeof(n->plugin));
-	sstrncpy(n->type, type, sizeof(n->type));
-	sstrncpy(n->type_instance, type_instance, sizeof(n->type_instance));
-}
-
-/* Cut at the end when longer than collectd's NOTIF_MAX_MSG_LEN. */
-__attribute__((format(printf, 2, 3))) static void notif_message(notification_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(n->message, sizeof(n->message), fmt, ap);
-	va_end(ap);
-}
-
-static int notif_severity(enum oomw_severity s)
-{
-	return s == OOMW_SEV_CRITICAL  ? NOTIF_FAILURE
-	       : s == OOMW_SEV_WARNING ? NOTIF_WARNING
-				       : NOTIF_OKAY;
-}
-
-static void meta_i64(notification_t *n, const char *name, int64_t v)
-{
-	if (v != OOMW_UNKNOWN)
-		plugin_notification_meta_add_signed_int(n, name, v);
-}
-
-/* Strings from the kernel carry any byte: escaped so every consumer (exec,
- * notify_email, network) gets one printable line. */
-static void meta_text(notification_t *n, const char *name, const char *s)
-{
-	char esc[4 * OOMW_CGROUP_PATH_MAX + 1];
-	if (*s == '\0')
-		return;
-	oomw_escape(s, strlen(s), NULL, esc, sizeof(esc));
-	plugin_notification_meta_add_string(n, name, esc);
-}
-
-static void dispatch(notification_t *n)
-{
-	plugin_dispatch_notification(n);
-	plugin_notification_meta_free(n->meta);
-	n->meta = NULL;
-}
-
-/* Who it was in a team's words, why that victim and how to avoid the next one
- * (assess.h): the message has no room for them (NOTIF_MAX_MSG_LEN). */
-static void kill_reasons_meta(notification_t *n, const struct oomw_kill *k)
-{
-	char text[OOMW_WHY_TEXT_MAX];
-	const char *cg = oomw_kill_cgroup(k);
-	struct oomw_cgroup_name who;
-	oomw_cgroup_name(cg, strlen(cg), &who);
-	meta_text(n, "unit", who.unit);
-	meta_text(n, "container_runtime", who.runtime);
-	meta_text(n, "container_id", who.container_id);
-	meta_text(n, "pod_uid", who.pod_uid);
-	meta_text(n, "pod_qos", oomw_qos_name(who.qos));
-	oomw_kill_why(k, text, sizeof(text));
-	meta_text(n, "why", text);
-	oomw_kill_remedy(k, text, sizeof(text));
-	meta_text(n, "remedy", text);
-}
-
-/* The whole kill for exec, notify_email and network consumers (a kill
- * without details has only its index and time). */
-static void kill_meta(notification_t *n, const struct oomw_event *ev)
-{
-	const struct oomw_kill *k = &ev->kill;
-	plugin_notification_meta_add_unsigned_int(n, "kill_index", ev->index);
-	plugin_notification_meta_add_boolean(n, "has_details", ev->has_details);
-	meta_i64(n, "pid", k->pid);
-	meta_text(n, "comm", k->comm);
-	meta_i64(n, "uid", k->uid);
-	meta_i64(n, "rss_kib", oomw_kill_rss_kib(k));
-	meta_i64(n, "anon_rss_kib", k->anon_rss_kib);
-	meta_i64(n, "file_rss_kib", k->file_rss_kib);
-	meta_i64(n, "shmem_rss_kib", k->shmem_rss_kib);
-	meta_i64(n, "total_vm_kib", k->total_vm_kib);
-	meta_i64(n, "pgtables_kib", k->pgtables_kib);
-	meta_i64(n, "oom_score_adj", k->oom_score_adj);
-	meta_text(n, "cgroup", oomw_kill_cgroup(k));
-	meta_text(n, "task_memcg", k->task_memcg);
-	meta_text(n, "oom_memcg", k->oom_memcg);
-	if (ev->has_details)
-		plugin_notification_meta_add_string(n, "scope", oomw_scope_name(k->scope));
-	meta_text(n, "constraint", k->constraint);
-	meta_i64(n, "kernel_time_usec", k->mono_usec);
-	meta_i64(n, "time_usec", ev->wall_usec);
-	if (ev->has_details)
-		kill_reasons_meta(n, k);
-}
-
-/* A userspace OOM killer's kill (systemd-oomd, earlyoom): what it said of the
- * victim and of the machine before the kill. */
-static void userspace_kill_meta(notification_t *n, const struct oomw_event *ev)
-{
-	const struct oomw_ukill *u = &ev->ukill;
-	plugin_notification_meta_add_unsigned_int(n, "kill_index", ev->index);
-	plugin_notification_meta_add_string(n, "killer", oomw_killer_name(ev->killer));
-	plugin_notification_meta_add_string(n, "reason", oomw_ukill_reason_name(u->reason));
-	meta_i64(n, "signal", u->signal);
-	meta_i64(n, "pid", ev->kill.pid);
-	meta_text(n, "comm", ev->kill.comm);
-	meta_i64(n, "uid", ev->kill.uid);
-	meta_i64(n, "oom_score", u->oom_score);
-	meta_i64(n, "oom_score_adj", u->oom_score_adj);
-	meta_i64(n, "rss_kib", u->rss_kib);
-	meta_i64(n, "mem_available_kib", u->mem_avail_kib);
-	meta_i64(n, "mem_total_kib", u->mem_total_kib);
-	meta_i64(n, "swap_free_kib", u->swap_free_kib);
-	meta_i64(n, "swap_total_kib", u->swap_total_kib);
-	meta_text(n, "cgroup", u->cgroup);
-	meta_text(n, "detail", u->detail);
-	meta_i64(n, "time_usec", ev->wall_usec);
-}
-
-/* One FAILURE per kill, in the core's words (notify.h, oomw_kill_notice); a
- * userspace OOM killer's has its own type instance, never the kernel's. */
-static void notify_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
-{
-	const struct oomw_assess_input in = { .snap = snap, .paths = &cfg.mcfg.paths };
-	bool kernel = ev->killer == OOMW_KILLER_KERNEL;
-	notification_t n;
-	notif_start(&n, NOTIF_FAILURE, ev->wall_usec, "derive", kernel ? "oom_kill" : "userspace_kill");
-	oomw_kill_notice(&in, ev, n.message, sizeof(n.message));
-	if (kernel)
-		kill_meta(&n, ev);
-	else
-		userspace_kill_meta(&n, ev);
-	dispatch(&n);
-}
+/* ---- one sample ---------------------------------------------------------- */
 
 /* What a sample's on_event needs, and the kills at an unknown time since boot
  * it found (before the plugin first watched, that the log no longer names). */
@@ -502,147 +363,10 @@ struct sample_news {
 	uint64_t backlog_index; /* the last one's */
 };
 
-/* One notification says how many. */
-static void notify_backlog(const struct sample_news *news)
-{
-	notification_t n;
-	const bool has_details = false; /* the log names none of them */
-	notif_start(&n, notif_severity(cfg.params.backlog), news->snap->wall_usec, "derive",
-		    "oom_kill");
-	/* Exact: every such kill reaches on_event, whatever the ring keeps. */
-	oomw_backlog_text(news->n_backlog, OOMW_COUNT_EXACT, news->snap->wall_usec, n.message,
-			  sizeof(n.message));
-	plugin_notification_meta_add_unsigned_int(&n, "kills", news->n_backlog);
-	plugin_notification_meta_add_unsigned_int(&n, "kill_index", news->backlog_index);
-	plugin_notification_meta_add_boolean(&n, "has_details", has_details);
-	dispatch(&n);
-}
-
-/* Called by oomw_monitor_sample (under g.lock) once per new kill, oldest first. */
-static void on_event(const struct oomw_event *ev, void *ctx)
-{
-	struct sample_news *news = ctx;
-	if (!cfg.notify_kills)
-		return;
-	switch (oomw_event_news(ev, news->snap, &cfg.params)) {
-	case OOMW_NEWS_KILL:
-		notify_kill(ev, news->snap);
-		break;
-	case OOMW_NEWS_BACKLOG:
-		news->n_backlog++;
-		news->backlog_index = ev->index;
-		break;
-	case OOMW_NEWS_HISTORY:
-		break;
-	}
-}
-
-/* A held verdict's change, in the core's words (notify.h, oomw_gauge_notice). */
-static void notify_gauge(enum oomw_held_gauge id, const struct oomw_verdict *v)
-{
-	enum oomw_severity now;
-	const struct oomw_gauge *gauge = oomw_verdict_gauge(v, id, &now);
-	notification_t n;
-	notif_start(&n, notif_severity(now), OOMW_UNKNOWN, gauge_types[id].type,
-		    gauge_types[id].type_instance);
-	oomw_gauge_notice(v, &cfg.params, id, n.message, sizeof(n.message));
-	if (id != OOMW_HELD_PSI) {
-		plugin_notification_meta_add_signed_int(&n, "value_kib",
-							(int64_t)(gauge->bytes / KIB_BYTES));
-		plugin_notification_meta_add_signed_int(&n, "total_kib",
-							(int64_t)(gauge->total_bytes / KIB_BYTES));
-	}
-	plugin_notification_meta_add_double(&n, "percent", gauge->pct);
-	dispatch(&n);
-}
-
-/* ---- problems with sources --------------------------------------------- */
-
-/* Logs each source problem of the verdict when it appears, and its recovery
- * once its source has none left. At the core's severity: an error when it
- * leaves nothing to judge, a notice when it only limits the detail. */
-static void log_problems(const struct oomw_verdict *v)
-{
-	struct oomw_problem_news news;
-	oomw_problem_log_update(&g.logged, v, &news);
-	for (size_t i = 0; i < news.n_appeared; i++)
-		plugin_log(news.appeared[i]->severity == OOMW_SEV_OK ? LOG_NOTICE : LOG_ERR,
-			   PLUGIN_NAME ": %s", news.appeared[i]->text);
-	for (size_t i = 0; i < news.n_resolved; i++)
-		INFO(PLUGIN_NAME ": recovered: %s", news.resolved[i].text);
-}
-
-/* Before the kill: a WARNING when a cgroup starts being held at its limit
- * (assess.h, oomw_held_text), an OKAY once it no longer is or is gone. */
-static void notify_held_cgroups(const struct oomw_verdict *v)
-{
-	char text[OOMW_PART_TEXT_MAX];
-	notification_t n;
-	for (size_t i = 0; i < v->n_cgroups; i++) {
-		const struct oomw_cgroup_verdict *cv = &v->cgroups[i];
-		bool known = false;
-		for (size_t j = 0; j < g.n_held_cgroups && !known; j++)
-			known = strcmp(g.held_cgroups[j], cv->cg->stats.path) == 0;
-		if (!cv->held || known || g.n_held_cgroups == OOMW_SNAPSHOT_CGROUPS_MAX)
-			continue;
-		sstrncpy(g.held_cgroups[g.n_held_cgroups++], cv->cg->stats.path,
-			 sizeof(g.held_cgroups[0]));
-		oomw_held_text(cv, text, sizeof(text));
-		notif_start(&n, NOTIF_WARNING, OOMW_UNKNOWN, "derive", "limit_hits");
-		notif_message(&n, "%s", text);
-		meta_text(&n, "cgroup", cv->cg->stats.path);
-		meta_i64(&n, "limit_hits", cv->cg->limit_hits_delta);
-		meta_i64(&n, "pressure_some_avg10_cpct", cv->cg->stats.pressure_some_avg10_cpct);
-		if (cv->likeliest) {
-			meta_i64(&n, "likeliest_pid", cv->likeliest->pid);
-			meta_text(&n, "likeliest_comm", cv->likeliest->comm);
-		}
-		dispatch(&n);
-	}
-	for (size_t j = 0; j < g.n_held_cgroups;) {
-		bool still = false;
-		for (size_t i = 0; i < v->n_cgroups && !still; i++)
-			still = v->cgroups[i].held &&
-				strcmp(g.held_cgroups[j], v->cgroups[i].cg->stats.path) == 0;
-		if (still) {
-			j++;
-			continue;
-		}
-		char path[4 * OOMW_CGROUP_PATH_MAX + 1];
-		oomw_escape(g.held_cgroups[j], strlen(g.held_cgroups[j]), NULL, path, sizeof(path));
-		notif_start(&n, NOTIF_OKAY, OOMW_UNKNOWN, "derive", "limit_hits");
-		notif_message(&n, "cgroup %s no longer held at its limit", path);
-		meta_text(&n, "cgroup", g.held_cgroups[j]);
-		dispatch(&n);
-		memmove(g.held_cgroups[j], g.held_cgroups[j + 1],
-			sizeof(g.held_cgroups[0]) * (g.n_held_cgroups - j - 1));
-		g.n_held_cgroups--;
-	}
-}
-
-/* The core's verdict on this sample: its source problems logged, its memory,
- * swap and PSI changes notified. */
-static void judge_sample(const struct oomw_snapshot *snap, int save_err)
-{
-	struct oomw_verdict *v = &g.verdict;
-	const struct oomw_assess_input in = {
-		.snap = snap,
-		.paths = &cfg.mcfg.paths,
-		.kmsg_option = "KmsgPath",
-		.state_path = cfg.mcfg.state_path,
-		.cgroups_asked = cfg.mcfg.n_cgroup_globs > 0,
-		.save_err = save_err,
-		.prev = &g.held,
-	};
-	enum oomw_change change[OOMW_HELD_GAUGES];
-	oomw_assess(&in, &cfg.params, v);
-	log_problems(v);
-	oomw_held_update(&g.held, v, change);
-	for (int id = 0; id < OOMW_HELD_GAUGES; id++)
-		if (change[id] != OOMW_CHANGE_NONE)
-			notify_gauge((enum oomw_held_gauge)id, v);
-	notify_held_cgroups(v);
-}
+/* With the notifications below, which tell what a sample found. */
+static void on_event(const struct oomw_event *ev, void *ctx);
+static void notify_backlog(const struct sample_news *news);
+static void judge_sample(const struct oomw_snapshot *snap, int save_err);
 
 /* Takes one sample under the lock: new kills are notified from inside, then
  * the verdict on it. */
@@ -863,6 +587,291 @@ static int oomwatch_read(user_data_t *ud)
 	if (cfg.n_candidates > 0)
 		submit_candidates();
 	return 0;
+}
+
+/* ---- notifications ------------------------------------------------------ */
+
+/* At wall_usec, or now when OOMW_UNKNOWN. */
+static void notif_start(notification_t *n, int severity, int64_t wall_usec, const char *type,
+			const char *type_instance)
+{
+	memset(n, 0, sizeof(*n));
+	n->severity = severity;
+	n->time = wall_usec == OOMW_UNKNOWN ? cdtime() : US_TO_CDTIME_T((uint64_t)wall_usec);
+	sstrncpy(n->host, hostname_g, sizeof(n->host));
+	sstrncpy(n->plugin, PLUGIN_NAME, sizeof(n->plugin));
+	sstrncpy(n->type, type, sizeof(n->type));
+	sstrncpy(n->type_instance, type_instance, sizeof(n->type_instance));
+}
+
+/* Cut at the end when longer than collectd's NOTIF_MAX_MSG_LEN. */
+__attribute__((format(printf, 2, 3))) static void notif_message(notification_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(n->message, sizeof(n->message), fmt, ap);
+	va_end(ap);
+}
+
+static int notif_severity(enum oomw_severity s)
+{
+	return s == OOMW_SEV_CRITICAL  ? NOTIF_FAILURE
+	       : s == OOMW_SEV_WARNING ? NOTIF_WARNING
+				       : NOTIF_OKAY;
+}
+
+static void meta_i64(notification_t *n, const char *name, int64_t v)
+{
+	if (v != OOMW_UNKNOWN)
+		plugin_notification_meta_add_signed_int(n, name, v);
+}
+
+/* Strings from the kernel carry any byte: escaped so every consumer (exec,
+ * notify_email, network) gets one printable line. */
+static void meta_text(notification_t *n, const char *name, const char *s)
+{
+	char esc[4 * OOMW_CGROUP_PATH_MAX + 1];
+	if (*s == '\0')
+		return;
+	oomw_escape(s, strlen(s), NULL, esc, sizeof(esc));
+	plugin_notification_meta_add_string(n, name, esc);
+}
+
+static void dispatch(notification_t *n)
+{
+	plugin_dispatch_notification(n);
+	plugin_notification_meta_free(n->meta);
+	n->meta = NULL;
+}
+
+/* Who it was in a team's words, why that victim and how to avoid the next one
+ * (assess.h): the message has no room for them (NOTIF_MAX_MSG_LEN). */
+static void kill_reasons_meta(notification_t *n, const struct oomw_kill *k)
+{
+	char text[OOMW_WHY_TEXT_MAX];
+	const char *cg = oomw_kill_cgroup(k);
+	struct oomw_cgroup_name who;
+	oomw_cgroup_name(cg, strlen(cg), &who);
+	meta_text(n, "unit", who.unit);
+	meta_text(n, "container_runtime", who.runtime);
+	meta_text(n, "container_id", who.container_id);
+	meta_text(n, "pod_uid", who.pod_uid);
+	meta_text(n, "pod_qos", oomw_qos_name(who.qos));
+	oomw_kill_why(k, text, sizeof(text));
+	meta_text(n, "why", text);
+	oomw_kill_remedy(k, text, sizeof(text));
+	meta_text(n, "remedy", text);
+}
+
+/* The whole kill for exec, notify_email and network consumers (a kill
+ * without details has only its index and time). */
+static void kill_meta(notification_t *n, const struct oomw_event *ev)
+{
+	const struct oomw_kill *k = &ev->kill;
+	plugin_notification_meta_add_unsigned_int(n, "kill_index", ev->index);
+	plugin_notification_meta_add_boolean(n, "has_details", ev->has_details);
+	meta_i64(n, "pid", k->pid);
+	meta_text(n, "comm", k->comm);
+	meta_i64(n, "uid", k->uid);
+	meta_i64(n, "rss_kib", oomw_kill_rss_kib(k));
+	meta_i64(n, "anon_rss_kib", k->anon_rss_kib);
+	meta_i64(n, "file_rss_kib", k->file_rss_kib);
+	meta_i64(n, "shmem_rss_kib", k->shmem_rss_kib);
+	meta_i64(n, "total_vm_kib", k->total_vm_kib);
+	meta_i64(n, "pgtables_kib", k->pgtables_kib);
+	meta_i64(n, "oom_score_adj", k->oom_score_adj);
+	meta_text(n, "cgroup", oomw_kill_cgroup(k));
+	meta_text(n, "task_memcg", k->task_memcg);
+	meta_text(n, "oom_memcg", k->oom_memcg);
+	if (ev->has_details)
+		plugin_notification_meta_add_string(n, "scope", oomw_scope_name(k->scope));
+	meta_text(n, "constraint", k->constraint);
+	meta_i64(n, "kernel_time_usec", k->mono_usec);
+	meta_i64(n, "time_usec", ev->wall_usec);
+	if (ev->has_details)
+		kill_reasons_meta(n, k);
+}
+
+/* A userspace OOM killer's kill (systemd-oomd, earlyoom): what it said of the
+ * victim and of the machine before the kill. */
+static void userspace_kill_meta(notification_t *n, const struct oomw_event *ev)
+{
+	const struct oomw_ukill *u = &ev->ukill;
+	plugin_notification_meta_add_unsigned_int(n, "kill_index", ev->index);
+	plugin_notification_meta_add_string(n, "killer", oomw_killer_name(ev->killer));
+	plugin_notification_meta_add_string(n, "reason", oomw_ukill_reason_name(u->reason));
+	meta_i64(n, "signal", u->signal);
+	meta_i64(n, "pid", ev->kill.pid);
+	meta_text(n, "comm", ev->kill.comm);
+	meta_i64(n, "uid", ev->kill.uid);
+	meta_i64(n, "oom_score", u->oom_score);
+	meta_i64(n, "oom_score_adj", u->oom_score_adj);
+	meta_i64(n, "rss_kib", u->rss_kib);
+	meta_i64(n, "mem_available_kib", u->mem_avail_kib);
+	meta_i64(n, "mem_total_kib", u->mem_total_kib);
+	meta_i64(n, "swap_free_kib", u->swap_free_kib);
+	meta_i64(n, "swap_total_kib", u->swap_total_kib);
+	meta_text(n, "cgroup", u->cgroup);
+	meta_text(n, "detail", u->detail);
+	meta_i64(n, "time_usec", ev->wall_usec);
+}
+
+/* One FAILURE per kill, in the core's words (notify.h, oomw_kill_notice); a
+ * userspace OOM killer's has its own type instance, never the kernel's. */
+static void notify_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
+{
+	const struct oomw_assess_input in = { .snap = snap, .paths = &cfg.mcfg.paths };
+	bool kernel = ev->killer == OOMW_KILLER_KERNEL;
+	notification_t n;
+	notif_start(&n, NOTIF_FAILURE, ev->wall_usec, "derive", kernel ? "oom_kill" : "userspace_kill");
+	oomw_kill_notice(&in, ev, n.message, sizeof(n.message));
+	if (kernel)
+		kill_meta(&n, ev);
+	else
+		userspace_kill_meta(&n, ev);
+	dispatch(&n);
+}
+
+/* One notification says how many. */
+static void notify_backlog(const struct sample_news *news)
+{
+	notification_t n;
+	const bool has_details = false; /* the log names none of them */
+	notif_start(&n, notif_severity(cfg.params.backlog), news->snap->wall_usec, "derive",
+		    "oom_kill");
+	/* Exact: every such kill reaches on_event, whatever the ring keeps. */
+	oomw_backlog_text(news->n_backlog, OOMW_COUNT_EXACT, news->snap->wall_usec, n.message,
+			  sizeof(n.message));
+	plugin_notification_meta_add_unsigned_int(&n, "kills", news->n_backlog);
+	plugin_notification_meta_add_unsigned_int(&n, "kill_index", news->backlog_index);
+	plugin_notification_meta_add_boolean(&n, "has_details", has_details);
+	dispatch(&n);
+}
+
+/* Called by oomw_monitor_sample (under g.lock) once per new kill, oldest first. */
+static void on_event(const struct oomw_event *ev, void *ctx)
+{
+	struct sample_news *news = ctx;
+	if (!cfg.notify_kills)
+		return;
+	switch (oomw_event_news(ev, news->snap, &cfg.params)) {
+	case OOMW_NEWS_KILL:
+		notify_kill(ev, news->snap);
+		break;
+	case OOMW_NEWS_BACKLOG:
+		news->n_backlog++;
+		news->backlog_index = ev->index;
+		break;
+	case OOMW_NEWS_HISTORY:
+		break;
+	}
+}
+
+/* A held verdict's change, in the core's words (notify.h, oomw_gauge_notice). */
+static void notify_gauge(enum oomw_held_gauge id, const struct oomw_verdict *v)
+{
+	enum oomw_severity now;
+	const struct oomw_gauge *gauge = oomw_verdict_gauge(v, id, &now);
+	notification_t n;
+	notif_start(&n, notif_severity(now), OOMW_UNKNOWN, gauge_types[id].type,
+		    gauge_types[id].type_instance);
+	oomw_gauge_notice(v, &cfg.params, id, n.message, sizeof(n.message));
+	if (id != OOMW_HELD_PSI) {
+		plugin_notification_meta_add_signed_int(&n, "value_kib",
+							(int64_t)(gauge->bytes / KIB_BYTES));
+		plugin_notification_meta_add_signed_int(&n, "total_kib",
+							(int64_t)(gauge->total_bytes / KIB_BYTES));
+	}
+	plugin_notification_meta_add_double(&n, "percent", gauge->pct);
+	dispatch(&n);
+}
+
+/* ---- problems with sources --------------------------------------------- */
+
+/* Logs each source problem of the verdict when it appears, and its recovery
+ * once its source has none left. At the core's severity: an error when it
+ * leaves nothing to judge, a notice when it only limits the detail. */
+static void log_problems(const struct oomw_verdict *v)
+{
+	struct oomw_problem_news news;
+	oomw_problem_log_update(&g.logged, v, &news);
+	for (size_t i = 0; i < news.n_appeared; i++)
+		plugin_log(news.appeared[i]->severity == OOMW_SEV_OK ? LOG_NOTICE : LOG_ERR,
+			   PLUGIN_NAME ": %s", news.appeared[i]->text);
+	for (size_t i = 0; i < news.n_resolved; i++)
+		INFO(PLUGIN_NAME ": recovered: %s", news.resolved[i].text);
+}
+
+/* Before the kill: a WARNING when a cgroup starts being held at its limit
+ * (assess.h, oomw_held_text), an OKAY once it no longer is or is gone. */
+static void notify_held_cgroups(const struct oomw_verdict *v)
+{
+	char text[OOMW_PART_TEXT_MAX];
+	notification_t n;
+	for (size_t i = 0; i < v->n_cgroups; i++) {
+		const struct oomw_cgroup_verdict *cv = &v->cgroups[i];
+		bool known = false;
+		for (size_t j = 0; j < g.n_held_cgroups && !known; j++)
+			known = strcmp(g.held_cgroups[j], cv->cg->stats.path) == 0;
+		if (!cv->held || known || g.n_held_cgroups == OOMW_SNAPSHOT_CGROUPS_MAX)
+			continue;
+		sstrncpy(g.held_cgroups[g.n_held_cgroups++], cv->cg->stats.path,
+			 sizeof(g.held_cgroups[0]));
+		oomw_held_text(cv, text, sizeof(text));
+		notif_start(&n, NOTIF_WARNING, OOMW_UNKNOWN, "derive", "limit_hits");
+		notif_message(&n, "%s", text);
+		meta_text(&n, "cgroup", cv->cg->stats.path);
+		meta_i64(&n, "limit_hits", cv->cg->limit_hits_delta);
+		meta_i64(&n, "pressure_some_avg10_cpct", cv->cg->stats.pressure_some_avg10_cpct);
+		if (cv->likeliest) {
+			meta_i64(&n, "likeliest_pid", cv->likeliest->pid);
+			meta_text(&n, "likeliest_comm", cv->likeliest->comm);
+		}
+		dispatch(&n);
+	}
+	for (size_t j = 0; j < g.n_held_cgroups;) {
+		bool still = false;
+		for (size_t i = 0; i < v->n_cgroups && !still; i++)
+			still = v->cgroups[i].held &&
+				strcmp(g.held_cgroups[j], v->cgroups[i].cg->stats.path) == 0;
+		if (still) {
+			j++;
+			continue;
+		}
+		char path[4 * OOMW_CGROUP_PATH_MAX + 1];
+		oomw_escape(g.held_cgroups[j], strlen(g.held_cgroups[j]), NULL, path, sizeof(path));
+		notif_start(&n, NOTIF_OKAY, OOMW_UNKNOWN, "derive", "limit_hits");
+		notif_message(&n, "cgroup %s no longer held at its limit", path);
+		meta_text(&n, "cgroup", g.held_cgroups[j]);
+		dispatch(&n);
+		memmove(g.held_cgroups[j], g.held_cgroups[j + 1],
+			sizeof(g.held_cgroups[0]) * (g.n_held_cgroups - j - 1));
+		g.n_held_cgroups--;
+	}
+}
+
+/* The core's verdict on this sample: its source problems logged, its memory,
+ * swap and PSI changes notified. */
+static void judge_sample(const struct oomw_snapshot *snap, int save_err)
+{
+	struct oomw_verdict *v = &g.verdict;
+	const struct oomw_assess_input in = {
+		.snap = snap,
+		.paths = &cfg.mcfg.paths,
+		.kmsg_option = "KmsgPath",
+		.state_path = cfg.mcfg.state_path,
+		.cgroups_asked = cfg.mcfg.n_cgroup_globs > 0,
+		.save_err = save_err,
+		.prev = &g.held,
+	};
+	enum oomw_change change[OOMW_HELD_GAUGES];
+	oomw_assess(&in, &cfg.params, v);
+	log_problems(v);
+	oomw_held_update(&g.held, v, change);
+	for (int id = 0; id < OOMW_HELD_GAUGES; id++)
+		if (change[id] != OOMW_CHANGE_NONE)
+			notify_gauge((enum oomw_held_gauge)id, v);
+	notify_held_cgroups(v);
 }
 
 /* ---- shutdown ------------------------------------------------------------ */
