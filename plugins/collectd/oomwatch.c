@@ -437,12 +437,14 @@ static void *watcher_main(void *arg)
 
 /* ---- the read callback -------------------------------------------------- */
 
+/* meta: the values' metadata, or NULL. */
 static void submit(const char *plugin_instance, const char *type, const char *type_instance,
-		   value_t *values, size_t n)
+		   value_t *values, size_t n, meta_data_t *meta)
 {
 	value_list_t vl = VALUE_LIST_INIT;
 	vl.values = values;
 	vl.values_len = n;
+	vl.meta = meta;
 	sstrncpy(vl.plugin, PLUGIN_NAME, sizeof(vl.plugin));
 	sstrncpy(vl.plugin_instance, plugin_instance, sizeof(vl.plugin_instance));
 	sstrncpy(vl.type, type, sizeof(vl.type));
@@ -454,7 +456,7 @@ static void submit_gauge(const char *plugin_instance, const char *type, const ch
 			 double v)
 {
 	value_t value = { .gauge = v };
-	submit(plugin_instance, type, type_instance, &value, 1);
+	submit(plugin_instance, type, type_instance, &value, 1, NULL);
 }
 
 static void submit_kib(const char *plugin_instance, const char *type, const char *type_instance,
@@ -476,7 +478,7 @@ static void submit_derive(const char *plugin_instance, const char *type, const c
 	if (count == OOMW_UNKNOWN)
 		return;
 	value_t v = { .derive = count };
-	submit(plugin_instance, type, type_instance, &v, 1);
+	submit(plugin_instance, type, type_instance, &v, 1, NULL);
 }
 
 static void submit_psi(const char *type_instance, const struct oomw_psi_line *l)
@@ -488,7 +490,7 @@ static void submit_psi(const char *type_instance, const struct oomw_psi_line *l)
 		{ .gauge = (gauge_t)l->avg60_cpct / 100.0 },
 		{ .gauge = (gauge_t)l->avg300_cpct / 100.0 },
 	};
-	submit("", "memory_pressure", type_instance, avg, STATIC_ARRAY_SIZE(avg));
+	submit("", "memory_pressure", type_instance, avg, STATIC_ARRAY_SIZE(avg), NULL);
 	submit_derive("", "memory_stall", type_instance, l->total_usec);
 }
 
@@ -540,21 +542,16 @@ static void submit_snapshot(const struct oomw_snapshot *s)
  * new pid never makes a new RRD file. */
 static void submit_candidate(size_t rank, const char *type, double v, const char *comm, int64_t pid)
 {
-	value_list_t vl = VALUE_LIST_INIT;
 	value_t value = { .gauge = v };
-	vl.values = &value;
-	vl.values_len = 1;
-	sstrncpy(vl.plugin, PLUGIN_NAME, sizeof(vl.plugin));
-	sstrncpy(vl.plugin_instance, "candidates", sizeof(vl.plugin_instance));
-	sstrncpy(vl.type, type, sizeof(vl.type));
-	snprintf(vl.type_instance, sizeof(vl.type_instance), "rank%zu", rank);
-	vl.meta = meta_data_create();
-	if (vl.meta != NULL) {
-		meta_data_add_string(vl.meta, "comm", comm);
-		meta_data_add_signed_int(vl.meta, "pid", pid);
+	char rank_instance[DATA_MAX_NAME_LEN];
+	meta_data_t *meta = meta_data_create();
+	if (meta != NULL) {
+		meta_data_add_string(meta, "comm", comm);
+		meta_data_add_signed_int(meta, "pid", pid);
 	}
-	plugin_dispatch_values(&vl);
-	meta_data_destroy(vl.meta);
+	snprintf(rank_instance, sizeof(rank_instance), "rank%zu", rank);
+	submit("candidates", type, rank_instance, &value, 1, meta);
+	meta_data_destroy(meta);
 }
 
 static void submit_candidates(void)
