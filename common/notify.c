@@ -35,6 +35,17 @@ void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_even
 	snprintf(out, size, "%s%s", prefix, victim);
 }
 
+enum oomw_news oomw_news_tally(struct oomw_backlog_tally *t, const struct oomw_event *ev,
+			       const struct oomw_snapshot *snap, const struct oomw_assess_params *p)
+{
+	enum oomw_news news = oomw_event_news(ev, snap, p);
+	if (news == OOMW_NEWS_BACKLOG) {
+		t->n++;
+		t->last_index = ev->index;
+	}
+	return news;
+}
+
 /* The held verdict of gauge g. */
 static enum oomw_severity *held_of(struct oomw_held *held, enum oomw_held_gauge g)
 {

@@ -9,6 +9,7 @@
 #define OOMW_NOTIFY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "assess.h"
 
@@ -20,6 +21,17 @@
  * The victim is oomw_victim_text's; in->snap and in->paths are required. */
 void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
 		      size_t size);
+
+/* The kills at an unknown time since boot among one sample's new events
+ * (OOMW_NEWS_BACKLOG): told together, in oomw_backlog_text's words. */
+struct oomw_backlog_tally {
+	size_t n;
+	uint64_t last_index; /* the newest one's event index */
+};
+/* For on_event: what ev means under p->first_start (oomw_event_news); a kill
+ * of unknown time is counted into *t rather than told on its own. */
+enum oomw_news oomw_news_tally(struct oomw_backlog_tally *t, const struct oomw_event *ev,
+			       const struct oomw_snapshot *snap, const struct oomw_assess_params *p);
 
 /* The memory verdicts held between samples (struct oomw_held), one by one. */
 enum oomw_held_gauge { OOMW_HELD_MEM, OOMW_HELD_SWAP, OOMW_HELD_PSI, OOMW_HELD_GAUGES };

@@ -359,8 +359,7 @@ static int oomwatch_init(void)
  * it found (before the plugin first watched, that the log no longer names). */
 struct sample_news {
 	const struct oomw_snapshot *snap;
-	size_t n_backlog;
-	uint64_t backlog_index; /* the last one's */
+	struct oomw_backlog_tally backlog;
 };
 
 /* With the notifications below, which tell what a sample found. */
@@ -375,7 +374,7 @@ static void sample(struct oomw_snapshot *snap)
 	struct sample_news news = { .snap = snap };
 	pthread_mutex_lock(&g.lock);
 	int save_err = oomw_monitor_sample(g.mon, snap, on_event, &news);
-	if (news.n_backlog > 0)
+	if (news.backlog.n > 0)
 		notify_backlog(&news);
 	judge_sample(snap, save_err);
 	pthread_mutex_unlock(&g.lock);
@@ -737,10 +736,10 @@ static void notify_backlog(const struct sample_news *news)
 	notif_start(&n, notif_severity(cfg.params.backlog), news->snap->wall_usec, "derive",
 		    "oom_kill");
 	/* Exact: every such kill reaches on_event, whatever the ring keeps. */
-	oomw_backlog_text(news->n_backlog, OOMW_COUNT_EXACT, news->snap->wall_usec, n.message,
+	oomw_backlog_text(news->backlog.n, OOMW_COUNT_EXACT, news->snap->wall_usec, n.message,
 			  sizeof(n.message));
-	plugin_notification_meta_add_unsigned_int(&n, "kills", news->n_backlog);
-	plugin_notification_meta_add_unsigned_int(&n, "kill_index", news->backlog_index);
+	plugin_notification_meta_add_unsigned_int(&n, "kills", news->backlog.n);
+	plugin_notification_meta_add_unsigned_int(&n, "kill_index", news->backlog.last_index);
 	plugin_notification_meta_add_boolean(&n, "has_details", has_details);
 	dispatch(&n);
 }
@@ -749,19 +748,9 @@ static void notify_backlog(const struct sample_news *news)
 static void on_event(const struct oomw_event *ev, void *ctx)
 {
 	struct sample_news *news = ctx;
-	if (!cfg.notify_kills)
-		return;
-	switch (oomw_event_news(ev, news->snap, &cfg.params)) {
-	case OOMW_NEWS_KILL:
+	if (cfg.notify_kills &&
+	    oomw_news_tally(&news->backlog, ev, news->snap, &cfg.params) == OOMW_NEWS_KILL)
 		notify_kill(ev, news->snap);
-		break;
-	case OOMW_NEWS_BACKLOG:
-		news->n_backlog++;
-		news->backlog_index = ev->index;
-		break;
-	case OOMW_NEWS_HISTORY:
-		break;
-	}
 }
 
 /* A held verdict's change, in the core's words (notify.h, oomw_gauge_notice). */

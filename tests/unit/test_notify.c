@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* test_notify.c — what a notifying front end says and remembers (notify.h):
  * the kill notice fitted to a message size by cutting only the cgroup path,
- * the held verdicts' changes (an unreadable value swallows none), the gauge
- * notice with the thresholds as typed, and the source problems told once
- * when they appear and once when they are resolved. */
+ * the kills of unknown time counted among a sample's news, the held
+ * verdicts' changes (an unreadable value swallows none), the gauge notice
+ * with the thresholds as typed, and the source problems told once when they
+ * appear and once when they are resolved. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +94,30 @@ static void test_kill_notice(void **state)
 	ev = named("mysqld", "/a");
 	oomw_kill_notice(&in, &ev, msg, 20);
 	assert_string_equal(msg, "OOM killer killed m");
+}
+
+/* On a first start the window decides; kills of unknown time are counted,
+ * not told one by one; later every new kill is news. */
+static void test_news_tally(void **state)
+{
+	(void)state;
+	struct oomw_assess_params p;
+	struct oomw_backlog_tally t = { 0 };
+	oomw_assess_params_default(&p, OOMW_FRONTEND_COLLECTD);
+	struct oomw_snapshot first = { .first_sample = true, .wall_usec = NOW };
+	struct oomw_event old = named("old", "/a"), recent = named("new", "/a");
+	struct oomw_event backlog = { .index = 5, .backlog = true, .wall_usec = NOW };
+	old.wall_usec = NOW - 2 * p.window_sec * USEC;
+	assert_int_equal(oomw_news_tally(&t, &old, &first, &p), OOMW_NEWS_HISTORY);
+	assert_int_equal(oomw_news_tally(&t, &recent, &first, &p), OOMW_NEWS_KILL);
+	assert_int_equal(oomw_news_tally(&t, &backlog, &first, &p), OOMW_NEWS_BACKLOG);
+	backlog.index = 6;
+	assert_int_equal(oomw_news_tally(&t, &backlog, &first, &p), OOMW_NEWS_BACKLOG);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(t.last_index, 6);
+	struct oomw_snapshot later = { .wall_usec = NOW };
+	assert_int_equal(oomw_news_tally(&t, &old, &later, &p), OOMW_NEWS_KILL);
+	assert_int_equal(t.n, 2);
 }
 
 static struct oomw_verdict verdict(enum oomw_severity mem, enum oomw_severity swap, bool psi_judged,
@@ -236,9 +261,8 @@ int main(void)
 {
 	setenv("TZ", "UTC", 1);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kill_notice),
-		cmocka_unit_test(test_held_update),
-		cmocka_unit_test(test_gauge_notice),
+		cmocka_unit_test(test_kill_notice), cmocka_unit_test(test_news_tally),
+		cmocka_unit_test(test_held_update), cmocka_unit_test(test_gauge_notice),
 		cmocka_unit_test(test_problem_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
