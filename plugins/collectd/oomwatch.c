@@ -4,7 +4,8 @@
  * notification per OOM kill from a watcher thread that waits on the kernel log.
  * The only file that includes collectd headers (their config.h defines ERROR,
  * WARNING, VERSION...). Detection and every judgement live in common/
- * (monitor.h, assess.h); this file maps them onto values and notifications.
+ * (monitor.h, assess.h, notify.h, conf.h); this file maps them onto values
+ * and notifications.
  *
  * Life, top to bottom: configuration, init, one sample (taken by the watcher
  * thread at each kill and by the read callback each interval), the values
@@ -26,8 +27,6 @@
 #include "cgroup_name.h"
 #include "cgroup.h"
 #include "conf.h"
-#include "defaults.h"
-#include "journal.h"
 #include "meminfo.h"
 #include "monitor.h"
 #include "notify.h"
