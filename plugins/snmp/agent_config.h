@@ -37,14 +37,11 @@ struct agent_config {
 	struct oomw_assess_params params; /* thresholds, kill window, hysteresis */
 };
 
-/* The command line: each field set here wins over the file. */
+/* The command line: keys of the file and their values, which win over it. */
+#define AGENT_OVERRIDES_MAX 8
 struct agent_overrides {
-	const char *agentx_socket;
-	const char *proc;
-	const char *sys;
-	const char *kmsg;
-	const char *state_file;
-	const char *user;
+	size_t n;
+	const char *key[AGENT_OVERRIDES_MAX], *value[AGENT_OVERRIDES_MAX];
 };
 
 /* Fills the defaults, then reads path (NULL: none), then applies ov.

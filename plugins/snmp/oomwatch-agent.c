@@ -11,27 +11,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
-#include <linux/capability.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "agent_config.h"
 #include "agent_mib.h"
 #include "defaults.h"
+#include "harden.h"
 #include "monitor.h"
 #include "version.h"
 
 #define AGENT_NAME "oomwatch-agent"
-/* The kernel never OOM-kills a task at -1000: the agent must outlive the kills it reports. */
-#define OWN_OOM_SCORE_ADJ "-1000"
 /* How long a terminating agent waits for the master's answers to what it sent. */
 #define DRAIN_SEC 1
 /* How soon after kernel-log activity the values are read once more. */
@@ -252,56 +246,22 @@ static void reload(void)
 		 config_path ? config_path : "(defaults)");
 }
 
-/* CAP_IPC_LOCK is what lets mlock go beyond RLIMIT_MEMLOCK; root in a
- * container often lacks it. glibc has no capget() wrapper. */
-static bool has_cap_ipc_lock(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	if (syscall(SYS_capget, &hdr, data) != 0)
-		return false;
-	return (data[CAP_TO_INDEX(CAP_IPC_LOCK)].effective & CAP_TO_MASK(CAP_IPC_LOCK)) != 0;
-}
-
-/* Staying alive under memory pressure: locked pages and an OOM score of -1000.
- * Both need privileges; without them we warn and go on (we still report). */
+/* Staying alive under memory pressure (harden.h): without the privileges
+ * for it we warn and go on (we still report). */
 static void harden(enum root_plan plan)
 {
-	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
-	int flags = MCL_CURRENT | MCL_FUTURE;
-	/* Raised while root, so that MCL_FUTURE keeps working after the drop.
-	 * If it cannot be, locking future pages would make every allocation
-	 * beyond RLIMIT_MEMLOCK fail for a process without CAP_IPC_LOCK (not
-	 * root, root without it, or not root any more): lock only what is
-	 * mapped now. */
-	bool limited = plan == DROP_ROOT || !has_cap_ipc_lock();
-	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0 && limited) {
+	struct oomw_hardened h;
+	oomw_harden(plan == DROP_ROOT, &h);
+	if (h.memlock_err != 0)
 		snmp_log(LOG_WARNING,
 			 "cannot lift RLIMIT_MEMLOCK (%s): locking only the memory mapped at start\n",
-			 strerror(errno));
-		flags = MCL_CURRENT;
-	}
-	if (mlockall(flags) != 0)
+			 strerror(-h.memlock_err));
+	if (h.mlock_err != 0)
 		snmp_log(LOG_WARNING, "mlockall: %s: the agent may be swapped out under pressure\n",
-			 strerror(errno));
-	/* Our own process, not the monitored host: always the real /proc. */
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, OWN_OOM_SCORE_ADJ, strlen(OWN_OOM_SCORE_ADJ)) < 0)
-		snmp_log(LOG_WARNING, "cannot set own oom_score_adj to " OWN_OOM_SCORE_ADJ ": %s\n",
-			 strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
-static int drop_privileges(const struct passwd *pw)
-{
-	/* Supplementary groups too: one of them may be the AgentX socket's. */
-	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-	    setuid(pw->pw_uid) != 0)
-		return -errno;
-	if (pw->pw_uid != 0 && setuid(0) == 0)
-		return -EPERM; /* root could be regained: refuse to run like that */
-	return 0;
+			 strerror(-h.mlock_err));
+	if (h.oom_adj_err != 0)
+		snmp_log(LOG_WARNING, "cannot set own oom_score_adj to -1000: %s\n",
+			 strerror(-h.oom_adj_err));
 }
 
 static int open_monitor(void)
@@ -426,27 +386,27 @@ static int serve(void)
  * --version and a mistake. */
 static enum options_result apply_option(int opt, int *status)
 {
+	/* The options that set a key of the file, after it. */
+	static const struct {
+		int opt;
+		const char *key;
+	} keyed[] = { { 'x', "agentx_socket" }, { 'P', "proc" },       { 'S', "sys" },
+		      { 'K', "kmsg" },          { 's', "state_file" }, { 'u', "user" } };
+	_Static_assert(sizeof(keyed) / sizeof(keyed[0]) <= AGENT_OVERRIDES_MAX, "one slot a key");
+	for (size_t i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++) {
+		size_t k = 0; /* the key's slot: given twice, the last one wins */
+		while (k < overrides.n && overrides.key[k] != keyed[i].key)
+			k++;
+		if (opt != keyed[i].opt)
+			continue;
+		overrides.key[k] = keyed[i].key;
+		overrides.value[k] = optarg;
+		overrides.n += k == overrides.n;
+		return OPTIONS_RUN;
+	}
 	switch (opt) {
 	case 'c':
 		config_path = optarg;
-		break;
-	case 'x':
-		overrides.agentx_socket = optarg;
-		break;
-	case 'P':
-		overrides.proc = optarg;
-		break;
-	case 'S':
-		overrides.sys = optarg;
-		break;
-	case 'K':
-		overrides.kmsg = optarg;
-		break;
-	case 's':
-		overrides.state_file = optarg;
-		break;
-	case 'u':
-		overrides.user = optarg;
 		break;
 	case 'f':
 		run_mode = RUN_FOREGROUND;
@@ -548,7 +508,8 @@ static int monitor_and_serve(void)
 		return EXIT_RUNTIME;
 	}
 	int status = EXIT_RUNTIME;
-	if (run_as != NULL && (rc = drop_privileges(run_as)) != 0)
+	if (run_as != NULL &&
+	    (rc = oomw_drop_privileges(run_as->pw_name, run_as->pw_uid, run_as->pw_gid)) != 0)
 		snmp_log(LOG_ERR, "cannot drop privileges to %s: %s\n", cfg.user, strerror(-rc));
 	else
 		status = serve();
