@@ -49,7 +49,6 @@ struct oomw_notice {
 	int64_t pressure_cpct; /* its memory.pressure some avg10; OOMW_UNKNOWN */
 	int64_t victim_pid;    /* the likeliest victim's; OOMW_UNKNOWN when none */
 	char victim_comm[OOMW_COMM_MAX + 1];
-	size_t victim_comm_len;
 	long token; /* 0: to send; > 0: in flight; -1: delivered */
 };
 

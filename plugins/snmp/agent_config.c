@@ -27,23 +27,13 @@
 #define KILL_WINDOW_MAX_SEC (36500 * (int64_t)SEC_PER_DAY)
 
 #define CFG(field) offsetof(struct agent_config, field)
-/* clang-format off: one key a line */
-#define TEXT(name, field)                                                                              \
-	{                                                                                              \
-		name, OOMW_KEY_TEXT, CFG(field), sizeof(((struct agent_config *)0)->field), 0, 0, 0, 0 \
-	}
-#define COUNT(name, field, lo, hi)                                                                 \
-	{                                                                                          \
-		name, OOMW_KEY_COUNT, CFG(field), 0, lo, hi, 0, 0                                  \
-	}
-#define DURATION(name, field, lo, hi)                                                              \
-	{                                                                                          \
-		name, OOMW_KEY_DURATION, CFG(field), 0, lo, hi, 0, 0                               \
-	}
-#define THRESHOLD(name, field, m)                                                                  \
-	{                                                                                          \
-		name, OOMW_KEY_THRESHOLD, CFG(params.field), 0, 0, 0, m, 0                         \
-	}
+/* One key a line. */
+/* clang-format off */
+#define TEXT(name, field) \
+	{ name, OOMW_KEY_TEXT, CFG(field), sizeof(((struct agent_config *)0)->field), 0, 0, 0, 0 }
+#define COUNT(name, field, lo, hi) { name, OOMW_KEY_COUNT, CFG(field), 0, lo, hi, 0, 0 }
+#define DURATION(name, field, lo, hi) { name, OOMW_KEY_DURATION, CFG(field), 0, lo, hi, 0, 0 }
+#define THRESHOLD(name, field, m) { name, OOMW_KEY_THRESHOLD, CFG(params.field), 0, 0, 0, m, 0 }
 
 static const struct oomw_key keys[] = {
 	TEXT("agentx_socket", agentx_socket),

@@ -52,52 +52,31 @@ struct agent_cache cache = {
 
 /* ---- values ---- */
 
-static bool put_c64(struct agent_value *v, int64_t x)
+bool agent_put_number(struct agent_value *v, u_char type, int64_t x)
 {
-	if (x == OOMW_UNKNOWN || x < 0)
+	bool integer = type == ASN_INTEGER;
+	if (x == OOMW_UNKNOWN || x < (integer ? INT32_MIN : 0) || (integer && x > INT32_MAX))
 		return false;
-	v->type = ASN_COUNTER64;
-	v->u.c64.high = (u_long)((uint64_t)x >> 32);
-	v->u.c64.low = (u_long)((uint64_t)x & 0xffffffffu);
-	v->len = sizeof(v->u.c64);
-	return true;
-}
-
-bool agent_put_u32(struct agent_value *v, int64_t x)
-{
-	if (x == OOMW_UNKNOWN || x < 0)
-		return false;
-	v->type = ASN_UNSIGNED;
-	v->u.ul = (u_long)(x > (int64_t)UINT32_MAX ? UINT32_MAX : x);
+	v->type = type;
 	v->len = sizeof(v->u.ul);
-	return true;
-}
-
-/* Counter32: the counter modulo 2^32, as a 32-bit counter wraps. */
-static bool put_c32(struct agent_value *v, int64_t x)
-{
-	if (x == OOMW_UNKNOWN || x < 0)
-		return false;
-	v->type = ASN_COUNTER;
-	v->u.ul = (u_long)((uint64_t)x & 0xffffffffu);
-	v->len = sizeof(v->u.ul);
-	return true;
-}
-
-bool agent_put_int(struct agent_value *v, int64_t x)
-{
-	if (x == OOMW_UNKNOWN || x < INT32_MIN || x > INT32_MAX)
-		return false;
-	v->type = ASN_INTEGER;
-	v->u.l = (long)x;
-	v->len = sizeof(v->u.l);
+	if (type == ASN_COUNTER64) {
+		v->u.c64.high = (u_long)((uint64_t)x >> 32);
+		v->u.c64.low = (u_long)((uint64_t)x & 0xffffffffu);
+		v->len = sizeof(v->u.c64);
+	} else if (integer) {
+		v->u.l = (long)x;
+	} else if (type == ASN_COUNTER) { /* modulo 2^32, as a 32-bit counter wraps */
+		v->u.ul = (u_long)((uint64_t)x & 0xffffffffu);
+	} else { /* Unsigned32, Gauge32: held at the maximum */
+		v->u.ul = (u_long)(x > (int64_t)UINT32_MAX ? UINT32_MAX : x);
+	}
 	return true;
 }
 
 /* Hundredths of a percent, held at 100 %. */
 bool agent_put_pct(struct agent_value *v, int64_t cpct)
 {
-	return agent_put_u32(v, cpct > PCT_HUNDREDTHS_MAX ? PCT_HUNDREDTHS_MAX : cpct);
+	return agent_put_number(v, ASN_UNSIGNED, cpct > PCT_HUNDREDTHS_MAX ? PCT_HUNDREDTHS_MAX : cpct);
 }
 
 /* Any bytes become printable ASCII of at most 255 characters (DisplayString). */
@@ -162,7 +141,7 @@ static bool put_time(struct agent_value *v, int64_t wall_usec)
 
 bool agent_put_truth(struct agent_value *v, bool b)
 {
-	return agent_put_int(v, b ? TRUTH_TRUE : TRUTH_FALSE);
+	return agent_put_number(v, ASN_INTEGER, b ? TRUTH_TRUE : TRUTH_FALSE);
 }
 
 /* OomwScope, OomwVerdict and OomwKiller are the core's enums plus one. */
@@ -173,100 +152,11 @@ _Static_assert(OOMW_SEV_OK == 0 && OOMW_SEV_WARNING == 1 && OOMW_SEV_CRITICAL ==
 		       OOMW_SEV_UNKNOWN == 3,
 	       "OomwVerdict ok(1) warning(2) critical(3) unknown(4)");
 
-/* ---- getters: a value from a row (an event, a candidate, a cgroup of the
- * snapshot, or the snapshot itself for a scalar) and the object's arg ---- */
-
-typedef bool getter(const void *row, size_t arg, struct agent_value *v);
-
 static int64_t i64_at(const void *row, size_t offset)
 {
 	int64_t x;
 	memcpy(&x, (const char *)row + offset, sizeof(x));
 	return x;
-}
-
-static bool c64_at(const void *row, size_t offset, struct agent_value *v)
-{
-	return put_c64(v, i64_at(row, offset));
-}
-
-static bool u32_at(const void *row, size_t offset, struct agent_value *v)
-{
-	return agent_put_u32(v, i64_at(row, offset));
-}
-
-static bool int_at(const void *row, size_t offset, struct agent_value *v)
-{
-	return agent_put_int(v, i64_at(row, offset));
-}
-
-static bool text_at(const void *row, size_t offset, struct agent_value *v)
-{
-	return agent_put_text(v, (const char *)row + offset);
-}
-
-static bool time_at(const void *row, size_t offset, struct agent_value *v)
-{
-	return put_time(v, i64_at(row, offset));
-}
-
-/* oomwMemTotal .. oomwCommitLimit (KiB), and their Gauge32 MiB twins held
- * at their maximum. */
-static bool mem_kib(const void *snap, size_t offset, struct agent_value *v)
-{
-	return cache.snap.mem_err == 0 && c64_at(snap, offset, v);
-}
-
-static bool mem_mib(const void *snap, size_t offset, struct agent_value *v)
-{
-	int64_t kib = i64_at(snap, offset);
-	return cache.snap.mem_err == 0 && kib != OOMW_UNKNOWN && agent_put_u32(v, kib / 1024);
-}
-
-static bool mem_available_pct(const void *snap, size_t arg, struct agent_value *v)
-{
-	(void)snap;
-	(void)arg;
-	return agent_put_pct(v, oomw_available_cpct(&cache.verdict));
-}
-
-/* arg: the average's seconds (10, 60, 300), or 0 for the total. */
-static bool psi_value(enum oomw_psi_which which, size_t avg_sec, struct agent_value *v)
-{
-	const struct oomw_psi_line *l = oomw_psi_selected(&cache.snap, which);
-	if (cache.snap.psi_err != 0 || !l->known)
-		return false;
-	if (avg_sec == 0)
-		return put_c64(v, l->total_usec);
-	return agent_put_pct(v, oomw_psi_avg_cpct(l, (int)avg_sec));
-}
-
-static bool psi_some(const void *snap, size_t avg_sec, struct agent_value *v)
-{
-	(void)snap;
-	return psi_value(OOMW_PSI_SOME, avg_sec, v);
-}
-
-static bool psi_full(const void *snap, size_t avg_sec, struct agent_value *v)
-{
-	(void)snap;
-	return psi_value(OOMW_PSI_FULL, avg_sec, v);
-}
-
-static bool kill_count(const void *snap, size_t bits, struct agent_value *v)
-{
-	const struct oomw_snapshot *s = snap;
-	return s->vmstat_err == 0 &&
-	       (bits == 32 ? put_c32(v, s->oom_kill_total) : put_c64(v, s->oom_kill_total));
-}
-
-/* Known while a log is read. */
-static bool userspace_kill_count(const void *snap, size_t arg, struct agent_value *v)
-{
-	const struct oomw_snapshot *s = snap;
-	(void)arg;
-	return s->klog_err == 0 && strcmp(cache.cfg->paths.kmsg, OOMW_KMSG_NONE) != 0 &&
-	       put_c64(v, s->userspace_kills);
 }
 
 /* Recency is by time, not by index: kills the counter showed at a first
@@ -287,78 +177,164 @@ static const struct oomw_event *last_event(void)
 	return last;
 }
 
-/* oomwLastKill*: the cell of column arg of the most recent kill, as in oomwKillTable. */
-static bool last_kill(const void *snap, size_t column, struct agent_value *v)
+/* The core's verdict on that cgroup of the snapshot. */
+static const struct oomw_cgroup_verdict *verdict_of(const void *cg)
 {
-	const struct oomw_event *last = last_event();
-	(void)snap;
-	return last != NULL && agent_kill_value((unsigned)column, last, v);
+	for (size_t i = 0; i < cache.verdict.n_cgroups; i++)
+		if (cache.verdict.cgroups[i].cg == cg)
+			return &cache.verdict.cgroups[i];
+	return NULL;
 }
 
-static bool last_kill_index(const void *snap, size_t arg, struct agent_value *v)
-{
-	const struct oomw_event *last = last_event();
-	(void)snap;
-	(void)arg;
-	return last != NULL && last->index > 0 && agent_put_u32(v, (int64_t)last->index);
-}
+/* ---- the objects, in OID order: the GETNEXT walk depends on it
+ * (assert_oid_order checks it at registration) ---- */
 
-static bool status(const void *snap, size_t arg, struct agent_value *v)
-{
-	(void)snap;
-	(void)arg;
-	return agent_put_int(v, agent_verdict_value(cache.verdict.severity));
-}
+enum table { T_NONE, T_KILL, T_CANDIDATE, T_CGROUP };
 
-/* oomwStatusText, oomwKernelLogStatus: texts of the core, served as they are. */
-static bool cache_text(const void *snap, size_t offset, struct agent_value *v)
-{
-	(void)snap;
-	return agent_put_ascii(v, (const char *)&cache + offset);
-}
-
-static bool cgroups_unindexed(const void *snap, size_t arg, struct agent_value *v)
-{
-	(void)snap;
-	(void)arg;
-	return agent_put_u32(v, (int64_t)cache.n_cgroups_unindexed);
-}
-
-/* pid 0 and "" mean unknown. */
-static bool kill_pid(const void *ev, size_t arg, struct agent_value *v)
-{
-	int64_t pid = ((const struct oomw_event *)ev)->kill.pid;
-	(void)arg;
-	return agent_put_u32(v, pid == OOMW_UNKNOWN ? 0 : pid);
-}
-
-static bool kill_has_details(const void *ev, size_t arg, struct agent_value *v)
-{
-	(void)arg;
-	return agent_put_truth(v, ((const struct oomw_event *)ev)->has_details);
-}
-
-static bool kill_scope(const void *row, size_t arg, struct agent_value *v)
-{
-	const struct oomw_event *ev = row;
-	(void)arg;
-	return ev->killer == OOMW_KILLER_KERNEL && agent_put_int(v, (long)ev->kill.scope + 1);
-}
-
-/* memory.oom.group victims after the first: the OOM memcg. */
-static bool kill_task_memcg(const void *ev, size_t arg, struct agent_value *v)
-{
-	(void)arg;
-	return agent_put_text(v, oomw_kill_cgroup(&((const struct oomw_event *)ev)->kill));
-}
+/* How an object's value is read from a row of its table (an event, a
+ * candidate, a cgroup of the snapshot; the snapshot itself for a scalar):
+ * the first ones take the int64_t at the object's arg (an offset in the
+ * row), TEXT the text there; the others say what they are. */
+enum how {
+	C64, /* Counter64 or CounterBasedGauge64 */
+	U32, /* Unsigned32 or Gauge32, held at its maximum */
+	INT,
+	TIME, /* DateAndTime of microseconds since the epoch */
+	MEM_KIB,
+	MEM_MIB, /* the Gauge32 twin of a MEM_KIB */
+	BYTES_KIB,
+	TEXT, /* bytes a process, the kernel or a cgroup chose: escaped */
+	AVAILABLE_PCT,
+	PSI_SOME, /* arg: the average's seconds (10, 60, 300), 0 for the total */
+	PSI_FULL,
+	KILL_COUNT, /* arg: 64, or 32 for the Counter32 twin */
+	USERSPACE_KILLS,
+	LAST_KILL, /* arg: the column of oomwKillTable, for the most recent kill */
+	LAST_KILL_INDEX,
+	STATUS,
+	CACHE_TEXT, /* a text of the core in the cache at arg: served as it is */
+	CGROUPS_UNINDEXED,
+	KILL_HAS_DETAILS,
+	KILL_PID,
+	KILL_SCOPE,
+	KILL_CGROUP,
+	KILL_REASON, /* arg: enum reason */
+	KILL_KILLER,
+	KILLER_DETAIL,
+	CG_UNDER_OOM,
+	CG_LIMIT_HITS,
+	CG_PRESSURE,
+	CG_HELD, /* arg: enum held_column */
+};
 
 enum reason { WHY, REMEDY, UNIT, CONTAINER_ID, POD_UID, POD_QOS };
+enum held_column { HELD, VICTIM_PID, VICTIM_NAME, HELD_TEXT };
+
+struct object {
+	oid sub[3]; /* below oomwObjects */
+	size_t sub_len;
+	enum table table;
+	enum how how;
+	size_t arg;
+};
+
+/* One object a line. */
+/* clang-format off */
+#define SNAP(f) offsetof(struct oomw_snapshot, f)
+#define MEM(f) SNAP(mem.f)
+#define EV(f) offsetof(struct oomw_event, f)
+#define CAND(f) offsetof(struct oomw_candidate, f)
+#define CG(f) offsetof(struct oomw_snapshot_cgroup, f)
+#define CACHE(f) offsetof(struct agent_cache, f)
+#define SCALAR(group, n, how, arg) { { group, n }, 2, T_NONE, how, arg }
+#define COLUMN(t, table, c, how, arg) { { t, 1, c }, 3, table, how, arg }
+static const struct object objects[] = {
+	SCALAR(1, 1, MEM_KIB, MEM(mem_total_kib)),
+	SCALAR(1, 2, MEM_KIB, MEM(mem_available_kib)),
+	SCALAR(1, 3, MEM_KIB, MEM(mem_free_kib)),
+	SCALAR(1, 4, MEM_KIB, MEM(swap_total_kib)),
+	SCALAR(1, 5, MEM_KIB, MEM(swap_free_kib)),
+	SCALAR(1, 6, MEM_KIB, MEM(committed_as_kib)),
+	SCALAR(1, 7, MEM_KIB, MEM(commit_limit_kib)),
+	SCALAR(1, 8, AVAILABLE_PCT, 0),
+	SCALAR(1, 9, MEM_MIB, MEM(mem_total_kib)),
+	SCALAR(1, 10, MEM_MIB, MEM(mem_available_kib)),
+	SCALAR(1, 11, MEM_MIB, MEM(mem_free_kib)),
+	SCALAR(1, 12, MEM_MIB, MEM(swap_total_kib)),
+	SCALAR(1, 13, MEM_MIB, MEM(swap_free_kib)),
+	SCALAR(1, 14, MEM_MIB, MEM(committed_as_kib)),
+	SCALAR(1, 15, MEM_MIB, MEM(commit_limit_kib)),
+	SCALAR(2, 1, PSI_SOME, 10),
+	SCALAR(2, 2, PSI_SOME, 60),
+	SCALAR(2, 3, PSI_SOME, 300),
+	SCALAR(2, 4, PSI_SOME, 0),
+	SCALAR(2, 5, PSI_FULL, 10),
+	SCALAR(2, 6, PSI_FULL, 60),
+	SCALAR(2, 7, PSI_FULL, 300),
+	SCALAR(2, 8, PSI_FULL, 0),
+	SCALAR(3, 1, KILL_COUNT, 64),
+	SCALAR(3, 2, C64, SNAP(kills_without_details)),
+	SCALAR(3, 3, LAST_KILL, 2),  /* oomwLastKillTime: oomwKillTime */
+	SCALAR(3, 4, LAST_KILL, 4),  /* oomwLastKillPid: oomwKillPid */
+	SCALAR(3, 5, LAST_KILL, 5),  /* oomwLastKillName: oomwKillName */
+	SCALAR(3, 6, LAST_KILL, 10), /* oomwLastKillCgroup: oomwKillTaskMemcg */
+	SCALAR(3, 7, LAST_KILL_INDEX, 0),
+	SCALAR(3, 8, USERSPACE_KILLS, 0),
+	SCALAR(3, 9, KILL_COUNT, 32),
+	SCALAR(4, 1, STATUS, 0),
+	SCALAR(4, 2, CACHE_TEXT, CACHE(status_text)),
+	SCALAR(4, 3, CACHE_TEXT, CACHE(klog_text)),
+	SCALAR(4, 4, TIME, SNAP(wall_usec)),
+	SCALAR(4, 5, CGROUPS_UNINDEXED, 0),
+	COLUMN(5, T_KILL, 2, TIME, EV(wall_usec)),
+	COLUMN(5, T_KILL, 3, KILL_HAS_DETAILS, 0),
+	COLUMN(5, T_KILL, 4, KILL_PID, 0),
+	COLUMN(5, T_KILL, 5, TEXT, EV(kill.comm)),
+	COLUMN(5, T_KILL, 6, U32, EV(kill.uid)),
+	COLUMN(5, T_KILL, 7, KILL_SCOPE, 0),
+	COLUMN(5, T_KILL, 8, TEXT, EV(kill.constraint)),
+	COLUMN(5, T_KILL, 9, TEXT, EV(kill.oom_memcg)),
+	COLUMN(5, T_KILL, 10, KILL_CGROUP, 0),
+	COLUMN(5, T_KILL, 11, C64, EV(kill.total_vm_kib)),
+	COLUMN(5, T_KILL, 12, C64, EV(kill.anon_rss_kib)),
+	COLUMN(5, T_KILL, 13, C64, EV(kill.file_rss_kib)),
+	COLUMN(5, T_KILL, 14, C64, EV(kill.shmem_rss_kib)),
+	COLUMN(5, T_KILL, 15, INT, EV(kill.oom_score_adj)),
+	COLUMN(5, T_KILL, 16, KILL_REASON, WHY),
+	COLUMN(5, T_KILL, 17, KILL_REASON, REMEDY),
+	COLUMN(5, T_KILL, 18, KILL_REASON, UNIT),
+	COLUMN(5, T_KILL, 19, KILL_REASON, CONTAINER_ID),
+	COLUMN(5, T_KILL, 20, KILL_REASON, POD_UID),
+	COLUMN(5, T_KILL, 21, KILL_REASON, POD_QOS),
+	COLUMN(5, T_KILL, 22, KILL_KILLER, 0),
+	COLUMN(5, T_KILL, 23, KILLER_DETAIL, 0),
+	COLUMN(6, T_CANDIDATE, 2, U32, CAND(pid)),
+	COLUMN(6, T_CANDIDATE, 3, TEXT, CAND(comm)),
+	COLUMN(6, T_CANDIDATE, 4, U32, CAND(oom_score)),
+	COLUMN(6, T_CANDIDATE, 5, INT, CAND(oom_score_adj)),
+	COLUMN(6, T_CANDIDATE, 6, C64, CAND(rss_kib)),
+	COLUMN(7, T_CGROUP, 2, TEXT, CG(stats.path)),
+	COLUMN(7, T_CGROUP, 3, C64, CG(stats.oom_kill)),
+	COLUMN(7, T_CGROUP, 4, BYTES_KIB, CG(stats.usage_bytes)),
+	COLUMN(7, T_CGROUP, 5, BYTES_KIB, CG(stats.limit_bytes)),
+	COLUMN(7, T_CGROUP, 6, CG_UNDER_OOM, 0),
+	COLUMN(7, T_CGROUP, 7, CG_LIMIT_HITS, 0),
+	COLUMN(7, T_CGROUP, 8, CG_HELD, HELD),
+	COLUMN(7, T_CGROUP, 9, U32, CG(limit_hits_delta)),
+	COLUMN(7, T_CGROUP, 10, CG_PRESSURE, 0),
+	COLUMN(7, T_CGROUP, 11, CG_HELD, VICTIM_PID),
+	COLUMN(7, T_CGROUP, 12, CG_HELD, VICTIM_NAME),
+	COLUMN(7, T_CGROUP, 13, CG_HELD, HELD_TEXT),
+};
+/* clang-format on */
+#define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
+
+static bool value_of(const struct object *o, const void *row, struct agent_value *v);
 
 /* Why that victim, the remedy (assess.h), and who it was (cgroup_name.h):
  * for the kernel's kills with details. */
-static bool kill_reason(const void *row, size_t which, struct agent_value *v)
+static bool kill_reason(const struct oomw_event *ev, enum reason which, struct agent_value *v)
 {
-	const struct oomw_event *ev = row;
 	char text[OOMW_WHY_TEXT_MAX];
 	const char *cg = oomw_kill_cgroup(&ev->kill);
 	struct oomw_cgroup_name who;
@@ -375,61 +351,9 @@ static bool kill_reason(const void *row, size_t which, struct agent_value *v)
 	return agent_put_text(v, names[which]);
 }
 
-/* OomwKiller: kernel(1), systemdOomd(2), earlyoom(3). */
-static bool kill_killer(const void *ev, size_t arg, struct agent_value *v)
-{
-	(void)arg;
-	return agent_put_int(v, (long)((const struct oomw_event *)ev)->killer + 1);
-}
-
-static bool killer_detail(const void *row, size_t arg, struct agent_value *v)
-{
-	const struct oomw_event *ev = row;
-	(void)arg;
-	return ev->killer != OOMW_KILLER_KERNEL && agent_put_text(v, ev->ukill.detail);
-}
-
-static bool cgroup_kib(const void *cg, size_t offset, struct agent_value *v)
-{
-	int64_t bytes = i64_at(cg, offset);
-	return bytes != OOMW_UNKNOWN && bytes != OOMW_UNLIMITED && put_c64(v, bytes / 1024);
-}
-
-static bool cgroup_under_oom(const void *cg, size_t arg, struct agent_value *v)
-{
-	const struct oomw_cgroup_stats *st = &((const struct oomw_snapshot_cgroup *)cg)->stats;
-	(void)arg;
-	return st->version == 1 && st->under_oom != OOMW_UNKNOWN &&
-	       agent_put_truth(v, st->under_oom != 0);
-}
-
-static bool cgroup_limit_hits(const void *cg, size_t arg, struct agent_value *v)
-{
-	(void)arg;
-	return put_c64(v, oomw_cgroup_limit_hits(&((const struct oomw_snapshot_cgroup *)cg)->stats));
-}
-
-static bool cgroup_pressure(const void *cg, size_t arg, struct agent_value *v)
-{
-	(void)arg;
-	return agent_put_pct(
-		v, ((const struct oomw_snapshot_cgroup *)cg)->stats.pressure_some_avg10_cpct);
-}
-
-/* The core's verdict on that cgroup of the snapshot. */
-static const struct oomw_cgroup_verdict *verdict_of(const void *cg)
-{
-	for (size_t i = 0; i < cache.verdict.n_cgroups; i++)
-		if (cache.verdict.cgroups[i].cg == cg)
-			return &cache.verdict.cgroups[i];
-	return NULL;
-}
-
-enum held_column { HELD, HELD_VICTIM_PID, HELD_VICTIM_NAME, HELD_TEXT };
-
-/* Before the kill: whether it is held at its limit, the likeliest victim and
- * the core's words for it (empty when not held). */
-static bool cgroup_held(const void *cg, size_t column, struct agent_value *v)
+/* Before the kill: whether the cgroup is held at its limit, the likeliest
+ * victim and the core's words for it (empty when not held). */
+static bool cgroup_held(const void *cg, enum held_column column, struct agent_value *v)
 {
 	const struct oomw_cgroup_verdict *cv = verdict_of(cg);
 	char text[OOMW_PART_TEXT_MAX] = "";
@@ -444,119 +368,100 @@ static bool cgroup_held(const void *cg, size_t column, struct agent_value *v)
 	}
 	if (!cv->held || cv->likeliest == NULL)
 		return false;
-	return column == HELD_VICTIM_PID ? agent_put_u32(v, cv->likeliest->pid)
-					 : agent_put_text(v, cv->likeliest->comm);
+	return column == VICTIM_PID ? agent_put_number(v, ASN_UNSIGNED, cv->likeliest->pid)
+				    : agent_put_text(v, cv->likeliest->comm);
 }
 
-/* ---- the objects, in OID order: the GETNEXT walk depends on it
- * (assert_oid_order checks it at registration) ---- */
+/* A PSI line's average over avg_sec (0: its total). */
+static bool psi_value(enum oomw_psi_which which, size_t avg_sec, struct agent_value *v)
+{
+	const struct oomw_psi_line *l = oomw_psi_selected(&cache.snap, which);
+	if (cache.snap.psi_err != 0 || !l->known)
+		return false;
+	if (avg_sec == 0)
+		return agent_put_number(v, ASN_COUNTER64, l->total_usec);
+	return agent_put_pct(v, oomw_psi_avg_cpct(l, (int)avg_sec));
+}
 
-enum table { T_NONE, T_KILL, T_CANDIDATE, T_CGROUP };
-
-struct object {
-	oid sub[3]; /* below oomwObjects */
-	size_t sub_len;
-	enum table table;
-	getter *get;
-	size_t arg;
-};
-
-/* clang-format off: one object a line */
-#define SNAP(f) offsetof(struct oomw_snapshot, f)
-#define MEM(f) SNAP(mem.f)
-#define EV(f) offsetof(struct oomw_event, f)
-#define CAND(f) offsetof(struct oomw_candidate, f)
-#define CG(f) offsetof(struct oomw_snapshot_cgroup, stats.f)
-#define CACHE(f) offsetof(struct agent_cache, f)
-#define SCALAR(group, n, get, arg)                                                                 \
-	{                                                                                          \
-		{ group, n }, 2, T_NONE, get, arg                                                  \
+/* Unknown numbers are absent; pid 0 and "" in a kill mean unknown. */
+static bool value_of(const struct object *o, const void *row, struct agent_value *v)
+{
+	const struct oomw_snapshot *s = &cache.snap;
+	const struct oomw_event *ev = row;
+	const struct oomw_cgroup_stats *st = &((const struct oomw_snapshot_cgroup *)row)->stats;
+	int64_t x = o->how < TEXT ? i64_at(row, o->arg) : 0;
+	switch (o->how) {
+	case C64:
+		return agent_put_number(v, ASN_COUNTER64, x);
+	case U32:
+		return agent_put_number(v, ASN_UNSIGNED, x);
+	case INT:
+		return agent_put_number(v, ASN_INTEGER, x);
+	case TEXT:
+		return agent_put_text(v, (const char *)row + o->arg);
+	case TIME:
+		return put_time(v, x);
+	case MEM_KIB:
+		return s->mem_err == 0 && agent_put_number(v, ASN_COUNTER64, x);
+	case MEM_MIB:
+		return s->mem_err == 0 && x != OOMW_UNKNOWN &&
+		       agent_put_number(v, ASN_UNSIGNED, x / 1024);
+	case BYTES_KIB:
+		return x != OOMW_UNKNOWN && x != OOMW_UNLIMITED &&
+		       agent_put_number(v, ASN_COUNTER64, x / 1024);
+	case AVAILABLE_PCT:
+		return agent_put_pct(v, oomw_available_cpct(&cache.verdict));
+	case PSI_SOME:
+	case PSI_FULL:
+		return psi_value(o->how == PSI_SOME ? OOMW_PSI_SOME : OOMW_PSI_FULL, o->arg, v);
+	case KILL_COUNT:
+		return s->vmstat_err == 0 &&
+		       (o->arg == 32 ? agent_put_number(v, ASN_COUNTER, s->oom_kill_total)
+				     : agent_put_number(v, ASN_COUNTER64, s->oom_kill_total));
+	case USERSPACE_KILLS: /* known while a log is read */
+		return s->klog_err == 0 && strcmp(cache.cfg->paths.kmsg, OOMW_KMSG_NONE) != 0 &&
+		       agent_put_number(v, ASN_COUNTER64, s->userspace_kills);
+	case LAST_KILL:
+		ev = last_event();
+		return ev != NULL && agent_kill_value((unsigned)o->arg, ev, v);
+	case LAST_KILL_INDEX:
+		ev = last_event();
+		return ev != NULL && ev->index > 0 &&
+		       agent_put_number(v, ASN_UNSIGNED, (int64_t)ev->index);
+	case STATUS:
+		return agent_put_number(v, ASN_INTEGER, agent_verdict_value(cache.verdict.severity));
+	case CACHE_TEXT:
+		return agent_put_ascii(v, (const char *)&cache + o->arg);
+	case CGROUPS_UNINDEXED:
+		return agent_put_number(v, ASN_UNSIGNED, (int64_t)cache.n_cgroups_unindexed);
+	case KILL_HAS_DETAILS:
+		return agent_put_truth(v, ev->has_details);
+	case KILL_PID:
+		return agent_put_number(v, ASN_UNSIGNED,
+					ev->kill.pid == OOMW_UNKNOWN ? 0 : ev->kill.pid);
+	case KILL_SCOPE: /* OomwScope is the core's enum plus one */
+		return ev->killer == OOMW_KILLER_KERNEL &&
+		       agent_put_number(v, ASN_INTEGER, (long)ev->kill.scope + 1);
+	case KILL_CGROUP: /* memory.oom.group victims after the first: the OOM memcg */
+		return agent_put_text(v, oomw_kill_cgroup(&ev->kill));
+	case KILL_REASON:
+		return kill_reason(ev, (enum reason)o->arg, v);
+	case KILL_KILLER: /* OomwKiller: kernel(1), systemdOomd(2), earlyoom(3) */
+		return agent_put_number(v, ASN_INTEGER, (long)ev->killer + 1);
+	case KILLER_DETAIL:
+		return ev->killer != OOMW_KILLER_KERNEL && agent_put_text(v, ev->ukill.detail);
+	case CG_UNDER_OOM:
+		return st->version == 1 && st->under_oom != OOMW_UNKNOWN &&
+		       agent_put_truth(v, st->under_oom != 0);
+	case CG_LIMIT_HITS:
+		return agent_put_number(v, ASN_COUNTER64, oomw_cgroup_limit_hits(st));
+	case CG_PRESSURE:
+		return agent_put_pct(v, st->pressure_some_avg10_cpct);
+	case CG_HELD:
+		return cgroup_held(row, (enum held_column)o->arg, v);
 	}
-#define COLUMN(t, table, c, get, arg)                                                              \
-	{                                                                                          \
-		{ t, 1, c }, 3, table, get, arg                                                    \
-	}
-
-static const struct object objects[] = {
-	SCALAR(1, 1, mem_kib, MEM(mem_total_kib)),
-	SCALAR(1, 2, mem_kib, MEM(mem_available_kib)),
-	SCALAR(1, 3, mem_kib, MEM(mem_free_kib)),
-	SCALAR(1, 4, mem_kib, MEM(swap_total_kib)),
-	SCALAR(1, 5, mem_kib, MEM(swap_free_kib)),
-	SCALAR(1, 6, mem_kib, MEM(committed_as_kib)),
-	SCALAR(1, 7, mem_kib, MEM(commit_limit_kib)),
-	SCALAR(1, 8, mem_available_pct, 0),
-	SCALAR(1, 9, mem_mib, MEM(mem_total_kib)),
-	SCALAR(1, 10, mem_mib, MEM(mem_available_kib)),
-	SCALAR(1, 11, mem_mib, MEM(mem_free_kib)),
-	SCALAR(1, 12, mem_mib, MEM(swap_total_kib)),
-	SCALAR(1, 13, mem_mib, MEM(swap_free_kib)),
-	SCALAR(1, 14, mem_mib, MEM(committed_as_kib)),
-	SCALAR(1, 15, mem_mib, MEM(commit_limit_kib)),
-	SCALAR(2, 1, psi_some, 10),
-	SCALAR(2, 2, psi_some, 60),
-	SCALAR(2, 3, psi_some, 300),
-	SCALAR(2, 4, psi_some, 0),
-	SCALAR(2, 5, psi_full, 10),
-	SCALAR(2, 6, psi_full, 60),
-	SCALAR(2, 7, psi_full, 300),
-	SCALAR(2, 8, psi_full, 0),
-	SCALAR(3, 1, kill_count, 64),
-	SCALAR(3, 2, c64_at, SNAP(kills_without_details)),
-	SCALAR(3, 3, last_kill, 2),  /* oomwLastKillTime: oomwKillTime */
-	SCALAR(3, 4, last_kill, 4),  /* oomwLastKillPid: oomwKillPid */
-	SCALAR(3, 5, last_kill, 5),  /* oomwLastKillName: oomwKillName */
-	SCALAR(3, 6, last_kill, 10), /* oomwLastKillCgroup: oomwKillTaskMemcg */
-	SCALAR(3, 7, last_kill_index, 0),
-	SCALAR(3, 8, userspace_kill_count, 0),
-	SCALAR(3, 9, kill_count, 32),
-	SCALAR(4, 1, status, 0),
-	SCALAR(4, 2, cache_text, CACHE(status_text)),
-	SCALAR(4, 3, cache_text, CACHE(klog_text)),
-	SCALAR(4, 4, time_at, SNAP(wall_usec)),
-	SCALAR(4, 5, cgroups_unindexed, 0),
-	COLUMN(5, T_KILL, 2, time_at, EV(wall_usec)),
-	COLUMN(5, T_KILL, 3, kill_has_details, 0),
-	COLUMN(5, T_KILL, 4, kill_pid, 0),
-	COLUMN(5, T_KILL, 5, text_at, EV(kill.comm)),
-	COLUMN(5, T_KILL, 6, u32_at, EV(kill.uid)),
-	COLUMN(5, T_KILL, 7, kill_scope, 0),
-	COLUMN(5, T_KILL, 8, text_at, EV(kill.constraint)),
-	COLUMN(5, T_KILL, 9, text_at, EV(kill.oom_memcg)),
-	COLUMN(5, T_KILL, 10, kill_task_memcg, 0),
-	COLUMN(5, T_KILL, 11, c64_at, EV(kill.total_vm_kib)),
-	COLUMN(5, T_KILL, 12, c64_at, EV(kill.anon_rss_kib)),
-	COLUMN(5, T_KILL, 13, c64_at, EV(kill.file_rss_kib)),
-	COLUMN(5, T_KILL, 14, c64_at, EV(kill.shmem_rss_kib)),
-	COLUMN(5, T_KILL, 15, int_at, EV(kill.oom_score_adj)),
-	COLUMN(5, T_KILL, 16, kill_reason, WHY),
-	COLUMN(5, T_KILL, 17, kill_reason, REMEDY),
-	COLUMN(5, T_KILL, 18, kill_reason, UNIT),
-	COLUMN(5, T_KILL, 19, kill_reason, CONTAINER_ID),
-	COLUMN(5, T_KILL, 20, kill_reason, POD_UID),
-	COLUMN(5, T_KILL, 21, kill_reason, POD_QOS),
-	COLUMN(5, T_KILL, 22, kill_killer, 0),
-	COLUMN(5, T_KILL, 23, killer_detail, 0),
-	COLUMN(6, T_CANDIDATE, 2, u32_at, CAND(pid)),
-	COLUMN(6, T_CANDIDATE, 3, text_at, CAND(comm)),
-	COLUMN(6, T_CANDIDATE, 4, u32_at, CAND(oom_score)),
-	COLUMN(6, T_CANDIDATE, 5, int_at, CAND(oom_score_adj)),
-	COLUMN(6, T_CANDIDATE, 6, c64_at, CAND(rss_kib)),
-	COLUMN(7, T_CGROUP, 2, text_at, CG(path)),
-	COLUMN(7, T_CGROUP, 3, c64_at, CG(oom_kill)),
-	COLUMN(7, T_CGROUP, 4, cgroup_kib, CG(usage_bytes)),
-	COLUMN(7, T_CGROUP, 5, cgroup_kib, CG(limit_bytes)),
-	COLUMN(7, T_CGROUP, 6, cgroup_under_oom, 0),
-	COLUMN(7, T_CGROUP, 7, cgroup_limit_hits, 0),
-	COLUMN(7, T_CGROUP, 8, cgroup_held, HELD),
-	COLUMN(7, T_CGROUP, 9, u32_at, offsetof(struct oomw_snapshot_cgroup, limit_hits_delta)),
-	COLUMN(7, T_CGROUP, 10, cgroup_pressure, 0),
-	COLUMN(7, T_CGROUP, 11, cgroup_held, HELD_VICTIM_PID),
-	COLUMN(7, T_CGROUP, 12, cgroup_held, HELD_VICTIM_NAME),
-	COLUMN(7, T_CGROUP, 13, cgroup_held, HELD_TEXT),
-};
-/* clang-format on */
-#define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
+	return false;
+}
 
 /* The object of that column of a table. */
 static const struct object *column_of(oid table, unsigned column)
@@ -570,7 +475,7 @@ static const struct object *column_of(oid table, unsigned column)
 bool agent_kill_value(unsigned column, const struct oomw_event *ev, struct agent_value *v)
 {
 	const struct object *o = column_of(AGENT_KILL_TABLE, column);
-	return o != NULL && o->get(ev, o->arg, v);
+	return o != NULL && value_of(o, ev, v);
 }
 
 long agent_verdict_value(enum oomw_severity s)
@@ -718,7 +623,7 @@ static bool instance_value(const struct object *o, const oid *inst, size_t inst_
 		oid idx[OID_MAX_LEN];
 		size_t len = row_index(o->table, row, idx);
 		if (len != 0 && snmp_oid_compare(idx, len, inst, inst_len) == 0)
-			return o->get(row_of(o->table, row), o->arg, v);
+			return value_of(o, row_of(o->table, row), v);
 	}
 	return false;
 }
@@ -764,7 +669,7 @@ static void answer_getnext(netsnmp_request_info *r)
 			if (ilen == 0 ||
 			    snmp_oid_compare(full, plen + ilen, var->name, var->name_length) <= 0)
 				continue;
-			if (!obj->get(row_of(obj->table, row), obj->arg, &v))
+			if (!value_of(obj, row_of(obj->table, row), &v))
 				continue;
 			snmp_set_var_objid(var, full, plen + ilen);
 			snmp_set_var_typed_value(var, v.type, &v.u, v.len);

@@ -67,9 +67,10 @@ size_t agent_instance_oid(const oid *sub, size_t sub_len, const oid *index, size
 size_t agent_path_index(const char *path, oid *out);
 /* OomwVerdict: the core's severity plus one. */
 long agent_verdict_value(enum oomw_severity s);
-/* Values of OOMWATCH-MIB's types; false when x is unknown or out of range. */
-bool agent_put_u32(struct agent_value *v, int64_t x);
-bool agent_put_int(struct agent_value *v, int64_t x);
+/* A number of type ASN_COUNTER64 (also CounterBasedGauge64), ASN_UNSIGNED
+ * (Unsigned32 and Gauge32: held at 2^32-1), ASN_COUNTER (modulo 2^32) or
+ * ASN_INTEGER (Integer32). False when x is unknown or out of range. */
+bool agent_put_number(struct agent_value *v, u_char type, int64_t x);
 bool agent_put_pct(struct agent_value *v, int64_t cpct);
 bool agent_put_truth(struct agent_value *v, bool b);
 /* Any bytes, escaped to printable ASCII (DisplayString). */

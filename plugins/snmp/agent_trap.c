@@ -111,9 +111,9 @@ static bool add_held(netsnmp_variable_list **vars, const struct oomw_notice *n, 
 	struct agent_value v[N_COLUMNS];
 	const bool known[N_COLUMNS] = {
 		agent_put_text(&v[0], n->cgroup),
-		agent_put_u32(&v[1], n->limit_hits),
+		agent_put_number(&v[1], ASN_UNSIGNED, n->limit_hits),
 		agent_put_pct(&v[2], n->pressure_cpct),
-		agent_put_u32(&v[3], n->victim_pid),
+		agent_put_number(&v[3], ASN_UNSIGNED, n->victim_pid),
 		n->victim_pid != OOMW_UNKNOWN && agent_put_text(&v[4], n->victim_comm),
 		agent_put_ascii(&v[5], n->text),
 	};
@@ -140,7 +140,7 @@ static bool add_notice(netsnmp_variable_list **vars, const struct oomw_notice *n
 	if (n->kind == OOMW_NOTICE_CGROUP_RELEASED)
 		return agent_put_text(&v, n->cgroup) && add_var(vars, path, 3, index, len, &v) &&
 		       agent_put_truth(&v, false) && add_var(vars, held, 3, index, len, &v);
-	agent_put_int(&v, agent_verdict_value(n->severity));
+	agent_put_number(&v, ASN_INTEGER, agent_verdict_value(n->severity));
 	bool built = add_var(vars, status, 2, &zero, 1, &v);
 	agent_put_ascii(&v, n->text);
 	built = built && add_var(vars, text, 2, &zero, 1, &v);
