@@ -46,6 +46,49 @@ int64_t oomw_available_cpct(const struct oomw_verdict *v)
 	return (int64_t)(g->pct * 100.0 + 0.5);
 }
 
+bool oomw_event_more_recent(const struct oomw_event *a, const struct oomw_event *b)
+{
+	return a->wall_usec > b->wall_usec || (a->wall_usec == b->wall_usec && a->index > b->index);
+}
+
+const struct oomw_event *oomw_last_kernel_kill(const struct oomw_event *ev, size_t n)
+{
+	const struct oomw_event *last = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].killer == OOMW_KILLER_KERNEL &&
+		    (last == NULL || oomw_event_more_recent(&ev[i], last)))
+			last = &ev[i];
+	return last;
+}
+
+size_t oomw_recent_events(const struct oomw_event *ev, size_t n, size_t keep, size_t *rows)
+{
+	size_t n_rows = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t newer = 0;
+		for (size_t j = 0; j < n && newer < keep; j++)
+			newer += oomw_event_more_recent(&ev[j], &ev[i]);
+		if (newer < keep)
+			rows[n_rows++] = i;
+	}
+	return n_rows;
+}
+
+void oomw_cut_escaped(const char *in, char *out, size_t size)
+{
+	size_t n = strlen(in);
+	if (n >= size) {
+		n = size - 1;
+		for (size_t k = 1; k <= 3 && k <= n; k++)
+			if (in[n - k] == '\\') {
+				n -= k;
+				break;
+			}
+	}
+	memcpy(out, in, n);
+	out[n] = '\0';
+}
+
 static bool in_set(const struct oomw_held_set *set, const char *path)
 {
 	for (size_t j = 0; j < set->n; j++)

@@ -33,6 +33,20 @@ void oomw_source_text(const struct oomw_verdict *v, enum oomw_source src, char *
  * decimals of check_oom and collectd; OOMW_UNKNOWN when unknown. */
 int64_t oomw_available_cpct(const struct oomw_verdict *v);
 
+/* Recency is by time, not by index: kills the counter showed at a first
+ * start, dated at boot, are numbered after the ones the log names. */
+bool oomw_event_more_recent(const struct oomw_event *a, const struct oomw_event *b);
+/* The kernel's most recent kill among ev[0..n) (a userspace killer's is not
+ * one); NULL when there is none. */
+const struct oomw_event *oomw_last_kernel_kill(const struct oomw_event *ev, size_t n);
+/* The positions in ev[0..n) of its keep most recent events, in the ring's
+ * order, into rows; how many. */
+size_t oomw_recent_events(const struct oomw_event *ev, size_t n, size_t keep, size_t *rows);
+
+/* Copies a text of the core (printable ASCII with "\xNN" escapes, assess.h)
+ * into out, cut to size without splitting an escape. */
+void oomw_cut_escaped(const char *in, char *out, size_t size);
+
 /* ---- cgroups held at their limit (oomw_cgroup_verdict.held) ------------- */
 
 /* The cgroups a notifier said were held, between samples. Zero it to start. */

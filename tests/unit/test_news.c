@@ -3,7 +3,7 @@
  * unknown spell, the held verdicts, a lost state file, one source's words,
  * MemAvailable in hundredths, and the cgroups that start and stop being held
  * at their limit (each said once, a cgroup matched twice once, a vanished
- * one stopped). */
+ * one stopped), and the most recent kills by time. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -126,12 +126,36 @@ static void test_held_cgroups(void **state)
 	assert_int_equal(ch.n_started + ch.n_stopped, 0);
 }
 
+static void test_recent_events(void **state)
+{
+	(void)state;
+	/* Index order is not time order: 3 and 4 were counted at a first start
+	 * and dated at boot; 5 is a userspace killer's. */
+	const struct oomw_event ev[] = {
+		{ .index = 1, .wall_usec = 100 },
+		{ .index = 2, .wall_usec = 300 },
+		{ .index = 3, .wall_usec = 10 },
+		{ .index = 4, .wall_usec = 10 },
+		{ .index = 5, .wall_usec = 400, .killer = OOMW_KILLER_EARLYOOM },
+	};
+	size_t rows[5];
+	assert_true(oomw_event_more_recent(&ev[3], &ev[2])); /* same time: the higher index */
+	assert_ptr_equal(oomw_last_kernel_kill(ev, 5), &ev[1]);
+	assert_null(oomw_last_kernel_kill(ev, 0));
+	assert_int_equal(oomw_recent_events(ev, 5, 2, rows), 2);
+	assert_int_equal(rows[0], 1); /* 2 and 5, in the ring's order */
+	assert_int_equal(rows[1], 4);
+	assert_int_equal(oomw_recent_events(ev, 5, 3, rows), 3);
+	assert_int_equal(rows[0], 0);
+	assert_int_equal(oomw_recent_events(ev, 5, 10, rows), 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_severity_track), cmocka_unit_test(test_held_update),
 		cmocka_unit_test(test_state_lost),     cmocka_unit_test(test_source_text_and_cpct),
-		cmocka_unit_test(test_held_cgroups),
+		cmocka_unit_test(test_held_cgroups),   cmocka_unit_test(test_recent_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
