@@ -32,10 +32,6 @@
 #define DATE_AND_TIME_LEN 11
 #define USEC_PER_SEC 1000000LL
 #define PCT_HUNDREDTHS_MAX 10000
-/* oomwCgroupTable is indexed by the cgroup's path, IMPLIED (the path's bytes,
- * one sub-identifier each, no length): 11 sub-identifiers name the column
- * (1.3.6.1.4.1.32473.1.7.1.C), so a path of at most 117 bytes fits. */
-#define CGROUP_INDEX_MAX (OID_MAX_LEN - 11)
 
 enum scope_value { SCOPE_UNKNOWN = 1, SCOPE_GLOBAL = 2, SCOPE_MEMCG = 3 };
 enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
@@ -46,9 +42,7 @@ oid agent_mib_oid[] = { 1, 3, 6, 1, 4, 1, 32473 };
 static const oid objects_oid[] = { 1, 3, 6, 1, 4, 1, 32473, 1 };
 #define OBJECTS_LEN OID_LENGTH(objects_oid)
 
-struct agent_cache cache = {
-	.held = { OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN },
-};
+struct agent_cache cache;
 
 /* ---- values ---- */
 
@@ -87,24 +81,9 @@ bool agent_put_text(struct agent_value *v, const char *s)
 	return true;
 }
 
-void agent_cut_ascii(const char *in, char *out, size_t size)
-{
-	size_t n = strlen(in);
-	if (n >= size) {
-		n = size - 1;
-		for (size_t k = 1; k <= 3 && k <= n; k++)
-			if (in[n - k] == '\\') {
-				n -= k;
-				break;
-			}
-	}
-	memcpy(out, in, n);
-	out[n] = '\0';
-}
-
 bool agent_put_ascii(struct agent_value *v, const char *s)
 {
-	agent_cut_ascii(s, v->u.str, sizeof(v->u.str));
+	oomw_cut_escaped(s, v->u.str, sizeof(v->u.str));
 	v->type = ASN_OCTET_STR;
 	v->len = strlen(v->u.str);
 	return true;
@@ -157,24 +136,6 @@ static int64_t i64_at(const void *row, size_t offset)
 	int64_t x;
 	memcpy(&x, (const char *)row + offset, sizeof(x));
 	return x;
-}
-
-/* Recency is by time, not by index: kills the counter showed at a first
- * start, dated at boot, are numbered after the ones the log names. */
-static bool more_recent(const struct oomw_event *a, const struct oomw_event *b)
-{
-	return a->wall_usec > b->wall_usec || (a->wall_usec == b->wall_usec && a->index > b->index);
-}
-
-/* The kernel's most recent kill (oomwLastKill*): a userspace killer's is not one. */
-static const struct oomw_event *last_event(void)
-{
-	const struct oomw_event *last = NULL;
-	for (size_t i = 0; i < cache.n_events; i++)
-		if (cache.events[i].killer == OOMW_KILLER_KERNEL &&
-		    (last == NULL || more_recent(&cache.events[i], last)))
-			last = &cache.events[i];
-	return last;
 }
 
 /* The core's verdict on that cgroup of the snapshot. */
@@ -422,10 +383,10 @@ static bool value_of(const struct object *o, const void *row, struct agent_value
 		return s->klog_err == 0 && strcmp(cache.cfg->paths.kmsg, OOMW_KMSG_NONE) != 0 &&
 		       agent_put_number(v, ASN_COUNTER64, s->userspace_kills);
 	case LAST_KILL:
-		ev = last_event();
+		ev = oomw_last_kernel_kill(cache.events, cache.n_events);
 		return ev != NULL && agent_kill_value((unsigned)o->arg, ev, v);
 	case LAST_KILL_INDEX:
-		ev = last_event();
+		ev = oomw_last_kernel_kill(cache.events, cache.n_events);
 		return ev != NULL && ev->index > 0 &&
 		       agent_put_number(v, ASN_UNSIGNED, (int64_t)ev->index);
 	case STATUS:
@@ -485,24 +446,10 @@ long agent_verdict_value(enum oomw_severity s)
 
 /* ---- tables: rows in ascending index order ---- */
 
-/* oomwKillTable shows the kill_table_size most recent kills, in index order. */
-static void choose_kill_rows(void)
-{
-	size_t keep = cache.cfg->kill_table_size;
-	cache.n_kill_rows = 0;
-	for (size_t i = 0; i < cache.n_events; i++) {
-		size_t newer = 0;
-		for (size_t j = 0; j < cache.n_events && newer < keep; j++)
-			newer += more_recent(&cache.events[j], &cache.events[i]);
-		if (newer < keep)
-			cache.kill_rows[cache.n_kill_rows++] = i;
-	}
-}
-
 size_t agent_path_index(const char *path, oid *out)
 {
 	size_t len = strlen(path);
-	if (len == 0 || len > CGROUP_INDEX_MAX)
+	if (len == 0 || len > AGENT_CGROUP_INDEX_MAX)
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		out[i] = (u_char)path[i];
@@ -543,7 +490,9 @@ static void choose_cgroup_rows(void)
 
 void agent_mib_choose_rows(void)
 {
-	choose_kill_rows();
+	/* oomwKillTable: the kill_table_size most recent kills, in index order. */
+	cache.n_kill_rows = oomw_recent_events(cache.events, cache.n_events,
+					       cache.cfg->kill_table_size, cache.kill_rows);
 	choose_cgroup_rows();
 }
 

@@ -16,6 +16,10 @@
 #define OID_MAX_LEN MAX_OID_LEN /* 128 sub-identifiers (RFC 2578 3.5) */
 #define AGENT_KILL_TABLE 5      /* oomwKillTable, below oomwObjects */
 #define AGENT_CGROUP_TABLE 7
+/* oomwCgroupTable is indexed by the cgroup's path, IMPLIED (the path's bytes,
+ * one sub-identifier each, no length): 11 sub-identifiers name the column
+ * (1.3.6.1.4.1.32473.1.7.1.C), so a path of at most 117 bytes fits. */
+#define AGENT_CGROUP_INDEX_MAX (OID_MAX_LEN - 11)
 
 struct agent_value {
 	u_char type;
@@ -44,7 +48,6 @@ struct agent_cache {
 	size_t n_cgroup_rows;
 	size_t n_cgroups_unindexed; /* paths too long for an index (oomwCgroupsUnindexed) */
 	struct oomw_verdict verdict;
-	struct oomw_held held; /* the last known memory, swap and PSI verdicts (hysteresis) */
 	char status_text[AGENT_TEXT_MAX + 1];
 	char klog_text[AGENT_TEXT_MAX + 1];
 };
@@ -78,7 +81,6 @@ bool agent_put_text(struct agent_value *v, const char *s);
 /* A text of the core, already printable ASCII with "\xNN" escapes: served as
  * it is, never escaped twice, cut without splitting an escape. */
 bool agent_put_ascii(struct agent_value *v, const char *s);
-void agent_cut_ascii(const char *in, char *out, size_t size);
 
 /* ---- agent_trap.c: sampling and notifications ---- */
 

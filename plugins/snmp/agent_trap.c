@@ -21,8 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ledger.h"
-#include "news.h"
+#include "notifier.h"
 #include "text.h"
 
 static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
@@ -35,9 +34,6 @@ static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 #define NOTIFY_TIMEOUT_SEC 5
 /* RFC 2741 6.2.16: res.error notOpen (the master no longer knows our session). */
 #define AGENTX_ERR_NOT_OPEN_SESSION 257
-#define N_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
-/* The problems of one source, joined: what was last logged for it. */
-#define SOURCE_TEXT_MAX (2 * OOMW_PROBLEM_TEXT_MAX)
 
 /* Below oomwNotifications. */
 enum notification {
@@ -57,15 +53,11 @@ static const enum notification of_notice[] = {
 	[OOMW_NOTICE_CGROUP_RELEASED] = N_CGROUP_RELEASED,
 };
 
-static struct oomw_monitor *monitor; /* holds the events owed and the delivery cursor */
-static struct oomw_ledger ledger;
-static bool ledger_ready;
+static struct oomw_monitor *monitor;  /* holds the events owed and the delivery cursor */
+static struct oomw_notifier notifier; /* the delivery ledger, held verdicts, what was said */
 static bool connected;
 static netsnmp_session *master; /* the AgentX session, while connected */
 static int cursor_err;          /* the last failure to save the delivery cursor, logged once */
-static char logged[N_SOURCES][SOURCE_TEXT_MAX]; /* what was last logged for each source */
-static struct oomw_held_set held_cgroups;       /* the cgroups said to be held */
-static enum oomw_severity mem_notified = OOMW_SEV_UNKNOWN; /* the last known memory verdict */
 
 /* ---- the varbinds ---- */
 
@@ -169,23 +161,15 @@ static int build_vars(const struct oomw_event *ev, const struct oomw_notice *n,
 
 static void save_cursor(void)
 {
-	if (ledger.cursor <= oomw_monitor_notified(monitor))
+	if (notifier.ledger.cursor <= oomw_monitor_notified(monitor))
 		return;
-	int r = oomw_monitor_set_notified(monitor, ledger.cursor);
+	int r = oomw_monitor_set_notified(monitor, notifier.ledger.cursor);
 	if (r != 0 && r != cursor_err)
 		snmp_log(LOG_ERR,
 			 "cannot save the delivered notifications to the state file: %s; a restart "
 			 "now would send them again\n",
 			 strerror(-r));
 	cursor_err = r;
-}
-
-static void note_dropped(size_t n)
-{
-	if (n > 0)
-		snmp_log(LOG_WARNING,
-			 "notification queue full (%zu): dropped the oldest %zu; %llu dropped so far\n",
-			 ledger.keep, n, (unsigned long long)ledger.dropped);
 }
 
 /* A Response from the master (delivered), or the request's end without one:
@@ -201,7 +185,7 @@ static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu 
 		snmp_log(LOG_ERR,
 			 "the AgentX master refused a notification (AgentX error %ld); not sent again\n",
 			 pdu->errstat);
-	if (oomw_ledger_answered(&ledger, cache.events, cache.n_events, reqid, done))
+	if (oomw_ledger_answered(&notifier.ledger, cache.events, cache.n_events, reqid, done))
 		save_cursor();
 	return 1;
 }
@@ -244,9 +228,9 @@ static long send_notify(const struct oomw_event *ev, const struct oomw_notice *n
 void agent_mib_flush(void)
 {
 	struct oomw_outgoing o;
-	if (!connected || master == NULL || !ledger_ready)
+	if (!connected || master == NULL || !notifier.started)
 		return;
-	while (oomw_ledger_next(&ledger, cache.events, cache.n_events, &o)) {
+	while (oomw_ledger_next(&notifier.ledger, cache.events, cache.n_events, &o)) {
 		long reqid = send_notify(o.ev, o.notice);
 		if (reqid == 0)
 			return;
@@ -261,10 +245,10 @@ bool agent_mib_connected(void)
 
 bool agent_mib_in_flight(void)
 {
-	return oomw_ledger_in_flight(&ledger);
+	return oomw_ledger_in_flight(&notifier.ledger);
 }
 
-/* ---- sampling: the core judges, the agent maps ---- */
+/* ---- sampling: the core judges and says what is news, the agent maps ---- */
 
 static void count_new(const struct oomw_event *ev, void *ctx)
 {
@@ -287,197 +271,65 @@ static void assess_input(struct oomw_assess_input *in)
 		.cgroups_asked = cfg->n_cgroup_globs > 0,
 		.candidates_asked = cfg->n_candidates > 0,
 		.save_err = cache.save_err,
-		.prev = &cache.held,
 	};
 }
 
-/* Fills cache.verdict, the held verdicts and the texts served. */
-static void judge(void)
+/* What the core said: its notes logged, the cursor saved, the texts served. */
+static void took(void)
 {
-	struct oomw_assess_input in;
-	char summary[OOMW_PARTS_MAX * OOMW_PART_TEXT_MAX], text[sizeof(summary) + 16];
-	assess_input(&in);
-	oomw_assess(&in, &cache.cfg->params, &cache.verdict);
-	oomw_held_update(&cache.held, &cache.verdict);
-	oomw_verdict_summary(&cache.verdict, summary, sizeof(summary));
-	snprintf(text, sizeof(text), "%s: %s", oomw_severity_name(cache.verdict.severity), summary);
-	agent_cut_ascii(text, cache.status_text, sizeof(cache.status_text));
-	oomw_source_text(&cache.verdict, OOMW_SRC_KLOG, summary, sizeof(summary));
-	agent_cut_ascii(summary[0] ? summary : "ok", cache.klog_text, sizeof(cache.klog_text));
-}
-
-static struct oomw_notice *queue(enum oomw_notice_kind kind)
-{
-	size_t dropped;
-	struct oomw_notice *n = oomw_ledger_queue(&ledger, &dropped);
-	note_dropped(dropped);
-	n->kind = kind;
-	return n;
-}
-
-/* A notice about the status: severity is the verdict that changed. */
-static void queue_status(enum oomw_notice_kind kind, enum oomw_severity severity)
-{
-	struct oomw_notice *n = queue(kind);
-	n->severity = severity;
-	agent_cut_ascii(cache.status_text, n->text, sizeof(n->text));
-	n->available_cpct = oomw_available_cpct(&cache.verdict);
-}
-
-/* A kill now owed (sent by agent_mib_flush). */
-static void log_kill(const struct oomw_assess_input *in, const struct oomw_event *ev)
-{
-	char victim[OOMW_CGROUP_PATH_MAX * 4 + 256];
-	/* The core escapes what a process or cgroup chose: no forged log line. */
-	oomw_victim_text(in, ev, OOMW_CGROUP_PATH_MAX * 4, victim, sizeof(victim));
-	snmp_log(LOG_NOTICE, "OOM kill #%llu: %s\n", (unsigned long long)ev->index, victim);
-}
-
-/* What the core says each new event is under the first-start policy: a kill
- * now owed, one of the kills at an unknown time since boot (passed over, and
- * notified together in the core's words), or history (in oomwKillTable only,
- * the delivery cursor moves past it). After an unusable state file every
- * kill the log names is owed again: at least once, never lost. */
-static void notify_news(void)
-{
-	struct oomw_assess_input in;
-	struct oomw_news_count news;
-	char text[OOMW_PART_TEXT_MAX];
-	assess_input(&in);
-	oomw_ledger_file(&ledger, &in, &cache.cfg->params, &news);
+	static const int level[] = {
+		[OOMW_NOTE_INFO] = LOG_INFO, [OOMW_NOTE_NOTICE] = LOG_NOTICE, [OOMW_NOTE_WARNING] = LOG_WARNING
+	};
+	char klog[OOMW_NOTE_TEXT_MAX];
+	for (size_t i = 0; i < notifier.n_notes; i++)
+		snmp_log(level[notifier.notes[i].level], "%s\n", notifier.notes[i].text);
 	save_cursor();
-	for (size_t i = cache.n_new < cache.n_events ? cache.n_events - cache.n_new : 0;
-	     i < cache.n_events; i++)
-		if (oomw_ledger_owes(&ledger, &cache.events[i]))
-			log_kill(&in, &cache.events[i]);
-	if (news.n_history > 0)
-		snmp_log(LOG_INFO,
-			 "%zu OOM kill%s from before kill_window found at the first start: in "
-			 "oomwKillTable, not notified\n",
-			 news.n_history, news.n_history == 1 ? "" : "s");
-	if (news.state_lost)
-		snmp_log(LOG_WARNING,
-			 "the state file was unusable: the OOM kills since boot that the kernel log "
-			 "still names are notified again (some may have been already)\n");
-	if (news.n_backlog == 0)
-		return;
-	/* n kills at an unknown time since boot: one notification, the core's words. */
-	oomw_backlog_text(news.n_backlog, news.backlog_bound, cache.snap.wall_usec, text, sizeof(text));
-	queue_status(OOMW_NOTICE_KILLS_UNKNOWN_TIME, cache.verdict.kills.severity);
-	snmp_log(LOG_WARNING, "%s\n", text);
-}
-
-/* At most trap_queue_size kill notifications stay owed (ledger.h). */
-static void give_up_unsendable(void)
-{
-	struct oomw_given_up gone;
-	oomw_ledger_give_up(&ledger, cache.events, cache.n_events, &gone);
-	note_dropped(gone.dropped);
-	if (gone.lost > 0)
-		snmp_log(LOG_WARNING,
-			 "%llu kill notifications were lost: their kills left the ring of %d "
-			 "before they could be sent\n",
-			 (unsigned long long)gone.lost, OOMW_STATE_EVENTS_MAX);
-	save_cursor();
-}
-
-/* Compares with the last known verdict, not the last one (news.h). The
- * verdicts are the core's held ones: memory hovering at a threshold changes
- * them once. */
-static void queue_memory_transition(void)
-{
-	enum oomw_severity before = mem_notified, now = cache.verdict.memory_severity;
-	enum oomw_change change = oomw_severity_track(&mem_notified, now);
-	if (change == OOMW_CHANGE_NONE)
-		return;
-	/* Critical to warning is still low memory: said with the new verdict. */
-	bool recovered = change == OOMW_CHANGE_RECOVERED;
-	queue_status(recovered ? OOMW_NOTICE_RECOVERED : OOMW_NOTICE_LOW_MEMORY, now);
-	snmp_log(recovered ? LOG_NOTICE : LOG_WARNING, "memory %s -> %s: %s\n",
-		 oomw_severity_name(before), oomw_severity_name(now), cache.status_text);
-}
-
-/* Before the kill: a notice when a cgroup starts being held at its limit, one
- * when it stops. A path too long for an index is only logged. */
-static void queue_held_cgroups(void)
-{
-	static struct oomw_held_changes changes;
-	char text[OOMW_PART_TEXT_MAX], path[OOMW_CGROUP_ESCAPED_MAX];
-	oid scratch[OID_MAX_LEN];
-	oomw_held_cgroups_update(&held_cgroups, &cache.verdict, &changes);
-	for (size_t i = 0; i < changes.n_started; i++) {
-		const struct oomw_cgroup_verdict *cv = changes.started[i];
-		oomw_held_text(cv, text, sizeof(text));
-		snmp_log(LOG_WARNING, "%s\n", text);
-		if (agent_path_index(cv->cg->stats.path, scratch) == 0)
-			continue;
-		struct oomw_notice *n = queue(OOMW_NOTICE_CGROUP_HELD);
-		snprintf(n->cgroup, sizeof(n->cgroup), "%s", cv->cg->stats.path);
-		snprintf(n->text, sizeof(n->text), "%s", text);
-		n->limit_hits = cv->cg->limit_hits_delta;
-		n->pressure_cpct = cv->cg->stats.pressure_some_avg10_cpct;
-		n->victim_pid = cv->likeliest ? cv->likeliest->pid : OOMW_UNKNOWN;
-		if (cv->likeliest)
-			snprintf(n->victim_comm, sizeof(n->victim_comm), "%s", cv->likeliest->comm);
-	}
-	for (size_t i = 0; i < changes.n_stopped; i++) {
-		const char *stopped = changes.stopped[i];
-		oomw_escape(stopped, strlen(stopped), NULL, path, sizeof(path));
-		snmp_log(LOG_NOTICE, "cgroup %s no longer held at its limit\n", path);
-		if (agent_path_index(stopped, scratch) == 0)
-			continue;
-		struct oomw_notice *n = queue(OOMW_NOTICE_CGROUP_RELEASED);
-		snprintf(n->cgroup, sizeof(n->cgroup), "%s", stopped);
-	}
-}
-
-/* Each source's problems, in the core's words, logged when they appear or
- * change, and once when they are gone ("resolved: " and the old words). */
-static void log_problems(void)
-{
-	char now[SOURCE_TEXT_MAX];
-	for (int src = 0; src < N_SOURCES; src++) {
-		oomw_source_text(&cache.verdict, (enum oomw_source)src, now, sizeof(now));
-		if (strcmp(now, logged[src]) == 0)
-			continue;
-		if (now[0] != '\0')
-			snmp_log(LOG_WARNING, "%s\n", now);
-		else
-			snmp_log(LOG_NOTICE, "resolved: %s\n", logged[src]);
-		memcpy(logged[src], now, SOURCE_TEXT_MAX);
-	}
+	oomw_cut_escaped(notifier.status, cache.status_text, sizeof(cache.status_text));
+	oomw_source_text(&cache.verdict, OOMW_SRC_KLOG, klog, sizeof(klog)); /* oomwKernelLogStatus */
+	oomw_cut_escaped(klog[0] ? klog : "ok", cache.klog_text, sizeof(cache.klog_text));
 }
 
 void agent_mib_refresh(struct oomw_monitor *m)
 {
+	/* Where a path fits an index of oomwCgroupTable (agent_path_index). */
+	static const struct oomw_notifier_config words = { "kill_window", "in oomwKillTable",
+							   AGENT_CGROUP_INDEX_MAX };
+	struct oomw_assess_input in;
+	char victim[OOMW_CGROUP_PATH_MAX * 4 + 256];
 	cache.n_new = 0;
 	monitor = m;
 	cache.save_err = oomw_monitor_sample(m, &cache.snap, count_new, NULL);
 	cache.have_snap = true;
 	cache.events = oomw_monitor_events(m, &cache.n_events);
-	if (!ledger_ready)
-		oomw_ledger_init(&ledger, oomw_monitor_notified(m), cache.cfg->trap_queue_size);
-	ledger_ready = true;
 	agent_mib_choose_rows();
-	judge();
-	log_problems();
-	notify_news();
-	give_up_unsendable();
-	queue_memory_transition();
-	queue_held_cgroups();
+	assess_input(&in);
+	oomw_notifier_sample(&notifier, &in, &cache.cfg->params, &words, oomw_monitor_notified(m),
+			     cache.cfg->trap_queue_size, &cache.verdict);
+	took();
+	/* Each kill now owed (sent by agent_mib_flush), in the core's words,
+	 * which escape what a process or cgroup chose: no forged log line. */
+	for (size_t i = cache.n_new < cache.n_events ? cache.n_events - cache.n_new : 0;
+	     i < cache.n_events; i++) {
+		if (!oomw_ledger_owes(&notifier.ledger, &cache.events[i]))
+			continue;
+		oomw_victim_text(&in, &cache.events[i], OOMW_CGROUP_PATH_MAX * 4, victim,
+				 sizeof(victim));
+		snmp_log(LOG_NOTICE, "OOM kill #%llu: %s\n",
+			 (unsigned long long)cache.events[i].index, victim);
+	}
 }
 
 void agent_mib_configure(const struct agent_config *cfg)
 {
+	struct oomw_assess_input in;
 	cache.cfg = cfg;
-	if (!ledger_ready)
+	if (!notifier.started)
 		return;
-	note_dropped(oomw_ledger_keep(&ledger, cfg->trap_queue_size)); /* a smaller one on SIGHUP */
-	give_up_unsendable();
 	agent_mib_choose_rows();
 	/* New thresholds can change the verdict on the same values. */
-	judge();
-	queue_memory_transition();
+	assess_input(&in);
+	oomw_notifier_rejudge(&notifier, &in, &cfg->params, cfg->trap_queue_size, &cache.verdict);
+	took();
 }
 
 /* ---- master connection ---- */
@@ -489,7 +341,9 @@ static int on_connect(int major, int minor, void *server_arg, void *client_arg)
 	(void)client_arg;
 	connected = true;
 	master = server_arg; /* subagent.c passes its session with the master */
-	size_t owed = ledger_ready ? oomw_ledger_owed(&ledger, cache.events, cache.n_events) : 0;
+	size_t owed = notifier.started
+			      ? oomw_ledger_owed(&notifier.ledger, cache.events, cache.n_events)
+			      : 0;
 	snmp_log(LOG_INFO, "registered with the AgentX master; %zu notification%s queued\n", owed,
 		 owed == 1 ? "" : "s");
 	return 0;
@@ -505,7 +359,7 @@ static int on_disconnect(int major, int minor, void *server_arg, void *client_ar
 	master = NULL;
 	/* What the old session did not answer is sent again to the next one
 	 * (net-snmp also ends those requests, as timed out, when it frees it). */
-	oomw_ledger_disconnected(&ledger);
+	oomw_ledger_disconnected(&notifier.ledger);
 	snmp_log(LOG_WARNING, "lost the AgentX master; notifications are queued until it is back\n");
 	return 0;
 }
