@@ -30,6 +30,8 @@ struct agent_config {
 	char cgroup_globs[OOMW_GLOBS_MAX][AGENT_GLOB_MAX + 1];
 	size_t n_cgroup_globs;
 	size_t n_candidates;
+	/* A SIGHUP reloads the fields from here on; those above need a restart
+	 * (they are compared as bytes: set_defaults zeroes the padding). */
 	size_t kill_table_size;
 	size_t trap_queue_size;
 	int64_t interval_sec;             /* how often the cached values are refreshed */

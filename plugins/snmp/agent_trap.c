@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* agent_trap.c — each sample judged by the core, and OOMWATCH-MIB's
- * notifications sent as AgentX Notify PDUs with a response callback: a
- * notification counts as delivered only when the master answered it (RFC 2741
- * 7.1.10: the master sends the trap, then its Response). Which notifications
+/* agent_trap.c — each sample taken through the core's notifier
+ * (common/notifier.h: the verdict, what is news, what to log), and
+ * OOMWATCH-MIB's notifications sent as AgentX Notify PDUs with a response
+ * callback: a notification counts as delivered only when the master answered
+ * it (RFC 2741 7.1.10: the master sends the trap, then its Response). Which notifications
  * are owed, in flight, delivered or given up is the core's delivery ledger
  * (common/ledger.h): kills are the monitor's persisted events above the
  * state's delivery cursor, so whichever agent process runs next sends them;
@@ -22,7 +23,6 @@
 #include <string.h>
 
 #include "notifier.h"
-#include "text.h"
 
 static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 /* RFC 2741 6.1: h.type of a Notify PDU; net-snmp's AgentX transport uses the

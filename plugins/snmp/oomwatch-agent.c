@@ -13,9 +13,12 @@
 #include <getopt.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "agent_config.h"
@@ -43,9 +46,8 @@ enum root_plan { KEEP_ROOT, DROP_ROOT };
 /* What the command line asks: run, or exit at once (--help, --version, a mistake). */
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT };
 
-static volatile sig_atomic_t got_term;
-static volatile sig_atomic_t got_hup;
-static int wake_pipe[2] = { -1, -1 };
+static bool got_term, got_hup;
+static int signal_fd = -1;
 
 static struct agent_config cfg;
 static struct agent_overrides overrides;
@@ -83,39 +85,30 @@ static void usage(FILE *f)
 		"2 = cannot start (sources, privileges).\n");
 }
 
-static void on_signal(int sig)
+/* SIGTERM, SIGINT and SIGHUP arrive through a signalfd that net-snmp's loop
+ * watches: no handler, and no race with the select() inside
+ * agent_check_and_process. */
+static void on_signal(int fd, void *data)
 {
-	int saved = errno;
-	if (sig == SIGHUP)
-		got_hup = 1;
-	else
-		got_term = 1;
-	/* Wakes the select() inside agent_check_and_process without a race.
-	 * Ignored on purpose: a full pipe (EAGAIN) already wakes it. */
-	if (write(wake_pipe[1], "", 1) < 0) {
-		/* nothing to do */
-	}
-	errno = saved;
-}
-
-static void on_wake(int fd, void *data)
-{
-	char buf[64];
+	struct signalfd_siginfo si;
 	(void)data;
-	while (read(fd, buf, sizeof(buf)) > 0) {
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			got_hup = true;
+		else
+			got_term = true;
 	}
 }
 
 static int setup_signals(void)
 {
-	struct sigaction sa;
-	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-		return -errno;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
-	    sigaction(SIGHUP, &sa, NULL) != 0)
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+	    (signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
 		return -errno;
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
@@ -198,15 +191,10 @@ static int start_timer(void)
 }
 
 /* What a SIGHUP cannot change: the monitor and the privileges were set up
- * with it (root is gone). */
+ * with the fields before kill_table_size (root is gone). */
 static bool needs_restart(const struct agent_config *fresh)
 {
-	return memcmp(&fresh->paths, &cfg.paths, sizeof(cfg.paths)) != 0 ||
-	       strcmp(fresh->state_file, cfg.state_file) != 0 || strcmp(fresh->user, cfg.user) != 0 ||
-	       strcmp(fresh->agentx_socket, cfg.agentx_socket) != 0 ||
-	       fresh->n_cgroup_globs != cfg.n_cgroup_globs ||
-	       memcmp(fresh->cgroup_globs, cfg.cgroup_globs, sizeof(cfg.cgroup_globs)) != 0 ||
-	       fresh->n_candidates != cfg.n_candidates;
+	return memcmp(fresh, &cfg, offsetof(struct agent_config, kill_table_size)) != 0;
 }
 
 /* Thresholds, table sizes and the refresh interval change at once, the ping
@@ -337,11 +325,11 @@ static int start_subagent(void)
 	return 0;
 }
 
-/* The signal pipe and the refresh timer join net-snmp's loop. */
+/* The signals and the refresh timer join net-snmp's loop. */
 static int start_refreshing(void)
 {
-	if (register_readfd(wake_pipe[0], on_wake, NULL) != 0 || start_timer() != 0) {
-		snmp_log(LOG_ERR, "cannot register the agent's timer or signal pipe\n");
+	if (register_readfd(signal_fd, on_signal, NULL) != 0 || start_timer() != 0) {
+		snmp_log(LOG_ERR, "cannot register the agent's timer or signals\n");
 		return -ENOMEM;
 	}
 	refresh();
