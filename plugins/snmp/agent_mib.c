@@ -29,7 +29,6 @@
 #include "news.h"
 #include "text.h"
 
-#define DATE_AND_TIME_LEN 11
 #define USEC_PER_SEC 1000000LL
 #define PCT_HUNDREDTHS_MAX 10000
 
@@ -89,33 +88,20 @@ bool agent_put_ascii(struct agent_value *v, const char *s)
 	return true;
 }
 
-/* DateAndTime in UTC: year(2) month day hour minute second deci-second '+' 0 0. */
+/* DateAndTime in UTC, to the deci-second, encoded by net-snmp. */
 static bool put_time(struct agent_value *v, int64_t wall_usec)
 {
-	if (wall_usec == OOMW_UNKNOWN || wall_usec < 0)
-		return false;
 	time_t sec = (time_t)(wall_usec / USEC_PER_SEC);
 	struct tm tm;
-	if (gmtime_r(&sec, &tm) == NULL)
+	if (wall_usec == OOMW_UNKNOWN || wall_usec < 0 || gmtime_r(&sec, &tm) == NULL ||
+	    tm.tm_year + 1900 > UINT16_MAX) /* two octets for the year (a bad date in a state file) */
 		return false;
-	int year = tm.tm_year + 1900;
-	if (year > UINT16_MAX)
-		return false; /* DateAndTime has two octets for the year (a bad date in a state file) */
-	u_char *d = v->u.date;
-	d[0] = (u_char)(year >> 8);
-	d[1] = (u_char)(year & 0xff);
-	d[2] = (u_char)(tm.tm_mon + 1);
-	d[3] = (u_char)tm.tm_mday;
-	d[4] = (u_char)tm.tm_hour;
-	d[5] = (u_char)tm.tm_min;
-	d[6] = (u_char)tm.tm_sec;
-	d[7] = (u_char)((wall_usec % USEC_PER_SEC) / 100000);
-	d[8] = '+';
-	d[9] = 0;
-	d[10] = 0;
 	v->type = ASN_OCTET_STR;
-	v->len = DATE_AND_TIME_LEN;
-	return true;
+	v->len = sizeof(v->u.date);
+	return netsnmp_dateandtime_set_buf_from_vars(
+		       v->u.date, &v->len, (u_short)(tm.tm_year + 1900), (u_char)(tm.tm_mon + 1),
+		       (u_char)tm.tm_mday, (u_char)tm.tm_hour, (u_char)tm.tm_min, (u_char)tm.tm_sec,
+		       (u_char)((wall_usec % USEC_PER_SEC) / 100000), '+', 0, 0) == SNMPERR_SUCCESS;
 }
 
 bool agent_put_truth(struct agent_value *v, bool b)

@@ -29,7 +29,7 @@ struct agent_value {
 		long l;
 		u_long ul;
 		char str[AGENT_TEXT_MAX + 1];
-		u_char date[11];
+		u_char date[11]; /* DateAndTime with its offset from UTC */
 	} u;
 };
 

@@ -52,6 +52,15 @@ wait_trap() {
 }
 
 sleep 2.5 # the baseline samples
+# oomwSampleTime is a DateAndTime in UTC ("2026-11-29,11:40:3.4,+0:0"), a second or so old.
+sample_age() {
+	python3 -c '
+import calendar, re, sys, time
+m = re.fullmatch(r"(\d+)-(\d+)-(\d+),(\d+):(\d+):(\d+)\.(\d),\+0:0", sys.argv[1])
+t = calendar.timegm(tuple(int(g) for g in m.groups()[:6])) + int(m.group(7)) / 10
+print(abs(time.time() - t) < 3)' "$(snmp_value oomwSampleTime.0)"
+}
+check "oomwSampleTime is this moment, in UTC" test "$(sample_age)" = True
 check "no held notification while the count does not move" test "$(traps oomwCgroupHeldNotification)" -eq 0
 check "oomwCgroupHeld is false" test "$(cell oomwCgroupHeld)" = false
 check "oomwCgroupRecentLimitHits is 0" test "$(cell oomwCgroupRecentLimitHits)" = 0
