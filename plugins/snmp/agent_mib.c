@@ -276,8 +276,6 @@ static const struct object objects[] = {
 /* clang-format on */
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
 
-static bool value_of(const struct object *o, const void *row, struct agent_value *v);
-
 /* Why that victim, the remedy (assess.h), and who it was (cgroup_name.h):
  * for the kernel's kills with details. */
 static bool kill_reason(const struct oomw_event *ev, enum reason which, struct agent_value *v)
