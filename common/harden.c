@@ -26,11 +26,10 @@ static bool has_cap_ipc_lock(void)
 	return (data[CAP_TO_INDEX(CAP_IPC_LOCK)].effective & CAP_TO_MASK(CAP_IPC_LOCK)) != 0;
 }
 
-void oomw_harden(bool dropping_root, struct oomw_hardened *out)
+void oomw_lock_memory(bool dropping_root, struct oomw_hardened *out)
 {
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	int flags = MCL_CURRENT | MCL_FUTURE;
-	*out = (struct oomw_hardened){ 0 };
 	/* Raised while root, so that MCL_FUTURE keeps working after the drop.
 	 * If it cannot be, locking future pages would make every allocation
 	 * beyond RLIMIT_MEMLOCK fail for a process without CAP_IPC_LOCK (not
@@ -43,12 +42,23 @@ void oomw_harden(bool dropping_root, struct oomw_hardened *out)
 	}
 	if (mlockall(flags) != 0)
 		out->mlock_err = -errno;
+}
+
+int oomw_oom_protect(void)
+{
 	/* Our own process, not the monitored host: always the real /proc. */
 	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, OWN_OOM_SCORE_ADJ, strlen(OWN_OOM_SCORE_ADJ)) < 0)
-		out->oom_adj_err = -errno;
+	int rc = fd < 0 || write(fd, OWN_OOM_SCORE_ADJ, strlen(OWN_OOM_SCORE_ADJ)) < 0 ? -errno : 0;
 	if (fd >= 0)
 		close(fd);
+	return rc;
+}
+
+void oomw_harden(bool dropping_root, struct oomw_hardened *out)
+{
+	*out = (struct oomw_hardened){ 0 };
+	oomw_lock_memory(dropping_root, out);
+	out->oom_adj_err = oomw_oom_protect();
 }
 
 int oomw_drop_privileges(const char *name, uid_t uid, gid_t gid)

@@ -16,11 +16,14 @@ struct oomw_hardened {
 	int oom_adj_err; /* /proc/self/oom_score_adj not -1000 */
 };
 
-/* Locks the process's memory (present and future pages where it may) and
- * sets its oom_score_adj to -1000. Call as root, before the drop:
- * dropping_root says root goes later, so that future pages can be locked
- * only if the memlock limit could be lifted now. */
+/* oomw_lock_memory and oomw_oom_protect. Call as root, before the drop:
+ * dropping_root says root goes later. */
 void oomw_harden(bool dropping_root, struct oomw_hardened *out);
+/* Locks the process's memory: present and future pages, future ones only if
+ * the memlock limit could be lifted (or the process keeps CAP_IPC_LOCK). */
+void oomw_lock_memory(bool dropping_root, struct oomw_hardened *out);
+/* Sets the process's oom_score_adj to -1000. Returns 0 or -errno. */
+int oomw_oom_protect(void);
 /* Becomes user name (uid, gid, and its supplementary groups) for good.
  * Returns 0, or -errno; -EPERM when root could be regained. */
 int oomw_drop_privileges(const char *name, uid_t uid, gid_t gid);
