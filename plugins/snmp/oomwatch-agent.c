@@ -370,28 +370,32 @@ static int serve(void)
 
 /* ---- start-up, in the order it must happen ---- */
 
+/* An option that sets a key of the file, after it: one slot a key, so that
+ * an option given twice takes the last value. */
+static enum options_result override(const char *key, const char *value)
+{
+	size_t k = 0;
+	while (k < overrides.n && overrides.key[k] != key)
+		k++;
+	overrides.key[k] = key;
+	overrides.value[k] = value;
+	overrides.n += k == overrides.n;
+	return OPTIONS_RUN;
+}
+
 /* One option into the globals; OPTIONS_EXIT with *status for --help,
  * --version and a mistake. */
 static enum options_result apply_option(int opt, int *status)
 {
-	/* The options that set a key of the file, after it. */
 	static const struct {
 		int opt;
 		const char *key;
 	} keyed[] = { { 'x', "agentx_socket" }, { 'P', "proc" },       { 'S', "sys" },
 		      { 'K', "kmsg" },          { 's', "state_file" }, { 'u', "user" } };
 	_Static_assert(sizeof(keyed) / sizeof(keyed[0]) <= AGENT_OVERRIDES_MAX, "one slot a key");
-	for (size_t i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++) {
-		size_t k = 0; /* the key's slot: given twice, the last one wins */
-		while (k < overrides.n && overrides.key[k] != keyed[i].key)
-			k++;
-		if (opt != keyed[i].opt)
-			continue;
-		overrides.key[k] = keyed[i].key;
-		overrides.value[k] = optarg;
-		overrides.n += k == overrides.n;
-		return OPTIONS_RUN;
-	}
+	for (size_t i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++)
+		if (opt == keyed[i].opt)
+			return override(keyed[i].key, optarg);
 	switch (opt) {
 	case 'c':
 		config_path = optarg;
