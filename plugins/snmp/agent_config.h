@@ -30,6 +30,8 @@ struct agent_config {
 	char cgroup_globs[OOMW_GLOBS_MAX][AGENT_GLOB_MAX + 1];
 	size_t n_cgroup_globs;
 	size_t n_candidates;
+	/* A SIGHUP reloads the fields from here on; those above need a restart
+	 * (they are compared as bytes: set_defaults zeroes the padding). */
 	size_t kill_table_size;
 	size_t trap_queue_size;
 	int64_t interval_sec;             /* how often the cached values are refreshed */
@@ -37,14 +39,11 @@ struct agent_config {
 	struct oomw_assess_params params; /* thresholds, kill window, hysteresis */
 };
 
-/* The command line: each field set here wins over the file. */
+/* The command line: keys of the file and their values, which win over it. */
+#define AGENT_OVERRIDES_MAX 8
 struct agent_overrides {
-	const char *agentx_socket;
-	const char *proc;
-	const char *sys;
-	const char *kmsg;
-	const char *state_file;
-	const char *user;
+	size_t n;
+	const char *key[AGENT_OVERRIDES_MAX], *value[AGENT_OVERRIDES_MAX];
 };
 
 /* Fills the defaults, then reads path (NULL: none), then applies ov.

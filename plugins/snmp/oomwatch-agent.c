@@ -11,27 +11,24 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
-#include <linux/capability.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "agent_config.h"
 #include "agent_mib.h"
 #include "defaults.h"
+#include "harden.h"
 #include "monitor.h"
 #include "version.h"
 
 #define AGENT_NAME "oomwatch-agent"
-/* The kernel never OOM-kills a task at -1000: the agent must outlive the kills it reports. */
-#define OWN_OOM_SCORE_ADJ "-1000"
 /* How long a terminating agent waits for the master's answers to what it sent. */
 #define DRAIN_SEC 1
 /* How soon after kernel-log activity the values are read once more. */
@@ -49,9 +46,8 @@ enum root_plan { KEEP_ROOT, DROP_ROOT };
 /* What the command line asks: run, or exit at once (--help, --version, a mistake). */
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT };
 
-static volatile sig_atomic_t got_term;
-static volatile sig_atomic_t got_hup;
-static int wake_pipe[2] = { -1, -1 };
+static bool got_term, got_hup;
+static int signal_fd = -1;
 
 static struct agent_config cfg;
 static struct agent_overrides overrides;
@@ -89,39 +85,30 @@ static void usage(FILE *f)
 		"2 = cannot start (sources, privileges).\n");
 }
 
-static void on_signal(int sig)
+/* SIGTERM, SIGINT and SIGHUP arrive through a signalfd that net-snmp's loop
+ * watches: no handler, and no race with the select() inside
+ * agent_check_and_process. */
+static void on_signal(int fd, void *data)
 {
-	int saved = errno;
-	if (sig == SIGHUP)
-		got_hup = 1;
-	else
-		got_term = 1;
-	/* Wakes the select() inside agent_check_and_process without a race.
-	 * Ignored on purpose: a full pipe (EAGAIN) already wakes it. */
-	if (write(wake_pipe[1], "", 1) < 0) {
-		/* nothing to do */
-	}
-	errno = saved;
-}
-
-static void on_wake(int fd, void *data)
-{
-	char buf[64];
+	struct signalfd_siginfo si;
 	(void)data;
-	while (read(fd, buf, sizeof(buf)) > 0) {
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			got_hup = true;
+		else
+			got_term = true;
 	}
 }
 
 static int setup_signals(void)
 {
-	struct sigaction sa;
-	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
-		return -errno;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
-	    sigaction(SIGHUP, &sa, NULL) != 0)
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+	    (signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
 		return -errno;
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
@@ -204,15 +191,10 @@ static int start_timer(void)
 }
 
 /* What a SIGHUP cannot change: the monitor and the privileges were set up
- * with it (root is gone). */
+ * with the fields before kill_table_size (root is gone). */
 static bool needs_restart(const struct agent_config *fresh)
 {
-	return memcmp(&fresh->paths, &cfg.paths, sizeof(cfg.paths)) != 0 ||
-	       strcmp(fresh->state_file, cfg.state_file) != 0 || strcmp(fresh->user, cfg.user) != 0 ||
-	       strcmp(fresh->agentx_socket, cfg.agentx_socket) != 0 ||
-	       fresh->n_cgroup_globs != cfg.n_cgroup_globs ||
-	       memcmp(fresh->cgroup_globs, cfg.cgroup_globs, sizeof(cfg.cgroup_globs)) != 0 ||
-	       fresh->n_candidates != cfg.n_candidates;
+	return memcmp(fresh, &cfg, offsetof(struct agent_config, kill_table_size)) != 0;
 }
 
 /* Thresholds, table sizes and the refresh interval change at once, the ping
@@ -252,56 +234,22 @@ static void reload(void)
 		 config_path ? config_path : "(defaults)");
 }
 
-/* CAP_IPC_LOCK is what lets mlock go beyond RLIMIT_MEMLOCK; root in a
- * container often lacks it. glibc has no capget() wrapper. */
-static bool has_cap_ipc_lock(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	if (syscall(SYS_capget, &hdr, data) != 0)
-		return false;
-	return (data[CAP_TO_INDEX(CAP_IPC_LOCK)].effective & CAP_TO_MASK(CAP_IPC_LOCK)) != 0;
-}
-
-/* Staying alive under memory pressure: locked pages and an OOM score of -1000.
- * Both need privileges; without them we warn and go on (we still report). */
+/* Staying alive under memory pressure (harden.h): without the privileges
+ * for it we warn and go on (we still report). */
 static void harden(enum root_plan plan)
 {
-	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
-	int flags = MCL_CURRENT | MCL_FUTURE;
-	/* Raised while root, so that MCL_FUTURE keeps working after the drop.
-	 * If it cannot be, locking future pages would make every allocation
-	 * beyond RLIMIT_MEMLOCK fail for a process without CAP_IPC_LOCK (not
-	 * root, root without it, or not root any more): lock only what is
-	 * mapped now. */
-	bool limited = plan == DROP_ROOT || !has_cap_ipc_lock();
-	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) != 0 && limited) {
+	struct oomw_hardened h;
+	oomw_harden(plan == DROP_ROOT, &h);
+	if (h.memlock_err != 0)
 		snmp_log(LOG_WARNING,
 			 "cannot lift RLIMIT_MEMLOCK (%s): locking only the memory mapped at start\n",
-			 strerror(errno));
-		flags = MCL_CURRENT;
-	}
-	if (mlockall(flags) != 0)
+			 strerror(-h.memlock_err));
+	if (h.mlock_err != 0)
 		snmp_log(LOG_WARNING, "mlockall: %s: the agent may be swapped out under pressure\n",
-			 strerror(errno));
-	/* Our own process, not the monitored host: always the real /proc. */
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, OWN_OOM_SCORE_ADJ, strlen(OWN_OOM_SCORE_ADJ)) < 0)
-		snmp_log(LOG_WARNING, "cannot set own oom_score_adj to " OWN_OOM_SCORE_ADJ ": %s\n",
-			 strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
-static int drop_privileges(const struct passwd *pw)
-{
-	/* Supplementary groups too: one of them may be the AgentX socket's. */
-	if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-	    setuid(pw->pw_uid) != 0)
-		return -errno;
-	if (pw->pw_uid != 0 && setuid(0) == 0)
-		return -EPERM; /* root could be regained: refuse to run like that */
-	return 0;
+			 strerror(-h.mlock_err));
+	if (h.oom_adj_err != 0)
+		snmp_log(LOG_WARNING, "cannot set own oom_score_adj to -1000: %s\n",
+			 strerror(-h.oom_adj_err));
 }
 
 static int open_monitor(void)
@@ -377,11 +325,11 @@ static int start_subagent(void)
 	return 0;
 }
 
-/* The signal pipe and the refresh timer join net-snmp's loop. */
+/* The signals and the refresh timer join net-snmp's loop. */
 static int start_refreshing(void)
 {
-	if (register_readfd(wake_pipe[0], on_wake, NULL) != 0 || start_timer() != 0) {
-		snmp_log(LOG_ERR, "cannot register the agent's timer or signal pipe\n");
+	if (register_readfd(signal_fd, on_signal, NULL) != 0 || start_timer() != 0) {
+		snmp_log(LOG_ERR, "cannot register the agent's timer or signals\n");
 		return -ENOMEM;
 	}
 	refresh();
@@ -422,31 +370,35 @@ static int serve(void)
 
 /* ---- start-up, in the order it must happen ---- */
 
+/* An option that sets a key of the file, after it: one slot a key, so that
+ * an option given twice takes the last value. */
+static enum options_result override(const char *key, const char *value)
+{
+	size_t k = 0;
+	while (k < overrides.n && overrides.key[k] != key)
+		k++;
+	overrides.key[k] = key;
+	overrides.value[k] = value;
+	overrides.n += k == overrides.n;
+	return OPTIONS_RUN;
+}
+
 /* One option into the globals; OPTIONS_EXIT with *status for --help,
  * --version and a mistake. */
 static enum options_result apply_option(int opt, int *status)
 {
+	static const struct {
+		int opt;
+		const char *key;
+	} keyed[] = { { 'x', "agentx_socket" }, { 'P', "proc" },       { 'S', "sys" },
+		      { 'K', "kmsg" },          { 's', "state_file" }, { 'u', "user" } };
+	_Static_assert(sizeof(keyed) / sizeof(keyed[0]) <= AGENT_OVERRIDES_MAX, "one slot a key");
+	for (size_t i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++)
+		if (opt == keyed[i].opt)
+			return override(keyed[i].key, optarg);
 	switch (opt) {
 	case 'c':
 		config_path = optarg;
-		break;
-	case 'x':
-		overrides.agentx_socket = optarg;
-		break;
-	case 'P':
-		overrides.proc = optarg;
-		break;
-	case 'S':
-		overrides.sys = optarg;
-		break;
-	case 'K':
-		overrides.kmsg = optarg;
-		break;
-	case 's':
-		overrides.state_file = optarg;
-		break;
-	case 'u':
-		overrides.user = optarg;
 		break;
 	case 'f':
 		run_mode = RUN_FOREGROUND;
@@ -548,7 +500,8 @@ static int monitor_and_serve(void)
 		return EXIT_RUNTIME;
 	}
 	int status = EXIT_RUNTIME;
-	if (run_as != NULL && (rc = drop_privileges(run_as)) != 0)
+	if (run_as != NULL &&
+	    (rc = oomw_drop_privileges(run_as->pw_name, run_as->pw_uid, run_as->pw_gid)) != 0)
 		snmp_log(LOG_ERR, "cannot drop privileges to %s: %s\n", cfg.user, strerror(-rc));
 	else
 		status = serve();

@@ -20,13 +20,13 @@ if [ -z "$out" ]; then ok "smilint -s -l 6 prints nothing"; else
 fi
 
 # Strict: a smilint that cannot find an import says so at level 6 too; make
-# sure it really parsed the module (one identity, five notifications).
+# sure it really parsed the module (one identity, seven notifications).
 dump=$(SMIPATH=$BASE smidump -f identifiers "$MIB" 2>&1)
 check "smidump sees the module identity at enterprises.32473" grep -qE 'oomwatchMIB +node +1\.3\.6\.1\.4\.1\.32473$' <<<"$dump"
-check "five notifications" test "$(grep -c 'notification' <<<"$dump")" -eq 5
+check "seven notifications" test "$(grep -c 'notification' <<<"$dump")" -eq 7
 
 trans() { snmptranslate -M "plugins/snmp:$BASE" -m OOMWATCH-MIB -On "OOMWATCH-MIB::$1" 2>&1; }
-# The OIDs the agent hard-codes (plugins/snmp/agent_mib.c), by name.
+# The OIDs the agent hard-codes (plugins/snmp/agent_mib.c, agent_trap.c), by name.
 while read -r name oid; do
 	got=$(trans "$name")
 	if [ "$got" = "$oid" ]; then ok "$name is $oid"; else not_ok "$name is $oid" "snmptranslate: $got"; fi
@@ -36,6 +36,8 @@ oomwLowMemoryNotification .1.3.6.1.4.1.32473.0.2
 oomwMemoryRecoveredNotification .1.3.6.1.4.1.32473.0.3
 oomwKillsAtUnknownTimeNotification .1.3.6.1.4.1.32473.0.4
 oomwUserspaceKillNotification .1.3.6.1.4.1.32473.0.5
+oomwCgroupHeldNotification .1.3.6.1.4.1.32473.0.6
+oomwCgroupReleasedNotification .1.3.6.1.4.1.32473.0.7
 oomwMemTotal .1.3.6.1.4.1.32473.1.1.1
 oomwMemAvailablePct .1.3.6.1.4.1.32473.1.1.8
 oomwPsiFullTotal .1.3.6.1.4.1.32473.1.2.8
@@ -56,6 +58,12 @@ oomwKillKillerDetail .1.3.6.1.4.1.32473.1.5.1.23
 oomwCandidateRss .1.3.6.1.4.1.32473.1.6.1.6
 oomwCgroupUnderOom .1.3.6.1.4.1.32473.1.7.1.6
 oomwCgroupLimitHits .1.3.6.1.4.1.32473.1.7.1.7
+oomwCgroupHeld .1.3.6.1.4.1.32473.1.7.1.8
+oomwCgroupRecentLimitHits .1.3.6.1.4.1.32473.1.7.1.9
+oomwCgroupPressure .1.3.6.1.4.1.32473.1.7.1.10
+oomwCgroupVictimPid .1.3.6.1.4.1.32473.1.7.1.11
+oomwCgroupVictimName .1.3.6.1.4.1.32473.1.7.1.12
+oomwCgroupHeldText .1.3.6.1.4.1.32473.1.7.1.13
 OIDS
 
 # Sizes are 64-bit (a 16 TiB host is 17179869184 KiB, beyond Unsigned32) and

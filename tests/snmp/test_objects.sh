@@ -37,7 +37,9 @@ walk=$(snmpwalk -v2c -c public -t 2 -r 1 -M "$SNMP_MIBDIRS" -m OOMWATCH-MIB -On 
 	.1.3.6.1.4.1.32473 2>&1 | awk '{ print $1 }')
 # Served only for a userspace killer's kill (systemd-oomd, earlyoom), which a
 # kernel log does not hold: tests/snmp/test_journal.sh reads it from a journal.
-elsewhere=" oomwKillKillerDetail "
+# Served from a cgroup's second sample, from cgroup v2's memory.pressure, and
+# while a cgroup is held at its limit: tests/snmp/test_held.sh.
+elsewhere=" oomwKillKillerDetail oomwCgroupRecentLimitHits oomwCgroupPressure oomwCgroupVictimPid oomwCgroupVictimName "
 missing=()
 for name in "${objects[@]}"; do
 	[[ $elsewhere == *" $name "* ]] && continue

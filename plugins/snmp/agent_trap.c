@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/* agent_trap.c — each sample taken through the core's notifier
+ * (common/notifier.h: the verdict, what is news, what to log), and
+ * OOMWATCH-MIB's notifications sent as AgentX Notify PDUs with a response
+ * callback: a notification counts as delivered only when the master answered
+ * it (RFC 2741 7.1.10: the master sends the trap, then its Response). Which notifications
+ * are owed, in flight, delivered or given up is the core's delivery ledger
+ * (common/ledger.h): kills are the monitor's persisted events above the
+ * state's delivery cursor, so whichever agent process runs next sends them;
+ * the cursor moves, and is saved, as the answers come in. Notices about the
+ * present (memory, cgroups held at their limit, kills at an unknown time) are
+ * queued in memory until answered. This file builds and sends the PDUs and
+ * logs what the core says. */
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
+
+#include "agent_mib.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "notifier.h"
+
+static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+/* RFC 2741 6.1: h.type of a Notify PDU; net-snmp's AgentX transport uses the
+ * RFC's numbers as PDU commands, but installs no header that names them. */
+#define AGENTX_NOTIFY_PDU 12
+/* How long snmpd may take to answer a Notify before net-snmp sends it again
+ * (its session default is 1 s): a Notify sent twice is two traps, and a
+ * loaded snmpd can take longer than a second. */
+#define NOTIFY_TIMEOUT_SEC 5
+/* RFC 2741 6.2.16: res.error notOpen (the master no longer knows our session). */
+#define AGENTX_ERR_NOT_OPEN_SESSION 257
+
+/* Below oomwNotifications. */
+enum notification {
+	N_KILL = 1,
+	N_LOW_MEMORY = 2,
+	N_RECOVERED = 3,
+	N_KILLS_UNKNOWN_TIME = 4,
+	N_USERSPACE_KILL = 5,
+	N_CGROUP_HELD = 6,
+	N_CGROUP_RELEASED = 7,
+};
+static const enum notification of_notice[] = {
+	[OOMW_NOTICE_LOW_MEMORY] = N_LOW_MEMORY,
+	[OOMW_NOTICE_RECOVERED] = N_RECOVERED,
+	[OOMW_NOTICE_KILLS_UNKNOWN_TIME] = N_KILLS_UNKNOWN_TIME,
+	[OOMW_NOTICE_CGROUP_HELD] = N_CGROUP_HELD,
+	[OOMW_NOTICE_CGROUP_RELEASED] = N_CGROUP_RELEASED,
+};
+
+static struct oomw_monitor *monitor;  /* holds the events owed and the delivery cursor */
+static struct oomw_notifier notifier; /* the delivery ledger, held verdicts, what was said */
+static bool connected;
+static netsnmp_session *master; /* the AgentX session, while connected */
+static int cursor_err;          /* the last failure to save the delivery cursor, logged once */
+
+/* ---- the varbinds ---- */
+
+static bool add_var(netsnmp_variable_list **vars, const oid *sub, size_t sub_len, const oid *index,
+		    size_t index_len, const struct agent_value *v)
+{
+	oid name[OID_MAX_LEN];
+	size_t len = agent_instance_oid(sub, sub_len, index, index_len, name);
+	return snmp_varlist_add_variable(vars, name, len, v->type, &v->u, v->len) != NULL;
+}
+
+/* A kill: these columns of oomwKillTable, as the MIB's NOTIFICATION-TYPE
+ * lists them; the instance is the kill's index. */
+static bool add_kill(netsnmp_variable_list **vars, const struct oomw_event *ev)
+{
+	/* Time, HasDetails, Pid, Name, Scope, TaskMemcg, Why, Remedy. */
+	static const unsigned kernel[] = { 2, 3, 4, 5, 7, 10, 16, 17 };
+	/* Time, Killer, Pid, Name, TaskMemcg, KillerDetail. */
+	static const unsigned userspace[] = { 2, 22, 4, 5, 10, 23 };
+	bool by_kernel = ev->killer == OOMW_KILLER_KERNEL;
+	const unsigned *columns = by_kernel ? kernel : userspace;
+	size_t n = by_kernel ? sizeof(kernel) / sizeof(kernel[0])
+			     : sizeof(userspace) / sizeof(userspace[0]);
+	oid index = ev->index > UINT32_MAX ? UINT32_MAX : (oid)ev->index;
+	struct agent_value v;
+	bool built = true;
+	for (size_t i = 0; i < n; i++) {
+		const oid column[] = { AGENT_KILL_TABLE, 1, columns[i] };
+		if (agent_kill_value(columns[i], ev, &v))
+			built = built && add_var(vars, column, 3, &index, 1, &v);
+	}
+	return built;
+}
+
+/* A cgroup started being held at its limit: the columns of oomwCgroupTable
+ * the notification lists, as they were then; the instance is its path. */
+static bool add_held(netsnmp_variable_list **vars, const struct oomw_notice *n, const oid *index,
+		     size_t len)
+{
+	/* Path, RecentLimitHits, Pressure, VictimPid, VictimName, HeldText. */
+	enum { N_COLUMNS = 6 };
+	static const unsigned columns[N_COLUMNS] = { 2, 9, 10, 11, 12, 13 };
+	struct agent_value v[N_COLUMNS];
+	const bool known[N_COLUMNS] = {
+		agent_put_text(&v[0], n->cgroup),
+		agent_put_number(&v[1], ASN_UNSIGNED, n->limit_hits),
+		agent_put_pct(&v[2], n->pressure_cpct),
+		agent_put_number(&v[3], ASN_UNSIGNED, n->victim_pid),
+		n->victim_pid != OOMW_UNKNOWN && agent_put_text(&v[4], n->victim_comm),
+		agent_put_ascii(&v[5], n->text),
+	};
+	bool built = true;
+	for (size_t i = 0; i < N_COLUMNS; i++) {
+		const oid column[] = { AGENT_CGROUP_TABLE, 1, columns[i] };
+		if (known[i])
+			built = built && add_var(vars, column, 3, index, len, &v[i]);
+	}
+	return built;
+}
+
+/* A notice about the present: oomwStatus, oomwStatusText and
+ * oomwMemAvailablePct; or a cgroup's columns, the instance its path. */
+static bool add_notice(netsnmp_variable_list **vars, const struct oomw_notice *n)
+{
+	static const oid zero = 0, status[] = { 4, 1 }, text[] = { 4, 2 }, pct[] = { 1, 8 };
+	static const oid path[] = { AGENT_CGROUP_TABLE, 1, 2 }, held[] = { AGENT_CGROUP_TABLE, 1, 8 };
+	oid index[OID_MAX_LEN];
+	size_t len = agent_path_index(n->cgroup, index);
+	struct agent_value v;
+	if (n->kind == OOMW_NOTICE_CGROUP_HELD)
+		return add_held(vars, n, index, len);
+	if (n->kind == OOMW_NOTICE_CGROUP_RELEASED)
+		return agent_put_text(&v, n->cgroup) && add_var(vars, path, 3, index, len, &v) &&
+		       agent_put_truth(&v, false) && add_var(vars, held, 3, index, len, &v);
+	agent_put_number(&v, ASN_INTEGER, agent_verdict_value(n->severity));
+	bool built = add_var(vars, status, 2, &zero, 1, &v);
+	agent_put_ascii(&v, n->text);
+	built = built && add_var(vars, text, 2, &zero, 1, &v);
+	if (n->kind != OOMW_NOTICE_KILLS_UNKNOWN_TIME && agent_put_pct(&v, n->available_cpct))
+		built = built && add_var(vars, pct, 2, &zero, 1, &v);
+	return built;
+}
+
+/* The varbinds of a kill notification (ev) or of a notice (n). */
+static int build_vars(const struct oomw_event *ev, const struct oomw_notice *n,
+		      netsnmp_variable_list **vars)
+{
+	oid trap_oid[OID_LENGTH(agent_mib_oid) + 2];
+	memcpy(trap_oid, agent_mib_oid, sizeof(agent_mib_oid));
+	trap_oid[OID_LENGTH(agent_mib_oid)] = 0; /* oomwNotifications */
+	trap_oid[OID_LENGTH(agent_mib_oid) + 1] = ev == NULL ? of_notice[n->kind]
+						  : ev->killer != OOMW_KILLER_KERNEL ? N_USERSPACE_KILL
+										     : N_KILL;
+	if (snmp_varlist_add_variable(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
+				      trap_oid, sizeof(trap_oid)) == NULL)
+		return -ENOMEM;
+	return (ev != NULL ? add_kill(vars, ev) : add_notice(vars, n)) ? 0 : -ENOMEM;
+}
+
+/* ---- delivery ---- */
+
+static void save_cursor(void)
+{
+	if (notifier.ledger.cursor <= oomw_monitor_notified(monitor))
+		return;
+	int r = oomw_monitor_set_notified(monitor, notifier.ledger.cursor);
+	if (r != 0 && r != cursor_err)
+		snmp_log(LOG_ERR,
+			 "cannot save the delivered notifications to the state file: %s; a restart "
+			 "now would send them again\n",
+			 strerror(-r));
+	cursor_err = r;
+}
+
+/* A Response from the master (delivered), or the request's end without one:
+ * timed out, or its session closed (net-snmp ends pending requests so). */
+static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu *pdu, void *magic)
+{
+	(void)session;
+	(void)magic;
+	bool answered = op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL;
+	/* notOpen: the master lost our session; sent again after registering. */
+	bool done = answered && pdu->errstat != AGENTX_ERR_NOT_OPEN_SESSION;
+	if (answered && pdu->errstat != 0 && done)
+		snmp_log(LOG_ERR,
+			 "the AgentX master refused a notification (AgentX error %ld); not sent again\n",
+			 pdu->errstat);
+	if (oomw_ledger_answered(&notifier.ledger, cache.events, cache.n_events, reqid, done))
+		save_cursor();
+	return 1;
+}
+
+/* Hands one notification to the master as an AgentX Notify whose Response
+ * comes to on_response. Returns its request id, or 0 when it was not sent
+ * (it is tried again at the next flush). */
+static long send_notify(const struct oomw_event *ev, const struct oomw_notice *n)
+{
+	netsnmp_variable_list *vars = NULL;
+	if (build_vars(ev, n, &vars) != 0) {
+		snmp_free_varbind(vars);
+		snmp_log(LOG_ERR, "cannot build a notification: out of memory; will retry\n");
+		return 0;
+	}
+	netsnmp_pdu *pdu = snmp_pdu_create(AGENTX_NOTIFY_PDU);
+	if (pdu == NULL) {
+		snmp_free_varbind(vars);
+		return 0;
+	}
+	/* As net-snmp's own trap sender fills an AgentX Notify: our session
+	 * with the master, and request ids never reused in a time window. */
+	pdu->version = master->version;
+	pdu->sessid = master->sessid;
+	pdu->msgid = snmp_get_next_msgid();
+	do
+		pdu->reqid = snmp_get_next_reqid();
+	while (pdu->reqid == 0);
+	pdu->time = NOTIFY_TIMEOUT_SEC; /* not encoded in a Notify: read by net-snmp only */
+	pdu->flags |= UCD_MSG_FLAG_PDU_TIMEOUT;
+	pdu->variables = vars;
+	long reqid = pdu->reqid;
+	if (snmp_async_send(master, pdu, on_response, NULL) == 0) {
+		snmp_free_pdu(pdu);
+		return 0;
+	}
+	return reqid;
+}
+
+void agent_mib_flush(void)
+{
+	struct oomw_outgoing o;
+	if (!connected || master == NULL || !notifier.started)
+		return;
+	while (oomw_ledger_next(&notifier.ledger, cache.events, cache.n_events, &o)) {
+		long reqid = send_notify(o.ev, o.notice);
+		if (reqid == 0)
+			return;
+		oomw_ledger_sending(&o, reqid);
+	}
+}
+
+bool agent_mib_connected(void)
+{
+	return connected;
+}
+
+bool agent_mib_in_flight(void)
+{
+	return oomw_ledger_in_flight(&notifier.ledger);
+}
+
+/* ---- sampling: the core judges and says what is news, the agent maps ---- */
+
+static void count_new(const struct oomw_event *ev, void *ctx)
+{
+	(void)ev;
+	(void)ctx;
+	cache.n_new++;
+}
+
+static void assess_input(struct oomw_assess_input *in)
+{
+	const struct agent_config *cfg = cache.cfg;
+	*in = (struct oomw_assess_input){
+		.snap = &cache.snap,
+		.events = cache.events,
+		.n_events = cache.n_events,
+		.n_new = cache.n_new,
+		.paths = &cfg->paths,
+		.kmsg_option = "kmsg", /* the config key naming the log */
+		.state_path = cfg->state_file[0] ? cfg->state_file : NULL,
+		.cgroups_asked = cfg->n_cgroup_globs > 0,
+		.candidates_asked = cfg->n_candidates > 0,
+		.save_err = cache.save_err,
+	};
+}
+
+/* What the core said: its notes logged, the cursor saved, the texts served. */
+static void took(void)
+{
+	static const int level[] = {
+		[OOMW_NOTE_INFO] = LOG_INFO, [OOMW_NOTE_NOTICE] = LOG_NOTICE, [OOMW_NOTE_WARNING] = LOG_WARNING
+	};
+	char klog[OOMW_NOTE_TEXT_MAX];
+	for (size_t i = 0; i < notifier.n_notes; i++)
+		snmp_log(level[notifier.notes[i].level], "%s\n", notifier.notes[i].text);
+	save_cursor();
+	oomw_cut_escaped(notifier.status, cache.status_text, sizeof(cache.status_text));
+	oomw_source_text(&cache.verdict, OOMW_SRC_KLOG, klog, sizeof(klog)); /* oomwKernelLogStatus */
+	oomw_cut_escaped(klog[0] ? klog : "ok", cache.klog_text, sizeof(cache.klog_text));
+}
+
+void agent_mib_refresh(struct oomw_monitor *m)
+{
+	/* Where a path fits an index of oomwCgroupTable (agent_path_index). */
+	static const struct oomw_notifier_config words = { "kill_window", "in oomwKillTable",
+							   AGENT_CGROUP_INDEX_MAX };
+	struct oomw_assess_input in;
+	char victim[OOMW_CGROUP_PATH_MAX * 4 + 256];
+	cache.n_new = 0;
+	monitor = m;
+	cache.save_err = oomw_monitor_sample(m, &cache.snap, count_new, NULL);
+	cache.have_snap = true;
+	cache.events = oomw_monitor_events(m, &cache.n_events);
+	agent_mib_choose_rows();
+	assess_input(&in);
+	oomw_notifier_sample(&notifier, &in, &cache.cfg->params, &words, oomw_monitor_notified(m),
+			     cache.cfg->trap_queue_size, &cache.verdict);
+	took();
+	/* Each kill now owed (sent by agent_mib_flush), in the core's words,
+	 * which escape what a process or cgroup chose: no forged log line. */
+	for (size_t i = cache.n_new < cache.n_events ? cache.n_events - cache.n_new : 0;
+	     i < cache.n_events; i++) {
+		if (!oomw_ledger_owes(&notifier.ledger, &cache.events[i]))
+			continue;
+		oomw_victim_text(&in, &cache.events[i], OOMW_CGROUP_PATH_MAX * 4, victim,
+				 sizeof(victim));
+		snmp_log(LOG_NOTICE, "OOM kill #%llu: %s\n",
+			 (unsigned long long)cache.events[i].index, victim);
+	}
+}
+
+void agent_mib_configure(const struct agent_config *cfg)
+{
+	struct oomw_assess_input in;
+	cache.cfg = cfg;
+	if (!notifier.started)
+		return;
+	agent_mib_choose_rows();
+	/* New thresholds can change the verdict on the same values. */
+	assess_input(&in);
+	oomw_notifier_rejudge(&notifier, &in, &cfg->params, cfg->trap_queue_size, &cache.verdict);
+	took();
+}
+
+/* ---- master connection ---- */
+
+static int on_connect(int major, int minor, void *server_arg, void *client_arg)
+{
+	(void)major;
+	(void)minor;
+	(void)client_arg;
+	connected = true;
+	master = server_arg; /* subagent.c passes its session with the master */
+	size_t owed = notifier.started
+			      ? oomw_ledger_owed(&notifier.ledger, cache.events, cache.n_events)
+			      : 0;
+	snmp_log(LOG_INFO, "registered with the AgentX master; %zu notification%s queued\n", owed,
+		 owed == 1 ? "" : "s");
+	return 0;
+}
+
+static int on_disconnect(int major, int minor, void *server_arg, void *client_arg)
+{
+	(void)major;
+	(void)minor;
+	(void)server_arg;
+	(void)client_arg;
+	connected = false;
+	master = NULL;
+	/* What the old session did not answer is sent again to the next one
+	 * (net-snmp also ends those requests, as timed out, when it frees it). */
+	oomw_ledger_disconnected(&notifier.ledger);
+	snmp_log(LOG_WARNING, "lost the AgentX master; notifications are queued until it is back\n");
+	return 0;
+}
+
+int agent_trap_register(void)
+{
+	/* The subagent announces its master session through these two; without
+	 * them the notification queue would never be sent. */
+	if (snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
+				   on_connect, NULL) != SNMPERR_SUCCESS ||
+	    snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+				   on_disconnect, NULL) != SNMPERR_SUCCESS)
+		return -ENOMEM;
+	return 0;
+}
