@@ -941,7 +941,7 @@ static size_t named_in_cgroup(const struct ctx *c, const char *path)
 
 /* Before the kill: a cgroup held at its limit since the previous sample (its
  * limit hits went up), or on v1 with tasks waiting at the limit right now
- * (under_oom: the OOM killer is disabled there, or is choosing), is a WARNING,
+ * (under_oom, where the OOM killer is disabled), is a WARNING,
  * with the candidate the OOM killer would likely take there. under_oom needs
  * no baseline; it matters most where no counter moves (doc/kernel-interfaces.md,
  * "Limit hits"). */
