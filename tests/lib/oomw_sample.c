@@ -3,11 +3,11 @@
  * events as tab-separated lines, so that shell tests can check the core on the
  * real /proc, /sys and /dev/kmsg:
  *
+ *   held <path> <0|1> <limit_hits_delta> <text>   with --cgroup, after the first
+ *                                         sample's lines: the core's "before the kill"
+ *                                         verdict (oomw_assess, check_oom's defaults)
  *   snap <key> <value>                    one line per snapshot field
  *   cgroup <path> <oom_kill> <delta>
- *   held <path> <0|1> <limit_hits_delta> <text>   the core's "before the kill"
- *                                         verdict (oomw_assess, check_oom's
- *                                         defaults), after the snapshot lines
  *   event <index> <details> <pid> <comm> <task_memcg> <scope> <wall_usec> <seen_usec>
  *   wake <file> <revents>                 a pollfd poll() reported ready (--wait-event);
  *                                         file is what the fd is open on, revents in hex
