@@ -463,7 +463,7 @@ static void held_perf(struct report *r)
 	}
 	if (cpct != OOMW_UNKNOWN) {
 		snprintf(v, sizeof(v), "%lld.%02lld", (long long)(cpct / 100), (long long)(cpct % 100));
-		perf(&r->perf, "cgroup_pressure_pct", v, "%", NULL, OOMW_PERF_PLAIN, "");
+		perf(&r->perf, "cgroup_pressure_pct", v, "%", NULL, OOMW_PERF_PLAIN, "100");
 	}
 }
 
