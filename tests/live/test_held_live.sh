@@ -198,6 +198,8 @@ snmp_held_traps() {
 	load_start
 	check "snmptrapd: oomwCgroupHeldNotification" wait_for 10 grep -q oomwCgroupHeldNotification "$SNMP_TMP/traps.log"
 	check "the held trap names the cgroup" grep -q "oomwCgroupHeldNotification.*$name" "$SNMP_TMP/traps.log"
+	check "the held trap names the likeliest victim held-holder" \
+		grep -q "oomwCgroupHeldNotification.*held-holder" "$SNMP_TMP/traps.log"
 	sleep 1.5
 	load_stop
 	check "snmptrapd: oomwCgroupReleasedNotification once released" \
