@@ -939,12 +939,17 @@ static size_t named_in_cgroup(const struct ctx *c, const char *path)
 	return n;
 }
 
-/* Before the kill: a cgroup held at its limit since the previous sample is a
- * WARNING, with the candidate the OOM killer would likely take there. */
+/* Before the kill: a cgroup held at its limit since the previous sample (its
+ * limit hits went up), or on v1 with tasks waiting at the limit right now
+ * (under_oom, where the OOM killer is disabled), is a WARNING,
+ * with the candidate the OOM killer would likely take there. under_oom needs
+ * no baseline; it matters most where no counter moves (doc/kernel-interfaces.md,
+ * "Limit hits"). */
 static void held_at_limit(struct ctx *c, struct oomw_cgroup_verdict *cv)
 {
 	const struct oomw_snapshot *s = c->in->snap;
-	cv->held = cv->cg->limit_hits_delta != OOMW_UNKNOWN && cv->cg->limit_hits_delta > 0;
+	cv->held = (cv->cg->limit_hits_delta != OOMW_UNKNOWN && cv->cg->limit_hits_delta > 0) ||
+		   cv->cg->stats.under_oom > 0;
 	cv->likeliest = NULL;
 	if (!cv->held)
 		return;
@@ -955,16 +960,24 @@ static void held_at_limit(struct ctx *c, struct oomw_cgroup_verdict *cv)
 }
 
 /* "cgroup X held at its limit: 12 limit hits since the last sample, memory
- * pressure 3.20%; likeliest victim python3 (pid 3882, 60.1 MiB)". */
+ * pressure 3.20%; likeliest victim python3 (pid 3882, 60.1 MiB)"; on v1 with
+ * tasks waiting at the limit "cgroup X held at its limit: tasks wait for
+ * memory (under_oom)", the hits after it when some were counted. */
 void oomw_held_text(const struct oomw_cgroup_verdict *cv, char *out, size_t size)
 {
 	struct text t = { out, size, 0 };
 	char path[CGROUP_SHOWN_SUMMARY + 1], sz[SIZE_TEXT_MAX], comm[COMM_SHOWN_MAX + 1];
 	const struct oomw_cgroup_stats *st = &cv->cg->stats;
+	int64_t hits = cv->cg->limit_hits_delta;
+	bool waiting = st->under_oom > 0;
 	out[0] = '\0';
 	esc_path(st->path, CGROUP_SHOWN_SUMMARY, path, sizeof(path));
-	text_add(&t, "cgroup %s held at its limit: %lld limit hits since the last sample", path,
-		 (long long)cv->cg->limit_hits_delta);
+	text_add(&t, "cgroup %s held at its limit: ", path);
+	if (waiting)
+		text_add(&t, "tasks wait for memory (under_oom)");
+	if (hits != OOMW_UNKNOWN && (hits > 0 || !waiting))
+		text_add(&t, "%s%lld limit hits since the last sample", waiting ? ", " : "",
+			 (long long)hits);
 	if (st->pressure_some_avg10_cpct != OOMW_UNKNOWN)
 		text_add(&t, ", memory pressure %lld.%02lld%%",
 			 (long long)(st->pressure_some_avg10_cpct / 100),

@@ -25,7 +25,7 @@ struct oomw_cgroup_stats {
 	int64_t oom_group_kill; /* v2 5.17+ */
 	int64_t max;            /* v2: times usage hit memory.max */
 	int64_t high;           /* v2: times usage went over memory.high */
-	int64_t under_oom;      /* v1: 1 while tasks are stalled in OOM */
+	int64_t under_oom;      /* v1: 1 while tasks wait at the limit (oom_kill_disable) */
 	int64_t usage_bytes;    /* v2 memory.current; v1 memory.usage_in_bytes */
 	int64_t limit_bytes;    /* v2 memory.max; v1 memory.limit_in_bytes; OOMW_UNLIMITED */
 	int64_t failcnt;        /* v1 memory.failcnt: times usage hit the limit */
@@ -35,7 +35,9 @@ struct oomw_cgroup_stats {
 
 /* Times the cgroup was held at its limit so far: v2 memory.events high + max,
  * v1 memory.failcnt + memory.memsw.failcnt; OOMW_UNKNOWN when the kernel does
- * not say. */
+ * not say. Page cache reclaimed at the limit counts too. Linux 6.18 leaves v1
+ * memory.memsw.failcnt at 0, and memory.failcnt too where memory+swap is
+ * limited as tightly: there under_oom is the only sign (doc/kernel-interfaces.md). */
 int64_t oomw_cgroup_limit_hits(const struct oomw_cgroup_stats *st);
 
 /* Finds the memory controller: <sys>/fs/cgroup with "memory" in

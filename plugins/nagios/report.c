@@ -367,6 +367,11 @@ static void cgroup_line(struct report *r, const struct oomw_cgroup_verdict *cv)
 	if (c->oom_kill != OOMW_UNKNOWN)
 		sb_printf(&r->lines, ", %lld OOM kills since boot", (long long)c->oom_kill);
 	sb_printf(&r->lines, ", %zu named in last %s\n", cv->n_named_window, r->v.window);
+	if (cv->held && r->o->verbose) {
+		char held[OOMW_PART_TEXT_MAX];
+		oomw_held_text(cv, held, sizeof(held));
+		sb_printf(&r->lines, "  %s\n", held);
+	}
 }
 
 /* Whether path lies strictly below ancestor. */
@@ -436,6 +441,32 @@ static size_t cgroups_in_path_order(const struct report *r,
 	return n;
 }
 
+/* Before the kill: the most limit hits since the last run of any matched
+ * cgroup (the largest, not a sum: a v2 cgroup's count includes its subtree's),
+ * and the highest memory pressure of their own (v2 memory.pressure some avg10);
+ * each only where some cgroup has it. */
+static void held_perf(struct report *r)
+{
+	int64_t hits = OOMW_UNKNOWN, cpct = OOMW_UNKNOWN;
+	char v[32];
+	for (size_t i = 0; i < r->v.n_cgroups; i++) {
+		const struct oomw_snapshot_cgroup *cg = r->v.cgroups[i].cg;
+		if (cg->limit_hits_delta != OOMW_UNKNOWN && cg->limit_hits_delta > hits)
+			hits = cg->limit_hits_delta;
+		if (cg->stats.pressure_some_avg10_cpct != OOMW_UNKNOWN &&
+		    cg->stats.pressure_some_avg10_cpct > cpct)
+			cpct = cg->stats.pressure_some_avg10_cpct;
+	}
+	if (hits != OOMW_UNKNOWN) {
+		snprintf(v, sizeof(v), "%lld", (long long)hits);
+		perf(&r->perf, "cgroup_limit_hits", v, "", NULL, OOMW_PERF_PLAIN, "");
+	}
+	if (cpct != OOMW_UNKNOWN) {
+		snprintf(v, sizeof(v), "%lld.%02lld", (long long)(cpct / 100), (long long)(cpct % 100));
+		perf(&r->perf, "cgroup_pressure_pct", v, "%", NULL, OOMW_PERF_PLAIN, "100");
+	}
+}
+
 /* Per cgroup: usage in bytes with the ranges and its limit as max, its OOM
  * kill counter; before them the kills in all of them and the largest usage. */
 static void cgroup_perf(struct report *r)
@@ -464,6 +495,7 @@ static void cgroup_perf(struct report *r)
 		perf(&r->perf, "cgroup_usage_pct", v, "%", &r->o->params.cgroup_usage,
 		     OOMW_PERF_PLAIN, "");
 	}
+	held_perf(r);
 	size_t n = cgroups_in_path_order(r, shown);
 	for (size_t i = 0; i < n; i++) {
 		const struct oomw_cgroup_stats *c = &shown[i]->cg->stats;

@@ -233,6 +233,16 @@ static void sample_usec(struct out *o, const struct family *fam, const char *lab
 		labels ? labels : "", labels ? "}" : "", sign, u / USEC_PER_SEC, u % USEC_PER_SEC);
 }
 
+/* Hundredths of a percent (PSI's avg10) as a ratio, exactly: 320 is 0.0320. */
+static void sample_cpct_ratio(struct out *o, const struct family *fam, const char *labels, int64_t cpct)
+{
+	if (cpct == OOMW_UNKNOWN || cpct < 0)
+		return;
+	header(o, fam);
+	fprintf(o->f, "%s%s%s%s %" PRId64 ".%04" PRId64 "\n", fam->name, labels ? "{" : "",
+		labels ? labels : "", labels ? "}" : "", cpct / 10000, cpct % 10000);
+}
+
 static void sample_kib(struct out *o, const struct family *fam, const char *labels, int64_t kib)
 {
 	if (kib != OOMW_UNKNOWN && kib >= 0)
@@ -322,6 +332,17 @@ static const struct family f_cg_limit = { "oomwatch_cgroup_memory_limit_bytes", 
 static const struct family f_cg_under_oom = { "oomwatch_cgroup_under_oom", GAUGE, NULL,
 					      "1 while tasks of this cgroup are stalled in OOM "
 					      "(cgroup v1 memory.oom_control)." };
+static const struct family f_cg_limit_hits = { "oomwatch_cgroup_limit_hits_total", COUNTER, NULL,
+					       "Times this cgroup was held at its limit: memory.events high + max (v2), "
+					       "memory.failcnt + memory.memsw.failcnt (v1)." };
+static const struct family f_cg_pressure = {
+	"oomwatch_cgroup_memory_pressure_some_avg10_ratio", GAUGE, "ratio",
+	"Share of the last 10 s in which some tasks of this cgroup stalled on memory "
+	"(its own memory.pressure, v2)."
+};
+static const struct family f_cg_held = { "oomwatch_cgroup_held_at_limit", GAUGE, NULL,
+					 "1 while this cgroup is held at its limit before any "
+					 "kill (the warning of every front end), else 0." };
 static const struct family f_cand_score = { "oomwatch_candidate_oom_score", GAUGE, NULL,
 					    "oom_score of the processes the OOM killer would pick "
 					    "next, by rank (1: first)." };
@@ -411,7 +432,29 @@ static void cgroup_label(const struct oomw_snapshot_cgroup *cg, char *out, size_
 	label(out, size, "cgroup", cg->stats.path, strlen(cg->stats.path));
 }
 
-static void render_cgroups(struct out *o, const struct oomw_snapshot *s)
+/* Before the kill: the counter behind the held verdict, the cgroup's own
+ * memory pressure, and the verdict itself. */
+static void render_held(struct out *o, const struct oomw_verdict *v)
+{
+	char l[LABEL_PAIR_MAX];
+	for (size_t i = 0; i < v->n_cgroups; i++) {
+		int64_t hits = oomw_cgroup_limit_hits(&v->cgroups[i].cg->stats);
+		cgroup_label(v->cgroups[i].cg, l, sizeof(l));
+		if (hits != OOMW_UNKNOWN)
+			sample_i64(o, &f_cg_limit_hits, l, hits);
+	}
+	for (size_t i = 0; i < v->n_cgroups; i++) {
+		cgroup_label(v->cgroups[i].cg, l, sizeof(l));
+		sample_cpct_ratio(o, &f_cg_pressure, l,
+				  v->cgroups[i].cg->stats.pressure_some_avg10_cpct);
+	}
+	for (size_t i = 0; i < v->n_cgroups; i++) {
+		cgroup_label(v->cgroups[i].cg, l, sizeof(l));
+		sample_i64(o, &f_cg_held, l, v->cgroups[i].held);
+	}
+}
+
+static void render_cgroups(struct out *o, const struct oomw_snapshot *s, const struct oomw_verdict *v)
 {
 	char l[LABEL_PAIR_MAX], labels[LABEL_LINE_MAX];
 	for (size_t i = 0; i < s->n_cgroups; i++) {
@@ -452,6 +495,7 @@ static void render_cgroups(struct out *o, const struct oomw_snapshot *s)
 		if (s->cgroups[i].stats.under_oom != OOMW_UNKNOWN)
 			sample_i64(o, &f_cg_under_oom, l, s->cgroups[i].stats.under_oom);
 	}
+	render_held(o, v);
 }
 
 static void render_candidates(struct out *o, const struct oomw_snapshot *s)
@@ -482,7 +526,7 @@ int prom_render(FILE *f, const struct prom_input *in)
 	render_status(&o, in->verdict);
 	render_kills(&o, in);
 	render_memory(&o, in->snap);
-	render_cgroups(&o, in->snap);
+	render_cgroups(&o, in->snap, in->verdict);
 	render_candidates(&o, in->snap);
 	return ferror(f) ? -EIO : 0;
 }

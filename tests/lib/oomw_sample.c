@@ -3,6 +3,9 @@
  * events as tab-separated lines, so that shell tests can check the core on the
  * real /proc, /sys and /dev/kmsg:
  *
+ *   held <path> <0|1> <limit_hits_delta> <text>   with --cgroup, after the first
+ *                                         sample's lines: the core's "before the kill"
+ *                                         verdict (oomw_assess, check_oom's defaults)
  *   snap <key> <value>                    one line per snapshot field
  *   cgroup <path> <oom_kill> <delta>
  *   event <index> <details> <pid> <comm> <task_memcg> <scope> <wall_usec> <seen_usec>
@@ -34,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "assess.h"
 #include "monitor.h"
 #include "text.h"
 
@@ -90,6 +94,30 @@ static void print_cgroups(const struct oomw_snapshot *s, bool only_changed)
 		putchar('\t');
 		print_num(c->stats.oom_kill);
 		printf("\t%" PRId64 "\n", c->oom_kill_delta);
+	}
+}
+
+/* Each watched cgroup's held verdict, judged as check_oom judges it. */
+static void print_held(struct oomw_monitor *m, const struct oomw_paths *paths,
+		       const struct oomw_snapshot *s)
+{
+	static struct oomw_verdict v;
+	struct oomw_assess_params p;
+	oomw_assess_params_default(&p, OOMW_FRONTEND_NAGIOS);
+	struct oomw_assess_input in = { .snap = s, .paths = paths, .cgroups_asked = true };
+	in.events = oomw_monitor_events(m, &in.n_events);
+	oomw_assess(&in, &p, &v);
+	for (size_t i = 0; i < v.n_cgroups; i++) {
+		char text[OOMW_PART_TEXT_MAX] = "";
+		if (v.cgroups[i].held)
+			oomw_held_text(&v.cgroups[i], text, sizeof(text));
+		fputs("held\t", stdout);
+		print_str(v.cgroups[i].cg->stats.path, strlen(v.cgroups[i].cg->stats.path));
+		printf("\t%d\t", v.cgroups[i].held ? 1 : 0);
+		print_num(v.cgroups[i].cg->limit_hits_delta);
+		putchar('\t');
+		print_str(text, strlen(text));
+		putchar('\n');
 	}
 }
 
@@ -182,6 +210,8 @@ int main(int argc, char **argv)
 	static struct oomw_snapshot snap;
 	r = oomw_monitor_sample(m, &snap, on_event, NULL);
 	print_snap(&snap, r);
+	if (cfg.n_cgroup_globs > 0)
+		print_held(m, &cfg.paths, &snap);
 	fflush(stdout);
 	if (ready) {
 		int fd = open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);

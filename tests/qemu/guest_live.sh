@@ -197,6 +197,56 @@ if [ "$p" = v2 ]; then
 		test "$(events "$tmp/psi_main.out")" = "$psi_kills"
 fi
 
+# ---- before the kill: held at the limit, the core's verdict, then released --
+# (tests/live/test_held_live.sh drives the front ends on the host.) v2: an
+# allocator throttled above memory.high, memory.events high rising; v1: the OOM
+# killer disabled, the allocator waits at the limit (under_oom 1). Released by
+# our own SIGKILL; no OOM kill.
+held_col() { awk -F'\t' -v c="$2" '$1 == "held" { print $c }' "$1"; } # OUT COLUMN
+hstate=$tmp/held.state
+cg_kill0=$(oomcg_oom_kill)
+run_sample "$hstate" "$tmp/held0.out" --kmsg none
+high() { awk '$1 == "high" { print $2 }' "$OOMCG/memory.events"; }
+under_oom() { awk '$1 == "under_oom" { print $2 }' "$OOMCG/memory.oom_control"; }
+if [ "$p" = v2 ]; then
+	high0=$(high)
+	echo $((4 * 1024 * 1024)) >"$OOMCG/memory.high"
+	hold=12 # MiB: above memory.high, below memory.max
+else
+	echo 1 >"$OOMCG/memory.oom_control"
+	hold= # up to the limit, where it waits
+fi
+sh -c 'echo $$ >"$1/cgroup.procs" && echo 1000 >/proc/self/oom_score_adj && exec "$2" held-victim $3' \
+	sh "$OOMCG" "$OOMCG_VICTIM" "$hold" >/dev/null &
+hv=$!
+for _ in $(seq 100); do
+	sleep 0.1
+	[ "$p" = v2 ] && [ "$(high)" -gt "$high0" ] && break
+	[ "$p" = v1 ] && [ "$(under_oom)" = 1 ] && break
+done
+run_sample "$hstate" "$tmp/held1.out" --kmsg none --candidates 3
+if [ "$p" = v2 ]; then
+	diag "held: memory.events $(tr '\n' ' ' <"$OOMCG/memory.events"), memory.pressure some $(awk '$1 == "some" { print $2 }' "$OOMCG/memory.pressure")"
+else
+	diag "held: under_oom $(under_oom), failcnt $(cat "$OOMCG/memory.failcnt"), memsw.failcnt $(cat "$OOMCG/memory.memsw.failcnt" 2>/dev/null || echo absent)"
+fi
+kill -9 "$hv"
+{ wait "$hv"; } 2>/dev/null
+echo max >"$OOMCG/memory.high" 2>/dev/null
+[ "$p" = v1 ] && echo 0 >"$OOMCG/memory.oom_control"
+run_sample "$hstate" "$tmp/held2.out" --kmsg none # the hits until the SIGKILL
+run_sample "$hstate" "$tmp/held3.out" --kmsg none
+check "$p.held_baseline: the first sample takes the baseline, not held" test "$(held_col "$tmp/held0.out" 3)" = 0
+if [ "$p" = v2 ]; then held_re="[0-9]+ limit hits since the last sample, memory pressure [0-9.]+%"; else held_re="tasks wait for memory \(under_oom\)(, [0-9]+ limit hits since the last sample)?"; fi
+if [[ "$(held_col "$tmp/held1.out" 3) $(held_col "$tmp/held1.out" 5)" =~ ^1\ cgroup\ [^\ ]*${OOMCG_PATH##*/}\ held\ at\ its\ limit:\ $held_re\;\ likeliest\ victim\ held-victim\ \(pid\ $hv, ]]; then
+	ok "$p.held: held at its limit, naming the allocator $hv as the likeliest victim"
+else
+	not_ok "$p.held: held at its limit, naming the allocator $hv as the likeliest victim" "$(grep '^held' "$tmp/held1.out")"
+fi
+check "$p.held_released: released, no new limit hit: not held" \
+	test "$(held_col "$tmp/held3.out" 3) $(held_col "$tmp/held3.out" 4)" = "0 0"
+check "$p.held_no_kill: no OOM kill meanwhile" test "$(oomcg_oom_kill)" = "$cg_kill0"
+
 # ---- exact counts ----------------------------------------------------------
 main_sample "$tmp/final.out"
 check "$p.final_quiet: a last sample reports nothing new" test "$(events "$tmp/final.out")" = 0

@@ -115,6 +115,7 @@ expected_ids() { # PHASE SCRIPT
 		v2) echo kill2 pollpri pollpri_event main2 group_kill group_all group_events group_pids \
 			group_details group_delta group_counter psi psi_cgroup psi_events ;;
 		esac
+		echo held_baseline held held_released held_no_kill
 		;;
 	esac
 }

@@ -871,6 +871,29 @@ static void test_cgroup_held(void **state)
 	s.cgroups[0].limit_hits_delta = OOMW_UNKNOWN; /* first sample: no baseline */
 	oomw_assess(&in, &p, &v);
 	assert_int_equal(v.severity, OOMW_SEV_OK);
+	/* v1, OOM killer disabled: tasks wait at the limit. Held from the first
+	 * sample on, whether or not a counter moved. */
+	s.cgroups[0].stats.version = 1;
+	s.cgroups[0].stats.under_oom = 1;
+	s.n_candidates = 3;
+	oomw_assess(&in, &p, &v);
+	assert_int_equal(v.severity, OOMW_SEV_WARNING);
+	assert_true(v.cgroups[0].held);
+	oomw_verdict_summary(&v, summary, sizeof(summary));
+	assert_string_equal(summary, "cgroup /pod held at its limit: tasks wait for memory "
+				     "(under_oom); likeliest victim python3 (pid 3882, 60.1 MiB)");
+	s.cgroups[0].limit_hits_delta = 1;
+	oomw_assess(&in, &p, &v);
+	oomw_verdict_summary(&v, summary, sizeof(summary));
+	assert_string_equal(summary,
+			    "cgroup /pod held at its limit: tasks wait for memory (under_oom), 1 "
+			    "limit hits since the last sample; likeliest victim python3 (pid 3882, "
+			    "60.1 MiB)");
+	s.cgroups[0].limit_hits_delta = 0;
+	s.cgroups[0].stats.under_oom = 0; /* the waiter was killed: released */
+	oomw_assess(&in, &p, &v);
+	assert_int_equal(v.severity, OOMW_SEV_OK);
+	assert_false(v.cgroups[0].held);
 }
 
 /* ---- source problems ---------------------------------------------------- */

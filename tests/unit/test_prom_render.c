@@ -146,9 +146,14 @@ static void test_render(void **state)
 	s.candidates[0] = (struct oomw_candidate){
 		.pid = 42, .comm = "bash\n", .comm_len = 5, .oom_score = 1333, .rss_kib = 8
 	};
+	cg->version = 2;
+	cg->pressure_some_avg10_cpct = 320;
 	memset(&v, 0, sizeof(v));
 	v.severity = OOMW_SEV_CRITICAL;
 	v.n_problems = 1;
+	v.n_cgroups = 1;
+	v.cgroups[0].cg = &s.cgroups[0];
+	v.cgroups[0].held = true;
 	v.problems[0].source = OOMW_SRC_KLOG;
 	for (size_t i = 0; i < 2; i++)
 		oomw_kill_init(&ev[i].kill);
@@ -182,6 +187,11 @@ static void test_render(void **state)
 		"oomwatch_cgroup_oom_kills_total{cgroup=\"/system.slice/a\\\"b.service\"} 2\n",
 		"oomwatch_cgroup_memory_events_total{cgroup=\"/system.slice/a\\\"b.service\",event=\"max\"} 7\n",
 		"oomwatch_cgroup_memory_usage_bytes{cgroup=\"/system.slice/a\\\"b.service\"} 4096\n",
+		"oomwatch_cgroup_limit_hits_total{cgroup=\"/system.slice/a\\\"b.service\"} 7\n",
+		"# UNIT oomwatch_cgroup_memory_pressure_some_avg10_ratio ratio\n"
+		"oomwatch_cgroup_memory_pressure_some_avg10_ratio{cgroup=\"/system.slice/a\\\"b.service\"} "
+		"0.0320\n",
+		"oomwatch_cgroup_held_at_limit{cgroup=\"/system.slice/a\\\"b.service\"} 1\n",
 		"oomwatch_candidate_oom_score{rank=\"1\"} 1333\n",
 		"oomwatch_candidate_rss_bytes{rank=\"1\"} 8192\n",
 		"oomwatch_candidate_info{rank=\"1\",comm=\"bash\\\\x0a\",pid=\"42\"} 1\n",
