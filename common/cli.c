@@ -10,9 +10,7 @@
 
 #include "oomw.h"
 
-/* Long user input is cut, which is fine in a message. */
-__attribute__((format(printf, 2, 3))) static void say(char reason[OOMW_CLI_REASON_MAX],
-						      const char *fmt, ...)
+void oomw_cli_say(char reason[OOMW_CLI_REASON_MAX], const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -31,16 +29,16 @@ void oomw_cli_getopt_error(int c, char *const argv[], int prev_optind, char reas
 	if (c == '?' && optopt != 0 && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
 		what = "no value allowed for";
 	if (strncmp(arg, "--", 2) == 0)
-		say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="), arg);
+		oomw_cli_say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="), arg);
 	else
-		say(reason, "%s '-%c' (see --help)", what, optopt);
+		oomw_cli_say(reason, "%s '-%c' (see --help)", what, optopt);
 }
 
 int oomw_cli_path(const char *opt, char field[PATH_MAX], const char *value,
 		  char reason[OOMW_CLI_REASON_MAX])
 {
 	if (value[0] == '\0' || oomw_paths_set(field, value) < 0) {
-		say(reason, "%s: empty or too long path", opt);
+		oomw_cli_say(reason, "%s: empty or too long path", opt);
 		return -1;
 	}
 	return 0;
@@ -49,11 +47,11 @@ int oomw_cli_path(const char *opt, char field[PATH_MAX], const char *value,
 int oomw_cli_cgroup(struct oomw_monitor_config *mon, const char *arg, char reason[OOMW_CLI_REASON_MAX])
 {
 	if (mon->n_cgroup_globs == OOMW_GLOBS_MAX) {
-		say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
+		oomw_cli_say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
 		return -1;
 	}
 	if (arg[0] == '\0') {
-		say(reason, "--cgroup: empty pattern");
+		oomw_cli_say(reason, "--cgroup: empty pattern");
 		return -1;
 	}
 	mon->cgroup_globs[mon->n_cgroup_globs++] = arg;
@@ -65,7 +63,7 @@ int oomw_cli_candidates(struct oomw_monitor_config *mon, const char *arg,
 {
 	uint64_t n;
 	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || n > OOMW_CANDIDATES_MAX) {
-		say(reason, "--candidates: '%s' is not 0..%d", arg, OOMW_CANDIDATES_MAX);
+		oomw_cli_say(reason, "--candidates: '%s' is not 0..%d", arg, OOMW_CANDIDATES_MAX);
 		return -1;
 	}
 	mon->n_candidates = (size_t)n;
@@ -80,7 +78,7 @@ int oomw_cli_check_log(const struct oomw_paths *p, bool kmsg_given, char reason[
 	if (r == 0)
 		return 0;
 	bool kmsg = bad == OOMW_PATHS_BAD_KMSG;
-	say(reason, "%s %s: %s", kmsg ? "--kmsg" : "--journal-dir", kmsg ? p->kmsg : p->journal_dir,
-	    why ? why : strerror(-r));
+	oomw_cli_say(reason, "%s %s: %s", kmsg ? "--kmsg" : "--journal-dir",
+		     kmsg ? p->kmsg : p->journal_dir, why ? why : strerror(-r));
 	return -1;
 }

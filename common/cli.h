@@ -14,6 +14,10 @@
 
 #define OOMW_CLI_REASON_MAX 512
 
+/* Fills reason with one printf-formatted line; long user input is cut, which
+ * is fine in a message. */
+__attribute__((format(printf, 2, 3))) void oomw_cli_say(char reason[OOMW_CLI_REASON_MAX],
+							const char *fmt, ...);
 /* The reason for getopt_long's '?' or ':' (c), read from the optind and optopt
  * it left; prev_optind is optind before that getopt_long call. */
 void oomw_cli_getopt_error(int c, char *const argv[], int prev_optind,

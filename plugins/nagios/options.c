@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stddef.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -140,15 +139,6 @@ static const char help_text[] = CHECK_OOM_NAME
 	"(kernel.dmesg_restrict=1), kills are still counted and alerted; only the victim's\n"
 	"name and size need CAP_SYSLOG.\n";
 
-/* Fills the one-line reason; long user input is cut, which is fine in a message. */
-__attribute__((format(printf, 2, 3))) static void say(char *reason, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(reason, CHECK_OOM_REASON_MAX, fmt, ap);
-	va_end(ap);
-}
-
 const char *check_options_help(void)
 {
 	return help_text;
@@ -201,7 +191,7 @@ static int parse_threshold(const struct range_option *ro, const char *text, stru
 	char why[OOMW_THRESHOLD_WHY_MAX];
 	struct oomw_threshold *t = (struct oomw_threshold *)((char *)o + ro->offset);
 	if (oomw_threshold_parse(text, ro->metric, t, why) < 0) {
-		say(reason, "%s: %s", ro->name, why);
+		oomw_cli_say(reason, "%s: %s", ro->name, why);
 		return -1;
 	}
 	return 0;
@@ -211,7 +201,7 @@ static int parse_duration(const char *opt, const char *text, int64_t *sec, char 
 {
 	const char *why = "invalid duration";
 	if (oomw_duration_parse(text, sec, &why) < 0) {
-		say(reason, "%s: bad duration '%s': %s", opt, text, why);
+		oomw_cli_say(reason, "%s: bad duration '%s': %s", opt, text, why);
 		return -1;
 	}
 	return 0;
@@ -223,15 +213,15 @@ static int check_dir(const char *opt, const char *dir, char *reason)
 {
 	struct stat st;
 	if (stat(dir, &st) < 0) {
-		say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		say(reason, "%s %s: not a directory", opt, dir);
+		oomw_cli_say(reason, "%s %s: not a directory", opt, dir);
 		return -1;
 	}
 	if (access(dir, R_OK | X_OK) < 0) {
-		say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -242,7 +232,7 @@ static int parse_window(const char *arg, struct check_options *o, char *reason)
 	if (parse_duration("--window", arg, &o->params.window_sec, reason) < 0)
 		return -1;
 	if (o->params.window_sec > WINDOW_SEC_MAX) {
-		say(reason, "--window: '%s' is more than %dd", arg, WINDOW_DAYS_MAX);
+		oomw_cli_say(reason, "--window: '%s' is more than %dd", arg, WINDOW_DAYS_MAX);
 		return -1;
 	}
 	return 0;
@@ -255,7 +245,7 @@ static int parse_psi(const char *arg, struct check_options *o, char *reason)
 	} else if (strcmp(arg, "full") == 0) {
 		o->params.psi_line = OOMW_PSI_FULL;
 	} else {
-		say(reason, "--psi: '%s' is not some or full", arg);
+		oomw_cli_say(reason, "--psi: '%s' is not some or full", arg);
 		return -1;
 	}
 	return 0;
@@ -265,7 +255,7 @@ static int parse_psi_avg(const char *arg, struct check_options *o, char *reason)
 {
 	uint64_t n;
 	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || (n != 10 && n != 60 && n != 300)) {
-		say(reason, "--psi-avg: '%s' is not 10, 60 or 300", arg);
+		oomw_cli_say(reason, "--psi-avg: '%s' is not 10, 60 or 300", arg);
 		return -1;
 	}
 	o->params.psi_avg_sec = (int)n;
@@ -318,7 +308,7 @@ static int parse_one(int c, const char *arg, struct check_options *o, char *reas
 	case OPT_CANDIDATES:
 		return oomw_cli_candidates(&o->mon, arg, reason);
 	}
-	say(reason, "internal error: option %d not handled", c);
+	oomw_cli_say(reason, "internal error: option %d not handled", c);
 	return -1;
 }
 
@@ -349,8 +339,9 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 	if (version)
 		return CHECK_PARSE_VERSION;
 	if (optind < argc) {
-		say(reason, "unexpected argument '%s': check_oom takes no positional arguments",
-		    argv[optind]);
+		oomw_cli_say(reason,
+			     "unexpected argument '%s': check_oom takes no positional arguments",
+			     argv[optind]);
 		return CHECK_PARSE_ERROR;
 	}
 	return CHECK_PARSE_RUN;

@@ -10,13 +10,14 @@
 #include <stdint.h>
 
 #include "assess.h"
+#include "cli.h"
 #include "defaults.h"
 #include "monitor.h"
 #include "version.h"
 
 #define CHECK_OOM_NAME "check_oom"
 #define CHECK_OOM_VERSION OOMWATCH_VERSION
-#define CHECK_OOM_REASON_MAX 512
+#define CHECK_OOM_REASON_MAX OOMW_CLI_REASON_MAX /* its reasons are filled by cli.h */
 
 struct check_options {
 	struct oomw_monitor_config mon;

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,14 +96,6 @@ static const char help_text[] = PROM_NAME
 	"Exit status: 0 done (or stopped by SIGTERM/SIGINT), 1 bad arguments, 2 cannot start\n"
 	"or cannot write FILE (with --once).\n";
 
-__attribute__((format(printf, 2, 3))) static void say(char *reason, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(reason, PROM_REASON_MAX, fmt, ap);
-	va_end(ap);
-}
-
 const char *prom_options_help(void)
 {
 	return help_text;
@@ -114,11 +105,11 @@ static int parse_interval(const char *arg, struct prom_options *o, char *reason)
 {
 	const char *why = "invalid duration";
 	if (oomw_duration_parse(arg, &o->interval_sec, &why) < 0) {
-		say(reason, "--interval: bad duration '%s': %s", arg, why);
+		oomw_cli_say(reason, "--interval: bad duration '%s': %s", arg, why);
 		return -1;
 	}
 	if (o->interval_sec > INTERVAL_SEC_MAX) {
-		say(reason, "--interval: '%s' is more than 1d", arg);
+		oomw_cli_say(reason, "--interval: '%s' is more than 1d", arg);
 		return -1;
 	}
 	return 0;
@@ -129,10 +120,10 @@ static int parse_textfile(const char *arg, struct prom_options *o, char *reason)
 	size_t len = strlen(arg), suffix = strlen(TEXTFILE_SUFFIX);
 	if (len <= suffix || strcmp(arg + len - suffix, TEXTFILE_SUFFIX) != 0 ||
 	    arg[len - suffix - 1] == '/') {
-		say(reason,
-		    "--textfile: '%s' does not end in " TEXTFILE_SUFFIX
-		    " (node_exporter reads only *" TEXTFILE_SUFFIX " files)",
-		    arg);
+		oomw_cli_say(reason,
+			     "--textfile: '%s' does not end in " TEXTFILE_SUFFIX
+			     " (node_exporter reads only *" TEXTFILE_SUFFIX " files)",
+			     arg);
 		return -1;
 	}
 	return oomw_cli_path("--textfile", o->textfile, arg, reason);
@@ -170,7 +161,7 @@ static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow
 	case OPT_INTERVAL:
 		return parse_interval(arg, o, reason);
 	}
-	say(reason, "internal error: option %d not handled", c);
+	oomw_cli_say(reason, "internal error: option %d not handled", c);
 	return -1;
 }
 
@@ -178,26 +169,26 @@ static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow
 static int check_combination(struct prom_options *o, bool allow_remote, char *reason)
 {
 	if (o->textfile[0] && o->listen_text) {
-		say(reason, "--textfile and --listen: give one of them");
+		oomw_cli_say(reason, "--textfile and --listen: give one of them");
 		return -1;
 	}
 	if (!o->textfile[0] && !o->listen_text) {
-		say(reason, "no output: give --textfile FILE.prom or --listen 127.0.0.1:PORT");
+		oomw_cli_say(reason, "no output: give --textfile FILE.prom or --listen 127.0.0.1:PORT");
 		return -1;
 	}
 	if (o->once && o->listen_text) {
-		say(reason, "--once writes a --textfile; --listen serves until stopped");
+		oomw_cli_say(reason, "--once writes a --textfile; --listen serves until stopped");
 		return -1;
 	}
 	if (allow_remote && !o->listen_text) {
-		say(reason, "--allow-remote goes with --listen");
+		oomw_cli_say(reason, "--allow-remote goes with --listen");
 		return -1;
 	}
 	if (o->listen_text) {
 		const char *why = "";
 		if (prom_listen_parse(o->listen_text, allow_remote, &o->listen_addr,
 				      &o->listen_addr_len, &why) < 0) {
-			say(reason, "--listen '%s': %s", o->listen_text, why);
+			oomw_cli_say(reason, "--listen '%s': %s", o->listen_text, why);
 			return -1;
 		}
 	}
@@ -235,8 +226,9 @@ enum prom_parse_result prom_options_parse(int argc, char **argv, struct prom_opt
 	if (version)
 		return PROM_PARSE_VERSION;
 	if (optind < argc) {
-		say(reason, "unexpected argument '%s': " PROM_NAME " takes no positional arguments",
-		    argv[optind]);
+		oomw_cli_say(reason,
+			     "unexpected argument '%s': " PROM_NAME " takes no positional arguments",
+			     argv[optind]);
 		return PROM_PARSE_ERROR;
 	}
 	if (check_combination(o, allow_remote, reason) < 0)
@@ -249,15 +241,15 @@ static int check_dir(const char *opt, const char *dir, int mode, char *reason)
 {
 	struct stat st;
 	if (stat(dir, &st) < 0) {
-		say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		say(reason, "%s %s: not a directory", opt, dir);
+		oomw_cli_say(reason, "%s %s: not a directory", opt, dir);
 		return -1;
 	}
 	if (access(dir, mode) < 0) {
-		say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -273,7 +265,7 @@ int prom_options_check(const struct prom_options *o, char reason[PROM_REASON_MAX
 	if (o->textfile[0]) {
 		char dir[PATH_MAX];
 		if (oomw_path_dir(o->textfile, dir, sizeof(dir)) < 0) {
-			say(reason, "--textfile: path too long");
+			oomw_cli_say(reason, "--textfile: path too long");
 			return -1;
 		}
 		char opt[PATH_MAX + 32];

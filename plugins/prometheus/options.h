@@ -10,10 +10,11 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "cli.h"
 #include "monitor.h"
 
 #define PROM_NAME "oomwatch-exporter"
-#define PROM_REASON_MAX 512
+#define PROM_REASON_MAX OOMW_CLI_REASON_MAX /* its reasons are filled by cli.h */
 /* The refresh interval when no kill or pressure wakes the exporter first. */
 #define PROM_DEFAULT_INTERVAL "15s"
 
