@@ -2,11 +2,14 @@
 /* cli.c — shared command-line pieces (cli.h). */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "oomw.h"
 
@@ -81,4 +84,22 @@ int oomw_cli_check_log(const struct oomw_paths *p, bool kmsg_given, char reason[
 	oomw_cli_say(reason, "%s %s: %s", kmsg ? "--kmsg" : "--journal-dir",
 		     kmsg ? p->kmsg : p->journal_dir, why ? why : strerror(-r));
 	return -1;
+}
+
+int oomw_cli_check_dir(const char *opt, const char *dir, int mode, char reason[OOMW_CLI_REASON_MAX])
+{
+	struct stat st;
+	if (stat(dir, &st) < 0) {
+		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		oomw_cli_say(reason, "%s %s: not a directory", opt, dir);
+		return -1;
+	}
+	if (access(dir, mode) < 0) {
+		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		return -1;
+	}
+	return 0;
 }

@@ -32,4 +32,8 @@ int oomw_cli_candidates(struct oomw_monitor_config *mon, const char *arg,
 /* oomw_paths_check_log, worded by option (--kmsg, --journal-dir). */
 int oomw_cli_check_log(const struct oomw_paths *p, bool kmsg_given, char reason[OOMW_CLI_REASON_MAX]);
 
+/* A directory the user named must exist and allow mode (access(2): R_OK,
+ * W_OK, X_OK); its absence or a file in its place is refused. */
+int oomw_cli_check_dir(const char *opt, const char *dir, int mode, char reason[OOMW_CLI_REASON_MAX]);
+
 #endif

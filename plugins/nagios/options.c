@@ -3,12 +3,10 @@
  * checks that turn a bad argument into a one-line reason instead of a guess. */
 #include "options.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -207,26 +205,6 @@ static int parse_duration(const char *opt, const char *text, int64_t *sec, char 
 	return 0;
 }
 
-/* A source the user named must exist; the defaults may be missing (a
- * container without /dev/kmsg) and that is reported, not refused. */
-static int check_dir(const char *opt, const char *dir, char *reason)
-{
-	struct stat st;
-	if (stat(dir, &st) < 0) {
-		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		oomw_cli_say(reason, "%s %s: not a directory", opt, dir);
-		return -1;
-	}
-	if (access(dir, R_OK | X_OK) < 0) {
-		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int parse_window(const char *arg, struct check_options *o, char *reason)
 {
 	if (parse_duration("--window", arg, &o->params.window_sec, reason) < 0)
@@ -347,10 +325,12 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 	return CHECK_PARSE_RUN;
 }
 
+/* A source the user named must exist; the defaults may be missing (a
+ * container without /dev/kmsg) and that is reported, not refused. */
 int check_options_check_sources(const struct check_options *o, char reason[CHECK_OOM_REASON_MAX])
 {
-	if (check_dir("--proc", o->mon.paths.proc, reason) < 0 ||
-	    check_dir("--sys", o->mon.paths.sys, reason) < 0)
+	if (oomw_cli_check_dir("--proc", o->mon.paths.proc, R_OK | X_OK, reason) < 0 ||
+	    oomw_cli_check_dir("--sys", o->mon.paths.sys, R_OK | X_OK, reason) < 0)
 		return -1;
 	return oomw_cli_check_log(&o->mon.paths, o->kmsg_given, reason);
 }

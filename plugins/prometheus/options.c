@@ -3,11 +3,9 @@
  * that turn a bad argument into a one-line reason instead of a guess. */
 #include "options.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -237,28 +235,10 @@ enum prom_parse_result prom_options_parse(int argc, char **argv, struct prom_opt
 	return PROM_PARSE_RUN;
 }
 
-static int check_dir(const char *opt, const char *dir, int mode, char *reason)
-{
-	struct stat st;
-	if (stat(dir, &st) < 0) {
-		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		oomw_cli_say(reason, "%s %s: not a directory", opt, dir);
-		return -1;
-	}
-	if (access(dir, mode) < 0) {
-		oomw_cli_say(reason, "%s %s: %s", opt, dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int prom_options_check(const struct prom_options *o, char reason[PROM_REASON_MAX])
 {
-	if (check_dir("--proc", o->mon.paths.proc, R_OK | X_OK, reason) < 0 ||
-	    check_dir("--sys", o->mon.paths.sys, R_OK | X_OK, reason) < 0)
+	if (oomw_cli_check_dir("--proc", o->mon.paths.proc, R_OK | X_OK, reason) < 0 ||
+	    oomw_cli_check_dir("--sys", o->mon.paths.sys, R_OK | X_OK, reason) < 0)
 		return -1;
 	if (oomw_cli_check_log(&o->mon.paths, o->kmsg_given, reason) < 0)
 		return -1;
@@ -270,7 +250,7 @@ int prom_options_check(const struct prom_options *o, char reason[PROM_REASON_MAX
 		}
 		char opt[PATH_MAX + 32];
 		snprintf(opt, sizeof(opt), "--textfile %s: directory", o->textfile);
-		if (check_dir(opt, dir, W_OK | X_OK, reason) < 0)
+		if (oomw_cli_check_dir(opt, dir, W_OK | X_OK, reason) < 0)
 			return -1;
 	}
 	return 0;
