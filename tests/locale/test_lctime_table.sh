@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# tests/locale/test_lctime_table.sh — the committed month and weekday table
+# tests/locale/test_lctime_table.sh — the committed month-name table
 # (common/lctime.c) is exactly what common/gen-lctime.py makes of this
 # machine's `locale -a` × LC_TIME data: a locale added, a name changed by a
 # glibc update, or a hand edit of the generated file fails here.
