@@ -47,7 +47,9 @@ int oomw_cli_path(const char *opt, char field[PATH_MAX], const char *value,
 	return 0;
 }
 
-int oomw_cli_cgroup(struct oomw_monitor_config *mon, const char *arg, char reason[OOMW_CLI_REASON_MAX])
+/* --cgroup GLOB and --candidates N. */
+static int cli_cgroup(struct oomw_monitor_config *mon, const char *arg,
+		      char reason[OOMW_CLI_REASON_MAX])
 {
 	if (mon->n_cgroup_globs == OOMW_GLOBS_MAX) {
 		oomw_cli_say(reason, "--cgroup: at most %d patterns", OOMW_GLOBS_MAX);
@@ -61,8 +63,8 @@ int oomw_cli_cgroup(struct oomw_monitor_config *mon, const char *arg, char reaso
 	return 0;
 }
 
-int oomw_cli_candidates(struct oomw_monitor_config *mon, const char *arg,
-			char reason[OOMW_CLI_REASON_MAX])
+static int cli_candidates(struct oomw_monitor_config *mon, const char *arg,
+			  char reason[OOMW_CLI_REASON_MAX])
 {
 	uint64_t n;
 	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || n > OOMW_CANDIDATES_MAX) {
@@ -71,6 +73,30 @@ int oomw_cli_candidates(struct oomw_monitor_config *mon, const char *arg,
 	}
 	mon->n_candidates = (size_t)n;
 	return 0;
+}
+
+int oomw_cli_common_option(int c, const char *arg, const struct oomw_cli_common *to,
+			   char reason[OOMW_CLI_REASON_MAX])
+{
+	struct oomw_paths *p = &to->mon->paths;
+	switch (c) {
+	case OOMW_CLI_OPT_PROC:
+		return oomw_cli_path("--proc", p->proc, arg, reason);
+	case OOMW_CLI_OPT_SYS:
+		return oomw_cli_path("--sys", p->sys, arg, reason);
+	case OOMW_CLI_OPT_KMSG:
+		*to->kmsg_given = true;
+		return oomw_cli_path("--kmsg", p->kmsg, arg, reason);
+	case OOMW_CLI_OPT_JOURNAL_DIR:
+		return oomw_cli_path("--journal-dir", p->journal_dir, arg, reason);
+	case OOMW_CLI_OPT_STATE:
+		return oomw_cli_path("--state", to->state_path, arg, reason);
+	case OOMW_CLI_OPT_CGROUP:
+		return cli_cgroup(to->mon, arg, reason);
+	case OOMW_CLI_OPT_CANDIDATES:
+		return cli_candidates(to->mon, arg, reason);
+	}
+	return 1;
 }
 
 int oomw_cli_check_log(const struct oomw_paths *p, bool kmsg_given, char reason[OOMW_CLI_REASON_MAX])

@@ -21,7 +21,7 @@
 #define VERBOSE_MAX 3
 
 enum {
-	OPT_WINDOW = 256,
+	OPT_WINDOW = OOMW_CLI_OPT_OWN,
 	OPT_MEM_WARN,
 	OPT_MEM_CRIT,
 	OPT_SWAP_WARN,
@@ -30,15 +30,8 @@ enum {
 	OPT_PSI_AVG,
 	OPT_PSI_WARN,
 	OPT_PSI_CRIT,
-	OPT_CGROUP,
 	OPT_CGROUP_WARN,
 	OPT_CGROUP_CRIT,
-	OPT_CANDIDATES,
-	OPT_PROC,
-	OPT_SYS,
-	OPT_KMSG,
-	OPT_JOURNAL_DIR,
-	OPT_STATE,
 };
 
 static const struct option long_options[] = {
@@ -57,15 +50,9 @@ static const struct option long_options[] = {
 	{ "psi-avg", required_argument, NULL, OPT_PSI_AVG },
 	{ "psi-warning", required_argument, NULL, OPT_PSI_WARN },
 	{ "psi-critical", required_argument, NULL, OPT_PSI_CRIT },
-	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "cgroup-warning", required_argument, NULL, OPT_CGROUP_WARN },
 	{ "cgroup-critical", required_argument, NULL, OPT_CGROUP_CRIT },
-	{ "candidates", required_argument, NULL, OPT_CANDIDATES },
-	{ "proc", required_argument, NULL, OPT_PROC },
-	{ "sys", required_argument, NULL, OPT_SYS },
-	{ "kmsg", required_argument, NULL, OPT_KMSG },
-	{ "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
-	{ "state", required_argument, NULL, OPT_STATE },
+	OOMW_CLI_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -240,32 +227,13 @@ static int parse_psi_avg(const char *arg, struct check_options *o, char *reason)
 	return 0;
 }
 
-/* --proc, --sys, --kmsg, --journal-dir, --state; 1 when c is none of them. */
-static int parse_source(int c, const char *arg, struct check_options *o, char *reason)
-{
-	switch (c) {
-	case OPT_PROC:
-		return oomw_cli_path("--proc", o->mon.paths.proc, arg, reason);
-	case OPT_SYS:
-		return oomw_cli_path("--sys", o->mon.paths.sys, arg, reason);
-	case OPT_KMSG:
-		o->kmsg_given = true;
-		return oomw_cli_path("--kmsg", o->mon.paths.kmsg, arg, reason);
-	case OPT_JOURNAL_DIR:
-		return oomw_cli_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
-	case OPT_STATE:
-		o->state_given = true;
-		return oomw_cli_path("--state", o->state_path, arg, reason);
-	}
-	return 1;
-}
-
 static int parse_one(int c, const char *arg, struct check_options *o, char *reason)
 {
 	const struct range_option *ro = find_range_option(c);
 	if (ro)
 		return parse_threshold(ro, arg, o, reason);
-	int r = parse_source(c, arg, o, reason);
+	const struct oomw_cli_common common = { &o->mon, o->state_path, &o->kmsg_given };
+	int r = oomw_cli_common_option(c, arg, &common, reason);
 	if (r <= 0)
 		return r;
 	switch (c) {
@@ -281,10 +249,6 @@ static int parse_one(int c, const char *arg, struct check_options *o, char *reas
 		return parse_psi(arg, o, reason);
 	case OPT_PSI_AVG:
 		return parse_psi_avg(arg, o, reason);
-	case OPT_CGROUP:
-		return oomw_cli_cgroup(&o->mon, arg, reason);
-	case OPT_CANDIDATES:
-		return oomw_cli_candidates(&o->mon, arg, reason);
 	}
 	oomw_cli_say(reason, "internal error: option %d not handled", c);
 	return -1;
@@ -312,6 +276,7 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 		}
 		prev_optind = optind;
 	}
+	o->state_given = o->state_path[0] != '\0'; /* --state: never empty */
 	if (help)
 		return CHECK_PARSE_HELP;
 	if (version)

@@ -23,14 +23,7 @@
 #define TEXTFILE_SUFFIX ".prom"
 
 enum {
-	OPT_PROC = 256,
-	OPT_SYS,
-	OPT_KMSG,
-	OPT_JOURNAL_DIR,
-	OPT_STATE,
-	OPT_CGROUP,
-	OPT_CANDIDATES,
-	OPT_TEXTFILE,
+	OPT_TEXTFILE = OOMW_CLI_OPT_OWN,
 	OPT_ONCE,
 	OPT_LISTEN,
 	OPT_ALLOW_REMOTE,
@@ -40,13 +33,7 @@ enum {
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
-	{ "proc", required_argument, NULL, OPT_PROC },
-	{ "sys", required_argument, NULL, OPT_SYS },
-	{ "kmsg", required_argument, NULL, OPT_KMSG },
-	{ "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
-	{ "state", required_argument, NULL, OPT_STATE },
-	{ "cgroup", required_argument, NULL, OPT_CGROUP },
-	{ "candidates", required_argument, NULL, OPT_CANDIDATES },
+	OOMW_CLI_OPTIONS,
 	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -129,22 +116,11 @@ static int parse_textfile(const char *arg, struct prom_options *o, char *reason)
 
 static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow_remote, char *reason)
 {
+	const struct oomw_cli_common common = { &o->mon, o->state_path, &o->kmsg_given };
+	int r = oomw_cli_common_option(c, arg, &common, reason);
+	if (r <= 0)
+		return r;
 	switch (c) {
-	case OPT_PROC:
-		return oomw_cli_path("--proc", o->mon.paths.proc, arg, reason);
-	case OPT_SYS:
-		return oomw_cli_path("--sys", o->mon.paths.sys, arg, reason);
-	case OPT_KMSG:
-		o->kmsg_given = true;
-		return oomw_cli_path("--kmsg", o->mon.paths.kmsg, arg, reason);
-	case OPT_JOURNAL_DIR:
-		return oomw_cli_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
-	case OPT_STATE:
-		return oomw_cli_path("--state", o->state_path, arg, reason);
-	case OPT_CGROUP:
-		return oomw_cli_cgroup(&o->mon, arg, reason);
-	case OPT_CANDIDATES:
-		return oomw_cli_candidates(&o->mon, arg, reason);
 	case OPT_TEXTFILE:
 		return parse_textfile(arg, o, reason);
 	case OPT_ONCE:
