@@ -21,7 +21,9 @@ void oomw_cli_say(char reason[OOMW_CLI_REASON_MAX], const char *fmt, ...)
 	va_end(ap);
 }
 
-void oomw_cli_getopt_error(int c, char *const argv[], int prev_optind, char reason[OOMW_CLI_REASON_MAX])
+/* The reason for getopt_long's '?' or ':' (c), read from the optind and optopt
+ * it left; prev_optind is optind before that getopt_long call. */
+static void getopt_error(int c, char *const argv[], int prev_optind, char reason[OOMW_CLI_REASON_MAX])
 {
 	const char *what = c == '?' ? "unknown option" : "missing argument for";
 	/* getopt stays on a cluster of short options ("-xv") until its end: then
@@ -35,6 +37,40 @@ void oomw_cli_getopt_error(int c, char *const argv[], int prev_optind, char reas
 		oomw_cli_say(reason, "%s '%.*s' (see --help)", what, (int)strcspn(arg, "="), arg);
 	else
 		oomw_cli_say(reason, "%s '-%c' (see --help)", what, optopt);
+}
+
+enum oomw_cli_result oomw_cli_parse(int argc, char **argv, const char *shortopts,
+				    const struct option *longopts, oomw_cli_option_fn *one,
+				    void *ctx, const char *prog, char reason[OOMW_CLI_REASON_MAX])
+{
+	reason[0] = '\0';
+	opterr = 0; /* the reason is the program's to print, not getopt's on stderr */
+	optind = 1;
+	bool help = false, version = false;
+	int c, prev_optind = optind;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == 'h') {
+			help = true;
+		} else if (c == 'V') {
+			version = true;
+		} else if (c == '?' || c == ':') {
+			getopt_error(c, argv, prev_optind, reason);
+			return OOMW_CLI_ERROR;
+		} else if (one(c, optarg, ctx, reason) < 0) {
+			return OOMW_CLI_ERROR;
+		}
+		prev_optind = optind;
+	}
+	if (help)
+		return OOMW_CLI_HELP;
+	if (version)
+		return OOMW_CLI_VERSION;
+	if (optind < argc) {
+		oomw_cli_say(reason, "unexpected argument '%s': %s takes no positional arguments",
+			     argv[optind], prog);
+		return OOMW_CLI_ERROR;
+	}
+	return OOMW_CLI_RUN;
 }
 
 int oomw_cli_path(const char *opt, char field[PATH_MAX], const char *value,

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* cli.h — the command-line pieces the programs with options share (check_oom,
- * oomwatch-exporter): one wording for getopt's refusals, the source paths,
- * --cgroup and --candidates, and the check of the log sources. Each fills a
- * one-line reason for the program to print in its own way; nothing prints here. */
+ * oomwatch-exporter): the getopt_long loop with one wording for its refusals,
+ * -h, -V and positional arguments; the options every one takes (sources,
+ * --state, --cgroup, --candidates); the checks of the directories and the log
+ * the user named. Each fills a one-line reason for the program to print in its
+ * own way; nothing prints here. */
 #ifndef OOMW_CLI_H
 #define OOMW_CLI_H
 
@@ -48,14 +50,28 @@ struct oomw_cli_common {
 	bool *kmsg_given;                /* set by --kmsg */
 };
 
+enum oomw_cli_result {
+	OOMW_CLI_RUN,     /* go on */
+	OOMW_CLI_HELP,    /* -h, --help: print the help */
+	OOMW_CLI_VERSION, /* -V, --version: print the version */
+	OOMW_CLI_ERROR,   /* reason holds one line */
+};
+
+/* A program's handler of one of its options (getopt_long's c, optarg): 0, or
+ * -1 with the reason filled. */
+typedef int oomw_cli_option_fn(int c, const char *arg, void *ctx, char reason[OOMW_CLI_REASON_MAX]);
+
+/* The command line of prog, from argv[1] on, getopt's own messages off: each
+ * option but -h and -V through one(c, optarg, ctx), the first refusal (by
+ * getopt or by one) ending it; then help, version, and an error for a
+ * positional argument, in that order. */
+enum oomw_cli_result oomw_cli_parse(int argc, char **argv, const char *shortopts,
+				    const struct option *longopts, oomw_cli_option_fn *one,
+				    void *ctx, const char *prog, char reason[OOMW_CLI_REASON_MAX]);
 /* Fills reason with one printf-formatted line; long user input is cut, which
  * is fine in a message. */
 __attribute__((format(printf, 2, 3))) void oomw_cli_say(char reason[OOMW_CLI_REASON_MAX],
 							const char *fmt, ...);
-/* The reason for getopt_long's '?' or ':' (c), read from the optind and optopt
- * it left; prev_optind is optind before that getopt_long call. */
-void oomw_cli_getopt_error(int c, char *const argv[], int prev_optind,
-			   char reason[OOMW_CLI_REASON_MAX]);
 /* Sets a path field from the option opt. Returns 0 or -1 (empty, too long). */
 int oomw_cli_path(const char *opt, char field[PATH_MAX], const char *value,
 		  char reason[OOMW_CLI_REASON_MAX]);

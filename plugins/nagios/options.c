@@ -227,8 +227,9 @@ static int parse_psi_avg(const char *arg, struct check_options *o, char *reason)
 	return 0;
 }
 
-static int parse_one(int c, const char *arg, struct check_options *o, char *reason)
+static int parse_one(int c, const char *arg, void *ctx, char reason[OOMW_CLI_REASON_MAX])
 {
+	struct check_options *o = ctx;
 	const struct range_option *ro = find_range_option(c);
 	if (ro)
 		return parse_threshold(ro, arg, o, reason);
@@ -258,36 +259,10 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 					    char reason[CHECK_OOM_REASON_MAX])
 {
 	set_defaults(o);
-	reason[0] = '\0';
-	opterr = 0; /* our reason goes to stdout as one UNKNOWN line, not getopt's to stderr */
-	optind = 1;
-	bool help = false, version = false;
-	int c, prev_optind = optind;
-	while ((c = getopt_long(argc, argv, ":hVvt:w:c:", long_options, NULL)) != -1) {
-		if (c == 'h') {
-			help = true;
-		} else if (c == 'V') {
-			version = true;
-		} else if (c == '?' || c == ':') {
-			oomw_cli_getopt_error(c, argv, prev_optind, reason);
-			return CHECK_PARSE_ERROR;
-		} else if (parse_one(c, optarg, o, reason) < 0) {
-			return CHECK_PARSE_ERROR;
-		}
-		prev_optind = optind;
-	}
+	enum oomw_cli_result r = oomw_cli_parse(argc, argv, ":hVvt:w:c:", long_options, parse_one,
+						o, CHECK_OOM_NAME, reason);
 	o->state_given = o->state_path[0] != '\0'; /* --state: never empty */
-	if (help)
-		return CHECK_PARSE_HELP;
-	if (version)
-		return CHECK_PARSE_VERSION;
-	if (optind < argc) {
-		oomw_cli_say(reason,
-			     "unexpected argument '%s': check_oom takes no positional arguments",
-			     argv[optind]);
-		return CHECK_PARSE_ERROR;
-	}
-	return CHECK_PARSE_RUN;
+	return (enum check_parse_result)r;
 }
 
 /* A source the user named must exist; the defaults may be missing (a

@@ -32,10 +32,10 @@ struct check_options {
 };
 
 enum check_parse_result {
-	CHECK_PARSE_RUN,     /* go on and check */
-	CHECK_PARSE_HELP,    /* print the help */
-	CHECK_PARSE_VERSION, /* print the version */
-	CHECK_PARSE_ERROR,   /* reason holds one line */
+	CHECK_PARSE_RUN = OOMW_CLI_RUN,         /* go on and check */
+	CHECK_PARSE_HELP = OOMW_CLI_HELP,       /* print the help */
+	CHECK_PARSE_VERSION = OOMW_CLI_VERSION, /* print the version */
+	CHECK_PARSE_ERROR = OOMW_CLI_ERROR,     /* reason holds one line */
 };
 
 /* Fills *o from argv. The strings of argv must outlive *o (globs point into it). */

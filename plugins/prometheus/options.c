@@ -114,8 +114,16 @@ static int parse_textfile(const char *arg, struct prom_options *o, char *reason)
 	return oomw_cli_path("--textfile", o->textfile, arg, reason);
 }
 
-static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow_remote, char *reason)
+/* What parse_one fills: the options, and one that only counts together with
+ * another (check_combination). */
+struct parse_ctx {
+	struct prom_options *o;
+	bool allow_remote;
+};
+
+static int parse_one(int c, const char *arg, void *ctx, char reason[OOMW_CLI_REASON_MAX])
 {
+	struct prom_options *o = ((struct parse_ctx *)ctx)->o;
 	const struct oomw_cli_common common = { &o->mon, o->state_path, &o->kmsg_given };
 	int r = oomw_cli_common_option(c, arg, &common, reason);
 	if (r <= 0)
@@ -130,7 +138,7 @@ static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow
 		o->listen_text = arg;
 		return 0;
 	case OPT_ALLOW_REMOTE:
-		*allow_remote = true;
+		((struct parse_ctx *)ctx)->allow_remote = true;
 		return 0;
 	case OPT_INTERVAL:
 		return parse_interval(arg, o, reason);
@@ -177,35 +185,12 @@ enum prom_parse_result prom_options_parse(int argc, char **argv, struct prom_opt
 	oomw_paths_default(&o->mon.paths);
 	/* A constant the --help text shows: it parses. */
 	(void)oomw_duration_parse(PROM_DEFAULT_INTERVAL, &o->interval_sec, &why);
-	reason[0] = '\0';
-	opterr = 0;
-	optind = 1;
-	bool help = false, version = false, allow_remote = false;
-	int c, prev_optind = optind;
-	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
-		if (c == 'h') {
-			help = true;
-		} else if (c == 'V') {
-			version = true;
-		} else if (c == '?' || c == ':') {
-			oomw_cli_getopt_error(c, argv, prev_optind, reason);
-			return PROM_PARSE_ERROR;
-		} else if (parse_one(c, optarg, o, &allow_remote, reason) < 0) {
-			return PROM_PARSE_ERROR;
-		}
-		prev_optind = optind;
-	}
-	if (help)
-		return PROM_PARSE_HELP;
-	if (version)
-		return PROM_PARSE_VERSION;
-	if (optind < argc) {
-		oomw_cli_say(reason,
-			     "unexpected argument '%s': " PROM_NAME " takes no positional arguments",
-			     argv[optind]);
-		return PROM_PARSE_ERROR;
-	}
-	if (check_combination(o, allow_remote, reason) < 0)
+	struct parse_ctx ctx = { o, false };
+	enum oomw_cli_result r =
+		oomw_cli_parse(argc, argv, ":hV", long_options, parse_one, &ctx, PROM_NAME, reason);
+	if (r != OOMW_CLI_RUN)
+		return (enum prom_parse_result)r;
+	if (check_combination(o, ctx.allow_remote, reason) < 0)
 		return PROM_PARSE_ERROR;
 	o->mon.state_path = o->state_path[0] ? o->state_path : NULL;
 	return PROM_PARSE_RUN;

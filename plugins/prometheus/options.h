@@ -31,10 +31,10 @@ struct prom_options {
 };
 
 enum prom_parse_result {
-	PROM_PARSE_RUN,
-	PROM_PARSE_HELP,
-	PROM_PARSE_VERSION,
-	PROM_PARSE_ERROR, /* reason holds one line */
+	PROM_PARSE_RUN = OOMW_CLI_RUN,
+	PROM_PARSE_HELP = OOMW_CLI_HELP,
+	PROM_PARSE_VERSION = OOMW_CLI_VERSION,
+	PROM_PARSE_ERROR = OOMW_CLI_ERROR, /* reason holds one line */
 };
 
 /* Fills *o from argv (whose strings must outlive *o). */
