@@ -13,10 +13,23 @@ CHECK_PROGRAMS += $(UNIT_BINS) $(SCRIPT_TESTS)
 
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# What the unit tests share (tests/unit/*.c not named test_*, e.g. fixture.c:
+# fixture loading), an archive: a test links only the helpers it calls.
+UNIT_HELPER_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,\
+	$(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c)))
+UNIT_HELPER_LIB := $(BUILD)/tests/unit/libunithelper.a
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(CORE_LIB) $(wildcard tests/unit/*.h)
+$(UNIT_HELPER_OBJS): $(BUILD)/tests/unit/%.o: tests/unit/%.c $(wildcard tests/unit/*.h) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(CORE_LIB) $(LDFLAGS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+
+$(UNIT_HELPER_LIB): $(UNIT_HELPER_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_HELPER_LIB) $(CORE_LIB) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(CMOCKA_CFLAGS) -o $@ $< $(UNIT_HELPER_LIB) $(CORE_LIB) $(LDFLAGS) $(CMOCKA_LIBS)
 
 $(OOM_VICTIM): tests/lib/oom_victim.c
 	@mkdir -p $(dir $@)

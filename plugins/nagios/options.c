@@ -3,13 +3,10 @@
  * checks that turn a bad argument into a one-line reason instead of a guess. */
 #include "options.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -24,7 +21,7 @@
 #define VERBOSE_MAX 3
 
 enum {
-	OPT_WINDOW = 256,
+	OPT_WINDOW = OOMW_CLI_OPT_OWN,
 	OPT_MEM_WARN,
 	OPT_MEM_CRIT,
 	OPT_SWAP_WARN,
@@ -33,15 +30,8 @@ enum {
 	OPT_PSI_AVG,
 	OPT_PSI_WARN,
 	OPT_PSI_CRIT,
-	OPT_CGROUP,
 	OPT_CGROUP_WARN,
 	OPT_CGROUP_CRIT,
-	OPT_CANDIDATES,
-	OPT_PROC,
-	OPT_SYS,
-	OPT_KMSG,
-	OPT_JOURNAL_DIR,
-	OPT_STATE,
 };
 
 static const struct option long_options[] = {
@@ -60,15 +50,9 @@ static const struct option long_options[] = {
 	{ "psi-avg", required_argument, NULL, OPT_PSI_AVG },
 	{ "psi-warning", required_argument, NULL, OPT_PSI_WARN },
 	{ "psi-critical", required_argument, NULL, OPT_PSI_CRIT },
-	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "cgroup-warning", required_argument, NULL, OPT_CGROUP_WARN },
 	{ "cgroup-critical", required_argument, NULL, OPT_CGROUP_CRIT },
-	{ "candidates", required_argument, NULL, OPT_CANDIDATES },
-	{ "proc", required_argument, NULL, OPT_PROC },
-	{ "sys", required_argument, NULL, OPT_SYS },
-	{ "kmsg", required_argument, NULL, OPT_KMSG },
-	{ "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
-	{ "state", required_argument, NULL, OPT_STATE },
+	OOMW_CLI_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -140,15 +124,6 @@ static const char help_text[] = CHECK_OOM_NAME
 	"(kernel.dmesg_restrict=1), kills are still counted and alerted; only the victim's\n"
 	"name and size need CAP_SYSLOG.\n";
 
-/* Fills the one-line reason; long user input is cut, which is fine in a message. */
-__attribute__((format(printf, 2, 3))) static void say(char *reason, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(reason, CHECK_OOM_REASON_MAX, fmt, ap);
-	va_end(ap);
-}
-
 const char *check_options_help(void)
 {
 	return help_text;
@@ -201,7 +176,7 @@ static int parse_threshold(const struct range_option *ro, const char *text, stru
 	char why[OOMW_THRESHOLD_WHY_MAX];
 	struct oomw_threshold *t = (struct oomw_threshold *)((char *)o + ro->offset);
 	if (oomw_threshold_parse(text, ro->metric, t, why) < 0) {
-		say(reason, "%s: %s", ro->name, why);
+		oomw_cli_say(reason, "%s: %s", ro->name, why);
 		return -1;
 	}
 	return 0;
@@ -211,27 +186,7 @@ static int parse_duration(const char *opt, const char *text, int64_t *sec, char 
 {
 	const char *why = "invalid duration";
 	if (oomw_duration_parse(text, sec, &why) < 0) {
-		say(reason, "%s: bad duration '%s': %s", opt, text, why);
-		return -1;
-	}
-	return 0;
-}
-
-/* A source the user named must exist; the defaults may be missing (a
- * container without /dev/kmsg) and that is reported, not refused. */
-static int check_dir(const char *opt, const char *dir, char *reason)
-{
-	struct stat st;
-	if (stat(dir, &st) < 0) {
-		say(reason, "%s %s: %s", opt, dir, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		say(reason, "%s %s: not a directory", opt, dir);
-		return -1;
-	}
-	if (access(dir, R_OK | X_OK) < 0) {
-		say(reason, "%s %s: %s", opt, dir, strerror(errno));
+		oomw_cli_say(reason, "%s: bad duration '%s': %s", opt, text, why);
 		return -1;
 	}
 	return 0;
@@ -242,7 +197,7 @@ static int parse_window(const char *arg, struct check_options *o, char *reason)
 	if (parse_duration("--window", arg, &o->params.window_sec, reason) < 0)
 		return -1;
 	if (o->params.window_sec > WINDOW_SEC_MAX) {
-		say(reason, "--window: '%s' is more than %dd", arg, WINDOW_DAYS_MAX);
+		oomw_cli_say(reason, "--window: '%s' is more than %dd", arg, WINDOW_DAYS_MAX);
 		return -1;
 	}
 	return 0;
@@ -255,7 +210,7 @@ static int parse_psi(const char *arg, struct check_options *o, char *reason)
 	} else if (strcmp(arg, "full") == 0) {
 		o->params.psi_line = OOMW_PSI_FULL;
 	} else {
-		say(reason, "--psi: '%s' is not some or full", arg);
+		oomw_cli_say(reason, "--psi: '%s' is not some or full", arg);
 		return -1;
 	}
 	return 0;
@@ -265,39 +220,21 @@ static int parse_psi_avg(const char *arg, struct check_options *o, char *reason)
 {
 	uint64_t n;
 	if (oomw_parse_u64(arg, strlen(arg), &n) < 0 || (n != 10 && n != 60 && n != 300)) {
-		say(reason, "--psi-avg: '%s' is not 10, 60 or 300", arg);
+		oomw_cli_say(reason, "--psi-avg: '%s' is not 10, 60 or 300", arg);
 		return -1;
 	}
 	o->params.psi_avg_sec = (int)n;
 	return 0;
 }
 
-/* --proc, --sys, --kmsg, --journal-dir, --state; 1 when c is none of them. */
-static int parse_source(int c, const char *arg, struct check_options *o, char *reason)
+static int parse_one(int c, const char *arg, void *ctx, char reason[OOMW_CLI_REASON_MAX])
 {
-	switch (c) {
-	case OPT_PROC:
-		return oomw_cli_path("--proc", o->mon.paths.proc, arg, reason);
-	case OPT_SYS:
-		return oomw_cli_path("--sys", o->mon.paths.sys, arg, reason);
-	case OPT_KMSG:
-		o->kmsg_given = true;
-		return oomw_cli_path("--kmsg", o->mon.paths.kmsg, arg, reason);
-	case OPT_JOURNAL_DIR:
-		return oomw_cli_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
-	case OPT_STATE:
-		o->state_given = true;
-		return oomw_cli_path("--state", o->state_path, arg, reason);
-	}
-	return 1;
-}
-
-static int parse_one(int c, const char *arg, struct check_options *o, char *reason)
-{
+	struct check_options *o = ctx;
 	const struct range_option *ro = find_range_option(c);
 	if (ro)
 		return parse_threshold(ro, arg, o, reason);
-	int r = parse_source(c, arg, o, reason);
+	const struct oomw_cli_common common = { &o->mon, o->state_path, &o->kmsg_given };
+	int r = oomw_cli_common_option(c, arg, &common, reason);
 	if (r <= 0)
 		return r;
 	switch (c) {
@@ -313,12 +250,8 @@ static int parse_one(int c, const char *arg, struct check_options *o, char *reas
 		return parse_psi(arg, o, reason);
 	case OPT_PSI_AVG:
 		return parse_psi_avg(arg, o, reason);
-	case OPT_CGROUP:
-		return oomw_cli_cgroup(&o->mon, arg, reason);
-	case OPT_CANDIDATES:
-		return oomw_cli_candidates(&o->mon, arg, reason);
 	}
-	say(reason, "internal error: option %d not handled", c);
+	oomw_cli_say(reason, "internal error: option %d not handled", c);
 	return -1;
 }
 
@@ -326,40 +259,18 @@ enum check_parse_result check_options_parse(int argc, char **argv, struct check_
 					    char reason[CHECK_OOM_REASON_MAX])
 {
 	set_defaults(o);
-	reason[0] = '\0';
-	opterr = 0; /* our reason goes to stdout as one UNKNOWN line, not getopt's to stderr */
-	optind = 1;
-	bool help = false, version = false;
-	int c, prev_optind = optind;
-	while ((c = getopt_long(argc, argv, ":hVvt:w:c:", long_options, NULL)) != -1) {
-		if (c == 'h') {
-			help = true;
-		} else if (c == 'V') {
-			version = true;
-		} else if (c == '?' || c == ':') {
-			oomw_cli_getopt_error(c, argv, prev_optind, reason);
-			return CHECK_PARSE_ERROR;
-		} else if (parse_one(c, optarg, o, reason) < 0) {
-			return CHECK_PARSE_ERROR;
-		}
-		prev_optind = optind;
-	}
-	if (help)
-		return CHECK_PARSE_HELP;
-	if (version)
-		return CHECK_PARSE_VERSION;
-	if (optind < argc) {
-		say(reason, "unexpected argument '%s': check_oom takes no positional arguments",
-		    argv[optind]);
-		return CHECK_PARSE_ERROR;
-	}
-	return CHECK_PARSE_RUN;
+	enum oomw_cli_result r = oomw_cli_parse(argc, argv, ":hVvt:w:c:", long_options, parse_one,
+						o, CHECK_OOM_NAME, reason);
+	o->state_given = o->state_path[0] != '\0'; /* --state: never empty */
+	return (enum check_parse_result)r;
 }
 
+/* A source the user named must exist; the defaults may be missing (a
+ * container without /dev/kmsg) and that is reported, not refused. */
 int check_options_check_sources(const struct check_options *o, char reason[CHECK_OOM_REASON_MAX])
 {
-	if (check_dir("--proc", o->mon.paths.proc, reason) < 0 ||
-	    check_dir("--sys", o->mon.paths.sys, reason) < 0)
+	if (oomw_cli_check_dir("--proc", o->mon.paths.proc, R_OK | X_OK, reason) < 0 ||
+	    oomw_cli_check_dir("--sys", o->mon.paths.sys, R_OK | X_OK, reason) < 0)
 		return -1;
 	return oomw_cli_check_log(&o->mon.paths, o->kmsg_given, reason);
 }

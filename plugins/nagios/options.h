@@ -10,13 +10,14 @@
 #include <stdint.h>
 
 #include "assess.h"
+#include "cli.h"
 #include "defaults.h"
 #include "monitor.h"
 #include "version.h"
 
 #define CHECK_OOM_NAME "check_oom"
 #define CHECK_OOM_VERSION OOMWATCH_VERSION
-#define CHECK_OOM_REASON_MAX 512
+#define CHECK_OOM_REASON_MAX OOMW_CLI_REASON_MAX /* its reasons are filled by cli.h */
 
 struct check_options {
 	struct oomw_monitor_config mon;
@@ -31,10 +32,10 @@ struct check_options {
 };
 
 enum check_parse_result {
-	CHECK_PARSE_RUN,     /* go on and check */
-	CHECK_PARSE_HELP,    /* print the help */
-	CHECK_PARSE_VERSION, /* print the version */
-	CHECK_PARSE_ERROR,   /* reason holds one line */
+	CHECK_PARSE_RUN = OOMW_CLI_RUN,         /* go on and check */
+	CHECK_PARSE_HELP = OOMW_CLI_HELP,       /* print the help */
+	CHECK_PARSE_VERSION = OOMW_CLI_VERSION, /* print the version */
+	CHECK_PARSE_ERROR = OOMW_CLI_ERROR,     /* reason holds one line */
 };
 
 /* Fills *o from argv. The strings of argv must outlive *o (globs point into it). */

@@ -3,12 +3,9 @@
  * that turn a bad argument into a one-line reason instead of a guess. */
 #include "options.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -26,14 +23,7 @@
 #define TEXTFILE_SUFFIX ".prom"
 
 enum {
-	OPT_PROC = 256,
-	OPT_SYS,
-	OPT_KMSG,
-	OPT_JOURNAL_DIR,
-	OPT_STATE,
-	OPT_CGROUP,
-	OPT_CANDIDATES,
-	OPT_TEXTFILE,
+	OPT_TEXTFILE = OOMW_CLI_OPT_OWN,
 	OPT_ONCE,
 	OPT_LISTEN,
 	OPT_ALLOW_REMOTE,
@@ -43,13 +33,7 @@ enum {
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
-	{ "proc", required_argument, NULL, OPT_PROC },
-	{ "sys", required_argument, NULL, OPT_SYS },
-	{ "kmsg", required_argument, NULL, OPT_KMSG },
-	{ "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
-	{ "state", required_argument, NULL, OPT_STATE },
-	{ "cgroup", required_argument, NULL, OPT_CGROUP },
-	{ "candidates", required_argument, NULL, OPT_CANDIDATES },
+	OOMW_CLI_OPTIONS,
 	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 	{ "once", no_argument, NULL, OPT_ONCE },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -97,14 +81,6 @@ static const char help_text[] = PROM_NAME
 	"Exit status: 0 done (or stopped by SIGTERM/SIGINT), 1 bad arguments, 2 cannot start\n"
 	"or cannot write FILE (with --once).\n";
 
-__attribute__((format(printf, 2, 3))) static void say(char *reason, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(reason, PROM_REASON_MAX, fmt, ap);
-	va_end(ap);
-}
-
 const char *prom_options_help(void)
 {
 	return help_text;
@@ -114,11 +90,11 @@ static int parse_interval(const char *arg, struct prom_options *o, char *reason)
 {
 	const char *why = "invalid duration";
 	if (oomw_duration_parse(arg, &o->interval_sec, &why) < 0) {
-		say(reason, "--interval: bad duration '%s': %s", arg, why);
+		oomw_cli_say(reason, "--interval: bad duration '%s': %s", arg, why);
 		return -1;
 	}
 	if (o->interval_sec > INTERVAL_SEC_MAX) {
-		say(reason, "--interval: '%s' is more than 1d", arg);
+		oomw_cli_say(reason, "--interval: '%s' is more than 1d", arg);
 		return -1;
 	}
 	return 0;
@@ -129,33 +105,30 @@ static int parse_textfile(const char *arg, struct prom_options *o, char *reason)
 	size_t len = strlen(arg), suffix = strlen(TEXTFILE_SUFFIX);
 	if (len <= suffix || strcmp(arg + len - suffix, TEXTFILE_SUFFIX) != 0 ||
 	    arg[len - suffix - 1] == '/') {
-		say(reason,
-		    "--textfile: '%s' does not end in " TEXTFILE_SUFFIX
-		    " (node_exporter reads only *" TEXTFILE_SUFFIX " files)",
-		    arg);
+		oomw_cli_say(reason,
+			     "--textfile: '%s' does not end in " TEXTFILE_SUFFIX
+			     " (node_exporter reads only *" TEXTFILE_SUFFIX " files)",
+			     arg);
 		return -1;
 	}
 	return oomw_cli_path("--textfile", o->textfile, arg, reason);
 }
 
-static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow_remote, char *reason)
+/* What parse_one fills: the options, and one that only counts together with
+ * another (check_combination). */
+struct parse_ctx {
+	struct prom_options *o;
+	bool allow_remote;
+};
+
+static int parse_one(int c, const char *arg, void *ctx, char reason[OOMW_CLI_REASON_MAX])
 {
+	struct prom_options *o = ((struct parse_ctx *)ctx)->o;
+	const struct oomw_cli_common common = { &o->mon, o->state_path, &o->kmsg_given };
+	int r = oomw_cli_common_option(c, arg, &common, reason);
+	if (r <= 0)
+		return r;
 	switch (c) {
-	case OPT_PROC:
-		return oomw_cli_path("--proc", o->mon.paths.proc, arg, reason);
-	case OPT_SYS:
-		return oomw_cli_path("--sys", o->mon.paths.sys, arg, reason);
-	case OPT_KMSG:
-		o->kmsg_given = true;
-		return oomw_cli_path("--kmsg", o->mon.paths.kmsg, arg, reason);
-	case OPT_JOURNAL_DIR:
-		return oomw_cli_path("--journal-dir", o->mon.paths.journal_dir, arg, reason);
-	case OPT_STATE:
-		return oomw_cli_path("--state", o->state_path, arg, reason);
-	case OPT_CGROUP:
-		return oomw_cli_cgroup(&o->mon, arg, reason);
-	case OPT_CANDIDATES:
-		return oomw_cli_candidates(&o->mon, arg, reason);
 	case OPT_TEXTFILE:
 		return parse_textfile(arg, o, reason);
 	case OPT_ONCE:
@@ -165,12 +138,12 @@ static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow
 		o->listen_text = arg;
 		return 0;
 	case OPT_ALLOW_REMOTE:
-		*allow_remote = true;
+		((struct parse_ctx *)ctx)->allow_remote = true;
 		return 0;
 	case OPT_INTERVAL:
 		return parse_interval(arg, o, reason);
 	}
-	say(reason, "internal error: option %d not handled", c);
+	oomw_cli_say(reason, "internal error: option %d not handled", c);
 	return -1;
 }
 
@@ -178,26 +151,26 @@ static int parse_one(int c, const char *arg, struct prom_options *o, bool *allow
 static int check_combination(struct prom_options *o, bool allow_remote, char *reason)
 {
 	if (o->textfile[0] && o->listen_text) {
-		say(reason, "--textfile and --listen: give one of them");
+		oomw_cli_say(reason, "--textfile and --listen: give one of them");
 		return -1;
 	}
 	if (!o->textfile[0] && !o->listen_text) {
-		say(reason, "no output: give --textfile FILE.prom or --listen 127.0.0.1:PORT");
+		oomw_cli_say(reason, "no output: give --textfile FILE.prom or --listen 127.0.0.1:PORT");
 		return -1;
 	}
 	if (o->once && o->listen_text) {
-		say(reason, "--once writes a --textfile; --listen serves until stopped");
+		oomw_cli_say(reason, "--once writes a --textfile; --listen serves until stopped");
 		return -1;
 	}
 	if (allow_remote && !o->listen_text) {
-		say(reason, "--allow-remote goes with --listen");
+		oomw_cli_say(reason, "--allow-remote goes with --listen");
 		return -1;
 	}
 	if (o->listen_text) {
 		const char *why = "";
 		if (prom_listen_parse(o->listen_text, allow_remote, &o->listen_addr,
 				      &o->listen_addr_len, &why) < 0) {
-			say(reason, "--listen '%s': %s", o->listen_text, why);
+			oomw_cli_say(reason, "--listen '%s': %s", o->listen_text, why);
 			return -1;
 		}
 	}
@@ -212,73 +185,33 @@ enum prom_parse_result prom_options_parse(int argc, char **argv, struct prom_opt
 	oomw_paths_default(&o->mon.paths);
 	/* A constant the --help text shows: it parses. */
 	(void)oomw_duration_parse(PROM_DEFAULT_INTERVAL, &o->interval_sec, &why);
-	reason[0] = '\0';
-	opterr = 0;
-	optind = 1;
-	bool help = false, version = false, allow_remote = false;
-	int c, prev_optind = optind;
-	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
-		if (c == 'h') {
-			help = true;
-		} else if (c == 'V') {
-			version = true;
-		} else if (c == '?' || c == ':') {
-			oomw_cli_getopt_error(c, argv, prev_optind, reason);
-			return PROM_PARSE_ERROR;
-		} else if (parse_one(c, optarg, o, &allow_remote, reason) < 0) {
-			return PROM_PARSE_ERROR;
-		}
-		prev_optind = optind;
-	}
-	if (help)
-		return PROM_PARSE_HELP;
-	if (version)
-		return PROM_PARSE_VERSION;
-	if (optind < argc) {
-		say(reason, "unexpected argument '%s': " PROM_NAME " takes no positional arguments",
-		    argv[optind]);
-		return PROM_PARSE_ERROR;
-	}
-	if (check_combination(o, allow_remote, reason) < 0)
+	struct parse_ctx ctx = { o, false };
+	enum oomw_cli_result r =
+		oomw_cli_parse(argc, argv, ":hV", long_options, parse_one, &ctx, PROM_NAME, reason);
+	if (r != OOMW_CLI_RUN)
+		return (enum prom_parse_result)r;
+	if (check_combination(o, ctx.allow_remote, reason) < 0)
 		return PROM_PARSE_ERROR;
 	o->mon.state_path = o->state_path[0] ? o->state_path : NULL;
 	return PROM_PARSE_RUN;
 }
 
-static int check_dir(const char *opt, const char *dir, int mode, char *reason)
-{
-	struct stat st;
-	if (stat(dir, &st) < 0) {
-		say(reason, "%s %s: %s", opt, dir, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		say(reason, "%s %s: not a directory", opt, dir);
-		return -1;
-	}
-	if (access(dir, mode) < 0) {
-		say(reason, "%s %s: %s", opt, dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int prom_options_check(const struct prom_options *o, char reason[PROM_REASON_MAX])
 {
-	if (check_dir("--proc", o->mon.paths.proc, R_OK | X_OK, reason) < 0 ||
-	    check_dir("--sys", o->mon.paths.sys, R_OK | X_OK, reason) < 0)
+	if (oomw_cli_check_dir("--proc", o->mon.paths.proc, R_OK | X_OK, reason) < 0 ||
+	    oomw_cli_check_dir("--sys", o->mon.paths.sys, R_OK | X_OK, reason) < 0)
 		return -1;
 	if (oomw_cli_check_log(&o->mon.paths, o->kmsg_given, reason) < 0)
 		return -1;
 	if (o->textfile[0]) {
 		char dir[PATH_MAX];
 		if (oomw_path_dir(o->textfile, dir, sizeof(dir)) < 0) {
-			say(reason, "--textfile: path too long");
+			oomw_cli_say(reason, "--textfile: path too long");
 			return -1;
 		}
 		char opt[PATH_MAX + 32];
 		snprintf(opt, sizeof(opt), "--textfile %s: directory", o->textfile);
-		if (check_dir(opt, dir, W_OK | X_OK, reason) < 0)
+		if (oomw_cli_check_dir(opt, dir, W_OK | X_OK, reason) < 0)
 			return -1;
 	}
 	return 0;

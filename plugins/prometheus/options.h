@@ -10,10 +10,11 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "cli.h"
 #include "monitor.h"
 
 #define PROM_NAME "oomwatch-exporter"
-#define PROM_REASON_MAX 512
+#define PROM_REASON_MAX OOMW_CLI_REASON_MAX /* its reasons are filled by cli.h */
 /* The refresh interval when no kill or pressure wakes the exporter first. */
 #define PROM_DEFAULT_INTERVAL "15s"
 
@@ -30,10 +31,10 @@ struct prom_options {
 };
 
 enum prom_parse_result {
-	PROM_PARSE_RUN,
-	PROM_PARSE_HELP,
-	PROM_PARSE_VERSION,
-	PROM_PARSE_ERROR, /* reason holds one line */
+	PROM_PARSE_RUN = OOMW_CLI_RUN,
+	PROM_PARSE_HELP = OOMW_CLI_HELP,
+	PROM_PARSE_VERSION = OOMW_CLI_VERSION,
+	PROM_PARSE_ERROR = OOMW_CLI_ERROR, /* reason holds one line */
 };
 
 /* Fills *o from argv (whose strings must outlive *o). */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# tests/locale/test_lctime_table.sh — the committed month and weekday table
-# (common/lctime.c) is exactly what common/gen-lctime.py makes of this
+# tests/locale/test_lctime_table.sh — the committed month-name table
+# (common/lctime_table.h) is exactly what common/gen-lctime.py makes of this
 # machine's `locale -a` × LC_TIME data: a locale added, a name changed by a
 # glibc update, or a hand edit of the generated file fails here.
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,11 +18,11 @@ else
 	not_ok "common/gen-lctime.py runs" "$(tail -3 "$new")"
 	done_testing
 fi
-if cmp -s "$new" "$root/common/lctime.c"; then
-	ok "common/lctime.c is the table of every locale on this machine"
+if cmp -s "$new" "$root/common/lctime_table.h"; then
+	ok "common/lctime_table.h is the table of every locale on this machine"
 else
-	not_ok "common/lctime.c is the table of every locale on this machine" \
-		"regenerate: common/gen-lctime.py > common/lctime.c" \
-		"$(diff "$root/common/lctime.c" "$new" | head -8)"
+	not_ok "common/lctime_table.h is the table of every locale on this machine" \
+		"regenerate: common/gen-lctime.py > common/lctime_table.h" \
+		"$(diff "$root/common/lctime_table.h" "$new" | head -8)"
 fi
 done_testing

@@ -11,6 +11,8 @@
 #   snmp_wait_registered [SECS]   until OOMWATCH-MIB answers through snmpd
 #   snmp_get OBJECT / snmp_walk [OBJECT] / snmp_value OBJECT (value only)
 #   snmp_oomcg_create             oomcg_create, keeping this file's EXIT cleanup
+#   snmp_env_cleanup              what the EXIT trap runs; only in the process
+#                                 that set it (not in a forked copy)
 
 SNMP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SNMP_AGENT_BIN=${SNMP_AGENT_BIN:-$SNMP_ROOT/build/plugins/snmp/oomwatch-agent}
@@ -45,7 +47,7 @@ snmp_env_init() {
 	# Private persistent state: never touch /var/lib/snmp of the host.
 	export SNMP_PERSISTENT_DIR=$SNMP_TMP/persist
 	mkdir -p "$SNMP_PERSISTENT_DIR"
-	trap snmp_env_cleanup EXIT
+	snmp_env_trap
 	cat >"$SNMP_TMP/snmpd.conf" <<CONF
 agentAddress udp:127.0.0.1:$SNMP_PORT
 rocommunity public 127.0.0.1
@@ -60,7 +62,17 @@ authCommunity log public
 CONF
 }
 
+# The EXIT trap, for this process only. A forked copy of the script (a
+# background command signalled before its exec, a subshell) that runs the trap
+# it inherited must not stop the daemons or remove the directory under the
+# script that set it.
+snmp_env_trap() {
+	SNMP_ENV_PID=$BASHPID
+	trap snmp_env_cleanup EXIT
+}
+
 snmp_env_cleanup() {
+	[ -z "${SNMP_ENV_PID:-}" ] || [ "$BASHPID" = "$SNMP_ENV_PID" ] || return 0
 	local i
 	# Newest first: the agent leaves before the snmpd it is registered with.
 	for ((i = ${#SNMP_PIDS[@]} - 1; i >= 0; i--)); do
@@ -140,7 +152,7 @@ snmp_wait_registered() {
 # oomcg_create replaces the EXIT trap with its own; ours also removes the cgroup.
 snmp_oomcg_create() {
 	oomcg_create "$@" || return 1
-	trap snmp_env_cleanup EXIT
+	snmp_env_trap
 }
 
 # Lines of the trap log that are kill notifications for PID.

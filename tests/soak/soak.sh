@@ -107,6 +107,15 @@ alive() {
 	st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
 	[ -n "$st" ] && [ "$st" != Z ]
 }
+# Whether PID is still the forked copy of this script that has not exec'd its
+# daemon yet. Signalled then, that copy runs this script's EXIT trap (bash
+# keeps the parent's traps until the exec) and bash prints "wait_for: No
+# record of process PID": the daemon is signalled only once it runs.
+read -r SOAK_COMM </proc/$$/comm
+unexeced() {
+	local comm
+	read -r comm 2>/dev/null </proc/"$1"/comm && [ "$comm" = "$SOAK_COMM" ]
+}
 stop_daemon() { # NAME SIG
 	local pid
 	case $1 in
@@ -115,6 +124,7 @@ stop_daemon() { # NAME SIG
 	collectd) pid=$CD_PID; CD_PID= ;;
 	esac
 	local sig=$2 w
+	for ((w = 0; w < 50; w++)); do unexeced "$pid" || break; sleep 0.1; done
 	# snmpd loses a SIGTERM that comes while it is still starting: after 5 s,
 	# SIGKILL (said, and counted as such). Bash's "Killed" notes go to null.
 	{

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* test_lctime.c — month and weekday names of every glibc locale: the names
+/* test_lctime.c — month names of every glibc locale: the names
  * dmesg -T prints in the languages admins run, in UTF-8 and in a legacy
  * charset, the normalisation (case, dots, blanks), the rules for names that
  * mean different months in different languages, and the dmesg -T fixtures
@@ -20,11 +20,6 @@
 static int month(const char *s)
 {
 	return oomw_lctime_month(s, strlen(s));
-}
-
-static int weekday(const char *s)
-{
-	return oomw_lctime_weekday(s, strlen(s));
 }
 
 struct name {
@@ -125,43 +120,21 @@ static void test_normalisation(void **state)
 	char longest[200];
 	memset(longest, 'a', sizeof(longest));
 	assert_int_equal(oomw_lctime_month(longest, sizeof(longest)), 0);
-	assert_int_equal(oomw_lctime_weekday(longest, sizeof(longest)), -1);
 }
 
 static void test_ambiguous_names(void **state)
 {
 	(void)state;
-	/* 1. English first: "mar" is March, although it is Tuesday's "mar." in
-	 *    French and Spanish (another table). */
+	/* 1. English first: "mar" is March, whatever else it abbreviates. */
 	assert_int_equal(month("mar"), 3);
-	assert_int_equal(weekday("mar."), 2);
 	/* 2. the most locales: "lis" is listopad = November in Polish, Czech,
-	 *    Ukrainian..., October (listopad) only in Croatian; "So" is Sunday in
-	 *    German (17 locales) and Saturday in Czech, Slovak and Sorbian. */
+	 *    Ukrainian..., October (listopad) only in Croatian. */
 	assert_int_equal(month("lis"), 11);
-	assert_int_equal(weekday("So"), 0);
 	/* 3. a common server language in a tie: "srp" is srpen = August in Czech,
 	 *    srpanj = July in Croatian. */
 	assert_int_equal(month("srp"), 8);
 	/* and Portuguese "out" (outubro), whatever else it abbreviates */
 	assert_int_equal(month("out"), 10);
-}
-
-static void test_weekdays(void **state)
-{
-	(void)state;
-	static const struct name cases[] = {
-		{ "Sun", 0 },     { "Mon", 1 },    { "Tue", 2 }, { "Wed", 3 }, { "Thu", 4 },
-		{ "Fri", 5 },     { "Sat", 6 },    { "So", 0 },  { "Di", 2 },  { "dim.", 0 },
-		{ "sam.", 6 },    { "Вс", 0 },     { "Сб", 6 },  { "日", 0 },  { "土", 6 },
-		{ "Sonntag", 0 }, { "samedi", 6 },
-	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		if (weekday(cases[i].text) != cases[i].value)
-			fail_msg("weekday '%s' = %d, expected %d", cases[i].text,
-				 weekday(cases[i].text), cases[i].value);
-	assert_int_equal(weekday("Aug"), -1);
-	assert_int_equal(weekday(""), -1);
 }
 
 /* Every line of the dmesg -T fixtures in German and French gets a date. */
@@ -202,7 +175,6 @@ int main(void)
 		cmocka_unit_test(test_legacy_charsets),
 		cmocka_unit_test(test_normalisation),
 		cmocka_unit_test(test_ambiguous_names),
-		cmocka_unit_test(test_weekdays),
 		cmocka_unit_test(test_dmesg_T_fixtures_dated),
 	};
 	return cmocka_run_group_tests_name("lctime", tests, NULL, NULL);

@@ -16,32 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "klog.h"
 #include "oomparse.h"
 #include "text.h"
 
-#define KILLS_MAX 64
 #define COLS 14
 #define ROWS_MAX 256
 #define FILES_MAX 128
-
-struct kills {
-	size_t n;
-	struct oomw_kill k[KILLS_MAX];
-};
-
-static void collect(const struct oomw_kill *k, void *ctx)
-{
-	struct kills *ks = ctx;
-	assert_true(ks->n < KILLS_MAX);
-	ks->k[ks->n++] = *k;
-}
-
-static const char *fixtures_dir(void)
-{
-	const char *d = getenv("OOMW_FIXTURES");
-	return d && *d ? d : "tests/fixtures";
-}
 
 /* ---- expected.tsv ---- */
 
@@ -148,28 +130,6 @@ static void add_dir(const char *sub)
 		free(names[i]);
 	}
 	free(names);
-}
-
-/* Reads a whole kernel log through klog and oomparse, as the monitor does. */
-static void parse_file(const char *path, struct kills *ks)
-{
-	struct oomw_klog *k = malloc(sizeof(*k));
-	struct oomw_oomparse *p = malloc(sizeof(*p));
-	assert_non_null(k);
-	assert_non_null(p);
-	int r = oomw_klog_open(k, path, OOMW_KLOG_START_OLDEST, 0);
-	if (r < 0)
-		fail_msg("open %s: %s", path, strerror(-r));
-	oomw_oomparse_init(p, collect, ks);
-	struct oomw_klog_record rec;
-	while ((r = oomw_klog_read(k, &rec)) == 0 || r == -EBADMSG)
-		if (r == 0)
-			oomw_oomparse_feed(p, &rec);
-	assert_int_equal(r, -EAGAIN);
-	oomw_oomparse_flush(p);
-	oomw_klog_close(k);
-	free(k);
-	free(p);
 }
 
 static void check_num(const char *file, size_t row, const char *what, const char *want, int64_t got)
