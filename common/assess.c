@@ -1061,7 +1061,8 @@ void oomw_assess(const struct oomw_assess_input *in, const struct oomw_assess_pa
 	struct ctx c = { .in = in, .p = p, .v = v };
 	memset(v, 0, sizeof(*v));
 	v->severity = OOMW_SEV_OK;
-	oomw_format_duration(p->window_sec, v->window, sizeof(v->window));
+	if (p->window_sec > 0)
+		oomw_format_duration(p->window_sec, v->window, sizeof(v->window));
 	esc_path(in->paths->proc, PATH_SHOWN_MAX, c.proc, sizeof(c.proc));
 	esc_path(in->paths->kmsg, PATH_SHOWN_MAX, c.kmsg, sizeof(c.kmsg));
 	esc_path(in->paths->sys, PATH_SHOWN_MAX, c.sys, sizeof(c.sys));
@@ -1094,8 +1095,10 @@ void oomw_verdict_summary(const struct oomw_verdict *v, char *out, size_t size)
 		text_add(&t, "%s%s", any ? ", " : "", v->parts[i].text);
 		any = true;
 	}
-	if (!any)
+	if (!any && v->window[0])
 		text_add(&t, "no OOM kill in last %s", v->window);
+	else if (!any)
+		text_add(&t, "OOM kills not judged (kill window 0)");
 	if (v->mem_available.known && v->mem_available.pct_known)
 		text_add(&t, ", %.1f%% memory available", v->mem_available.pct);
 }

@@ -316,7 +316,7 @@ struct oomw_verdict {
 	struct oomw_problem problems[OOMW_PROBLEMS_MAX];
 	size_t n_parts; /* in the order judged: kills, memory, swap, PSI, cgroups, state */
 	struct oomw_part parts[OOMW_PARTS_MAX];
-	char window[16]; /* the window for people: "24h", "15m", "7d" */
+	char window[16]; /* the window for people: "24h", "15m", "7d"; "" with window_sec 0 */
 };
 
 /* Judges everything in one go. in->snap and in->paths are required; events

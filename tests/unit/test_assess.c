@@ -484,7 +484,7 @@ static const struct window_case windows[] = {
 	  0,
 	  0,
 	  OOMW_SEV_OK,
-	  "no OOM kill in last 0s, 50.0% memory available" },
+	  "OOM kills not judged (kill window 0), 50.0% memory available" },
 	{ "a kill only the counter saw, noticed now",
 	  { COUNTED(1, NOW) },
 	  1,
