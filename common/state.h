@@ -44,11 +44,17 @@ struct oomw_state {
 	 * it (older versions) loads as next_event_index - 1: all notified. */
 	uint64_t notified_index;
 	size_t n_cgroups;
-	struct oomw_state_cgroup cgroups[OOMW_STATE_CGROUPS_MAX];
 	size_t n_events; /* events[0] oldest; when full the oldest is dropped */
+	/* The tables last: oomw_state_init clears everything above them and no
+	 * entry at or past n_cgroups / n_events, so that loading a file costs
+	 * what the file holds, not the tables' capacity (about 650 KiB). Entries
+	 * past the counts are undefined. */
+	struct oomw_state_cgroup cgroups[OOMW_STATE_CGROUPS_MAX];
 	struct oomw_event events[OOMW_STATE_EVENTS_MAX];
 };
 
+/* An empty state: no boot, counter unknown, no cgroup, no event. Writes only
+ * the scalars (the tables' entries past the counts are left as they are). */
 void oomw_state_init(struct oomw_state *st);
 /* Loads path. Returns 0; -ENOENT (no file: *st is initialised); -EBADMSG when
  * the file is corrupt, truncated or not ours (*st initialised, *why says what);

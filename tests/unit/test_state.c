@@ -265,6 +265,39 @@ static void test_ring_drops_oldest(void **ctx)
 	assert_same(f->a, f->b);
 }
 
+/* A kernel kill whose report is all unknown (one the log did not show) ends its
+ * line at task_memcg, as files from before the report did; a kill with any of
+ * its report keeps the report. Both load back as they were. */
+static void test_unknown_report_omitted(void **ctx)
+{
+	struct fixture *f = *ctx;
+	static char buf[65536];
+	oomw_state_init(f->a);
+	struct oomw_event counted = { .backlog = true, .wall_usec = 1700000000000000 };
+	oomw_kill_init(&counted.kill);
+	oomw_state_add_event(f->a, &counted);
+	struct oomw_event logged = { .has_details = true, .wall_usec = 1700000000000001 };
+	oomw_kill_init(&logged.kill);
+	logged.kill.pid = 42;
+	logged.kill.report.n_tasks = 1;
+	oomw_state_add_event(f->a, &logged);
+	assert_int_equal(oomw_state_save(f->path, f->a), 0);
+	size_t n = slurp(f->path, buf, sizeof(buf));
+	buf[n] = '\0';
+	const char *first = strstr(buf, "event index=1 ");
+	const char *second = strstr(buf, "event index=2 ");
+	assert_non_null(first);
+	assert_non_null(second);
+	assert_memory_equal(second - strlen(" task_memcg=\n"), " task_memcg=\n",
+			    strlen(" task_memcg=\n"));
+	assert_non_null(strstr(second, " n_tasks=1 "));
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_same(f->a, f->b);
+	for (size_t i = 0; i < 2; i++)
+		assert_memory_equal(&f->a->events[i].kill.report, &f->b->events[i].kill.report,
+				    sizeof(f->a->events[i].kill.report));
+}
+
 static void assert_refused(struct fixture *f)
 {
 	const char *why = NULL;
@@ -623,6 +656,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ring_drops_oldest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_report_omitted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_at_every_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sealed_but_malformed, setup, teardown),
