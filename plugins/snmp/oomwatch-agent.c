@@ -281,7 +281,11 @@ static void harden(enum root_plan plan)
 			 strerror(errno));
 		flags = MCL_CURRENT;
 	}
-	if (mlockall(flags) != 0)
+	/* MCL_ONFAULT: each page is locked once the agent touches it, and the
+	 * pages it never touches (most of libnetsnmp's dependencies: perl,
+	 * OpenSSL, Kerberos) are not read in at all: a few MiB resident instead
+	 * of every mapped library, about 18 MiB. Before Linux 4.4: all of it. */
+	if (mlockall(flags | MCL_ONFAULT) != 0 && (errno != EINVAL || mlockall(flags) != 0))
 		snmp_log(LOG_WARNING, "mlockall: %s: the agent may be swapped out under pressure\n",
 			 strerror(errno));
 	/* Our own process, not the monitored host: always the real /proc. */
