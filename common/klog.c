@@ -209,7 +209,12 @@ static const char *parse_mono(const char *s, const char *end, int64_t *mono_usec
 	if (secs < 0 || q >= end || *q != '.')
 		return NULL;
 	int64_t frac;
-	const char *r = fraction_usec(q + 1, end, &frac);
+	const char *r;
+	/* The kernel prints six digits: read them at once, else digit by digit. */
+	if (end - q > 7 && q[7] == ']' && digits_n(q + 1, end, 6, &frac))
+		r = q + 7;
+	else
+		r = fraction_usec(q + 1, end, &frac);
 	if (r == q + 1 || r >= end || *r != ']')
 		return NULL;
 	*mono_usec = secs * USEC_PER_SEC + frac; /* at most 12 digits: no overflow */

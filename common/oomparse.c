@@ -951,21 +951,10 @@ static const struct line_start *line_start_of(const struct line_start *table, si
 					      const char *text, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
-		if (len >= table[i].len && text[0] == table[i].prefix[0] &&
+		if (text[0] == table[i].prefix[0] && len >= table[i].len &&
 		    memcmp(text, table[i].prefix, table[i].len) == 0)
 			return &table[i];
 	return NULL;
-}
-
-/* Whether "ill" occurs in s[0..len): memchr's vector scan for the rarer 'l',
- * then the bytes around it, instead of memmem's general search. */
-static bool has_ill(const char *s, size_t len)
-{
-	const char *end = s + len;
-	for (const char *p = s + 1; p + 1 < end && (p = memchr(p, 'l', (size_t)(end - 1 - p))); p++)
-		if (p[-1] == 'i' && p[1] == 'l')
-			return true;
-	return false;
 }
 
 /* The lines found anywhere: "Killed process", "Kill process … score", and the
@@ -974,23 +963,25 @@ static void feed_kill_lines(struct oomw_oomparse *p, const struct oomw_klog_reco
 {
 	const char *t = rec->text, *end = t + rec->text_len;
 	size_t len = rec->text_len;
-	/* All of them hold "Kill" or "kill" somewhere; most kernel lines hold
-	 * neither, and one search is cheaper than three. */
-	if (!has_ill(t, len))
-		return;
-	struct oomw_kill k;
-	struct span comm_raw, prefix;
-	if (parse_killed(t, len, &k, &comm_raw)) {
-		on_killed(p, rec, &k, &comm_raw);
-		return;
+	/* The first two hold "Kill": most kernel lines hold no 'K' at all, and
+	 * one scan for it is cheaper than two searches. */
+	if (memchr(t, 'K', len)) {
+		struct oomw_kill k;
+		struct span comm_raw, prefix;
+		if (parse_killed(t, len, &k, &comm_raw)) {
+			on_killed(p, rec, &k, &comm_raw);
+			return;
+		}
+		int64_t pid;
+		const char *s = find_prefixed(t, len, "Kill process ", &prefix);
+		if (s && prefix.len && pid_at(s, end, &pid) &&
+		    find_last(s, (size_t)(end - s), ") score ")) {
+			on_kill_process(p, rec, &prefix, pid);
+			return;
+		}
 	}
-	int64_t pid;
-	const char *s = find_prefixed(t, len, "Kill process ", &prefix);
-	if (s && prefix.len && pid_at(s, end, &pid) && find_last(s, (size_t)(end - s), ") score ")) {
-		on_kill_process(p, rec, &prefix, pid);
-		return;
-	}
-	if (find_last(t, len, " invoked oom-killer: ")) {
+	/* The report's header; its '-' is rare in kernel lines, its letters are not. */
+	if (memchr(t, '-', len) && find_first(t, len, " invoked oom-killer: ")) {
 		context_drop(p); /* a new report starts */
 		report_start(p, rec);
 	}
