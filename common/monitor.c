@@ -1190,7 +1190,7 @@ size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t m
 const struct oomw_event *oomw_monitor_events(const struct oomw_monitor *m, size_t *n)
 {
 	*n = m->st.n_events;
-	return m->st.events;
+	return oomw_state_events(&m->st);
 }
 
 void oomw_monitor_close(struct oomw_monitor *m)

@@ -61,23 +61,32 @@ void oomw_state_init(struct oomw_state *st)
 	st->next_event_index = 1;
 }
 
+struct oomw_event *oomw_state_events(const struct oomw_state *st)
+{
+	return (struct oomw_event *)&st->slots[st->first_event];
+}
+
 void oomw_state_add_event(struct oomw_state *st, struct oomw_event *ev)
 {
 	/* The ring: at most OOMW_STATE_EVENTS_MAX, indexes growing, all below
 	 * the next one handed out. */
+	struct oomw_event *events = oomw_state_events(st);
 	assert(st->n_events <= OOMW_STATE_EVENTS_MAX);
-	assert(st->n_events == 0 || st->events[st->n_events - 1].index < st->next_event_index);
+	assert(st->n_events == 0 || events[st->n_events - 1].index < st->next_event_index);
 	ev->index = st->next_event_index++;
-	/* Sliding the full ring down one slot moves ~320 KiB (about 9 us here):
-	 * 90 ms for a storm of 10000 kills in one sample, against the kernel's
-	 * milliseconds per kill. Cheap enough to keep events[0] the oldest, the
-	 * plain array every front end walks. */
 	if (st->n_events == OOMW_STATE_EVENTS_MAX) {
-		memmove(&st->events[0], &st->events[1],
-			sizeof(st->events[0]) * (OOMW_STATE_EVENTS_MAX - 1));
+		st->first_event++;
 		st->n_events--;
 	}
-	st->events[st->n_events++] = *ev;
+	/* Out of slots: the events go back to the first slot, so that they stay
+	 * one array, oldest first, for every front end to walk. One slide
+	 * (about 600 KiB) per OOMW_STATE_EVENTS_SLACK kills, not one per kill. */
+	if (st->first_event + st->n_events == sizeof(st->slots) / sizeof(st->slots[0])) {
+		memmove(&st->slots[0], &st->slots[st->first_event],
+			sizeof(st->slots[0]) * st->n_events);
+		st->first_event = 0;
+	}
+	st->slots[st->first_event + st->n_events++] = *ev;
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -255,7 +264,7 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 		w_put(w, "\n", 1);
 	}
 	for (size_t i = 0; i < st->n_events && i < OOMW_STATE_EVENTS_MAX; i++)
-		write_event(w, &st->events[i]);
+		write_event(w, &st->slots[st->first_event + i]);
 	/* The end line is not part of what it hashes. */
 	char end[64];
 	int n = snprintf(end, sizeof(end), "%s%016" PRIx64 "\n", STATE_END, w->hash);
@@ -681,13 +690,13 @@ static int load_event(struct loading *ld, const char *line, const char *end)
 	struct oomw_state *st = ld->st;
 	if (!all_keys(ld) || st->n_events == OOMW_STATE_EVENTS_MAX)
 		return refuse(ld->why, "event line out of place or too many");
-	struct oomw_event *ev = &st->events[st->n_events];
+	struct oomw_event *ev = &oomw_state_events(st)[st->n_events];
 	if (!parse_event(line + strlen("event"), end, ev))
 		return refuse(ld->why, "malformed event line");
 	if (!event_in_range(ev))
 		return refuse(ld->why, "event time or size out of range");
 	/* Indexes grow and stay below the next one to hand out. */
-	uint64_t prev = st->n_events ? st->events[st->n_events - 1].index : 0;
+	uint64_t prev = st->n_events ? oomw_state_events(st)[st->n_events - 1].index : 0;
 	if (ev->index <= prev || ev->index >= st->next_event_index)
 		return refuse(ld->why, "event index out of order");
 	st->n_events++;
