@@ -166,13 +166,19 @@ mem_kib() {
 	sleep 2 # a few samples and SNMP requests into its life
 	snmp_walk >/dev/null 2>&1
 	read -r rss pss < <(mem_kib "$AGENT_PID")
+	# The floor: a net-snmp AgentX subagent serving nothing, on the same snmpd.
+	"$B/bench_agentx_floor" "$SNMP_SOCKET" 6 >/dev/null 2>&1 &
+	floor_pid=$!
+	sleep 3
+	read -r floor_rss _ < <(mem_kib "$floor_pid")
+	wait "$floor_pid"
 	row "oomwatch-agent VmRSS" "$(awk -v k="$rss" 'BEGIN { printf "%.2f", k / 1024 }')" MiB \
-		"its Pss" "$(awk -v k="$pss" 'BEGIN { printf "%.2f", k / 1024 }')" max 4 \
-		"tests/snmp/snmp_env.sh's private snmpd; grep VmRSS /proc/AGENT_PID/status; grep Pss /proc/AGENT_PID/smaps_rollup"
+		"bare net-snmp subagent" "$(awk -v k="$floor_rss" 'BEGIN { printf "%.2f", k / 1024 }')" max 4 \
+		"tests/snmp/snmp_env.sh's private snmpd; grep VmRSS /proc/AGENT_PID/status; build/tests/bench/bench_agentx_floor SOCKET 6"
 	# Where it goes: the agent's own memory (heap, state, stacks) is the
 	# anonymous part; the rest is the pages of the libraries it runs.
 	anon=$(awk '$1 == "Anonymous:" { print $2 }' "/proc/$AGENT_PID/smaps_rollup" 2>/dev/null)
-	[ -n "$anon" ] && note "of its VmRSS, $((anon / 1024)) MiB anonymous (heap, state, stacks), $(((rss - anon) / 1024)) MiB pages of files (the program, libnetsnmp and the libraries it links)"
+	[ -n "$anon" ] && note "agent: Pss $((pss / 1024)) MiB; of its VmRSS, $((anon / 1024)) MiB anonymous (heap, state, stacks), $(((rss - anon) / 1024)) MiB pages of files (the program, libnetsnmp and the libraries it links)"
 )
 (
 	source tests/collectd/lib.sh
