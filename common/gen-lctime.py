@@ -95,17 +95,26 @@ def c_string(b):
 
 
 def table(name, entries):
+    """The names one after the other in one string, and the table of their
+    offsets: no pointer, so nothing for the dynamic linker to relocate (a
+    table of pointers is written to at every start of every program)."""
+    pool = ['static const char %s_names[] =' % name]
     lines = ['static const struct lctime_name %s[] = {' % name]
-    row = []
+    row, names, off = [], [], 0
     for n in sorted(entries):
-        row.append('{%s, %d, %d}' % (c_string(n), len(n), resolve(entries[n])))
+        names.append(c_string(n))
+        row.append('{%d, %d, %d}' % (off, len(n), resolve(entries[n])))
+        off += len(n)
         if len(row) == 4:
+            pool.append('\t' + ' '.join(names))
             lines.append('\t' + ', '.join(row) + ',')
-            row = []
+            row, names = [], []
     if row:
+        pool.append('\t' + ' '.join(names))
         lines.append('\t' + ', '.join(row) + ',')
+    pool[-1] += ';'
     lines.append('};')
-    return '\n'.join(lines)
+    return '\n'.join(pool) + '\n' + '\n'.join(lines)
 
 
 def main():
@@ -125,8 +134,9 @@ def main():
 /* Longest normalised name in the tables, in bytes. */
 #define LCTIME_NAME_MAX %d
 
+/* A name: len bytes at off in its table's string of names. */
 struct lctime_name {
-	const char *name;
+	unsigned int off;
 	unsigned char len;
 	unsigned char value;
 };
@@ -156,7 +166,8 @@ static size_t normalise(const char *s, size_t len, char *out)
 }
 
 /* Binary search of a table sorted bytewise (a prefix before its extensions). */
-static int lookup(const struct lctime_name *t, size_t n, const char *s, size_t len, int none)
+static int lookup(const struct lctime_name *t, size_t n, const char *names, const char *s,
+		  size_t len, int none)
 {
 	char key[LCTIME_NAME_MAX];
 	size_t klen = normalise(s, len, key);
@@ -166,7 +177,7 @@ static int lookup(const struct lctime_name *t, size_t n, const char *s, size_t l
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		size_t common = klen < t[mid].len ? klen : t[mid].len;
-		int c = memcmp(key, t[mid].name, common);
+		int c = memcmp(key, names + t[mid].off, common);
 		if (c == 0)
 			c = klen < t[mid].len ? -1 : klen > t[mid].len;
 		if (c == 0)
@@ -181,12 +192,12 @@ static int lookup(const struct lctime_name *t, size_t n, const char *s, size_t l
 
 int oomw_lctime_month(const char *s, size_t len)
 {
-	return lookup(months, sizeof(months) / sizeof(months[0]), s, len, 0);
+	return lookup(months, sizeof(months) / sizeof(months[0]), months_names, s, len, 0);
 }
 
 int oomw_lctime_weekday(const char *s, size_t len)
 {
-	return lookup(weekdays, sizeof(weekdays) / sizeof(weekdays[0]), s, len, -1);
+	return lookup(weekdays, sizeof(weekdays) / sizeof(weekdays[0]), weekdays_names, s, len, -1);
 }''' % (len(locs), glibc_version(), len(months), len(days), ambiguous, longest,
        table('months', months), table('weekdays', days)))
 
