@@ -15,20 +15,20 @@ $(CORE_LIB): $(CORE_OBJS)
 	$(AR) rcs $@ $^
 
 # The systemd journal (common/journal.c) through libsystemd, when pkg-config
-# finds it; `make WITH_SYSTEMD=no` builds without (kmsg "journal" is refused).
+# finds its headers; `make WITH_SYSTEMD=no` builds without (kmsg "journal" is
+# refused). journal.c loads libsystemd.so.0 with dlopen() when a journal is
+# first opened: nothing links it, so no program pays for loading it at start.
 DEB_DEPS += libsystemd-dev systemd-journal-remote
 WITH_SYSTEMD ?= $(shell pkg-config --exists libsystemd 2>/dev/null && echo yes)
 ifeq ($(WITH_SYSTEMD),yes)
-SYSTEMD_LIBS := $(shell pkg-config --libs libsystemd)
 CPPFLAGS += -DOOMW_HAVE_SYSTEMD $(shell pkg-config --cflags libsystemd)
-LDFLAGS += $(SYSTEMD_LIBS)
 endif
 
-# Static programs (the qemu guest's) cannot link libsystemd: Debian ships no
-# libsystemd.a. They link this core, whose journal refuses like a build
-# without libsystemd, and LDFLAGS_STATIC.
+# Static programs (the qemu guest's) cannot dlopen libsystemd. They link this
+# core, whose journal refuses like a build without libsystemd, and
+# LDFLAGS_STATIC (LDFLAGS: nothing links libsystemd any more).
 CORE_LIB_NO_SYSTEMD := $(BUILD)/liboomwatch-nosystemd.a
-LDFLAGS_STATIC = $(filter-out $(SYSTEMD_LIBS),$(LDFLAGS))
+LDFLAGS_STATIC = $(LDFLAGS)
 
 $(BUILD)/common/journal-nosystemd.o: common/journal.c $(wildcard common/*.h)
 	@mkdir -p $(dir $@)

@@ -94,17 +94,26 @@ def c_string(b):
 
 
 def table(name, entries):
+    """The names one after the other in one string, and the table of their
+    offsets: no pointer, so nothing for the dynamic linker to relocate (a
+    table of pointers is written to at every start of every program)."""
+    pool = ['static const char %s_names[] =' % name]
     lines = ['static const struct lctime_name %s[] = {' % name]
-    row = []
+    row, names, off = [], [], 0
     for n in sorted(entries):
-        row.append('{%s, %d, %d}' % (c_string(n), len(n), resolve(entries[n])))
+        names.append(c_string(n))
+        row.append('{%d, %d, %d}' % (off, len(n), resolve(entries[n])))
+        off += len(n)
         if len(row) == 4:
+            pool.append('\t' + ' '.join(names))
             lines.append('\t' + ', '.join(row) + ',')
-            row = []
+            row, names = [], []
     if row:
+        pool.append('\t' + ' '.join(names))
         lines.append('\t' + ', '.join(row) + ',')
+    pool[-1] += ';'
     lines.append('};')
-    return '\n'.join(lines)
+    return '\n'.join(pool) + '\n' + '\n'.join(lines)
 
 
 def main():

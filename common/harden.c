@@ -40,7 +40,11 @@ void oomw_lock_memory(bool dropping_root, struct oomw_hardened *out)
 		out->memlock_err = -errno;
 		flags = MCL_CURRENT;
 	}
-	if (mlockall(flags) != 0)
+	/* MCL_ONFAULT: each page is locked once the process touches it, and the
+	 * pages it never touches (most of libnetsnmp's dependencies: perl,
+	 * OpenSSL, Kerberos) are not read in at all: a few MiB resident instead
+	 * of every mapped library, about 18 MiB. Before Linux 4.4: all of it. */
+	if (mlockall(flags | MCL_ONFAULT) != 0 && (errno != EINVAL || mlockall(flags) != 0))
 		out->mlock_err = -errno;
 }
 

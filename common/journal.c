@@ -18,16 +18,53 @@
 
 #ifdef OOMW_HAVE_SYSTEMD
 
+#include <dlfcn.h>
+#include <pthread.h>
 #include <systemd/sd-journal.h>
 
 #include "text.h"
+
+/* libsystemd is loaded by the first open of a journal, not linked: linking it
+ * maps it and its libraries (gcrypt, lzma, zstd, lz4, cap) and resolves their
+ * symbols at every start of every program, about 0.5 ms and 1 million
+ * instructions, as much as a whole run of check_oom, and resident memory in
+ * the daemons, for a source most configurations never ask for. */
+// clang-format off
+#define SD_FUNCS(X) \
+	X(sd_journal_open) X(sd_journal_open_directory) X(sd_journal_close) \
+	X(sd_journal_add_match) X(sd_journal_add_disjunction) X(sd_journal_add_conjunction) \
+	X(sd_journal_seek_head) X(sd_journal_seek_tail) X(sd_journal_seek_cursor) \
+	X(sd_journal_test_cursor) X(sd_journal_next) X(sd_journal_previous) \
+	X(sd_journal_get_data) X(sd_journal_get_monotonic_usec) \
+	X(sd_journal_get_realtime_usec) X(sd_journal_get_cursor) X(sd_journal_get_fd) \
+	X(sd_journal_process)
+// clang-format on
+#define SD_POINTER(f) __typeof__(f) *f;
+static struct {
+	SD_FUNCS(SD_POINTER)
+} sd;
+static int sd_loaded; /* 0 or -EOPNOTSUPP, once sd_once ran */
+static pthread_once_t sd_once = PTHREAD_ONCE_INIT;
+
+#define SD_SONAME "libsystemd.so.0"
+
+static void sd_load(void)
+{
+	/* Never closed: the functions stay valid for the life of the process. */
+	void *lib = dlopen(SD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	sd_loaded = lib ? 0 : -EOPNOTSUPP;
+#define SD_RESOLVE(f)                                                                              \
+	if (lib && (*(void **)&sd.f = dlsym(lib, #f)) == NULL)                                     \
+		sd_loaded = -EOPNOTSUPP;
+	SD_FUNCS(SD_RESOLVE)
+}
 
 /* A field's value ("FIELD=value" as sd-journal returns it). */
 static int field(sd_journal *j, const char *name, const char **v, size_t *n)
 {
 	const void *data;
 	size_t len;
-	int r = sd_journal_get_data(j, name, &data, &len);
+	int r = sd.sd_journal_get_data(j, name, &data, &len);
 	if (r < 0)
 		return r;
 	size_t skip = strlen(name) + 1;
@@ -85,21 +122,21 @@ static const char *const killer_idents[] = { "systemd-oomd", "earlyoom" };
 static int add_matches(sd_journal *j, const char *boot_hex)
 {
 	char m[64];
-	int r = sd_journal_add_match(j, "_TRANSPORT=kernel", 0);
+	int r = sd.sd_journal_add_match(j, "_TRANSPORT=kernel", 0);
 	for (size_t i = 0; r >= 0 && i < sizeof(killer_units) / sizeof(killer_units[0]); i++) {
 		snprintf(m, sizeof(m), "_SYSTEMD_UNIT=%s", killer_units[i]);
-		if ((r = sd_journal_add_disjunction(j)) >= 0)
-			r = sd_journal_add_match(j, m, 0);
+		if ((r = sd.sd_journal_add_disjunction(j)) >= 0)
+			r = sd.sd_journal_add_match(j, m, 0);
 	}
 	for (size_t i = 0; r >= 0 && i < sizeof(killer_idents) / sizeof(killer_idents[0]); i++) {
 		snprintf(m, sizeof(m), "SYSLOG_IDENTIFIER=%s", killer_idents[i]);
-		if ((r = sd_journal_add_disjunction(j)) >= 0)
-			r = sd_journal_add_match(j, m, 0);
+		if ((r = sd.sd_journal_add_disjunction(j)) >= 0)
+			r = sd.sd_journal_add_match(j, m, 0);
 	}
 	if (r >= 0 && boot_hex[0] != '\0') {
 		snprintf(m, sizeof(m), "_BOOT_ID=%s", boot_hex);
-		if ((r = sd_journal_add_conjunction(j)) >= 0)
-			r = sd_journal_add_match(j, m, 0);
+		if ((r = sd.sd_journal_add_conjunction(j)) >= 0)
+			r = sd.sd_journal_add_match(j, m, 0);
 	}
 	return r < 0 ? r : 0;
 }
@@ -109,26 +146,26 @@ static int position(sd_journal *j, enum oomw_klog_start start, const char *curso
 	*have_cursor = false;
 	switch (start) {
 	case OOMW_KLOG_START_OLDEST:
-		return sd_journal_seek_head(j);
+		return sd.sd_journal_seek_head(j);
 	case OOMW_KLOG_START_END: {
 		/* At the tail, then back onto the last entry: its cursor is where a
 		 * one-shot run that found nothing new resumes next time. */
-		int r = sd_journal_seek_tail(j);
-		if (r >= 0 && (r = sd_journal_previous(j)) > 0)
+		int r = sd.sd_journal_seek_tail(j);
+		if (r >= 0 && (r = sd.sd_journal_previous(j)) > 0)
 			*have_cursor = true;
 		return r < 0 ? r : 0;
 	}
 	case OOMW_KLOG_START_SEQ:
 		break;
 	}
-	int r = sd_journal_seek_cursor(j, cursor);
+	int r = sd.sd_journal_seek_cursor(j, cursor);
 	if (r < 0)
 		return r;
 	/* Onto the cursor's entry (or the first after it, when it is gone); when
 	 * it is the entry itself it was read already. */
-	r = sd_journal_next(j);
-	if (r > 0 && sd_journal_test_cursor(j, cursor) <= 0)
-		r = sd_journal_previous(j);
+	r = sd.sd_journal_next(j);
+	if (r > 0 && sd.sd_journal_test_cursor(j, cursor) <= 0)
+		r = sd.sd_journal_previous(j);
 	if (r > 0)
 		*have_cursor = true;
 	return r < 0 ? r : 0;
@@ -147,9 +184,14 @@ int oomw_journal_open(struct oomw_journal *jr, const char *dir, const char *boot
 		*why = "no journal cursor to resume at";
 		return -EINVAL;
 	}
+	pthread_once(&sd_once, sd_load);
+	if (sd_loaded < 0) {
+		*why = SD_SONAME " cannot be loaded: the journal cannot be read";
+		return sd_loaded;
+	}
 	sd_journal *j = NULL;
-	int r = dir && dir[0] ? sd_journal_open_directory(&j, dir, 0)
-			      : sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+	int r = dir && dir[0] ? sd.sd_journal_open_directory(&j, dir, 0)
+			      : sd.sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
 	if (r < 0) {
 		*why = "cannot open the journal";
 		return r;
@@ -160,7 +202,7 @@ int oomw_journal_open(struct oomw_journal *jr, const char *dir, const char *boot
 		*why = "cannot find the position in the journal";
 	}
 	if (r < 0) {
-		sd_journal_close(j);
+		sd.sd_journal_close(j);
 		return r;
 	}
 	jr->j = j;
@@ -222,20 +264,22 @@ static int take_entry(struct oomw_journal *jr, struct oomw_journal_entry *e)
 	rec->mono_usec = field_usec(j, "_SOURCE_MONOTONIC_TIMESTAMP");
 	uint64_t usec;
 	sd_id128_t boot;
-	if (rec->mono_usec == OOMW_UNKNOWN && sd_journal_get_monotonic_usec(j, &usec, &boot) >= 0 &&
+	if (rec->mono_usec == OOMW_UNKNOWN && sd.sd_journal_get_monotonic_usec(j, &usec, &boot) >= 0 &&
 	    usec <= (uint64_t)OOMW_TIME_USEC_MAX)
 		rec->mono_usec = (int64_t)usec;
-	rec->wall_usec =
-		sd_journal_get_realtime_usec(j, &usec) >= 0 && usec <= (uint64_t)OOMW_TIME_USEC_MAX
-			? (int64_t)usec
-			: OOMW_UNKNOWN;
+	rec->wall_usec = sd.sd_journal_get_realtime_usec(j, &usec) >= 0 &&
+					 usec <= (uint64_t)OOMW_TIME_USEC_MAX
+				 ? (int64_t)usec
+				 : OOMW_UNKNOWN;
 	return 0;
 }
 
 int oomw_journal_read(struct oomw_journal *jr, struct oomw_journal_entry *e)
 {
+	if (jr->j == NULL) /* never opened: libsystemd may not even be loaded */
+		return -EINVAL;
 	for (;;) {
-		int r = sd_journal_next(jr->j);
+		int r = sd.sd_journal_next(jr->j);
 		if (r < 0)
 			return r;
 		if (r == 0)
@@ -248,10 +292,10 @@ int oomw_journal_read(struct oomw_journal *jr, struct oomw_journal_entry *e)
 
 int oomw_journal_cursor(struct oomw_journal *jr, char *out, size_t size)
 {
-	if (!jr->have_cursor)
+	if (!jr->have_cursor || jr->j == NULL)
 		return -ENODATA;
 	char *c = NULL;
-	int r = sd_journal_get_cursor(jr->j, &c);
+	int r = sd.sd_journal_get_cursor(jr->j, &c);
 	if (r < 0)
 		return r;
 	size_t n = strlen(c);
@@ -266,18 +310,19 @@ int oomw_journal_cursor(struct oomw_journal *jr, char *out, size_t size)
 
 int oomw_journal_fd(struct oomw_journal *jr)
 {
-	return sd_journal_get_fd(jr->j);
+	return jr->j ? sd.sd_journal_get_fd(jr->j) : -EINVAL;
 }
 
 void oomw_journal_process(struct oomw_journal *jr)
 {
-	(void)sd_journal_process(jr->j);
+	if (jr->j)
+		(void)sd.sd_journal_process(jr->j);
 }
 
 void oomw_journal_close(struct oomw_journal *jr)
 {
 	if (jr->j)
-		sd_journal_close(jr->j);
+		sd.sd_journal_close(jr->j);
 	jr->j = NULL;
 }
 

@@ -126,12 +126,12 @@ static int month_from_name(const char *s, size_t len)
  * sixth are read and dropped). Returns where they end. */
 static const char *fraction_usec(const char *s, const char *end, int64_t *usec)
 {
-	int64_t scale = USEC_PER_SEC / 10;
-	*usec = 0;
-	for (; s < end && is_digit(*s); s++) {
-		*usec += (*s - '0') * scale;
-		scale /= 10;
-	}
+	static const int64_t scale[] = { 100000, 10000, 1000, 100, 10, 1 };
+	int64_t v = 0;
+	for (size_t n = 0; s < end && is_digit(*s); s++, n++)
+		if (n < sizeof(scale) / sizeof(scale[0]))
+			v += (*s - '0') * scale[n];
+	*usec = v;
 	return s;
 }
 
@@ -209,7 +209,12 @@ static const char *parse_mono(const char *s, const char *end, int64_t *mono_usec
 	if (secs < 0 || q >= end || *q != '.')
 		return NULL;
 	int64_t frac;
-	const char *r = fraction_usec(q + 1, end, &frac);
+	const char *r;
+	/* The kernel prints six digits: read them at once, else digit by digit. */
+	if (end - q > 7 && q[7] == ']' && digits_n(q + 1, end, 6, &frac))
+		r = q + 7;
+	else
+		r = fraction_usec(q + 1, end, &frac);
 	if (r == q + 1 || r >= end || *r != ']')
 		return NULL;
 	*mono_usec = secs * USEC_PER_SEC + frac; /* at most 12 digits: no overflow */
@@ -666,6 +671,18 @@ static const struct text_prefix *take_prefix(const struct text_prefix *table, si
 	return NULL;
 }
 
+/* After an undated "[ts]" at p: "host kernel: " (journalctl -o
+ * short-monotonic) is skipped. Returns where the kernel's text starts, or NULL
+ * for another program's line. */
+static const char *after_undated_mono(const char *p, const char *end)
+{
+	bool other;
+	const char *k = parse_journal_monotonic(p, end, &other);
+	if (other)
+		return NULL;
+	return k ? k : p;
+}
+
 /* After the prefixes: "[ts]" (the kernel's monotonic time), and after it on an
  * undated line "host kernel: " (journalctl -o short-monotonic). Returns where
  * the kernel's text starts, or NULL for another program's line. */
@@ -676,13 +693,7 @@ static const char *take_mono(const char *s, const char *end, bool dated, struct 
 	if (!p)
 		return s;
 	out->mono_usec = mono;
-	if (dated)
-		return p;
-	bool other;
-	const char *k = parse_journal_monotonic(p, end, &other);
-	if (other)
-		return NULL;
-	return k ? k : p;
+	return dated ? p : after_undated_mono(p, end);
 }
 
 /* Where times enter from a text log: outside [0, OOMW_TIME_USEC_MAX] (a
@@ -691,6 +702,36 @@ static const char *take_mono(const char *s, const char *end, bool dated, struct 
 static int64_t time_bounded(int64_t usec)
 {
 	return usec >= 0 && usec <= OOMW_TIME_USEC_MAX ? usec : OOMW_UNKNOWN;
+}
+
+/* dmesg's own shape, "[   47.102375] text" or "[12345.678901] text", by far the
+ * commonest: with a blank after ']' and a text whose first word does not
+ * start with a digit, no row of date_prefixes can match there, so they need
+ * not be tried. The ISO, unix and dmesg -x shapes need a digit or a letter
+ * first; syslog's first token is "[" and its day number would be followed by
+ * '.' or a digit, or its first token is the stamp and its day the text's first
+ * word; short-full's ISO date would have '.' or a digit where '-' must be, or
+ * be the text's first word; dmesg -T's and -e's brackets hold one token, a
+ * number; and a ctime date would take the text's first word as its day of the
+ * month (after "[ "), or its second one (after a stamp without blanks), which
+ * must then not start with a digit either. Returns where the text starts, the
+ * time in *mono_usec; NULL for another shape. */
+static const char *plain_dmesg_stamp(const char *s, const char *end, int64_t *mono_usec)
+{
+	if (end - s < 2 || s[0] != '[' || (s[1] != ' ' && !is_digit(s[1])))
+		return NULL;
+	const char *p = parse_mono(s, end, mono_usec);
+	if (!p || p[-1] != ' ' || p[-2] != ']')
+		return NULL;
+	const char *w = skip_spaces(p, end);
+	if (w < end && is_digit(*w))
+		return NULL;
+	if (s[1] != ' ') {
+		w = skip_spaces(token_end(w, end), end);
+		if (w < end && is_digit(*w))
+			return NULL;
+	}
+	return p;
 }
 
 int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *out)
@@ -708,14 +749,26 @@ int oomw_klog_parse_text(const char *line, size_t len, struct oomw_klog_record *
 		return -ENOMSG;
 	if (end - s >= 3 && memcmp(s, "-- ", 3) == 0)
 		return -ENOMSG; /* journalctl "-- Boot …" / "-- No entries --" markers */
-	take_prefix(prio_prefixes, sizeof(prio_prefixes) / sizeof(prio_prefixes[0]), &s, end, out);
-	const struct text_prefix *date = take_prefix(
-		date_prefixes, sizeof(date_prefixes) / sizeof(date_prefixes[0]), &s, end, out);
-	bool tagged = date && date->kernel_tag;
-	/* syslog and journal: only the kernel's own lines */
-	if (tagged && !(s = parse_kernel_tag(s, end, out)))
-		return -ENOMSG;
-	if (!(s = take_mono(s, end, tagged, out)))
+	/* "<6>" and "kern  :err   : " start with '<' or a lowercase letter. */
+	if (*s == '<' || (*s >= 'a' && *s <= 'z'))
+		take_prefix(prio_prefixes, sizeof(prio_prefixes) / sizeof(prio_prefixes[0]), &s,
+			    end, out);
+	int64_t mono;
+	const char *text = plain_dmesg_stamp(s, end, &mono);
+	if (text) {
+		out->mono_usec = mono;
+		s = after_undated_mono(text, end);
+	} else {
+		const struct text_prefix *date =
+			take_prefix(date_prefixes, sizeof(date_prefixes) / sizeof(date_prefixes[0]),
+				    &s, end, out);
+		bool tagged = date && date->kernel_tag;
+		/* syslog and journal: only the kernel's own lines */
+		if (tagged && !(s = parse_kernel_tag(s, end, out)))
+			return -ENOMSG;
+		s = take_mono(s, end, tagged, out);
+	}
+	if (!s)
 		return -ENOMSG;
 	out->mono_usec = time_bounded(out->mono_usec);
 	out->wall_usec = time_bounded(out->wall_usec);

@@ -5,8 +5,10 @@
 
 #include <string.h>
 
+/* A name: len bytes at off in its table's string of names (no pointer: a
+ * table of pointers is relocated at every start of every program). */
 struct lctime_name {
-	const char *name;
+	unsigned int off;
 	unsigned char len;
 	unsigned char value;
 };
@@ -42,7 +44,7 @@ int oomw_lctime_month(const char *s, size_t len)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct lctime_name *m = &months[mid];
-		int c = memcmp(key, m->name, klen < m->len ? klen : m->len);
+		int c = memcmp(key, months_names + m->off, klen < m->len ? klen : m->len);
 		if (c == 0)
 			c = klen < m->len ? -1 : klen > m->len;
 		if (c == 0)

@@ -12,960 +12,1914 @@
 #define LCTIME_NAME_MAX 48
 
 /* clang-format off */
+static const char months_names[] =
+	"1-р сар" "10-р сар" "10g" "10goe̍h"
+	"10\244\353" "10\267\356" "10\277\371" "10\305\314"
+	"10\324\302" "10月" "10월" "11-р сар"
+	"11g" "11goe̍h" "11\244\353" "11\267\356"
+	"11\277\371" "11\305\314" "11\324\302" "11月"
+	"11월" "12-р сар" "12g" "12goe̍h"
+	"12\244\353" "12\267\356" "12\277\371" "12\305\314"
+	"12\324\302" "12月" "12월" "1g"
+	"1goe̍h" "1\244\353" "1\267\356" "1\277\371"
+	"1\305\314" "1\324\302" "1月" "1월"
+	"2-р сар" "2g" "2goe̍h" "2\244\353"
+	"2\267\356" "2\277\371" "2\305\314" "2\324\302"
+	"2月" "2월" "3-р сар" "3g"
+	"3goe̍h" "3\244\353" "3\267\356" "3\277\371"
+	"3\305\314" "3\324\302" "3月" "3월"
+	"4-р сар" "4g" "4goe̍h" "4\244\353"
+	"4\267\356" "4\277\371" "4\305\314" "4\324\302"
+	"4月" "4월" "5-р сар" "5g"
+	"5goe̍h" "5\244\353" "5\267\356" "5\277\371"
+	"5\305\314" "5\324\302" "5月" "5월"
+	"6-р сар" "6g" "6goe̍h" "6\244\353"
+	"6\267\356" "6\277\371" "6\305\314" "6\324\302"
+	"6月" "6월" "7-р сар" "7g"
+	"7goe̍h" "7\244\353" "7\267\356" "7\277\371"
+	"7\305\314" "7\324\302" "7月" "7월"
+	"8-р сар" "8g" "8goe̍h" "8\244\353"
+	"8\267\356" "8\277\371" "8\305\314" "8\324\302"
+	"8月" "8월" "9-р сар" "9g"
+	"9goe̍h" "9\244\353" "9\267\356" "9\277\371"
+	"9\305\314" "9\324\302" "9月" "9월"
+	"a-k" "abe" "abendua" "abr"
+	"abril" "abrile" "abrille" "abrëll"
+	"abu" "abuztua" "ada" "adar"
+	"ado" "adooleessa" "afi" "afirilu"
+	"afr" "ag" "aga" "agasti"
+	"agd" "agda baxis" "aggusti" "aggustip"
+	"ago" "agost" "agosti" "agosto"
+	"agostose" "agostu" "agt" "agu"
+	"agusito" "agusta" "agustu" "agustus"
+	"agẹmọ" "aib" "aibreán" "aibre\341n"
+	"aka" "am faoilleach" "am màrt" "am m\340rt"
+	"ama" "amajjii" "ami" "amiġaiqsivik"
+	"an cèitean" "an c\350itean" "an dàmhair" "an dùbhlachd"
+	"an d\340mhair" "an d\371bhlachd" "an gearran" "an giblean"
+	"an lùnastal" "an l\371nastal" "an t-iuchar" "an t-samhain"
+	"an t-sultain" "an t-Ògmhios" "an t-\322gmhios" "aog"
+	"aogositra" "aok" "aokuso" "aoû"
+	"août" "ao\373" "ao\373t" "ape"
+	"apelila" "aperila" "api" "apirila"
+	"apl" "apr" "aprel" "aprele"
+	"aprell" "apriili" "apriilip" "april"
+	"aprile" "aprili" "aprilie" "aprill"
+	"aprilo" "aprily" "apryl" "apryla"
+	"apríl" "aprīlis" "apr\355l" "apr\356lis"
+	"apu" "apuli" "ara" "aralık"
+	"aral\375k" "arg" "argiolas/trìulas" "arh"
+	"arhostosi" "ark" "arkoi" "aru"
+	"arv" "aug" "auguso" "august"
+	"augusti" "augusto" "augusts" "augustus"
+	"augusztus" "aus" "austu" "averil"
+	"avg" "avgust" "avi" "aviento"
+	"avientu" "avo" "avost" "avq"
+	"avqust" "avr" "avri" "avril"
+	"avrril" "avrî" "avrîl" "avĂ"
+	"avăn" "awg" "awgust" "awgusta"
+	"awo" "awousse" "awr" "awril"
+	"awrila" "aws" "awst" "awu"
+	"awustu" "aww" "awwissu" "ayɛwoho-kitawonsa"
+	"aza" "azaroa" "ağu" "ağustos"
+	"aŭg" "aŭgusto" "a\360u" "a\360ustos"
+	"bal" "balandis" "balandžio" "baland\376io"
+	"balondė" "beal" "bealtaine" "bhi"
+	"bhimbidvwane" "birž" "birželio" "birželis"
+	"bir\376" "bir\376elio" "bir\376elis" "bisha afraad"
+	"bisha koobaad" "bisha kow iyo tobnaad" "bisha laba iyo tobnaad" "bisha labaad"
+	"bisha lixaad" "bisha saddexaad" "bisha sagaalaad" "bisha shanaad"
+	"bisha sideedaad" "bisha tobnaad" "bisha todobaad" "bit"
+	"bitooteessa" "boaldyn" "borg" "borgemánnu"
+	"bow" "bowte" "brá" "bráčet"
+	"bélú" "bėr" "bėrželė" "bře"
+	"březen" "března" "b\370e" "b\370ezen"
+	"b\370ezna" "c'hw" "c'hwevrer" "caamsa"
+	"cab" "cabudanni" "cam" "can"
+	"cax" "caxah alsa" "chi" "chinero"
+	"chiti" "chk" "chkwali" "chl"
+	"chn" "chr" "chrištmánet" "chuliol"
+	"chunyo" "chw" "chwefror" "cig"
+	"ciggilta kudo" "col" "colte" "cot"
+	"cotmeh" "cte" "ctembeṛ" "ct̓é"
+	"cuoŋ" "cuoŋománnu" "cut" "cutenber"
+	"cze" "czerwca" "czerwiec" "czerwińc"
+	"czerwińca" "czy" "czyrwca" "czyrwiec"
+	"cÜk" "cèit" "cük" "cʼhw"
+	"cʼhwevrer" "c\350it" "d'abr" "d'abril"
+	"d'ag" "d'agost" "d'agostu" "d'avientu"
+	"d'ochobre" "d'oct" "d'octubre" "d'oct\362bre"
+	"d'\240avri" "d'\240awousse" "d'\240oct\364be" "d-Ɔ"
+	"daiktatin" "dait" "de decembre" "de des"
+	"de desembre" "de febr" "de febrer" "de febreru"
+	"de febrièr" "de febri\350r" "de gen" "de gener"
+	"de genièr" "de geni\350r" "de jul" "de julhet"
+	"de juliol" "de junh" "de juny" "de mai"
+	"de maig" "de marzu" "de març" "de mar\347"
+	"de mayu" "de nov" "de novembre" "de payares"
+	"de set" "de setembre" "de setiembre" "de xineru"
+	"de xunetu" "de xunu" "dec" "decembar"
+	"decembari" "decembarip" "december" "decembra"
+	"decembre" "decembrie" "decembris" "decembro"
+	"decimbe" "deireadh fómhair" "deireadh f\363mhair" "dek"
+	"dekabr" "des" "desaambar" "desam"
+	"desambra" "desanm" "desemba" "desember"
+	"desembre" "desimber" "desèmber" "dets"
+	"detsember" "dez" "dezamba" "dezember"
+	"dezembro" "dfómh" "df\363mh" "dhen chèitean"
+	"dhen ch\350itean" "dhen dàmhair" "dhen dùbhlachd" "dhen d\340mhair"
+	"dhen d\371bhlachd" "dhen fhaoilleach" "dhen ghearran" "dhen ghiblean"
+	"dhen iuchar" "dhen lùnastal" "dhen l\371nastal" "dhen mhàrt"
+	"dhen mh\340rt" "dhen t-samhain" "dhen t-sultain" "dhen Ògmhios"
+	"dhen \322gmhios" "dhj" "dhjetor" "di decimbe"
+	"di djanvî" "di djanv\356" "di djulete" "di djun"
+	"di fevrî" "di fevr\356" "di may" "di måss"
+	"di m\345ss" "di nôvimbe" "di n\364vimbe" "di setimbe"
+	"dic" "dicembar" "dicembre" "diciembre"
+	"difuu-Ɔsandaa" "dik" "dikebír" "diksemba"
+	"dip" "diphalane" "dis" "disamba"
+	"disemba" "disember" "disemere" "disyembre"
+	"dit" "diteli" "dix" "dixembre"
+	"diċ" "diċembru" "di\345" "di\345embru"
+	"dja" "djanvî" "djanv\356" "djl"
+	"djn" "djulete" "djun" "dsb"
+	"du" "dub" "duben" "dubna"
+	"duj" "dujember" "dujembeṛ" "duu"
+	"duujal" "dwa" "dzi" "dzivamisoko"
+	"dàmh" "déc" "décembre" "dùbh"
+	"d\340mh" "d’abr" "d’abril" "d’ag"
+	"d’agost" "d’agostu" "d’avientu" "d’ochobre"
+	"d’oct" "d’octubre" "d’octòbre" "d’ avri"
+	"d’ awousse" "d’ octôbe" "d\351c" "d\351cembre"
+	"d\371bh" "e-k" "e-o" "e-Ɔ"
+	"ean" "eanáir" "ean\341ir" "ebr"
+	"ebrel" "ebrill" "ebɔbira-oforisuo" "ebɔw-Ɔbenem"
+	"eka" "ekaina" "eki" "ekim"
+	"elb" "elba" "ell" "elo"
+	"elokuu" "ene" "enero" "eni"
+	"enikwsi" "eos" "eost" "eph"
+	"ephreli" "epr" "eprel" "epreo"
+	"epril" "eprèl" "est" "esusow aketseaba-kɔtɔnimba"
+	"eyedwarha" "eyekhala" "eyenkanga" "eyesilimela"
+	"eyethupa" "eyl" "eylül" "eyl\374l"
+	"eyokwindla" "eyomdumba" "eyomnga" "eyomqungu"
+	"eyomsintsi" "f-Ɛ" "fab" "faburairu"
+	"fam" "fankwa-Ɛbɔ" "faoi" "fbl"
+	"feabh" "feabhra" "feb" "febbraio"
+	"febereware" "feberwaar" "febr" "febrayer"
+	"febreiro" "febrer" "febrero" "febreru"
+	"febrewaris" "febrièr" "febri\350r" "febroary"
+	"februaari" "februaarip" "februar" "februara"
+	"februari" "februarie" "februario" "februaro"
+	"february" "februeri" "februwari" "februwoa"
+	"február" "februāris" "febru\341r" "febru\342ris"
+	"febrúar" "febrüari" "febrụwarị" "febr\372ar"
+	"febuari" "febwaliyo" "febwari" "fee"
+	"feebriy'e" "fep" "fepuali" "fepuari"
+	"fer" "ferikgong" "fev" "fevereiro"
+	"fevral" "fevriye" "fevrâ" "fevrâr"
+	"fevrî" "fevr\356" "few" "fewral"
+	"fib" "fibberwarie" "fiw" "fiwral'"
+	"fra" "frar" "fre" "freàrgiu"
+	"ful" "fulwana" "fulwi" "fur"
+	"fuulbana" "fuṛar" "fév" "févr"
+	"février" "fēp" "fēpueli" "f\351v"
+	"f\351vr" "f\351vrier" "gas" "gashyantare"
+	"gearr" "geas" "geassemánnu" "geg"
+	"gegožės" "gegužė" "gegužės" "gegu\376\353"
+	"gegu\376\353s" "gen" "gener" "genièr"
+	"geni\350r" "gennaio" "genver" "ghe"
+	"ghennàrgiu" "gibl" "gic" "gicuransi"
+	"giu" "giugno" "golg" "golggotmánnu"
+	"gor" "gorffennaf" "gou" "gouere"
+	"grd" "gro" "gromicznik" "gromicznika"
+	"gru" "grudnia" "grudzień" "grudzie\361"
+	"grudziyń" "gruod" "gruodis" "gruodžio"
+	"gruod\376io" "grůdė" "gsh" "gul"
+	"gulan" "guov" "guovvamánnu" "gur"
+	"guraandhala" "gusht" "gwe" "gwengolo"
+	"gwn" "gòd" "gòdnik" "gòdnika"
+	"hag" "hagayya" "haki" "hakihea"
+	"hara" "haratua" "haz" "haziran"
+	"hed" "hei" "heinä" "heinäkuu"
+	"hein\344" "hein\344kuu" "heiwet" "helmi"
+	"helmikuu" "her" "herbštmánet" "here"
+	"here-turi-kōkā" "here-turi-k\364k\342" "hez" "hezîran"
+	"hez\356ran" "hla" "hlakola" "hor"
+	"hornig" "huhti" "huhtikuu" "hui"
+	"hui-tanguru" "huk" "hukuri" "hul"
+	"huliyu" "hulyo" "hun" "huniyu"
+	"hunyo" "hwe" "hyd" "hydref"
+	"hōngoi" "hōngoingoi" "h\364ngoi" "h\364ngoingoi"
+	"ian" "ianuali" "ianuari" "ianuarie"
+	"imp" "impala" "indlovane" "indlovulenkhulu"
+	"ingci" "ingongoni" "inhlaba" "ini"
+	"iniru" "inkhwenkhweti" "inyoni" "inïru"
+	"ion" "ionawr" "ipam" "ipamtatin"
+	"ira" "iraila" "itc" "itchavik"
+	"iuch" "iul" "iulai" "iulie"
+	"iun" "iuni" "iunie" "iyl"
+	"iyn" "iyul" "iyun" "iúil"
+	"iýl" "iýn" "iýul" "iýun"
+	"iġñ" "iġñivik" "i\372il" "j-fouyir"
+	"j-guer" "j-souree" "jaan" "jaanuar"
+	"jak" "jakhong" "jan" "janabari"
+	"janairu" "janar" "janaware" "janeiro"
+	"jang" "jangmi" "jannar" "jannewarie"
+	"jannewaris" "jannuaar" "janoary" "januaari"
+	"januaarip" "januar" "januara" "januari"
+	"januarie" "januario" "januaro" "january"
+	"janueri" "januwari" "január" "janu\341r"
+	"janv" "janvier" "janvye" "janvāris"
+	"janv\342ris" "janwaliyo" "janúar" "jan\372ar"
+	"jaunuwoa" "jen" "jenner" "jenuari"
+	"jenuware" "jenụwarị" "jerrey-fouyir" "jerrey-geuree"
+	"jerrey-souree" "jiy" "jiyè" "jol"
+	"jolal" "jolay" "jon" "jona"
+	"joulu" "joulukuu" "jug" "jugn"
+	"jui" "juil" "juillet" "juin"
+	"juk" "juko" "jul" "julaayi"
+	"julae" "julai" "julayi" "julaị"
+	"julhet" "julho" "juli" "julie"
+	"julij" "julija" "julio" "juliol"
+	"july" "julyu" "jun" "june"
+	"junh" "junho" "juni" "junie"
+	"junij" "junija" "junio" "juny"
+	"junyu" "juov" "juovlamánnu" "jup"
+	"jupa" "juu" "juuli" "juulip"
+	"juun" "juuni" "juunip" "jän"
+	"jänner" "júl" "július" "júlí"
+	"jún" "június" "júní" "jūl"
+	"jūlijs" "jūn" "jūnijs" "j\344n"
+	"j\344nner" "j\372l" "j\372lius" "j\372l\355"
+	"j\372n" "j\372nius" "j\372n\355" "j\373l"
+	"j\373lijs" "j\373n" "j\373nijs" "k-Ɔ"
+	"kakamuk kati" "kam" "kamena" "kan"
+	"kanama" "kanûn" "kan\373n" "kas"
+	"kastryčnik" "kastryčnika" "kasım" "kas\375m"
+	"kax" "kaxxa garablu" "keg" "kegketin"
+	"ker" "kerzu" "kesä" "kesäkuu"
+	"kes\344" "kes\344kuu" "kev" "kha"
+	"khk" "kho" "kholwane" "khotavuxika"
+	"khu" "khubvumedzi" "kichinipen" "kichitahkok"
+	"kit" "kob" "kohi" "kohi-tātea"
+	"kohi-t\342tea" "kol" "kolovoz" "kolovoza"
+	"kor" "korrik" "korse" "kov"
+	"kovas" "kovo" "kra" "krasavik"
+	"krasavika" "kul" "kun" "kuntutin"
+	"kuo" "kuova" "kup" "kupitin"
+	"kuswa kati" "kvě" "květen" "května"
+	"kv\354" "kv\354ten" "kv\354tna" "kwakwar-Ɔgyefuo"
+	"kwe" "kwetayoxe" "kwi" "kwiecień"
+	"kwiecie\361" "kwieciyń" "kwietnia" "kĂr"
+	"kărlac" "kṭu" "kṭuber" "lab"
+	"lad" "lai" "lainipen" "lam"
+	"lambamai" "lap" "lapkr" "lapkritis"
+	"lapkričio" "lapkri\350io" "lapkrėstė" "led"
+	"leden" "ledna" "leo" "leotse"
+	"leq" "leqeeni" "liep" "liepa"
+	"liepos" "lih mairin kati" "liiqen" "lip"
+	"lipanj" "lipca" "lipiec" "lipienia"
+	"lipień" "lipnja" "lis" "listapad"
+	"listapada" "listopad" "listopada" "listopadu"
+	"lit" "lix" "loka" "lokakuu"
+	"luanistyn" "lug" "luglio" "luh"
+	"luhuhi" "lui" "lul" "lulju"
+	"lut" "lutaha" "lutego" "luty"
+	"lwa" "lwe" "lweti" "lwetse"
+	"lwi" "làm" "làmpadas" "lëp"
+	"lëpas" "lëpińc" "lëpińca" "lës"
+	"lëstopadnik" "lëstopadnika" "lî kati" "lî wainhka kati"
+	"lùna" "lún" "lúnasa" "lûg"
+	"lûggio" "l\371na" "l\372n" "l\372nasa"
+	"m-fouyir" "m-souree" "m-Ɔ" "m.houney"
+	"m.nollick" "maa" "maachị" "maaie"
+	"maaji" "maajip" "maalis" "maaliskuu"
+	"maart" "maayi" "mab" "mabasa"
+	"mac" "machi" "mae" "mag"
+	"maggio" "mahu" "mahuru" "mai"
+	"maiatza" "maig" "maijs" "maio"
+	"maj" "maja" "majo" "maju"
+	"mar" "marca" "march" "marec"
+	"mares" "maret" "maris" "marisi"
+	"marras" "marraskuu" "mars" "marsi"
+	"marsip" "marso" "marsu" "mart"
+	"martie" "martio" "marto" "marts"
+	"martsa" "martxoa" "martzu" "marzec"
+	"marzo" "marzu" "març" "março"
+	"mar\347" "mar\347o" "mas" "mashi"
+	"masi" "mat" "mata" "mati"
+	"matijong" "matšhe" "maw" "mawrth"
+	"mawuwani" "may" "mayo" "mayrnt"
+	"mayu" "mayyu" "mayıs" "may\375s"
+	"maz" "mazzo" "maí" "maý"
+	"maʻa" "maʻasi" "ma\355" "mbo"
+	"mbooy" "mdu" "me" "mean-fouyir"
+	"mean-souree" "med" "medi" "mee"
+	"mee houney" "mee ny nollick" "meh" "mehefin"
+	"mei" "meij" "meije" "meith"
+	"meitheamh" "mej" "meja" "meje"
+	"mejju" "met" "meu" "meurzh"
+	"mey" "meyi" "mezh" "mezheven"
+	"meán fómhair" "meɣ" "meɣres" "me\341n f\363mhair"
+	"mfómh" "mf\363mh" "mha" "mhawuri"
+	"mie" "miert" "mies" "miessemánnu"
+	"mij" "mijdar" "mis du" "mis ebrel"
+	"mis est" "mis genver" "mis gortheren" "mis gwynngala"
+	"mis hedra" "mis hwevrer" "mis kevardhu" "mis me"
+	"mis metheven" "mis meurth" "mme" "mmese"
+	"mng" "moaz" "moj" "moja"
+	"mop" "mopitlwe" "mor" "moranang"
+	"morso" "mot" "motsheanong" "motsheganong"
+	"moz" "mph" "mphalane" "mqu"
+	"mrt" "msi" "mud" "muddee"
+	"mudyaxihi" "mumu-Ɔpɛnimba" "mut" "mutarama"
+	"mux" "muxkotae" "màrt" "máj"
+	"május" "márc" "március" "márta"
+	"mäe" "mäerz" "mär" "märts"
+	"märz" "märze" "mås" "måss"
+	"môj" "mē" "měr" "měrc"
+	"měrca" "m\340rt" "m\341j" "m\341jus"
+	"m\341rc" "m\341rcius" "m\341rta" "m\344r"
+	"m\344rts" "m\344rz" "m\345s" "m\345ss"
+	"m\354r" "m\354rc" "m\354rca" "n'w"
+	"n'wendzamhala" "nad" "nadale/idas" "nah"
+	"naharsi kudo" "nar" "narăs" "ndz"
+	"ndzhati" "ngc" "ngo" "ngu"
+	"ngw" "ngwanatsele" "nhl" "nhlangula"
+	"nip" "nippivik" "nis" "nisan"
+	"njuk" "njukčamánnu" "nka" "nob"
+	"nobiyembre" "nobyembre" "nof" "nofemere"
+	"noiembrie" "noll" "nollaig" "nov"
+	"novam" "novambra" "novanm" "novema"
+	"novemba" "novembar" "novembari" "novembarip"
+	"november" "novembre" "novembris" "novembro"
+	"novembru" "noviembre" "novimber" "novèmber"
+	"now" "nowaambar" "nowamba" "nowember"
+	"nowembra" "noy" "noyabr" "noyebír"
+	"noý" "noýabr" "nuv" "nuvember"
+	"nuw" "nuwamba" "nuwimri" "nuwiyimri"
+	"nvb" "nya" "nyakanga" "nye"
+	"nyendavhusiku" "nyenyankulu" "nyenyenyani" "nyo"
+	"nze" "nzeli" "nën" "nëntor"
+	"nîs" "nîsan" "nóv" "nóvember"
+	"nôv" "nôvimbe" "nöw" "nöwemba"
+	"nōv" "nōvema" "n\353n" "n\353ntor"
+	"n\356s" "n\356san" "n\363v" "n\363vember"
+	"n\364v" "n\364vimbe" "o-a" "obirade-ayɛwohomumu"
+	"oca" "ocak" "och" "ochobre"
+	"oct" "october" "octobre" "octombrie"
+	"octubre" "octòbre" "octôbe" "oct\362bre"
+	"oct\364be" "oga" "ogas" "ogasti"
+	"ogis" "ogos" "ogs" "oke"
+	"oketopa" "oki" "okitobba" "okt"
+	"oktabr" "okthoba" "oktob" "oktoba"
+	"oktobar" "oktobari" "oktobarip" "oktober"
+	"oktobere" "oktobra" "oktobris" "oktobro"
+	"oktoobar" "oktoober" "oktubre" "oktyabr"
+	"oktâbr" "oktòb" "október" "oktýabr"
+	"okt\363ber" "onk" "onkololeessa" "onn"
+	"onniasantu/santandria" "ots" "otsaila" "ott"
+	"ottobre" "ottubru" "otu" "otubar"
+	"oug" "ougùstùs" "out" "outubro"
+	"owewe" "o\276u" "o\276ujak" "o\276ujka"
+	"ođđajagemánnu" "ođđj" "ožu" "ožujak"
+	"ožujka" "oṣù agẹmọ" "oṣù bélú" "oṣù owewe"
+	"oṣù Èrèlè" "oṣù Ìgbé" "oṣù Ògún" "oṣù Òkúdu"
+	"oṣù Ṣẹ́rẹ́" "oṣù Ẹrẹ̀nà" "oṣù Ẹ̀bibi" "oṣù Ọ̀pẹ̀"
+	"oṣù Ọ̀wàrà" "pae" "paenga-whāwhā" "paenga-wh\342wh\342"
+	"pai" "paipai" "pan" "paniqsiqsiivik"
+	"pastara kati" "pay" "payares" "pa\274"
+	"pa\274dziernik" "pa\274dziernika" "paź" "październik"
+	"października" "peb" "pebrero" "pelctsipwen̓ten"
+	"pell7ell7é7llqten" "pellc7ell7é7llcwten̓" "pellct̓éxel̓cten" "pellkwet̓min"
+	"pellsqépts" "pelltetétq̓em" "pelltqwelq̓wél̓t" "pelltspéntsk"
+	"pesllwélsten" "peslléwten" "pesqelqlélten" "pet"
+	"petsatin" "pha" "phai" "phaikuni"
+	"phando" "phato" "phatwe" "phe"
+	"phere" "pherekgong" "phi" "phiwriru"
+	"phu" "phukwi" "phupjane" "phupu"
+	"pipi" "pipiri" "pou" "poutū-te-rangi"
+	"pout\373-te-rangi" "pri" "prill" "pro"
+	"prosinac" "prosinca" "prosince" "prosinec"
+	"pud" "pudungwana" "puk" "puksit"
+	"puŠ" "puš" "qad" "qado dirri"
+	"qas" "qasa dirri" "qel" "qer"
+	"qershor" "qil" "qilġich tatqiat" "qun"
+	"qunxa garablu" "raŠ" "raštav" "rgp"
+	"rha" "rhagfyr" "ris" "risimri"
+	"rogpjūtė" "rugp" "rugpjūtis" "rugpjūčio"
+	"rugpj\373tis" "rugpj\373\350io" "rugs" "rugsėjis"
+	"rugsėjo" "rugs\353jis" "rugs\353jo" "ruj"
+	"rujan" "rujana" "rujna" "s-Ɔ"
+	"sad" "sadaasa" "sag" "sak"
+	"sakamtin" "sakavik" "sakavika" "samh"
+	"samhain" "san" "sanda-Ɔpɛpɔn" "santugaine/ladàmine"
+	"sanwiy'e" "sat" "satumba" "sau"
+	"saus" "sausio" "sausis" "sausė"
+	"seb" "sebuttemba" "sed" "sedimonthole"
+	"see" "seetebosigo" "seeɗto" "sen"
+	"sentabr" "sentyabr" "sentâbr" "sentýabr"
+	"sep" "sepetema" "sepitema" "sept"
+	"septaambar" "septam" "septamba" "septambra"
+	"septanm" "septemba" "septembar" "septembari"
+	"septembarip" "september" "septembra" "septembre"
+	"septembrie" "septembris" "septembro" "septhemba"
+	"septiembre" "septimber" "septiyembre" "set"
+	"setema" "setembar" "setembre" "setembro"
+	"setemere" "setiembre" "setimbe" "settembre"
+	"settembru" "setyembre" "sha" "shin"
+	"shinutin" "shk" "shkurt" "sht"
+	"shtator" "shu" "shundunthule" "siakwa kati"
+	"sib" "sibat" "sid" "sie"
+	"siejės" "sierpień" "sierpie\361" "sierpiyń"
+	"sierpnia" "sii" "siilo" "siilto"
+	"sij" "siječanj" "siječnja" "sije\350anj"
+	"sije\350nja" "sik" "sikkuvik" "sikla kati"
+	"sil" "sin" "sintebír" "sip"
+	"siptiyimri" "siq" "siqiññaasrugruk" "siqiññaatchiaq"
+	"siqiñġiḷaq" "sit" "sitimri" "siu"
+	"siulai" "skáb" "skábmamánnu" "slt"
+	"spa" "spal" "spalio" "spalis"
+	"spalė" "sqe" "srp" "srpanj"
+	"srpen" "srpna" "srpnja" "stb"
+	"str" "strëmiannik" "strëmiannika" "stu"
+	"studeni" "studenoga" "studzienia" "studzień"
+	"sty" "styczeń" "stycze\361" "stycznia"
+	"styczyń" "stë" "stëcznik" "stëcznika"
+	"sul" "sulet" "sult" "sun"
+	"sune" "sunguti" "suoi" "suoidnemánnu"
+	"sup" "suppivik" "suw" "suwen"
+	"svi" "svibanj" "svibnja" "syys"
+	"syyskuu" "szept" "szeptember" "sánzá ya libwa"
+	"sánzá ya motóbá" "sánzá ya mwambe" "sánzá ya míbalé" "sánzá ya mínei"
+	"sánzá ya mísáto" "sánzá ya mítáno" "sánzá ya nsambo" "sánzá ya yambo"
+	"sánzá ya zómi" "sánzá ya zómi na míbalé" "sánzá ya zómi na mɔ̌kɔ́" "sèp"
+	"sèptèmber" "séw" "séwnik" "séwnika"
+	"sñs" "sñt" "sān" "sānuali"
+	"t-arree" "tach" "tachwedd" "tah"
+	"tai" "tainipen" "tammi" "tammikuu"
+	"tay" "tayutin" "teb" "tebax"
+	"teg" "tegmatin" "tem" "temmuz"
+	"tes" "tesema" "tesemo" "tet"
+	"tetor" "thang" "thangthang" "the"
+	"there" "thg 1" "thg 10" "thg 11"
+	"thg 12" "thg 2" "thg 3" "thg 4"
+	"thg 5" "thg 6" "thg 7" "thg 8"
+	"thg 9" "thu" "tháng 1" "tháng 10"
+	"tháng 11" "tháng 12" "tháng 2" "tháng 3"
+	"tháng 4" "tháng 5" "tháng 6" "tháng 7"
+	"tháng 8" "tháng 9" "tis" "tisiyimri"
+	"tiñ" "tiññivik" "tlh" "tlhakole"
+	"tlhakubele" "tob" "tod" "toshiaght-arree"
+	"touko" "toukokuu" "tqw" "tra"
+	"travanj" "travnja" "trisu kati" "tsh"
+	"tshimedzi" "tshitwe" "tsi" "tsp"
+	"tub" "tubeṛ" "tîr" "tîrmeh"
+	"tīs" "tīsema" "t\356r" "t\356rmeh"
+	"u-apreli" "u7l" "ucanzibe" "ufeberbari"
+	"ugu" "ugushyingo" "ukt" "uktuwri"
+	"uku" "ukuboza" "ukw" "ukwakira"
+	"umatjhi" "upu" "urr" "urria"
+	"urt" "urtarrila" "usi" "usinyikhaba"
+	"utshazimpuzi" "utĂ" "ută" "uut"
+	"uya" "uyaitin" "uzt" "uztaila"
+	"van" "vas" "vasario" "vasaris"
+	"vasarė" "veebr" "veebruar" "velj"
+	"veljača" "veljače" "velja\350a" "velja\350e"
+	"vie" "vierasień" "vieraśnia" "vos"
+	"vosik" "vul" "wam" "wambeṛ"
+	"waupasa kati" "wax" "waxabajjii" "way"
+	"waysu" "wer" "werurwe" "whi-nu"
+	"whi-ra" "whiringa-ā-nuku" "whiringa-ā-rangi" "whiringa-\342-nuku"
+	"whiringa-\342-rangi" "win" "winaminke" "wini"
+	"wintermánet" "wrz" "wrzesień" "wrzesie\361"
+	"wrzesiyń" "wrze\266nia" "września" "wél"
+	"wím" "wímánet" "wîs kati" "xam"
+	"xamokhwite" "xan" "xaneiro" "xim"
+	"ximoli" "xin" "xineru" "xnt"
+	"xul" "xullo" "xun" "xunetu"
+	"xunu" "xuñ" "xuño" "xu\361"
+	"xu\361o" "yag" "yagkujutin" "yahbra kati"
+	"yan" "yanvar" "yanüari" "yar"
+	"yarkomaa" "yeb" "yebril" "yebrir"
+	"yen" "yennayer" "yul" "yuli"
+	"yulyu" "yulyuz" "yun" "yuni"
+	"yunyu" "yül" "yüli" "yün"
+	"yüni" "zan" "zanvie" "zen"
+	"zenâ" "zenâr" "zil" "zilye"
+	"zin" "zář" "září" "zél"
+	"zélnik" "zélnika" "zûg" "zûgno"
+	"z\341\370" "z\341\370\355" "\215\340\234" "\215\340\234\362\340\360"
+	"\215\340\276" "\215\340\276\362\340\360" "\215\340\347" "\215\340\347\340\355"
+	"\215\340\360" "\215\340\360\340\370\340" "\215\373\360" "\215\373\360\352\211\351\345\352"
+	"\215\373\360\352\277\351\345\352" "\241.\244" "\241.\276" "\241.\302"
+	"\241\303\241\256\322\244\301" "\241\321\271\302\322\302\271" "\241\330\301\300\322\276\321\271\270\354" "\244@\244\353"
+	"\244c\244\353" "\244e\244\353" "\244g\244\353" "\244k\244\353"
+	"\244q\244@\244\353" "\244q\244g\244\353" "\244q\244\353" "\244t\244\353"
+	"\244\255\244\353" "\244\273\244\353" "\245|\244\353" "\260\313\324\302"
+	"\260\322\323\343\341\342" "\260\337\340\325\333\354" "\262\345\361" "\263\345\361\307\311"
+	"\263\345\361\307\311\307" "\264\325\332\320\321\340\354" "\265.\244" "\265\330\305\322\244\301"
+	"\266\376\324\302" "\270.\244" "\270\273\317" "\270\321\271\307\322\244\301"
+	"\270\356\333\354" "\270\356\335\354" "\271\273\317\357\273\331\265\273\361" "\271\273\317\357\273\331\265\273\361\307"
+	"\274\320\331" "\274\320\340\342" "\275\336\357\321\340\354" "\276.\244"
+	"\276.\302" "\276\304\310\250\324\241\322\302\271" "\276\304\311\300\322\244\301" "\276\305\324\302"
+	"\276\332\342\357\321\340\354" "\300\235\357" "\300\235\357\340\355" "\300\302\305"
+	"\300\302\305\311\323\324\317" "\300\320\322" "\300\320\322\311\313\311" "\300\342\343\363\361\362"
+	"\300\357\360\345\353\374" "\301.\244" "\301\241\303\322\244\301" "\301\320\322"
+	"\301\320\322\305\314\321" "\301\324.\302" "\301\324\266\330\271\322\302\271" "\301\325.\244"
+	"\301\325\271\322\244\301" "\301\325\335\342\357\321\340\354" "\301\327\307" "\301\327\307\325\323\324\301"
+	"\301\360\361" "\301\360\361\337\353\351\357\362" "\301\360\361\351\353\337\357\365" "\301\365\343"
+	"\301\365\343\357\375\363\364\357\365" "\301\371\324\302" "\301\375\343" "\301\375\343\357\365\363\364\357\362"
+	"\302\305\322" "\302\305\322\305\332\305\316\330" "\302\305\322\305\332\316\321" "\302\310"
+	"\302\320\307\321" "Çil" "Èrèlè" "Éwt"
+	"Ìgbé" "Îlo" "Ògmh" "Ògún"
+	"Òkúdu" "Öig" "Öigšte" "Ükt"
+	"Üktebír" "Ýan" "Ýanwar" "ágú"
+	"ágúst" "ápr" "április" "çile"
+	"îlon" "ögu" "ögus" "ökt"
+	"öktoba" "ött" "úno" "únor"
+	"února" "\303\304\312" "\303\304\312\304\314\301\304\322\311" "\303\310\321"
+	"\303\310\321\352\344" "\303\332\323" "\303\332\323\327\323" "\303\341\321\352\344"
+	"\303\343\312" "\303\343\312\350\310\321" "\303\350\312" "\303\352\307\321"
+	"\303\352\344\350\344" "Čer" "Červień" "čakč"
+	"čakčamánnu" "čec" "čen" "červen"
+	"července" "červenec" "červienia" "června"
+	"Ğın" "Ğınwar" "Ġun" "Ġunju"
+	"\304\241\305\314" "\304\244\305\314" "\304\246\305\314" "\304\250\305\314"
+	"\304\254\305\314" "İyl" "İyn" "İyul"
+	"İyun" "\304\262\304\241\305\314" "\304\262\304\250\305\314" "\304\262\305\314"
+	"\304\265\305\314" "\304\305\313" "\304\305\313\301\302\322\321" "\304\325\322\340\320\333\354"
+	"\304\345\352" "\304\345\352\335\354\342\361\351\357\362" "\304\345\352\340\341\360\374" "\304\345\352\345\354\342\361\337\357\365"
+	"\304\354\305\314" "\304\372\305\314" "łżë" "łżëkwiat"
+	"łżëkwiata" "říj" "říjen" "října"
+	"Śni" "Śniežań" "śniežnia" "Şu"
+	"Şub" "Şubat" "Şur" "ŞĔr"
+	"şu" "şurla" "şĕrtme" "Žni"
+	"Žnivień" "žniŭnia" "Ɔ-a" "Ɔ-o"
+	"Ɔberɛfɛw-obubuo" "Ɔbɛsɛ-ahinime" "Ɣuc" "Ɣuct"
+	"\306\276\305\314" "\306\305\327" "\306\305\327\322\301\314\321" "\306\337\324\302"
+	"\306\345\353" "\306\345\353\362\356\235\361\340\355" "\307il" "\307\322\325"
+	"\307\322\325\304\305\316\330" "\307\322\325\304\316\321" "\310\304\301" "\310\304\301\304\322\305\300\313\311"
+	"\310\375\324\302" "\310\376\353\374" "\310\376\355\374" "ɔtb"
+	"ɣuc" "ɣuct" "\311\300\314" "\311\300\314\321"
+	"\311\300\315" "\311\300\315\305\300\322\311" "\311\300\316" "\311\300\316\321"
+	"\311\305\313" "\311\305\313\311\323\311" "\311\305\315" "\311\305\315\311\323\311"
+	"\311\341\355" "\311\341\355\357\365\334\361\351\357\362" "\311\341\355\357\365\341\361\337\357\365" "\311\357\365\353"
+	"\311\357\365\353\337\357\365" "\311\357\365\355" "\311\357\365\355\337\357\365" "\311\357\375\353"
+	"\311\357\375\353\351\357\362" "\311\357\375\355" "\311\357\375\355\351\357\362" "\312.\244"
+	"\312\256\266\376\324\302" "\312\256\322\273\324\302" "\312\256\324\302" "ʻaok"
+	"ʻaokosi" "ʻepe" "ʻepeleli" "ʻoka"
+	"ʻokatopa" "\312\324\247\313\322\244\301" "\312\324\321\352\346 \307\344\303\350\344" "\312\324\321\352\346 \307\344\313\307\346\352"
+	"\312\345\350\322" "\313\304\324\302" "\313\327\246" "\313\327\246\324\305\316\330"
+	"\313\327\246\324\316\321" "\314\300\311" "\314\300\311\323\311" "\314\300\322"
+	"\314\300\322\324\311" "\314\300\324" "\314\300\324\311\312" "\314\300\324\317\307\317"
+	"\314\307\346\341\352" "\314\311\320" "\314\311\320\305\316\330" "\314\311\320\316\321"
+	"\314\311\323" "\314\311\323\324\317\320\301\304" "\314\311\323\324\317\320\301\304\301" "\314\334\351"
+	"\314\334\351\357\362" "\314\334\361" "\314\334\361\364\351\357\362" "\314\340\351"
+	"\314\340\354" "\314\340\354\373\360" "\314\340\360\362" "\314\340\363"
+	"\314\340\363\361\373\354" "\314\341\300" "\314\341\300\357\365" "\314\341\361"
+	"\314\341\361\364\337\357\365" "\314\350\307\346" "\314\350\352\344\352\311" "\315\301\312"
+	"\315\301\321" "\315\301\322" "\315\301\322\324\301" "\315\317\304"
+	"\315\317\304\314\301\304\322\311" "\315\322\352\321\307\346" "\315\340\363" "\315\340\363\360\373\347"
+	"\315\356\377\341\360\374" "\315\357\335" "\315\357\335\354\342\361\351\357\362" "\315\357\345"
+	"\315\357\345\354\342\361\337\357\365" "\316lo" "Απρ" "Απρίλιος"
+	"Απριλίου" "Αυγ" "Αυγούστου" "Αύγ"
+	"Αύγουστος" "Δεκ" "Δεκέμβριος" "Δεκεμβρίου"
+	"Ιαν" "Ιανουάριος" "Ιανουαρίου" "Ιουλ"
+	"Ιουλίου" "Ιουν" "Ιουνίου" "Ιούλ"
+	"Ιούλιος" "Ιούν" "Ιούνιος" "Μάι"
+	"Μάιος" "Μάρ" "Μάρτιος" "Μαΐ"
+	"Μαΐου" "Μαρ" "Μαρτίου" "Νοέ"
+	"Νοέμβριος" "Νοε" "Νοεμβρίου" "Οκτ"
+	"Οκτωβρίου" "Οκτώβριος" "Σεπ" "Σεπτέμβριος"
+	"Σεπτεμβρίου" "Φεβ" "Φεβρουάριος" "Φεβρουαρίου"
+	"\316\317\321" "\316\317\321\302\322\321" "\316\345\324\302" "\316\352\362\377\341\360\374"
+	"\317\313\324" "\317\313\324\321\302\322\321" "\317\314\346\310\321" "\317\330\324"
+	"\317\330\324\317\314\301\304\322\311" "\317\335\322\320\340\354" "\317\352\323" "\317\352\323\345\310\321"
+	"\317\352\364" "\317\352\364\371\342\361\337\357\365" "\317\352\364\376\342\361\351\357\362" "Авг"
+	"Август" "Августа" "Ага" "Апр"
+	"Апрел" "Апрель" "Апреля" "Аравдугаар сар"
+	"Арван нэгдүгээр сар" "Арван хоёрдугаар сар" "Ақп" "Ақпан"
+	"Вшр" "Вӱдшор" "Гуравдугаар сар" "Дек"
+	"Декабр" "Декабрь" "Декабря" "Долдугаар сар"
+	"Дөрөвдүгээр сар" "Есдүгээр сар" "Жел" "Желтоқсан"
+	"Зургадугаар сар" "Идм" "Идым" "Июл"
+	"Июль" "Июля" "Июн" "Июнь"
+	"Июня" "Клм" "Кылме" "Май"
+	"Мам" "Мамыр" "Мар" "Март"
+	"Марта" "Мартъи" "Мау" "Маусым"
+	"Мая" "Наймдугаар сар" "Нау" "Наурыз"
+	"Ноя" "Ноябр" "Ноябрь" "Ноября"
+	"Нэгдүгээр сар" "Окт" "Октябр" "Октябрь"
+	"Октября" "Пгж" "Пдш" "Пеледыш"
+	"Пургыж" "Сен" "Сентябр" "Сентябрь"
+	"Сентября" "Сорла" "Срл" "Срм"
+	"Сәу" "Сәуір" "Сӱрем" "Тавдугаар сар"
+	"Там" "Тамыз" "Тел" "Теле"
+	"Фев" "Феврал" "Февраль" "Февраля"
+	"Хоёрдугаар сар" "Шорыкйол" "Шрк" "Шыж"
+	"Шыжа" "Шіл" "Шілде" "Янв"
+	"Январ" "Январь" "Января" "авг"
+	"август" "августа" "августы" "алт"
+	"алтынньы" "апр" "апрелы" "апрель"
+	"апреля" "април" "атыр" "атырдьах ыйа"
+	"атырдьах ыйын" "ахс" "ахсынньы" "бал"
+	"балаҕан ыйа" "балаҕан ыйын" "бер" "березень"
+	"березня" "бэс" "бэс ыйа" "бэс ыйын"
+	"вер" "верасень" "верасня" "вересень"
+	"вересня" "гру" "грудень" "грудня"
+	"гыйн" "гыйнвар" "дек" "декабры"
+	"декабрь" "декабря" "декември" "дец"
+	"децембар" "жні" "жнівень" "жніўня"
+	"жов" "жовтень" "жовтня" "июл"
+	"июлы" "июль" "июля" "июн"
+	"июны" "июнь" "июня" "кас"
+	"кастрычнік" "кастрычніка" "кві" "квітень"
+	"квітня" "кра" "красавік" "красавіка"
+	"кул" "кулун тутар" "лип" "липень"
+	"липня" "лис" "листопад" "листопада"
+	"лют" "лютага" "лютий" "лютого"
+	"люты" "ліп" "ліпень" "ліпеня"
+	"ліс" "лістапад" "лістапада" "май"
+	"майы" "мар" "март" "марта"
+	"мартъийы" "мая" "мај" "муус"
+	"муус устар" "нов" "новембар" "ное"
+	"ноември" "ноя" "нояб" "ноябры"
+	"ноябрь" "ноября" "окт" "октобар"
+	"октомври" "октябры" "октябрь" "октября"
+	"олун" "олунньу" "от" "от ыйа"
+	"от ыйын" "\320\311\353" "\320\322\323" "\320\322\323\343\341\342"
+	"\320\322\323\343\341\342\320" "\320\335\353" "\320\335\355" "\320\337\340"
+	"\320\337\340\325\333\357" "\320\337\340\330\333" "\320\341\317" "сак"
+	"сакавік" "сакавіка" "сен" "сент"
+	"сентябры" "сентябрь" "сентября" "сеп"
+	"септембар" "септември" "сер" "серпень"
+	"серпня" "сне" "снежань" "снежня"
+	"сту" "студзень" "студзеня" "сэт"
+	"сэтинньи" "січ" "січень" "січня"
+	"тохс" "тохсунньу" "тра" "травень"
+	"травня" "феб" "фебруар" "фев"
+	"февралы" "февраль" "февраля" "февруари"
+	"чер" "червень" "червня" "чэр"
+	"чэрвень" "чэрвеня" "ыам" "ыам ыйа"
+	"ыам ыйын" "юли" "юни" "янв"
+	"январы" "январь" "января" "яну"
+	"януари" "јан" "јануар" "јануари"
+	"јул" "јули" "јун" "јуни"
+	"\321\272\363" "\321\272\363\263\360" "\321\274\363" "\321\274\363\263\360"
+	"\321\316\327" "\321\316\327\301\322\321" "\321\341\317\357\273\331\265\273\361" "\321\341\317\357\273\331\265\273\361\307"
+	"\321\341\365\311\307\353" "\321\341\365\311\307\353\307" "\321\341\365\335\307\353" "\321\341\365\335\307\353\307"
+	"\321\341\365\335\355\263\361" "\321\341\365\335\355\263\361\307" "\321\345\355\362\377\341\360\374" "\322gmh"
+	"Қаз" "Қазан" "Қар" "Қараша"
+	"Қаң" "Қаңтар" "Қыр" "Қыркүйек"
+	"\322\273\324\302" "\322\340\354" "\322\340\354\373\347" "\323\246\336"
+	"\323\246\336\305\316\330" "\323\246\336\316\321" "Ӱрн" "Ӱярня"
+	"\323\304\330" "\323\304\330\324\304\314\301\304\322\311" "\323\305\316" "\323\305\316\324\321\302\322\321"
+	"\323\305\322" "\323\305\322\320\305\316\330" "\323\305\322\320\316\321" "\323\310\312"
+	"\323\310\312\345\310\321" "\323\345\360" "\323\345\360\364\335\354\342\361\351\357\362" "\323\345\360\364\345\354\342\361\337\357\365"
+	"Ապր" "Դեկ" "\324\310\307\327" "\324\312\346\310\321"
+	"\324\322\301" "\324\322\301\327\305\316\330" "\324\322\301\327\316\321" "\324\325\332"
+	"\324\325\332\320\321\340\357" "\324\325\332\325\334\322\340\330" "\324\345\342\360\340\353\374" "\325un"
+	"\325unju" "Հլս" "Հնս" "Հնվ"
+	"Հոկ" "Մայ" "Մար" "Նմբ"
+	"Սեպ" "Փտր" "Օգս" "ապրիլ"
+	"ապրիլի" "դեկտեմբեր" "դեկտեմբերի" "հոկտեմբեր"
+	"հոկտեմբերի" "հուլիս" "հուլիսի" "հունիս"
+	"հունիսի" "հունվար" "հունվարի" "մայիս"
+	"մայիսի" "մարտ" "մարտի" "նոյեմբեր"
+	"նոյեմբերի" "սեպտեմբեր" "սեպտեմբերի" "փետրվար"
+	"փետրվարի" "օգոստոս" "օգոստոսի" "\326\317\327"
+	"\326\317\327\324\305\316\330" "\326\317\327\324\316\321" "\326\345\342" "\326\345\342\361\357\365\334\361\351\357\362"
+	"\326\345\342\361\357\365\341\361\337\357\365" "אַפּר" "אַפּריל" "אָקט"
+	"אוג" "אוגוסט" "אויגוסט" "אוק"
+	"אוקטובר" "אפר" "אפריל" "אקטאבער"
+	"אױג" "דעצ" "דעצעמבער" "דצמ"
+	"דצמבר" "יאַנ" "יאַנואַר" "יול"
+	"יולי" "יונ" "יוני" "ינו"
+	"ינואר" "מאַר" "מאי" "מיי"
+	"מערץ" "מרץ" "מײַ" "נאָװ"
+	"נאוועמבער" "נוב" "נובמבר" "סעפּ"
+	"סעפּטעמבער" "ספט" "ספטמבר" "פֿעב"
+	"פֿעברואַר" "פבר" "פברואר" "\327\305\322"
+	"\327\305\322\305\323\305\316\330" "\327\305\322\305\323\316\321" "آب" "آذار"
+	"آقۇست" "آوریل" "آڪٽوبر" "آگسٽ"
+	"أبر" "أبريل" "أغس" "أغسطس"
+	"أفريل" "أكت" "أكتوبر" "أوت"
+	"أيار" "أيلول" "ئاب" "ئاز"
+	"ئازار" "ئاپرېل" "ئاۋغۇست" "ئای"
+	"ئایار" "ئىيۇل" "ئىيۇن" "ئۆكتەبىر"
+	"ئەی" "ئەیلوول" "اكتبر" "اكتوبر"
+	"اوت" "اوْکتوْبر" "اپريل" "اپریل"
+	"اکتوبر" "اکتوٗبر" "اګست" "اگست"
+	"تشرين الأول" "تشرين الثاني" "تشرینی دووەم" "تشرینی یەکەم"
+	"تش١" "تش٢" "تموز" "تەم"
+	"تەموز" "جانفي" "جنؤری" "جنوري"
+	"جنوری" "جوان" "جولاءِ" "جولائی"
+	"جولاي" "جولای" "جون" "جويلية"
+	"جوٗلایی" "جوٗن" "حزيران" "حوز"
+	"حوزەیران" "دجنبر" "دسامبر" "دسمبر"
+	"ديس" "ديسمبر" "دېكابىر" "سبت"
+	"سبتمبر" "ستمبر" "سيپٽيمبر" "سپتامبر"
+	"سپتمبر" "\330\263\333" "سېنتەبىر" "\330\263\353"
+	"\330\263\353\344\345" "\330\263\361" "شباط" "شتنبر"
+	"شوب" "شوبات" "غشت" "\330\356\333"
+	"\330\356\333\357" "\330\356\335" "\330\356\335\357" "فبر"
+	"فبراير" "فبروري" "فرؤری" "فروري"
+	"فروری" "فوریه" "فيفري" "فېۋرال"
+	"كانون الأول" "كانون الثاني" "مئی" "مار"
+	"مارت" "مارس" "مارٕچ" "مارچ"
+	"ماي" "مايو" "مه" "مي"
+	"مٓی" "میٔ" "مۍ" "نوامبر"
+	"نوف" "نوفمبر" "نومبر" "نونبر"
+	"نويابىر" "نوْوامبر" "نيسان" "نیس"
+	"نیسان" "يانۋار" "ينا" "يناير"
+	"يول" "يوليو" "يوليوز" "يون"
+	"يونيو" "\331\263\333\307\353" "\331\263\333\307\353\307" "\331\263\361\357"
+	"\331\263\361\357\307" "ڊسمبر" "ژانویه" "ژوئن"
+	"ژوئیه" "کانونی دووەم" "کانونی یەکەم" "کا١"
+	"کا٢" "\332\324\312" "܏ܟܢ ܏ܐ" "܏ܟܢ ܏ܒ"
+	"܏ܬܫ ܏ܐ" "܏ܬܫ ܏ܒ" "ܐܒ" "ܐܕܪ"
+	"ܐܝܠܘܠ" "ܐܝܪ" "ܚܙܝܪܢ" "ܟܢܘܢ ܐܚܪܝܐ"
+	"ܟܢܘܢ ܩܕܡܝܐ" "ܢܝܣܢ" "ܫܒܛ" "ܬܡܘܙ"
+	"ܬܫܪܝܢ ܐܚܪܝܐ" "ܬܫܪܝܢ ܩܕܡܝܐ" "\334\320\331" "\334\320\340"
+	"\334\320\340\342" "\334\320\340\342\320" "\334\320\357" "\334\320\370"
+	"\334\331\265" "\335\336\325" "\335\336\325\334\322\340\330" "\335\336\357"
+	"\335\336\357\321\340\357" "\335\341\333\273\331\265\273\361" "\335\341\333\273\331\265\273\361\307" "\336ub"
+	"\336ubat" "ނޮވެންބަރ" "އެޕްރީލް" "އޮކްޓޫބަރ"
+	"އޮގަސްޓް" "މާރޗް" "މެއި" "ފެބްރުއަރީ"
+	"ސެޕްޓެންބަރ" "ޑިސެންބަރ" "ޖުލައި" "ޖޫން"
+	"ޖެނުއަރީ" "\336\305\322" "\336\305\322\327\305\316\330" "\336\305\322\327\316\321"
+	"\336\332\342" "\336\332\342\336\334\322\340\330" "\336\332\342\357\321\340\357" "\337\355\342\340\360\374"
+	"अकटू" "अकटूबर" "अक्टू" "अक्टूबर"
+	"अक्टोबर" "अक्तूबर" "अक्तू॰" "अखथबर"
+	"अग" "अगस्ट" "अगस्त" "अगहन"
+	"अग॰" "अप" "अपरेल" "अप्रिल"
+	"अप्रेल" "अप्रै" "अप्रैल" "अषाढ़"
+	"आक्टूबरू" "आगस्टु" "आगस्थ" "आसिन"
+	"एप्रि" "एप्रिल" "एप्रैल" "एफ्रिल"
+	"ऑक्टो" "ऑक्टोबर" "ऑग" "ऑगस्ट"
+	"ओक्टोबर" "ओगस्ट" "कातिक" "चैति"
+	"जन" "जनवरी" "जन॰" "जानुवारी"
+	"जाने" "जानेवारी" "जुन" "जुल"
+	"जुला" "जुलाइ" "जुलाई" "जुलै"
+	"जुल॰" "जून" "जूनि" "जूलाइ"
+	"जूलै" "जेठ" "डिसें" "डिसेंबर"
+	"डिसेम्बर" "दिस" "दिसंबर" "दिसमबर"
+	"दिसम्बर" "दिसेज्ब़र" "दिस॰" "नबेज्ब़र"
+	"नव" "नवंबर" "नवंबरू" "नवमबर"
+	"नवम्बर" "नव॰" "नोभेम्बर" "नोव्हें"
+	"नोव्हेंबर" "पूस" "फबरवरी" "फर"
+	"फरवरी" "फ़रवरी" "फ़र॰" "फागुन"
+	"फेब्रु" "फेब्रुअरी" "फेब्रुवारी" "बैसाख"
+	"भादो" "मई" "माघ" "मार्च"
+	"मार्चि" "मार्स" "मे" "मेई"
+	"सप्टें" "सप्टेंबर" "सावोन" "सित"
+	"सितंबर" "सितमबर" "सितम्बर" "सित॰"
+	"सेप्टेंबर" "सेप्टेंबरू" "सेप्टेम्बर" "सेबथेज्ब़र"
+	"ॾिसंबरू" "অক্টো" "অক্টোবর" "অক্টোবৰ"
+	"আগ" "আগষ্ট" "আগস্ট" "এপ্রি"
+	"এপ্রিল" "এপ্ৰিল" "ওক্ত" "ওক্তোবর"
+	"ছেপ্তেম্বৰ" "জান" "জানু" "জানুয়ারী"
+	"জানুৱারি" "জানুৱাৰী" "জুন" "জুল"
+	"জুলাই" "ডিচেম্বৰ" "ডিস" "ডিসে"
+	"ডিসেম্বর" "নবে" "নবেম্বর" "নভে"
+	"নভেম্বর" "নৱেম্বৰ" "ফেব" "ফেব্রুয়ারী"
+	"ফেব্রুৱারি" "ফেব্ৰু" "ফেব্ৰুৱাৰী" "মার"
+	"মার্চ" "মাৰ্চ" "মে" "সেপ"
+	"সেপ্ট" "সেপ্টেম্বর" "সেপ্তেম্বর" "ਅਕਤੂ"
+	"ਅਕਤੂਬਰ" "ਅਗ" "ਅਗਸਤ" "ਅਪ੍ਰੈ"
+	"ਅਪ੍ਰੈਲ" "ਜਨ" "ਜਨਵਰੀ" "ਜੁਲਾ"
+	"ਜੁਲਾਈ" "ਜੂਨ" "ਦਸੰ" "ਦਸੰਬਰ"
+	"ਨਵੰ" "ਨਵੰਬਰ" "ਫ਼ਰ" "ਫ਼ਰਵਰੀ"
+	"ਮਈ" "ਮਾਰਚ" "ਸਤੰ" "ਸਤੰਬਰ"
+	"એપ્રિલ" "ઑક્ટો" "ઑક્ટોબર" "ઑગસ્ટ"
+	"જાન્યુ" "જાન્યુઆરી" "જુલાઈ" "જૂન"
+	"ડિસે" "ડિસેમ્બર" "નવે" "નવેમ્બર"
+	"ફેબ્રુ" "ફેબ્રુઆરી" "માર્ચ" "મે"
+	"સપ્ટે" "સપ્ટેમ્બર" "ଅକ୍ଟୋବର" "ଅଗଷ୍ଟ"
+	"ଅପ୍ରେଲ" "ଜାନୁଆରୀ" "ଜୁନ" "ଜୁଲାଇ"
+	"ଡିସେମ୍ବର" "ନଭେମ୍ବର" "ଫେବୃଆରୀ" "ମଇ"
+	"ମାର୍ଚ୍ଚ" "ସେପ୍ଟେମ୍ବର" "அக்" "அக்டோபர்"
+	"ஆக" "ஆகஸ்ட்" "ஏப்" "ஏப்ரல்"
+	"செப்" "செப்டம்பர்" "ஜன" "ஜனவரி"
+	"ஜூன்" "ஜூலை" "டிச" "டிசம்பர்"
+	"நவ" "நவம்பர்" "பிப்" "பிப்ரவரி"
+	"மார்" "மார்ச்" "மே" "అక్టో"
+	"అక్టోబర్" "ఆగ" "ఆగస్టు" "ఏప్రి"
+	"ఏప్రిల్" "జన" "జనవరి" "జులై"
+	"జూన్" "డిసెం" "డిసెంబర్" "నవం"
+	"నవంబర్" "ఫిబ్ర" "ఫిబ్రవరి" "మార్చి"
+	"మే" "సెప్టెం" "సెప్టెంబర్" "ಅ"
+	"ಅಕ್ಟೋ" "ಅಕ್ಟೋಬರ್" "ಆ" "ಆಗಸ್ಟ್"
+	"ಏ" "ಏಪ್ರಿ" "ಏಪ್ರಿಲ್" "ಏಪ್ರಿಲ್‌‌"
+	"ಜ" "ಜನ" "ಜನವರಿ" "ಜು"
+	"ಜುಲೈ" "ಜೂ" "ಜೂನ್" "ಡಿ"
+	"ಡಿಸೆಂ" "ಡಿಸೆಂಬರ್" "ನ" "ನವೆಂ"
+	"ನವೆಂಬರ್" "ಫೆ" "ಫೆಬ್ರ" "ಫೆಬ್ರವರಿ"
+	"ಫೆಬ್ರುವರಿ" "ಮಾ" "ಮಾರ್ಚ್" "ಮೇ"
+	"ಸೆ" "ಸೆಪ್ಟೆಂ" "ಸೆಪ್ಟೆಂಬರ್" "ಸೆಪ್ಟೆಂಬರ್‌"
+	"ഏപ്രി" "ഏപ്രിൽ" "ഒക്ടോ" "ഒക്‌ടോബർ"
+	"ഓഗ" "ഓഗസ്റ്റ്" "ജനു" "ജനുവരി"
+	"ജൂലൈ" "ജൂൺ" "ഡിസം" "ഡിസംബർ"
+	"നവം" "നവംബർ" "ഫെബ്രു" "ഫെബ്രുവരി"
+	"മാർ" "മാർച്ച്" "മേയ്" "സെപ്റ്റം"
+	"സെപ്റ്റംബർ" "අගෝ" "අගෝස්තු" "අප්‍රි"
+	"අප්‍රේල්" "ඔක්" "ඔක්තෝබර්" "ජන"
+	"ජනවාරි" "ජූනි" "ජූලි" "දෙසැ"
+	"දෙසැම්බර්" "නෙවැ" "නොවැම්බර්" "පෙබ"
+	"පෙබරවාරි" "මාර්" "මාර්තු" "මැයි"
+	"සැප්" "සැප්තැම්බර්" "ก.ค" "ก.พ"
+	"ก.ย" "กรกฎาคม" "กันยายน" "กุมภาพันธ์"
+	"ต.ค" "ตุลาคม" "ธ.ค" "ธันวาคม"
+	"พ.ค" "พ.ย" "พฤศจิกายน" "พฤษภาคม"
+	"ม.ค" "มกราคม" "มิ.ย" "มิถุนายน"
+	"มี.ค" "มีนาคม" "ส.ค" "สิงหาคม"
+	"เม.ย" "เมษายน" "ກ.ຍ" "ກ.ພ"
+	"ກ.ລ" "ກັນຍາ" "ກຸມພາ" "ກໍລະກົດ"
+	"ຕ.ລ" "ຕຸລາ" "ທ.ວ" "ທັນວາ"
+	"ພ.ຈ" "ພ.ພ" "ພະຈິກ" "ພຶດສະພາ"
+	"ມ.ກ" "ມ.ນ" "ມ.ສ" "ມັງກອນ"
+	"ມິ.ຖ" "ມິຖຸນາ" "ມີນາ" "ສ.ຫ"
+	"ສິງຫາ" "ເມສາ" "ཟླ་༡" "ཟླ་༡༠"
+	"ཟླ་༡༡" "ཟླ་༡༢" "ཟླ་༢" "ཟླ་༣"
+	"ཟླ་༤" "ཟླ་༥" "ཟླ་༦" "ཟླ་༧"
+	"ཟླ་༨" "ཟླ་༩" "ཟླ་བ་གཉིས་པ་" "ཟླ་བ་གསུམ་པ་"
+	"ཟླ་བ་དགུ་པ་" "ཟླ་བ་དང་པ་" "ཟླ་བ་དྲུག་པ་" "ཟླ་བ་བཅུ་གཅིག་པ་"
+	"ཟླ་བ་བཅུ་གཉིས་པ་" "ཟླ་བ་བཅུ་པ་" "ཟླ་བ་བདུནཔ་" "ཟླ་བ་བཞི་པ་"
+	"ཟླ་བ་བརྒྱད་པ་" "ཟླ་བ་ལྔ་ཕ་" "\340\301.\302" "\340\301\311\322\302\271"
+	"\340\307\364\314\370" "\340\307\364\314\370\351\354" "\340\310\367\350" "\340\325\342"
+	"\340\342\343" "\340\342\343\363\361\362" "\340\342\343\363\361\362\340" "\340\345\342"
+	"\340\345\342\345\361\350" "\340\345\351\342\345\361\350" "\340\345\367" "\340\345\367\350\345\341\370"
+	"\340\357\360" "\340\357\360\345\353\377" "\340\357\360\350\353" "\340\364\370"
+	"\340\364\370\351\354" "\340\367\350\340\341\362\370" "\341g\372" "\341g\372st"
+	"\341pr" "\341prilis" "ဂျာန်" "ဂျာန်နျူအာရဳ"
+	"ဂျုန်" "ဂျူ" "ဂျူလာၚ်" "စက်"
+	"စက်တင်ဘာ" "ဇန်" "ဇန်နဝါရီ" "ဇူ"
+	"ဇူလိုင်" "ဇွန်" "ဒီ" "ဒီဇင်ဘာ"
+	"ဒဳ" "ဒဳသီဗာ" "နဝ်" "နဝ်ဝါမ်ဗာ"
+	"နို" "နိုဝင်ဘာ" "ဖေ" "ဖေဖော်ဝါရီ"
+	"မတ်" "မာတ်" "မာတ်ချ်" "မေ"
+	"လိူၼ်ပႅတ်ႇ" "လိူၼ်သိပ်း" "လိူၼ်သိပ်းသွင်" "လိူၼ်သိပ်းဢဵတ်း"
+	"လိူၼ်သီႇ" "လိူၼ်သၢမ်" "လိူၼ်ၵမ်" "လိူၼ်ၵဝ်ႈ"
+	"လိူၼ်ၸဵင်" "လိူၼ်ၸဵတ်း" "လိူၼ်ႁူၵ်း" "လိူၼ်ႁႃႈ"
+	"ဝှေဝ်" "ဝှေဝ်ဗြူအာရဳ" "သိပ်" "သိပ်တီဗာ"
+	"အဝ်" "အဝ်ဂါတ်" "အေ" "အေပြေယ်လ်"
+	"အောက်" "အောက်တိုဘာ" "အံက်" "အံက်တဝ်ဗာ"
+	"ဧပြီ" "ဩ" "ဩဂုတ်" "აგვ"
+	"აგვისტო" "აპრ" "აპრილი" "დეკ"
+	"დეკემბერი" "თებ" "თებერვალი" "იან"
+	"იანვარი" "ივლ" "ივლისი" "ივნ"
+	"ივნისი" "მაი" "მაისი" "მარ"
+	"მარტი" "ნოე" "ნოემბერი" "ოქტ"
+	"ოქტომბერი" "სექ" "სექტემბერი" "ለካቲ"
+	"ለካቲት" "ልደት" "ልደትሪ" "ሐመለ"
+	"ሓምለ" "ሕዳር" "መስከ" "መስከረም"
+	"መተሉ" "መገበ" "መጋቢ" "መጋቢት"
+	"ሚያዝ" "ሚያዝያ" "ማርች" "ማርያ"
+	"ማርያም ትሪ" "ሜይ" "ም/ም" "ም/ት"
+	"ምኪኤል መሽወሪ" "ምኪኤል ትጓ̅ኒሪ" "ሠንየ" "ሰነ"
+	"ሴፕቴ" "ሴፕቴምበር" "ተሕሳ" "ተሕሳስሪ"
+	"ታሕሳ" "ታሕሳስ" "ኀሠሠ" "ኀደረ"
+	"ነሐሰ" "ነሓሰ" "ኖቬም" "ኖቬምበር"
+	"አኀዘ" "ኤፕረ" "ኤፕረል" "ኤፕሪል"
+	"ኦክተ" "ኦክተውበር" "ኦክቶበር" "ኦገስ"
+	"ኦገስት" "ከረመ" "ከተተ" "ካብኽ"
+	"ካብኽብቲ" "ክቢቅ" "ክቢቅሪ" "ክብላ"
+	"ኰር" "ኰርኩ" "ያኸኒ" "ያኸኒ መሳቅለሪ"
+	"ዲሴም" "ዲሴምበር" "ጁላይ" "ጁን"
+	"ጃንዩ" "ጃንዩወሪ" "ግንባ" "ግንባት"
+	"ግንቦ" "ግንቦት" "ጠሐረ" "ጠቀመ"
+	"ጥሪ" "ጥቅም" "ጥቅምቲ" "ፋጅኺ"
+	"ፋጅኺሪ" "ፌብሩ" "ፌብሩወሪ" "ᎠᏂ"
+	"ᎠᏂᏍᎬᏘ" "ᎠᏅ" "ᎠᏅᏱ" "ᎤᏃ"
+	"ᎤᏃᎸᏔᏅ" "ᎥᏍ" "ᎥᏍᎩᏱ" "ᎦᎶ"
+	"ᎦᎶᏂ" "ᎧᎦ" "ᎧᎦᎵ" "ᎧᏬ"
+	"ᎧᏬᏂ" "ᎫᏰ" "ᎫᏰᏉᏂ" "ᏅᏓ"
+	"ᏅᏓᏕᏆ" "ᏕᎭ" "ᏕᎭᎷᏱ" "ᏚᎵ"
+	"ᏚᎵᏍᏗ" "ᏚᏂ" "ᏚᏂᏅᏗ" "ᐃᐳ"
+	"ᐃᐳᓗ" "ᐊᑦ" "ᐊᑦᑐᕙ" "ᐊᒋ"
+	"ᐊᒋᓯ" "ᑎᓯ" "ᑎᓯᕝᕙ" "ᒪᐃ"
+	"ᒪᔅ" "ᒪᔅᓯ" "ᓄᕕ" "ᓄᕕᕙ"
+	"ᓯᑎ" "ᓯᑎᕙ" "ᔪᓂ" "ᔪᓚ"
+	"ᔪᓚᐃ" "ᔮᓄ" "ᔮᓄᐊᓕ" "ᕕᕗ"
+	"ᕕᕗᐊᓕ" "កក្កដា" "កញ្ញា" "កុម្ភៈ"
+	"តុលា" "ធ្នូ" "មករា" "មិថុនា"
+	"មីនា" "មេសា" "វិច្ឆិកា" "សីហា"
+	"ឧសភា" "១" "១០" "១១"
+	"១២" "២" "៣" "៤"
+	"៥" "៦" "៧" "៨"
+	"៩" "Ḽar" "Ḽara" "Ṣẹ́rẹ́"
+	"Ṱhafamuhwe" "Ṱhangule" "Ẹrẹ̀nà" "Ẹ̀bibi"
+	"Ọgọ" "Ọgọọst" "Ọkt" "Ọktoba"
+	"Ọ̀pẹ̀" "Ọ̀wàrà" "\341\310\321" "\341\310\321\307\352\321"
+	"\341\320\322" "\341\320\322\305\314\321" "\341\320\322\305\314\330" "\341\325\335"
+	"\341\325\335\342\357\321\340\357" "\341\325\337" "\341\325\337\342\325\334\322\340\330" "\341\327\307"
+	"\341\327\307\325\323\324" "\341\327\307\325\323\324\301" "\341\352\341\321\352" "\342\345\360"
+	"\342\345\360\340\361\345\355\374" "\342\345\360\340\361\355\377" "\343\307\346\350\346 \307\344\303\350\344" "\343\307\346\350\346 \307\344\313\307\346\352"
+	"\343\362\366" "\343\362\366\362\356\341\362\370" "\343\366\356" "\343\366\356\341\370"
+	"一" "一月" "七" "七月"
+	"三" "三月" "九" "九月"
+	"二" "二月" "五" "五月"
+	"\344\305\313" "\344\305\313\301\302\322\321" "\344\305\313\301\302\322\330" "\344\325\322"
+	"\344\325\322\340\320\333\357" "\344\325\322\340\343\320\340\330" "\344\345\352" "\344\345\352\340\341\360\377"
+	"\344\345\352\345\354\342\360\350" "八" "八月" "六"
+	"六月" "十" "十一" "十一月"
+	"十二" "十二月" "十月" "四"
+	"四月" "\345\307\321" "\345\307\321\323" "\345\307\352"
+	"\345\307\352\350" "\346\305\327" "\346\305\327\322\301\314\321" "\346\305\327\322\301\314\330"
+	"\346\350\341" "\346\350\341\345\310\321" "\346\350\346\310\321" "\346\352\323\307\346"
+	"\346\355\263" "\346\355\263\242\355\377" "\346\355\263\342\345\355\374" "\347ile"
+	"\350ec" "\350en" "\350erven" "\350ervence"
+	"\350ervenec" "\350ervna" "\350\376\353" "\350\376\353\377"
+	"\350\376\355" "\350\376\355\377" "\351\300\314" "\351\300\314\321"
+	"\351\300\314\330" "\351\300\316" "\351\300\316\321" "\351\300\316\330"
+	"\351\340\307\360" "\351\340\307\360\345\340\307\370" "\351\345\354" "\351\345\354\351"
+	"\351\345\360" "\351\345\360\351" "\351\360\345" "\351\360\345\340\370"
+	"\352\273\345" "\352\340\361" "\352\340\361\362\360\373\367\355\263\352" "\352\340\361\362\360\373\367\355\263\352\340"
+	"\352\346\307" "\352\346\307\352\321" "\352\350\344" "\352\350\344\352\350"
+	"\352\350\344\352\350\322" "\352\350\346" "\352\350\346\352\350" "\352\360\340"
+	"\352\360\340\361\340\342\263\352" "\352\360\340\361\340\342\263\352\340" "\353\263\357" "\353\263\357\345\355\374"
+	"\353\263\357\345\355\377" "\353\263\361" "\353\263\361\362\340\357\340\344" "\353\263\361\362\340\357\340\344\340"
+	"\353\273\345\357\273\331\265\273\361" "\353\273\345\357\273\331\265\273\361\307" "\353\376\362" "\353\376\362\340\343\340"
+	"\353\376\362\373" "\354\340\351" "\354\340\360" "\354\340\360\362"
+	"\354\340\360\362\340" "\354\340\377" "\355\301\312" "\355\301\321"
+	"\355\301\322" "\355\301\322\324" "\355\301\322\324\301" "\355\356\345"
+	"\355\356\345\354\342\360\350" "\355\356\377" "\355\356\377\341\360\377" "\356lon"
+	"\356\317\321" "\356\317\321\302\322\321" "\356\317\321\302\322\330" "\356\326\307"
+	"\356\340\307\370" "\356\340\351" "\356\351\351" "\356\352\362"
+	"\356\352\362\356\354\342\360\350" "\356\352\362\377\341\360\377" "\356\362\370\365" "\356\370\365"
+	"\357\313\324" "\357\313\324\321\302\322\321" "\357\313\324\321\302\322\330" "\357\335\322"
+	"\357\335\322\320\340\357" "\360\340\310\324" "\360\340\345\345\362\356\341\362\370" "\360\345\341"
+	"\360\345\341\356\341\370" "\361\316\327" "\361\316\327\301\322\321" "\361\316\327\301\322\330"
+	"\361\340\352" "\361\340\352\340\342\263\352" "\361\340\352\340\342\263\352\340" "\361\345\355"
+	"\361\345\355\362\377\341\360\377" "\361\345\357" "\361\345\357\362\345\354\342\360\350" "\361\355\345"
+	"\361\355\345\346\340\355\374" "\361\355\345\346\355\377" "\361\362\363" "\361\362\363\344\347\345\355\374"
+	"\361\362\363\344\347\345\355\377" "\361\362\364\314" "\361\362\364\314\350\362\356\341\362\370" "\361\364\350"
+	"\361\364\350\356\341\370" "\363\305\316" "\363\305\316\324\321\302\322\321" "\363\305\316\324\321\302\322\330"
+	"\364\317\362\341" "\364\317\362\341\370\345\340\307\370" "\364\341\370" "\364\341\370\345\340\370"
+	"\364\345\342" "\364\345\342\360\340\353\377" "\364\345\342\360\363\340\360\350" "\366\357\361"
+	"\367\273\357\361\355\263\361" "\367\273\357\361\355\263\361\307" "\367\375\360" "\367\375\360\342\345\355\374"
+	"\367\375\360\342\345\355\377" "\370\320\335" "\370\320\335\343\320\340\330" "\370\343\333"
+	"\370\343\333\330" "\370\343\335" "\370\343\335\330" "\370\355j"
+	"\370\355jen" "\370\355jna" "\372no" "\372nor"
+	"\372nora" "\372\267\353" "\373\267\341\353\357\341\353" "\373\267\341\353\357\341\353\307"
+	"\376\353\350" "\376\355\350" "\377\355\342" "\377\355\342\340\360\377"
+	"\377\355\363" "\377\355\363\340\360\350";
 static const struct lctime_name months[] = {
-	{"1-р сар", 11, 1}, {"10-р сар", 12, 10}, {"10g", 3, 10}, {"10goe̍h", 8, 10},
-	{"10\244\353", 4, 10}, {"10\267\356", 4, 10}, {"10\277\371", 4, 10}, {"10\305\314", 4, 10},
-	{"10\324\302", 4, 10}, {"10月", 5, 10}, {"10월", 5, 10}, {"11-р сар", 12, 11},
-	{"11g", 3, 11}, {"11goe̍h", 8, 11}, {"11\244\353", 4, 11}, {"11\267\356", 4, 11},
-	{"11\277\371", 4, 11}, {"11\305\314", 4, 11}, {"11\324\302", 4, 11}, {"11月", 5, 11},
-	{"11월", 5, 11}, {"12-р сар", 12, 12}, {"12g", 3, 12}, {"12goe̍h", 8, 12},
-	{"12\244\353", 4, 12}, {"12\267\356", 4, 12}, {"12\277\371", 4, 12}, {"12\305\314", 4, 12},
-	{"12\324\302", 4, 12}, {"12月", 5, 12}, {"12월", 5, 12}, {"1g", 2, 1},
-	{"1goe̍h", 7, 1}, {"1\244\353", 3, 1}, {"1\267\356", 3, 1}, {"1\277\371", 3, 1},
-	{"1\305\314", 3, 1}, {"1\324\302", 3, 1}, {"1月", 4, 1}, {"1월", 4, 1},
-	{"2-р сар", 11, 2}, {"2g", 2, 2}, {"2goe̍h", 7, 2}, {"2\244\353", 3, 2},
-	{"2\267\356", 3, 2}, {"2\277\371", 3, 2}, {"2\305\314", 3, 2}, {"2\324\302", 3, 2},
-	{"2月", 4, 2}, {"2월", 4, 2}, {"3-р сар", 11, 3}, {"3g", 2, 3},
-	{"3goe̍h", 7, 3}, {"3\244\353", 3, 3}, {"3\267\356", 3, 3}, {"3\277\371", 3, 3},
-	{"3\305\314", 3, 3}, {"3\324\302", 3, 3}, {"3月", 4, 3}, {"3월", 4, 3},
-	{"4-р сар", 11, 4}, {"4g", 2, 4}, {"4goe̍h", 7, 4}, {"4\244\353", 3, 4},
-	{"4\267\356", 3, 4}, {"4\277\371", 3, 4}, {"4\305\314", 3, 4}, {"4\324\302", 3, 4},
-	{"4月", 4, 4}, {"4월", 4, 4}, {"5-р сар", 11, 5}, {"5g", 2, 5},
-	{"5goe̍h", 7, 5}, {"5\244\353", 3, 5}, {"5\267\356", 3, 5}, {"5\277\371", 3, 5},
-	{"5\305\314", 3, 5}, {"5\324\302", 3, 5}, {"5月", 4, 5}, {"5월", 4, 5},
-	{"6-р сар", 11, 6}, {"6g", 2, 6}, {"6goe̍h", 7, 6}, {"6\244\353", 3, 6},
-	{"6\267\356", 3, 6}, {"6\277\371", 3, 6}, {"6\305\314", 3, 6}, {"6\324\302", 3, 6},
-	{"6月", 4, 6}, {"6월", 4, 6}, {"7-р сар", 11, 7}, {"7g", 2, 7},
-	{"7goe̍h", 7, 7}, {"7\244\353", 3, 7}, {"7\267\356", 3, 7}, {"7\277\371", 3, 7},
-	{"7\305\314", 3, 7}, {"7\324\302", 3, 7}, {"7月", 4, 7}, {"7월", 4, 7},
-	{"8-р сар", 11, 8}, {"8g", 2, 8}, {"8goe̍h", 7, 8}, {"8\244\353", 3, 8},
-	{"8\267\356", 3, 8}, {"8\277\371", 3, 8}, {"8\305\314", 3, 8}, {"8\324\302", 3, 8},
-	{"8月", 4, 8}, {"8월", 4, 8}, {"9-р сар", 11, 9}, {"9g", 2, 9},
-	{"9goe̍h", 7, 9}, {"9\244\353", 3, 9}, {"9\267\356", 3, 9}, {"9\277\371", 3, 9},
-	{"9\305\314", 3, 9}, {"9\324\302", 3, 9}, {"9月", 4, 9}, {"9월", 4, 9},
-	{"a-k", 3, 7}, {"abe", 3, 12}, {"abendua", 7, 12}, {"abr", 3, 4},
-	{"abril", 5, 4}, {"abrile", 6, 4}, {"abrille", 7, 4}, {"abrëll", 7, 4},
-	{"abu", 3, 8}, {"abuztua", 7, 8}, {"ada", 3, 3}, {"adar", 4, 3},
-	{"ado", 3, 7}, {"adooleessa", 10, 7}, {"afi", 3, 4}, {"afirilu", 7, 4},
-	{"afr", 3, 4}, {"ag", 2, 8}, {"aga", 3, 8}, {"agasti", 6, 8},
-	{"agd", 3, 4}, {"agda baxis", 10, 4}, {"aggusti", 7, 8}, {"aggustip", 8, 8},
-	{"ago", 3, 8}, {"agost", 5, 8}, {"agosti", 6, 8}, {"agosto", 6, 8},
-	{"agostose", 8, 8}, {"agostu", 6, 8}, {"agt", 3, 8}, {"agu", 3, 8},
-	{"agusito", 7, 8}, {"agusta", 6, 8}, {"agustu", 6, 8}, {"agustus", 7, 8},
-	{"agẹmọ", 9, 7}, {"aib", 3, 4}, {"aibreán", 8, 4}, {"aibre\341n", 7, 4},
-	{"aka", 3, 4}, {"am faoilleach", 13, 1}, {"am màrt", 8, 3}, {"am m\340rt", 7, 3},
-	{"ama", 3, 1}, {"amajjii", 7, 1}, {"ami", 3, 9}, {"amiġaiqsivik", 13, 9},
-	{"an cèitean", 11, 5}, {"an c\350itean", 10, 5}, {"an dàmhair", 11, 10}, {"an dùbhlachd", 13, 12},
-	{"an d\340mhair", 10, 10}, {"an d\371bhlachd", 12, 12}, {"an gearran", 10, 2}, {"an giblean", 10, 4},
-	{"an lùnastal", 12, 8}, {"an l\371nastal", 11, 8}, {"an t-iuchar", 11, 7}, {"an t-samhain", 12, 11},
-	{"an t-sultain", 12, 9}, {"an t-Ògmhios", 13, 6}, {"an t-\322gmhios", 12, 6}, {"aog", 3, 8},
-	{"aogositra", 9, 8}, {"aok", 3, 8}, {"aokuso", 6, 8}, {"aoû", 4, 8},
-	{"août", 5, 8}, {"ao\373", 3, 8}, {"ao\373t", 4, 8}, {"ape", 3, 4},
-	{"apelila", 7, 4}, {"aperila", 7, 4}, {"api", 3, 4}, {"apirila", 7, 4},
-	{"apl", 3, 4}, {"apr", 3, 4}, {"aprel", 5, 4}, {"aprele", 6, 4},
-	{"aprell", 6, 4}, {"apriili", 7, 4}, {"apriilip", 8, 4}, {"april", 5, 4},
-	{"aprile", 6, 4}, {"aprili", 6, 4}, {"aprilie", 7, 4}, {"aprill", 6, 4},
-	{"aprilo", 6, 4}, {"aprily", 6, 4}, {"apryl", 5, 4}, {"apryla", 6, 4},
-	{"apríl", 6, 4}, {"aprīlis", 8, 4}, {"apr\355l", 5, 4}, {"apr\356lis", 7, 4},
-	{"apu", 3, 4}, {"apuli", 5, 4}, {"ara", 3, 12}, {"aralık", 7, 12},
-	{"aral\375k", 6, 12}, {"arg", 3, 7}, {"argiolas/trìulas", 17, 7}, {"arh", 3, 8},
-	{"arhostosi", 9, 8}, {"ark", 3, 1}, {"arkoi", 5, 1}, {"aru", 3, 5},
-	{"arv", 3, 4}, {"aug", 3, 8}, {"auguso", 6, 8}, {"august", 6, 8},
-	{"augusti", 7, 8}, {"augusto", 7, 8}, {"augusts", 7, 8}, {"augustus", 8, 8},
-	{"augusztus", 9, 8}, {"aus", 3, 8}, {"austu", 5, 8}, {"averil", 6, 4},
-	{"avg", 3, 8}, {"avgust", 6, 8}, {"avi", 3, 12}, {"aviento", 7, 12},
-	{"avientu", 7, 12}, {"avo", 3, 8}, {"avost", 5, 8}, {"avq", 3, 8},
-	{"avqust", 6, 8}, {"avr", 3, 4}, {"avri", 4, 4}, {"avril", 5, 4},
-	{"avrril", 6, 4}, {"avrî", 5, 4}, {"avrîl", 6, 4}, {"avĂ", 4, 9},
-	{"avăn", 5, 9}, {"awg", 3, 8}, {"awgust", 6, 8}, {"awgusta", 7, 8},
-	{"awo", 3, 8}, {"awousse", 7, 8}, {"awr", 3, 4}, {"awril", 5, 4},
-	{"awrila", 6, 4}, {"aws", 3, 8}, {"awst", 4, 8}, {"awu", 3, 8},
-	{"awustu", 6, 8}, {"aww", 3, 8}, {"awwissu", 7, 8}, {"ayɛwoho-kitawonsa", 18, 7},
-	{"aza", 3, 11}, {"azaroa", 6, 11}, {"ağu", 4, 8}, {"ağustos", 8, 8},
-	{"aŭg", 4, 8}, {"aŭgusto", 8, 8}, {"a\360u", 3, 8}, {"a\360ustos", 7, 8},
-	{"bal", 3, 4}, {"balandis", 8, 4}, {"balandžio", 10, 4}, {"baland\376io", 9, 4},
-	{"balondė", 8, 4}, {"beal", 4, 5}, {"bealtaine", 9, 5}, {"bhi", 3, 1},
-	{"bhimbidvwane", 12, 1}, {"birž", 5, 6}, {"birželio", 9, 6}, {"birželis", 9, 6},
-	{"bir\376", 4, 6}, {"bir\376elio", 8, 6}, {"bir\376elis", 8, 6}, {"bisha afraad", 12, 4},
-	{"bisha koobaad", 13, 1}, {"bisha kow iyo tobnaad", 21, 11}, {"bisha laba iyo tobnaad", 22, 12}, {"bisha labaad", 12, 2},
-	{"bisha lixaad", 12, 6}, {"bisha saddexaad", 15, 3}, {"bisha sagaalaad", 15, 9}, {"bisha shanaad", 13, 5},
-	{"bisha sideedaad", 15, 8}, {"bisha tobnaad", 13, 10}, {"bisha todobaad", 14, 7}, {"bit", 3, 3},
-	{"bitooteessa", 11, 3}, {"boaldyn", 7, 5}, {"borg", 4, 8}, {"borgemánnu", 11, 8},
-	{"bow", 3, 12}, {"bowte", 5, 12}, {"brá", 4, 6}, {"bráčet", 8, 6},
-	{"bélú", 6, 11}, {"bėr", 4, 6}, {"bėrželė", 10, 6}, {"bře", 4, 3},
-	{"březen", 7, 3}, {"března", 7, 3}, {"b\370e", 3, 3}, {"b\370ezen", 6, 3},
-	{"b\370ezna", 6, 3}, {"c'hw", 4, 2}, {"c'hwevrer", 9, 2}, {"caamsa", 6, 5},
-	{"cab", 3, 9}, {"cabudanni", 9, 9}, {"cam", 3, 5}, {"can", 3, 5},
-	{"cax", 3, 5}, {"caxah alsa", 10, 5}, {"chi", 3, 1}, {"chinero", 7, 1},
-	{"chiti", 5, 9}, {"chk", 3, 2}, {"chkwali", 7, 2}, {"chl", 3, 7},
-	{"chn", 3, 6}, {"chr", 3, 12}, {"chrištmánet", 13, 12}, {"chuliol", 7, 7},
-	{"chunyo", 6, 6}, {"chw", 3, 2}, {"chwefror", 8, 2}, {"cig", 3, 3},
-	{"ciggilta kudo", 13, 3}, {"col", 3, 2}, {"colte", 5, 2}, {"cot", 3, 10},
-	{"cotmeh", 6, 10}, {"cte", 3, 9}, {"ctembeṛ", 9, 9}, {"ct̓é", 6, 8},
-	{"cuoŋ", 5, 4}, {"cuoŋománnu", 12, 4}, {"cut", 3, 9}, {"cutenber", 8, 9},
-	{"cze", 3, 6}, {"czerwca", 7, 6}, {"czerwiec", 8, 6}, {"czerwińc", 9, 6},
-	{"czerwińca", 10, 6}, {"czy", 3, 6}, {"czyrwca", 7, 6}, {"czyrwiec", 8, 6},
-	{"cÜk", 4, 11}, {"cèit", 5, 5}, {"cük", 4, 11}, {"cʼhw", 5, 2},
-	{"cʼhwevrer", 10, 2}, {"c\350it", 4, 5}, {"d'abr", 5, 4}, {"d'abril", 7, 4},
-	{"d'ag", 4, 8}, {"d'agost", 7, 8}, {"d'agostu", 8, 8}, {"d'avientu", 9, 12},
-	{"d'ochobre", 9, 10}, {"d'oct", 5, 10}, {"d'octubre", 9, 10}, {"d'oct\362bre", 9, 10},
-	{"d'\240avri", 7, 4}, {"d'\240awousse", 10, 8}, {"d'\240oct\364be", 9, 10}, {"d-Ɔ", 4, 8},
-	{"daiktatin", 9, 9}, {"dait", 4, 9}, {"de decembre", 11, 12}, {"de des", 6, 12},
-	{"de desembre", 11, 12}, {"de febr", 7, 2}, {"de febrer", 9, 2}, {"de febreru", 10, 2},
-	{"de febrièr", 11, 2}, {"de febri\350r", 10, 2}, {"de gen", 6, 1}, {"de gener", 8, 1},
-	{"de genièr", 10, 1}, {"de geni\350r", 9, 1}, {"de jul", 6, 7}, {"de julhet", 9, 7},
-	{"de juliol", 9, 7}, {"de junh", 7, 6}, {"de juny", 7, 6}, {"de mai", 6, 5},
-	{"de maig", 7, 5}, {"de marzu", 8, 3}, {"de març", 8, 3}, {"de mar\347", 7, 3},
-	{"de mayu", 7, 5}, {"de nov", 6, 11}, {"de novembre", 11, 11}, {"de payares", 10, 11},
-	{"de set", 6, 9}, {"de setembre", 11, 9}, {"de setiembre", 12, 9}, {"de xineru", 9, 1},
-	{"de xunetu", 9, 7}, {"de xunu", 7, 6}, {"dec", 3, 12}, {"decembar", 8, 12},
-	{"decembari", 9, 12}, {"decembarip", 10, 12}, {"december", 8, 12}, {"decembra", 8, 12},
-	{"decembre", 8, 12}, {"decembrie", 9, 12}, {"decembris", 9, 12}, {"decembro", 8, 12},
-	{"decimbe", 7, 12}, {"deireadh fómhair", 17, 10}, {"deireadh f\363mhair", 16, 10}, {"dek", 3, 12},
-	{"dekabr", 6, 12}, {"des", 3, 12}, {"desaambar", 9, 12}, {"desam", 5, 12},
-	{"desambra", 8, 12}, {"desanm", 6, 12}, {"desemba", 7, 12}, {"desember", 8, 12},
-	{"desembre", 8, 12}, {"desimber", 8, 12}, {"desèmber", 9, 12}, {"dets", 4, 12},
-	{"detsember", 9, 12}, {"dez", 3, 12}, {"dezamba", 7, 12}, {"dezember", 8, 12},
-	{"dezembro", 8, 12}, {"dfómh", 6, 10}, {"df\363mh", 5, 10}, {"dhen chèitean", 14, 5},
-	{"dhen ch\350itean", 13, 5}, {"dhen dàmhair", 13, 10}, {"dhen dùbhlachd", 15, 12}, {"dhen d\340mhair", 12, 10},
-	{"dhen d\371bhlachd", 14, 12}, {"dhen fhaoilleach", 16, 1}, {"dhen ghearran", 13, 2}, {"dhen ghiblean", 13, 4},
-	{"dhen iuchar", 11, 7}, {"dhen lùnastal", 14, 8}, {"dhen l\371nastal", 13, 8}, {"dhen mhàrt", 11, 3},
-	{"dhen mh\340rt", 10, 3}, {"dhen t-samhain", 14, 11}, {"dhen t-sultain", 14, 9}, {"dhen Ògmhios", 13, 6},
-	{"dhen \322gmhios", 12, 6}, {"dhj", 3, 12}, {"dhjetor", 7, 12}, {"di decimbe", 10, 12},
-	{"di djanvî", 10, 1}, {"di djanv\356", 9, 1}, {"di djulete", 10, 7}, {"di djun", 7, 6},
-	{"di fevrî", 9, 2}, {"di fevr\356", 8, 2}, {"di may", 6, 5}, {"di måss", 8, 3},
-	{"di m\345ss", 7, 3}, {"di nôvimbe", 11, 11}, {"di n\364vimbe", 10, 11}, {"di setimbe", 10, 9},
-	{"dic", 3, 12}, {"dicembar", 8, 12}, {"dicembre", 8, 12}, {"diciembre", 9, 12},
-	{"difuu-Ɔsandaa", 14, 8}, {"dik", 3, 12}, {"dikebír", 8, 12}, {"diksemba", 8, 12},
-	{"dip", 3, 10}, {"diphalane", 9, 10}, {"dis", 3, 12}, {"disamba", 7, 12},
-	{"disemba", 7, 12}, {"disember", 8, 12}, {"disemere", 8, 12}, {"disyembre", 9, 12},
-	{"dit", 3, 10}, {"diteli", 6, 10}, {"dix", 3, 12}, {"dixembre", 8, 12},
-	{"diċ", 4, 12}, {"diċembru", 9, 12}, {"di\345", 3, 12}, {"di\345embru", 8, 12},
-	{"dja", 3, 1}, {"djanvî", 7, 1}, {"djanv\356", 6, 1}, {"djl", 3, 7},
-	{"djn", 3, 6}, {"djulete", 7, 7}, {"djun", 4, 6}, {"dsb", 3, 12},
-	{"du", 2, 11}, {"dub", 3, 4}, {"duben", 5, 4}, {"dubna", 5, 4},
-	{"duj", 3, 12}, {"dujember", 8, 12}, {"dujembeṛ", 10, 12}, {"duu", 3, 5},
-	{"duujal", 6, 5}, {"dwa", 3, 10}, {"dzi", 3, 4}, {"dzivamisoko", 11, 4},
-	{"dàmh", 5, 10}, {"déc", 4, 12}, {"décembre", 9, 12}, {"dùbh", 5, 12},
-	{"d\340mh", 4, 10}, {"d’abr", 7, 4}, {"d’abril", 9, 4}, {"d’ag", 6, 8},
-	{"d’agost", 9, 8}, {"d’agostu", 10, 8}, {"d’avientu", 11, 12}, {"d’ochobre", 11, 10},
-	{"d’oct", 7, 10}, {"d’octubre", 11, 10}, {"d’octòbre", 12, 10}, {"d’ avri", 10, 4},
-	{"d’ awousse", 13, 8}, {"d’ octôbe", 13, 10}, {"d\351c", 3, 12}, {"d\351cembre", 8, 12},
-	{"d\371bh", 4, 12}, {"e-k", 3, 5}, {"e-o", 3, 4}, {"e-Ɔ", 4, 3},
-	{"ean", 3, 1}, {"eanáir", 7, 1}, {"ean\341ir", 6, 1}, {"ebr", 3, 4},
-	{"ebrel", 5, 4}, {"ebrill", 6, 4}, {"ebɔbira-oforisuo", 17, 4}, {"ebɔw-Ɔbenem", 13, 3},
-	{"eka", 3, 6}, {"ekaina", 6, 6}, {"eki", 3, 10}, {"ekim", 4, 10},
-	{"elb", 3, 4}, {"elba", 4, 4}, {"ell", 3, 5}, {"elo", 3, 8},
-	{"elokuu", 6, 8}, {"ene", 3, 1}, {"enero", 5, 1}, {"eni", 3, 1},
-	{"enikwsi", 7, 1}, {"eos", 3, 8}, {"eost", 4, 8}, {"eph", 3, 4},
-	{"ephreli", 7, 4}, {"epr", 3, 4}, {"eprel", 5, 4}, {"epreo", 5, 4},
-	{"epril", 5, 4}, {"eprèl", 6, 4}, {"est", 3, 8}, {"esusow aketseaba-kɔtɔnimba", 28, 5},
-	{"eyedwarha", 9, 10}, {"eyekhala", 8, 7}, {"eyenkanga", 9, 11}, {"eyesilimela", 11, 6},
-	{"eyethupa", 8, 8}, {"eyl", 3, 9}, {"eylül", 6, 9}, {"eyl\374l", 5, 9},
-	{"eyokwindla", 10, 3}, {"eyomdumba", 9, 2}, {"eyomnga", 7, 12}, {"eyomqungu", 9, 1},
-	{"eyomsintsi", 10, 9}, {"f-Ɛ", 4, 9}, {"fab", 3, 2}, {"faburairu", 9, 2},
-	{"fam", 3, 3}, {"fankwa-Ɛbɔ", 12, 9}, {"faoi", 4, 1}, {"fbl", 3, 2},
-	{"feabh", 5, 2}, {"feabhra", 7, 2}, {"feb", 3, 2}, {"febbraio", 8, 2},
-	{"febereware", 10, 2}, {"feberwaar", 9, 2}, {"febr", 4, 2}, {"febrayer", 8, 2},
-	{"febreiro", 8, 2}, {"febrer", 6, 2}, {"febrero", 7, 2}, {"febreru", 7, 2},
-	{"febrewaris", 10, 2}, {"febrièr", 8, 2}, {"febri\350r", 7, 2}, {"febroary", 8, 2},
-	{"februaari", 9, 2}, {"februaarip", 10, 2}, {"februar", 7, 2}, {"februara", 8, 2},
-	{"februari", 8, 2}, {"februarie", 9, 2}, {"februario", 9, 2}, {"februaro", 8, 2},
-	{"february", 8, 2}, {"februeri", 8, 2}, {"februwari", 9, 2}, {"februwoa", 8, 2},
-	{"február", 8, 2}, {"februāris", 10, 2}, {"febru\341r", 7, 2}, {"febru\342ris", 9, 2},
-	{"febrúar", 8, 2}, {"febrüari", 9, 2}, {"febrụwarị", 13, 2}, {"febr\372ar", 7, 2},
-	{"febuari", 7, 2}, {"febwaliyo", 9, 2}, {"febwari", 7, 2}, {"fee", 3, 2},
-	{"feebriy'e", 9, 2}, {"fep", 3, 2}, {"fepuali", 7, 2}, {"fepuari", 7, 2},
-	{"fer", 3, 1}, {"ferikgong", 9, 1}, {"fev", 3, 2}, {"fevereiro", 9, 2},
-	{"fevral", 6, 2}, {"fevriye", 7, 2}, {"fevrâ", 6, 2}, {"fevrâr", 7, 2},
-	{"fevrî", 6, 2}, {"fevr\356", 5, 2}, {"few", 3, 2}, {"fewral", 6, 2},
-	{"fib", 3, 2}, {"fibberwarie", 11, 2}, {"fiw", 3, 2}, {"fiwral'", 7, 2},
-	{"fra", 3, 2}, {"frar", 4, 2}, {"fre", 3, 2}, {"freàrgiu", 9, 2},
-	{"ful", 3, 9}, {"fulwana", 7, 7}, {"fulwi", 5, 6}, {"fur", 3, 2},
-	{"fuulbana", 8, 9}, {"fuṛar", 7, 2}, {"fév", 4, 2}, {"févr", 5, 2},
-	{"février", 8, 2}, {"fēp", 4, 2}, {"fēpueli", 8, 2}, {"f\351v", 3, 2},
-	{"f\351vr", 4, 2}, {"f\351vrier", 7, 2}, {"gas", 3, 2}, {"gashyantare", 11, 2},
-	{"gearr", 5, 2}, {"geas", 4, 6}, {"geassemánnu", 12, 6}, {"geg", 3, 5},
-	{"gegožės", 9, 5}, {"gegužė", 8, 5}, {"gegužės", 9, 5}, {"gegu\376\353", 6, 5},
-	{"gegu\376\353s", 7, 5}, {"gen", 3, 1}, {"gener", 5, 1}, {"genièr", 7, 1},
-	{"geni\350r", 6, 1}, {"gennaio", 7, 1}, {"genver", 6, 1}, {"ghe", 3, 1},
-	{"ghennàrgiu", 11, 1}, {"gibl", 4, 4}, {"gic", 3, 5}, {"gicuransi", 9, 5},
-	{"giu", 3, 6}, {"giugno", 6, 6}, {"golg", 4, 10}, {"golggotmánnu", 13, 10},
-	{"gor", 3, 7}, {"gorffennaf", 10, 7}, {"gou", 3, 7}, {"gouere", 6, 7},
-	{"grd", 3, 12}, {"gro", 3, 2}, {"gromicznik", 10, 2}, {"gromicznika", 11, 2},
-	{"gru", 3, 12}, {"grudnia", 7, 12}, {"grudzień", 9, 12}, {"grudzie\361", 8, 12},
-	{"grudziyń", 9, 12}, {"gruod", 5, 12}, {"gruodis", 7, 12}, {"gruodžio", 9, 12},
-	{"gruod\376io", 8, 12}, {"grůdė", 7, 12}, {"gsh", 3, 8}, {"gul", 3, 5},
-	{"gulan", 5, 5}, {"guov", 4, 2}, {"guovvamánnu", 12, 2}, {"gur", 3, 2},
-	{"guraandhala", 11, 2}, {"gusht", 5, 8}, {"gwe", 3, 9}, {"gwengolo", 8, 9},
-	{"gwn", 3, 9}, {"gòd", 4, 12}, {"gòdnik", 7, 12}, {"gòdnika", 8, 12},
-	{"hag", 3, 8}, {"hagayya", 7, 8}, {"haki", 4, 12}, {"hakihea", 7, 12},
-	{"hara", 4, 5}, {"haratua", 7, 5}, {"haz", 3, 6}, {"haziran", 7, 6},
-	{"hed", 3, 10}, {"hei", 3, 7}, {"heinä", 6, 7}, {"heinäkuu", 9, 7},
-	{"hein\344", 5, 7}, {"hein\344kuu", 8, 7}, {"heiwet", 6, 7}, {"helmi", 5, 2},
-	{"helmikuu", 8, 2}, {"her", 3, 10}, {"herbštmánet", 13, 9}, {"here", 4, 10},
-	{"here-turi-kōkā", 16, 8}, {"here-turi-k\364k\342", 14, 8}, {"hez", 3, 6}, {"hezîran", 8, 6},
-	{"hez\356ran", 7, 6}, {"hla", 3, 2}, {"hlakola", 7, 2}, {"hor", 3, 2},
-	{"hornig", 6, 2}, {"huhti", 5, 4}, {"huhtikuu", 8, 4}, {"hui", 3, 2},
-	{"hui-tanguru", 11, 2}, {"huk", 3, 11}, {"hukuri", 6, 11}, {"hul", 3, 7},
-	{"huliyu", 6, 7}, {"hulyo", 5, 7}, {"hun", 3, 6}, {"huniyu", 6, 6},
-	{"hunyo", 5, 6}, {"hwe", 3, 2}, {"hyd", 3, 10}, {"hydref", 6, 10},
-	{"hōngoi", 7, 7}, {"hōngoingoi", 11, 7}, {"h\364ngoi", 6, 7}, {"h\364ngoingoi", 10, 7},
-	{"ian", 3, 1}, {"ianuali", 7, 1}, {"ianuari", 7, 1}, {"ianuarie", 8, 1},
-	{"imp", 3, 10}, {"impala", 6, 10}, {"indlovane", 9, 2}, {"indlovulenkhulu", 15, 3},
-	{"ingci", 5, 8}, {"ingongoni", 9, 12}, {"inhlaba", 7, 6}, {"ini", 3, 1},
-	{"iniru", 5, 1}, {"inkhwenkhweti", 13, 5}, {"inyoni", 6, 9}, {"inïru", 6, 1},
-	{"ion", 3, 1}, {"ionawr", 6, 1}, {"ipam", 4, 10}, {"ipamtatin", 9, 10},
-	{"ira", 3, 9}, {"iraila", 6, 9}, {"itc", 3, 7}, {"itchavik", 8, 7},
-	{"iuch", 4, 7}, {"iul", 3, 7}, {"iulai", 5, 7}, {"iulie", 5, 7},
-	{"iun", 3, 6}, {"iuni", 4, 6}, {"iunie", 5, 6}, {"iyl", 3, 7},
-	{"iyn", 3, 6}, {"iyul", 4, 7}, {"iyun", 4, 6}, {"iúil", 5, 7},
-	{"iýl", 4, 7}, {"iýn", 4, 6}, {"iýul", 5, 7}, {"iýun", 5, 6},
-	{"iġñ", 5, 6}, {"iġñivik", 9, 6}, {"i\372il", 4, 7}, {"j-fouyir", 8, 10},
-	{"j-guer", 6, 1}, {"j-souree", 8, 7}, {"jaan", 4, 1}, {"jaanuar", 7, 1},
-	{"jak", 3, 7}, {"jakhong", 7, 7}, {"jan", 3, 1}, {"janabari", 8, 1},
-	{"janairu", 7, 1}, {"janar", 5, 1}, {"janaware", 8, 1}, {"janeiro", 7, 1},
-	{"jang", 4, 4}, {"jangmi", 6, 4}, {"jannar", 6, 1}, {"jannewarie", 10, 1},
-	{"jannewaris", 10, 1}, {"jannuaar", 8, 1}, {"janoary", 7, 1}, {"januaari", 8, 1},
-	{"januaarip", 9, 1}, {"januar", 6, 1}, {"januara", 7, 1}, {"januari", 7, 1},
-	{"januarie", 8, 1}, {"januario", 8, 1}, {"januaro", 7, 1}, {"january", 7, 1},
-	{"janueri", 7, 1}, {"januwari", 8, 1}, {"január", 7, 1}, {"janu\341r", 6, 1},
-	{"janv", 4, 1}, {"janvier", 7, 1}, {"janvye", 6, 1}, {"janvāris", 9, 1},
-	{"janv\342ris", 8, 1}, {"janwaliyo", 9, 1}, {"janúar", 7, 1}, {"jan\372ar", 6, 1},
-	{"jaunuwoa", 8, 1}, {"jen", 3, 1}, {"jenner", 6, 1}, {"jenuari", 7, 1},
-	{"jenuware", 8, 1}, {"jenụwarị", 12, 1}, {"jerrey-fouyir", 13, 10}, {"jerrey-geuree", 13, 1},
-	{"jerrey-souree", 13, 7}, {"jiy", 3, 7}, {"jiyè", 5, 7}, {"jol", 3, 7},
-	{"jolal", 5, 11}, {"jolay", 5, 7}, {"jon", 3, 6}, {"jona", 4, 6},
-	{"joulu", 5, 12}, {"joulukuu", 8, 12}, {"jug", 3, 6}, {"jugn", 4, 6},
-	{"jui", 3, 7}, {"juil", 4, 7}, {"juillet", 7, 7}, {"juin", 4, 6},
-	{"juk", 3, 8}, {"juko", 4, 8}, {"jul", 3, 7}, {"julaayi", 7, 7},
-	{"julae", 5, 7}, {"julai", 5, 7}, {"julayi", 6, 7}, {"julaị", 7, 7},
-	{"julhet", 6, 7}, {"julho", 5, 7}, {"juli", 4, 7}, {"julie", 5, 7},
-	{"julij", 5, 7}, {"julija", 6, 7}, {"julio", 5, 7}, {"juliol", 6, 7},
-	{"july", 4, 7}, {"julyu", 5, 7}, {"jun", 3, 6}, {"june", 4, 6},
-	{"junh", 4, 6}, {"junho", 5, 6}, {"juni", 4, 6}, {"junie", 5, 6},
-	{"junij", 5, 6}, {"junija", 6, 6}, {"junio", 5, 6}, {"juny", 4, 6},
-	{"junyu", 5, 6}, {"juov", 4, 12}, {"juovlamánnu", 12, 12}, {"jup", 3, 10},
-	{"jupa", 4, 10}, {"juu", 3, 6}, {"juuli", 5, 7}, {"juulip", 6, 7},
-	{"juun", 4, 6}, {"juuni", 5, 6}, {"juunip", 6, 6}, {"jän", 4, 1},
-	{"jänner", 7, 1}, {"júl", 4, 7}, {"július", 7, 7}, {"júlí", 6, 7},
-	{"jún", 4, 6}, {"június", 7, 6}, {"júní", 6, 6}, {"jūl", 4, 7},
-	{"jūlijs", 7, 7}, {"jūn", 4, 6}, {"jūnijs", 7, 6}, {"j\344n", 3, 1},
-	{"j\344nner", 6, 1}, {"j\372l", 3, 7}, {"j\372lius", 6, 7}, {"j\372l\355", 4, 7},
-	{"j\372n", 3, 6}, {"j\372nius", 6, 6}, {"j\372n\355", 4, 6}, {"j\373l", 3, 7},
-	{"j\373lijs", 6, 7}, {"j\373n", 3, 6}, {"j\373nijs", 6, 6}, {"k-Ɔ", 4, 2},
-	{"kakamuk kati", 12, 3}, {"kam", 3, 6}, {"kamena", 6, 6}, {"kan", 3, 12},
-	{"kanama", 6, 8}, {"kanûn", 6, 12}, {"kan\373n", 5, 12}, {"kas", 3, 11},
-	{"kastryčnik", 11, 10}, {"kastryčnika", 12, 10}, {"kasım", 6, 11}, {"kas\375m", 5, 11},
-	{"kax", 3, 12}, {"kaxxa garablu", 13, 12}, {"keg", 3, 5}, {"kegketin", 8, 5},
-	{"ker", 3, 12}, {"kerzu", 5, 12}, {"kesä", 5, 6}, {"kesäkuu", 8, 6},
-	{"kes\344", 4, 6}, {"kes\344kuu", 7, 6}, {"kev", 3, 12}, {"kha", 3, 7},
-	{"khk", 3, 5}, {"kho", 3, 6}, {"kholwane", 8, 7}, {"khotavuxika", 11, 6},
-	{"khu", 3, 9}, {"khubvumedzi", 11, 9}, {"kichinipen", 10, 6}, {"kichitahkok", 11, 9},
-	{"kit", 3, 11}, {"kob", 3, 1}, {"kohi", 4, 1}, {"kohi-tātea", 11, 1},
-	{"kohi-t\342tea", 10, 1}, {"kol", 3, 8}, {"kolovoz", 7, 8}, {"kolovoza", 8, 8},
-	{"kor", 3, 7}, {"korrik", 6, 7}, {"korse", 5, 6}, {"kov", 3, 3},
-	{"kovas", 5, 3}, {"kovo", 4, 3}, {"kra", 3, 4}, {"krasavik", 8, 4},
-	{"krasavika", 9, 4}, {"kul", 3, 3}, {"kun", 3, 7}, {"kuntutin", 8, 7},
-	{"kuo", 3, 3}, {"kuova", 5, 3}, {"kup", 3, 2}, {"kupitin", 7, 2},
-	{"kuswa kati", 10, 2}, {"kvě", 4, 5}, {"květen", 7, 5}, {"května", 7, 5},
-	{"kv\354", 3, 5}, {"kv\354ten", 6, 5}, {"kv\354tna", 6, 5}, {"kwakwar-Ɔgyefuo", 16, 2},
-	{"kwe", 3, 1}, {"kwetayoxe", 9, 4}, {"kwi", 3, 4}, {"kwiecień", 9, 4},
-	{"kwiecie\361", 8, 4}, {"kwieciyń", 9, 4}, {"kwietnia", 8, 4}, {"kĂr", 4, 1},
-	{"kărlac", 7, 1}, {"kṭu", 5, 10}, {"kṭuber", 8, 10}, {"lab", 3, 2},
-	{"lad", 3, 10}, {"lai", 3, 7}, {"lainipen", 8, 7}, {"lam", 3, 4},
-	{"lambamai", 8, 4}, {"lap", 3, 11}, {"lapkr", 5, 11}, {"lapkritis", 9, 11},
-	{"lapkričio", 10, 11}, {"lapkri\350io", 9, 11}, {"lapkrėstė", 11, 11}, {"led", 3, 1},
-	{"leden", 5, 1}, {"ledna", 5, 1}, {"leo", 3, 9}, {"leotse", 6, 9},
-	{"leq", 3, 8}, {"leqeeni", 7, 8}, {"liep", 4, 7}, {"liepa", 5, 7},
-	{"liepos", 6, 7}, {"lih mairin kati", 15, 5}, {"liiqen", 6, 8}, {"lip", 3, 7},
-	{"lipanj", 6, 6}, {"lipca", 5, 7}, {"lipiec", 6, 7}, {"lipienia", 8, 7},
-	{"lipień", 7, 7}, {"lipnja", 6, 6}, {"lis", 3, 11}, {"listapad", 8, 11},
-	{"listapada", 9, 11}, {"listopad", 8, 11}, {"listopada", 9, 11}, {"listopadu", 9, 11},
-	{"lit", 3, 12}, {"lix", 3, 6}, {"loka", 4, 10}, {"lokakuu", 7, 10},
-	{"luanistyn", 9, 8}, {"lug", 3, 7}, {"luglio", 6, 7}, {"luh", 3, 2},
-	{"luhuhi", 6, 2}, {"lui", 3, 7}, {"lul", 3, 7}, {"lulju", 5, 7},
-	{"lut", 3, 2}, {"lutaha", 6, 2}, {"lutego", 6, 2}, {"luty", 4, 2},
-	{"lwa", 3, 7}, {"lwe", 3, 9}, {"lweti", 5, 11}, {"lwetse", 6, 9},
-	{"lwi", 3, 6}, {"làm", 4, 6}, {"làmpadas", 9, 6}, {"lëp", 4, 7},
-	{"lëpas", 6, 7}, {"lëpińc", 8, 7}, {"lëpińca", 9, 7}, {"lës", 4, 11},
-	{"lëstopadnik", 12, 11}, {"lëstopadnika", 13, 11}, {"lî kati", 8, 6}, {"lî wainhka kati", 16, 4},
-	{"lùna", 5, 8}, {"lún", 4, 8}, {"lúnasa", 7, 8}, {"lûg", 4, 7},
-	{"lûggio", 7, 7}, {"l\371na", 4, 8}, {"l\372n", 3, 8}, {"l\372nasa", 6, 8},
-	{"m-fouyir", 8, 9}, {"m-souree", 8, 6}, {"m-Ɔ", 4, 12}, {"m.houney", 8, 11},
-	{"m.nollick", 9, 12}, {"maa", 3, 5}, {"maachị", 8, 3}, {"maaie", 5, 5},
-	{"maaji", 5, 5}, {"maajip", 6, 5}, {"maalis", 6, 3}, {"maaliskuu", 9, 3},
-	{"maart", 5, 3}, {"maayi", 5, 5}, {"mab", 3, 4}, {"mabasa", 6, 4},
-	{"mac", 3, 3}, {"machi", 5, 3}, {"mae", 3, 5}, {"mag", 3, 5},
-	{"maggio", 6, 5}, {"mahu", 4, 9}, {"mahuru", 6, 9}, {"mai", 3, 5},
-	{"maiatza", 7, 5}, {"maig", 4, 5}, {"maijs", 5, 5}, {"maio", 4, 5},
-	{"maj", 3, 5}, {"maja", 4, 5}, {"majo", 4, 5}, {"maju", 4, 5},
-	{"mar", 3, 3}, {"marca", 5, 3}, {"march", 5, 3}, {"marec", 5, 3},
-	{"mares", 5, 3}, {"maret", 5, 3}, {"maris", 5, 3}, {"marisi", 6, 3},
-	{"marras", 6, 11}, {"marraskuu", 9, 11}, {"mars", 4, 3}, {"marsi", 5, 3},
-	{"marsip", 6, 3}, {"marso", 5, 3}, {"marsu", 5, 3}, {"mart", 4, 3},
-	{"martie", 6, 3}, {"martio", 6, 3}, {"marto", 5, 3}, {"marts", 5, 3},
-	{"martsa", 6, 3}, {"martxoa", 7, 3}, {"martzu", 6, 3}, {"marzec", 6, 3},
-	{"marzo", 5, 3}, {"marzu", 5, 3}, {"març", 5, 3}, {"março", 6, 3},
-	{"mar\347", 4, 3}, {"mar\347o", 5, 3}, {"mas", 3, 3}, {"mashi", 5, 3},
-	{"masi", 4, 3}, {"mat", 3, 3}, {"mata", 4, 4}, {"mati", 4, 3},
-	{"matijong", 8, 12}, {"matšhe", 7, 3}, {"maw", 3, 3}, {"mawrth", 6, 3},
-	{"mawuwani", 8, 7}, {"may", 3, 5}, {"mayo", 4, 5}, {"mayrnt", 6, 3},
-	{"mayu", 4, 5}, {"mayyu", 5, 5}, {"mayıs", 6, 5}, {"may\375s", 5, 5},
-	{"maz", 3, 5}, {"mazzo", 5, 5}, {"maí", 4, 5}, {"maý", 4, 5},
-	{"maʻa", 5, 3}, {"maʻasi", 7, 3}, {"ma\355", 3, 5}, {"mbo", 3, 3},
-	{"mbooy", 5, 3}, {"mdu", 3, 2}, {"me", 2, 5}, {"mean-fouyir", 11, 9},
-	{"mean-souree", 11, 6}, {"med", 3, 9}, {"medi", 4, 9}, {"mee", 3, 5},
-	{"mee houney", 10, 11}, {"mee ny nollick", 14, 12}, {"meh", 3, 6}, {"mehefin", 7, 6},
-	{"mei", 3, 5}, {"meij", 4, 5}, {"meije", 5, 5}, {"meith", 5, 6},
-	{"meitheamh", 9, 6}, {"mej", 3, 5}, {"meja", 4, 5}, {"meje", 4, 5},
-	{"mejju", 5, 5}, {"met", 3, 6}, {"meu", 3, 3}, {"meurzh", 6, 3},
-	{"mey", 3, 5}, {"meyi", 4, 5}, {"mezh", 4, 6}, {"mezheven", 8, 6},
-	{"meán fómhair", 14, 9}, {"meɣ", 4, 3}, {"meɣres", 7, 3}, {"me\341n f\363mhair", 12, 9},
-	{"mfómh", 6, 9}, {"mf\363mh", 5, 9}, {"mha", 3, 8}, {"mhawuri", 7, 8},
-	{"mie", 3, 3}, {"miert", 5, 3}, {"mies", 4, 5}, {"miessemánnu", 12, 5},
-	{"mij", 3, 11}, {"mijdar", 6, 11}, {"mis du", 6, 11}, {"mis ebrel", 9, 4},
-	{"mis est", 7, 8}, {"mis genver", 10, 1}, {"mis gortheren", 13, 7}, {"mis gwynngala", 13, 9},
-	{"mis hedra", 9, 10}, {"mis hwevrer", 11, 2}, {"mis kevardhu", 12, 12}, {"mis me", 6, 5},
-	{"mis metheven", 12, 6}, {"mis meurth", 10, 3}, {"mme", 3, 4}, {"mmese", 5, 4},
-	{"mng", 3, 12}, {"moaz", 4, 3}, {"moj", 3, 5}, {"moja", 4, 5},
-	{"mop", 3, 3}, {"mopitlwe", 8, 3}, {"mor", 3, 4}, {"moranang", 8, 4},
-	{"morso", 5, 7}, {"mot", 3, 5}, {"motsheanong", 11, 5}, {"motsheganong", 12, 5},
-	{"moz", 3, 3}, {"mph", 3, 10}, {"mphalane", 8, 10}, {"mqu", 3, 1},
-	{"mrt", 3, 3}, {"msi", 3, 9}, {"mud", 3, 12}, {"muddee", 6, 12},
-	{"mudyaxihi", 9, 5}, {"mumu-Ɔpɛnimba", 15, 12}, {"mut", 3, 1}, {"mutarama", 8, 1},
-	{"mux", 3, 12}, {"muxkotae", 8, 12}, {"màrt", 5, 3}, {"máj", 4, 5},
-	{"május", 6, 5}, {"márc", 5, 3}, {"március", 8, 3}, {"márta", 6, 3},
-	{"mäe", 4, 3}, {"mäerz", 6, 3}, {"mär", 4, 3}, {"märts", 6, 3},
-	{"märz", 5, 3}, {"märze", 6, 3}, {"mås", 4, 3}, {"måss", 5, 3},
-	{"môj", 4, 5}, {"mē", 3, 5}, {"měr", 4, 3}, {"měrc", 5, 3},
-	{"měrca", 6, 3}, {"m\340rt", 4, 3}, {"m\341j", 3, 5}, {"m\341jus", 5, 5},
-	{"m\341rc", 4, 3}, {"m\341rcius", 7, 3}, {"m\341rta", 5, 3}, {"m\344r", 3, 3},
-	{"m\344rts", 5, 3}, {"m\344rz", 4, 3}, {"m\345s", 3, 3}, {"m\345ss", 4, 3},
-	{"m\354r", 3, 3}, {"m\354rc", 4, 3}, {"m\354rca", 5, 3}, {"n'w", 3, 12},
-	{"n'wendzamhala", 13, 12}, {"nad", 3, 12}, {"nadale/idas", 11, 12}, {"nah", 3, 2},
-	{"naharsi kudo", 12, 2}, {"nar", 3, 2}, {"narăs", 6, 2}, {"ndz", 3, 9},
-	{"ndzhati", 7, 9}, {"ngc", 3, 8}, {"ngo", 3, 12}, {"ngu", 3, 8},
-	{"ngw", 3, 11}, {"ngwanatsele", 11, 11}, {"nhl", 3, 6}, {"nhlangula", 9, 10},
-	{"nip", 3, 6}, {"nippivik", 8, 11}, {"nis", 3, 4}, {"nisan", 5, 4},
-	{"njuk", 4, 3}, {"njukčamánnu", 13, 3}, {"nka", 3, 11}, {"nob", 3, 11},
-	{"nobiyembre", 10, 11}, {"nobyembre", 9, 11}, {"nof", 3, 11}, {"nofemere", 8, 11},
-	{"noiembrie", 9, 11}, {"noll", 4, 12}, {"nollaig", 7, 12}, {"nov", 3, 11},
-	{"novam", 5, 11}, {"novambra", 8, 11}, {"novanm", 6, 11}, {"novema", 6, 11},
-	{"novemba", 7, 11}, {"novembar", 8, 11}, {"novembari", 9, 11}, {"novembarip", 10, 11},
-	{"november", 8, 11}, {"novembre", 8, 11}, {"novembris", 9, 11}, {"novembro", 8, 11},
-	{"novembru", 8, 11}, {"noviembre", 9, 11}, {"novimber", 8, 11}, {"novèmber", 9, 11},
-	{"now", 3, 11}, {"nowaambar", 9, 11}, {"nowamba", 7, 11}, {"nowember", 8, 11},
-	{"nowembra", 8, 11}, {"noy", 3, 11}, {"noyabr", 6, 11}, {"noyebír", 8, 11},
-	{"noý", 4, 11}, {"noýabr", 7, 11}, {"nuv", 3, 11}, {"nuvember", 8, 11},
-	{"nuw", 3, 11}, {"nuwamba", 7, 11}, {"nuwimri", 7, 11}, {"nuwiyimri", 9, 11},
-	{"nvb", 3, 11}, {"nya", 3, 7}, {"nyakanga", 8, 7}, {"nye", 3, 12},
-	{"nyendavhusiku", 13, 12}, {"nyenyankulu", 11, 3}, {"nyenyenyani", 11, 2}, {"nyo", 3, 9},
-	{"nze", 3, 9}, {"nzeli", 5, 9}, {"nën", 4, 11}, {"nëntor", 7, 11},
-	{"nîs", 4, 4}, {"nîsan", 6, 4}, {"nóv", 4, 11}, {"nóvember", 9, 11},
-	{"nôv", 4, 11}, {"nôvimbe", 8, 11}, {"nöw", 4, 11}, {"nöwemba", 8, 11},
-	{"nōv", 4, 11}, {"nōvema", 7, 11}, {"n\353n", 3, 11}, {"n\353ntor", 6, 11},
-	{"n\356s", 3, 4}, {"n\356san", 5, 4}, {"n\363v", 3, 11}, {"n\363vember", 8, 11},
-	{"n\364v", 3, 11}, {"n\364vimbe", 7, 11}, {"o-a", 3, 6}, {"obirade-ayɛwohomumu", 20, 6},
-	{"oca", 3, 1}, {"ocak", 4, 1}, {"och", 3, 10}, {"ochobre", 7, 10},
-	{"oct", 3, 10}, {"october", 7, 10}, {"octobre", 7, 10}, {"octombrie", 9, 10},
-	{"octubre", 7, 10}, {"octòbre", 8, 10}, {"octôbe", 7, 10}, {"oct\362bre", 7, 10},
-	{"oct\364be", 6, 10}, {"oga", 3, 8}, {"ogas", 4, 8}, {"ogasti", 6, 8},
-	{"ogis", 4, 8}, {"ogos", 4, 8}, {"ogs", 3, 8}, {"oke", 3, 10},
-	{"oketopa", 7, 10}, {"oki", 3, 10}, {"okitobba", 8, 10}, {"okt", 3, 10},
-	{"oktabr", 6, 10}, {"okthoba", 7, 10}, {"oktob", 5, 10}, {"oktoba", 6, 10},
-	{"oktobar", 7, 10}, {"oktobari", 8, 10}, {"oktobarip", 9, 10}, {"oktober", 7, 10},
-	{"oktobere", 8, 10}, {"oktobra", 7, 10}, {"oktobris", 8, 10}, {"oktobro", 7, 10},
-	{"oktoobar", 8, 10}, {"oktoober", 8, 10}, {"oktubre", 7, 10}, {"oktyabr", 7, 10},
-	{"oktâbr", 7, 10}, {"oktòb", 6, 10}, {"október", 8, 10}, {"oktýabr", 8, 10},
-	{"okt\363ber", 7, 10}, {"onk", 3, 10}, {"onkololeessa", 12, 10}, {"onn", 3, 11},
-	{"onniasantu/santandria", 21, 11}, {"ots", 3, 2}, {"otsaila", 7, 2}, {"ott", 3, 10},
-	{"ottobre", 7, 10}, {"ottubru", 7, 10}, {"otu", 3, 10}, {"otubar", 6, 10},
-	{"oug", 3, 8}, {"ougùstùs", 10, 8}, {"out", 3, 10}, {"outubro", 7, 10},
-	{"owewe", 5, 9}, {"o\276u", 3, 3}, {"o\276ujak", 6, 3}, {"o\276ujka", 6, 3},
-	{"ođđajagemánnu", 16, 1}, {"ođđj", 6, 1}, {"ožu", 4, 3}, {"ožujak", 7, 3},
-	{"ožujka", 7, 3}, {"oṣù agẹmọ", 16, 7}, {"oṣù bélú", 13, 11}, {"oṣù owewe", 12, 9},
-	{"oṣù Èrèlè", 15, 2}, {"oṣù Ìgbé", 13, 4}, {"oṣù Ògún", 13, 8}, {"oṣù Òkúdu", 14, 6},
-	{"oṣù Ṣẹ́rẹ́", 21, 1}, {"oṣù Ẹrẹ̀nà", 19, 3}, {"oṣù Ẹ̀bibi", 16, 5}, {"oṣù Ọ̀pẹ̀", 18, 12},
-	{"oṣù Ọ̀wàrà", 18, 10}, {"pae", 3, 4}, {"paenga-whāwhā", 15, 4}, {"paenga-wh\342wh\342", 13, 4},
-	{"pai", 3, 8}, {"paipai", 6, 8}, {"pan", 3, 3}, {"paniqsiqsiivik", 14, 3},
-	{"pastara kati", 12, 7}, {"pay", 3, 11}, {"payares", 7, 11}, {"pa\274", 3, 10},
-	{"pa\274dziernik", 11, 10}, {"pa\274dziernika", 12, 10}, {"paź", 4, 10}, {"październik", 12, 10},
-	{"października", 13, 10}, {"peb", 3, 2}, {"pebrero", 7, 2}, {"pelctsipwen̓ten", 16, 2},
-	{"pell7ell7é7llqten", 18, 5}, {"pellc7ell7é7llcwten̓", 22, 11}, {"pellct̓éxel̓cten", 19, 8}, {"pellkwet̓min", 13, 1},
-	{"pellsqépts", 11, 3}, {"pelltetétq̓em", 15, 12}, {"pelltqwelq̓wél̓t", 19, 7}, {"pelltspéntsk", 13, 6},
-	{"pesllwélsten", 13, 10}, {"peslléwten", 11, 4}, {"pesqelqlélten", 14, 9}, {"pet", 3, 1},
-	{"petsatin", 8, 1}, {"pha", 3, 8}, {"phai", 4, 11}, {"phaikuni", 8, 11},
-	{"phando", 6, 1}, {"phato", 5, 8}, {"phatwe", 6, 8}, {"phe", 3, 1},
-	{"phere", 5, 10}, {"pherekgong", 10, 1}, {"phi", 3, 2}, {"phiwriru", 8, 2},
-	{"phu", 3, 7}, {"phukwi", 6, 7}, {"phupjane", 8, 6}, {"phupu", 5, 7},
-	{"pipi", 4, 6}, {"pipiri", 6, 6}, {"pou", 3, 3}, {"poutū-te-rangi", 15, 3},
-	{"pout\373-te-rangi", 14, 3}, {"pri", 3, 4}, {"prill", 5, 4}, {"pro", 3, 12},
-	{"prosinac", 8, 12}, {"prosinca", 8, 12}, {"prosince", 8, 12}, {"prosinec", 8, 12},
-	{"pud", 3, 11}, {"pudungwana", 10, 11}, {"puk", 3, 10}, {"puksit", 6, 10},
-	{"puŠ", 4, 3}, {"puš", 4, 3}, {"qad", 3, 7}, {"qado dirri", 10, 7},
-	{"qas", 3, 6}, {"qasa dirri", 10, 6}, {"qel", 3, 9}, {"qer", 3, 6},
-	{"qershor", 7, 6}, {"qil", 3, 4}, {"qilġich tatqiat", 16, 4}, {"qun", 3, 1},
-	{"qunxa garablu", 13, 1}, {"raŠ", 4, 12}, {"raštav", 7, 12}, {"rgp", 3, 8},
-	{"rha", 3, 12}, {"rhagfyr", 7, 12}, {"ris", 3, 12}, {"risimri", 7, 12},
-	{"rogpjūtė", 10, 8}, {"rugp", 4, 8}, {"rugpjūtis", 10, 8}, {"rugpjūčio", 11, 8},
-	{"rugpj\373tis", 9, 8}, {"rugpj\373\350io", 9, 8}, {"rugs", 4, 9}, {"rugsėjis", 9, 9},
-	{"rugsėjo", 8, 9}, {"rugs\353jis", 8, 9}, {"rugs\353jo", 7, 9}, {"ruj", 3, 9},
-	{"rujan", 5, 9}, {"rujana", 6, 10}, {"rujna", 5, 9}, {"s-Ɔ", 4, 1},
-	{"sad", 3, 3}, {"sadaasa", 7, 11}, {"sag", 3, 9}, {"sak", 3, 3},
-	{"sakamtin", 8, 12}, {"sakavik", 7, 3}, {"sakavika", 8, 3}, {"samh", 4, 11},
-	{"samhain", 7, 11}, {"san", 3, 1}, {"sanda-Ɔpɛpɔn", 15, 1}, {"santugaine/ladàmine", 20, 10},
-	{"sanwiy'e", 8, 1}, {"sat", 3, 9}, {"satumba", 7, 9}, {"sau", 3, 1},
-	{"saus", 4, 1}, {"sausio", 6, 1}, {"sausis", 6, 1}, {"sausė", 6, 1},
-	{"seb", 3, 9}, {"sebuttemba", 10, 9}, {"sed", 3, 12}, {"sedimonthole", 12, 12},
-	{"see", 3, 4}, {"seetebosigo", 11, 6}, {"seeɗto", 7, 4}, {"sen", 3, 9},
-	{"sentabr", 7, 9}, {"sentyabr", 8, 9}, {"sentâbr", 8, 9}, {"sentýabr", 9, 9},
-	{"sep", 3, 9}, {"sepetema", 8, 9}, {"sepitema", 8, 9}, {"sept", 4, 9},
-	{"septaambar", 10, 9}, {"septam", 6, 9}, {"septamba", 8, 9}, {"septambra", 9, 9},
-	{"septanm", 7, 9}, {"septemba", 8, 9}, {"septembar", 9, 9}, {"septembari", 10, 9},
-	{"septembarip", 11, 9}, {"september", 9, 9}, {"septembra", 9, 9}, {"septembre", 9, 9},
-	{"septembrie", 10, 9}, {"septembris", 10, 9}, {"septembro", 9, 9}, {"septhemba", 9, 9},
-	{"septiembre", 10, 9}, {"septimber", 9, 9}, {"septiyembre", 11, 9}, {"set", 3, 9},
-	{"setema", 6, 9}, {"setembar", 8, 9}, {"setembre", 8, 9}, {"setembro", 8, 9},
-	{"setemere", 8, 9}, {"setiembre", 9, 9}, {"setimbe", 7, 9}, {"settembre", 9, 9},
-	{"settembru", 9, 9}, {"setyembre", 9, 9}, {"sha", 3, 5}, {"shin", 4, 11},
-	{"shinutin", 8, 11}, {"shk", 3, 2}, {"shkurt", 6, 2}, {"sht", 3, 9},
-	{"shtator", 7, 9}, {"shu", 3, 5}, {"shundunthule", 12, 5}, {"siakwa kati", 11, 1},
-	{"sib", 3, 2}, {"sibat", 5, 2}, {"sid", 3, 8}, {"sie", 3, 8},
-	{"siejės", 7, 9}, {"sierpień", 9, 8}, {"sierpie\361", 8, 8}, {"sierpiyń", 9, 8},
-	{"sierpnia", 8, 8}, {"sii", 3, 1}, {"siilo", 5, 1}, {"siilto", 6, 9},
-	{"sij", 3, 1}, {"siječanj", 9, 1}, {"siječnja", 9, 1}, {"sije\350anj", 8, 1},
-	{"sije\350nja", 8, 1}, {"sik", 3, 10}, {"sikkuvik", 8, 10}, {"sikla kati", 10, 8},
-	{"sil", 3, 6}, {"sin", 3, 9}, {"sintebír", 9, 9}, {"sip", 3, 9},
-	{"siptiyimri", 10, 9}, {"siq", 3, 12}, {"siqiññaasrugruk", 17, 2}, {"siqiññaatchiaq", 16, 1},
-	{"siqiñġiḷaq", 14, 12}, {"sit", 3, 9}, {"sitimri", 7, 9}, {"siu", 3, 7},
-	{"siulai", 6, 7}, {"skáb", 5, 11}, {"skábmamánnu", 13, 11}, {"slt", 3, 9},
-	{"spa", 3, 10}, {"spal", 4, 10}, {"spalio", 6, 10}, {"spalis", 6, 10},
-	{"spalė", 6, 10}, {"sqe", 3, 3}, {"srp", 3, 8}, {"srpanj", 6, 7},
-	{"srpen", 5, 8}, {"srpna", 5, 8}, {"srpnja", 6, 7}, {"stb", 3, 9},
-	{"str", 3, 3}, {"strëmiannik", 12, 3}, {"strëmiannika", 13, 3}, {"stu", 3, 11},
-	{"studeni", 7, 11}, {"studenoga", 9, 11}, {"studzienia", 10, 1}, {"studzień", 9, 1},
-	{"sty", 3, 1}, {"styczeń", 8, 1}, {"stycze\361", 7, 1}, {"stycznia", 8, 1},
-	{"styczyń", 8, 1}, {"stë", 4, 1}, {"stëcznik", 9, 1}, {"stëcznika", 10, 1},
-	{"sul", 3, 7}, {"sulet", 5, 7}, {"sult", 4, 9}, {"sun", 3, 1},
-	{"sune", 4, 6}, {"sunguti", 7, 1}, {"suoi", 4, 7}, {"suoidnemánnu", 13, 7},
-	{"sup", 3, 5}, {"suppivik", 8, 5}, {"suw", 3, 6}, {"suwen", 5, 6},
-	{"svi", 3, 5}, {"svibanj", 7, 5}, {"svibnja", 7, 5}, {"syys", 4, 9},
-	{"syyskuu", 7, 9}, {"szept", 5, 9}, {"szeptember", 10, 9}, {"sánzá ya libwa", 16, 9},
-	{"sánzá ya motóbá", 19, 6}, {"sánzá ya mwambe", 17, 8}, {"sánzá ya míbalé", 19, 2}, {"sánzá ya mínei", 17, 4},
-	{"sánzá ya mísáto", 19, 3}, {"sánzá ya mítáno", 19, 5}, {"sánzá ya nsambo", 17, 7}, {"sánzá ya yambo", 16, 1},
-	{"sánzá ya zómi", 16, 10}, {"sánzá ya zómi na míbalé", 28, 12}, {"sánzá ya zómi na mɔ̌kɔ́", 30, 11}, {"sèp", 4, 9},
-	{"sèptèmber", 11, 9}, {"séw", 4, 9}, {"séwnik", 7, 9}, {"séwnika", 8, 9},
-	{"sñs", 4, 2}, {"sñt", 4, 1}, {"sān", 4, 1}, {"sānuali", 8, 1},
-	{"t-arree", 7, 2}, {"tach", 4, 11}, {"tachwedd", 8, 11}, {"tah", 3, 9},
-	{"tai", 3, 5}, {"tainipen", 8, 5}, {"tammi", 5, 1}, {"tammikuu", 8, 1},
-	{"tay", 3, 4}, {"tayutin", 7, 4}, {"teb", 3, 8}, {"tebax", 5, 8},
-	{"teg", 3, 6}, {"tegmatin", 8, 6}, {"tem", 3, 7}, {"temmuz", 6, 7},
-	{"tes", 3, 12}, {"tesema", 6, 12}, {"tesemo", 6, 12}, {"tet", 3, 10},
-	{"tetor", 5, 10}, {"thang", 5, 2}, {"thangthang", 10, 2}, {"the", 3, 3},
-	{"there", 5, 3}, {"thg 1", 5, 1}, {"thg 10", 6, 10}, {"thg 11", 6, 11},
-	{"thg 12", 6, 12}, {"thg 2", 5, 2}, {"thg 3", 5, 3}, {"thg 4", 5, 4},
-	{"thg 5", 5, 5}, {"thg 6", 5, 6}, {"thg 7", 5, 7}, {"thg 8", 5, 8},
-	{"thg 9", 5, 9}, {"thu", 3, 8}, {"tháng 1", 8, 1}, {"tháng 10", 9, 10},
-	{"tháng 11", 9, 11}, {"tháng 12", 9, 12}, {"tháng 2", 8, 2}, {"tháng 3", 8, 3},
-	{"tháng 4", 8, 4}, {"tháng 5", 8, 5}, {"tháng 6", 8, 6}, {"tháng 7", 8, 7},
-	{"tháng 8", 8, 8}, {"tháng 9", 8, 9}, {"tis", 3, 12}, {"tisiyimri", 9, 12},
-	{"tiñ", 4, 8}, {"tiññivik", 10, 8}, {"tlh", 3, 3}, {"tlhakole", 8, 2},
-	{"tlhakubele", 10, 3}, {"tob", 3, 10}, {"tod", 3, 7}, {"toshiaght-arree", 15, 2},
-	{"touko", 5, 5}, {"toukokuu", 8, 5}, {"tqw", 3, 7}, {"tra", 3, 4},
-	{"travanj", 7, 4}, {"travnja", 7, 4}, {"trisu kati", 10, 12}, {"tsh", 3, 4},
-	{"tshimedzi", 9, 10}, {"tshitwe", 7, 12}, {"tsi", 3, 2}, {"tsp", 3, 6},
-	{"tub", 3, 10}, {"tubeṛ", 7, 10}, {"tîr", 4, 7}, {"tîrmeh", 7, 7},
-	{"tīs", 4, 12}, {"tīsema", 7, 12}, {"t\356r", 3, 7}, {"t\356rmeh", 6, 7},
-	{"u-apreli", 8, 4}, {"u7l", 3, 11}, {"ucanzibe", 8, 5}, {"ufeberbari", 10, 2},
-	{"ugu", 3, 11}, {"ugushyingo", 10, 11}, {"ukt", 3, 10}, {"uktuwri", 7, 10},
-	{"uku", 3, 12}, {"ukuboza", 7, 12}, {"ukw", 3, 10}, {"ukwakira", 8, 10},
-	{"umatjhi", 7, 3}, {"upu", 3, 7}, {"urr", 3, 10}, {"urria", 5, 10},
-	{"urt", 3, 1}, {"urtarrila", 9, 1}, {"usi", 3, 11}, {"usinyikhaba", 11, 11},
-	{"utshazimpuzi", 12, 4}, {"utĂ", 4, 7}, {"ută", 4, 7}, {"uut", 3, 8},
-	{"uya", 3, 3}, {"uyaitin", 7, 3}, {"uzt", 3, 7}, {"uztaila", 7, 7},
-	{"van", 3, 2}, {"vas", 3, 2}, {"vasario", 7, 2}, {"vasaris", 7, 2},
-	{"vasarė", 7, 2}, {"veebr", 5, 2}, {"veebruar", 8, 2}, {"velj", 4, 2},
-	{"veljača", 8, 2}, {"veljače", 8, 2}, {"velja\350a", 7, 2}, {"velja\350e", 7, 2},
-	{"vie", 3, 9}, {"vierasień", 10, 9}, {"vieraśnia", 10, 9}, {"vos", 3, 6},
-	{"vosik", 5, 6}, {"vul", 3, 3}, {"wam", 3, 11}, {"wambeṛ", 8, 11},
-	{"waupasa kati", 12, 10}, {"wax", 3, 6}, {"waxabajjii", 10, 6}, {"way", 3, 9},
-	{"waysu", 5, 9}, {"wer", 3, 3}, {"werurwe", 7, 3}, {"whi-nu", 6, 10},
-	{"whi-ra", 6, 11}, {"whiringa-ā-nuku", 16, 10}, {"whiringa-ā-rangi", 17, 11}, {"whiringa-\342-nuku", 15, 10},
-	{"whiringa-\342-rangi", 16, 11}, {"win", 3, 8}, {"winaminke", 9, 8}, {"wini", 4, 11},
-	{"wintermánet", 12, 11}, {"wrz", 3, 9}, {"wrzesień", 9, 9}, {"wrzesie\361", 8, 9},
-	{"wrzesiyń", 9, 9}, {"wrze\266nia", 8, 9}, {"września", 9, 9}, {"wél", 4, 10},
-	{"wím", 4, 10}, {"wímánet", 9, 10}, {"wîs kati", 9, 9}, {"xam", 3, 3},
-	{"xamokhwite", 10, 3}, {"xan", 3, 1}, {"xaneiro", 7, 1}, {"xim", 3, 11},
-	{"ximoli", 6, 11}, {"xin", 3, 1}, {"xineru", 6, 1}, {"xnt", 3, 7},
-	{"xul", 3, 7}, {"xullo", 5, 7}, {"xun", 3, 6}, {"xunetu", 6, 7},
-	{"xunu", 4, 6}, {"xuñ", 4, 6}, {"xuño", 5, 6}, {"xu\361", 3, 6},
-	{"xu\361o", 4, 6}, {"yag", 3, 8}, {"yagkujutin", 10, 8}, {"yahbra kati", 11, 11},
-	{"yan", 3, 1}, {"yanvar", 6, 1}, {"yanüari", 8, 1}, {"yar", 3, 10},
-	{"yarkomaa", 8, 10}, {"yeb", 3, 4}, {"yebril", 6, 4}, {"yebrir", 6, 4},
-	{"yen", 3, 1}, {"yennayer", 8, 1}, {"yul", 3, 7}, {"yuli", 4, 7},
-	{"yulyu", 5, 7}, {"yulyuz", 6, 7}, {"yun", 3, 6}, {"yuni", 4, 6},
-	{"yunyu", 5, 6}, {"yül", 4, 7}, {"yüli", 5, 7}, {"yün", 4, 6},
-	{"yüni", 5, 6}, {"zan", 3, 1}, {"zanvie", 6, 1}, {"zen", 3, 1},
-	{"zenâ", 5, 1}, {"zenâr", 6, 1}, {"zil", 3, 7}, {"zilye", 5, 7},
-	{"zin", 3, 6}, {"zář", 5, 9}, {"září", 7, 9}, {"zél", 4, 8},
-	{"zélnik", 7, 8}, {"zélnika", 8, 8}, {"zûg", 4, 6}, {"zûgno", 6, 6},
-	{"z\341\370", 3, 9}, {"z\341\370\355", 4, 9}, {"\215\340\234", 3, 1}, {"\215\340\234\362\340\360", 6, 1},
-	{"\215\340\276", 3, 1}, {"\215\340\276\362\340\360", 6, 1}, {"\215\340\347", 3, 10}, {"\215\340\347\340\355", 5, 10},
-	{"\215\340\360", 3, 11}, {"\215\340\360\340\370\340", 6, 11}, {"\215\373\360", 3, 9}, {"\215\373\360\352\211\351\345\352", 8, 9},
-	{"\215\373\360\352\277\351\345\352", 8, 9}, {"\241.\244", 3, 7}, {"\241.\276", 3, 2}, {"\241.\302", 3, 9},
-	{"\241\303\241\256\322\244\301", 7, 7}, {"\241\321\271\302\322\302\271", 7, 9}, {"\241\330\301\300\322\276\321\271\270\354", 10, 2}, {"\244@\244\353", 4, 1},
-	{"\244c\244\353", 4, 7}, {"\244e\244\353", 4, 9}, {"\244g\244\353", 4, 2}, {"\244k\244\353", 4, 8},
-	{"\244q\244@\244\353", 6, 11}, {"\244q\244g\244\353", 6, 12}, {"\244q\244\353", 4, 10}, {"\244t\244\353", 4, 3},
-	{"\244\255\244\353", 4, 5}, {"\244\273\244\353", 4, 6}, {"\245|\244\353", 4, 4}, {"\260\313\324\302", 4, 8},
-	{"\260\322\323\343\341\342", 6, 8}, {"\260\337\340\325\333\354", 6, 4}, {"\262\345\361", 3, 4}, {"\263\345\361\307\311", 5, 4},
-	{"\263\345\361\307\311\307", 6, 4}, {"\264\325\332\320\321\340\354", 7, 12}, {"\265.\244", 3, 10}, {"\265\330\305\322\244\301", 6, 10},
-	{"\266\376\324\302", 4, 2}, {"\270.\244", 3, 12}, {"\270\273\317", 3, 12}, {"\270\321\271\307\322\244\301", 7, 12},
-	{"\270\356\333\354", 4, 7}, {"\270\356\335\354", 4, 6}, {"\271\273\317\357\273\331\265\273\361", 9, 12}, {"\271\273\317\357\273\331\265\273\361\307", 10, 12},
-	{"\274\320\331", 3, 5}, {"\274\320\340\342", 4, 3}, {"\275\336\357\321\340\354", 6, 11}, {"\276.\244", 3, 5},
-	{"\276.\302", 3, 11}, {"\276\304\310\250\324\241\322\302\271", 9, 11}, {"\276\304\311\300\322\244\301", 7, 5}, {"\276\305\324\302", 4, 9},
-	{"\276\332\342\357\321\340\354", 7, 10}, {"\300\235\357", 3, 2}, {"\300\235\357\340\355", 5, 2}, {"\300\302\305", 3, 8},
-	{"\300\302\305\311\323\324\317", 7, 8}, {"\300\320\322", 3, 4}, {"\300\320\322\311\313\311", 6, 4}, {"\300\342\343\363\361\362", 6, 8},
-	{"\300\357\360\345\353\374", 6, 4}, {"\301.\244", 3, 1}, {"\301\241\303\322\244\301", 6, 1}, {"\301\320\322", 3, 4},
-	{"\301\320\322\305\314\321", 6, 4}, {"\301\324.\302", 4, 6}, {"\301\324\266\330\271\322\302\271", 8, 6}, {"\301\325.\244", 4, 3},
-	{"\301\325\271\322\244\301", 6, 3}, {"\301\325\335\342\357\321\340\354", 8, 9}, {"\301\327\307", 3, 8}, {"\301\327\307\325\323\324\301", 7, 8},
-	{"\301\360\361", 3, 4}, {"\301\360\361\337\353\351\357\362", 8, 4}, {"\301\360\361\351\353\337\357\365", 8, 4}, {"\301\365\343", 3, 8},
-	{"\301\365\343\357\375\363\364\357\365", 9, 8}, {"\301\371\324\302", 4, 6}, {"\301\375\343", 3, 8}, {"\301\375\343\357\365\363\364\357\362", 9, 8},
-	{"\302\305\322", 3, 3}, {"\302\305\322\305\332\305\316\330", 8, 3}, {"\302\305\322\305\332\316\321", 7, 3}, {"\302\310", 2, 8},
-	{"\302\320\307\321", 4, 3}, {"Çil", 4, 1}, {"Èrèlè", 8, 2}, {"Éwt", 4, 4},
-	{"Ìgbé", 6, 4}, {"Îlo", 4, 9}, {"Ògmh", 5, 6}, {"Ògún", 6, 8},
-	{"Òkúdu", 7, 6}, {"Öig", 4, 8}, {"Öigšte", 8, 8}, {"Ükt", 4, 10},
-	{"Üktebír", 9, 10}, {"Ýan", 4, 1}, {"Ýanwar", 7, 1}, {"ágú", 5, 8},
-	{"ágúst", 7, 8}, {"ápr", 4, 4}, {"április", 8, 4}, {"çile", 5, 1},
-	{"îlon", 5, 9}, {"ögu", 4, 8}, {"ögus", 5, 8}, {"ökt", 4, 10},
-	{"öktoba", 7, 10}, {"ött", 4, 10}, {"úno", 4, 2}, {"únor", 5, 2},
-	{"února", 6, 2}, {"\303\304\312", 3, 12}, {"\303\304\312\304\314\301\304\322\311", 9, 12}, {"\303\310\321", 3, 4},
-	{"\303\310\321\352\344", 5, 4}, {"\303\332\323", 3, 8}, {"\303\332\323\327\323", 5, 8}, {"\303\341\321\352\344", 5, 4},
-	{"\303\343\312", 3, 10}, {"\303\343\312\350\310\321", 6, 10}, {"\303\350\312", 3, 8}, {"\303\352\307\321", 4, 5},
-	{"\303\352\344\350\344", 5, 9}, {"Čer", 4, 6}, {"Červień", 9, 6}, {"čakč", 6, 9},
-	{"čakčamánnu", 13, 9}, {"čec", 4, 7}, {"čen", 4, 6}, {"červen", 7, 6},
-	{"července", 9, 7}, {"červenec", 9, 7}, {"červienia", 10, 6}, {"června", 7, 6},
-	{"Ğın", 5, 1}, {"Ğınwar", 8, 1}, {"Ġun", 4, 6}, {"Ġunju", 6, 6},
-	{"\304\241\305\314", 4, 1}, {"\304\244\305\314", 4, 7}, {"\304\246\305\314", 4, 9}, {"\304\250\305\314", 4, 2},
-	{"\304\254\305\314", 4, 8}, {"İyl", 4, 7}, {"İyn", 4, 6}, {"İyul", 5, 7},
-	{"İyun", 5, 6}, {"\304\262\304\241\305\314", 6, 11}, {"\304\262\304\250\305\314", 6, 12}, {"\304\262\305\314", 4, 10},
-	{"\304\265\305\314", 4, 3}, {"\304\305\313", 3, 12}, {"\304\305\313\301\302\322\321", 7, 12}, {"\304\325\322\340\320\333\354", 7, 2},
-	{"\304\345\352", 3, 12}, {"\304\345\352\335\354\342\361\351\357\362", 10, 12}, {"\304\345\352\340\341\360\374", 7, 12}, {"\304\345\352\345\354\342\361\337\357\365", 10, 12},
-	{"\304\354\305\314", 4, 5}, {"\304\372\305\314", 4, 6}, {"łżë", 6, 4}, {"łżëkwiat", 11, 4},
-	{"łżëkwiata", 12, 4}, {"říj", 5, 10}, {"říjen", 7, 10}, {"října", 7, 10},
-	{"Śni", 4, 12}, {"Śniežań", 10, 12}, {"śniežnia", 10, 12}, {"Şu", 3, 5},
-	{"Şub", 4, 2}, {"Şubat", 6, 2}, {"Şur", 4, 8}, {"ŞĔr", 5, 6},
-	{"şu", 3, 5}, {"şurla", 6, 8}, {"şĕrtme", 8, 6}, {"Žni", 4, 8},
-	{"Žnivień", 9, 8}, {"žniŭnia", 9, 8}, {"Ɔ-a", 4, 10}, {"Ɔ-o", 4, 11},
-	{"Ɔberɛfɛw-obubuo", 18, 11}, {"Ɔbɛsɛ-ahinime", 16, 10}, {"Ɣuc", 4, 8}, {"Ɣuct", 5, 8},
-	{"\306\276\305\314", 4, 4}, {"\306\305\327", 3, 2}, {"\306\305\327\322\301\314\321", 7, 2}, {"\306\337\324\302", 4, 7},
-	{"\306\345\353", 3, 12}, {"\306\345\353\362\356\235\361\340\355", 9, 12}, {"\307il", 3, 1}, {"\307\322\325", 3, 12},
-	{"\307\322\325\304\305\316\330", 7, 12}, {"\307\322\325\304\316\321", 6, 12}, {"\310\304\301", 3, 2}, {"\310\304\301\304\322\305\300\313\311", 9, 2},
-	{"\310\375\324\302", 4, 3}, {"\310\376\353\374", 4, 7}, {"\310\376\355\374", 4, 6}, {"ɔtb", 4, 10},
-	{"ɣuc", 4, 8}, {"ɣuct", 5, 8}, {"\311\300\314", 3, 7}, {"\311\300\314\321", 4, 7},
-	{"\311\300\315", 3, 1}, {"\311\300\315\305\300\322\311", 7, 1}, {"\311\300\316", 3, 6}, {"\311\300\316\321", 4, 6},
-	{"\311\305\313", 3, 7}, {"\311\305\313\311\323\311", 6, 7}, {"\311\305\315", 3, 6}, {"\311\305\315\311\323\311", 6, 6},
-	{"\311\341\355", 3, 1}, {"\311\341\355\357\365\334\361\351\357\362", 10, 1}, {"\311\341\355\357\365\341\361\337\357\365", 10, 1}, {"\311\357\365\353", 4, 7},
-	{"\311\357\365\353\337\357\365", 7, 7}, {"\311\357\365\355", 4, 6}, {"\311\357\365\355\337\357\365", 7, 6}, {"\311\357\375\353", 4, 7},
-	{"\311\357\375\353\351\357\362", 7, 7}, {"\311\357\375\355", 4, 6}, {"\311\357\375\355\351\357\362", 7, 6}, {"\312.\244", 3, 8},
-	{"\312\256\266\376\324\302", 6, 12}, {"\312\256\322\273\324\302", 6, 11}, {"\312\256\324\302", 4, 10}, {"ʻaok", 5, 8},
-	{"ʻaokosi", 8, 8}, {"ʻepe", 5, 4}, {"ʻepeleli", 9, 4}, {"ʻoka", 5, 10},
-	{"ʻokatopa", 9, 10}, {"\312\324\247\313\322\244\301", 7, 8}, {"\312\324\321\352\346 \307\344\303\350\344", 11, 10}, {"\312\324\321\352\346 \307\344\313\307\346\352", 12, 11},
-	{"\312\345\350\322", 4, 7}, {"\313\304\324\302", 4, 4}, {"\313\327\246", 3, 4}, {"\313\327\246\324\305\316\330", 7, 4},
-	{"\313\327\246\324\316\321", 6, 4}, {"\314\300\311", 3, 5}, {"\314\300\311\323\311", 5, 5}, {"\314\300\322", 3, 3},
-	{"\314\300\322\324\311", 5, 3}, {"\314\300\324", 3, 2}, {"\314\300\324\311\312", 5, 2}, {"\314\300\324\317\307\317", 6, 2},
-	{"\314\307\346\341\352", 5, 1}, {"\314\311\320", 3, 7}, {"\314\311\320\305\316\330", 6, 7}, {"\314\311\320\316\321", 5, 7},
-	{"\314\311\323", 3, 11}, {"\314\311\323\324\317\320\301\304", 8, 11}, {"\314\311\323\324\317\320\301\304\301", 9, 11}, {"\314\334\351", 3, 5},
-	{"\314\334\351\357\362", 5, 5}, {"\314\334\361", 3, 3}, {"\314\334\361\364\351\357\362", 7, 3}, {"\314\340\351", 3, 5},
-	{"\314\340\354", 3, 5}, {"\314\340\354\373\360", 5, 5}, {"\314\340\360\362", 4, 3}, {"\314\340\363", 3, 6},
-	{"\314\340\363\361\373\354", 6, 6}, {"\314\341\300", 3, 5}, {"\314\341\300\357\365", 5, 5}, {"\314\341\361", 3, 3},
-	{"\314\341\361\364\337\357\365", 7, 3}, {"\314\350\307\346", 4, 6}, {"\314\350\352\344\352\311", 6, 7}, {"\315\301\312", 3, 5},
-	{"\315\301\321", 3, 5}, {"\315\301\322", 3, 3}, {"\315\301\322\324\301", 5, 3}, {"\315\317\304", 3, 11},
-	{"\315\317\304\314\301\304\322\311", 8, 11}, {"\315\322\352\321\307\346", 6, 6}, {"\315\340\363", 3, 3}, {"\315\340\363\360\373\347", 6, 3},
-	{"\315\356\377\341\360\374", 6, 11}, {"\315\357\335", 3, 11}, {"\315\357\335\354\342\361\351\357\362", 9, 11}, {"\315\357\345", 3, 11},
-	{"\315\357\345\354\342\361\337\357\365", 9, 11}, {"\316lo", 3, 9}, {"Απρ", 6, 4}, {"Απρίλιος", 16, 4},
-	{"Απριλίου", 16, 4}, {"Αυγ", 6, 8}, {"Αυγούστου", 18, 8}, {"Αύγ", 6, 8},
-	{"Αύγουστος", 18, 8}, {"Δεκ", 6, 12}, {"Δεκέμβριος", 20, 12}, {"Δεκεμβρίου", 20, 12},
-	{"Ιαν", 6, 1}, {"Ιανουάριος", 20, 1}, {"Ιανουαρίου", 20, 1}, {"Ιουλ", 8, 7},
-	{"Ιουλίου", 14, 7}, {"Ιουν", 8, 6}, {"Ιουνίου", 14, 6}, {"Ιούλ", 8, 7},
-	{"Ιούλιος", 14, 7}, {"Ιούν", 8, 6}, {"Ιούνιος", 14, 6}, {"Μάι", 6, 5},
-	{"Μάιος", 10, 5}, {"Μάρ", 6, 3}, {"Μάρτιος", 14, 3}, {"Μαΐ", 6, 5},
-	{"Μαΐου", 10, 5}, {"Μαρ", 6, 3}, {"Μαρτίου", 14, 3}, {"Νοέ", 6, 11},
-	{"Νοέμβριος", 18, 11}, {"Νοε", 6, 11}, {"Νοεμβρίου", 18, 11}, {"Οκτ", 6, 10},
-	{"Οκτωβρίου", 18, 10}, {"Οκτώβριος", 18, 10}, {"Σεπ", 6, 9}, {"Σεπτέμβριος", 22, 9},
-	{"Σεπτεμβρίου", 22, 9}, {"Φεβ", 6, 2}, {"Φεβρουάριος", 22, 2}, {"Φεβρουαρίου", 22, 2},
-	{"\316\317\321", 3, 11}, {"\316\317\321\302\322\321", 6, 11}, {"\316\345\324\302", 4, 5}, {"\316\352\362\377\341\360\374", 7, 10},
-	{"\317\313\324", 3, 10}, {"\317\313\324\321\302\322\321", 7, 10}, {"\317\314\346\310\321", 5, 12}, {"\317\330\324", 3, 10},
-	{"\317\330\324\317\314\301\304\322\311", 9, 10}, {"\317\335\322\320\340\354", 6, 1}, {"\317\352\323", 3, 12}, {"\317\352\323\345\310\321", 6, 12},
-	{"\317\352\364", 3, 10}, {"\317\352\364\371\342\361\337\357\365", 9, 10}, {"\317\352\364\376\342\361\351\357\362", 9, 10}, {"Авг", 6, 8},
-	{"Август", 12, 8}, {"Августа", 14, 8}, {"Ага", 6, 5}, {"Апр", 6, 4},
-	{"Апрел", 10, 4}, {"Апрель", 12, 4}, {"Апреля", 12, 4}, {"Аравдугаар сар", 27, 10},
-	{"Арван нэгдүгээр сар", 36, 11}, {"Арван хоёрдугаар сар", 38, 12}, {"Ақп", 6, 2}, {"Ақпан", 10, 2},
-	{"Вшр", 6, 4}, {"Вӱдшор", 12, 4}, {"Гуравдугаар сар", 29, 3}, {"Дек", 6, 12},
-	{"Декабр", 12, 12}, {"Декабрь", 14, 12}, {"Декабря", 14, 12}, {"Долдугаар сар", 25, 7},
-	{"Дөрөвдүгээр сар", 29, 4}, {"Есдүгээр сар", 23, 9}, {"Жел", 6, 12}, {"Желтоқсан", 18, 12},
-	{"Зургадугаар сар", 29, 6}, {"Идм", 6, 9}, {"Идым", 8, 9}, {"Июл", 6, 7},
-	{"Июль", 8, 7}, {"Июля", 8, 7}, {"Июн", 6, 6}, {"Июнь", 8, 6},
-	{"Июня", 8, 6}, {"Клм", 6, 11}, {"Кылме", 10, 11}, {"Май", 6, 5},
-	{"Мам", 6, 5}, {"Мамыр", 10, 5}, {"Мар", 6, 3}, {"Март", 8, 3},
-	{"Марта", 10, 3}, {"Мартъи", 12, 3}, {"Мау", 6, 6}, {"Маусым", 12, 6},
-	{"Мая", 6, 5}, {"Наймдугаар сар", 27, 8}, {"Нау", 6, 3}, {"Наурыз", 12, 3},
-	{"Ноя", 6, 11}, {"Ноябр", 10, 11}, {"Ноябрь", 12, 11}, {"Ноября", 12, 11},
-	{"Нэгдүгээр сар", 25, 1}, {"Окт", 6, 10}, {"Октябр", 12, 10}, {"Октябрь", 14, 10},
-	{"Октября", 14, 10}, {"Пгж", 6, 2}, {"Пдш", 6, 6}, {"Пеледыш", 14, 6},
-	{"Пургыж", 12, 2}, {"Сен", 6, 9}, {"Сентябр", 14, 9}, {"Сентябрь", 16, 9},
-	{"Сентября", 16, 9}, {"Сорла", 10, 8}, {"Срл", 6, 8}, {"Срм", 6, 7},
-	{"Сәу", 6, 4}, {"Сәуір", 10, 4}, {"Сӱрем", 10, 7}, {"Тавдугаар сар", 25, 5},
-	{"Там", 6, 8}, {"Тамыз", 10, 8}, {"Тел", 6, 12}, {"Теле", 8, 12},
-	{"Фев", 6, 2}, {"Феврал", 12, 2}, {"Февраль", 14, 2}, {"Февраля", 14, 2},
-	{"Хоёрдугаар сар", 27, 2}, {"Шорыкйол", 16, 1}, {"Шрк", 6, 1}, {"Шыж", 6, 10},
-	{"Шыжа", 8, 10}, {"Шіл", 6, 7}, {"Шілде", 10, 7}, {"Янв", 6, 1},
-	{"Январ", 10, 1}, {"Январь", 12, 1}, {"Января", 12, 1}, {"авг", 6, 8},
-	{"август", 12, 8}, {"августа", 14, 8}, {"августы", 14, 8}, {"алт", 6, 10},
-	{"алтынньы", 16, 10}, {"апр", 6, 4}, {"апрелы", 12, 4}, {"апрель", 12, 4},
-	{"апреля", 12, 4}, {"април", 10, 4}, {"атыр", 8, 8}, {"атырдьах ыйа", 23, 8},
-	{"атырдьах ыйын", 25, 8}, {"ахс", 6, 12}, {"ахсынньы", 16, 12}, {"бал", 6, 9},
-	{"балаҕан ыйа", 21, 9}, {"балаҕан ыйын", 23, 9}, {"бер", 6, 3}, {"березень", 16, 3},
-	{"березня", 14, 3}, {"бэс", 6, 6}, {"бэс ыйа", 13, 6}, {"бэс ыйын", 15, 6},
-	{"вер", 6, 9}, {"верасень", 16, 9}, {"верасня", 14, 9}, {"вересень", 16, 9},
-	{"вересня", 14, 9}, {"гру", 6, 12}, {"грудень", 14, 12}, {"грудня", 12, 12},
-	{"гыйн", 8, 1}, {"гыйнвар", 14, 1}, {"дек", 6, 12}, {"декабры", 14, 12},
-	{"декабрь", 14, 12}, {"декабря", 14, 12}, {"декември", 16, 12}, {"дец", 6, 12},
-	{"децембар", 16, 12}, {"жні", 6, 8}, {"жнівень", 14, 8}, {"жніўня", 12, 8},
-	{"жов", 6, 10}, {"жовтень", 14, 10}, {"жовтня", 12, 10}, {"июл", 6, 7},
-	{"июлы", 8, 7}, {"июль", 8, 7}, {"июля", 8, 7}, {"июн", 6, 6},
-	{"июны", 8, 6}, {"июнь", 8, 6}, {"июня", 8, 6}, {"кас", 6, 10},
-	{"кастрычнік", 20, 10}, {"кастрычніка", 22, 10}, {"кві", 6, 4}, {"квітень", 14, 4},
-	{"квітня", 12, 4}, {"кра", 6, 4}, {"красавік", 16, 4}, {"красавіка", 18, 4},
-	{"кул", 6, 3}, {"кулун тутар", 21, 3}, {"лип", 6, 7}, {"липень", 12, 7},
-	{"липня", 10, 7}, {"лис", 6, 11}, {"листопад", 16, 11}, {"листопада", 18, 11},
-	{"лют", 6, 2}, {"лютага", 12, 2}, {"лютий", 10, 2}, {"лютого", 12, 2},
-	{"люты", 8, 2}, {"ліп", 6, 7}, {"ліпень", 12, 7}, {"ліпеня", 12, 7},
-	{"ліс", 6, 11}, {"лістапад", 16, 11}, {"лістапада", 18, 11}, {"май", 6, 5},
-	{"майы", 8, 5}, {"мар", 6, 3}, {"март", 8, 3}, {"марта", 10, 3},
-	{"мартъийы", 16, 3}, {"мая", 6, 5}, {"мај", 6, 5}, {"муус", 8, 4},
-	{"муус устар", 19, 4}, {"нов", 6, 11}, {"новембар", 16, 11}, {"ное", 6, 11},
-	{"ноември", 14, 11}, {"ноя", 6, 11}, {"нояб", 8, 11}, {"ноябры", 12, 11},
-	{"ноябрь", 12, 11}, {"ноября", 12, 11}, {"окт", 6, 10}, {"октобар", 14, 10},
-	{"октомври", 16, 10}, {"октябры", 14, 10}, {"октябрь", 14, 10}, {"октября", 14, 10},
-	{"олун", 8, 2}, {"олунньу", 14, 2}, {"от", 4, 7}, {"от ыйа", 11, 7},
-	{"от ыйын", 13, 7}, {"\320\311\353", 3, 7}, {"\320\322\323", 3, 8}, {"\320\322\323\343\341\342", 6, 8},
-	{"\320\322\323\343\341\342\320", 7, 8}, {"\320\335\353", 3, 6}, {"\320\335\355", 3, 1}, {"\320\337\340", 3, 4},
-	{"\320\337\340\325\333\357", 6, 4}, {"\320\337\340\330\333", 5, 4}, {"\320\341\317", 3, 10}, {"сак", 6, 3},
-	{"сакавік", 14, 3}, {"сакавіка", 16, 3}, {"сен", 6, 9}, {"сент", 8, 9},
-	{"сентябры", 16, 9}, {"сентябрь", 16, 9}, {"сентября", 16, 9}, {"сеп", 6, 9},
-	{"септембар", 18, 9}, {"септември", 18, 9}, {"сер", 6, 8}, {"серпень", 14, 8},
-	{"серпня", 12, 8}, {"сне", 6, 12}, {"снежань", 14, 12}, {"снежня", 12, 12},
-	{"сту", 6, 1}, {"студзень", 16, 1}, {"студзеня", 16, 1}, {"сэт", 6, 11},
-	{"сэтинньи", 16, 11}, {"січ", 6, 1}, {"січень", 12, 1}, {"січня", 10, 1},
-	{"тохс", 8, 1}, {"тохсунньу", 18, 1}, {"тра", 6, 5}, {"травень", 14, 5},
-	{"травня", 12, 5}, {"феб", 6, 2}, {"фебруар", 14, 2}, {"фев", 6, 2},
-	{"февралы", 14, 2}, {"февраль", 14, 2}, {"февраля", 14, 2}, {"февруари", 16, 2},
-	{"чер", 6, 6}, {"червень", 14, 6}, {"червня", 12, 6}, {"чэр", 6, 6},
-	{"чэрвень", 14, 6}, {"чэрвеня", 14, 6}, {"ыам", 6, 5}, {"ыам ыйа", 13, 5},
-	{"ыам ыйын", 15, 5}, {"юли", 6, 7}, {"юни", 6, 6}, {"янв", 6, 1},
-	{"январы", 12, 1}, {"январь", 12, 1}, {"января", 12, 1}, {"яну", 6, 1},
-	{"януари", 12, 1}, {"јан", 6, 1}, {"јануар", 12, 1}, {"јануари", 14, 1},
-	{"јул", 6, 7}, {"јули", 8, 7}, {"јун", 6, 6}, {"јуни", 8, 6},
-	{"\321\272\363", 3, 4}, {"\321\272\363\263\360", 5, 4}, {"\321\274\363", 3, 4}, {"\321\274\363\263\360", 5, 4},
-	{"\321\316\327", 3, 1}, {"\321\316\327\301\322\321", 6, 1}, {"\321\341\317\357\273\331\265\273\361", 9, 10}, {"\321\341\317\357\273\331\265\273\361\307", 10, 10},
-	{"\321\341\365\311\307\353", 6, 7}, {"\321\341\365\311\307\353\307", 7, 7}, {"\321\341\365\335\307\353", 6, 6}, {"\321\341\365\335\307\353\307", 7, 6},
-	{"\321\341\365\335\355\263\361", 7, 1}, {"\321\341\365\335\355\263\361\307", 8, 1}, {"\321\345\355\362\377\341\360\374", 8, 9}, {"\322gmh", 4, 6},
-	{"Қаз", 6, 10}, {"Қазан", 10, 10}, {"Қар", 6, 11}, {"Қараша", 12, 11},
-	{"Қаң", 6, 1}, {"Қаңтар", 12, 1}, {"Қыр", 6, 9}, {"Қыркүйек", 16, 9},
-	{"\322\273\324\302", 4, 1}, {"\322\340\354", 3, 8}, {"\322\340\354\373\347", 5, 8}, {"\323\246\336", 3, 1},
-	{"\323\246\336\305\316\330", 6, 1}, {"\323\246\336\316\321", 5, 1}, {"Ӱрн", 6, 3}, {"Ӱярня", 10, 3},
-	{"\323\304\330", 3, 9}, {"\323\304\330\324\304\314\301\304\322\311", 10, 9}, {"\323\305\316", 3, 9}, {"\323\305\316\324\321\302\322\321", 8, 9},
-	{"\323\305\322", 3, 8}, {"\323\305\322\320\305\316\330", 7, 8}, {"\323\305\322\320\316\321", 6, 8}, {"\323\310\312", 3, 9},
-	{"\323\310\312\345\310\321", 6, 9}, {"\323\345\360", 3, 9}, {"\323\345\360\364\335\354\342\361\351\357\362", 11, 9}, {"\323\345\360\364\345\354\342\361\337\357\365", 11, 9},
-	{"Ապր", 6, 4}, {"Դեկ", 6, 12}, {"\324\310\307\327", 4, 2}, {"\324\312\346\310\321", 5, 9},
-	{"\324\322\301", 3, 5}, {"\324\322\301\327\305\316\330", 7, 5}, {"\324\322\301\327\316\321", 6, 5}, {"\324\325\332", 3, 12},
-	{"\324\325\332\320\321\340\357", 7, 12}, {"\324\325\332\325\334\322\340\330", 8, 12}, {"\324\345\342\360\340\353\374", 7, 2}, {"\325un", 3, 6},
-	{"\325unju", 5, 6}, {"Հլս", 6, 7}, {"Հնս", 6, 6}, {"Հնվ", 6, 1},
-	{"Հոկ", 6, 10}, {"Մայ", 6, 5}, {"Մար", 6, 3}, {"Նմբ", 6, 11},
-	{"Սեպ", 6, 9}, {"Փտր", 6, 2}, {"Օգս", 6, 8}, {"ապրիլ", 10, 4},
-	{"ապրիլի", 12, 4}, {"դեկտեմբեր", 18, 12}, {"դեկտեմբերի", 20, 12}, {"հոկտեմբեր", 18, 10},
-	{"հոկտեմբերի", 20, 10}, {"հուլիս", 12, 7}, {"հուլիսի", 14, 7}, {"հունիս", 12, 6},
-	{"հունիսի", 14, 6}, {"հունվար", 14, 1}, {"հունվարի", 16, 1}, {"մայիս", 10, 5},
-	{"մայիսի", 12, 5}, {"մարտ", 8, 3}, {"մարտի", 10, 3}, {"նոյեմբեր", 16, 11},
-	{"նոյեմբերի", 18, 11}, {"սեպտեմբեր", 18, 9}, {"սեպտեմբերի", 20, 9}, {"փետրվար", 14, 2},
-	{"փետրվարի", 16, 2}, {"օգոստոս", 14, 8}, {"օգոստոսի", 16, 8}, {"\326\317\327", 3, 10},
-	{"\326\317\327\324\305\316\330", 7, 10}, {"\326\317\327\324\316\321", 6, 10}, {"\326\345\342", 3, 2}, {"\326\345\342\361\357\365\334\361\351\357\362", 11, 2},
-	{"\326\345\342\361\357\365\341\361\337\357\365", 11, 2}, {"אַפּר", 10, 4}, {"אַפּריל", 14, 4}, {"אָקט", 8, 10},
-	{"אוג", 6, 8}, {"אוגוסט", 12, 8}, {"אויגוסט", 14, 8}, {"אוק", 6, 10},
-	{"אוקטובר", 14, 10}, {"אפר", 6, 4}, {"אפריל", 10, 4}, {"אקטאבער", 14, 10},
-	{"אױג", 6, 8}, {"דעצ", 6, 12}, {"דעצעמבער", 16, 12}, {"דצמ", 6, 12},
-	{"דצמבר", 10, 12}, {"יאַנ", 8, 1}, {"יאַנואַר", 16, 1}, {"יול", 6, 7},
-	{"יולי", 8, 7}, {"יונ", 6, 6}, {"יוני", 8, 6}, {"ינו", 6, 1},
-	{"ינואר", 10, 1}, {"מאַר", 8, 3}, {"מאי", 6, 5}, {"מיי", 6, 5},
-	{"מערץ", 8, 3}, {"מרץ", 6, 3}, {"מײַ", 6, 5}, {"נאָװ", 8, 11},
-	{"נאוועמבער", 18, 11}, {"נוב", 6, 11}, {"נובמבר", 12, 11}, {"סעפּ", 8, 9},
-	{"סעפּטעמבער", 20, 9}, {"ספט", 6, 9}, {"ספטמבר", 12, 9}, {"פֿעב", 8, 2},
-	{"פֿעברואַר", 18, 2}, {"פבר", 6, 2}, {"פברואר", 12, 2}, {"\327\305\322", 3, 9},
-	{"\327\305\322\305\323\305\316\330", 8, 9}, {"\327\305\322\305\323\316\321", 7, 9}, {"آب", 4, 8}, {"آذار", 8, 3},
-	{"آقۇست", 10, 8}, {"آوریل", 10, 4}, {"آڪٽوبر", 12, 10}, {"آگسٽ", 8, 8},
-	{"أبر", 6, 4}, {"أبريل", 10, 4}, {"أغس", 6, 8}, {"أغسطس", 10, 8},
-	{"أفريل", 10, 4}, {"أكت", 6, 10}, {"أكتوبر", 12, 10}, {"أوت", 6, 8},
-	{"أيار", 8, 5}, {"أيلول", 10, 9}, {"ئاب", 6, 8}, {"ئاز", 6, 3},
-	{"ئازار", 10, 3}, {"ئاپرېل", 12, 4}, {"ئاۋغۇست", 14, 8}, {"ئای", 6, 5},
-	{"ئایار", 10, 5}, {"ئىيۇل", 10, 7}, {"ئىيۇن", 10, 6}, {"ئۆكتەبىر", 16, 10},
-	{"ئەی", 6, 9}, {"ئەیلوول", 14, 9}, {"اكتبر", 10, 10}, {"اكتوبر", 12, 10},
-	{"اوت", 6, 8}, {"اوْکتوْبر", 18, 10}, {"اپريل", 10, 4}, {"اپریل", 10, 4},
-	{"اکتوبر", 12, 10}, {"اکتوٗبر", 14, 10}, {"اګست", 8, 8}, {"اگست", 8, 8},
-	{"تشرين الأول", 21, 10}, {"تشرين الثاني", 23, 11}, {"تشرینی دووەم", 23, 11}, {"تشرینی یەکەم", 23, 10},
-	{"تش١", 6, 10}, {"تش٢", 6, 11}, {"تموز", 8, 7}, {"تەم", 6, 7},
-	{"تەموز", 10, 7}, {"جانفي", 10, 1}, {"جنؤری", 10, 1}, {"جنوري", 10, 1},
-	{"جنوری", 10, 1}, {"جوان", 8, 6}, {"جولاءِ", 12, 7}, {"جولائی", 12, 7},
-	{"جولاي", 10, 7}, {"جولای", 10, 7}, {"جون", 6, 6}, {"جويلية", 12, 7},
-	{"جوٗلایی", 14, 7}, {"جوٗن", 8, 6}, {"حزيران", 12, 6}, {"حوز", 6, 6},
-	{"حوزەیران", 16, 6}, {"دجنبر", 10, 12}, {"دسامبر", 12, 12}, {"دسمبر", 10, 12},
-	{"ديس", 6, 12}, {"ديسمبر", 12, 12}, {"دېكابىر", 14, 12}, {"سبت", 6, 9},
-	{"سبتمبر", 12, 9}, {"ستمبر", 10, 9}, {"سيپٽيمبر", 16, 9}, {"سپتامبر", 14, 9},
-	{"سپتمبر", 12, 9}, {"\330\263\333", 3, 5}, {"سېنتەبىر", 16, 9}, {"\330\263\353", 3, 7},
-	{"\330\263\353\344\345", 5, 7}, {"\330\263\361", 3, 3}, {"شباط", 8, 2}, {"شتنبر", 10, 9},
-	{"شوب", 6, 2}, {"شوبات", 10, 2}, {"غشت", 6, 8}, {"\330\356\333", 3, 7},
-	{"\330\356\333\357", 4, 7}, {"\330\356\335", 3, 6}, {"\330\356\335\357", 4, 6}, {"فبر", 6, 2},
-	{"فبراير", 12, 2}, {"فبروري", 12, 2}, {"فرؤری", 10, 2}, {"فروري", 10, 2},
-	{"فروری", 10, 2}, {"فوریه", 10, 2}, {"فيفري", 10, 2}, {"فېۋرال", 12, 2},
-	{"كانون الأول", 21, 12}, {"كانون الثاني", 23, 1}, {"مئی", 6, 5}, {"مار", 6, 3},
-	{"مارت", 8, 3}, {"مارس", 8, 3}, {"مارٕچ", 10, 3}, {"مارچ", 8, 3},
-	{"ماي", 6, 5}, {"مايو", 8, 5}, {"مه", 4, 5}, {"مي", 4, 5},
-	{"مٓی", 6, 5}, {"میٔ", 6, 5}, {"مۍ", 4, 5}, {"نوامبر", 12, 11},
-	{"نوف", 6, 11}, {"نوفمبر", 12, 11}, {"نومبر", 10, 11}, {"نونبر", 10, 11},
-	{"نويابىر", 14, 11}, {"نوْوامبر", 16, 11}, {"نيسان", 10, 4}, {"نیس", 6, 4},
-	{"نیسان", 10, 4}, {"يانۋار", 12, 1}, {"ينا", 6, 1}, {"يناير", 10, 1},
-	{"يول", 6, 7}, {"يوليو", 10, 7}, {"يوليوز", 12, 7}, {"يون", 6, 6},
-	{"يونيو", 10, 6}, {"\331\263\333\307\353", 5, 5}, {"\331\263\333\307\353\307", 6, 5}, {"\331\263\361\357", 4, 3},
-	{"\331\263\361\357\307", 5, 3}, {"ڊسمبر", 10, 12}, {"ژانویه", 12, 1}, {"ژوئن", 8, 6},
-	{"ژوئیه", 10, 7}, {"کانونی دووەم", 23, 1}, {"کانونی یەکەم", 23, 12}, {"کا١", 6, 12},
-	{"کا٢", 6, 1}, {"\332\324\312", 3, 8}, {"܏ܟܢ ܏ܐ", 11, 12}, {"܏ܟܢ ܏ܒ", 11, 1},
-	{"܏ܬܫ ܏ܐ", 11, 10}, {"܏ܬܫ ܏ܒ", 11, 11}, {"ܐܒ", 4, 8}, {"ܐܕܪ", 6, 3},
-	{"ܐܝܠܘܠ", 10, 9}, {"ܐܝܪ", 6, 5}, {"ܚܙܝܪܢ", 10, 6}, {"ܟܢܘܢ ܐܚܪܝܐ", 19, 1},
-	{"ܟܢܘܢ ܩܕܡܝܐ", 19, 12}, {"ܢܝܣܢ", 8, 4}, {"ܫܒܛ", 6, 2}, {"ܬܡܘܙ", 8, 7},
-	{"ܬܫܪܝܢ ܐܚܪܝܐ", 21, 11}, {"ܬܫܪܝܢ ܩܕܡܝܐ", 21, 10}, {"\334\320\331", 3, 5}, {"\334\320\340", 3, 3},
-	{"\334\320\340\342", 4, 3}, {"\334\320\340\342\320", 5, 3}, {"\334\320\357", 3, 5}, {"\334\320\370", 3, 5},
-	{"\334\331\265", 3, 11}, {"\335\336\325", 3, 11}, {"\335\336\325\334\322\340\330", 7, 11}, {"\335\336\357", 3, 11},
-	{"\335\336\357\321\340\357", 6, 11}, {"\335\341\333\273\331\265\273\361", 8, 11}, {"\335\341\333\273\331\265\273\361\307", 9, 11}, {"\336ub", 3, 2},
-	{"\336ubat", 5, 2}, {"ނޮވެންބަރ", 18, 11}, {"އެޕްރީލް", 16, 4}, {"އޮކްޓޫބަރ", 18, 10},
-	{"އޮގަސްޓް", 16, 8}, {"މާރޗް", 10, 3}, {"މެއި", 8, 5}, {"ފެބްރުއަރީ", 20, 2},
-	{"ސެޕްޓެންބަރ", 22, 9}, {"ޑިސެންބަރ", 18, 12}, {"ޖުލައި", 12, 7}, {"ޖޫން", 8, 6},
-	{"ޖެނުއަރީ", 16, 1}, {"\336\305\322", 3, 6}, {"\336\305\322\327\305\316\330", 7, 6}, {"\336\305\322\327\316\321", 6, 6},
-	{"\336\332\342", 3, 10}, {"\336\332\342\336\334\322\340\330", 8, 10}, {"\336\332\342\357\321\340\357", 7, 10}, {"\337\355\342\340\360\374", 6, 1},
-	{"अकटू", 12, 10}, {"अकटूबर", 18, 10}, {"अक्टू", 15, 10}, {"अक्टूबर", 21, 10},
-	{"अक्टोबर", 21, 10}, {"अक्तूबर", 21, 10}, {"अक्तू॰", 18, 10}, {"अखथबर", 15, 10},
-	{"अग", 6, 8}, {"अगस्ट", 15, 8}, {"अगस्त", 15, 8}, {"अगहन", 12, 8},
-	{"अग॰", 9, 8}, {"अप", 6, 4}, {"अपरेल", 15, 4}, {"अप्रिल", 18, 4},
-	{"अप्रेल", 18, 4}, {"अप्रै", 15, 4}, {"अप्रैल", 18, 4}, {"अषाढ़", 15, 3},
-	{"आक्टूबरू", 24, 10}, {"आगस्टु", 18, 8}, {"आगस्थ", 15, 8}, {"आसिन", 12, 6},
-	{"एप्रि", 15, 4}, {"एप्रिल", 18, 4}, {"एप्रैल", 18, 4}, {"एफ्रिल", 18, 4},
-	{"ऑक्टो", 15, 10}, {"ऑक्टोबर", 21, 10}, {"ऑग", 6, 8}, {"ऑगस्ट", 15, 8},
-	{"ओक्टोबर", 21, 10}, {"ओगस्ट", 15, 8}, {"कातिक", 15, 7}, {"चैति", 12, 12},
-	{"जन", 6, 1}, {"जनवरी", 15, 1}, {"जन॰", 9, 1}, {"जानुवारी", 24, 1},
-	{"जाने", 12, 1}, {"जानेवारी", 24, 1}, {"जुन", 9, 6}, {"जुल", 9, 7},
-	{"जुला", 12, 7}, {"जुलाइ", 15, 7}, {"जुलाई", 15, 7}, {"जुलै", 12, 7},
-	{"जुल॰", 12, 7}, {"जून", 9, 6}, {"जूनि", 12, 6}, {"जूलाइ", 15, 7},
-	{"जूलै", 12, 7}, {"जेठ", 9, 2}, {"डिसें", 15, 12}, {"डिसेंबर", 21, 12},
-	{"डिसेम्बर", 24, 12}, {"दिस", 9, 12}, {"दिसंबर", 18, 12}, {"दिसमबर", 18, 12},
-	{"दिसम्बर", 21, 12}, {"दिसेज्ब़र", 27, 12}, {"दिस॰", 12, 12}, {"नबेज्ब़र", 24, 11},
-	{"नव", 6, 11}, {"नवंबर", 15, 11}, {"नवंबरू", 18, 11}, {"नवमबर", 15, 11},
-	{"नवम्बर", 18, 11}, {"नव॰", 9, 11}, {"नोभेम्बर", 24, 11}, {"नोव्हें", 21, 11},
-	{"नोव्हेंबर", 27, 11}, {"पूस", 9, 9}, {"फबरवरी", 18, 2}, {"फर", 6, 2},
-	{"फरवरी", 15, 2}, {"फ़रवरी", 18, 2}, {"फ़र॰", 12, 2}, {"फागुन", 15, 11},
-	{"फेब्रु", 18, 2}, {"फेब्रुअरी", 27, 2}, {"फेब्रुवारी", 30, 2}, {"बैसाख", 15, 1},
-	{"भादो", 12, 5}, {"मई", 6, 5}, {"माघ", 9, 10}, {"मार्च", 15, 3},
-	{"मार्चि", 18, 3}, {"मार्स", 15, 3}, {"मे", 6, 5}, {"मेई", 9, 5},
-	{"सप्टें", 18, 9}, {"सप्टेंबर", 24, 9}, {"सावोन", 15, 4}, {"सित", 9, 9},
-	{"सितंबर", 18, 9}, {"सितमबर", 18, 9}, {"सितम्बर", 21, 9}, {"सित॰", 12, 9},
-	{"सेप्टेंबर", 27, 9}, {"सेप्टेंबरू", 30, 9}, {"सेप्टेम्बर", 30, 9}, {"सेबथेज्ब़र", 30, 9},
-	{"ॾिसंबरू", 21, 12}, {"অক্টো", 15, 10}, {"অক্টোবর", 21, 10}, {"অক্টোবৰ", 21, 10},
-	{"আগ", 6, 8}, {"আগষ্ট", 15, 8}, {"আগস্ট", 15, 8}, {"এপ্রি", 15, 4},
-	{"এপ্রিল", 18, 4}, {"এপ্ৰিল", 18, 4}, {"ওক্ত", 12, 10}, {"ওক্তোবর", 21, 10},
-	{"ছেপ্তেম্বৰ", 30, 9}, {"জান", 9, 1}, {"জানু", 12, 1}, {"জানুয়ারী", 27, 1},
-	{"জানুৱারি", 24, 1}, {"জানুৱাৰী", 24, 1}, {"জুন", 9, 6}, {"জুল", 9, 7},
-	{"জুলাই", 15, 7}, {"ডিচেম্বৰ", 24, 12}, {"ডিস", 9, 12}, {"ডিসে", 12, 12},
-	{"ডিসেম্বর", 24, 12}, {"নবে", 9, 11}, {"নবেম্বর", 21, 11}, {"নভে", 9, 11},
-	{"নভেম্বর", 21, 11}, {"নৱেম্বৰ", 21, 11}, {"ফেব", 9, 2}, {"ফেব্রুয়ারী", 33, 2},
-	{"ফেব্রুৱারি", 30, 2}, {"ফেব্ৰু", 18, 2}, {"ফেব্ৰুৱাৰী", 30, 2}, {"মার", 9, 3},
-	{"মার্চ", 15, 3}, {"মাৰ্চ", 15, 3}, {"মে", 6, 5}, {"সেপ", 9, 9},
-	{"সেপ্ট", 15, 9}, {"সেপ্টেম্বর", 30, 9}, {"সেপ্তেম্বর", 30, 9}, {"ਅਕਤੂ", 12, 10},
-	{"ਅਕਤੂਬਰ", 18, 10}, {"ਅਗ", 6, 8}, {"ਅਗਸਤ", 12, 8}, {"ਅਪ੍ਰੈ", 15, 4},
-	{"ਅਪ੍ਰੈਲ", 18, 4}, {"ਜਨ", 6, 1}, {"ਜਨਵਰੀ", 15, 1}, {"ਜੁਲਾ", 12, 7},
-	{"ਜੁਲਾਈ", 15, 7}, {"ਜੂਨ", 9, 6}, {"ਦਸੰ", 9, 12}, {"ਦਸੰਬਰ", 15, 12},
-	{"ਨਵੰ", 9, 11}, {"ਨਵੰਬਰ", 15, 11}, {"ਫ਼ਰ", 9, 2}, {"ਫ਼ਰਵਰੀ", 18, 2},
-	{"ਮਈ", 6, 5}, {"ਮਾਰਚ", 12, 3}, {"ਸਤੰ", 9, 9}, {"ਸਤੰਬਰ", 15, 9},
-	{"એપ્રિલ", 18, 4}, {"ઑક્ટો", 15, 10}, {"ઑક્ટોબર", 21, 10}, {"ઑગસ્ટ", 15, 8},
-	{"જાન્યુ", 18, 1}, {"જાન્યુઆરી", 27, 1}, {"જુલાઈ", 15, 7}, {"જૂન", 9, 6},
-	{"ડિસે", 12, 12}, {"ડિસેમ્બર", 24, 12}, {"નવે", 9, 11}, {"નવેમ્બર", 21, 11},
-	{"ફેબ્રુ", 18, 2}, {"ફેબ્રુઆરી", 27, 2}, {"માર્ચ", 15, 3}, {"મે", 6, 5},
-	{"સપ્ટે", 15, 9}, {"સપ્ટેમ્બર", 27, 9}, {"ଅକ୍ଟୋବର", 21, 10}, {"ଅଗଷ୍ଟ", 15, 8},
-	{"ଅପ୍ରେଲ", 18, 4}, {"ଜାନୁଆରୀ", 21, 1}, {"ଜୁନ", 9, 6}, {"ଜୁଲାଇ", 15, 7},
-	{"ଡିସେମ୍ବର", 24, 12}, {"ନଭେମ୍ବର", 21, 11}, {"ଫେବୃଆରୀ", 21, 2}, {"ମଇ", 6, 5},
-	{"ମାର୍ଚ୍ଚ", 21, 3}, {"ସେପ୍ଟେମ୍ବର", 30, 9}, {"அக்", 9, 10}, {"அக்டோபர்", 24, 10},
-	{"ஆக", 6, 8}, {"ஆகஸ்ட்", 18, 8}, {"ஏப்", 9, 4}, {"ஏப்ரல்", 18, 4},
-	{"செப்", 12, 9}, {"செப்டம்பர்", 30, 9}, {"ஜன", 6, 1}, {"ஜனவரி", 15, 1},
-	{"ஜூன்", 12, 6}, {"ஜூலை", 12, 7}, {"டிச", 9, 12}, {"டிசம்பர்", 24, 12},
-	{"நவ", 6, 11}, {"நவம்பர்", 21, 11}, {"பிப்", 12, 2}, {"பிப்ரவரி", 24, 2},
-	{"மார்", 12, 3}, {"மார்ச்", 18, 3}, {"மே", 6, 5}, {"అక్టో", 15, 10},
-	{"అక్టోబర్", 24, 10}, {"ఆగ", 6, 8}, {"ఆగస్టు", 18, 8}, {"ఏప్రి", 15, 4},
-	{"ఏప్రిల్", 21, 4}, {"జన", 6, 1}, {"జనవరి", 15, 1}, {"జులై", 12, 7},
-	{"జూన్", 12, 6}, {"డిసెం", 15, 12}, {"డిసెంబర్", 24, 12}, {"నవం", 9, 11},
-	{"నవంబర్", 18, 11}, {"ఫిబ్ర", 15, 2}, {"ఫిబ్రవరి", 24, 2}, {"మార్చి", 18, 3},
-	{"మే", 6, 5}, {"సెప్టెం", 21, 9}, {"సెప్టెంబర్", 30, 9}, {"ಅ", 3, 10},
-	{"ಅಕ್ಟೋ", 15, 10}, {"ಅಕ್ಟೋಬರ್", 24, 10}, {"ಆ", 3, 8}, {"ಆಗಸ್ಟ್", 18, 8},
-	{"ಏ", 3, 4}, {"ಏಪ್ರಿ", 15, 4}, {"ಏಪ್ರಿಲ್", 21, 4}, {"ಏಪ್ರಿಲ್‌‌", 27, 4},
-	{"ಜ", 3, 1}, {"ಜನ", 6, 1}, {"ಜನವರಿ", 15, 1}, {"ಜು", 6, 7},
-	{"ಜುಲೈ", 12, 7}, {"ಜೂ", 6, 6}, {"ಜೂನ್", 12, 6}, {"ಡಿ", 6, 12},
-	{"ಡಿಸೆಂ", 15, 12}, {"ಡಿಸೆಂಬರ್", 24, 12}, {"ನ", 3, 11}, {"ನವೆಂ", 12, 11},
-	{"ನವೆಂಬರ್", 21, 11}, {"ಫೆ", 6, 2}, {"ಫೆಬ್ರ", 15, 2}, {"ಫೆಬ್ರವರಿ", 24, 2},
-	{"ಫೆಬ್ರುವರಿ", 27, 2}, {"ಮಾ", 6, 3}, {"ಮಾರ್ಚ್", 18, 3}, {"ಮೇ", 6, 5},
-	{"ಸೆ", 6, 9}, {"ಸೆಪ್ಟೆಂ", 21, 9}, {"ಸೆಪ್ಟೆಂಬರ್", 30, 9}, {"ಸೆಪ್ಟೆಂಬರ್‌", 33, 9},
-	{"ഏപ്രി", 15, 4}, {"ഏപ്രിൽ", 18, 4}, {"ഒക്ടോ", 15, 10}, {"ഒക്‌ടോബർ", 24, 10},
-	{"ഓഗ", 6, 8}, {"ഓഗസ്റ്റ്", 24, 8}, {"ജനു", 9, 1}, {"ജനുവരി", 18, 1},
-	{"ജൂലൈ", 12, 7}, {"ജൂൺ", 9, 6}, {"ഡിസം", 12, 12}, {"ഡിസംബർ", 18, 12},
-	{"നവം", 9, 11}, {"നവംബർ", 15, 11}, {"ഫെബ്രു", 18, 2}, {"ഫെബ്രുവരി", 27, 2},
-	{"മാർ", 9, 3}, {"മാർച്ച്", 21, 3}, {"മേയ്", 12, 5}, {"സെപ്റ്റം", 24, 9},
-	{"സെപ്റ്റംബർ", 30, 9}, {"අගෝ", 9, 8}, {"අගෝස්තු", 21, 8}, {"අප්‍රි", 18, 4},
-	{"අප්‍රේල්", 24, 4}, {"ඔක්", 9, 10}, {"ඔක්තෝබර්", 24, 10}, {"ජන", 6, 1},
-	{"ජනවාරි", 18, 1}, {"ජූනි", 12, 6}, {"ජූලි", 12, 7}, {"දෙසැ", 12, 12},
-	{"දෙසැම්බර්", 27, 12}, {"නෙවැ", 12, 11}, {"නොවැම්බර්", 27, 11}, {"පෙබ", 9, 2},
-	{"පෙබරවාරි", 24, 2}, {"මාර්", 12, 3}, {"මාර්තු", 18, 3}, {"මැයි", 12, 5},
-	{"සැප්", 12, 9}, {"සැප්තැම්බර්", 33, 9}, {"ก.ค", 7, 7}, {"ก.พ", 7, 2},
-	{"ก.ย", 7, 9}, {"กรกฎาคม", 21, 7}, {"กันยายน", 21, 9}, {"กุมภาพันธ์", 30, 2},
-	{"ต.ค", 7, 10}, {"ตุลาคม", 18, 10}, {"ธ.ค", 7, 12}, {"ธันวาคม", 21, 12},
-	{"พ.ค", 7, 5}, {"พ.ย", 7, 11}, {"พฤศจิกายน", 27, 11}, {"พฤษภาคม", 21, 5},
-	{"ม.ค", 7, 1}, {"มกราคม", 18, 1}, {"มิ.ย", 10, 6}, {"มิถุนายน", 24, 6},
-	{"มี.ค", 10, 3}, {"มีนาคม", 18, 3}, {"ส.ค", 7, 8}, {"สิงหาคม", 21, 8},
-	{"เม.ย", 10, 4}, {"เมษายน", 18, 4}, {"ກ.ຍ", 7, 9}, {"ກ.ພ", 7, 2},
-	{"ກ.ລ", 7, 7}, {"ກັນຍາ", 15, 9}, {"ກຸມພາ", 15, 2}, {"ກໍລະກົດ", 21, 7},
-	{"ຕ.ລ", 7, 10}, {"ຕຸລາ", 12, 10}, {"ທ.ວ", 7, 12}, {"ທັນວາ", 15, 12},
-	{"ພ.ຈ", 7, 11}, {"ພ.ພ", 7, 5}, {"ພະຈິກ", 15, 11}, {"ພຶດສະພາ", 21, 5},
-	{"ມ.ກ", 7, 1}, {"ມ.ນ", 7, 3}, {"ມ.ສ", 7, 4}, {"ມັງກອນ", 18, 1},
-	{"ມິ.ຖ", 10, 6}, {"ມິຖຸນາ", 18, 6}, {"ມີນາ", 12, 3}, {"ສ.ຫ", 7, 8},
-	{"ສິງຫາ", 15, 8}, {"ເມສາ", 12, 4}, {"ཟླ་༡", 12, 1}, {"ཟླ་༡༠", 15, 10},
-	{"ཟླ་༡༡", 15, 11}, {"ཟླ་༡༢", 15, 12}, {"ཟླ་༢", 12, 2}, {"ཟླ་༣", 12, 3},
-	{"ཟླ་༤", 12, 4}, {"ཟླ་༥", 12, 5}, {"ཟླ་༦", 12, 6}, {"ཟླ་༧", 12, 7},
-	{"ཟླ་༨", 12, 8}, {"ཟླ་༩", 12, 9}, {"ཟླ་བ་གཉིས་པ་", 36, 2}, {"ཟླ་བ་གསུམ་པ་", 36, 3},
-	{"ཟླ་བ་དགུ་པ་", 33, 9}, {"ཟླ་བ་དང་པ་", 30, 1}, {"ཟླ་བ་དྲུག་པ་", 36, 6}, {"ཟླ་བ་བཅུ་གཅིག་པ་", 48, 11},
-	{"ཟླ་བ་བཅུ་གཉིས་པ་", 48, 12}, {"ཟླ་བ་བཅུ་པ་", 33, 10}, {"ཟླ་བ་བདུནཔ་", 33, 7}, {"ཟླ་བ་བཞི་པ་", 33, 4},
-	{"ཟླ་བ་བརྒྱད་པ་", 39, 8}, {"ཟླ་བ་ལྔ་ཕ་", 30, 5}, {"\340\301.\302", 4, 4}, {"\340\301\311\322\302\271", 6, 4},
-	{"\340\307\364\314\370", 5, 4}, {"\340\307\364\314\370\351\354", 7, 4}, {"\340\310\367\350", 4, 10}, {"\340\325\342", 3, 8},
-	{"\340\342\343", 3, 8}, {"\340\342\343\363\361\362", 6, 8}, {"\340\342\343\363\361\362\340", 7, 8}, {"\340\345\342", 3, 8},
-	{"\340\345\342\345\361\350", 6, 8}, {"\340\345\351\342\345\361\350", 7, 8}, {"\340\345\367", 3, 10}, {"\340\345\367\350\345\341\370", 7, 10},
-	{"\340\357\360", 3, 4}, {"\340\357\360\345\353\377", 6, 4}, {"\340\357\360\350\353", 5, 4}, {"\340\364\370", 3, 4},
-	{"\340\364\370\351\354", 5, 4}, {"\340\367\350\340\341\362\370", 7, 10}, {"\341g\372", 3, 8}, {"\341g\372st", 5, 8},
-	{"\341pr", 3, 4}, {"\341prilis", 7, 4}, {"ဂျာန်", 15, 1}, {"ဂျာန်နျူအာရဳ", 36, 1},
-	{"ဂျုန်", 15, 6}, {"ဂျူ", 9, 7}, {"ဂျူလာၚ်", 21, 7}, {"စက်", 9, 9},
-	{"စက်တင်ဘာ", 24, 9}, {"ဇန်", 9, 1}, {"ဇန်နဝါရီ", 24, 1}, {"ဇူ", 6, 7},
-	{"ဇူလိုင်", 21, 7}, {"ဇွန်", 12, 6}, {"ဒီ", 6, 12}, {"ဒီဇင်ဘာ", 21, 12},
-	{"ဒဳ", 6, 12}, {"ဒဳသီဗာ", 18, 12}, {"နဝ်", 9, 11}, {"နဝ်ဝါမ်ဗာ", 27, 11},
-	{"နို", 9, 11}, {"နိုဝင်ဘာ", 24, 11}, {"ဖေ", 6, 2}, {"ဖေဖော်ဝါရီ", 30, 2},
-	{"မတ်", 9, 3}, {"မာတ်", 12, 3}, {"မာတ်ချ်", 21, 3}, {"မေ", 6, 5},
-	{"လိူၼ်ပႅတ်ႇ", 30, 7}, {"လိူၼ်သိပ်း", 30, 9}, {"လိူၼ်သိပ်းသွင်", 42, 11}, {"လိူၼ်သိပ်းဢဵတ်း", 45, 10},
-	{"လိူၼ်သီႇ", 24, 3}, {"လိူၼ်သၢမ်", 27, 2}, {"လိူၼ်ၵမ်", 24, 1}, {"လိူၼ်ၵဝ်ႈ", 27, 8},
-	{"လိူၼ်ၸဵင်", 27, 12}, {"လိူၼ်ၸဵတ်း", 30, 6}, {"လိူၼ်ႁူၵ်း", 30, 5}, {"လိူၼ်ႁႃႈ", 24, 4},
-	{"ဝှေဝ်", 15, 2}, {"ဝှေဝ်ဗြူအာရဳ", 36, 2}, {"သိပ်", 12, 9}, {"သိပ်တီဗာ", 24, 9},
-	{"အဝ်", 9, 8}, {"အဝ်ဂါတ်", 21, 8}, {"အေ", 6, 4}, {"အေပြေယ်လ်", 27, 4},
-	{"အောက်", 15, 10}, {"အောက်တိုဘာ", 30, 10}, {"အံက်", 12, 10}, {"အံက်တဝ်ဗာ", 27, 10},
-	{"ဧပြီ", 12, 4}, {"ဩ", 3, 8}, {"ဩဂုတ်", 15, 8}, {"აგვ", 9, 8},
-	{"აგვისტო", 21, 8}, {"აპრ", 9, 4}, {"აპრილი", 18, 4}, {"დეკ", 9, 12},
-	{"დეკემბერი", 27, 12}, {"თებ", 9, 2}, {"თებერვალი", 27, 2}, {"იან", 9, 1},
-	{"იანვარი", 21, 1}, {"ივლ", 9, 7}, {"ივლისი", 18, 7}, {"ივნ", 9, 6},
-	{"ივნისი", 18, 6}, {"მაი", 9, 5}, {"მაისი", 15, 5}, {"მარ", 9, 3},
-	{"მარტი", 15, 3}, {"ნოე", 9, 11}, {"ნოემბერი", 24, 11}, {"ოქტ", 9, 10},
-	{"ოქტომბერი", 27, 10}, {"სექ", 9, 9}, {"სექტემბერი", 30, 9}, {"ለካቲ", 9, 2},
-	{"ለካቲት", 12, 2}, {"ልደት", 9, 1}, {"ልደትሪ", 12, 1}, {"ሐመለ", 9, 7},
-	{"ሓምለ", 9, 7}, {"ሕዳር", 9, 11}, {"መስከ", 9, 9}, {"መስከረም", 15, 9},
-	{"መተሉ", 9, 10}, {"መገበ", 9, 3}, {"መጋቢ", 9, 3}, {"መጋቢት", 12, 3},
-	{"ሚያዝ", 9, 4}, {"ሚያዝያ", 12, 4}, {"ማርች", 9, 3}, {"ማርያ", 9, 8},
-	{"ማርያም ትሪ", 19, 8}, {"ሜይ", 6, 5}, {"ም/ም", 7, 11}, {"ም/ት", 7, 6},
-	{"ምኪኤል መሽወሪ", 25, 11}, {"ምኪኤል ትጓ̅ኒሪ", 27, 6}, {"ሠንየ", 9, 6}, {"ሰነ", 6, 6},
-	{"ሴፕቴ", 9, 9}, {"ሴፕቴምበር", 18, 9}, {"ተሕሳ", 9, 12}, {"ተሕሳስሪ", 15, 12},
-	{"ታሕሳ", 9, 12}, {"ታሕሳስ", 12, 12}, {"ኀሠሠ", 9, 12}, {"ኀደረ", 9, 11},
-	{"ነሐሰ", 9, 8}, {"ነሓሰ", 9, 8}, {"ኖቬም", 9, 11}, {"ኖቬምበር", 15, 11},
-	{"አኀዘ", 9, 4}, {"ኤፕረ", 9, 4}, {"ኤፕረል", 12, 4}, {"ኤፕሪል", 12, 4},
-	{"ኦክተ", 9, 10}, {"ኦክተውበር", 18, 10}, {"ኦክቶበር", 15, 10}, {"ኦገስ", 9, 8},
-	{"ኦገስት", 12, 8}, {"ከረመ", 9, 9}, {"ከተተ", 9, 2}, {"ካብኽ", 9, 2},
-	{"ካብኽብቲ", 15, 2}, {"ክቢቅ", 9, 5}, {"ክቢቅሪ", 12, 5}, {"ክብላ", 9, 3},
-	{"ኰር", 6, 7}, {"ኰርኩ", 9, 7}, {"ያኸኒ", 9, 9}, {"ያኸኒ መሳቅለሪ", 25, 9},
-	{"ዲሴም", 9, 12}, {"ዲሴምበር", 15, 12}, {"ጁላይ", 9, 7}, {"ጁን", 6, 6},
-	{"ጃንዩ", 9, 1}, {"ጃንዩወሪ", 15, 1}, {"ግንባ", 9, 5}, {"ግንባት", 12, 5},
-	{"ግንቦ", 9, 5}, {"ግንቦት", 12, 5}, {"ጠሐረ", 9, 1}, {"ጠቀመ", 9, 10},
-	{"ጥሪ", 6, 1}, {"ጥቅም", 9, 10}, {"ጥቅምቲ", 12, 10}, {"ፋጅኺ", 9, 4},
-	{"ፋጅኺሪ", 12, 4}, {"ፌብሩ", 9, 2}, {"ፌብሩወሪ", 15, 2}, {"ᎠᏂ", 6, 5},
-	{"ᎠᏂᏍᎬᏘ", 15, 5}, {"ᎠᏅ", 6, 3}, {"ᎠᏅᏱ", 9, 3}, {"ᎤᏃ", 6, 1},
-	{"ᎤᏃᎸᏔᏅ", 15, 1}, {"ᎥᏍ", 6, 12}, {"ᎥᏍᎩᏱ", 12, 12}, {"ᎦᎶ", 6, 8},
-	{"ᎦᎶᏂ", 9, 8}, {"ᎧᎦ", 6, 2}, {"ᎧᎦᎵ", 9, 2}, {"ᎧᏬ", 6, 4},
-	{"ᎧᏬᏂ", 9, 4}, {"ᎫᏰ", 6, 7}, {"ᎫᏰᏉᏂ", 12, 7}, {"ᏅᏓ", 6, 11},
-	{"ᏅᏓᏕᏆ", 12, 11}, {"ᏕᎭ", 6, 6}, {"ᏕᎭᎷᏱ", 12, 6}, {"ᏚᎵ", 6, 9},
-	{"ᏚᎵᏍᏗ", 12, 9}, {"ᏚᏂ", 6, 10}, {"ᏚᏂᏅᏗ", 12, 10}, {"ᐃᐳ", 6, 4},
-	{"ᐃᐳᓗ", 9, 4}, {"ᐊᑦ", 6, 10}, {"ᐊᑦᑐᕙ", 12, 10}, {"ᐊᒋ", 6, 8},
-	{"ᐊᒋᓯ", 9, 8}, {"ᑎᓯ", 6, 12}, {"ᑎᓯᕝᕙ", 12, 12}, {"ᒪᐃ", 6, 5},
-	{"ᒪᔅ", 6, 3}, {"ᒪᔅᓯ", 9, 3}, {"ᓄᕕ", 6, 11}, {"ᓄᕕᕙ", 9, 11},
-	{"ᓯᑎ", 6, 9}, {"ᓯᑎᕙ", 9, 9}, {"ᔪᓂ", 6, 6}, {"ᔪᓚ", 6, 7},
-	{"ᔪᓚᐃ", 9, 7}, {"ᔮᓄ", 6, 1}, {"ᔮᓄᐊᓕ", 12, 1}, {"ᕕᕗ", 6, 2},
-	{"ᕕᕗᐊᓕ", 12, 2}, {"កក្កដា", 18, 7}, {"កញ្ញា", 15, 9}, {"កុម្ភៈ", 18, 2},
-	{"តុលា", 12, 10}, {"ធ្នូ", 12, 12}, {"មករា", 12, 1}, {"មិថុនា", 18, 6},
-	{"មីនា", 12, 3}, {"មេសា", 12, 4}, {"វិច្ឆិកា", 24, 11}, {"សីហា", 12, 8},
-	{"ឧសភា", 12, 5}, {"១", 3, 1}, {"១០", 6, 10}, {"១១", 6, 11},
-	{"១២", 6, 12}, {"២", 3, 2}, {"៣", 3, 3}, {"៤", 3, 4},
-	{"៥", 3, 5}, {"៦", 3, 6}, {"៧", 3, 7}, {"៨", 3, 8},
-	{"៩", 3, 9}, {"Ḽar", 5, 11}, {"Ḽara", 6, 11}, {"Ṣẹ́rẹ́", 14, 1},
-	{"Ṱhafamuhwe", 12, 3}, {"Ṱhangule", 10, 8}, {"Ẹrẹ̀nà", 12, 3}, {"Ẹ̀bibi", 9, 5},
-	{"Ọgọ", 7, 8}, {"Ọgọọst", 12, 8}, {"Ọkt", 5, 10}, {"Ọktoba", 8, 10},
-	{"Ọ̀pẹ̀", 11, 12}, {"Ọ̀wàrà", 11, 10}, {"\341\310\321", 3, 2}, {"\341\310\321\307\352\321", 6, 2},
-	{"\341\320\322", 3, 4}, {"\341\320\322\305\314\321", 6, 4}, {"\341\320\322\305\314\330", 6, 4}, {"\341\325\335", 3, 9},
-	{"\341\325\335\342\357\321\340\357", 8, 9}, {"\341\325\337", 3, 9}, {"\341\325\337\342\325\334\322\340\330", 9, 9}, {"\341\327\307", 3, 8},
-	{"\341\327\307\325\323\324", 6, 8}, {"\341\327\307\325\323\324\301", 7, 8}, {"\341\352\341\321\352", 5, 2}, {"\342\345\360", 3, 9},
-	{"\342\345\360\340\361\345\355\374", 8, 9}, {"\342\345\360\340\361\355\377", 7, 9}, {"\343\307\346\350\346 \307\344\303\350\344", 11, 12}, {"\343\307\346\350\346 \307\344\313\307\346\352", 12, 1},
-	{"\343\362\366", 3, 12}, {"\343\362\366\362\356\341\362\370", 8, 12}, {"\343\366\356", 3, 12}, {"\343\366\356\341\370", 5, 12},
-	{"一", 3, 1}, {"一月", 6, 1}, {"七", 3, 7}, {"七月", 6, 7},
-	{"三", 3, 3}, {"三月", 6, 3}, {"九", 3, 9}, {"九月", 6, 9},
-	{"二", 3, 2}, {"二月", 6, 2}, {"五", 3, 5}, {"五月", 6, 5},
-	{"\344\305\313", 3, 12}, {"\344\305\313\301\302\322\321", 7, 12}, {"\344\305\313\301\302\322\330", 7, 12}, {"\344\325\322", 3, 2},
-	{"\344\325\322\340\320\333\357", 7, 2}, {"\344\325\322\340\343\320\340\330", 8, 2}, {"\344\345\352", 3, 12}, {"\344\345\352\340\341\360\377", 7, 12},
-	{"\344\345\352\345\354\342\360\350", 8, 12}, {"八", 3, 8}, {"八月", 6, 8}, {"六", 3, 6},
-	{"六月", 6, 6}, {"十", 3, 10}, {"十一", 6, 11}, {"十一月", 9, 11},
-	{"十二", 6, 12}, {"十二月", 9, 12}, {"十月", 6, 10}, {"四", 3, 4},
-	{"四月", 6, 4}, {"\345\307\321", 3, 3}, {"\345\307\321\323", 4, 3}, {"\345\307\352", 3, 5},
-	{"\345\307\352\350", 4, 5}, {"\346\305\327", 3, 2}, {"\346\305\327\322\301\314\321", 7, 2}, {"\346\305\327\322\301\314\330", 7, 2},
-	{"\346\350\341", 3, 11}, {"\346\350\341\345\310\321", 6, 11}, {"\346\350\346\310\321", 5, 11}, {"\346\352\323\307\346", 5, 4},
-	{"\346\355\263", 3, 8}, {"\346\355\263\242\355\377", 6, 8}, {"\346\355\263\342\345\355\374", 7, 8}, {"\347ile", 4, 1},
-	{"\350ec", 3, 7}, {"\350en", 3, 6}, {"\350erven", 6, 6}, {"\350ervence", 8, 7},
-	{"\350ervenec", 8, 7}, {"\350ervna", 6, 6}, {"\350\376\353", 3, 7}, {"\350\376\353\377", 4, 7},
-	{"\350\376\355", 3, 6}, {"\350\376\355\377", 4, 6}, {"\351\300\314", 3, 7}, {"\351\300\314\321", 4, 7},
-	{"\351\300\314\330", 4, 7}, {"\351\300\316", 3, 6}, {"\351\300\316\321", 4, 6}, {"\351\300\316\330", 4, 6},
-	{"\351\340\307\360", 4, 1}, {"\351\340\307\360\345\340\307\370", 8, 1}, {"\351\345\354", 3, 7}, {"\351\345\354\351", 4, 7},
-	{"\351\345\360", 3, 6}, {"\351\345\360\351", 4, 6}, {"\351\360\345", 3, 1}, {"\351\360\345\340\370", 5, 1},
-	{"\352\273\345", 3, 9}, {"\352\340\361", 3, 10}, {"\352\340\361\362\360\373\367\355\263\352", 10, 10}, {"\352\340\361\362\360\373\367\355\263\352\340", 11, 10},
-	{"\352\346\307", 3, 1}, {"\352\346\307\352\321", 5, 1}, {"\352\350\344", 3, 7}, {"\352\350\344\352\350", 5, 7},
-	{"\352\350\344\352\350\322", 6, 7}, {"\352\350\346", 3, 6}, {"\352\350\346\352\350", 5, 6}, {"\352\360\340", 3, 4},
-	{"\352\360\340\361\340\342\263\352", 8, 4}, {"\352\360\340\361\340\342\263\352\340", 9, 4}, {"\353\263\357", 3, 7}, {"\353\263\357\345\355\374", 6, 7},
-	{"\353\263\357\345\355\377", 6, 7}, {"\353\263\361", 3, 11}, {"\353\263\361\362\340\357\340\344", 8, 11}, {"\353\263\361\362\340\357\340\344\340", 9, 11},
-	{"\353\273\345\357\273\331\265\273\361", 9, 9}, {"\353\273\345\357\273\331\265\273\361\307", 10, 9}, {"\353\376\362", 3, 2}, {"\353\376\362\340\343\340", 6, 2},
-	{"\353\376\362\373", 4, 2}, {"\354\340\351", 3, 5}, {"\354\340\360", 3, 3}, {"\354\340\360\362", 4, 3},
-	{"\354\340\360\362\340", 5, 3}, {"\354\340\377", 3, 5}, {"\355\301\312", 3, 5}, {"\355\301\321", 3, 5},
-	{"\355\301\322", 3, 3}, {"\355\301\322\324", 4, 3}, {"\355\301\322\324\301", 5, 3}, {"\355\356\345", 3, 11},
-	{"\355\356\345\354\342\360\350", 7, 11}, {"\355\356\377", 3, 11}, {"\355\356\377\341\360\377", 6, 11}, {"\356lon", 4, 9},
-	{"\356\317\321", 3, 11}, {"\356\317\321\302\322\321", 6, 11}, {"\356\317\321\302\322\330", 6, 11}, {"\356\326\307", 3, 5},
-	{"\356\340\307\370", 4, 3}, {"\356\340\351", 3, 5}, {"\356\351\351", 3, 5}, {"\356\352\362", 3, 10},
-	{"\356\352\362\356\354\342\360\350", 8, 10}, {"\356\352\362\377\341\360\377", 7, 10}, {"\356\362\370\365", 4, 3}, {"\356\370\365", 3, 3},
-	{"\357\313\324", 3, 10}, {"\357\313\324\321\302\322\321", 7, 10}, {"\357\313\324\321\302\322\330", 7, 10}, {"\357\335\322", 3, 1},
-	{"\357\335\322\320\340\357", 6, 1}, {"\360\340\310\324", 4, 11}, {"\360\340\345\345\362\356\341\362\370", 9, 11}, {"\360\345\341", 3, 11},
-	{"\360\345\341\356\341\370", 6, 11}, {"\361\316\327", 3, 1}, {"\361\316\327\301\322\321", 6, 1}, {"\361\316\327\301\322\330", 6, 1},
-	{"\361\340\352", 3, 3}, {"\361\340\352\340\342\263\352", 7, 3}, {"\361\340\352\340\342\263\352\340", 8, 3}, {"\361\345\355", 3, 9},
-	{"\361\345\355\362\377\341\360\377", 8, 9}, {"\361\345\357", 3, 9}, {"\361\345\357\362\345\354\342\360\350", 9, 9}, {"\361\355\345", 3, 12},
-	{"\361\355\345\346\340\355\374", 7, 12}, {"\361\355\345\346\355\377", 6, 12}, {"\361\362\363", 3, 1}, {"\361\362\363\344\347\345\355\374", 8, 1},
-	{"\361\362\363\344\347\345\355\377", 8, 1}, {"\361\362\364\314", 4, 9}, {"\361\362\364\314\350\362\356\341\362\370", 10, 9}, {"\361\364\350", 3, 9},
-	{"\361\364\350\356\341\370", 6, 9}, {"\363\305\316", 3, 9}, {"\363\305\316\324\321\302\322\321", 8, 9}, {"\363\305\316\324\321\302\322\330", 8, 9},
-	{"\364\317\362\341", 4, 2}, {"\364\317\362\341\370\345\340\307\370", 9, 2}, {"\364\341\370", 3, 2}, {"\364\341\370\345\340\370", 6, 2},
-	{"\364\345\342", 3, 2}, {"\364\345\342\360\340\353\377", 7, 2}, {"\364\345\342\360\363\340\360\350", 8, 2}, {"\366\357\361", 3, 2},
-	{"\367\273\357\361\355\263\361", 7, 2}, {"\367\273\357\361\355\263\361\307", 8, 2}, {"\367\375\360", 3, 6}, {"\367\375\360\342\345\355\374", 7, 6},
-	{"\367\375\360\342\345\355\377", 7, 6}, {"\370\320\335", 3, 1}, {"\370\320\335\343\320\340\330", 7, 1}, {"\370\343\333", 3, 7},
-	{"\370\343\333\330", 4, 7}, {"\370\343\335", 3, 6}, {"\370\343\335\330", 4, 6}, {"\370\355j", 3, 10},
-	{"\370\355jen", 5, 10}, {"\370\355jna", 5, 10}, {"\372no", 3, 2}, {"\372nor", 4, 2},
-	{"\372nora", 5, 2}, {"\372\267\353", 3, 8}, {"\373\267\341\353\357\341\353", 7, 8}, {"\373\267\341\353\357\341\353\307", 8, 8},
-	{"\376\353\350", 3, 7}, {"\376\355\350", 3, 6}, {"\377\355\342", 3, 1}, {"\377\355\342\340\360\377", 6, 1},
-	{"\377\355\363", 3, 1}, {"\377\355\363\340\360\350", 6, 1},
+	{0, 11, 1}, {11, 12, 10}, {23, 3, 10}, {26, 8, 10},
+	{34, 4, 10}, {38, 4, 10}, {42, 4, 10}, {46, 4, 10},
+	{50, 4, 10}, {54, 5, 10}, {59, 5, 10}, {64, 12, 11},
+	{76, 3, 11}, {79, 8, 11}, {87, 4, 11}, {91, 4, 11},
+	{95, 4, 11}, {99, 4, 11}, {103, 4, 11}, {107, 5, 11},
+	{112, 5, 11}, {117, 12, 12}, {129, 3, 12}, {132, 8, 12},
+	{140, 4, 12}, {144, 4, 12}, {148, 4, 12}, {152, 4, 12},
+	{156, 4, 12}, {160, 5, 12}, {165, 5, 12}, {170, 2, 1},
+	{172, 7, 1}, {179, 3, 1}, {182, 3, 1}, {185, 3, 1},
+	{188, 3, 1}, {191, 3, 1}, {194, 4, 1}, {198, 4, 1},
+	{202, 11, 2}, {213, 2, 2}, {215, 7, 2}, {222, 3, 2},
+	{225, 3, 2}, {228, 3, 2}, {231, 3, 2}, {234, 3, 2},
+	{237, 4, 2}, {241, 4, 2}, {245, 11, 3}, {256, 2, 3},
+	{258, 7, 3}, {265, 3, 3}, {268, 3, 3}, {271, 3, 3},
+	{274, 3, 3}, {277, 3, 3}, {280, 4, 3}, {284, 4, 3},
+	{288, 11, 4}, {299, 2, 4}, {301, 7, 4}, {308, 3, 4},
+	{311, 3, 4}, {314, 3, 4}, {317, 3, 4}, {320, 3, 4},
+	{323, 4, 4}, {327, 4, 4}, {331, 11, 5}, {342, 2, 5},
+	{344, 7, 5}, {351, 3, 5}, {354, 3, 5}, {357, 3, 5},
+	{360, 3, 5}, {363, 3, 5}, {366, 4, 5}, {370, 4, 5},
+	{374, 11, 6}, {385, 2, 6}, {387, 7, 6}, {394, 3, 6},
+	{397, 3, 6}, {400, 3, 6}, {403, 3, 6}, {406, 3, 6},
+	{409, 4, 6}, {413, 4, 6}, {417, 11, 7}, {428, 2, 7},
+	{430, 7, 7}, {437, 3, 7}, {440, 3, 7}, {443, 3, 7},
+	{446, 3, 7}, {449, 3, 7}, {452, 4, 7}, {456, 4, 7},
+	{460, 11, 8}, {471, 2, 8}, {473, 7, 8}, {480, 3, 8},
+	{483, 3, 8}, {486, 3, 8}, {489, 3, 8}, {492, 3, 8},
+	{495, 4, 8}, {499, 4, 8}, {503, 11, 9}, {514, 2, 9},
+	{516, 7, 9}, {523, 3, 9}, {526, 3, 9}, {529, 3, 9},
+	{532, 3, 9}, {535, 3, 9}, {538, 4, 9}, {542, 4, 9},
+	{546, 3, 7}, {549, 3, 12}, {552, 7, 12}, {559, 3, 4},
+	{562, 5, 4}, {567, 6, 4}, {573, 7, 4}, {580, 7, 4},
+	{587, 3, 8}, {590, 7, 8}, {597, 3, 3}, {600, 4, 3},
+	{604, 3, 7}, {607, 10, 7}, {617, 3, 4}, {620, 7, 4},
+	{627, 3, 4}, {630, 2, 8}, {632, 3, 8}, {635, 6, 8},
+	{641, 3, 4}, {644, 10, 4}, {654, 7, 8}, {661, 8, 8},
+	{669, 3, 8}, {672, 5, 8}, {677, 6, 8}, {683, 6, 8},
+	{689, 8, 8}, {697, 6, 8}, {703, 3, 8}, {706, 3, 8},
+	{709, 7, 8}, {716, 6, 8}, {722, 6, 8}, {728, 7, 8},
+	{735, 9, 7}, {744, 3, 4}, {747, 8, 4}, {755, 7, 4},
+	{762, 3, 4}, {765, 13, 1}, {778, 8, 3}, {786, 7, 3},
+	{793, 3, 1}, {796, 7, 1}, {803, 3, 9}, {806, 13, 9},
+	{819, 11, 5}, {830, 10, 5}, {840, 11, 10}, {851, 13, 12},
+	{864, 10, 10}, {874, 12, 12}, {886, 10, 2}, {896, 10, 4},
+	{906, 12, 8}, {918, 11, 8}, {929, 11, 7}, {940, 12, 11},
+	{952, 12, 9}, {964, 13, 6}, {977, 12, 6}, {989, 3, 8},
+	{992, 9, 8}, {1001, 3, 8}, {1004, 6, 8}, {1010, 4, 8},
+	{1014, 5, 8}, {1019, 3, 8}, {1022, 4, 8}, {1026, 3, 4},
+	{1029, 7, 4}, {1036, 7, 4}, {1043, 3, 4}, {1046, 7, 4},
+	{1053, 3, 4}, {1056, 3, 4}, {1059, 5, 4}, {1064, 6, 4},
+	{1070, 6, 4}, {1076, 7, 4}, {1083, 8, 4}, {1091, 5, 4},
+	{1096, 6, 4}, {1102, 6, 4}, {1108, 7, 4}, {1115, 6, 4},
+	{1121, 6, 4}, {1127, 6, 4}, {1133, 5, 4}, {1138, 6, 4},
+	{1144, 6, 4}, {1150, 8, 4}, {1158, 5, 4}, {1163, 7, 4},
+	{1170, 3, 4}, {1173, 5, 4}, {1178, 3, 12}, {1181, 7, 12},
+	{1188, 6, 12}, {1194, 3, 7}, {1197, 17, 7}, {1214, 3, 8},
+	{1217, 9, 8}, {1226, 3, 1}, {1229, 5, 1}, {1234, 3, 5},
+	{1237, 3, 4}, {1240, 3, 8}, {1243, 6, 8}, {1249, 6, 8},
+	{1255, 7, 8}, {1262, 7, 8}, {1269, 7, 8}, {1276, 8, 8},
+	{1284, 9, 8}, {1293, 3, 8}, {1296, 5, 8}, {1301, 6, 4},
+	{1307, 3, 8}, {1310, 6, 8}, {1316, 3, 12}, {1319, 7, 12},
+	{1326, 7, 12}, {1333, 3, 8}, {1336, 5, 8}, {1341, 3, 8},
+	{1344, 6, 8}, {1350, 3, 4}, {1353, 4, 4}, {1357, 5, 4},
+	{1362, 6, 4}, {1368, 5, 4}, {1373, 6, 4}, {1379, 4, 9},
+	{1383, 5, 9}, {1388, 3, 8}, {1391, 6, 8}, {1397, 7, 8},
+	{1404, 3, 8}, {1407, 7, 8}, {1414, 3, 4}, {1417, 5, 4},
+	{1422, 6, 4}, {1428, 3, 8}, {1431, 4, 8}, {1435, 3, 8},
+	{1438, 6, 8}, {1444, 3, 8}, {1447, 7, 8}, {1454, 18, 7},
+	{1472, 3, 11}, {1475, 6, 11}, {1481, 4, 8}, {1485, 8, 8},
+	{1493, 4, 8}, {1497, 8, 8}, {1505, 3, 8}, {1508, 7, 8},
+	{1515, 3, 4}, {1518, 8, 4}, {1526, 10, 4}, {1536, 9, 4},
+	{1545, 8, 4}, {1553, 4, 5}, {1557, 9, 5}, {1566, 3, 1},
+	{1569, 12, 1}, {1581, 5, 6}, {1586, 9, 6}, {1595, 9, 6},
+	{1604, 4, 6}, {1608, 8, 6}, {1616, 8, 6}, {1624, 12, 4},
+	{1636, 13, 1}, {1649, 21, 11}, {1670, 22, 12}, {1692, 12, 2},
+	{1704, 12, 6}, {1716, 15, 3}, {1731, 15, 9}, {1746, 13, 5},
+	{1759, 15, 8}, {1774, 13, 10}, {1787, 14, 7}, {1801, 3, 3},
+	{1804, 11, 3}, {1815, 7, 5}, {1822, 4, 8}, {1826, 11, 8},
+	{1837, 3, 12}, {1840, 5, 12}, {1845, 4, 6}, {1849, 8, 6},
+	{1857, 6, 11}, {1863, 4, 6}, {1867, 10, 6}, {1877, 4, 3},
+	{1881, 7, 3}, {1888, 7, 3}, {1895, 3, 3}, {1898, 6, 3},
+	{1904, 6, 3}, {1910, 4, 2}, {1914, 9, 2}, {1923, 6, 5},
+	{1929, 3, 9}, {1932, 9, 9}, {1941, 3, 5}, {1944, 3, 5},
+	{1947, 3, 5}, {1950, 10, 5}, {1960, 3, 1}, {1963, 7, 1},
+	{1970, 5, 9}, {1975, 3, 2}, {1978, 7, 2}, {1985, 3, 7},
+	{1988, 3, 6}, {1991, 3, 12}, {1994, 13, 12}, {2007, 7, 7},
+	{2014, 6, 6}, {2020, 3, 2}, {2023, 8, 2}, {2031, 3, 3},
+	{2034, 13, 3}, {2047, 3, 2}, {2050, 5, 2}, {2055, 3, 10},
+	{2058, 6, 10}, {2064, 3, 9}, {2067, 9, 9}, {2076, 6, 8},
+	{2082, 5, 4}, {2087, 12, 4}, {2099, 3, 9}, {2102, 8, 9},
+	{2110, 3, 6}, {2113, 7, 6}, {2120, 8, 6}, {2128, 9, 6},
+	{2137, 10, 6}, {2147, 3, 6}, {2150, 7, 6}, {2157, 8, 6},
+	{2165, 4, 11}, {2169, 5, 5}, {2174, 4, 11}, {2178, 5, 2},
+	{2183, 10, 2}, {2193, 4, 5}, {2197, 5, 4}, {2202, 7, 4},
+	{2209, 4, 8}, {2213, 7, 8}, {2220, 8, 8}, {2228, 9, 12},
+	{2237, 9, 10}, {2246, 5, 10}, {2251, 9, 10}, {2260, 9, 10},
+	{2269, 7, 4}, {2276, 10, 8}, {2286, 9, 10}, {2295, 4, 8},
+	{2299, 9, 9}, {2308, 4, 9}, {2312, 11, 12}, {2323, 6, 12},
+	{2329, 11, 12}, {2340, 7, 2}, {2347, 9, 2}, {2356, 10, 2},
+	{2366, 11, 2}, {2377, 10, 2}, {2387, 6, 1}, {2393, 8, 1},
+	{2401, 10, 1}, {2411, 9, 1}, {2420, 6, 7}, {2426, 9, 7},
+	{2435, 9, 7}, {2444, 7, 6}, {2451, 7, 6}, {2458, 6, 5},
+	{2464, 7, 5}, {2471, 8, 3}, {2479, 8, 3}, {2487, 7, 3},
+	{2494, 7, 5}, {2501, 6, 11}, {2507, 11, 11}, {2518, 10, 11},
+	{2528, 6, 9}, {2534, 11, 9}, {2545, 12, 9}, {2557, 9, 1},
+	{2566, 9, 7}, {2575, 7, 6}, {2582, 3, 12}, {2585, 8, 12},
+	{2593, 9, 12}, {2602, 10, 12}, {2612, 8, 12}, {2620, 8, 12},
+	{2628, 8, 12}, {2636, 9, 12}, {2645, 9, 12}, {2654, 8, 12},
+	{2662, 7, 12}, {2669, 17, 10}, {2686, 16, 10}, {2702, 3, 12},
+	{2705, 6, 12}, {2711, 3, 12}, {2714, 9, 12}, {2723, 5, 12},
+	{2728, 8, 12}, {2736, 6, 12}, {2742, 7, 12}, {2749, 8, 12},
+	{2757, 8, 12}, {2765, 8, 12}, {2773, 9, 12}, {2782, 4, 12},
+	{2786, 9, 12}, {2795, 3, 12}, {2798, 7, 12}, {2805, 8, 12},
+	{2813, 8, 12}, {2821, 6, 10}, {2827, 5, 10}, {2832, 14, 5},
+	{2846, 13, 5}, {2859, 13, 10}, {2872, 15, 12}, {2887, 12, 10},
+	{2899, 14, 12}, {2913, 16, 1}, {2929, 13, 2}, {2942, 13, 4},
+	{2955, 11, 7}, {2966, 14, 8}, {2980, 13, 8}, {2993, 11, 3},
+	{3004, 10, 3}, {3014, 14, 11}, {3028, 14, 9}, {3042, 13, 6},
+	{3055, 12, 6}, {3067, 3, 12}, {3070, 7, 12}, {3077, 10, 12},
+	{3087, 10, 1}, {3097, 9, 1}, {3106, 10, 7}, {3116, 7, 6},
+	{3123, 9, 2}, {3132, 8, 2}, {3140, 6, 5}, {3146, 8, 3},
+	{3154, 7, 3}, {3161, 11, 11}, {3172, 10, 11}, {3182, 10, 9},
+	{3192, 3, 12}, {3195, 8, 12}, {3203, 8, 12}, {3211, 9, 12},
+	{3220, 14, 8}, {3234, 3, 12}, {3237, 8, 12}, {3245, 8, 12},
+	{3253, 3, 10}, {3256, 9, 10}, {3265, 3, 12}, {3268, 7, 12},
+	{3275, 7, 12}, {3282, 8, 12}, {3290, 8, 12}, {3298, 9, 12},
+	{3307, 3, 10}, {3310, 6, 10}, {3316, 3, 12}, {3319, 8, 12},
+	{3327, 4, 12}, {3331, 9, 12}, {3340, 3, 12}, {3343, 8, 12},
+	{3351, 3, 1}, {3354, 7, 1}, {3361, 6, 1}, {3367, 3, 7},
+	{3370, 3, 6}, {3373, 7, 7}, {3380, 4, 6}, {3384, 3, 12},
+	{3387, 2, 11}, {3389, 3, 4}, {3392, 5, 4}, {3397, 5, 4},
+	{3402, 3, 12}, {3405, 8, 12}, {3413, 10, 12}, {3423, 3, 5},
+	{3426, 6, 5}, {3432, 3, 10}, {3435, 3, 4}, {3438, 11, 4},
+	{3449, 5, 10}, {3454, 4, 12}, {3458, 9, 12}, {3467, 5, 12},
+	{3472, 4, 10}, {3476, 7, 4}, {3483, 9, 4}, {3492, 6, 8},
+	{3498, 9, 8}, {3507, 10, 8}, {3517, 11, 12}, {3528, 11, 10},
+	{3539, 7, 10}, {3546, 11, 10}, {3557, 12, 10}, {3569, 10, 4},
+	{3579, 13, 8}, {3592, 13, 10}, {3605, 3, 12}, {3608, 8, 12},
+	{3616, 4, 12}, {3620, 3, 5}, {3623, 3, 4}, {3626, 4, 3},
+	{3630, 3, 1}, {3633, 7, 1}, {3640, 6, 1}, {3646, 3, 4},
+	{3649, 5, 4}, {3654, 6, 4}, {3660, 17, 4}, {3677, 13, 3},
+	{3690, 3, 6}, {3693, 6, 6}, {3699, 3, 10}, {3702, 4, 10},
+	{3706, 3, 4}, {3709, 4, 4}, {3713, 3, 5}, {3716, 3, 8},
+	{3719, 6, 8}, {3725, 3, 1}, {3728, 5, 1}, {3733, 3, 1},
+	{3736, 7, 1}, {3743, 3, 8}, {3746, 4, 8}, {3750, 3, 4},
+	{3753, 7, 4}, {3760, 3, 4}, {3763, 5, 4}, {3768, 5, 4},
+	{3773, 5, 4}, {3778, 6, 4}, {3784, 3, 8}, {3787, 28, 5},
+	{3815, 9, 10}, {3824, 8, 7}, {3832, 9, 11}, {3841, 11, 6},
+	{3852, 8, 8}, {3860, 3, 9}, {3863, 6, 9}, {3869, 5, 9},
+	{3874, 10, 3}, {3884, 9, 2}, {3893, 7, 12}, {3900, 9, 1},
+	{3909, 10, 9}, {3919, 4, 9}, {3923, 3, 2}, {3926, 9, 2},
+	{3935, 3, 3}, {3938, 12, 9}, {3950, 4, 1}, {3954, 3, 2},
+	{3957, 5, 2}, {3962, 7, 2}, {3969, 3, 2}, {3972, 8, 2},
+	{3980, 10, 2}, {3990, 9, 2}, {3999, 4, 2}, {4003, 8, 2},
+	{4011, 8, 2}, {4019, 6, 2}, {4025, 7, 2}, {4032, 7, 2},
+	{4039, 10, 2}, {4049, 8, 2}, {4057, 7, 2}, {4064, 8, 2},
+	{4072, 9, 2}, {4081, 10, 2}, {4091, 7, 2}, {4098, 8, 2},
+	{4106, 8, 2}, {4114, 9, 2}, {4123, 9, 2}, {4132, 8, 2},
+	{4140, 8, 2}, {4148, 8, 2}, {4156, 9, 2}, {4165, 8, 2},
+	{4173, 8, 2}, {4181, 10, 2}, {4191, 7, 2}, {4198, 9, 2},
+	{4207, 8, 2}, {4215, 9, 2}, {4224, 13, 2}, {4237, 7, 2},
+	{4244, 7, 2}, {4251, 9, 2}, {4260, 7, 2}, {4267, 3, 2},
+	{4270, 9, 2}, {4279, 3, 2}, {4282, 7, 2}, {4289, 7, 2},
+	{4296, 3, 1}, {4299, 9, 1}, {4308, 3, 2}, {4311, 9, 2},
+	{4320, 6, 2}, {4326, 7, 2}, {4333, 6, 2}, {4339, 7, 2},
+	{4346, 6, 2}, {4352, 5, 2}, {4357, 3, 2}, {4360, 6, 2},
+	{4366, 3, 2}, {4369, 11, 2}, {4380, 3, 2}, {4383, 7, 2},
+	{4390, 3, 2}, {4393, 4, 2}, {4397, 3, 2}, {4400, 9, 2},
+	{4409, 3, 9}, {4412, 7, 7}, {4419, 5, 6}, {4424, 3, 2},
+	{4427, 8, 9}, {4435, 7, 2}, {4442, 4, 2}, {4446, 5, 2},
+	{4451, 8, 2}, {4459, 4, 2}, {4463, 8, 2}, {4471, 3, 2},
+	{4474, 4, 2}, {4478, 7, 2}, {4485, 3, 2}, {4488, 11, 2},
+	{4499, 5, 2}, {4504, 4, 6}, {4508, 12, 6}, {4520, 3, 5},
+	{4523, 9, 5}, {4532, 8, 5}, {4540, 9, 5}, {4549, 6, 5},
+	{4555, 7, 5}, {4562, 3, 1}, {4565, 5, 1}, {4570, 7, 1},
+	{4577, 6, 1}, {4583, 7, 1}, {4590, 6, 1}, {4596, 3, 1},
+	{4599, 11, 1}, {4610, 4, 4}, {4614, 3, 5}, {4617, 9, 5},
+	{4626, 3, 6}, {4629, 6, 6}, {4635, 4, 10}, {4639, 13, 10},
+	{4652, 3, 7}, {4655, 10, 7}, {4665, 3, 7}, {4668, 6, 7},
+	{4674, 3, 12}, {4677, 3, 2}, {4680, 10, 2}, {4690, 11, 2},
+	{4701, 3, 12}, {4704, 7, 12}, {4711, 9, 12}, {4720, 8, 12},
+	{4728, 9, 12}, {4737, 5, 12}, {4742, 7, 12}, {4749, 9, 12},
+	{4758, 8, 12}, {4766, 7, 12}, {4773, 3, 8}, {4776, 3, 5},
+	{4779, 5, 5}, {4784, 4, 2}, {4788, 12, 2}, {4800, 3, 2},
+	{4803, 11, 2}, {4814, 5, 8}, {4819, 3, 9}, {4822, 8, 9},
+	{4830, 3, 9}, {4833, 4, 12}, {4837, 7, 12}, {4844, 8, 12},
+	{4852, 3, 8}, {4855, 7, 8}, {4862, 4, 12}, {4866, 7, 12},
+	{4873, 4, 5}, {4877, 7, 5}, {4884, 3, 6}, {4887, 7, 6},
+	{4894, 3, 10}, {4897, 3, 7}, {4900, 6, 7}, {4906, 9, 7},
+	{4915, 5, 7}, {4920, 8, 7}, {4928, 6, 7}, {4934, 5, 2},
+	{4939, 8, 2}, {4947, 3, 10}, {4950, 13, 9}, {4963, 4, 10},
+	{4967, 16, 8}, {4983, 14, 8}, {4997, 3, 6}, {5000, 8, 6},
+	{5008, 7, 6}, {5015, 3, 2}, {5018, 7, 2}, {5025, 3, 2},
+	{5028, 6, 2}, {5034, 5, 4}, {5039, 8, 4}, {5047, 3, 2},
+	{5050, 11, 2}, {5061, 3, 11}, {5064, 6, 11}, {5070, 3, 7},
+	{5073, 6, 7}, {5079, 5, 7}, {5084, 3, 6}, {5087, 6, 6},
+	{5093, 5, 6}, {5098, 3, 2}, {5101, 3, 10}, {5104, 6, 10},
+	{5110, 7, 7}, {5117, 11, 7}, {5128, 6, 7}, {5134, 10, 7},
+	{5144, 3, 1}, {5147, 7, 1}, {5154, 7, 1}, {5161, 8, 1},
+	{5169, 3, 10}, {5172, 6, 10}, {5178, 9, 2}, {5187, 15, 3},
+	{5202, 5, 8}, {5207, 9, 12}, {5216, 7, 6}, {5223, 3, 1},
+	{5226, 5, 1}, {5231, 13, 5}, {5244, 6, 9}, {5250, 6, 1},
+	{5256, 3, 1}, {5259, 6, 1}, {5265, 4, 10}, {5269, 9, 10},
+	{5278, 3, 9}, {5281, 6, 9}, {5287, 3, 7}, {5290, 8, 7},
+	{5298, 4, 7}, {5302, 3, 7}, {5305, 5, 7}, {5310, 5, 7},
+	{5315, 3, 6}, {5318, 4, 6}, {5322, 5, 6}, {5327, 3, 7},
+	{5330, 3, 6}, {5333, 4, 7}, {5337, 4, 6}, {5341, 5, 7},
+	{5346, 4, 7}, {5350, 4, 6}, {5354, 5, 7}, {5359, 5, 6},
+	{5364, 5, 6}, {5369, 9, 6}, {5378, 4, 7}, {5382, 8, 10},
+	{5390, 6, 1}, {5396, 8, 7}, {5404, 4, 1}, {5408, 7, 1},
+	{5415, 3, 7}, {5418, 7, 7}, {5425, 3, 1}, {5428, 8, 1},
+	{5436, 7, 1}, {5443, 5, 1}, {5448, 8, 1}, {5456, 7, 1},
+	{5463, 4, 4}, {5467, 6, 4}, {5473, 6, 1}, {5479, 10, 1},
+	{5489, 10, 1}, {5499, 8, 1}, {5507, 7, 1}, {5514, 8, 1},
+	{5522, 9, 1}, {5531, 6, 1}, {5537, 7, 1}, {5544, 7, 1},
+	{5551, 8, 1}, {5559, 8, 1}, {5567, 7, 1}, {5574, 7, 1},
+	{5581, 7, 1}, {5588, 8, 1}, {5596, 7, 1}, {5603, 6, 1},
+	{5609, 4, 1}, {5613, 7, 1}, {5620, 6, 1}, {5626, 9, 1},
+	{5635, 8, 1}, {5643, 9, 1}, {5652, 7, 1}, {5659, 6, 1},
+	{5665, 8, 1}, {5673, 3, 1}, {5676, 6, 1}, {5682, 7, 1},
+	{5689, 8, 1}, {5697, 12, 1}, {5709, 13, 10}, {5722, 13, 1},
+	{5735, 13, 7}, {5748, 3, 7}, {5751, 5, 7}, {5756, 3, 7},
+	{5759, 5, 11}, {5764, 5, 7}, {5769, 3, 6}, {5772, 4, 6},
+	{5776, 5, 12}, {5781, 8, 12}, {5789, 3, 6}, {5792, 4, 6},
+	{5796, 3, 7}, {5799, 4, 7}, {5803, 7, 7}, {5810, 4, 6},
+	{5814, 3, 8}, {5817, 4, 8}, {5821, 3, 7}, {5824, 7, 7},
+	{5831, 5, 7}, {5836, 5, 7}, {5841, 6, 7}, {5847, 7, 7},
+	{5854, 6, 7}, {5860, 5, 7}, {5865, 4, 7}, {5869, 5, 7},
+	{5874, 5, 7}, {5879, 6, 7}, {5885, 5, 7}, {5890, 6, 7},
+	{5896, 4, 7}, {5900, 5, 7}, {5905, 3, 6}, {5908, 4, 6},
+	{5912, 4, 6}, {5916, 5, 6}, {5921, 4, 6}, {5925, 5, 6},
+	{5930, 5, 6}, {5935, 6, 6}, {5941, 5, 6}, {5946, 4, 6},
+	{5950, 5, 6}, {5955, 4, 12}, {5959, 12, 12}, {5971, 3, 10},
+	{5974, 4, 10}, {5978, 3, 6}, {5981, 5, 7}, {5986, 6, 7},
+	{5992, 4, 6}, {5996, 5, 6}, {6001, 6, 6}, {6007, 4, 1},
+	{6011, 7, 1}, {6018, 4, 7}, {6022, 7, 7}, {6029, 6, 7},
+	{6035, 4, 6}, {6039, 7, 6}, {6046, 6, 6}, {6052, 4, 7},
+	{6056, 7, 7}, {6063, 4, 6}, {6067, 7, 6}, {6074, 3, 1},
+	{6077, 6, 1}, {6083, 3, 7}, {6086, 6, 7}, {6092, 4, 7},
+	{6096, 3, 6}, {6099, 6, 6}, {6105, 4, 6}, {6109, 3, 7},
+	{6112, 6, 7}, {6118, 3, 6}, {6121, 6, 6}, {6127, 4, 2},
+	{6131, 12, 3}, {6143, 3, 6}, {6146, 6, 6}, {6152, 3, 12},
+	{6155, 6, 8}, {6161, 6, 12}, {6167, 5, 12}, {6172, 3, 11},
+	{6175, 11, 10}, {6186, 12, 10}, {6198, 6, 11}, {6204, 5, 11},
+	{6209, 3, 12}, {6212, 13, 12}, {6225, 3, 5}, {6228, 8, 5},
+	{6236, 3, 12}, {6239, 5, 12}, {6244, 5, 6}, {6249, 8, 6},
+	{6257, 4, 6}, {6261, 7, 6}, {6268, 3, 12}, {6271, 3, 7},
+	{6274, 3, 5}, {6277, 3, 6}, {6280, 8, 7}, {6288, 11, 6},
+	{6299, 3, 9}, {6302, 11, 9}, {6313, 10, 6}, {6323, 11, 9},
+	{6334, 3, 11}, {6337, 3, 1}, {6340, 4, 1}, {6344, 11, 1},
+	{6355, 10, 1}, {6365, 3, 8}, {6368, 7, 8}, {6375, 8, 8},
+	{6383, 3, 7}, {6386, 6, 7}, {6392, 5, 6}, {6397, 3, 3},
+	{6400, 5, 3}, {6405, 4, 3}, {6409, 3, 4}, {6412, 8, 4},
+	{6420, 9, 4}, {6429, 3, 3}, {6432, 3, 7}, {6435, 8, 7},
+	{6443, 3, 3}, {6446, 5, 3}, {6451, 3, 2}, {6454, 7, 2},
+	{6461, 10, 2}, {6471, 4, 5}, {6475, 7, 5}, {6482, 7, 5},
+	{6489, 3, 5}, {6492, 6, 5}, {6498, 6, 5}, {6504, 16, 2},
+	{6520, 3, 1}, {6523, 9, 4}, {6532, 3, 4}, {6535, 9, 4},
+	{6544, 8, 4}, {6552, 9, 4}, {6561, 8, 4}, {6569, 4, 1},
+	{6573, 7, 1}, {6580, 5, 10}, {6585, 8, 10}, {6593, 3, 2},
+	{6596, 3, 10}, {6599, 3, 7}, {6602, 8, 7}, {6610, 3, 4},
+	{6613, 8, 4}, {6621, 3, 11}, {6624, 5, 11}, {6629, 9, 11},
+	{6638, 10, 11}, {6648, 9, 11}, {6657, 11, 11}, {6668, 3, 1},
+	{6671, 5, 1}, {6676, 5, 1}, {6681, 3, 9}, {6684, 6, 9},
+	{6690, 3, 8}, {6693, 7, 8}, {6700, 4, 7}, {6704, 5, 7},
+	{6709, 6, 7}, {6715, 15, 5}, {6730, 6, 8}, {6736, 3, 7},
+	{6739, 6, 6}, {6745, 5, 7}, {6750, 6, 7}, {6756, 8, 7},
+	{6764, 7, 7}, {6771, 6, 6}, {6777, 3, 11}, {6780, 8, 11},
+	{6788, 9, 11}, {6797, 8, 11}, {6805, 9, 11}, {6814, 9, 11},
+	{6823, 3, 12}, {6826, 3, 6}, {6829, 4, 10}, {6833, 7, 10},
+	{6840, 9, 8}, {6849, 3, 7}, {6852, 6, 7}, {6858, 3, 2},
+	{6861, 6, 2}, {6867, 3, 7}, {6870, 3, 7}, {6873, 5, 7},
+	{6878, 3, 2}, {6881, 6, 2}, {6887, 6, 2}, {6893, 4, 2},
+	{6897, 3, 7}, {6900, 3, 9}, {6903, 5, 11}, {6908, 6, 9},
+	{6914, 3, 6}, {6917, 4, 6}, {6921, 9, 6}, {6930, 4, 7},
+	{6934, 6, 7}, {6940, 8, 7}, {6948, 9, 7}, {6957, 4, 11},
+	{6961, 12, 11}, {6973, 13, 11}, {6986, 8, 6}, {6994, 16, 4},
+	{7010, 5, 8}, {7015, 4, 8}, {7019, 7, 8}, {7026, 4, 7},
+	{7030, 7, 7}, {7037, 4, 8}, {7041, 3, 8}, {7044, 6, 8},
+	{7050, 8, 9}, {7058, 8, 6}, {7066, 4, 12}, {7070, 8, 11},
+	{7078, 9, 12}, {7087, 3, 5}, {7090, 8, 3}, {7098, 5, 5},
+	{7103, 5, 5}, {7108, 6, 5}, {7114, 6, 3}, {7120, 9, 3},
+	{7129, 5, 3}, {7134, 5, 5}, {7139, 3, 4}, {7142, 6, 4},
+	{7148, 3, 3}, {7151, 5, 3}, {7156, 3, 5}, {7159, 3, 5},
+	{7162, 6, 5}, {7168, 4, 9}, {7172, 6, 9}, {7178, 3, 5},
+	{7181, 7, 5}, {7188, 4, 5}, {7192, 5, 5}, {7197, 4, 5},
+	{7201, 3, 5}, {7204, 4, 5}, {7208, 4, 5}, {7212, 4, 5},
+	{7216, 3, 3}, {7219, 5, 3}, {7224, 5, 3}, {7229, 5, 3},
+	{7234, 5, 3}, {7239, 5, 3}, {7244, 5, 3}, {7249, 6, 3},
+	{7255, 6, 11}, {7261, 9, 11}, {7270, 4, 3}, {7274, 5, 3},
+	{7279, 6, 3}, {7285, 5, 3}, {7290, 5, 3}, {7295, 4, 3},
+	{7299, 6, 3}, {7305, 6, 3}, {7311, 5, 3}, {7316, 5, 3},
+	{7321, 6, 3}, {7327, 7, 3}, {7334, 6, 3}, {7340, 6, 3},
+	{7346, 5, 3}, {7351, 5, 3}, {7356, 5, 3}, {7361, 6, 3},
+	{7367, 4, 3}, {7371, 5, 3}, {7376, 3, 3}, {7379, 5, 3},
+	{7384, 4, 3}, {7388, 3, 3}, {7391, 4, 4}, {7395, 4, 3},
+	{7399, 8, 12}, {7407, 7, 3}, {7414, 3, 3}, {7417, 6, 3},
+	{7423, 8, 7}, {7431, 3, 5}, {7434, 4, 5}, {7438, 6, 3},
+	{7444, 4, 5}, {7448, 5, 5}, {7453, 6, 5}, {7459, 5, 5},
+	{7464, 3, 5}, {7467, 5, 5}, {7472, 4, 5}, {7476, 4, 5},
+	{7480, 5, 3}, {7485, 7, 3}, {7492, 3, 5}, {7495, 3, 3},
+	{7498, 5, 3}, {7503, 3, 2}, {7506, 2, 5}, {7508, 11, 9},
+	{7519, 11, 6}, {7530, 3, 9}, {7533, 4, 9}, {7537, 3, 5},
+	{7540, 10, 11}, {7550, 14, 12}, {7564, 3, 6}, {7567, 7, 6},
+	{7574, 3, 5}, {7577, 4, 5}, {7581, 5, 5}, {7586, 5, 6},
+	{7591, 9, 6}, {7600, 3, 5}, {7603, 4, 5}, {7607, 4, 5},
+	{7611, 5, 5}, {7616, 3, 6}, {7619, 3, 3}, {7622, 6, 3},
+	{7628, 3, 5}, {7631, 4, 5}, {7635, 4, 6}, {7639, 8, 6},
+	{7647, 14, 9}, {7661, 4, 3}, {7665, 7, 3}, {7672, 12, 9},
+	{7684, 6, 9}, {7690, 5, 9}, {7695, 3, 8}, {7698, 7, 8},
+	{7705, 3, 3}, {7708, 5, 3}, {7713, 4, 5}, {7717, 12, 5},
+	{7729, 3, 11}, {7732, 6, 11}, {7738, 6, 11}, {7744, 9, 4},
+	{7753, 7, 8}, {7760, 10, 1}, {7770, 13, 7}, {7783, 13, 9},
+	{7796, 9, 10}, {7805, 11, 2}, {7816, 12, 12}, {7828, 6, 5},
+	{7834, 12, 6}, {7846, 10, 3}, {7856, 3, 4}, {7859, 5, 4},
+	{7864, 3, 12}, {7867, 4, 3}, {7871, 3, 5}, {7874, 4, 5},
+	{7878, 3, 3}, {7881, 8, 3}, {7889, 3, 4}, {7892, 8, 4},
+	{7900, 5, 7}, {7905, 3, 5}, {7908, 11, 5}, {7919, 12, 5},
+	{7931, 3, 3}, {7934, 3, 10}, {7937, 8, 10}, {7945, 3, 1},
+	{7948, 3, 3}, {7951, 3, 9}, {7954, 3, 12}, {7957, 6, 12},
+	{7963, 9, 5}, {7972, 15, 12}, {7987, 3, 1}, {7990, 8, 1},
+	{7998, 3, 12}, {8001, 8, 12}, {8009, 5, 3}, {8014, 4, 5},
+	{8018, 6, 5}, {8024, 5, 3}, {8029, 8, 3}, {8037, 6, 3},
+	{8043, 4, 3}, {8047, 6, 3}, {8053, 4, 3}, {8057, 6, 3},
+	{8063, 5, 3}, {8068, 6, 3}, {8074, 4, 3}, {8078, 5, 3},
+	{8083, 4, 5}, {8087, 3, 5}, {8090, 4, 3}, {8094, 5, 3},
+	{8099, 6, 3}, {8105, 4, 3}, {8109, 3, 5}, {8112, 5, 5},
+	{8117, 4, 3}, {8121, 7, 3}, {8128, 5, 3}, {8133, 3, 3},
+	{8136, 5, 3}, {8141, 4, 3}, {8145, 3, 3}, {8148, 4, 3},
+	{8152, 3, 3}, {8155, 4, 3}, {8159, 5, 3}, {8164, 3, 12},
+	{8167, 13, 12}, {8180, 3, 12}, {8183, 11, 12}, {8194, 3, 2},
+	{8197, 12, 2}, {8209, 3, 2}, {8212, 6, 2}, {8218, 3, 9},
+	{8221, 7, 9}, {8228, 3, 8}, {8231, 3, 12}, {8234, 3, 8},
+	{8237, 3, 11}, {8240, 11, 11}, {8251, 3, 6}, {8254, 9, 10},
+	{8263, 3, 6}, {8266, 8, 11}, {8274, 3, 4}, {8277, 5, 4},
+	{8282, 4, 3}, {8286, 13, 3}, {8299, 3, 11}, {8302, 3, 11},
+	{8305, 10, 11}, {8315, 9, 11}, {8324, 3, 11}, {8327, 8, 11},
+	{8335, 9, 11}, {8344, 4, 12}, {8348, 7, 12}, {8355, 3, 11},
+	{8358, 5, 11}, {8363, 8, 11}, {8371, 6, 11}, {8377, 6, 11},
+	{8383, 7, 11}, {8390, 8, 11}, {8398, 9, 11}, {8407, 10, 11},
+	{8417, 8, 11}, {8425, 8, 11}, {8433, 9, 11}, {8442, 8, 11},
+	{8450, 8, 11}, {8458, 9, 11}, {8467, 8, 11}, {8475, 9, 11},
+	{8484, 3, 11}, {8487, 9, 11}, {8496, 7, 11}, {8503, 8, 11},
+	{8511, 8, 11}, {8519, 3, 11}, {8522, 6, 11}, {8528, 8, 11},
+	{8536, 4, 11}, {8540, 7, 11}, {8547, 3, 11}, {8550, 8, 11},
+	{8558, 3, 11}, {8561, 7, 11}, {8568, 7, 11}, {8575, 9, 11},
+	{8584, 3, 11}, {8587, 3, 7}, {8590, 8, 7}, {8598, 3, 12},
+	{8601, 13, 12}, {8614, 11, 3}, {8625, 11, 2}, {8636, 3, 9},
+	{8639, 3, 9}, {8642, 5, 9}, {8647, 4, 11}, {8651, 7, 11},
+	{8658, 4, 4}, {8662, 6, 4}, {8668, 4, 11}, {8672, 9, 11},
+	{8681, 4, 11}, {8685, 8, 11}, {8693, 4, 11}, {8697, 8, 11},
+	{8705, 4, 11}, {8709, 7, 11}, {8716, 3, 11}, {8719, 6, 11},
+	{8725, 3, 4}, {8728, 5, 4}, {8733, 3, 11}, {8736, 8, 11},
+	{8744, 3, 11}, {8747, 7, 11}, {8754, 3, 6}, {8757, 20, 6},
+	{8777, 3, 1}, {8780, 4, 1}, {8784, 3, 10}, {8787, 7, 10},
+	{8794, 3, 10}, {8797, 7, 10}, {8804, 7, 10}, {8811, 9, 10},
+	{8820, 7, 10}, {8827, 8, 10}, {8835, 7, 10}, {8842, 7, 10},
+	{8849, 6, 10}, {8855, 3, 8}, {8858, 4, 8}, {8862, 6, 8},
+	{8868, 4, 8}, {8872, 4, 8}, {8876, 3, 8}, {8879, 3, 10},
+	{8882, 7, 10}, {8889, 3, 10}, {8892, 8, 10}, {8900, 3, 10},
+	{8903, 6, 10}, {8909, 7, 10}, {8916, 5, 10}, {8921, 6, 10},
+	{8927, 7, 10}, {8934, 8, 10}, {8942, 9, 10}, {8951, 7, 10},
+	{8958, 8, 10}, {8966, 7, 10}, {8973, 8, 10}, {8981, 7, 10},
+	{8988, 8, 10}, {8996, 8, 10}, {9004, 7, 10}, {9011, 7, 10},
+	{9018, 7, 10}, {9025, 6, 10}, {9031, 8, 10}, {9039, 8, 10},
+	{9047, 7, 10}, {9054, 3, 10}, {9057, 12, 10}, {9069, 3, 11},
+	{9072, 21, 11}, {9093, 3, 2}, {9096, 7, 2}, {9103, 3, 10},
+	{9106, 7, 10}, {9113, 7, 10}, {9120, 3, 10}, {9123, 6, 10},
+	{9129, 3, 8}, {9132, 10, 8}, {9142, 3, 10}, {9145, 7, 10},
+	{9152, 5, 9}, {9157, 3, 3}, {9160, 6, 3}, {9166, 6, 3},
+	{9172, 16, 1}, {9188, 6, 1}, {9194, 4, 3}, {9198, 7, 3},
+	{9205, 7, 3}, {9212, 16, 7}, {9228, 13, 11}, {9241, 12, 9},
+	{9253, 15, 2}, {9268, 13, 4}, {9281, 13, 8}, {9294, 14, 6},
+	{9308, 21, 1}, {9329, 19, 3}, {9348, 16, 5}, {9364, 18, 12},
+	{9382, 18, 10}, {9400, 3, 4}, {9403, 15, 4}, {9418, 13, 4},
+	{9431, 3, 8}, {9434, 6, 8}, {9440, 3, 3}, {9443, 14, 3},
+	{9457, 12, 7}, {9469, 3, 11}, {9472, 7, 11}, {9479, 3, 10},
+	{9482, 11, 10}, {9493, 12, 10}, {9505, 4, 10}, {9509, 12, 10},
+	{9521, 13, 10}, {9534, 3, 2}, {9537, 7, 2}, {9544, 16, 2},
+	{9560, 18, 5}, {9578, 22, 11}, {9600, 19, 8}, {9619, 13, 1},
+	{9632, 11, 3}, {9643, 15, 12}, {9658, 19, 7}, {9677, 13, 6},
+	{9690, 13, 10}, {9703, 11, 4}, {9714, 14, 9}, {9728, 3, 1},
+	{9731, 8, 1}, {9739, 3, 8}, {9742, 4, 11}, {9746, 8, 11},
+	{9754, 6, 1}, {9760, 5, 8}, {9765, 6, 8}, {9771, 3, 1},
+	{9774, 5, 10}, {9779, 10, 1}, {9789, 3, 2}, {9792, 8, 2},
+	{9800, 3, 7}, {9803, 6, 7}, {9809, 8, 6}, {9817, 5, 7},
+	{9822, 4, 6}, {9826, 6, 6}, {9832, 3, 3}, {9835, 15, 3},
+	{9850, 14, 3}, {9864, 3, 4}, {9867, 5, 4}, {9872, 3, 12},
+	{9875, 8, 12}, {9883, 8, 12}, {9891, 8, 12}, {9899, 8, 12},
+	{9907, 3, 11}, {9910, 10, 11}, {9920, 3, 10}, {9923, 6, 10},
+	{9929, 4, 3}, {9933, 4, 3}, {9937, 3, 7}, {9940, 10, 7},
+	{9950, 3, 6}, {9953, 10, 6}, {9963, 3, 9}, {9966, 3, 6},
+	{9969, 7, 6}, {9976, 3, 4}, {9979, 16, 4}, {9995, 3, 1},
+	{9998, 13, 1}, {10011, 4, 12}, {10015, 7, 12}, {10022, 3, 8},
+	{10025, 3, 12}, {10028, 7, 12}, {10035, 3, 12}, {10038, 7, 12},
+	{10045, 10, 8}, {10055, 4, 8}, {10059, 10, 8}, {10069, 11, 8},
+	{10080, 9, 8}, {10089, 9, 8}, {10098, 4, 9}, {10102, 9, 9},
+	{10111, 8, 9}, {10119, 8, 9}, {10127, 7, 9}, {10134, 3, 9},
+	{10137, 5, 9}, {10142, 6, 10}, {10148, 5, 9}, {10153, 4, 1},
+	{10157, 3, 3}, {10160, 7, 11}, {10167, 3, 9}, {10170, 3, 3},
+	{10173, 8, 12}, {10181, 7, 3}, {10188, 8, 3}, {10196, 4, 11},
+	{10200, 7, 11}, {10207, 3, 1}, {10210, 15, 1}, {10225, 20, 10},
+	{10245, 8, 1}, {10253, 3, 9}, {10256, 7, 9}, {10263, 3, 1},
+	{10266, 4, 1}, {10270, 6, 1}, {10276, 6, 1}, {10282, 6, 1},
+	{10288, 3, 9}, {10291, 10, 9}, {10301, 3, 12}, {10304, 12, 12},
+	{10316, 3, 4}, {10319, 11, 6}, {10330, 7, 4}, {10337, 3, 9},
+	{10340, 7, 9}, {10347, 8, 9}, {10355, 8, 9}, {10363, 9, 9},
+	{10372, 3, 9}, {10375, 8, 9}, {10383, 8, 9}, {10391, 4, 9},
+	{10395, 10, 9}, {10405, 6, 9}, {10411, 8, 9}, {10419, 9, 9},
+	{10428, 7, 9}, {10435, 8, 9}, {10443, 9, 9}, {10452, 10, 9},
+	{10462, 11, 9}, {10473, 9, 9}, {10482, 9, 9}, {10491, 9, 9},
+	{10500, 10, 9}, {10510, 10, 9}, {10520, 9, 9}, {10529, 9, 9},
+	{10538, 10, 9}, {10548, 9, 9}, {10557, 11, 9}, {10568, 3, 9},
+	{10571, 6, 9}, {10577, 8, 9}, {10585, 8, 9}, {10593, 8, 9},
+	{10601, 8, 9}, {10609, 9, 9}, {10618, 7, 9}, {10625, 9, 9},
+	{10634, 9, 9}, {10643, 9, 9}, {10652, 3, 5}, {10655, 4, 11},
+	{10659, 8, 11}, {10667, 3, 2}, {10670, 6, 2}, {10676, 3, 9},
+	{10679, 7, 9}, {10686, 3, 5}, {10689, 12, 5}, {10701, 11, 1},
+	{10712, 3, 2}, {10715, 5, 2}, {10720, 3, 8}, {10723, 3, 8},
+	{10726, 7, 9}, {10733, 9, 8}, {10742, 8, 8}, {10750, 9, 8},
+	{10759, 8, 8}, {10767, 3, 1}, {10770, 5, 1}, {10775, 6, 9},
+	{10781, 3, 1}, {10784, 9, 1}, {10793, 9, 1}, {10802, 8, 1},
+	{10810, 8, 1}, {10818, 3, 10}, {10821, 8, 10}, {10829, 10, 8},
+	{10839, 3, 6}, {10842, 3, 9}, {10845, 9, 9}, {10854, 3, 9},
+	{10857, 10, 9}, {10867, 3, 12}, {10870, 17, 2}, {10887, 16, 1},
+	{10903, 14, 12}, {10917, 3, 9}, {10920, 7, 9}, {10927, 3, 7},
+	{10930, 6, 7}, {10936, 5, 11}, {10941, 13, 11}, {10954, 3, 9},
+	{10957, 3, 10}, {10960, 4, 10}, {10964, 6, 10}, {10970, 6, 10},
+	{10976, 6, 10}, {10982, 3, 3}, {10985, 3, 8}, {10988, 6, 7},
+	{10994, 5, 8}, {10999, 5, 8}, {11004, 6, 7}, {11010, 3, 9},
+	{11013, 3, 3}, {11016, 12, 3}, {11028, 13, 3}, {11041, 3, 11},
+	{11044, 7, 11}, {11051, 9, 11}, {11060, 10, 1}, {11070, 9, 1},
+	{11079, 3, 1}, {11082, 8, 1}, {11090, 7, 1}, {11097, 8, 1},
+	{11105, 8, 1}, {11113, 4, 1}, {11117, 9, 1}, {11126, 10, 1},
+	{11136, 3, 7}, {11139, 5, 7}, {11144, 4, 9}, {11148, 3, 1},
+	{11151, 4, 6}, {11155, 7, 1}, {11162, 4, 7}, {11166, 13, 7},
+	{11179, 3, 5}, {11182, 8, 5}, {11190, 3, 6}, {11193, 5, 6},
+	{11198, 3, 5}, {11201, 7, 5}, {11208, 7, 5}, {11215, 4, 9},
+	{11219, 7, 9}, {11226, 5, 9}, {11231, 10, 9}, {11241, 16, 9},
+	{11257, 19, 6}, {11276, 17, 8}, {11293, 19, 2}, {11312, 17, 4},
+	{11329, 19, 3}, {11348, 19, 5}, {11367, 17, 7}, {11384, 16, 1},
+	{11400, 16, 10}, {11416, 28, 12}, {11444, 30, 11}, {11474, 4, 9},
+	{11478, 11, 9}, {11489, 4, 9}, {11493, 7, 9}, {11500, 8, 9},
+	{11508, 4, 2}, {11512, 4, 1}, {11516, 4, 1}, {11520, 8, 1},
+	{11528, 7, 2}, {11535, 4, 11}, {11539, 8, 11}, {11547, 3, 9},
+	{11550, 3, 5}, {11553, 8, 5}, {11561, 5, 1}, {11566, 8, 1},
+	{11574, 3, 4}, {11577, 7, 4}, {11584, 3, 8}, {11587, 5, 8},
+	{11592, 3, 6}, {11595, 8, 6}, {11603, 3, 7}, {11606, 6, 7},
+	{11612, 3, 12}, {11615, 6, 12}, {11621, 6, 12}, {11627, 3, 10},
+	{11630, 5, 10}, {11635, 5, 2}, {11640, 10, 2}, {11650, 3, 3},
+	{11653, 5, 3}, {11658, 5, 1}, {11663, 6, 10}, {11669, 6, 11},
+	{11675, 6, 12}, {11681, 5, 2}, {11686, 5, 3}, {11691, 5, 4},
+	{11696, 5, 5}, {11701, 5, 6}, {11706, 5, 7}, {11711, 5, 8},
+	{11716, 5, 9}, {11721, 3, 8}, {11724, 8, 1}, {11732, 9, 10},
+	{11741, 9, 11}, {11750, 9, 12}, {11759, 8, 2}, {11767, 8, 3},
+	{11775, 8, 4}, {11783, 8, 5}, {11791, 8, 6}, {11799, 8, 7},
+	{11807, 8, 8}, {11815, 8, 9}, {11823, 3, 12}, {11826, 9, 12},
+	{11835, 4, 8}, {11839, 10, 8}, {11849, 3, 3}, {11852, 8, 2},
+	{11860, 10, 3}, {11870, 3, 10}, {11873, 3, 7}, {11876, 15, 2},
+	{11891, 5, 5}, {11896, 8, 5}, {11904, 3, 7}, {11907, 3, 4},
+	{11910, 7, 4}, {11917, 7, 4}, {11924, 10, 12}, {11934, 3, 4},
+	{11937, 9, 10}, {11946, 7, 12}, {11953, 3, 2}, {11956, 3, 6},
+	{11959, 3, 10}, {11962, 7, 10}, {11969, 4, 7}, {11973, 7, 7},
+	{11980, 4, 12}, {11984, 7, 12}, {11991, 3, 7}, {11994, 6, 7},
+	{12000, 8, 4}, {12008, 3, 11}, {12011, 8, 5}, {12019, 10, 2},
+	{12029, 3, 11}, {12032, 10, 11}, {12042, 3, 10}, {12045, 7, 10},
+	{12052, 3, 12}, {12055, 7, 12}, {12062, 3, 10}, {12065, 8, 10},
+	{12073, 7, 3}, {12080, 3, 7}, {12083, 3, 10}, {12086, 5, 10},
+	{12091, 3, 1}, {12094, 9, 1}, {12103, 3, 11}, {12106, 11, 11},
+	{12117, 12, 4}, {12129, 4, 7}, {12133, 4, 7}, {12137, 3, 8},
+	{12140, 3, 3}, {12143, 7, 3}, {12150, 3, 7}, {12153, 7, 7},
+	{12160, 3, 2}, {12163, 3, 2}, {12166, 7, 2}, {12173, 7, 2},
+	{12180, 7, 2}, {12187, 5, 2}, {12192, 8, 2}, {12200, 4, 2},
+	{12204, 8, 2}, {12212, 8, 2}, {12220, 7, 2}, {12227, 7, 2},
+	{12234, 3, 9}, {12237, 10, 9}, {12247, 10, 9}, {12257, 3, 6},
+	{12260, 5, 6}, {12265, 3, 3}, {12268, 3, 11}, {12271, 8, 11},
+	{12279, 12, 10}, {12291, 3, 6}, {12294, 10, 6}, {12304, 3, 9},
+	{12307, 5, 9}, {12312, 3, 3}, {12315, 7, 3}, {12322, 6, 10},
+	{12328, 6, 11}, {12334, 16, 10}, {12350, 17, 11}, {12367, 15, 10},
+	{12382, 16, 11}, {12398, 3, 8}, {12401, 9, 8}, {12410, 4, 11},
+	{12414, 12, 11}, {12426, 3, 9}, {12429, 9, 9}, {12438, 8, 9},
+	{12446, 9, 9}, {12455, 8, 9}, {12463, 9, 9}, {12472, 4, 10},
+	{12476, 4, 10}, {12480, 9, 10}, {12489, 9, 9}, {12498, 3, 3},
+	{12501, 10, 3}, {12511, 3, 1}, {12514, 7, 1}, {12521, 3, 11},
+	{12524, 6, 11}, {12530, 3, 1}, {12533, 6, 1}, {12539, 3, 7},
+	{12542, 3, 7}, {12545, 5, 7}, {12550, 3, 6}, {12553, 6, 7},
+	{12559, 4, 6}, {12563, 4, 6}, {12567, 5, 6}, {12572, 3, 6},
+	{12575, 4, 6}, {12579, 3, 8}, {12582, 10, 8}, {12592, 11, 11},
+	{12603, 3, 1}, {12606, 6, 1}, {12612, 8, 1}, {12620, 3, 10},
+	{12623, 8, 10}, {12631, 3, 4}, {12634, 6, 4}, {12640, 6, 4},
+	{12646, 3, 1}, {12649, 8, 1}, {12657, 3, 7}, {12660, 4, 7},
+	{12664, 5, 7}, {12669, 6, 7}, {12675, 3, 6}, {12678, 4, 6},
+	{12682, 5, 6}, {12687, 4, 7}, {12691, 5, 7}, {12696, 4, 6},
+	{12700, 5, 6}, {12705, 3, 1}, {12708, 6, 1}, {12714, 3, 1},
+	{12717, 5, 1}, {12722, 6, 1}, {12728, 3, 7}, {12731, 5, 7},
+	{12736, 3, 6}, {12739, 5, 9}, {12744, 7, 9}, {12751, 4, 8},
+	{12755, 7, 8}, {12762, 8, 8}, {12770, 4, 6}, {12774, 6, 6},
+	{12780, 3, 9}, {12783, 4, 9}, {12787, 3, 1}, {12790, 6, 1},
+	{12796, 3, 1}, {12799, 6, 1}, {12805, 3, 10}, {12808, 5, 10},
+	{12813, 3, 11}, {12816, 6, 11}, {12822, 3, 9}, {12825, 8, 9},
+	{12833, 8, 9}, {12841, 3, 7}, {12844, 3, 2}, {12847, 3, 9},
+	{12850, 7, 7}, {12857, 7, 9}, {12864, 10, 2}, {12874, 4, 1},
+	{12878, 4, 7}, {12882, 4, 9}, {12886, 4, 2}, {12890, 4, 8},
+	{12894, 6, 11}, {12900, 6, 12}, {12906, 4, 10}, {12910, 4, 3},
+	{12914, 4, 5}, {12918, 4, 6}, {12922, 4, 4}, {12926, 4, 8},
+	{12930, 6, 8}, {12936, 6, 4}, {12942, 3, 4}, {12945, 5, 4},
+	{12950, 6, 4}, {12956, 7, 12}, {12963, 3, 10}, {12966, 6, 10},
+	{12972, 4, 2}, {12976, 3, 12}, {12979, 3, 12}, {12982, 7, 12},
+	{12989, 4, 7}, {12993, 4, 6}, {12997, 9, 12}, {13006, 10, 12},
+	{13016, 3, 5}, {13019, 4, 3}, {13023, 6, 11}, {13029, 3, 5},
+	{13032, 3, 11}, {13035, 9, 11}, {13044, 7, 5}, {13051, 4, 9},
+	{13055, 7, 10}, {13062, 3, 2}, {13065, 5, 2}, {13070, 3, 8},
+	{13073, 7, 8}, {13080, 3, 4}, {13083, 6, 4}, {13089, 6, 8},
+	{13095, 6, 4}, {13101, 3, 1}, {13104, 6, 1}, {13110, 3, 4},
+	{13113, 6, 4}, {13119, 4, 6}, {13123, 8, 6}, {13131, 4, 3},
+	{13135, 6, 3}, {13141, 8, 9}, {13149, 3, 8}, {13152, 7, 8},
+	{13159, 3, 4}, {13162, 8, 4}, {13170, 8, 4}, {13178, 3, 8},
+	{13181, 9, 8}, {13190, 4, 6}, {13194, 3, 8}, {13197, 9, 8},
+	{13206, 3, 3}, {13209, 8, 3}, {13217, 7, 3}, {13224, 2, 8},
+	{13226, 4, 3}, {13230, 4, 1}, {13234, 8, 2}, {13242, 4, 4},
+	{13246, 6, 4}, {13252, 4, 9}, {13256, 5, 6}, {13261, 6, 8},
+	{13267, 7, 6}, {13274, 4, 8}, {13278, 8, 8}, {13286, 4, 10},
+	{13290, 9, 10}, {13299, 4, 1}, {13303, 7, 1}, {13310, 5, 8},
+	{13315, 7, 8}, {13322, 4, 4}, {13326, 8, 4}, {13334, 5, 1},
+	{13339, 5, 9}, {13344, 4, 8}, {13348, 5, 8}, {13353, 4, 10},
+	{13357, 7, 10}, {13364, 4, 10}, {13368, 4, 2}, {13372, 5, 2},
+	{13377, 6, 2}, {13383, 3, 12}, {13386, 9, 12}, {13395, 3, 4},
+	{13398, 5, 4}, {13403, 3, 8}, {13406, 5, 8}, {13411, 5, 4},
+	{13416, 3, 10}, {13419, 6, 10}, {13425, 3, 8}, {13428, 4, 5},
+	{13432, 5, 9}, {13437, 4, 6}, {13441, 9, 6}, {13450, 6, 9},
+	{13456, 13, 9}, {13469, 4, 7}, {13473, 4, 6}, {13477, 7, 6},
+	{13484, 9, 7}, {13493, 9, 7}, {13502, 10, 6}, {13512, 7, 6},
+	{13519, 5, 1}, {13524, 8, 1}, {13532, 4, 6}, {13536, 6, 6},
+	{13542, 4, 1}, {13546, 4, 7}, {13550, 4, 9}, {13554, 4, 2},
+	{13558, 4, 8}, {13562, 4, 7}, {13566, 4, 6}, {13570, 5, 7},
+	{13575, 5, 6}, {13580, 6, 11}, {13586, 6, 12}, {13592, 4, 10},
+	{13596, 4, 3}, {13600, 3, 12}, {13603, 7, 12}, {13610, 7, 2},
+	{13617, 3, 12}, {13620, 10, 12}, {13630, 7, 12}, {13637, 10, 12},
+	{13647, 4, 5}, {13651, 4, 6}, {13655, 6, 4}, {13661, 11, 4},
+	{13672, 12, 4}, {13684, 5, 10}, {13689, 7, 10}, {13696, 7, 10},
+	{13703, 4, 12}, {13707, 10, 12}, {13717, 10, 12}, {13727, 3, 5},
+	{13730, 4, 2}, {13734, 6, 2}, {13740, 4, 8}, {13744, 5, 6},
+	{13749, 3, 5}, {13752, 6, 8}, {13758, 8, 6}, {13766, 4, 8},
+	{13770, 9, 8}, {13779, 9, 8}, {13788, 4, 10}, {13792, 4, 11},
+	{13796, 18, 11}, {13814, 16, 10}, {13830, 4, 8}, {13834, 5, 8},
+	{13839, 4, 4}, {13843, 3, 2}, {13846, 7, 2}, {13853, 4, 7},
+	{13857, 3, 12}, {13860, 9, 12}, {13869, 3, 1}, {13872, 3, 12},
+	{13875, 7, 12}, {13882, 6, 12}, {13888, 3, 2}, {13891, 9, 2},
+	{13900, 4, 3}, {13904, 4, 7}, {13908, 4, 6}, {13912, 4, 10},
+	{13916, 4, 8}, {13920, 5, 8}, {13925, 3, 7}, {13928, 4, 7},
+	{13932, 3, 1}, {13935, 7, 1}, {13942, 3, 6}, {13945, 4, 6},
+	{13949, 3, 7}, {13952, 6, 7}, {13958, 3, 6}, {13961, 6, 6},
+	{13967, 3, 1}, {13970, 10, 1}, {13980, 10, 1}, {13990, 4, 7},
+	{13994, 7, 7}, {14001, 4, 6}, {14005, 7, 6}, {14012, 4, 7},
+	{14016, 7, 7}, {14023, 4, 6}, {14027, 7, 6}, {14034, 3, 8},
+	{14037, 6, 12}, {14043, 6, 11}, {14049, 4, 10}, {14053, 5, 8},
+	{14058, 8, 8}, {14066, 5, 4}, {14071, 9, 4}, {14080, 5, 10},
+	{14085, 9, 10}, {14094, 7, 8}, {14101, 11, 10}, {14112, 12, 11},
+	{14124, 4, 7}, {14128, 4, 4}, {14132, 3, 4}, {14135, 7, 4},
+	{14142, 6, 4}, {14148, 3, 5}, {14151, 5, 5}, {14156, 3, 3},
+	{14159, 5, 3}, {14164, 3, 2}, {14167, 5, 2}, {14172, 6, 2},
+	{14178, 5, 1}, {14183, 3, 7}, {14186, 6, 7}, {14192, 5, 7},
+	{14197, 3, 11}, {14200, 8, 11}, {14208, 9, 11}, {14217, 3, 5},
+	{14220, 5, 5}, {14225, 3, 3}, {14228, 7, 3}, {14235, 3, 5},
+	{14238, 3, 5}, {14241, 5, 5}, {14246, 4, 3}, {14250, 3, 6},
+	{14253, 6, 6}, {14259, 3, 5}, {14262, 5, 5}, {14267, 3, 3},
+	{14270, 7, 3}, {14277, 4, 6}, {14281, 6, 7}, {14287, 3, 5},
+	{14290, 3, 5}, {14293, 3, 3}, {14296, 5, 3}, {14301, 3, 11},
+	{14304, 8, 11}, {14312, 6, 6}, {14318, 3, 3}, {14321, 6, 3},
+	{14327, 6, 11}, {14333, 3, 11}, {14336, 9, 11}, {14345, 3, 11},
+	{14348, 9, 11}, {14357, 3, 9}, {14360, 6, 4}, {14366, 16, 4},
+	{14382, 16, 4}, {14398, 6, 8}, {14404, 18, 8}, {14422, 6, 8},
+	{14428, 18, 8}, {14446, 6, 12}, {14452, 20, 12}, {14472, 20, 12},
+	{14492, 6, 1}, {14498, 20, 1}, {14518, 20, 1}, {14538, 8, 7},
+	{14546, 14, 7}, {14560, 8, 6}, {14568, 14, 6}, {14582, 8, 7},
+	{14590, 14, 7}, {14604, 8, 6}, {14612, 14, 6}, {14626, 6, 5},
+	{14632, 10, 5}, {14642, 6, 3}, {14648, 14, 3}, {14662, 6, 5},
+	{14668, 10, 5}, {14678, 6, 3}, {14684, 14, 3}, {14698, 6, 11},
+	{14704, 18, 11}, {14722, 6, 11}, {14728, 18, 11}, {14746, 6, 10},
+	{14752, 18, 10}, {14770, 18, 10}, {14788, 6, 9}, {14794, 22, 9},
+	{14816, 22, 9}, {14838, 6, 2}, {14844, 22, 2}, {14866, 22, 2},
+	{14888, 3, 11}, {14891, 6, 11}, {14897, 4, 5}, {14901, 7, 10},
+	{14908, 3, 10}, {14911, 7, 10}, {14918, 5, 12}, {14923, 3, 10},
+	{14926, 9, 10}, {14935, 6, 1}, {14941, 3, 12}, {14944, 6, 12},
+	{14950, 3, 10}, {14953, 9, 10}, {14962, 9, 10}, {14971, 6, 8},
+	{14977, 12, 8}, {14989, 14, 8}, {15003, 6, 5}, {15009, 6, 4},
+	{15015, 10, 4}, {15025, 12, 4}, {15037, 12, 4}, {15049, 27, 10},
+	{15076, 36, 11}, {15112, 38, 12}, {15150, 6, 2}, {15156, 10, 2},
+	{15166, 6, 4}, {15172, 12, 4}, {15184, 29, 3}, {15213, 6, 12},
+	{15219, 12, 12}, {15231, 14, 12}, {15245, 14, 12}, {15259, 25, 7},
+	{15284, 29, 4}, {15313, 23, 9}, {15336, 6, 12}, {15342, 18, 12},
+	{15360, 29, 6}, {15389, 6, 9}, {15395, 8, 9}, {15403, 6, 7},
+	{15409, 8, 7}, {15417, 8, 7}, {15425, 6, 6}, {15431, 8, 6},
+	{15439, 8, 6}, {15447, 6, 11}, {15453, 10, 11}, {15463, 6, 5},
+	{15469, 6, 5}, {15475, 10, 5}, {15485, 6, 3}, {15491, 8, 3},
+	{15499, 10, 3}, {15509, 12, 3}, {15521, 6, 6}, {15527, 12, 6},
+	{15539, 6, 5}, {15545, 27, 8}, {15572, 6, 3}, {15578, 12, 3},
+	{15590, 6, 11}, {15596, 10, 11}, {15606, 12, 11}, {15618, 12, 11},
+	{15630, 25, 1}, {15655, 6, 10}, {15661, 12, 10}, {15673, 14, 10},
+	{15687, 14, 10}, {15701, 6, 2}, {15707, 6, 6}, {15713, 14, 6},
+	{15727, 12, 2}, {15739, 6, 9}, {15745, 14, 9}, {15759, 16, 9},
+	{15775, 16, 9}, {15791, 10, 8}, {15801, 6, 8}, {15807, 6, 7},
+	{15813, 6, 4}, {15819, 10, 4}, {15829, 10, 7}, {15839, 25, 5},
+	{15864, 6, 8}, {15870, 10, 8}, {15880, 6, 12}, {15886, 8, 12},
+	{15894, 6, 2}, {15900, 12, 2}, {15912, 14, 2}, {15926, 14, 2},
+	{15940, 27, 2}, {15967, 16, 1}, {15983, 6, 1}, {15989, 6, 10},
+	{15995, 8, 10}, {16003, 6, 7}, {16009, 10, 7}, {16019, 6, 1},
+	{16025, 10, 1}, {16035, 12, 1}, {16047, 12, 1}, {16059, 6, 8},
+	{16065, 12, 8}, {16077, 14, 8}, {16091, 14, 8}, {16105, 6, 10},
+	{16111, 16, 10}, {16127, 6, 4}, {16133, 12, 4}, {16145, 12, 4},
+	{16157, 12, 4}, {16169, 10, 4}, {16179, 8, 8}, {16187, 23, 8},
+	{16210, 25, 8}, {16235, 6, 12}, {16241, 16, 12}, {16257, 6, 9},
+	{16263, 21, 9}, {16284, 23, 9}, {16307, 6, 3}, {16313, 16, 3},
+	{16329, 14, 3}, {16343, 6, 6}, {16349, 13, 6}, {16362, 15, 6},
+	{16377, 6, 9}, {16383, 16, 9}, {16399, 14, 9}, {16413, 16, 9},
+	{16429, 14, 9}, {16443, 6, 12}, {16449, 14, 12}, {16463, 12, 12},
+	{16475, 8, 1}, {16483, 14, 1}, {16497, 6, 12}, {16503, 14, 12},
+	{16517, 14, 12}, {16531, 14, 12}, {16545, 16, 12}, {16561, 6, 12},
+	{16567, 16, 12}, {16583, 6, 8}, {16589, 14, 8}, {16603, 12, 8},
+	{16615, 6, 10}, {16621, 14, 10}, {16635, 12, 10}, {16647, 6, 7},
+	{16653, 8, 7}, {16661, 8, 7}, {16669, 8, 7}, {16677, 6, 6},
+	{16683, 8, 6}, {16691, 8, 6}, {16699, 8, 6}, {16707, 6, 10},
+	{16713, 20, 10}, {16733, 22, 10}, {16755, 6, 4}, {16761, 14, 4},
+	{16775, 12, 4}, {16787, 6, 4}, {16793, 16, 4}, {16809, 18, 4},
+	{16827, 6, 3}, {16833, 21, 3}, {16854, 6, 7}, {16860, 12, 7},
+	{16872, 10, 7}, {16882, 6, 11}, {16888, 16, 11}, {16904, 18, 11},
+	{16922, 6, 2}, {16928, 12, 2}, {16940, 10, 2}, {16950, 12, 2},
+	{16962, 8, 2}, {16970, 6, 7}, {16976, 12, 7}, {16988, 12, 7},
+	{17000, 6, 11}, {17006, 16, 11}, {17022, 18, 11}, {17040, 6, 5},
+	{17046, 8, 5}, {17054, 6, 3}, {17060, 8, 3}, {17068, 10, 3},
+	{17078, 16, 3}, {17094, 6, 5}, {17100, 6, 5}, {17106, 8, 4},
+	{17114, 19, 4}, {17133, 6, 11}, {17139, 16, 11}, {17155, 6, 11},
+	{17161, 14, 11}, {17175, 6, 11}, {17181, 8, 11}, {17189, 12, 11},
+	{17201, 12, 11}, {17213, 12, 11}, {17225, 6, 10}, {17231, 14, 10},
+	{17245, 16, 10}, {17261, 14, 10}, {17275, 14, 10}, {17289, 14, 10},
+	{17303, 8, 2}, {17311, 14, 2}, {17325, 4, 7}, {17329, 11, 7},
+	{17340, 13, 7}, {17353, 3, 7}, {17356, 3, 8}, {17359, 6, 8},
+	{17365, 7, 8}, {17372, 3, 6}, {17375, 3, 1}, {17378, 3, 4},
+	{17381, 6, 4}, {17387, 5, 4}, {17392, 3, 10}, {17395, 6, 3},
+	{17401, 14, 3}, {17415, 16, 3}, {17431, 6, 9}, {17437, 8, 9},
+	{17445, 16, 9}, {17461, 16, 9}, {17477, 16, 9}, {17493, 6, 9},
+	{17499, 18, 9}, {17517, 18, 9}, {17535, 6, 8}, {17541, 14, 8},
+	{17555, 12, 8}, {17567, 6, 12}, {17573, 14, 12}, {17587, 12, 12},
+	{17599, 6, 1}, {17605, 16, 1}, {17621, 16, 1}, {17637, 6, 11},
+	{17643, 16, 11}, {17659, 6, 1}, {17665, 12, 1}, {17677, 10, 1},
+	{17687, 8, 1}, {17695, 18, 1}, {17713, 6, 5}, {17719, 14, 5},
+	{17733, 12, 5}, {17745, 6, 2}, {17751, 14, 2}, {17765, 6, 2},
+	{17771, 14, 2}, {17785, 14, 2}, {17799, 14, 2}, {17813, 16, 2},
+	{17829, 6, 6}, {17835, 14, 6}, {17849, 12, 6}, {17861, 6, 6},
+	{17867, 14, 6}, {17881, 14, 6}, {17895, 6, 5}, {17901, 13, 5},
+	{17914, 15, 5}, {17929, 6, 7}, {17935, 6, 6}, {17941, 6, 1},
+	{17947, 12, 1}, {17959, 12, 1}, {17971, 12, 1}, {17983, 6, 1},
+	{17989, 12, 1}, {18001, 6, 1}, {18007, 12, 1}, {18019, 14, 1},
+	{18033, 6, 7}, {18039, 8, 7}, {18047, 6, 6}, {18053, 8, 6},
+	{18061, 3, 4}, {18064, 5, 4}, {18069, 3, 4}, {18072, 5, 4},
+	{18077, 3, 1}, {18080, 6, 1}, {18086, 9, 10}, {18095, 10, 10},
+	{18105, 6, 7}, {18111, 7, 7}, {18118, 6, 6}, {18124, 7, 6},
+	{18131, 7, 1}, {18138, 8, 1}, {18146, 8, 9}, {18154, 4, 6},
+	{18158, 6, 10}, {18164, 10, 10}, {18174, 6, 11}, {18180, 12, 11},
+	{18192, 6, 1}, {18198, 12, 1}, {18210, 6, 9}, {18216, 16, 9},
+	{18232, 4, 1}, {18236, 3, 8}, {18239, 5, 8}, {18244, 3, 1},
+	{18247, 6, 1}, {18253, 5, 1}, {18258, 6, 3}, {18264, 10, 3},
+	{18274, 3, 9}, {18277, 10, 9}, {18287, 3, 9}, {18290, 8, 9},
+	{18298, 3, 8}, {18301, 7, 8}, {18308, 6, 8}, {18314, 3, 9},
+	{18317, 6, 9}, {18323, 3, 9}, {18326, 11, 9}, {18337, 11, 9},
+	{18348, 6, 4}, {18354, 6, 12}, {18360, 4, 2}, {18364, 5, 9},
+	{18369, 3, 5}, {18372, 7, 5}, {18379, 6, 5}, {18385, 3, 12},
+	{18388, 7, 12}, {18395, 8, 12}, {18403, 7, 2}, {18410, 3, 6},
+	{18413, 5, 6}, {18418, 6, 7}, {18424, 6, 6}, {18430, 6, 1},
+	{18436, 6, 10}, {18442, 6, 5}, {18448, 6, 3}, {18454, 6, 11},
+	{18460, 6, 9}, {18466, 6, 2}, {18472, 6, 8}, {18478, 10, 4},
+	{18488, 12, 4}, {18500, 18, 12}, {18518, 20, 12}, {18538, 18, 10},
+	{18556, 20, 10}, {18576, 12, 7}, {18588, 14, 7}, {18602, 12, 6},
+	{18614, 14, 6}, {18628, 14, 1}, {18642, 16, 1}, {18658, 10, 5},
+	{18668, 12, 5}, {18680, 8, 3}, {18688, 10, 3}, {18698, 16, 11},
+	{18714, 18, 11}, {18732, 18, 9}, {18750, 20, 9}, {18770, 14, 2},
+	{18784, 16, 2}, {18800, 14, 8}, {18814, 16, 8}, {18830, 3, 10},
+	{18833, 7, 10}, {18840, 6, 10}, {18846, 3, 2}, {18849, 11, 2},
+	{18860, 11, 2}, {18871, 10, 4}, {18881, 14, 4}, {18895, 8, 10},
+	{18903, 6, 8}, {18909, 12, 8}, {18921, 14, 8}, {18935, 6, 10},
+	{18941, 14, 10}, {18955, 6, 4}, {18961, 10, 4}, {18971, 14, 10},
+	{18985, 6, 8}, {18991, 6, 12}, {18997, 16, 12}, {19013, 6, 12},
+	{19019, 10, 12}, {19029, 8, 1}, {19037, 16, 1}, {19053, 6, 7},
+	{19059, 8, 7}, {19067, 6, 6}, {19073, 8, 6}, {19081, 6, 1},
+	{19087, 10, 1}, {19097, 8, 3}, {19105, 6, 5}, {19111, 6, 5},
+	{19117, 8, 3}, {19125, 6, 3}, {19131, 6, 5}, {19137, 8, 11},
+	{19145, 18, 11}, {19163, 6, 11}, {19169, 12, 11}, {19181, 8, 9},
+	{19189, 20, 9}, {19209, 6, 9}, {19215, 12, 9}, {19227, 8, 2},
+	{19235, 18, 2}, {19253, 6, 2}, {19259, 12, 2}, {19271, 3, 9},
+	{19274, 8, 9}, {19282, 7, 9}, {19289, 4, 8}, {19293, 8, 3},
+	{19301, 10, 8}, {19311, 10, 4}, {19321, 12, 10}, {19333, 8, 8},
+	{19341, 6, 4}, {19347, 10, 4}, {19357, 6, 8}, {19363, 10, 8},
+	{19373, 10, 4}, {19383, 6, 10}, {19389, 12, 10}, {19401, 6, 8},
+	{19407, 8, 5}, {19415, 10, 9}, {19425, 6, 8}, {19431, 6, 3},
+	{19437, 10, 3}, {19447, 12, 4}, {19459, 14, 8}, {19473, 6, 5},
+	{19479, 10, 5}, {19489, 10, 7}, {19499, 10, 6}, {19509, 16, 10},
+	{19525, 6, 9}, {19531, 14, 9}, {19545, 10, 10}, {19555, 12, 10},
+	{19567, 6, 8}, {19573, 18, 10}, {19591, 10, 4}, {19601, 10, 4},
+	{19611, 12, 10}, {19623, 14, 10}, {19637, 8, 8}, {19645, 8, 8},
+	{19653, 21, 10}, {19674, 23, 11}, {19697, 23, 11}, {19720, 23, 10},
+	{19743, 6, 10}, {19749, 6, 11}, {19755, 8, 7}, {19763, 6, 7},
+	{19769, 10, 7}, {19779, 10, 1}, {19789, 10, 1}, {19799, 10, 1},
+	{19809, 10, 1}, {19819, 8, 6}, {19827, 12, 7}, {19839, 12, 7},
+	{19851, 10, 7}, {19861, 10, 7}, {19871, 6, 6}, {19877, 12, 7},
+	{19889, 14, 7}, {19903, 8, 6}, {19911, 12, 6}, {19923, 6, 6},
+	{19929, 16, 6}, {19945, 10, 12}, {19955, 12, 12}, {19967, 10, 12},
+	{19977, 6, 12}, {19983, 12, 12}, {19995, 14, 12}, {20009, 6, 9},
+	{20015, 12, 9}, {20027, 10, 9}, {20037, 16, 9}, {20053, 14, 9},
+	{20067, 12, 9}, {20079, 3, 5}, {20082, 16, 9}, {20098, 3, 7},
+	{20101, 5, 7}, {20106, 3, 3}, {20109, 8, 2}, {20117, 10, 9},
+	{20127, 6, 2}, {20133, 10, 2}, {20143, 6, 8}, {20149, 3, 7},
+	{20152, 4, 7}, {20156, 3, 6}, {20159, 4, 6}, {20163, 6, 2},
+	{20169, 12, 2}, {20181, 12, 2}, {20193, 10, 2}, {20203, 10, 2},
+	{20213, 10, 2}, {20223, 10, 2}, {20233, 10, 2}, {20243, 12, 2},
+	{20255, 21, 12}, {20276, 23, 1}, {20299, 6, 5}, {20305, 6, 3},
+	{20311, 8, 3}, {20319, 8, 3}, {20327, 10, 3}, {20337, 8, 3},
+	{20345, 6, 5}, {20351, 8, 5}, {20359, 4, 5}, {20363, 4, 5},
+	{20367, 6, 5}, {20373, 6, 5}, {20379, 4, 5}, {20383, 12, 11},
+	{20395, 6, 11}, {20401, 12, 11}, {20413, 10, 11}, {20423, 10, 11},
+	{20433, 14, 11}, {20447, 16, 11}, {20463, 10, 4}, {20473, 6, 4},
+	{20479, 10, 4}, {20489, 12, 1}, {20501, 6, 1}, {20507, 10, 1},
+	{20517, 6, 7}, {20523, 10, 7}, {20533, 12, 7}, {20545, 6, 6},
+	{20551, 10, 6}, {20561, 5, 5}, {20566, 6, 5}, {20572, 4, 3},
+	{20576, 5, 3}, {20581, 10, 12}, {20591, 12, 1}, {20603, 8, 6},
+	{20611, 10, 7}, {20621, 23, 1}, {20644, 23, 12}, {20667, 6, 12},
+	{20673, 6, 1}, {20679, 3, 8}, {20682, 11, 12}, {20693, 11, 1},
+	{20704, 11, 10}, {20715, 11, 11}, {20726, 4, 8}, {20730, 6, 3},
+	{20736, 10, 9}, {20746, 6, 5}, {20752, 10, 6}, {20762, 19, 1},
+	{20781, 19, 12}, {20800, 8, 4}, {20808, 6, 2}, {20814, 8, 7},
+	{20822, 21, 11}, {20843, 21, 10}, {20864, 3, 5}, {20867, 3, 3},
+	{20870, 4, 3}, {20874, 5, 3}, {20879, 3, 5}, {20882, 3, 5},
+	{20885, 3, 11}, {20888, 3, 11}, {20891, 7, 11}, {20898, 3, 11},
+	{20901, 6, 11}, {20907, 8, 11}, {20915, 9, 11}, {20924, 3, 2},
+	{20927, 5, 2}, {20932, 18, 11}, {20950, 16, 4}, {20966, 18, 10},
+	{20984, 16, 8}, {21000, 10, 3}, {21010, 8, 5}, {21018, 20, 2},
+	{21038, 22, 9}, {21060, 18, 12}, {21078, 12, 7}, {21090, 8, 6},
+	{21098, 16, 1}, {21114, 3, 6}, {21117, 7, 6}, {21124, 6, 6},
+	{21130, 3, 10}, {21133, 8, 10}, {21141, 7, 10}, {21148, 6, 1},
+	{21154, 12, 10}, {21166, 18, 10}, {21184, 15, 10}, {21199, 21, 10},
+	{21220, 21, 10}, {21241, 21, 10}, {21262, 18, 10}, {21280, 15, 10},
+	{21295, 6, 8}, {21301, 15, 8}, {21316, 15, 8}, {21331, 12, 8},
+	{21343, 9, 8}, {21352, 6, 4}, {21358, 15, 4}, {21373, 18, 4},
+	{21391, 18, 4}, {21409, 15, 4}, {21424, 18, 4}, {21442, 15, 3},
+	{21457, 24, 10}, {21481, 18, 8}, {21499, 15, 8}, {21514, 12, 6},
+	{21526, 15, 4}, {21541, 18, 4}, {21559, 18, 4}, {21577, 18, 4},
+	{21595, 15, 10}, {21610, 21, 10}, {21631, 6, 8}, {21637, 15, 8},
+	{21652, 21, 10}, {21673, 15, 8}, {21688, 15, 7}, {21703, 12, 12},
+	{21715, 6, 1}, {21721, 15, 1}, {21736, 9, 1}, {21745, 24, 1},
+	{21769, 12, 1}, {21781, 24, 1}, {21805, 9, 6}, {21814, 9, 7},
+	{21823, 12, 7}, {21835, 15, 7}, {21850, 15, 7}, {21865, 12, 7},
+	{21877, 12, 7}, {21889, 9, 6}, {21898, 12, 6}, {21910, 15, 7},
+	{21925, 12, 7}, {21937, 9, 2}, {21946, 15, 12}, {21961, 21, 12},
+	{21982, 24, 12}, {22006, 9, 12}, {22015, 18, 12}, {22033, 18, 12},
+	{22051, 21, 12}, {22072, 27, 12}, {22099, 12, 12}, {22111, 24, 11},
+	{22135, 6, 11}, {22141, 15, 11}, {22156, 18, 11}, {22174, 15, 11},
+	{22189, 18, 11}, {22207, 9, 11}, {22216, 24, 11}, {22240, 21, 11},
+	{22261, 27, 11}, {22288, 9, 9}, {22297, 18, 2}, {22315, 6, 2},
+	{22321, 15, 2}, {22336, 18, 2}, {22354, 12, 2}, {22366, 15, 11},
+	{22381, 18, 2}, {22399, 27, 2}, {22426, 30, 2}, {22456, 15, 1},
+	{22471, 12, 5}, {22483, 6, 5}, {22489, 9, 10}, {22498, 15, 3},
+	{22513, 18, 3}, {22531, 15, 3}, {22546, 6, 5}, {22552, 9, 5},
+	{22561, 18, 9}, {22579, 24, 9}, {22603, 15, 4}, {22618, 9, 9},
+	{22627, 18, 9}, {22645, 18, 9}, {22663, 21, 9}, {22684, 12, 9},
+	{22696, 27, 9}, {22723, 30, 9}, {22753, 30, 9}, {22783, 30, 9},
+	{22813, 21, 12}, {22834, 15, 10}, {22849, 21, 10}, {22870, 21, 10},
+	{22891, 6, 8}, {22897, 15, 8}, {22912, 15, 8}, {22927, 15, 4},
+	{22942, 18, 4}, {22960, 18, 4}, {22978, 12, 10}, {22990, 21, 10},
+	{23011, 30, 9}, {23041, 9, 1}, {23050, 12, 1}, {23062, 27, 1},
+	{23089, 24, 1}, {23113, 24, 1}, {23137, 9, 6}, {23146, 9, 7},
+	{23155, 15, 7}, {23170, 24, 12}, {23194, 9, 12}, {23203, 12, 12},
+	{23215, 24, 12}, {23239, 9, 11}, {23248, 21, 11}, {23269, 9, 11},
+	{23278, 21, 11}, {23299, 21, 11}, {23320, 9, 2}, {23329, 33, 2},
+	{23362, 30, 2}, {23392, 18, 2}, {23410, 30, 2}, {23440, 9, 3},
+	{23449, 15, 3}, {23464, 15, 3}, {23479, 6, 5}, {23485, 9, 9},
+	{23494, 15, 9}, {23509, 30, 9}, {23539, 30, 9}, {23569, 12, 10},
+	{23581, 18, 10}, {23599, 6, 8}, {23605, 12, 8}, {23617, 15, 4},
+	{23632, 18, 4}, {23650, 6, 1}, {23656, 15, 1}, {23671, 12, 7},
+	{23683, 15, 7}, {23698, 9, 6}, {23707, 9, 12}, {23716, 15, 12},
+	{23731, 9, 11}, {23740, 15, 11}, {23755, 9, 2}, {23764, 18, 2},
+	{23782, 6, 5}, {23788, 12, 3}, {23800, 9, 9}, {23809, 15, 9},
+	{23824, 18, 4}, {23842, 15, 10}, {23857, 21, 10}, {23878, 15, 8},
+	{23893, 18, 1}, {23911, 27, 1}, {23938, 15, 7}, {23953, 9, 6},
+	{23962, 12, 12}, {23974, 24, 12}, {23998, 9, 11}, {24007, 21, 11},
+	{24028, 18, 2}, {24046, 27, 2}, {24073, 15, 3}, {24088, 6, 5},
+	{24094, 15, 9}, {24109, 27, 9}, {24136, 21, 10}, {24157, 15, 8},
+	{24172, 18, 4}, {24190, 21, 1}, {24211, 9, 6}, {24220, 15, 7},
+	{24235, 24, 12}, {24259, 21, 11}, {24280, 21, 2}, {24301, 6, 5},
+	{24307, 21, 3}, {24328, 30, 9}, {24358, 9, 10}, {24367, 24, 10},
+	{24391, 6, 8}, {24397, 18, 8}, {24415, 9, 4}, {24424, 18, 4},
+	{24442, 12, 9}, {24454, 30, 9}, {24484, 6, 1}, {24490, 15, 1},
+	{24505, 12, 6}, {24517, 12, 7}, {24529, 9, 12}, {24538, 24, 12},
+	{24562, 6, 11}, {24568, 21, 11}, {24589, 12, 2}, {24601, 24, 2},
+	{24625, 12, 3}, {24637, 18, 3}, {24655, 6, 5}, {24661, 15, 10},
+	{24676, 24, 10}, {24700, 6, 8}, {24706, 18, 8}, {24724, 15, 4},
+	{24739, 21, 4}, {24760, 6, 1}, {24766, 15, 1}, {24781, 12, 7},
+	{24793, 12, 6}, {24805, 15, 12}, {24820, 24, 12}, {24844, 9, 11},
+	{24853, 18, 11}, {24871, 15, 2}, {24886, 24, 2}, {24910, 18, 3},
+	{24928, 6, 5}, {24934, 21, 9}, {24955, 30, 9}, {24985, 3, 10},
+	{24988, 15, 10}, {25003, 24, 10}, {25027, 3, 8}, {25030, 18, 8},
+	{25048, 3, 4}, {25051, 15, 4}, {25066, 21, 4}, {25087, 27, 4},
+	{25114, 3, 1}, {25117, 6, 1}, {25123, 15, 1}, {25138, 6, 7},
+	{25144, 12, 7}, {25156, 6, 6}, {25162, 12, 6}, {25174, 6, 12},
+	{25180, 15, 12}, {25195, 24, 12}, {25219, 3, 11}, {25222, 12, 11},
+	{25234, 21, 11}, {25255, 6, 2}, {25261, 15, 2}, {25276, 24, 2},
+	{25300, 27, 2}, {25327, 6, 3}, {25333, 18, 3}, {25351, 6, 5},
+	{25357, 6, 9}, {25363, 21, 9}, {25384, 30, 9}, {25414, 33, 9},
+	{25447, 15, 4}, {25462, 18, 4}, {25480, 15, 10}, {25495, 24, 10},
+	{25519, 6, 8}, {25525, 24, 8}, {25549, 9, 1}, {25558, 18, 1},
+	{25576, 12, 7}, {25588, 9, 6}, {25597, 12, 12}, {25609, 18, 12},
+	{25627, 9, 11}, {25636, 15, 11}, {25651, 18, 2}, {25669, 27, 2},
+	{25696, 9, 3}, {25705, 21, 3}, {25726, 12, 5}, {25738, 24, 9},
+	{25762, 30, 9}, {25792, 9, 8}, {25801, 21, 8}, {25822, 18, 4},
+	{25840, 24, 4}, {25864, 9, 10}, {25873, 24, 10}, {25897, 6, 1},
+	{25903, 18, 1}, {25921, 12, 6}, {25933, 12, 7}, {25945, 12, 12},
+	{25957, 27, 12}, {25984, 12, 11}, {25996, 27, 11}, {26023, 9, 2},
+	{26032, 24, 2}, {26056, 12, 3}, {26068, 18, 3}, {26086, 12, 5},
+	{26098, 12, 9}, {26110, 33, 9}, {26143, 7, 7}, {26150, 7, 2},
+	{26157, 7, 9}, {26164, 21, 7}, {26185, 21, 9}, {26206, 30, 2},
+	{26236, 7, 10}, {26243, 18, 10}, {26261, 7, 12}, {26268, 21, 12},
+	{26289, 7, 5}, {26296, 7, 11}, {26303, 27, 11}, {26330, 21, 5},
+	{26351, 7, 1}, {26358, 18, 1}, {26376, 10, 6}, {26386, 24, 6},
+	{26410, 10, 3}, {26420, 18, 3}, {26438, 7, 8}, {26445, 21, 8},
+	{26466, 10, 4}, {26476, 18, 4}, {26494, 7, 9}, {26501, 7, 2},
+	{26508, 7, 7}, {26515, 15, 9}, {26530, 15, 2}, {26545, 21, 7},
+	{26566, 7, 10}, {26573, 12, 10}, {26585, 7, 12}, {26592, 15, 12},
+	{26607, 7, 11}, {26614, 7, 5}, {26621, 15, 11}, {26636, 21, 5},
+	{26657, 7, 1}, {26664, 7, 3}, {26671, 7, 4}, {26678, 18, 1},
+	{26696, 10, 6}, {26706, 18, 6}, {26724, 12, 3}, {26736, 7, 8},
+	{26743, 15, 8}, {26758, 12, 4}, {26770, 12, 1}, {26782, 15, 10},
+	{26797, 15, 11}, {26812, 15, 12}, {26827, 12, 2}, {26839, 12, 3},
+	{26851, 12, 4}, {26863, 12, 5}, {26875, 12, 6}, {26887, 12, 7},
+	{26899, 12, 8}, {26911, 12, 9}, {26923, 36, 2}, {26959, 36, 3},
+	{26995, 33, 9}, {27028, 30, 1}, {27058, 36, 6}, {27094, 48, 11},
+	{27142, 48, 12}, {27190, 33, 10}, {27223, 33, 7}, {27256, 33, 4},
+	{27289, 39, 8}, {27328, 30, 5}, {27358, 4, 4}, {27362, 6, 4},
+	{27368, 5, 4}, {27373, 7, 4}, {27380, 4, 10}, {27384, 3, 8},
+	{27387, 3, 8}, {27390, 6, 8}, {27396, 7, 8}, {27403, 3, 8},
+	{27406, 6, 8}, {27412, 7, 8}, {27419, 3, 10}, {27422, 7, 10},
+	{27429, 3, 4}, {27432, 6, 4}, {27438, 5, 4}, {27443, 3, 4},
+	{27446, 5, 4}, {27451, 7, 10}, {27458, 3, 8}, {27461, 5, 8},
+	{27466, 3, 4}, {27469, 7, 4}, {27476, 15, 1}, {27491, 36, 1},
+	{27527, 15, 6}, {27542, 9, 7}, {27551, 21, 7}, {27572, 9, 9},
+	{27581, 24, 9}, {27605, 9, 1}, {27614, 24, 1}, {27638, 6, 7},
+	{27644, 21, 7}, {27665, 12, 6}, {27677, 6, 12}, {27683, 21, 12},
+	{27704, 6, 12}, {27710, 18, 12}, {27728, 9, 11}, {27737, 27, 11},
+	{27764, 9, 11}, {27773, 24, 11}, {27797, 6, 2}, {27803, 30, 2},
+	{27833, 9, 3}, {27842, 12, 3}, {27854, 21, 3}, {27875, 6, 5},
+	{27881, 30, 7}, {27911, 30, 9}, {27941, 42, 11}, {27983, 45, 10},
+	{28028, 24, 3}, {28052, 27, 2}, {28079, 24, 1}, {28103, 27, 8},
+	{28130, 27, 12}, {28157, 30, 6}, {28187, 30, 5}, {28217, 24, 4},
+	{28241, 15, 2}, {28256, 36, 2}, {28292, 12, 9}, {28304, 24, 9},
+	{28328, 9, 8}, {28337, 21, 8}, {28358, 6, 4}, {28364, 27, 4},
+	{28391, 15, 10}, {28406, 30, 10}, {28436, 12, 10}, {28448, 27, 10},
+	{28475, 12, 4}, {28487, 3, 8}, {28490, 15, 8}, {28505, 9, 8},
+	{28514, 21, 8}, {28535, 9, 4}, {28544, 18, 4}, {28562, 9, 12},
+	{28571, 27, 12}, {28598, 9, 2}, {28607, 27, 2}, {28634, 9, 1},
+	{28643, 21, 1}, {28664, 9, 7}, {28673, 18, 7}, {28691, 9, 6},
+	{28700, 18, 6}, {28718, 9, 5}, {28727, 15, 5}, {28742, 9, 3},
+	{28751, 15, 3}, {28766, 9, 11}, {28775, 24, 11}, {28799, 9, 10},
+	{28808, 27, 10}, {28835, 9, 9}, {28844, 30, 9}, {28874, 9, 2},
+	{28883, 12, 2}, {28895, 9, 1}, {28904, 12, 1}, {28916, 9, 7},
+	{28925, 9, 7}, {28934, 9, 11}, {28943, 9, 9}, {28952, 15, 9},
+	{28967, 9, 10}, {28976, 9, 3}, {28985, 9, 3}, {28994, 12, 3},
+	{29006, 9, 4}, {29015, 12, 4}, {29027, 9, 3}, {29036, 9, 8},
+	{29045, 19, 8}, {29064, 6, 5}, {29070, 7, 11}, {29077, 7, 6},
+	{29084, 25, 11}, {29109, 27, 6}, {29136, 9, 6}, {29145, 6, 6},
+	{29151, 9, 9}, {29160, 18, 9}, {29178, 9, 12}, {29187, 15, 12},
+	{29202, 9, 12}, {29211, 12, 12}, {29223, 9, 12}, {29232, 9, 11},
+	{29241, 9, 8}, {29250, 9, 8}, {29259, 9, 11}, {29268, 15, 11},
+	{29283, 9, 4}, {29292, 9, 4}, {29301, 12, 4}, {29313, 12, 4},
+	{29325, 9, 10}, {29334, 18, 10}, {29352, 15, 10}, {29367, 9, 8},
+	{29376, 12, 8}, {29388, 9, 9}, {29397, 9, 2}, {29406, 9, 2},
+	{29415, 15, 2}, {29430, 9, 5}, {29439, 12, 5}, {29451, 9, 3},
+	{29460, 6, 7}, {29466, 9, 7}, {29475, 9, 9}, {29484, 25, 9},
+	{29509, 9, 12}, {29518, 15, 12}, {29533, 9, 7}, {29542, 6, 6},
+	{29548, 9, 1}, {29557, 15, 1}, {29572, 9, 5}, {29581, 12, 5},
+	{29593, 9, 5}, {29602, 12, 5}, {29614, 9, 1}, {29623, 9, 10},
+	{29632, 6, 1}, {29638, 9, 10}, {29647, 12, 10}, {29659, 9, 4},
+	{29668, 12, 4}, {29680, 9, 2}, {29689, 15, 2}, {29704, 6, 5},
+	{29710, 15, 5}, {29725, 6, 3}, {29731, 9, 3}, {29740, 6, 1},
+	{29746, 15, 1}, {29761, 6, 12}, {29767, 12, 12}, {29779, 6, 8},
+	{29785, 9, 8}, {29794, 6, 2}, {29800, 9, 2}, {29809, 6, 4},
+	{29815, 9, 4}, {29824, 6, 7}, {29830, 12, 7}, {29842, 6, 11},
+	{29848, 12, 11}, {29860, 6, 6}, {29866, 12, 6}, {29878, 6, 9},
+	{29884, 12, 9}, {29896, 6, 10}, {29902, 12, 10}, {29914, 6, 4},
+	{29920, 9, 4}, {29929, 6, 10}, {29935, 12, 10}, {29947, 6, 8},
+	{29953, 9, 8}, {29962, 6, 12}, {29968, 12, 12}, {29980, 6, 5},
+	{29986, 6, 3}, {29992, 9, 3}, {30001, 6, 11}, {30007, 9, 11},
+	{30016, 6, 9}, {30022, 9, 9}, {30031, 6, 6}, {30037, 6, 7},
+	{30043, 9, 7}, {30052, 6, 1}, {30058, 12, 1}, {30070, 6, 2},
+	{30076, 12, 2}, {30088, 18, 7}, {30106, 15, 9}, {30121, 18, 2},
+	{30139, 12, 10}, {30151, 12, 12}, {30163, 12, 1}, {30175, 18, 6},
+	{30193, 12, 3}, {30205, 12, 4}, {30217, 24, 11}, {30241, 12, 8},
+	{30253, 12, 5}, {30265, 3, 1}, {30268, 6, 10}, {30274, 6, 11},
+	{30280, 6, 12}, {30286, 3, 2}, {30289, 3, 3}, {30292, 3, 4},
+	{30295, 3, 5}, {30298, 3, 6}, {30301, 3, 7}, {30304, 3, 8},
+	{30307, 3, 9}, {30310, 5, 11}, {30315, 6, 11}, {30321, 14, 1},
+	{30335, 12, 3}, {30347, 10, 8}, {30357, 12, 3}, {30369, 9, 5},
+	{30378, 7, 8}, {30385, 12, 8}, {30397, 5, 10}, {30402, 8, 10},
+	{30410, 11, 12}, {30421, 11, 10}, {30432, 3, 2}, {30435, 6, 2},
+	{30441, 3, 4}, {30444, 6, 4}, {30450, 6, 4}, {30456, 3, 9},
+	{30459, 8, 9}, {30467, 3, 9}, {30470, 9, 9}, {30479, 3, 8},
+	{30482, 6, 8}, {30488, 7, 8}, {30495, 5, 2}, {30500, 3, 9},
+	{30503, 8, 9}, {30511, 7, 9}, {30518, 11, 12}, {30529, 12, 1},
+	{30541, 3, 12}, {30544, 8, 12}, {30552, 3, 12}, {30555, 5, 12},
+	{30560, 3, 1}, {30563, 6, 1}, {30569, 3, 7}, {30572, 6, 7},
+	{30578, 3, 3}, {30581, 6, 3}, {30587, 3, 9}, {30590, 6, 9},
+	{30596, 3, 2}, {30599, 6, 2}, {30605, 3, 5}, {30608, 6, 5},
+	{30614, 3, 12}, {30617, 7, 12}, {30624, 7, 12}, {30631, 3, 2},
+	{30634, 7, 2}, {30641, 8, 2}, {30649, 3, 12}, {30652, 7, 12},
+	{30659, 8, 12}, {30667, 3, 8}, {30670, 6, 8}, {30676, 3, 6},
+	{30679, 6, 6}, {30685, 3, 10}, {30688, 6, 11}, {30694, 9, 11},
+	{30703, 6, 12}, {30709, 9, 12}, {30718, 6, 10}, {30724, 3, 4},
+	{30727, 6, 4}, {30733, 3, 3}, {30736, 4, 3}, {30740, 3, 5},
+	{30743, 4, 5}, {30747, 3, 2}, {30750, 7, 2}, {30757, 7, 2},
+	{30764, 3, 11}, {30767, 6, 11}, {30773, 5, 11}, {30778, 5, 4},
+	{30783, 3, 8}, {30786, 6, 8}, {30792, 7, 8}, {30799, 4, 1},
+	{30803, 3, 7}, {30806, 3, 6}, {30809, 6, 6}, {30815, 8, 7},
+	{30823, 8, 7}, {30831, 6, 6}, {30837, 3, 7}, {30840, 4, 7},
+	{30844, 3, 6}, {30847, 4, 6}, {30851, 3, 7}, {30854, 4, 7},
+	{30858, 4, 7}, {30862, 3, 6}, {30865, 4, 6}, {30869, 4, 6},
+	{30873, 4, 1}, {30877, 8, 1}, {30885, 3, 7}, {30888, 4, 7},
+	{30892, 3, 6}, {30895, 4, 6}, {30899, 3, 1}, {30902, 5, 1},
+	{30907, 3, 9}, {30910, 3, 10}, {30913, 10, 10}, {30923, 11, 10},
+	{30934, 3, 1}, {30937, 5, 1}, {30942, 3, 7}, {30945, 5, 7},
+	{30950, 6, 7}, {30956, 3, 6}, {30959, 5, 6}, {30964, 3, 4},
+	{30967, 8, 4}, {30975, 9, 4}, {30984, 3, 7}, {30987, 6, 7},
+	{30993, 6, 7}, {30999, 3, 11}, {31002, 8, 11}, {31010, 9, 11},
+	{31019, 9, 9}, {31028, 10, 9}, {31038, 3, 2}, {31041, 6, 2},
+	{31047, 4, 2}, {31051, 3, 5}, {31054, 3, 3}, {31057, 4, 3},
+	{31061, 5, 3}, {31066, 3, 5}, {31069, 3, 5}, {31072, 3, 5},
+	{31075, 3, 3}, {31078, 4, 3}, {31082, 5, 3}, {31087, 3, 11},
+	{31090, 7, 11}, {31097, 3, 11}, {31100, 6, 11}, {31106, 4, 9},
+	{31110, 3, 11}, {31113, 6, 11}, {31119, 6, 11}, {31125, 3, 5},
+	{31128, 4, 3}, {31132, 3, 5}, {31135, 3, 5}, {31138, 3, 10},
+	{31141, 8, 10}, {31149, 7, 10}, {31156, 4, 3}, {31160, 3, 3},
+	{31163, 3, 10}, {31166, 7, 10}, {31173, 7, 10}, {31180, 3, 1},
+	{31183, 6, 1}, {31189, 4, 11}, {31193, 9, 11}, {31202, 3, 11},
+	{31205, 6, 11}, {31211, 3, 1}, {31214, 6, 1}, {31220, 6, 1},
+	{31226, 3, 3}, {31229, 7, 3}, {31236, 8, 3}, {31244, 3, 9},
+	{31247, 8, 9}, {31255, 3, 9}, {31258, 9, 9}, {31267, 3, 12},
+	{31270, 7, 12}, {31277, 6, 12}, {31283, 3, 1}, {31286, 8, 1},
+	{31294, 8, 1}, {31302, 4, 9}, {31306, 10, 9}, {31316, 3, 9},
+	{31319, 6, 9}, {31325, 3, 9}, {31328, 8, 9}, {31336, 8, 9},
+	{31344, 4, 2}, {31348, 9, 2}, {31357, 3, 2}, {31360, 6, 2},
+	{31366, 3, 2}, {31369, 7, 2}, {31376, 8, 2}, {31384, 3, 2},
+	{31387, 7, 2}, {31394, 8, 2}, {31402, 3, 6}, {31405, 7, 6},
+	{31412, 7, 6}, {31419, 3, 1}, {31422, 7, 1}, {31429, 3, 7},
+	{31432, 4, 7}, {31436, 3, 6}, {31439, 4, 6}, {31443, 3, 10},
+	{31446, 5, 10}, {31451, 5, 10}, {31456, 3, 2}, {31459, 4, 2},
+	{31463, 5, 2}, {31468, 3, 8}, {31471, 7, 8}, {31478, 8, 8},
+	{31486, 3, 7}, {31489, 3, 6}, {31492, 3, 1}, {31495, 6, 1},
+	{31501, 3, 1}, {31504, 6, 1},
 };
 /* clang-format on */
 

@@ -97,6 +97,8 @@ struct oomw_snapshot {
 	const char *state_why;
 	int cgroup_err; /* -ENOENT: no memory controller; -E2BIG: more cgroups matched
 			      * than OOMW_SNAPSHOT_CGROUPS_MAX (the first ones are kept) */
+	/* A sample clears every field above cgroups, and candidates_err and
+	 * n_candidates; table entries past their counts are undefined. */
 	size_t n_cgroups;
 	struct oomw_snapshot_cgroup cgroups[OOMW_SNAPSHOT_CGROUPS_MAX];
 	int candidates_err;

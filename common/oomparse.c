@@ -28,21 +28,33 @@ static bool span_eq(const char *s, size_t len, const char *lit)
 	return len == strlen(lit) && memcmp(s, lit, len) == 0;
 }
 
+/* First occurrence of needle in [s, s+len), or NULL. memchr's vector scan for
+ * the needle's first byte that is not a blank (blanks are everywhere), then a
+ * comparison: cheaper than memmem for these short needles and lines. */
+static const char *find_first(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), j = 0;
+	while (j + 1 < n && needle[j] == ' ')
+		j++;
+	const char *end = s + len;
+	if (n == 0 || len < n)
+		return n == 0 ? s : NULL;
+	for (const char *p = s + j; (p = memchr(p, needle[j], (size_t)(end - (n - j - 1) - p))); p++)
+		if (p[n - 1 - j] == needle[n - 1] && memcmp(p - j, needle, n) == 0)
+			return p - j;
+	return NULL;
+}
+
 /* Last occurrence of needle in [s, s+len), or NULL. */
 static const char *find_last(const char *s, size_t len, const char *needle)
 {
 	size_t n = strlen(needle);
 	const char *found = NULL, *p = s, *end = s + len;
-	while ((size_t)(end - p) >= n && (p = memmem(p, (size_t)(end - p), needle, n))) {
+	while ((size_t)(end - p) >= n && (p = find_first(p, (size_t)(end - p), needle))) {
 		found = p;
 		p++;
 	}
 	return found;
-}
-
-static const char *find_first(const char *s, size_t len, const char *needle)
-{
-	return memmem(s, len, needle, strlen(needle));
 }
 
 /* Length of the number (digits, an optional leading '-') at s; 0 when none. */
@@ -899,34 +911,51 @@ static void line_no_kill(struct oomw_oomparse *p, const struct oomw_klog_record 
 	context_drop(p);
 }
 
-static const struct {
+/* A line's known start, its length counted by the compiler. */
+struct line_start {
 	const char *prefix;
+	size_t len;
 	line_fn handle;
-} line_starts[] = {
-	{ "oom-kill:", on_summary },
-	{ "oom_reaper: reaped process ", line_reaped },
-	{ "oom_reaper: unable to reap pid:", line_unreaped },
-	{ "Tasks in ", line_oom_group },
-	{ "Task in ", on_task_in },
-	{ "Out of memory and no killable processes", line_no_kill },
-	{ "Kernel panic - not syncing:", line_no_kill },
+};
+#define LINE_START(lit, fn)                                                                        \
+	{                                                                                          \
+		(lit), STRLEN(lit), (fn)                                                           \
+	}
+
+static const struct line_start line_starts[] = {
+	LINE_START("oom-kill:", on_summary),
+	LINE_START("oom_reaper: reaped process ", line_reaped),
+	LINE_START("oom_reaper: unable to reap pid:", line_unreaped),
+	LINE_START("Tasks in ", line_oom_group),
+	LINE_START("Task in ", on_task_in),
+	LINE_START("Out of memory and no killable processes", line_no_kill),
+	LINE_START("Kernel panic - not syncing:", line_no_kill),
 };
 
 /* The report's own lines: kernel words and numbers only. A process whose name
  * starts like one may still have invoked the OOM killer, so these lines also
  * go on to feed_kill_lines. */
-static const struct {
-	const char *prefix;
-	line_fn handle;
-} report_starts[] = {
-	{ "memory: usage ", line_memcg_usage },
-	{ "memory+swap: usage ", line_memsw_usage },
-	{ "swap: usage ", line_swap_usage },
-	{ "Mem-Info:", line_meminfo },
-	{ "Node ", line_node },
-	{ "Free swap  = ", line_swap_free },
-	{ "Total swap = ", line_swap_total },
+static const struct line_start report_starts[] = {
+	LINE_START("memory: usage ", line_memcg_usage),
+	LINE_START("memory+swap: usage ", line_memsw_usage),
+	LINE_START("swap: usage ", line_swap_usage),
+	LINE_START("Mem-Info:", line_meminfo),
+	LINE_START("Node ", line_node),
+	LINE_START("Free swap  = ", line_swap_free),
+	LINE_START("Total swap = ", line_swap_total),
 };
+
+/* The row of table[n] whose prefix text starts with, or NULL. The first byte
+ * is compared before the call to memcmp: most lines match no row. */
+static const struct line_start *line_start_of(const struct line_start *table, size_t n,
+					      const char *text, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (text[0] == table[i].prefix[0] && len >= table[i].len &&
+		    memcmp(text, table[i].prefix, table[i].len) == 0)
+			return &table[i];
+	return NULL;
+}
 
 /* The lines found anywhere: "Killed process", "Kill process … score", and the
  * header "… invoked oom-killer: " that starts a report. */
@@ -934,23 +963,25 @@ static void feed_kill_lines(struct oomw_oomparse *p, const struct oomw_klog_reco
 {
 	const char *t = rec->text, *end = t + rec->text_len;
 	size_t len = rec->text_len;
-	/* All of them hold "Kill" or "kill" somewhere; most kernel lines hold
-	 * neither, and one search is cheaper than three. */
-	if (!memmem(t, len, "ill", 3))
-		return;
-	struct oomw_kill k;
-	struct span comm_raw, prefix;
-	if (parse_killed(t, len, &k, &comm_raw)) {
-		on_killed(p, rec, &k, &comm_raw);
-		return;
+	/* The first two hold "Kill": most kernel lines hold no 'K' at all, and
+	 * one scan for it is cheaper than two searches. */
+	if (memchr(t, 'K', len)) {
+		struct oomw_kill k;
+		struct span comm_raw, prefix;
+		if (parse_killed(t, len, &k, &comm_raw)) {
+			on_killed(p, rec, &k, &comm_raw);
+			return;
+		}
+		int64_t pid;
+		const char *s = find_prefixed(t, len, "Kill process ", &prefix);
+		if (s && prefix.len && pid_at(s, end, &pid) &&
+		    find_last(s, (size_t)(end - s), ") score ")) {
+			on_kill_process(p, rec, &prefix, pid);
+			return;
+		}
 	}
-	int64_t pid;
-	const char *s = find_prefixed(t, len, "Kill process ", &prefix);
-	if (s && prefix.len && pid_at(s, end, &pid) && find_last(s, (size_t)(end - s), ") score ")) {
-		on_kill_process(p, rec, &prefix, pid);
-		return;
-	}
-	if (find_last(t, len, " invoked oom-killer: ")) {
+	/* The report's header; its '-' is rare in kernel lines, its letters are not. */
+	if (memchr(t, '-', len) && find_first(t, len, " invoked oom-killer: ")) {
 		context_drop(p); /* a new report starts */
 		report_start(p, rec);
 	}
@@ -960,24 +991,21 @@ void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *
 {
 	if (rec->facility > 0)
 		return; /* written by a process, not by the kernel */
+	if (rec->text_len == 0)
+		return; /* no line below is empty */
 	/* Lines known by their start first: a name inside them may imitate a Killed line. */
-	for (size_t i = 0; i < sizeof(line_starts) / sizeof(line_starts[0]); i++) {
-		size_t n = strlen(line_starts[i].prefix);
-		if (starts_with(rec->text, rec->text_len, line_starts[i].prefix)) {
-			line_starts[i].handle(p, rec, rec->text + n, rec->text_len - n);
-			return;
-		}
-	}
-	if (starts_with(rec->text, rec->text_len, "[") &&
-	    line_dump(p, rec, rec->text + 1, rec->text_len - 1))
+	const struct line_start *ls = line_start_of(
+		line_starts, sizeof(line_starts) / sizeof(line_starts[0]), rec->text, rec->text_len);
+	if (ls) {
+		ls->handle(p, rec, rec->text + ls->len, rec->text_len - ls->len);
 		return;
-	for (size_t i = 0; i < sizeof(report_starts) / sizeof(report_starts[0]); i++) {
-		size_t n = strlen(report_starts[i].prefix);
-		if (starts_with(rec->text, rec->text_len, report_starts[i].prefix)) {
-			report_starts[i].handle(p, rec, rec->text + n, rec->text_len - n);
-			break;
-		}
 	}
+	if (rec->text[0] == '[' && line_dump(p, rec, rec->text + 1, rec->text_len - 1))
+		return;
+	ls = line_start_of(report_starts, sizeof(report_starts) / sizeof(report_starts[0]),
+			   rec->text, rec->text_len);
+	if (ls)
+		ls->handle(p, rec, rec->text + ls->len, rec->text_len - ls->len);
 	feed_kill_lines(p, rec);
 }
 

@@ -83,10 +83,10 @@ int oomw_parse_u64(const char *s, size_t len, uint64_t *out)
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -EINVAL;
-		unsigned d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		/* No division per digit: the overflow builtins say when it wraps. */
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (unsigned)(s[i] - '0'), &v))
 			return -ERANGE;
-		v = v * 10 + d;
 	}
 	*out = v;
 	return 0;

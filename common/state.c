@@ -18,8 +18,9 @@
  * line carries a hash of every byte before it: a truncated, edited or foreign
  * file is refused (-EBADMSG) instead of being half-trusted. Numbers that are
  * unknown are written as "-". The rest of the OOM report (kill.h, struct
- * oomw_report) follows the event's fields; files written before it existed
- * end the line at task_memcg and load with the report unknown.
+ * oomw_report) follows the event's fields; files written before it existed,
+ * and a kernel kill's line whose report is all unknown, end the line at
+ * task_memcg and load with the report unknown.
  *
  * Keys added since version 2 are optional, so that older files still load:
  * notified_index, klog_cursor (the journal's position) and userspace_kills; an
@@ -30,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,28 +56,37 @@
 
 void oomw_state_init(struct oomw_state *st)
 {
-	memset(st, 0, sizeof(*st));
+	memset(st, 0, offsetof(struct oomw_state, cgroups));
 	st->vmstat_oom_kill = OOMW_UNKNOWN;
 	st->next_event_index = 1;
+}
+
+struct oomw_event *oomw_state_events(const struct oomw_state *st)
+{
+	return (struct oomw_event *)&st->slots[st->first_event];
 }
 
 void oomw_state_add_event(struct oomw_state *st, struct oomw_event *ev)
 {
 	/* The ring: at most OOMW_STATE_EVENTS_MAX, indexes growing, all below
 	 * the next one handed out. */
+	struct oomw_event *events = oomw_state_events(st);
 	assert(st->n_events <= OOMW_STATE_EVENTS_MAX);
-	assert(st->n_events == 0 || st->events[st->n_events - 1].index < st->next_event_index);
+	assert(st->n_events == 0 || events[st->n_events - 1].index < st->next_event_index);
 	ev->index = st->next_event_index++;
-	/* Sliding the full ring down one slot moves ~320 KiB (about 9 us here):
-	 * 90 ms for a storm of 10000 kills in one sample, against the kernel's
-	 * milliseconds per kill. Cheap enough to keep events[0] the oldest, the
-	 * plain array every front end walks. */
 	if (st->n_events == OOMW_STATE_EVENTS_MAX) {
-		memmove(&st->events[0], &st->events[1],
-			sizeof(st->events[0]) * (OOMW_STATE_EVENTS_MAX - 1));
+		st->first_event++;
 		st->n_events--;
 	}
-	st->events[st->n_events++] = *ev;
+	/* Out of slots: the events go back to the first slot, so that they stay
+	 * one array, oldest first, for every front end to walk. One slide
+	 * (about 600 KiB) per OOMW_STATE_EVENTS_SLACK kills, not one per kill. */
+	if (st->first_event + st->n_events == sizeof(st->slots) / sizeof(st->slots[0])) {
+		memmove(&st->slots[0], &st->slots[st->first_event],
+			sizeof(st->slots[0]) * st->n_events);
+		st->first_event = 0;
+	}
+	st->slots[st->first_event + st->n_events++] = *ev;
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -134,27 +145,65 @@ __attribute__((format(printf, 2, 3))) static void w_printf(struct writer *w, con
 	w_put(w, line, (size_t)n);
 }
 
+/* The numbers and words of a line without vsnprintf, which cost more than
+ * everything else in saving a full ring (60 numbers an event). */
+static void w_lit(struct writer *w, const char *s)
+{
+	w_put(w, s, strlen(s));
+}
+
+/* v in decimal, as "%" PRIu64 / PRId64 write it. */
+static void w_u64(struct writer *w, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+	do
+		digits[sizeof(digits) - ++n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	w_put(w, digits + sizeof(digits) - n, n);
+}
+
+static void w_int(struct writer *w, int64_t v)
+{
+	if (v < 0)
+		w_put(w, "-", 1);
+	w_u64(w, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+}
+
+/* "<sep>name=" */
+static void w_key(struct writer *w, const char *sep, const char *name)
+{
+	w_lit(w, sep);
+	w_lit(w, name);
+	w_put(w, "=", 1);
+}
+
 /* "<sep>name=value" with "-" for an unknown number. */
 static void w_i64(struct writer *w, const char *sep, const char *name, int64_t v)
 {
+	w_key(w, sep, name);
 	if (v == OOMW_UNKNOWN)
-		w_printf(w, "%s%s=-", sep, name);
+		w_put(w, "-", 1);
 	else
-		w_printf(w, "%s%s=%" PRId64, sep, name, v);
+		w_int(w, v);
 }
 
 static void w_str(struct writer *w, const char *sep, const char *name, const char *s, size_t len)
 {
 	char esc[STATE_ESCAPED_MAX];
 	size_t n = oomw_escape(s, len, STATE_ESCAPE_ALSO, esc, sizeof(esc));
-	w_printf(w, "%s%s=", sep, name);
+	w_key(w, sep, name);
 	w_put(w, esc, n);
 }
 
 static void write_ukill(struct writer *w, const struct oomw_ukill *u)
 {
-	w_printf(w, " killer=%s reason=%s signal=%d", oomw_killer_name(u->killer),
-		 oomw_ukill_reason_name(u->reason), u->signal);
+	w_key(w, " ", "killer");
+	w_lit(w, oomw_killer_name(u->killer));
+	w_key(w, " ", "reason");
+	w_lit(w, oomw_ukill_reason_name(u->reason));
+	w_key(w, " ", "signal");
+	w_int(w, u->signal);
 	w_i64(w, " ", "oom_score", u->oom_score);
 	w_i64(w, " ", "ukill_oom_score_adj", u->oom_score_adj);
 	w_i64(w, " ", "rss_kib", u->rss_kib);
@@ -179,7 +228,8 @@ static void write_report(struct writer *w, const struct oomw_report *r)
 {
 #define W_REPORT(f) w_i64(w, " ", #f, r->f);
 	REPORT_I64(W_REPORT)
-	w_printf(w, " n_top=%zu", r->n_top);
+	w_key(w, " ", "n_top");
+	w_u64(w, r->n_top);
 	for (size_t i = 0; i < r->n_top && i < OOMW_REPORT_TASKS_MAX; i++) {
 		const struct oomw_task *t = &r->top[i];
 #define W_TASK(f) w_i64(w, " ", "task_" #f, t->f);
@@ -188,11 +238,20 @@ static void write_report(struct writer *w, const struct oomw_report *r)
 	}
 }
 
+/* Nothing known of the rest of the report, as oomw_report_init leaves it. */
+static bool report_unknown(const struct oomw_report *r)
+{
+#define UNKNOWN_REPORT(f) &&r->f == OOMW_UNKNOWN
+	return r->n_top == 0 REPORT_I64(UNKNOWN_REPORT);
+}
+
 static void write_event(struct writer *w, const struct oomw_event *ev)
 {
 	const struct oomw_kill *k = &ev->kill;
-	w_printf(w, "event index=%" PRIu64 " details=%d backlog=%d", ev->index,
-		 ev->has_details ? 1 : 0, ev->backlog ? 1 : 0);
+	w_key(w, "", "event index");
+	w_u64(w, ev->index);
+	w_lit(w, ev->has_details ? " details=1" : " details=0");
+	w_lit(w, ev->backlog ? " backlog=1" : " backlog=0");
 	w_i64(w, " ", "wall_usec", ev->wall_usec);
 	w_i64(w, " ", "pid", k->pid);
 	w_i64(w, " ", "uid", k->uid);
@@ -202,15 +261,22 @@ static void write_event(struct writer *w, const struct oomw_event *ev)
 	w_i64(w, " ", "shmem_rss_kib", k->shmem_rss_kib);
 	w_i64(w, " ", "pgtables_kib", k->pgtables_kib);
 	w_i64(w, " ", "oom_score_adj", k->oom_score_adj);
-	w_printf(w, " scope=%s seq=%" PRIu64, oomw_scope_name(k->scope), k->seq);
+	w_key(w, " ", "scope");
+	w_lit(w, oomw_scope_name(k->scope));
+	w_key(w, " ", "seq");
+	w_u64(w, k->seq);
 	w_i64(w, " ", "mono_usec", k->mono_usec);
 	w_i64(w, " ", "kill_wall_usec", k->wall_usec);
-	w_printf(w, " reaped=%d", k->reaped ? 1 : 0);
+	w_lit(w, k->reaped ? " reaped=1" : " reaped=0");
 	w_str(w, " ", "comm", k->comm, k->comm_len);
 	w_str(w, " ", "constraint", k->constraint, strnlen(k->constraint, sizeof(k->constraint)));
 	w_str(w, " ", "oom_memcg", k->oom_memcg, strnlen(k->oom_memcg, sizeof(k->oom_memcg)));
 	w_str(w, " ", "task_memcg", k->task_memcg, strnlen(k->task_memcg, sizeof(k->task_memcg)));
-	write_report(w, &k->report);
+	/* A kernel kill whose report is unknown (every kill the log did not
+	 * show) ends at task_memcg, as files of versions before the report did:
+	 * half the bytes to hash and parse, and every version loads it. */
+	if (ev->killer != OOMW_KILLER_KERNEL || !report_unknown(&k->report))
+		write_report(w, &k->report);
 	if (ev->killer != OOMW_KILLER_KERNEL)
 		write_ukill(w, &ev->ukill);
 	w_put(w, "\n", 1);
@@ -242,7 +308,7 @@ static void write_state(struct writer *w, const struct oomw_state *st)
 		w_put(w, "\n", 1);
 	}
 	for (size_t i = 0; i < st->n_events && i < OOMW_STATE_EVENTS_MAX; i++)
-		write_event(w, &st->events[i]);
+		write_event(w, &st->slots[st->first_event + i]);
 	/* The end line is not part of what it hashes. */
 	char end[64];
 	int n = snprintf(end, sizeof(end), "%s%016" PRIx64 "\n", STATE_END, w->hash);
@@ -305,25 +371,36 @@ static int r_line(struct reader *rd, const char **line, size_t *n, const char **
 	}
 }
 
-/* Cuts the next " name=value" token off the front of [*p, end). */
-static bool take(const char **p, const char *end, const char *name, const char **v, size_t *vn)
+/* A key of the file, its length known at compile time: K("pid"). */
+struct key {
+	const char *s;
+	size_t n;
+};
+#define K(lit) ((struct key){ (lit), sizeof(lit) - 1 })
+
+/* Cuts the next " name=value" token off the front of [*p, end). Inlined,
+ * with the numbers' readers, into every call: the key's length is then a
+ * constant and its comparison a few instructions, not a call to memcmp. */
+#define STATE_INLINE static inline __attribute__((always_inline))
+STATE_INLINE bool take(const char **p, const char *end, struct key name, const char **v, size_t *vn)
 {
-	size_t nl = strlen(name);
 	const char *s = *p;
 	if (s < end && *s == ' ')
 		s++;
-	if ((size_t)(end - s) <= nl || memcmp(s, name, nl) != 0 || s[nl] != '=')
+	if ((size_t)(end - s) <= name.n || s[name.n] != '=' || memcmp(s, name.s, name.n) != 0)
 		return false;
-	s += nl + 1;
-	const char *sp = memchr(s, ' ', (size_t)(end - s));
-	const char *e = sp ? sp : end;
+	s += name.n + 1;
+	/* Values are short: a plain loop beats a call to memchr. */
+	const char *e = s;
+	while (e < end && *e != ' ')
+		e++;
 	*v = s;
 	*vn = (size_t)(e - s);
 	*p = e;
 	return true;
 }
 
-static bool take_i64(const char **p, const char *end, const char *name, int64_t *out)
+STATE_INLINE bool take_i64(const char **p, const char *end, struct key name, int64_t *out)
 {
 	const char *v;
 	size_t n;
@@ -336,14 +413,14 @@ static bool take_i64(const char **p, const char *end, const char *name, int64_t 
 	return oomw_parse_i64(v, n, out) == 0 && *out != OOMW_UNKNOWN;
 }
 
-static bool take_u64(const char **p, const char *end, const char *name, uint64_t *out)
+STATE_INLINE bool take_u64(const char **p, const char *end, struct key name, uint64_t *out)
 {
 	const char *v;
 	size_t n;
 	return take(p, end, name, &v, &n) && oomw_parse_u64(v, n, out) == 0;
 }
 
-static bool take_bool(const char **p, const char *end, const char *name, bool *out)
+STATE_INLINE bool take_bool(const char **p, const char *end, struct key name, bool *out)
 {
 	const char *v;
 	size_t n;
@@ -355,7 +432,7 @@ static bool take_bool(const char **p, const char *end, const char *name, bool *o
 
 /* Decodes an escaped string into out[size]; refuses anything our writer would
  * not have produced (raw control bytes, an overflow, an embedded NUL). */
-static bool take_str(const char **p, const char *end, const char *name, char *out, size_t size,
+static bool take_str(const char **p, const char *end, struct key name, char *out, size_t size,
 		     size_t *out_len)
 {
 	const char *v;
@@ -365,14 +442,19 @@ static bool take_str(const char **p, const char *end, const char *name, char *ou
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] >= 0x7f || v[i] == '=')
 			return false;
-	/* Each escape is 4 bytes for one; the decoded length must fit. */
+	/* Each escape is 4 bytes for one; the decoded length must fit. A value
+	 * shorter than out decodes in place; a longer one may still fit. On a
+	 * refusal out holds garbage: the whole file is refused. */
 	char tmp[STATE_ESCAPED_MAX];
+	char *dst = n < size ? out : tmp;
+	size_t dst_size = n < size ? size : sizeof(tmp);
 	if (n >= sizeof(tmp))
 		return false;
-	size_t len = oomw_unescape(v, n, tmp, sizeof(tmp));
-	if (len >= size || memchr(tmp, '\0', len))
+	size_t len = oomw_unescape(v, n, dst, dst_size);
+	if (len >= size || memchr(dst, '\0', len))
 		return false;
-	memcpy(out, tmp, len + 1);
+	if (dst == tmp)
+		memcpy(out, tmp, len + 1);
 	if (out_len)
 		*out_len = len;
 	return true;
@@ -383,7 +465,7 @@ static bool parse_scope(const char **p, const char *end, enum oomw_scope *out)
 	static const enum oomw_scope all[] = { OOMW_SCOPE_UNKNOWN, OOMW_SCOPE_GLOBAL, OOMW_SCOPE_MEMCG };
 	const char *v;
 	size_t n;
-	if (!take(p, end, "scope", &v, &n))
+	if (!take(p, end, K("scope"), &v, &n))
 		return false;
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		const char *name = oomw_scope_name(all[i]);
@@ -396,7 +478,7 @@ static bool parse_scope(const char **p, const char *end, enum oomw_scope *out)
 }
 
 /* One of the fixed words of name(0..count), into *out. */
-static bool take_word(const char **p, const char *end, const char *key, const char *(*name)(int),
+static bool take_word(const char **p, const char *end, struct key key, const char *(*name)(int),
 		      int count, int *out)
 {
 	const char *v;
@@ -427,18 +509,19 @@ static bool parse_ukill(const char **p, const char *end, struct oomw_ukill *u)
 {
 	int killer, reason;
 	int64_t sig;
-	bool ok = take_word(p, end, "killer", killer_word, OOMW_KILLER_EARLYOOM + 1, &killer) &&
-		  take_word(p, end, "reason", reason_word, OOMW_UKILL_REASON_LOW_MEMORY + 1, &reason) &&
-		  take_i64(p, end, "signal", &sig) && sig >= 0 && sig <= SIGNAL_MAX &&
-		  take_i64(p, end, "oom_score", &u->oom_score) &&
-		  take_i64(p, end, "ukill_oom_score_adj", &u->oom_score_adj) &&
-		  take_i64(p, end, "rss_kib", &u->rss_kib) &&
-		  take_i64(p, end, "mem_avail_kib", &u->mem_avail_kib) &&
-		  take_i64(p, end, "mem_total_kib", &u->mem_total_kib) &&
-		  take_i64(p, end, "swap_free_kib", &u->swap_free_kib) &&
-		  take_i64(p, end, "swap_total_kib", &u->swap_total_kib) &&
-		  take_str(p, end, "cgroup", u->cgroup, sizeof(u->cgroup), NULL) &&
-		  take_str(p, end, "detail", u->detail, sizeof(u->detail), NULL);
+	bool ok = take_word(p, end, K("killer"), killer_word, OOMW_KILLER_EARLYOOM + 1, &killer) &&
+		  take_word(p, end, K("reason"), reason_word, OOMW_UKILL_REASON_LOW_MEMORY + 1,
+			    &reason) &&
+		  take_i64(p, end, K("signal"), &sig) && sig >= 0 && sig <= SIGNAL_MAX &&
+		  take_i64(p, end, K("oom_score"), &u->oom_score) &&
+		  take_i64(p, end, K("ukill_oom_score_adj"), &u->oom_score_adj) &&
+		  take_i64(p, end, K("rss_kib"), &u->rss_kib) &&
+		  take_i64(p, end, K("mem_avail_kib"), &u->mem_avail_kib) &&
+		  take_i64(p, end, K("mem_total_kib"), &u->mem_total_kib) &&
+		  take_i64(p, end, K("swap_free_kib"), &u->swap_free_kib) &&
+		  take_i64(p, end, K("swap_total_kib"), &u->swap_total_kib) &&
+		  take_str(p, end, K("cgroup"), u->cgroup, sizeof(u->cgroup), NULL) &&
+		  take_str(p, end, K("detail"), u->detail, sizeof(u->detail), NULL);
 	if (!ok)
 		return false;
 	u->killer = (enum oomw_killer)killer;
@@ -450,16 +533,16 @@ static bool parse_ukill(const char **p, const char *end, struct oomw_ukill *u)
 static bool parse_report(const char **p, const char *end, struct oomw_report *r)
 {
 	uint64_t n_top;
-#define R_REPORT(f) &&take_i64(p, end, #f, &r->f)
-	if (!(true REPORT_I64(R_REPORT)) || !take_u64(p, end, "n_top", &n_top) ||
+#define R_REPORT(f) &&take_i64(p, end, K(#f), &r->f)
+	if (!(true REPORT_I64(R_REPORT)) || !take_u64(p, end, K("n_top"), &n_top) ||
 	    n_top > OOMW_REPORT_TASKS_MAX)
 		return false;
 	r->n_top = (size_t)n_top;
 	for (size_t i = 0; i < r->n_top; i++) {
 		struct oomw_task *t = &r->top[i];
-#define R_TASK(f) &&take_i64(p, end, "task_" #f, &t->f)
+#define R_TASK(f) &&take_i64(p, end, K("task_" #f), &t->f)
 		if (!(true TASK_I64(R_TASK)) ||
-		    !take_str(p, end, "task_name", t->name, sizeof(t->name), NULL))
+		    !take_str(p, end, K("task_name"), t->name, sizeof(t->name), NULL))
 			return false;
 	}
 	return true;
@@ -470,25 +553,25 @@ static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
 	struct oomw_kill *k = &ev->kill;
 	const char *p = s;
 	oomw_kill_init(k);
-	bool ok = take_u64(&p, end, "index", &ev->index) &&
-		  take_bool(&p, end, "details", &ev->has_details) &&
-		  take_bool(&p, end, "backlog", &ev->backlog) &&
-		  take_i64(&p, end, "wall_usec", &ev->wall_usec) &&
-		  take_i64(&p, end, "pid", &k->pid) && take_i64(&p, end, "uid", &k->uid) &&
-		  take_i64(&p, end, "total_vm_kib", &k->total_vm_kib) &&
-		  take_i64(&p, end, "anon_rss_kib", &k->anon_rss_kib) &&
-		  take_i64(&p, end, "file_rss_kib", &k->file_rss_kib) &&
-		  take_i64(&p, end, "shmem_rss_kib", &k->shmem_rss_kib) &&
-		  take_i64(&p, end, "pgtables_kib", &k->pgtables_kib) &&
-		  take_i64(&p, end, "oom_score_adj", &k->oom_score_adj) &&
-		  parse_scope(&p, end, &k->scope) && take_u64(&p, end, "seq", &k->seq) &&
-		  take_i64(&p, end, "mono_usec", &k->mono_usec) &&
-		  take_i64(&p, end, "kill_wall_usec", &k->wall_usec) &&
-		  take_bool(&p, end, "reaped", &k->reaped) &&
-		  take_str(&p, end, "comm", k->comm, sizeof(k->comm), &k->comm_len) &&
-		  take_str(&p, end, "constraint", k->constraint, sizeof(k->constraint), NULL) &&
-		  take_str(&p, end, "oom_memcg", k->oom_memcg, sizeof(k->oom_memcg), NULL) &&
-		  take_str(&p, end, "task_memcg", k->task_memcg, sizeof(k->task_memcg), NULL);
+	bool ok = take_u64(&p, end, K("index"), &ev->index) &&
+		  take_bool(&p, end, K("details"), &ev->has_details) &&
+		  take_bool(&p, end, K("backlog"), &ev->backlog) &&
+		  take_i64(&p, end, K("wall_usec"), &ev->wall_usec) &&
+		  take_i64(&p, end, K("pid"), &k->pid) && take_i64(&p, end, K("uid"), &k->uid) &&
+		  take_i64(&p, end, K("total_vm_kib"), &k->total_vm_kib) &&
+		  take_i64(&p, end, K("anon_rss_kib"), &k->anon_rss_kib) &&
+		  take_i64(&p, end, K("file_rss_kib"), &k->file_rss_kib) &&
+		  take_i64(&p, end, K("shmem_rss_kib"), &k->shmem_rss_kib) &&
+		  take_i64(&p, end, K("pgtables_kib"), &k->pgtables_kib) &&
+		  take_i64(&p, end, K("oom_score_adj"), &k->oom_score_adj) &&
+		  parse_scope(&p, end, &k->scope) && take_u64(&p, end, K("seq"), &k->seq) &&
+		  take_i64(&p, end, K("mono_usec"), &k->mono_usec) &&
+		  take_i64(&p, end, K("kill_wall_usec"), &k->wall_usec) &&
+		  take_bool(&p, end, K("reaped"), &k->reaped) &&
+		  take_str(&p, end, K("comm"), k->comm, sizeof(k->comm), &k->comm_len) &&
+		  take_str(&p, end, K("constraint"), k->constraint, sizeof(k->constraint), NULL) &&
+		  take_str(&p, end, K("oom_memcg"), k->oom_memcg, sizeof(k->oom_memcg), NULL) &&
+		  take_str(&p, end, K("task_memcg"), k->task_memcg, sizeof(k->task_memcg), NULL);
 	ev->killer = OOMW_KILLER_KERNEL;
 	oomw_ukill_init(&ev->ukill);
 	if (!ok || (p != end && !parse_report(&p, end, &k->report)))
@@ -522,29 +605,29 @@ enum {
 static int parse_scalar(const char *s, const char *end, struct oomw_state *st)
 {
 	const char *p = s;
-	if (take_str(&p, end, "boot_id", st->boot_id, sizeof(st->boot_id), NULL))
+	if (take_str(&p, end, K("boot_id"), st->boot_id, sizeof(st->boot_id), NULL))
 		return p == end ? KEY_BOOT_ID : 0;
-	if (take_i64(&p, end, "vmstat_oom_kill", &st->vmstat_oom_kill))
+	if (take_i64(&p, end, K("vmstat_oom_kill"), &st->vmstat_oom_kill))
 		return p == end ? KEY_VMSTAT : 0;
-	if (take_i64(&p, end, "log_ahead", &st->log_ahead))
+	if (take_i64(&p, end, K("log_ahead"), &st->log_ahead))
 		return p == end ? KEY_LOG_AHEAD : 0;
-	if (take_i64(&p, end, "kills_without_details", &st->kills_without_details))
+	if (take_i64(&p, end, K("kills_without_details"), &st->kills_without_details))
 		return p == end ? KEY_NO_DETAILS : 0;
-	if (take_str(&p, end, "klog_source", st->klog_source, sizeof(st->klog_source), NULL))
+	if (take_str(&p, end, K("klog_source"), st->klog_source, sizeof(st->klog_source), NULL))
 		return p == end ? KEY_KLOG_SOURCE : 0;
-	if (take_u64(&p, end, "klog_inode", &st->klog_inode))
+	if (take_u64(&p, end, K("klog_inode"), &st->klog_inode))
 		return p == end ? KEY_KLOG_INODE : 0;
-	if (take_u64(&p, end, "klog_next_seq", &st->klog_next_seq))
+	if (take_u64(&p, end, K("klog_next_seq"), &st->klog_next_seq))
 		return p == end ? KEY_KLOG_SEQ : 0;
-	if (take_bool(&p, end, "klog_seq_known", &st->klog_seq_known))
+	if (take_bool(&p, end, K("klog_seq_known"), &st->klog_seq_known))
 		return p == end ? KEY_KLOG_SEQ_KNOWN : 0;
-	if (take_str(&p, end, "klog_cursor", st->klog_cursor, sizeof(st->klog_cursor), NULL))
+	if (take_str(&p, end, K("klog_cursor"), st->klog_cursor, sizeof(st->klog_cursor), NULL))
 		return p == end ? KEY_KLOG_CURSOR : 0;
-	if (take_i64(&p, end, "userspace_kills", &st->userspace_kills))
+	if (take_i64(&p, end, K("userspace_kills"), &st->userspace_kills))
 		return p == end ? KEY_USERSPACE_KILLS : 0;
-	if (take_u64(&p, end, "next_event_index", &st->next_event_index))
+	if (take_u64(&p, end, K("next_event_index"), &st->next_event_index))
 		return p == end && st->next_event_index >= 1 ? KEY_NEXT_INDEX : 0;
-	if (take_u64(&p, end, "notified_index", &st->notified_index))
+	if (take_u64(&p, end, K("notified_index"), &st->notified_index))
 		return p == end ? KEY_NOTIFIED : 0;
 	return 0;
 }
@@ -639,9 +722,9 @@ static int load_cgroup(struct loading *ld, const char *line, const char *end)
 	struct oomw_state_cgroup *c = &st->cgroups[st->n_cgroups];
 	const char *p = line + strlen("cgroup");
 	c->limit_hits = OOMW_UNKNOWN; /* files written before it was kept */
-	if (!take_i64(&p, end, "oom_kill", &c->oom_kill) ||
-	    !take_str(&p, end, "path", c->path, sizeof(c->path), NULL) ||
-	    (p != end && !take_i64(&p, end, "limit_hits", &c->limit_hits)) || p != end)
+	if (!take_i64(&p, end, K("oom_kill"), &c->oom_kill) ||
+	    !take_str(&p, end, K("path"), c->path, sizeof(c->path), NULL) ||
+	    (p != end && !take_i64(&p, end, K("limit_hits"), &c->limit_hits)) || p != end)
 		return refuse(ld->why, "malformed cgroup line");
 	if (!count_or_unknown_ok(c->oom_kill) || !count_or_unknown_ok(c->limit_hits))
 		return refuse(ld->why, "cgroup oom_kill out of range");
@@ -654,13 +737,13 @@ static int load_event(struct loading *ld, const char *line, const char *end)
 	struct oomw_state *st = ld->st;
 	if (!all_keys(ld) || st->n_events == OOMW_STATE_EVENTS_MAX)
 		return refuse(ld->why, "event line out of place or too many");
-	struct oomw_event *ev = &st->events[st->n_events];
+	struct oomw_event *ev = &oomw_state_events(st)[st->n_events];
 	if (!parse_event(line + strlen("event"), end, ev))
 		return refuse(ld->why, "malformed event line");
 	if (!event_in_range(ev))
 		return refuse(ld->why, "event time or size out of range");
 	/* Indexes grow and stay below the next one to hand out. */
-	uint64_t prev = st->n_events ? st->events[st->n_events - 1].index : 0;
+	uint64_t prev = st->n_events ? oomw_state_events(st)[st->n_events - 1].index : 0;
 	if (ev->index <= prev || ev->index >= st->next_event_index)
 		return refuse(ld->why, "event index out of order");
 	st->n_events++;

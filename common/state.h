@@ -13,6 +13,9 @@
 #include "event.h"
 
 #define OOMW_STATE_EVENTS_MAX 256
+/* Slots beyond the ring's size: a full ring slides its events down once per
+ * this many new events, not at every one (a slide moves 600 KiB). */
+#define OOMW_STATE_EVENTS_SLACK 32
 #define OOMW_STATE_CGROUPS_MAX 64
 #define OOMW_BOOT_ID_MAX 39
 /* A journal cursor: sd-journal's are about 140 bytes. */
@@ -44,11 +47,18 @@ struct oomw_state {
 	 * it (older versions) loads as next_event_index - 1: all notified. */
 	uint64_t notified_index;
 	size_t n_cgroups;
+	size_t n_events;    /* at most OOMW_STATE_EVENTS_MAX; when full the oldest is dropped */
+	size_t first_event; /* where they start in slots: see oomw_state_events */
+	/* The tables last: oomw_state_init clears everything above them and no
+	 * entry at or past n_cgroups / n_events, so that loading a file costs
+	 * what the file holds, not the tables' capacity (about 650 KiB). Entries
+	 * past the counts are undefined. */
 	struct oomw_state_cgroup cgroups[OOMW_STATE_CGROUPS_MAX];
-	size_t n_events; /* events[0] oldest; when full the oldest is dropped */
-	struct oomw_event events[OOMW_STATE_EVENTS_MAX];
+	struct oomw_event slots[OOMW_STATE_EVENTS_MAX + OOMW_STATE_EVENTS_SLACK];
 };
 
+/* An empty state: no boot, counter unknown, no cgroup, no event. Writes only
+ * the scalars (the tables' entries past the counts are left as they are). */
 void oomw_state_init(struct oomw_state *st);
 /* Loads path. Returns 0; -ENOENT (no file: *st is initialised); -EBADMSG when
  * the file is corrupt, truncated or not ours (*st initialised, *why says what);
@@ -58,5 +68,8 @@ int oomw_state_load(const char *path, struct oomw_state *st, const char **why);
 int oomw_state_save(const char *path, const struct oomw_state *st);
 /* Appends ev (its index taken from next_event_index), dropping the oldest when full. */
 void oomw_state_add_event(struct oomw_state *st, struct oomw_event *ev);
+/* The n_events events, oldest first, as one array (valid until the next
+ * oomw_state_add_event or load). Writable when st is, as strchr's result. */
+struct oomw_event *oomw_state_events(const struct oomw_state *st);
 
 #endif

@@ -6,13 +6,15 @@
 BENCH_OOMPARSE := $(BUILD)/tests/bench/bench_oomparse
 BENCH_CORE := $(BUILD)/tests/bench/bench_core
 BENCH_RUN := $(BUILD)/tests/bench/bench_run
+# The agent's memory floor: a bare net-snmp AgentX subagent.
+BENCH_AGENTX_FLOOR := $(BUILD)/tests/bench/bench_agentx_floor
 
 BENCH_TARGETS += bench-all bench-oomparse
 # check_swap is the peer of check_oom's whole-process cost.
 DEB_DEPS += monitoring-plugins-basic
 
 .PHONY: bench-all bench-oomparse
-bench-all: $(BENCH_CORE) $(BENCH_RUN) $(BENCH_OOMPARSE) $(CHECK_OOM) $(TEST_BUILD_TARGETS)
+bench-all: $(BENCH_CORE) $(BENCH_RUN) $(BENCH_OOMPARSE) $(BENCH_AGENTX_FLOOR) $(CHECK_OOM) $(TEST_BUILD_TARGETS)
 	tests/bench/bench.sh
 
 bench-oomparse: $(BENCH_OOMPARSE) bench-all
@@ -21,3 +23,7 @@ bench-oomparse: $(BENCH_OOMPARSE) bench-all
 $(BUILD)/tests/bench/%: tests/bench/%.c $(CORE_LIB) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(CORE_LIB) $(LDFLAGS)
+
+$(BENCH_AGENTX_FLOOR): tests/bench/bench_agentx_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(SNMP_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(SNMP_LIBS)

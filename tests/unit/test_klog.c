@@ -237,6 +237,35 @@ static void test_text_dmesg(void **state)
 	assert_text(&r, "Killed process 6576 (mysqld) total-vm:1kB");
 }
 
+/* The reader skips the date prefixes after a plain "[ts] " stamp whose text
+ * cannot start a date; where it could, the prefixes are still tried, in
+ * order, as for any line: a ctime date may follow a stamp, taking the stamp's
+ * number as its month ("5" is May) or, after a stamp without blanks, the
+ * stamp as its weekday and the text's first word as its month. */
+static void test_text_dmesg_stamp_then_date(void **state)
+{
+	(void)state;
+	struct oomw_klog_record r;
+	parse_ok("[    5.000000] 12 10:00:00 2025 kernel: x", &r);
+	assert_int_equal(r.mono_usec, OOMW_UNKNOWN);
+	assert_int_equal(r.wall_usec, 1747044000000000LL); /* 2025-05-12 10:00:00 UTC */
+	assert_text(&r, "x");
+	parse_ok("[12345.678901] x 12 10:00:00 2025 kernel: y", &r);
+	assert_int_equal(r.mono_usec, OOMW_UNKNOWN);
+	assert_int_equal(r.wall_usec, OOMW_UNKNOWN); /* "x" is no month */
+	assert_text(&r, "y");
+	assert_int_equal(oomw_klog_parse_text("[12345.678901] x 12 10:00:00 2025 sshd: y", 41, &r),
+			 -ENOMSG);
+	/* the plain shapes: a stamp, then the kernel's text */
+	parse_ok("[12345.678901] cache 0", &r);
+	assert_int_equal(r.mono_usec, 12345678901LL);
+	assert_int_equal(r.wall_usec, OOMW_UNKNOWN);
+	assert_text(&r, "cache 0");
+	parse_ok("[    5.000014]  dump_stack_lvl+0x57/0x80", &r);
+	assert_int_equal(r.mono_usec, 5000014);
+	assert_text(&r, " dump_stack_lvl+0x57/0x80");
+}
+
 static void test_text_dmesg_T_locales(void **state)
 {
 	(void)state;
@@ -892,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_kmsg_malformed),
 		cmocka_unit_test(test_kmsg_time_bounded),
 		cmocka_unit_test(test_text_dmesg),
+		cmocka_unit_test(test_text_dmesg_stamp_then_date),
 		cmocka_unit_test(test_text_dmesg_T_locales),
 		cmocka_unit_test(test_text_syslog),
 		cmocka_unit_test(test_text_iso_and_journal),

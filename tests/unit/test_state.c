@@ -114,7 +114,7 @@ static void fill(struct oomw_state *st)
 		oomw_state_add_event(st, &ev);
 	}
 	/* A userspace killer's event, its fields after the kernel's. */
-	struct oomw_event *u = &st->events[1];
+	struct oomw_event *u = &oomw_state_events(st)[1];
 	u->killer = OOMW_KILLER_EARLYOOM;
 	oomw_ukill_init(&u->ukill);
 	u->ukill.killer = OOMW_KILLER_EARLYOOM;
@@ -127,7 +127,7 @@ static void fill(struct oomw_state *st)
 	strcpy(u->ukill.cgroup, "/a b=c");
 	strcpy(u->ukill.detail, "at or below SIGTERM limits: mem 10.00%, swap 10.00%");
 	/* Every byte of the first event's comm is a control byte or digit. */
-	st->events[0].kill.comm[0] = '=';
+	oomw_state_events(st)[0].kill.comm[0] = '=';
 }
 
 static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
@@ -151,7 +151,7 @@ static void assert_same(const struct oomw_state *x, const struct oomw_state *y)
 	}
 	assert_int_equal(x->n_events, y->n_events);
 	for (size_t i = 0; i < x->n_events; i++) {
-		const struct oomw_event *a = &x->events[i], *b = &y->events[i];
+		const struct oomw_event *a = &oomw_state_events(x)[i], *b = &oomw_state_events(y)[i];
 		assert_int_equal(a->index, b->index);
 		assert_int_equal(a->has_details, b->has_details);
 		assert_int_equal(a->backlog, b->backlog);
@@ -246,23 +246,63 @@ static void test_round_trip_hostile(void **ctx)
 	assert_memory_equal(buf, "oomwatch-state 2\nboot_id=0f1e2d3c", 33);
 }
 
+/* The last OOMW_STATE_EVENTS_MAX events, oldest first, as one array after
+ * every append: across the slides of the slots too (three rings' worth). */
 static void test_ring_drops_oldest(void **ctx)
 {
 	struct fixture *f = *ctx;
+	const int total = 3 * OOMW_STATE_EVENTS_MAX + 10;
 	oomw_state_init(f->a);
-	for (int i = 0; i < OOMW_STATE_EVENTS_MAX + 10; i++) {
+	for (int i = 0; i < total; i++) {
 		struct oomw_event ev = { .wall_usec = i };
 		oomw_kill_init(&ev.kill);
 		oomw_state_add_event(f->a, &ev);
 		assert_int_equal(ev.index, (uint64_t)i + 1);
+		size_t n = f->a->n_events;
+		assert_int_equal(n, i < OOMW_STATE_EVENTS_MAX ? i + 1 : OOMW_STATE_EVENTS_MAX);
+		const struct oomw_event *events = oomw_state_events(f->a);
+		for (size_t j = 0; j < n; j++)
+			assert_int_equal(events[j].wall_usec, i + 1 - (int64_t)n + (int64_t)j);
 	}
-	assert_int_equal(f->a->n_events, OOMW_STATE_EVENTS_MAX);
-	assert_int_equal(f->a->events[0].index, 11);
-	assert_int_equal(f->a->events[OOMW_STATE_EVENTS_MAX - 1].index, OOMW_STATE_EVENTS_MAX + 10);
-	assert_int_equal(f->a->next_event_index, OOMW_STATE_EVENTS_MAX + 11);
+	assert_int_equal(oomw_state_events(f->a)[0].index, total - OOMW_STATE_EVENTS_MAX + 1);
+	assert_int_equal(f->a->next_event_index, total + 1);
 	assert_int_equal(oomw_state_save(f->path, f->a), 0);
 	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
 	assert_same(f->a, f->b);
+}
+
+/* A kernel kill whose report is all unknown (one the log did not show) ends its
+ * line at task_memcg, as files from before the report did; a kill with any of
+ * its report keeps the report. Both load back as they were. */
+static void test_unknown_report_omitted(void **ctx)
+{
+	struct fixture *f = *ctx;
+	static char buf[65536];
+	oomw_state_init(f->a);
+	struct oomw_event counted = { .backlog = true, .wall_usec = 1700000000000000 };
+	oomw_kill_init(&counted.kill);
+	oomw_state_add_event(f->a, &counted);
+	struct oomw_event logged = { .has_details = true, .wall_usec = 1700000000000001 };
+	oomw_kill_init(&logged.kill);
+	logged.kill.pid = 42;
+	logged.kill.report.n_tasks = 1;
+	oomw_state_add_event(f->a, &logged);
+	assert_int_equal(oomw_state_save(f->path, f->a), 0);
+	size_t n = slurp(f->path, buf, sizeof(buf));
+	buf[n] = '\0';
+	const char *first = strstr(buf, "event index=1 ");
+	const char *second = strstr(buf, "event index=2 ");
+	assert_non_null(first);
+	assert_non_null(second);
+	assert_memory_equal(second - strlen(" task_memcg=\n"), " task_memcg=\n",
+			    strlen(" task_memcg=\n"));
+	assert_non_null(strstr(second, " n_tasks=1 "));
+	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
+	assert_same(f->a, f->b);
+	for (size_t i = 0; i < 2; i++)
+		assert_memory_equal(&oomw_state_events(f->a)[i].kill.report,
+				    &oomw_state_events(f->b)[i].kill.report,
+				    sizeof(oomw_state_events(f->a)[i].kill.report));
 }
 
 static void assert_refused(struct fixture *f)
@@ -365,20 +405,20 @@ static void test_sealed_but_malformed(void **ctx)
 	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
 	assert_int_equal(f->b->n_cgroups, 1);
 	assert_int_equal(f->b->n_events, 1);
-	assert_int_equal(f->b->events[0].kill.pid, 7);
+	assert_int_equal(oomw_state_events(f->b)[0].kill.pid, 7);
 	/* A file of an older version has no delivery cursor: all was notified. */
 	assert_int_equal(f->b->notified_index, 2);
 	spit_sealed(f->path, SEALED_KEYS "notified_index=0\n" SEALED_EVENT);
 	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
 	assert_int_equal(f->b->notified_index, 0);
-	assert_int_equal(f->b->events[0].kill.report.memcg_limit_kib, OOMW_UNKNOWN);
+	assert_int_equal(oomw_state_events(f->b)[0].kill.report.memcg_limit_kib, OOMW_UNKNOWN);
 	spit_sealed(f->path, SEALED_KEYS SEALED_REPORT_EVENT(
 				     "1 task_pid=7 task_uid=0 task_rss_pages=16 "
 				     "task_swap_pages=0 task_oom_score_adj=0 task_name=x"));
 	assert_int_equal(oomw_state_load(f->path, f->b, NULL), 0);
-	assert_int_equal(f->b->events[0].kill.report.memcg_limit_kib, 64);
-	assert_int_equal(f->b->events[0].kill.report.n_top, 1);
-	assert_int_equal(f->b->events[0].kill.report.top[0].rss_pages, 16);
+	assert_int_equal(oomw_state_events(f->b)[0].kill.report.memcg_limit_kib, 64);
+	assert_int_equal(oomw_state_events(f->b)[0].kill.report.n_top, 1);
+	assert_int_equal(oomw_state_events(f->b)[0].kill.report.top[0].rss_pages, 16);
 	static const char *const bad[] = {
 		SEALED_KEYS "notified_index=3\n",                   /* beyond what was handed out */
 		SEALED_KEYS "notified_index=1\nnotified_index=1\n", /* the cursor twice */
@@ -623,6 +663,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ring_drops_oldest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_report_omitted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_at_every_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flipped_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sealed_but_malformed, setup, teardown),
