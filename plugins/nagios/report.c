@@ -146,6 +146,17 @@ static void kill_reasons(struct sbuf *sb, const struct oomw_kill *k)
 	sb_printf(sb, "  remedy: %s\n", text);
 }
 
+/* At default verbosity, under the most recent kill: why and remedy in a few
+ * words each, so that the 1 KiB NRPE v2 keeps holds them (assess.h). */
+static void kill_reasons_brief(struct sbuf *sb, const struct oomw_kill *k)
+{
+	char text[OOMW_WHY_TEXT_MAX];
+	oomw_kill_why_brief(k, text, sizeof(text));
+	sb_printf(sb, "  why: %s\n", text);
+	oomw_kill_remedy_brief(k, text, sizeof(text));
+	sb_printf(sb, "  remedy: %s\n", text);
+}
+
 /* "kill #N: victim …", with every detail at -v. */
 static void kill_line(struct report *r, const char *prefix, const struct oomw_event *ev,
 		      enum kill_detail detail)
@@ -206,6 +217,9 @@ static void window_kills(struct report *r)
 			group_line(r, &r->in.events[i], ev, same + 1);
 		else
 			kill_line(r, "kill", ev, r->o->verbose ? DETAIL_ALL : DETAIL_SUMMARY);
+		if (!r->o->verbose && shown == 1 && same == 0 && ev->has_details &&
+		    ev->killer == OOMW_KILLER_KERNEL)
+			kill_reasons_brief(&r->lines, &ev->kill);
 	}
 	if (shown > limit)
 		sb_printf(&r->lines, "... and %zu more lines of kills in the window (-v)\n",

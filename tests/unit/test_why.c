@@ -22,7 +22,7 @@
 #include "oomparse.h"
 
 #define KILLS_MAX 16
-#define COLS 18
+#define COLS 22
 
 struct kills {
 	size_t n;
@@ -73,16 +73,17 @@ static void check_num(const char *what, const char *want, int64_t got)
 		fail_msg("%s: want %s, got %" PRId64, what, want, got);
 }
 
-static void top_text(const struct oomw_report *r, char *out, size_t size)
+/* "pid:name:pages:oom_score_adj" of each row, ";" between; "-" for none. */
+static void tasks_text(const struct oomw_task *t, size_t n, char *out, size_t size)
 {
 	size_t o = 0;
 	out[0] = '\0';
-	if (r->n_top == 0)
+	if (n == 0)
 		snprintf(out, size, "-");
-	for (size_t i = 0; i < r->n_top; i++)
+	for (size_t i = 0; i < n; i++)
 		o += (size_t)snprintf(out + o, size - o, "%s%" PRId64 ":%s:%" PRId64 ":%" PRId64,
-				      i ? ";" : "", r->top[i].pid, r->top[i].name,
-				      oomw_task_pages(&r->top[i]), r->top[i].oom_score_adj);
+				      i ? ";" : "", t[i].pid, t[i].name, oomw_task_pages(&t[i]),
+				      t[i].oom_score_adj);
 }
 
 /* Every kill of expected.tsv has its row in expected-why.tsv, in order. */
@@ -133,13 +134,20 @@ static void test_fixtures(void **state)
 		check_num("swap_total_kib", col[12], r->swap_total_kib);
 		check_num("n_tasks", col[13], r->n_tasks);
 		check_num("page_kib", col[14], r->page_kib);
+		check_num("total_kib", col[15], oomw_report_total_kib(r, k->constraint));
 		char top[512], why[OOMW_WHY_TEXT_MAX], remedy[OOMW_WHY_TEXT_MAX];
-		top_text(r, top, sizeof(top));
-		assert_string_equal(top, col[15]);
+		tasks_text(r->top, r->n_top, top, sizeof(top));
+		assert_string_equal(top, col[16]);
+		tasks_text(&r->largest, r->largest.pid == OOMW_UNKNOWN ? 0 : 1, top, sizeof(top));
+		assert_string_equal(top, col[17]);
 		oomw_kill_why(k, why, sizeof(why));
-		assert_string_equal(why, col[16]);
+		assert_string_equal(why, col[18]);
 		oomw_kill_remedy(k, remedy, sizeof(remedy));
-		assert_string_equal(remedy, col[17]);
+		assert_string_equal(remedy, col[19]);
+		oomw_kill_why_brief(k, why, sizeof(why));
+		assert_string_equal(why, col[20]);
+		oomw_kill_remedy_brief(k, remedy, sizeof(remedy));
+		assert_string_equal(remedy, col[21]);
 		rows++;
 	}
 	free(line);
@@ -214,24 +222,41 @@ static void test_global_meminfo(void **state)
 	assert_int_equal(r->swap_total_kib, 0);
 	assert_int_equal(r->n_tasks, 3);
 	assert_int_equal(r->n_top, 3);
-	assert_int_equal(r->top[0].pid, 512);
-	assert_int_equal(r->top[1].pid, 600);
-	assert_int_equal(r->top[1].swap_pages, 1000);
-	assert_int_equal(r->top[1].uid, 1000);
+	/* db's -1000 puts it last, whatever its size */
+	assert_int_equal(r->top[0].pid, 600);
+	assert_int_equal(r->top[1].pid, 601);
+	assert_int_equal(r->top[2].pid, 512);
+	assert_int_equal(r->largest.pid, 512);
+	assert_int_equal(r->top[0].swap_pages, 1000);
+	assert_int_equal(r->top[0].pgtables_pages, 6000000 / 4096);
+	assert_int_equal(r->top[0].uid, 1000);
 	assert_int_equal(r->page_kib, 4);
+	/* RAM + swap: oom_score_adj 500 adds 500 × (8148280 KiB / 4 KiB / 1000) pages */
+	assert_int_equal(oomw_report_total_kib(r, ""), 15908 + 3063680 + 5069692);
+	assert_int_equal(oomw_task_points(&r->top[0], oomw_report_total_kib(r, ""), 4, NULL),
+			 700000 + 1000 + 6000000 / 4096 + 500 * 2037);
 	char why[OOMW_WHY_TEXT_MAX], remedy[OOMW_WHY_TEXT_MAX];
 	oomw_kill_why(&ks.k[0], why, sizeof(why));
-	assert_string_equal(
-		why,
-		"The machine ran out of memory (RAM 105.8 MiB free of 7.8 GiB, no swap); "
-		"app (pid 600, 2.7 GiB resident, 34% of the RAM) was chosen over the "
-		"larger db (pid 512, 5.7 GiB), which has oom_score_adj -1000 and cannot be chosen.");
+	assert_string_equal(why,
+			    "The machine ran out of memory (RAM 105.8 MiB free of 7.8 GiB, no swap); "
+			    "app (pid 600, 2.7 GiB resident, 34% of the RAM, oom_score_adj 500) "
+			    "was first of 3 tasks by the kernel's badness (resident memory, swap "
+			    "and page tables, shifted by oom_score_adj), ahead of sh (pid 601, "
+			    "19.6 MiB); the larger db (pid 512, 5.7 GiB) has oom_score_adj -1000 "
+			    "and cannot be chosen.");
 	oomw_kill_remedy(&ks.k[0], remedy, sizeof(remedy));
 	assert_string_equal(
 		remedy, "Add memory or swap (there is none), or cap app with a memory limit so "
 			"that it cannot take the machine; app had oom_score_adj 500, which made it "
 			"the preferred victim; the larger db (pid 512, 5.7 GiB) has oom_score_adj "
 			"-1000 and can never be chosen.");
+	oomw_kill_why_brief(&ks.k[0], why, sizeof(why));
+	assert_string_equal(why, "The machine ran out of memory (RAM 105.8 MiB free of 7.8 GiB, no swap); "
+				 "app was first of 3 tasks by the kernel's badness, oom_score_adj "
+				 "changing the order.");
+	oomw_kill_remedy_brief(&ks.k[0], remedy, sizeof(remedy));
+	assert_string_equal(remedy, "Add memory or swap (there is none), or cap app with a memory "
+				    "limit so that it cannot take the machine.");
 }
 
 /* cgroup v2: the "swap:" line, a pod's container, the victim picked for its oom_score_adj. */
@@ -257,12 +282,16 @@ static void test_v2_pod(void **state)
 	assert_int_equal(r->memsw_limit_kib, OOMW_UNKNOWN);
 	char why[OOMW_WHY_TEXT_MAX], remedy[OOMW_WHY_TEXT_MAX];
 	oomw_kill_why(&ks.k[0], why, sizeof(why));
+	/* swap up to 1 MiB beyond the limit: the total depends on the machine's
+	 * swap, which a memcg report does not show, so oom_score_adj is not weighed */
+	assert_int_equal(oomw_report_total_kib(r, "CONSTRAINT_MEMCG"), OOMW_UNKNOWN);
 	assert_string_equal(
 		why,
 		"Cgroup ...ice/kubepods-burstable.slice/kubepods-burstable-pod8a3d5a38_2f9c_4b7e_9d6c_1f2e3d4c5b6a.slice "
 		"hit its memory limit of 512.0 MiB (usage 512.0 MiB), swap 1.0 MiB of 1.0 MiB; "
-		"worker (pid 701, 117.2 MiB resident, 22% of the cgroup's usage) was chosen over "
-		"the larger pause (pid 700, 351.6 MiB), because of its oom_score_adj 999 (against -997).");
+		"worker (pid 701, 117.2 MiB resident, 22% of the cgroup's usage, oom_score_adj 999) "
+		"was chosen over pause (pid 700, 352.4 MiB), first in the dump by resident memory, "
+		"swap and page tables, because of its oom_score_adj 999 (against -997).");
 	oomw_kill_remedy(&ks.k[0], remedy, sizeof(remedy));
 	assert_string_equal(
 		remedy, "Raise the memory limit (resources.limits.memory) of the container in pod "
