@@ -1168,9 +1168,10 @@ static const char *measure(const struct ranking *rk)
 }
 
 /* "name (pid N, 9.2 MiB[, oom_score_adj A])" of a dump row, its size being
- * what the kernel weighs; pages when the page size is unknown. */
-static void task_text(const struct oomw_report *r, const struct oomw_task *t, bool adj, char *out,
-		      size_t size)
+ * what the kernel weighs; pages when the page size is unknown; brief: without
+ * the pid. */
+static void task_text(const struct oomw_report *r, const struct oomw_task *t, bool adj, bool brief,
+		      char *out, size_t size)
 {
 	char name[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], a[SIZE_TEXT_MAX] = "";
 	oomw_escape_field(t->name, strlen(t->name), COMM_SHOWN_MAX, OOMW_CUT_END, name, sizeof(name));
@@ -1181,7 +1182,10 @@ static void task_text(const struct oomw_report *r, const struct oomw_task *t, bo
 		snprintf(sz, sizeof(sz), "%lld pages", (long long)pages);
 	if (adj && t->oom_score_adj != OOMW_UNKNOWN && t->oom_score_adj != 0)
 		snprintf(a, sizeof(a), ", oom_score_adj %lld", (long long)t->oom_score_adj);
-	snprintf(out, size, "%s (pid %lld, %s%s)", name, (long long)t->pid, sz, a);
+	if (brief)
+		snprintf(out, size, "%s (%s)", name, sz);
+	else
+		snprintf(out, size, "%s (pid %lld, %s%s)", name, (long long)t->pid, sz, a);
 }
 
 /* What ran out; the cgroup path cut to path_max. */
@@ -1253,27 +1257,24 @@ static void why_first(const struct oomw_kill *k, const struct ranking *rk, bool 
 		text_add(t, " was first of %lld tasks by the kernel's badness", (long long)r->n_tasks);
 	else
 		text_add(t, " was the largest of %lld tasks by %s", (long long)r->n_tasks, measure(rk));
-	if (brief) {
-		if (rk->larger && rk->weighed)
-			text_add(t, ", oom_score_adj changing the order");
-		return;
-	}
-	if (rk->weighed)
+	if (brief && rk->larger && rk->weighed)
+		text_add(t, ", oom_score_adj changing the order");
+	if (!brief && rk->weighed)
 		text_add(t, " (%s%s)", measure(rk), rk->adj_seen ? ", shifted by oom_score_adj" : "");
-	else if (rk->adj_seen)
+	else if (!brief && rk->adj_seen)
 		text_add(t, " (oom_score_adj not weighed: the log does not show the total it is a "
 			    "share of)");
 	const char *sep = ", ahead of ";
 	for (size_t i = 0; i < r->n_top; i++) {
 		if ((int)i == rk->victim || r->top[i].oom_score_adj == -1000)
 			continue;
-		task_text(r, &r->top[i], rk->adj_seen, other, sizeof(other));
+		task_text(r, &r->top[i], rk->adj_seen && !brief, brief, other, sizeof(other));
 		text_add(t, "%s%s", sep, other);
 		sep = " and ";
 	}
-	if (!rk->larger)
+	if (brief || !rk->larger)
 		return;
-	task_text(r, rk->larger, false, other, sizeof(other));
+	task_text(r, rk->larger, false, false, other, sizeof(other));
 	if (rk->larger->oom_score_adj == -1000)
 		text_add(t, "; the larger %s has oom_score_adj -1000 and cannot be chosen", other);
 	else if (rk->weighed)
@@ -1325,7 +1326,7 @@ static void why_task(const struct oomw_kill *k, bool brief, struct text *t)
 		return;
 	}
 	const struct oomw_task *big = &r->top[0];
-	task_text(r, big, false, other, sizeof(other));
+	task_text(r, big, false, false, other, sizeof(other));
 	text_add(t, " was chosen over %s, first in the dump by %s", other,
 		 rk.weighed ? "the kernel's badness" : measure(&rk));
 	if (k->oom_score_adj != OOMW_UNKNOWN && big->oom_score_adj != OOMW_UNKNOWN &&
@@ -1360,6 +1361,13 @@ void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size)
 void oomw_kill_why_brief(const struct oomw_kill *k, char *out, size_t size)
 {
 	kill_why(k, true, out, size);
+}
+
+void oomw_kill_why_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size)
+{
+	kill_why(k, false, out, size);
+	if (strlen(out) > max_len)
+		kill_why(k, true, out, size);
 }
 
 /* Which knob limits the cgroup, by what the log shows of it. */
@@ -1425,7 +1433,7 @@ static void kill_remedy(const struct oomw_kill *k, bool brief, char *out, size_t
 	struct ranking rk;
 	rank_of(k, &rk);
 	if (!brief && rk.larger && rk.larger->oom_score_adj == -1000) {
-		task_text(r, rk.larger, false, other, sizeof(other));
+		task_text(r, rk.larger, false, false, other, sizeof(other));
 		text_add(&t, "; the larger %s has oom_score_adj -1000 and can never be chosen", other);
 	}
 	sentence_end(out, &t);
@@ -1439,4 +1447,11 @@ void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size)
 void oomw_kill_remedy_brief(const struct oomw_kill *k, char *out, size_t size)
 {
 	kill_remedy(k, true, out, size);
+}
+
+void oomw_kill_remedy_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size)
+{
+	kill_remedy(k, false, out, size);
+	if (strlen(out) > max_len)
+		kill_remedy(k, true, out, size);
 }

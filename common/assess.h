@@ -378,10 +378,12 @@ void oomw_held_text(const struct oomw_cgroup_verdict *cv, char *out, size_t size
  * rows are ranked by size and the sentence says so. Says less where the log
  * says less; never guesses. "" for a kill without details. */
 void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size);
-/* The same in a few words, for check_oom's default output: what ran out (the
- * cgroup path cut to its last 48 bytes) and the victim's rank, without the
- * runners-up. */
+/* The same in fewer words, for check_oom's default output and SNMP's 255
+ * bytes: what ran out (the cgroup path cut to its last 48 bytes), the victim
+ * by name, its rank, the runners-up by name and size. */
 void oomw_kill_why_brief(const struct oomw_kill *k, char *out, size_t size);
+/* The whole sentence when it has at most max_len bytes, else the brief one. */
+void oomw_kill_why_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size);
 /* One remedy line from the same facts: raise the limit of that cgroup (by the
  * unit's MemoryMax=, the pod's or container's memory limit, or memory.max /
  * memory.limit_in_bytes), add memory or swap, the victim's oom_score_adj, a
@@ -389,5 +391,7 @@ void oomw_kill_why_brief(const struct oomw_kill *k, char *out, size_t size);
 void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size);
 /* Its first clause alone (the cgroup path cut as above). */
 void oomw_kill_remedy_brief(const struct oomw_kill *k, char *out, size_t size);
+/* The whole line when it has at most max_len bytes, else the brief one. */
+void oomw_kill_remedy_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size);
 
 #endif

@@ -477,7 +477,9 @@ static bool parse_report(const char **p, const char *end, struct oomw_report *r)
 	}
 	/* optional: the largest row by size, in files of newer versions */
 	struct oomw_task *l = &r->largest;
-	if (!take_i64(p, end, "largest_pid", &l->pid))
+	const char *peek = *p;
+	int64_t pid;
+	if (!take_i64(&peek, end, "largest_pid", &pid))
 		return true;
 #define R_LARGEST(f) &&take_i64(p, end, "largest_" #f, &l->f)
 	return (true TASK_I64(R_LARGEST)) &&

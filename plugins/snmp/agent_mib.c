@@ -588,7 +588,9 @@ static bool kill_reason_value(enum obj o, const struct oomw_kill *k, struct valu
 	const char *cg = oomw_kill_cgroup(k);
 	struct oomw_cgroup_name who;
 	if (o == K_WHY || o == K_REMEDY) {
-		(o == K_WHY ? oomw_kill_why : oomw_kill_remedy)(k, text, sizeof(text));
+		/* whole when it fits the DisplayString, else in fewer words */
+		(o == K_WHY ? oomw_kill_why_within : oomw_kill_remedy_within)(k, TEXT_MAX, text,
+									      sizeof(text));
 		return put_ascii(v, text);
 	}
 	oomw_cgroup_name(cg, strlen(cg), &who);
