@@ -1257,8 +1257,6 @@ static void why_first(const struct oomw_kill *k, const struct ranking *rk, bool 
 		text_add(t, " was first of %lld tasks by the kernel's badness", (long long)r->n_tasks);
 	else
 		text_add(t, " was the largest of %lld tasks by %s", (long long)r->n_tasks, measure(rk));
-	if (brief && rk->larger && rk->weighed)
-		text_add(t, ", oom_score_adj changing the order");
 	if (!brief && rk->weighed)
 		text_add(t, " (%s%s)", measure(rk), rk->adj_seen ? ", shifted by oom_score_adj" : "");
 	else if (!brief && rk->adj_seen)
@@ -1272,6 +1270,8 @@ static void why_first(const struct oomw_kill *k, const struct ranking *rk, bool 
 		text_add(t, "%s%s", sep, other);
 		sep = " and ";
 	}
+	if (brief && rk->larger && rk->weighed)
+		text_add(t, ", oom_score_adj changing the order");
 	if (brief || !rk->larger)
 		return;
 	task_text(r, rk->larger, false, false, other, sizeof(other));

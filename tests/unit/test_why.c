@@ -252,8 +252,8 @@ static void test_global_meminfo(void **state)
 			"-1000 and can never be chosen.");
 	oomw_kill_why_brief(&ks.k[0], why, sizeof(why));
 	assert_string_equal(why, "The machine ran out of memory (RAM 105.8 MiB free of 7.8 GiB, no swap); "
-				 "app was first of 3 tasks by the kernel's badness, oom_score_adj "
-				 "changing the order.");
+				 "app was first of 3 tasks by the kernel's badness, ahead of sh "
+				 "(19.6 MiB), oom_score_adj changing the order.");
 	oomw_kill_remedy_brief(&ks.k[0], remedy, sizeof(remedy));
 	assert_string_equal(remedy, "Add memory or swap (there is none), or cap app with a memory "
 				    "limit so that it cannot take the machine.");
