@@ -1188,8 +1188,8 @@ static void task_text(const struct oomw_report *r, const struct oomw_task *t, bo
 		snprintf(out, size, "%s (pid %lld, %s%s)", name, (long long)t->pid, sz, a);
 }
 
-/* What ran out; the cgroup path cut to path_max. */
-static void why_what(const struct oomw_kill *k, size_t path_max, struct text *t)
+/* What ran out; brief: the cgroup path cut shorter, without its swap. */
+static void why_what(const struct oomw_kill *k, bool brief, struct text *t)
 {
 	const struct oomw_report *r = &k->report;
 	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX], cg[PATH_SHOWN_MAX + 1];
@@ -1201,7 +1201,7 @@ static void why_what(const struct oomw_kill *k, size_t path_max, struct text *t)
 	if (memcg_oom(k)) {
 		const char *path = limited_cgroup(k);
 		if (path[0]) {
-			esc_path(path, path_max, cg, sizeof(cg));
+			esc_path(path, brief ? PATH_SHOWN_BRIEF : PATH_SHOWN_MAX, cg, sizeof(cg));
 			text_add(t, "cgroup %s hit its memory limit", cg);
 		} else {
 			text_add(t, "a memory cgroup hit its limit");
@@ -1212,11 +1212,11 @@ static void why_what(const struct oomw_kill *k, size_t path_max, struct text *t)
 				text_add(t, " (usage %s)",
 					 oomw_format_kib(r->memcg_usage_kib, a, sizeof(a)));
 		}
-		if (limited(r->memsw_limit_kib) && r->memsw_usage_kib != OOMW_UNKNOWN)
+		if (!brief && limited(r->memsw_limit_kib) && r->memsw_usage_kib != OOMW_UNKNOWN)
 			text_add(t, ", memory+swap %s of %s",
 				 oomw_format_kib(r->memsw_usage_kib, a, sizeof(a)),
 				 oomw_format_kib(r->memsw_limit_kib, b, sizeof(b)));
-		if (limited(r->swap_limit_kib) && r->swap_usage_kib != OOMW_UNKNOWN)
+		if (!brief && limited(r->swap_limit_kib) && r->swap_usage_kib != OOMW_UNKNOWN)
 			text_add(t, ", swap %s of %s",
 				 oomw_format_kib(r->swap_usage_kib, a, sizeof(a)),
 				 oomw_format_kib(r->swap_limit_kib, b, sizeof(b)));
@@ -1348,7 +1348,7 @@ static void kill_why(const struct oomw_kill *k, bool brief, char *out, size_t si
 	out[0] = '\0';
 	if (k->pid == OOMW_UNKNOWN)
 		return;
-	why_what(k, brief ? PATH_SHOWN_BRIEF : PATH_SHOWN_MAX, &t);
+	why_what(k, brief, &t);
 	why_task(k, brief, &t);
 	sentence_end(out, &t);
 }

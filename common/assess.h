@@ -379,8 +379,9 @@ void oomw_held_text(const struct oomw_cgroup_verdict *cv, char *out, size_t size
  * says less; never guesses. "" for a kill without details. */
 void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size);
 /* The same in fewer words, for check_oom's default output and SNMP's 255
- * bytes: what ran out (the cgroup path cut to its last 48 bytes), the victim
- * by name, its rank, the runners-up by name and size. */
+ * bytes: what ran out (the cgroup path cut to its last 48 bytes, its limit and
+ * usage without swap), the victim by name, its rank, the runners-up by name
+ * and size. */
 void oomw_kill_why_brief(const struct oomw_kill *k, char *out, size_t size);
 /* The whole sentence when it has at most max_len bytes, else the brief one. */
 void oomw_kill_why_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size);

@@ -59,6 +59,7 @@ struct report {
 	struct oomw_assess_input in;
 	struct oomw_verdict v;
 	struct sbuf perf, lines;
+	struct sbuf brief; /* default verbosity: kill_reasons_brief */
 };
 
 /* One perfdata item, with the warning and critical ranges in Nagios form. */
@@ -146,15 +147,16 @@ static void kill_reasons(struct sbuf *sb, const struct oomw_kill *k)
 	sb_printf(sb, "  remedy: %s\n", text);
 }
 
-/* At default verbosity, under the most recent kill: why and remedy in a few
- * words each, so that the 1 KiB NRPE v2 keeps holds them (assess.h). */
+/* At default verbosity, of the most recent kill with details: why and remedy
+ * in fewer words (assess.h), right under the first line, which names that
+ * kill: the 1 KiB NRPE v2 keeps holds them before anything else. */
 static void kill_reasons_brief(struct sbuf *sb, const struct oomw_kill *k)
 {
 	char text[OOMW_WHY_TEXT_MAX];
 	oomw_kill_why_brief(k, text, sizeof(text));
-	sb_printf(sb, "  why: %s\n", text);
+	sb_printf(sb, "why: %s\n", text);
 	oomw_kill_remedy_brief(k, text, sizeof(text));
-	sb_printf(sb, "  remedy: %s\n", text);
+	sb_printf(sb, "remedy: %s\n", text);
 }
 
 /* "kill #N: victim …", with every detail at -v. */
@@ -217,9 +219,9 @@ static void window_kills(struct report *r)
 			group_line(r, &r->in.events[i], ev, same + 1);
 		else
 			kill_line(r, "kill", ev, r->o->verbose ? DETAIL_ALL : DETAIL_SUMMARY);
-		if (!r->o->verbose && shown == 1 && same == 0 && ev->has_details &&
+		if (!r->o->verbose && r->brief.len == 0 && same == 0 && ev->has_details &&
 		    ev->killer == OOMW_KILLER_KERNEL)
-			kill_reasons_brief(&r->lines, &ev->kill);
+			kill_reasons_brief(&r->brief, &ev->kill);
 	}
 	if (shown > limit)
 		sb_printf(&r->lines, "... and %zu more lines of kills in the window (-v)\n",
@@ -553,15 +555,17 @@ static void render_state(struct report *r)
 }
 
 /* The first line: at default verbosity it alone must fit NRPE v2, so the
- * summary gives way to the perfdata, which graphs depend on. */
+ * summary gives way to the perfdata, which graphs depend on, and to the
+ * brief why and remedy. */
 static void write_first_line(const struct report *r, char *out, size_t size)
 {
 	/* With the "(more with -v)" note the long output may come to. */
 	size_t perf_len = sizeof(" | ") - 1 + r->perf.len + 1 + sizeof(TRUNCATED_NOTE) - 1;
 	size_t summary_max = size - 1 - perf_len;
+	/* ... and the brief why and remedy that follow it */
 	if (r->o->verbose == 0)
-		summary_max = perf_len + SUMMARY_MIN < CHECK_OUTPUT_DEFAULT_MAX
-				      ? CHECK_OUTPUT_DEFAULT_MAX - perf_len
+		summary_max = perf_len + r->brief.len + SUMMARY_MIN < CHECK_OUTPUT_DEFAULT_MAX
+				      ? CHECK_OUTPUT_DEFAULT_MAX - perf_len - r->brief.len
 				      : SUMMARY_MIN;
 	char summary[CHECK_OUTPUT_DEFAULT_MAX + 1];
 	oomw_verdict_summary(&r->v, summary, sizeof(summary));
@@ -574,10 +578,13 @@ static void write_first_line(const struct report *r, char *out, size_t size)
 	sb_printf(&sb, " | %s\n", r->perf.buf);
 }
 
-/* The long output; at default verbosity cut at a line so NRPE v2 keeps it all. */
+/* The long output; at default verbosity the brief why and remedy first, the
+ * rest cut at a line so NRPE v2 keeps it all. */
 static void write_long_output(const struct report *r, char *out, size_t size)
 {
 	struct sbuf sb = { out, size, strlen(out) };
+	if (sb.len + r->brief.len + sizeof(TRUNCATED_NOTE) - 1 <= CHECK_OUTPUT_DEFAULT_MAX)
+		sb_printf(&sb, "%s", r->brief.buf);
 	size_t budget = size - 1 - sb.len;
 	if (r->o->verbose == 0 && sb.len + r->lines.len > CHECK_OUTPUT_DEFAULT_MAX)
 		budget = CHECK_OUTPUT_DEFAULT_MAX > sb.len + sizeof(TRUNCATED_NOTE)
@@ -596,14 +603,16 @@ static void write_long_output(const struct report *r, char *out, size_t size)
 enum check_state check_report(const struct check_options *o, const struct check_run *run, char *out,
 			      size_t size)
 {
-	static char perf_buf[CHECK_OUTPUT_MAX], lines_buf[CHECK_OUTPUT_MAX];
+	static char perf_buf[CHECK_OUTPUT_MAX], lines_buf[CHECK_OUTPUT_MAX],
+		brief_buf[2 * OOMW_WHY_TEXT_MAX + 32];
 	static struct report r;
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.run = run;
 	r.perf = (struct sbuf){ perf_buf, sizeof(perf_buf), 0 };
 	r.lines = (struct sbuf){ lines_buf, sizeof(lines_buf), 0 };
-	perf_buf[0] = lines_buf[0] = '\0';
+	r.brief = (struct sbuf){ brief_buf, sizeof(brief_buf), 0 };
+	perf_buf[0] = lines_buf[0] = brief_buf[0] = '\0';
 	r.in = (struct oomw_assess_input){
 		.snap = run->snap,
 		.events = run->events,

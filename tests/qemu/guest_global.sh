@@ -63,8 +63,8 @@ diag "check_oom -v: $remedy"
 "$CHECK_OOM" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$tmp/state2" >"$tmp/default.out" 2>&1
 diag "check_oom: $(tr '\n' '|' <"$tmp/default.out")"
 brief() { # OUT: the brief why and remedy, and no more than 1 KiB in all
-	grep -q "^  why: The machine ran out of memory (RAM .* free of .*, no swap); global-grower was first of [0-9]* tasks by the kernel's badness, ahead of adj-holder ([0-9.]* MiB) and small-holder ([0-9.]* MiB), oom_score_adj changing the order\.$" "$1" &&
-		grep -q '^  remedy: Add memory or swap (there is none), or cap global-grower with a memory limit so that it cannot take the machine\.$' "$1" &&
+	grep -q "^why: The machine ran out of memory (RAM .* free of .*, no swap); global-grower was first of [0-9]* tasks by the kernel's badness, ahead of adj-holder ([0-9.]* MiB) and small-holder ([0-9.]* MiB), oom_score_adj changing the order\.$" "$1" &&
+		grep -q '^remedy: Add memory or swap (there is none), or cap global-grower with a memory limit so that it cannot take the machine\.$' "$1" &&
 		[ "$(wc -c <"$1")" -le 1024 ]
 }
 check "$p.global_brief: the default output ($(wc -c <"$tmp/default.out") bytes) carries the brief why and remedy, within 1 KiB" brief "$tmp/default.out"
