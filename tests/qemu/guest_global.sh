@@ -55,7 +55,8 @@ diag "check_oom -v: $remedy"
 [[ $why == "  why: The machine ran out of memory (RAM "*" free of "*", no swap); global-grower (pid $grower, "*" MiB resident, "*"% of the RAM) was first of "*" tasks by the kernel's badness"* ]] &&
 	[[ $why != *cgroup* ]] && ok "$p.global_why: the machine, its RAM and no swap, the grower first by badness, no cgroup" ||
 	not_ok "$p.global_why: the machine, its RAM and no swap, the grower first by badness, no cgroup" "$(cat "$tmp/v.out")"
-[[ $why == *"oom_score_adj having changed the order"*"small-holder (pid ${holders[0]}, "*"the larger adj-holder (pid ${holders[1]}, 12"?.?" MiB) has oom_score_adj -500." ]] &&
+[[ $why == *", ahead of "*"small-holder (pid ${holders[0]}, "* && $why == *"adj-holder (pid ${holders[1]}, 12"?.?" MiB, oom_score_adj -500)"* &&
+	$why == *"; oom_score_adj changed the order: the larger adj-holder (pid ${holders[1]}, 12"?.?" MiB) has oom_score_adj -500." ]] &&
 	ok "$p.global_adj: the runner-up and the larger adj-holder that oom_score_adj -500 put behind" ||
 	not_ok "$p.global_adj: the runner-up and the larger adj-holder that oom_score_adj -500 put behind" "$why"
 [[ $remedy == "  remedy: Add memory or swap (there is none), or cap global-grower with a memory limit so that it cannot take the machine." ]] &&
