@@ -430,6 +430,9 @@ static void test_old_columns(void **state)
 	struct kills ks = feed(lines, sizeof(lines) / sizeof(lines[0]));
 	assert_int_equal(ks.n, 2);
 	assert_int_equal(ks.k[0].report.top[0].pid, 6576);
+	assert_int_equal(ks.k[0].report.top[0].pgtables_pages, 11500); /* nr_ptes */
+	assert_int_equal(oomw_task_pages(&ks.k[0].report.top[0]), 5157251 + 7000 + 11500);
+	assert_int_equal(ks.k[1].report.top[0].pgtables_pages, OOMW_UNKNOWN);
 	assert_int_equal(ks.k[0].report.top[0].swap_pages, 7000);
 	assert_int_equal(ks.k[0].report.top[1].uid, 0);
 	assert_int_equal(ks.k[0].report.top[1].swap_pages, 300);
@@ -437,6 +440,89 @@ static void test_old_columns(void **state)
 	assert_int_equal(ks.k[1].report.top[0].swap_pages, OOMW_UNKNOWN);
 	assert_int_equal(ks.k[1].report.top[0].uid, 500);
 	assert_int_equal(ks.k[1].report.page_kib, 4);
+}
+
+/* 4.0 to 4.14: nr_ptes + nr_pmds are the page tables; a tie keeps the dump's order. */
+static void test_nr_pmds_and_ties(void **state)
+{
+	(void)state;
+	const char *lines[] = {
+		HDR,
+		"6,20,1020,-;[ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj name",
+		"6,21,1021,-;[  100]     0   100    50000    20000      40       5        0             0 first",
+		"6,22,1022,-;[  101]     0   101    50000    20045       0       0        0             0 second",
+		"6,23,1023,-;[  102]     0   102    50000    20000      30       0       10             0 third",
+		"3,26,1026,-;Out of memory: Killed process 100 (first) total-vm:200000kB, anon-rss:80000kB, file-rss:0kB, shmem-rss:0kB",
+	};
+	struct kills ks = feed(lines, sizeof(lines) / sizeof(lines[0]));
+	assert_int_equal(ks.n, 1);
+	const struct oomw_report *r = &ks.k[0].report;
+	assert_int_equal(r->top[0].pgtables_pages, 45);
+	assert_int_equal(r->top[0].pid, 100); /* 20045 points, as second: the earlier row first */
+	assert_int_equal(r->top[1].pid, 101);
+	assert_int_equal(r->top[2].pid, 102);
+	assert_int_equal(oomw_task_pages(&r->top[2]), 20040);
+}
+
+/* A v1 memcg whose memory+swap limit is its memory limit: totalpages is the
+ * limit, so oom_score_adj is weighed and changes the order; with swap beyond
+ * the limit it is not, and the sentence says so. */
+static void test_badness_memcg(void **state)
+{
+	(void)state;
+	const char *lines[] = {
+		HDR,
+		"6,2,1001,-;memory: usage 1048576kB, limit 1048576kB, failcnt 9",
+		"6,3,1002,-;memory+swap: usage 1048576kB, limit 1048576kB, failcnt 0",
+		DUMP_HDR_418,
+		"6,21,1021,-;[    800]     0   800   300000   200000   409600        0          -500 big",
+		"6,22,1022,-;[    801]     0   801   200000   100000   204800        0             0 mid",
+		"6,23,1023,-;[    802]     0   802   100000    50000   102400        0           300 small",
+		"6,24,1024,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/batch,task_memcg=/batch,task=small,pid=802,uid=0",
+		"3,25,1025,-;Memory cgroup out of memory: Killed process 802 (small) total-vm:400000kB, anon-rss:200000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:300",
+	};
+	struct kills ks = feed(lines, sizeof(lines) / sizeof(lines[0]));
+	assert_int_equal(ks.n, 1);
+	const struct oomw_report *r = &ks.k[0].report;
+	assert_int_equal(oomw_report_total_kib(r, ks.k[0].constraint), 1048576);
+	/* 262144 pages: oom_score_adj counts 262 pages a unit */
+	assert_int_equal(r->top[0].pid, 802); /* 50000 + 25 + 300 × 262 = 128625 */
+	assert_int_equal(r->top[1].pid, 801); /* 100050 */
+	assert_int_equal(r->top[2].pid, 800); /* 200100 - 500 × 262 = 69100 */
+	assert_int_equal(r->largest.pid, 800);
+	char why[OOMW_WHY_TEXT_MAX];
+	oomw_kill_why(&ks.k[0], why, sizeof(why));
+	assert_string_equal(why, "Cgroup /batch hit its memory limit of 1.0 GiB (usage 1.0 GiB), "
+				 "memory+swap 1.0 GiB of 1.0 GiB; small (pid 802, 195.3 MiB "
+				 "resident, 19% of the cgroup's usage, oom_score_adj 300) was first "
+				 "of 3 tasks by the kernel's badness (resident memory, swap and page "
+				 "tables, shifted by oom_score_adj), ahead of mid (pid 801, 390.8 "
+				 "MiB) and big (pid 800, 781.6 MiB, oom_score_adj -500); "
+				 "oom_score_adj changed the order: the larger big (pid 800, 781.6 "
+				 "MiB) has oom_score_adj -500.");
+	oomw_kill_why_brief(&ks.k[0], why, sizeof(why));
+	assert_string_equal(why, "Cgroup /batch hit its memory limit of 1.0 GiB (usage 1.0 GiB); "
+				 "small was first of 3 tasks by the kernel's badness, ahead of mid "
+				 "(390.8 MiB) and big (781.6 MiB), oom_score_adj changing the order.");
+	/* memory+swap 2 GiB: the total depends on the machine's swap */
+	const char *unweighed[sizeof(lines) / sizeof(lines[0])];
+	memcpy(unweighed, lines, sizeof(lines));
+	unweighed[2] = "6,3,1002,-;memory+swap: usage 1048576kB, limit 2097152kB, failcnt 0";
+	unweighed[8] =
+		"3,25,1025,-;Memory cgroup out of memory: Killed process 800 (big) total-vm:1200000kB, anon-rss:800000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:400kB oom_score_adj:-500";
+	ks = feed(unweighed, sizeof(unweighed) / sizeof(unweighed[0]));
+	assert_int_equal(ks.n, 1);
+	r = &ks.k[0].report;
+	assert_int_equal(oomw_report_total_kib(r, ks.k[0].constraint), OOMW_UNKNOWN);
+	assert_int_equal(r->top[0].pid, 800); /* by size */
+	oomw_kill_why(&ks.k[0], why, sizeof(why));
+	assert_string_equal(why, "A memory cgroup hit its limit of 1.0 GiB (usage 1.0 GiB), "
+				 "memory+swap 1.0 GiB of 2.0 GiB; big (pid 800, 781.2 MiB resident, "
+				 "76% of the cgroup's usage, oom_score_adj -500) was the largest of 3 "
+				 "tasks by resident memory, swap and page tables (oom_score_adj not "
+				 "weighed: the log does not show the total it is a share of), ahead "
+				 "of mid (pid 801, 390.8 MiB) and small (pid 802, 195.4 MiB, "
+				 "oom_score_adj 300).");
 }
 
 int main(void)
@@ -450,6 +536,8 @@ int main(void)
 		cmocka_unit_test(test_cut_and_imitated),
 		cmocka_unit_test(test_rate_limited_and_interleaved),
 		cmocka_unit_test(test_old_columns),
+		cmocka_unit_test(test_nr_pmds_and_ties),
+		cmocka_unit_test(test_badness_memcg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
