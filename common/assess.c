@@ -1094,6 +1094,9 @@ void oomw_verdict_summary(const struct oomw_verdict *v, char *out, size_t size)
 #define LIMIT_NONE_KIB (1LL << 50)
 /* The cgroup path in the brief sentences of check_oom's default output. */
 #define PATH_SHOWN_BRIEF 48
+/* ", oom_score_adj N", and a dump row as task_text writes it. */
+#define ADJ_TEXT_MAX 40
+#define TASK_TEXT_MAX (COMM_SHOWN_MAX + SIZE_TEXT_MAX + ADJ_TEXT_MAX + 40)
 
 static bool limited(int64_t kib)
 {
@@ -1173,7 +1176,7 @@ static const char *measure(const struct ranking *rk)
 static void task_text(const struct oomw_report *r, const struct oomw_task *t, bool adj, bool brief,
 		      char *out, size_t size)
 {
-	char name[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], a[SIZE_TEXT_MAX] = "";
+	char name[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], a[ADJ_TEXT_MAX] = "";
 	oomw_escape_field(t->name, strlen(t->name), COMM_SHOWN_MAX, OOMW_CUT_END, name, sizeof(name));
 	int64_t pages = oomw_task_pages(t);
 	if (r->page_kib != OOMW_UNKNOWN && pages <= OOMW_KIB_MAX / r->page_kib)
@@ -1252,7 +1255,7 @@ static void why_what(const struct oomw_kill *k, bool brief, struct text *t)
 static void why_first(const struct oomw_kill *k, const struct ranking *rk, bool brief, struct text *t)
 {
 	const struct oomw_report *r = &k->report;
-	char other[COMM_SHOWN_MAX + 96];
+	char other[TASK_TEXT_MAX];
 	if (rk->weighed)
 		text_add(t, " was first of %lld tasks by the kernel's badness", (long long)r->n_tasks);
 	else
@@ -1286,7 +1289,7 @@ static void why_first(const struct oomw_kill *k, const struct ranking *rk, bool 
 static void why_task(const struct oomw_kill *k, bool brief, struct text *t)
 {
 	const struct oomw_report *r = &k->report;
-	char comm[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], other[COMM_SHOWN_MAX + 96];
+	char comm[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], other[TASK_TEXT_MAX];
 	oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm, sizeof(comm));
 	int64_t rss = oomw_kill_rss_kib(k);
 	struct ranking rk;
@@ -1411,7 +1414,7 @@ static void kill_remedy(const struct oomw_kill *k, bool brief, char *out, size_t
 {
 	const struct oomw_report *r = &k->report;
 	struct text t = { out, size, 0 };
-	char comm[COMM_SHOWN_MAX + 1], other[COMM_SHOWN_MAX + 96];
+	char comm[COMM_SHOWN_MAX + 1], other[TASK_TEXT_MAX];
 	out[0] = '\0';
 	if (k->pid == OOMW_UNKNOWN)
 		return;
