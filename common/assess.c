@@ -1374,7 +1374,7 @@ void oomw_kill_why_within(const struct oomw_kill *k, size_t max_len, char *out, 
 }
 
 /* Which knob limits the cgroup, by what the log shows of it. */
-static void remedy_memcg(const struct oomw_kill *k, size_t path_max, struct text *t)
+static void remedy_memcg(const struct oomw_kill *k, bool brief, struct text *t)
 {
 	const struct oomw_report *r = &k->report;
 	const char *path = limited_cgroup(k);
@@ -1386,7 +1386,7 @@ static void remedy_memcg(const struct oomw_kill *k, size_t path_max, struct text
 		oomw_format_kib(r->memcg_limit_kib, lim + 6, sizeof(lim) - 7);
 		strcat(lim, ")");
 	}
-	esc_path(path, path_max, cg, sizeof(cg));
+	esc_path(path, PATH_SHOWN_MAX, cg, sizeof(cg));
 	if (who.pod_uid[0]) {
 		text_add(t, "raise the memory limit (resources.limits.memory) of the container in pod %s%s",
 			 who.pod_uid, lim);
@@ -1404,7 +1404,10 @@ static void remedy_memcg(const struct oomw_kill *k, size_t path_max, struct text
 				   : r->swap_limit_kib != OOMW_UNKNOWN
 					   ? "memory.max"
 					   : "memory.max (v1: memory.limit_in_bytes)";
-		text_add(t, "raise %s of cgroup %s%s", knob, cg, lim);
+		if (brief) /* the why names it */
+			text_add(t, "raise %s of that cgroup%s", knob, lim);
+		else
+			text_add(t, "raise %s of cgroup %s%s", knob, cg, lim);
 	} else {
 		text_add(t, "raise the limit of the memory cgroup%s", lim);
 	}
@@ -1423,7 +1426,7 @@ static void kill_remedy(const struct oomw_kill *k, bool brief, char *out, size_t
 	if (nodes)
 		text_add(&t, "allow %s more memory nodes (its %s), or make it use less", comm, nodes);
 	else if (memcg_oom(k)) {
-		remedy_memcg(k, brief ? PATH_SHOWN_BRIEF : PATH_SHOWN_MAX, &t);
+		remedy_memcg(k, brief, &t);
 		text_add(&t, ", or make %s use less", comm);
 	} else if (k->scope == OOMW_SCOPE_GLOBAL)
 		text_add(&t, "add memory%s, or cap %s with a memory limit so that it cannot take the machine",

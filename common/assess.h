@@ -390,7 +390,8 @@ void oomw_kill_why_within(const struct oomw_kill *k, size_t max_len, char *out, 
  * memory.limit_in_bytes), add memory or swap, the victim's oom_score_adj, a
  * larger task that oom_score_adj -1000 protects. */
 void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size);
-/* Its first clause alone (the cgroup path cut as above). */
+/* Its first clause alone ("that cgroup" for a cgroup the brief why names by
+ * its path). */
 void oomw_kill_remedy_brief(const struct oomw_kill *k, char *out, size_t size);
 /* The whole line when it has at most max_len bytes, else the brief one. */
 void oomw_kill_remedy_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size);

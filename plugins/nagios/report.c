@@ -25,6 +25,9 @@
 #define CGROUP_SHOWN_LONG 2048
 /* The least of a summary kept when space is short: state and the first words. */
 #define SUMMARY_MIN 64
+/* The least of a summary kept when it gives way to the brief why and remedy:
+ * the newest victim's name, pid, size, cgroup and time. */
+#define SUMMARY_KEEP 160
 #define LINE_MAX_BYTES 4096
 #define TIME_TEXT_MAX 48
 #define SIZE_TEXT_MAX 32
@@ -59,7 +62,9 @@ struct report {
 	struct oomw_assess_input in;
 	struct oomw_verdict v;
 	struct sbuf perf, lines;
-	struct sbuf brief; /* default verbosity: kill_reasons_brief */
+	/* default verbosity: the bytes of the long output up to the end of the
+	 * brief why and remedy, which the summary gives way to (0: none) */
+	size_t brief_end;
 };
 
 /* One perfdata item, with the warning and critical ranges in Nagios form. */
@@ -147,16 +152,25 @@ static void kill_reasons(struct sbuf *sb, const struct oomw_kill *k)
 	sb_printf(sb, "  remedy: %s\n", text);
 }
 
-/* At default verbosity, of the most recent kill with details: why and remedy
- * in fewer words (assess.h), right under the first line, which names that
- * kill: the 1 KiB NRPE v2 keeps holds them before anything else. */
-static void kill_reasons_brief(struct sbuf *sb, const struct oomw_kill *k)
+/* At default verbosity, the newest kill in the window with details gets its
+ * why and remedy in fewer words (assess.h) after the lines on where the kills
+ * come from, before the list: the summary gives way to them (write_first_line)
+ * so that the 1 KiB NRPE v2 keeps holds them. */
+static void kill_reasons_brief(struct report *r)
 {
 	char text[OOMW_WHY_TEXT_MAX];
-	oomw_kill_why_brief(k, text, sizeof(text));
-	sb_printf(sb, "why: %s\n", text);
-	oomw_kill_remedy_brief(k, text, sizeof(text));
-	sb_printf(sb, "remedy: %s\n", text);
+	for (size_t i = r->in.n_events; i-- > 0 && !r->o->verbose;) {
+		const struct oomw_event *ev = &r->in.events[i];
+		if (!oomw_event_in_window(&r->in, &r->o->params, i) || !ev->has_details ||
+		    ev->killer != OOMW_KILLER_KERNEL)
+			continue;
+		oomw_kill_why_brief(&ev->kill, text, sizeof(text));
+		sb_printf(&r->lines, "why: %s\n", text);
+		oomw_kill_remedy_brief(&ev->kill, text, sizeof(text));
+		sb_printf(&r->lines, "remedy: %s\n", text);
+		r->brief_end = r->lines.len;
+		return;
+	}
 }
 
 /* "kill #N: victim …", with every detail at -v. */
@@ -219,9 +233,6 @@ static void window_kills(struct report *r)
 			group_line(r, &r->in.events[i], ev, same + 1);
 		else
 			kill_line(r, "kill", ev, r->o->verbose ? DETAIL_ALL : DETAIL_SUMMARY);
-		if (!r->o->verbose && r->brief.len == 0 && same == 0 && ev->has_details &&
-		    ev->killer == OOMW_KILLER_KERNEL)
-			kill_reasons_brief(&r->brief, &ev->kill);
 	}
 	if (shown > limit)
 		sb_printf(&r->lines, "... and %zu more lines of kills in the window (-v)\n",
@@ -275,6 +286,7 @@ static void render_kills(struct report *r)
 	const struct oomw_snapshot *s = r->in.snap;
 	char val[SIZE_TEXT_MAX];
 	kill_sources(r);
+	kill_reasons_brief(r);
 	window_kills(r);
 	older_kills(r);
 	if (k->more_possible)
@@ -555,18 +567,22 @@ static void render_state(struct report *r)
 }
 
 /* The first line: at default verbosity it alone must fit NRPE v2, so the
- * summary gives way to the perfdata, which graphs depend on, and to the
- * brief why and remedy. */
+ * summary gives way to the perfdata, which graphs depend on. */
 static void write_first_line(const struct report *r, char *out, size_t size)
 {
 	/* With the "(more with -v)" note the long output may come to. */
 	size_t perf_len = sizeof(" | ") - 1 + r->perf.len + 1 + sizeof(TRUNCATED_NOTE) - 1;
 	size_t summary_max = size - 1 - perf_len;
-	/* ... and the brief why and remedy that follow it */
 	if (r->o->verbose == 0)
-		summary_max = perf_len + r->brief.len + SUMMARY_MIN < CHECK_OUTPUT_DEFAULT_MAX
-				      ? CHECK_OUTPUT_DEFAULT_MAX - perf_len - r->brief.len
+		summary_max = perf_len + SUMMARY_MIN < CHECK_OUTPUT_DEFAULT_MAX
+				      ? CHECK_OUTPUT_DEFAULT_MAX - perf_len
 				      : SUMMARY_MIN;
+	/* ... and to the lines up to the brief why and remedy, as long as it keeps
+	 * SUMMARY_KEEP (where it cannot, it stays whole and they are cut) */
+	if (r->o->verbose == 0 && r->brief_end > 0 &&
+	    perf_len + r->brief_end + SUMMARY_KEEP < CHECK_OUTPUT_DEFAULT_MAX &&
+	    summary_max > CHECK_OUTPUT_DEFAULT_MAX - perf_len - r->brief_end)
+		summary_max = CHECK_OUTPUT_DEFAULT_MAX - perf_len - r->brief_end;
 	char summary[CHECK_OUTPUT_DEFAULT_MAX + 1];
 	oomw_verdict_summary(&r->v, summary, sizeof(summary));
 	struct sbuf sb = { out, summary_max + 1, 0 };
@@ -578,13 +594,10 @@ static void write_first_line(const struct report *r, char *out, size_t size)
 	sb_printf(&sb, " | %s\n", r->perf.buf);
 }
 
-/* The long output; at default verbosity the brief why and remedy first, the
- * rest cut at a line so NRPE v2 keeps it all. */
+/* The long output; at default verbosity cut at a line so NRPE v2 keeps it all. */
 static void write_long_output(const struct report *r, char *out, size_t size)
 {
 	struct sbuf sb = { out, size, strlen(out) };
-	if (sb.len + r->brief.len + sizeof(TRUNCATED_NOTE) - 1 <= CHECK_OUTPUT_DEFAULT_MAX)
-		sb_printf(&sb, "%s", r->brief.buf);
 	size_t budget = size - 1 - sb.len;
 	if (r->o->verbose == 0 && sb.len + r->lines.len > CHECK_OUTPUT_DEFAULT_MAX)
 		budget = CHECK_OUTPUT_DEFAULT_MAX > sb.len + sizeof(TRUNCATED_NOTE)
@@ -603,16 +616,14 @@ static void write_long_output(const struct report *r, char *out, size_t size)
 enum check_state check_report(const struct check_options *o, const struct check_run *run, char *out,
 			      size_t size)
 {
-	static char perf_buf[CHECK_OUTPUT_MAX], lines_buf[CHECK_OUTPUT_MAX],
-		brief_buf[2 * OOMW_WHY_TEXT_MAX + 32];
+	static char perf_buf[CHECK_OUTPUT_MAX], lines_buf[CHECK_OUTPUT_MAX];
 	static struct report r;
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.run = run;
 	r.perf = (struct sbuf){ perf_buf, sizeof(perf_buf), 0 };
 	r.lines = (struct sbuf){ lines_buf, sizeof(lines_buf), 0 };
-	r.brief = (struct sbuf){ brief_buf, sizeof(brief_buf), 0 };
-	perf_buf[0] = lines_buf[0] = brief_buf[0] = '\0';
+	perf_buf[0] = lines_buf[0] = '\0';
 	r.in = (struct oomw_assess_input){
 		.snap = run->snap,
 		.events = run->events,

@@ -102,7 +102,7 @@ WHY_TASKS="; big-grower (pid $victim, "*" MiB resident, "*"% of the cgroup's usa
 REMEDY="Raise $knob of cgroup $OOMCG_PATH (now $limit_mib.0 MiB), or make big-grower use less."
 # The brief ones (SNMP's 255 bytes, check_oom's default output).
 BRIEF_WHY="Cgroup "*" hit its memory limit of $limit_mib.0 MiB (usage "*" MiB)"*"; big-grower was first of 3 tasks by the kernel's badness, ahead of medium-holder (1"?.?" MiB) and small-holder ("?.?" MiB)."
-BRIEF_REMEDY="Raise $knob of cgroup "*" (now $limit_mib.0 MiB), or make big-grower use less."
+BRIEF_REMEDY="Raise $knob of that cgroup (now $limit_mib.0 MiB), or make big-grower use less."
 
 # ---- check_oom ---------------------------------------------------------------
 out=$(check_oom -v)
@@ -117,9 +117,9 @@ diag "check_oom -v remedy: $remedy"
 out=$("$CHECK_OOM" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$tmp/state2" 2>&1)
 diag "check_oom (default output, ${#out} bytes):"
 while IFS= read -r l; do diag "  $l"; done <<<"$out"
-bwhy=$(sed -n '2s/^why: //p' <<<"$out")
-bremedy=$(sed -n '3s/^remedy: //p' <<<"$out")
-[[ $bwhy == $BRIEF_WHY && $bremedy == $BRIEF_REMEDY && ${#out} -lt 1024 ]] &&
+bwhy=$(sed -n 's/^why: //p' <<<"$out")
+bremedy=$(sed -n 's/^remedy: //p' <<<"$out")
+[[ $bwhy == $BRIEF_WHY && $bremedy == "$BRIEF_REMEDY" && ${#out} -lt 1024 ]] &&
 	ok "check_oom default output: the brief why and remedy of this kill, within 1 KiB" ||
 	not_ok "check_oom default output: the brief why and remedy" "$out"
 
@@ -158,7 +158,7 @@ if wait_for 10 has_row; then
 	[[ ($swhy == $WHY_CGROUP* && $swhy == *$WHY_TASKS) || $swhy == $BRIEF_WHY ]] && [ "${#swhy}" -le 255 ] &&
 		ok "SNMP why (${#swhy} bytes): the cgroup, limit and usage; the victim first, the two runners-up" ||
 		not_ok "SNMP why" "$swhy"
-	[[ $sremedy == "$REMEDY" || $sremedy == $BRIEF_REMEDY ]] && [ "${#sremedy}" -le 255 ] &&
+	[[ $sremedy == "$REMEDY" || $sremedy == "$BRIEF_REMEDY" ]] && [ "${#sremedy}" -le 255 ] &&
 		ok "SNMP remedy: raise that cgroup's limit" || not_ok "SNMP remedy" "$sremedy"
 else
 	not_ok "the SNMP agent has the kill of pid $victim in oomwKillTable" "$(tail -5 "$SNMP_TMP/agent.log")"

@@ -66,7 +66,7 @@ for run in first second; do
 done
 chk --window 60d # the kill is 30 days old on this machine
 BRIEF="why: Cgroup ...${CG: -45} hit its memory limit of 64.0 MiB (usage 64.0 MiB); big-grower was first of 3 tasks by the kernel's badness, ahead of medium-holder (17.3 MiB) and small-holder (9.3 MiB).
-remedy: Raise memory.limit_in_bytes and memory.memsw.limit_in_bytes of cgroup ...${CG: -45} (now 64.0 MiB), or make big-grower use less."
+remedy: Raise memory.limit_in_bytes and memory.memsw.limit_in_bytes of that cgroup (now 64.0 MiB), or make big-grower use less."
 [[ $OUT == *$'\n'"$BRIEF"$'\n'* && ${#OUT} -lt 1024 ]] && ok "kills: the default output says why and the remedy in fewer words, within 1 KiB (${#OUT} bytes)" ||
 	not_ok "default why" "$OUT"
 

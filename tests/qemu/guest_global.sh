@@ -29,7 +29,7 @@ hold() { # NAME MIB ADJ
 	sh -c 'echo "$1" >/proc/self/oom_score_adj && exec "$2" "$3" "$4"' sh "$3" "$VICTIM" "$1" "$2" \
 		>"$tmp/$1.ready" &
 	holders+=($!)
-	read -r _ <"$tmp/$1.ready"
+	read -r -t 60 _ <"$tmp/$1.ready" || not_ok "$p.global_kill: $1 holds $2 MiB"
 }
 hold small-holder 8 0
 hold adj-holder 120 -500
