@@ -1108,6 +1108,11 @@ void oomw_verdict_summary(const struct oomw_verdict *v, char *out, size_t size)
 /* A limit the kernel printed for "no limit" (v1: PAGE_COUNTER_MAX pages, about
  * 2^53 KiB) is no limit for people: anything from 1 EiB up. */
 #define LIMIT_NONE_KIB (1LL << 50)
+/* The cgroup path in the brief sentences of check_oom's default output. */
+#define PATH_SHOWN_BRIEF 48
+/* ", oom_score_adj N", and a dump row as task_text writes it. */
+#define ADJ_TEXT_MAX 40
+#define TASK_TEXT_MAX (COMM_SHOWN_MAX + SIZE_TEXT_MAX + ADJ_TEXT_MAX + 40)
 
 static bool limited(int64_t kib)
 {
@@ -1120,43 +1125,102 @@ static const char *limited_cgroup(const struct oomw_kill *k)
 	return k->oom_memcg[0] ? k->oom_memcg : k->task_memcg;
 }
 
-/* Index of the victim among the dump's largest, or -1. */
-static int victim_rank(const struct oomw_kill *k)
+static bool memcg_oom(const struct oomw_kill *k)
 {
-	for (size_t i = 0; i < k->report.n_top; i++)
-		if (k->report.top[i].pid == k->pid)
-			return (int)i;
-	return -1;
+	return k->scope == OOMW_SCOPE_MEMCG || k->oom_memcg[0];
 }
 
-/* "name (pid N, 9.2 MiB)" of a dump row; pages when the page size is unknown. */
-static void task_text(const struct oomw_report *r, const struct oomw_task *t, char *out, size_t size)
+/* "cpuset" or "memory policy" for a kill limited by one, else NULL. */
+static const char *node_constraint(const struct oomw_kill *k)
 {
-	char name[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX];
+	if (strcmp(k->constraint, "CONSTRAINT_CPUSET") == 0)
+		return "cpuset";
+	if (strcmp(k->constraint, "CONSTRAINT_MEMORY_POLICY") == 0)
+		return "memory policy";
+	return NULL;
+}
+
+/* How the dump ranks, as the sentences need it. */
+struct ranking {
+	int victim;                     /* index of the victim among top[], or -1 */
+	bool weighed;                   /* every kept row's oom_score_adj is in its points */
+	bool adj_seen;                  /* a kept row has a non-zero oom_score_adj */
+	bool pgtables;                  /* the dump shows page tables */
+	bool swap;                      /* the dump shows swap */
+	const struct oomw_task *larger; /* a row larger than the victim by size, that
+					 * oom_score_adj put behind it; or NULL */
+};
+
+static void rank_of(const struct oomw_kill *k, struct ranking *rk)
+{
+	const struct oomw_report *r = &k->report;
+	int64_t total_kib = oomw_report_total_kib(r, k->constraint);
+	int64_t page_kib = r->page_kib != OOMW_UNKNOWN ? r->page_kib : OOMW_RANK_PAGE_KIB;
+	*rk = (struct ranking){ .victim = -1, .weighed = true };
+	for (size_t i = 0; i < r->n_top; i++) {
+		const struct oomw_task *t = &r->top[i];
+		bool w;
+		(void)oomw_task_points(t, total_kib, page_kib, &w);
+		rk->weighed = rk->weighed && w;
+		rk->adj_seen =
+			rk->adj_seen || (t->oom_score_adj != 0 && t->oom_score_adj != OOMW_UNKNOWN);
+		if (t->pid == k->pid && rk->victim < 0)
+			rk->victim = (int)i;
+	}
+	if (r->n_top > 0) {
+		rk->pgtables = r->top[0].pgtables_pages != OOMW_UNKNOWN;
+		rk->swap = r->top[0].swap_pages != OOMW_UNKNOWN;
+	}
+	const struct oomw_task *l = &r->largest;
+	if (rk->victim >= 0 && l->pid != OOMW_UNKNOWN && l->pid != k->pid &&
+	    oomw_task_pages(l) > oomw_task_pages(&r->top[rk->victim]))
+		rk->larger = l;
+}
+
+/* What the size of a row counts. */
+static const char *measure(const struct ranking *rk)
+{
+	if (rk->pgtables)
+		return rk->swap ? "resident memory, swap and page tables"
+				: "resident memory and page tables";
+	return rk->swap ? "resident memory and swap" : "resident memory";
+}
+
+/* "name (pid N, 9.2 MiB[, oom_score_adj A])" of a dump row, its size being
+ * what the kernel weighs; pages when the page size is unknown; brief: without
+ * the pid. */
+static void task_text(const struct oomw_report *r, const struct oomw_task *t, bool adj, bool brief,
+		      char *out, size_t size)
+{
+	char name[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], a[ADJ_TEXT_MAX] = "";
 	oomw_escape_field(t->name, strlen(t->name), COMM_SHOWN_MAX, OOMW_CUT_END, name, sizeof(name));
 	int64_t pages = oomw_task_pages(t);
 	if (r->page_kib != OOMW_UNKNOWN && pages <= OOMW_KIB_MAX / r->page_kib)
 		oomw_format_kib(pages * r->page_kib, sz, sizeof(sz));
 	else
 		snprintf(sz, sizeof(sz), "%lld pages", (long long)pages);
-	snprintf(out, size, "%s (pid %lld, %s)", name, (long long)t->pid, sz);
+	if (adj && t->oom_score_adj != OOMW_UNKNOWN && t->oom_score_adj != 0)
+		snprintf(a, sizeof(a), ", oom_score_adj %lld", (long long)t->oom_score_adj);
+	if (brief)
+		snprintf(out, size, "%s (%s)", name, sz);
+	else
+		snprintf(out, size, "%s (pid %lld, %s%s)", name, (long long)t->pid, sz, a);
 }
 
-/* What ran out. */
-static void why_what(const struct oomw_kill *k, struct text *t)
+/* What ran out; brief: the cgroup path cut shorter, without its swap. */
+static void why_what(const struct oomw_kill *k, bool brief, struct text *t)
 {
 	const struct oomw_report *r = &k->report;
 	char a[SIZE_TEXT_MAX], b[SIZE_TEXT_MAX], cg[PATH_SHOWN_MAX + 1];
-	if (strcmp(k->constraint, "CONSTRAINT_CPUSET") == 0 ||
-	    strcmp(k->constraint, "CONSTRAINT_MEMORY_POLICY") == 0) {
-		text_add(t, "the memory nodes its %s allows ran out",
-			 k->constraint[11] == 'C' ? "cpuset" : "memory policy");
+	const char *nodes = node_constraint(k);
+	if (nodes) {
+		text_add(t, "the memory nodes its %s allows ran out", nodes);
 		return;
 	}
-	if (k->scope == OOMW_SCOPE_MEMCG || k->oom_memcg[0]) {
+	if (memcg_oom(k)) {
 		const char *path = limited_cgroup(k);
 		if (path[0]) {
-			esc_path(path, PATH_SHOWN_MAX, cg, sizeof(cg));
+			esc_path(path, brief ? PATH_SHOWN_BRIEF : PATH_SHOWN_MAX, cg, sizeof(cg));
 			text_add(t, "cgroup %s hit its memory limit", cg);
 		} else {
 			text_add(t, "a memory cgroup hit its limit");
@@ -1167,11 +1231,11 @@ static void why_what(const struct oomw_kill *k, struct text *t)
 				text_add(t, " (usage %s)",
 					 oomw_format_kib(r->memcg_usage_kib, a, sizeof(a)));
 		}
-		if (limited(r->memsw_limit_kib) && r->memsw_usage_kib != OOMW_UNKNOWN)
+		if (!brief && limited(r->memsw_limit_kib) && r->memsw_usage_kib != OOMW_UNKNOWN)
 			text_add(t, ", memory+swap %s of %s",
 				 oomw_format_kib(r->memsw_usage_kib, a, sizeof(a)),
 				 oomw_format_kib(r->memsw_limit_kib, b, sizeof(b)));
-		if (limited(r->swap_limit_kib) && r->swap_usage_kib != OOMW_UNKNOWN)
+		if (!brief && limited(r->swap_limit_kib) && r->swap_usage_kib != OOMW_UNKNOWN)
 			text_add(t, ", swap %s of %s",
 				 oomw_format_kib(r->swap_usage_kib, a, sizeof(a)),
 				 oomw_format_kib(r->swap_limit_kib, b, sizeof(b)));
@@ -1202,68 +1266,131 @@ static void why_what(const struct oomw_kill *k, struct text *t)
 	text_add(t, "memory ran out (the log does not say where)");
 }
 
-/* Why this task. */
-static void why_task(const struct oomw_kill *k, struct text *t)
+/* The victim first by the kernel's badness: the rank phrase, and in full the
+ * runners-up and what oom_score_adj did. */
+static void why_first(const struct oomw_kill *k, const struct ranking *rk, bool brief, struct text *t)
 {
 	const struct oomw_report *r = &k->report;
-	char comm[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], other[COMM_SHOWN_MAX + 64];
+	char other[TASK_TEXT_MAX];
+	if (rk->weighed)
+		text_add(t, " was first of %lld tasks by the kernel's badness", (long long)r->n_tasks);
+	else
+		text_add(t, " was the largest of %lld tasks by %s", (long long)r->n_tasks, measure(rk));
+	if (!brief && rk->weighed)
+		text_add(t, " (%s%s)", measure(rk), rk->adj_seen ? ", shifted by oom_score_adj" : "");
+	else if (!brief && rk->adj_seen)
+		text_add(t, " (oom_score_adj not weighed: the log does not show the total it is a "
+			    "share of)");
+	const char *sep = ", ahead of ";
+	for (size_t i = 0; i < r->n_top; i++) {
+		if ((int)i == rk->victim || r->top[i].oom_score_adj == -1000)
+			continue;
+		task_text(r, &r->top[i], rk->adj_seen && !brief, brief, other, sizeof(other));
+		text_add(t, "%s%s", sep, other);
+		sep = " and ";
+	}
+	if (brief && rk->larger && rk->weighed)
+		text_add(t, ", oom_score_adj changing the order");
+	if (brief || !rk->larger)
+		return;
+	task_text(r, rk->larger, false, false, other, sizeof(other));
+	if (rk->larger->oom_score_adj == -1000)
+		text_add(t, "; the larger %s has oom_score_adj -1000 and cannot be chosen", other);
+	else if (rk->weighed)
+		text_add(t, "; oom_score_adj changed the order: the larger %s has oom_score_adj %lld",
+			 other, (long long)rk->larger->oom_score_adj);
+}
+
+/* Why this task. */
+static void why_task(const struct oomw_kill *k, bool brief, struct text *t)
+{
+	const struct oomw_report *r = &k->report;
+	char comm[COMM_SHOWN_MAX + 1], sz[SIZE_TEXT_MAX], other[TASK_TEXT_MAX];
 	oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm, sizeof(comm));
 	int64_t rss = oomw_kill_rss_kib(k);
-	int rank = victim_rank(k);
-	text_add(t, "; %s (pid %lld", comm, (long long)k->pid);
-	if (rss != OOMW_UNKNOWN) {
-		text_add(t, ", %s resident", oomw_format_kib(rss, sz, sizeof(sz)));
-		int64_t whole = k->scope == OOMW_SCOPE_GLOBAL ? r->ram_total_kib : r->memcg_usage_kib;
-		if (whole != OOMW_UNKNOWN && whole > 0 && rss <= whole)
-			text_add(t, ", %lld%% of the %s", (long long)(rss * 100 / whole),
-				 k->scope == OOMW_SCOPE_GLOBAL ? "RAM" : "cgroup's usage");
+	struct ranking rk;
+	rank_of(k, &rk);
+	text_add(t, "; %s", comm);
+	if (!brief) {
+		text_add(t, " (pid %lld", (long long)k->pid);
+		if (rss != OOMW_UNKNOWN) {
+			text_add(t, ", %s resident", oomw_format_kib(rss, sz, sizeof(sz)));
+			int64_t whole = k->scope == OOMW_SCOPE_GLOBAL ? r->ram_total_kib
+								      : r->memcg_usage_kib;
+			if (whole != OOMW_UNKNOWN && whole > 0 && rss <= whole)
+				text_add(t, ", %lld%% of the %s", (long long)(rss * 100 / whole),
+					 k->scope == OOMW_SCOPE_GLOBAL ? "RAM" : "cgroup's usage");
+		}
+		if (k->oom_score_adj != OOMW_UNKNOWN && k->oom_score_adj != 0)
+			text_add(t, ", oom_score_adj %lld", (long long)k->oom_score_adj);
+		text_add(t, ")");
 	}
-	text_add(t, ")");
 	if (r->n_top == 0) {
-		text_add(t, " was killed; the log lists no other tasks");
+		text_add(t, brief ? " was killed" : " was killed; the log lists no other tasks");
 		return;
 	}
-	if (rank == 0 && r->n_tasks == 1) {
+	if (rk.victim == 0 && r->n_tasks == 1) {
 		text_add(t, " was the only task in the dump");
 		return;
 	}
-	if (rank == 0) {
-		text_add(t, " was the largest of %lld tasks by resident memory and swap",
-			 (long long)r->n_tasks);
-		const char *sep = ", ahead of ";
-		for (size_t i = 1; i < r->n_top; i++) {
-			task_text(r, &r->top[i], other, sizeof(other));
-			text_add(t, "%s%s", sep, other);
-			sep = " and ";
-		}
+	if (rk.victim == 0) {
+		why_first(k, &rk, brief, t);
+		return;
+	}
+	/* The kernel chose otherwise than the dump ranks (a task that exited,
+	 * oom_kill_allocating_task, oom_score_adj not weighed): say what the
+	 * dump shows, no more. */
+	if (brief) {
+		text_add(t, " was chosen over the dump's first");
 		return;
 	}
 	const struct oomw_task *big = &r->top[0];
-	task_text(r, big, other, sizeof(other));
-	text_add(t, " was chosen over the larger %s", other);
-	if (big->oom_score_adj == -1000)
-		text_add(t, ", which has oom_score_adj -1000 and cannot be chosen");
-	else if (k->oom_score_adj != OOMW_UNKNOWN && big->oom_score_adj != OOMW_UNKNOWN &&
-		 k->oom_score_adj > big->oom_score_adj)
+	task_text(r, big, false, false, other, sizeof(other));
+	text_add(t, " was chosen over %s, first in the dump by %s", other,
+		 rk.weighed ? "the kernel's badness" : measure(&rk));
+	if (k->oom_score_adj != OOMW_UNKNOWN && big->oom_score_adj != OOMW_UNKNOWN &&
+	    k->oom_score_adj > big->oom_score_adj)
 		text_add(t, ", because of its oom_score_adj %lld (against %lld)",
 			 (long long)k->oom_score_adj, (long long)big->oom_score_adj);
 }
 
-void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size)
+static void sentence_end(char *out, struct text *t)
+{
+	text_add(t, ".");
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+static void kill_why(const struct oomw_kill *k, bool brief, char *out, size_t size)
 {
 	struct text t = { out, size, 0 };
 	out[0] = '\0';
 	if (k->pid == OOMW_UNKNOWN)
 		return;
-	why_what(k, &t);
-	why_task(k, &t);
-	text_add(&t, ".");
-	if (out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
+	why_what(k, brief, &t);
+	why_task(k, brief, &t);
+	sentence_end(out, &t);
+}
+
+void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size)
+{
+	kill_why(k, false, out, size);
+}
+
+void oomw_kill_why_brief(const struct oomw_kill *k, char *out, size_t size)
+{
+	kill_why(k, true, out, size);
+}
+
+void oomw_kill_why_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size)
+{
+	kill_why(k, false, out, size);
+	if (strlen(out) > max_len)
+		kill_why(k, true, out, size);
 }
 
 /* Which knob limits the cgroup, by what the log shows of it. */
-static void remedy_memcg(const struct oomw_kill *k, struct text *t)
+static void remedy_memcg(const struct oomw_kill *k, bool brief, struct text *t)
 {
 	const struct oomw_report *r = &k->report;
 	const char *path = limited_cgroup(k);
@@ -1293,42 +1420,60 @@ static void remedy_memcg(const struct oomw_kill *k, struct text *t)
 				   : r->swap_limit_kib != OOMW_UNKNOWN
 					   ? "memory.max"
 					   : "memory.max (v1: memory.limit_in_bytes)";
-		text_add(t, "raise %s of cgroup %s%s", knob, cg, lim);
+		if (brief) /* the why names it */
+			text_add(t, "raise %s of that cgroup%s", knob, lim);
+		else
+			text_add(t, "raise %s of cgroup %s%s", knob, cg, lim);
 	} else {
 		text_add(t, "raise the limit of the memory cgroup%s", lim);
 	}
 }
 
-void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size)
+static void kill_remedy(const struct oomw_kill *k, bool brief, char *out, size_t size)
 {
 	const struct oomw_report *r = &k->report;
 	struct text t = { out, size, 0 };
-	char comm[COMM_SHOWN_MAX + 1], other[COMM_SHOWN_MAX + 64];
+	char comm[COMM_SHOWN_MAX + 1], other[TASK_TEXT_MAX];
 	out[0] = '\0';
 	if (k->pid == OOMW_UNKNOWN)
 		return;
 	oomw_escape_field(k->comm, k->comm_len, COMM_SHOWN_MAX, OOMW_CUT_END, comm, sizeof(comm));
-	if (strcmp(k->constraint, "CONSTRAINT_CPUSET") == 0 ||
-	    strcmp(k->constraint, "CONSTRAINT_MEMORY_POLICY") == 0)
-		text_add(&t, "allow %s more memory nodes (its %s), or make it use less", comm,
-			 k->constraint[11] == 'C' ? "cpuset" : "memory policy");
-	else if (k->scope == OOMW_SCOPE_MEMCG || k->oom_memcg[0]) {
-		remedy_memcg(k, &t);
+	const char *nodes = node_constraint(k);
+	if (nodes)
+		text_add(&t, "allow %s more memory nodes (its %s), or make it use less", comm, nodes);
+	else if (memcg_oom(k)) {
+		remedy_memcg(k, brief, &t);
 		text_add(&t, ", or make %s use less", comm);
 	} else if (k->scope == OOMW_SCOPE_GLOBAL)
 		text_add(&t, "add memory%s, or cap %s with a memory limit so that it cannot take the machine",
 			 r->swap_total_kib == 0 ? " or swap (there is none)" : " or swap", comm);
 	else
 		text_add(&t, "find what uses memory here: the log shows only the kill");
-	if (k->oom_score_adj != OOMW_UNKNOWN && k->oom_score_adj > 0)
+	if (!brief && k->oom_score_adj != OOMW_UNKNOWN && k->oom_score_adj > 0)
 		text_add(&t, "; %s had oom_score_adj %lld, which made it the preferred victim",
 			 comm, (long long)k->oom_score_adj);
-	int rank = victim_rank(k);
-	if (r->n_top > 0 && rank != 0 && r->top[0].oom_score_adj == -1000) {
-		task_text(r, &r->top[0], other, sizeof(other));
+	struct ranking rk;
+	rank_of(k, &rk);
+	if (!brief && rk.larger && rk.larger->oom_score_adj == -1000) {
+		task_text(r, rk.larger, false, false, other, sizeof(other));
 		text_add(&t, "; the larger %s has oom_score_adj -1000 and can never be chosen", other);
 	}
-	text_add(&t, ".");
-	if (out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
+	sentence_end(out, &t);
+}
+
+void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size)
+{
+	kill_remedy(k, false, out, size);
+}
+
+void oomw_kill_remedy_brief(const struct oomw_kill *k, char *out, size_t size)
+{
+	kill_remedy(k, true, out, size);
+}
+
+void oomw_kill_remedy_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size)
+{
+	kill_remedy(k, false, out, size);
+	if (strlen(out) > max_len)
+		kill_remedy(k, true, out, size);
 }

@@ -370,15 +370,30 @@ void oomw_held_text(const struct oomw_cgroup_verdict *cv, char *out, size_t size
 
 /* One plain sentence from the kill's own report (kill.h): what ran out (the
  * machine's RAM and swap as the kernel printed them; the cgroup, its limit
- * and usage; a cpuset or memory policy) and why this task (the largest by
- * resident memory + swap in the task dump, its share, the runners-up; or the
- * larger task it was chosen over and why, when the log says). Says less where
- * the log says less; never guesses. "" for a kill without details. */
+ * and usage; a cpuset or memory policy) and why this task: first by the
+ * kernel's badness (resident memory + swap + page tables, shifted by
+ * oom_score_adj; doc/kernel-interfaces.md) among the task dump's rows, its
+ * share, the runners-up, and the larger task that oom_score_adj put behind it.
+ * Where the log does not show the total that oom_score_adj is a share of, the
+ * rows are ranked by size and the sentence says so. Says less where the log
+ * says less; never guesses. "" for a kill without details. */
 void oomw_kill_why(const struct oomw_kill *k, char *out, size_t size);
+/* The same in fewer words, for check_oom's default output and SNMP's 255
+ * bytes: what ran out (the cgroup path cut to its last 48 bytes, its limit and
+ * usage without swap), the victim by name, its rank, the runners-up by name
+ * and size. */
+void oomw_kill_why_brief(const struct oomw_kill *k, char *out, size_t size);
+/* The whole sentence when it has at most max_len bytes, else the brief one. */
+void oomw_kill_why_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size);
 /* One remedy line from the same facts: raise the limit of that cgroup (by the
  * unit's MemoryMax=, the pod's or container's memory limit, or memory.max /
  * memory.limit_in_bytes), add memory or swap, the victim's oom_score_adj, a
  * larger task that oom_score_adj -1000 protects. */
 void oomw_kill_remedy(const struct oomw_kill *k, char *out, size_t size);
+/* Its first clause alone ("that cgroup" for a cgroup the brief why names by
+ * its path). */
+void oomw_kill_remedy_brief(const struct oomw_kill *k, char *out, size_t size);
+/* The whole line when it has at most max_len bytes, else the brief one. */
+void oomw_kill_remedy_within(const struct oomw_kill *k, size_t max_len, char *out, size_t size);
 
 #endif

@@ -20,7 +20,8 @@ enum oomw_scope {
 /* The largest size in KiB kept: it converts to bytes (× 1024) without overflow. */
 #define OOMW_KIB_MAX (INT64_MAX / 1024)
 
-/* Tasks of the report's task dump kept per kill: the largest ones only. */
+/* Tasks of the report's task dump kept per kill: the first ones by the
+ * kernel's badness only (oomw_task_points). */
 #define OOMW_REPORT_TASKS_MAX 3
 /* Bytes of a dump row's name kept (the kernel prints at most 15). */
 #define OOMW_TASK_NAME_MAX 31
@@ -31,6 +32,9 @@ struct oomw_task {
 	int64_t uid;
 	int64_t rss_pages;  /* resident pages */
 	int64_t swap_pages; /* swapents; OOMW_UNKNOWN on kernels that do not print it */
+	/* page tables: nr_ptes (+ nr_pmds), or pgtables_bytes over the page size;
+	 * OOMW_UNKNOWN on kernels that print neither */
+	int64_t pgtables_pages;
 	int64_t oom_score_adj;
 	char name[OOMW_TASK_NAME_MAX + 1]; /* as printed (kmsg escapes undone), maybe cut */
 };
@@ -47,13 +51,16 @@ struct oomw_report {
 	 * and "Free swap  = NkB" / "Total swap = NkB" */
 	int64_t ram_free_kib, ram_total_kib;
 	int64_t swap_free_kib, swap_total_kib;
-	/* the task dump: rows seen (OOMW_UNKNOWN: no dump), the largest by
-	 * rss + swap (most first), and the page size that the victim's row and
-	 * the Killed line imply (OOMW_UNKNOWN when the victim is not among them) */
+	/* the task dump: rows seen (OOMW_UNKNOWN: no dump), the first by the
+	 * kernel's badness (most first), and the page size that the victim's row
+	 * and the Killed line imply (OOMW_UNKNOWN when the victim is not among them) */
 	int64_t n_tasks;
 	int64_t page_kib;
 	size_t n_top;
 	struct oomw_task top[OOMW_REPORT_TASKS_MAX];
+	/* the largest row by size alone (oomw_task_pages), whatever its
+	 * oom_score_adj: pid OOMW_UNKNOWN when the dump had no row */
+	struct oomw_task largest;
 };
 
 /* Numbers are OOMW_UNKNOWN and strings "" when the log did not say. */
@@ -85,9 +92,28 @@ struct oomw_kill {
 void oomw_kill_init(struct oomw_kill *k);
 void oomw_report_init(struct oomw_report *r);
 void oomw_task_init(struct oomw_task *t);
-/* rss + swap of a dump row, in pages (swap 0 when not printed): the part of
- * the kernel's badness that the dump shows. */
+/* rss + swap + page tables of a dump row, in pages (swap and page tables 0
+ * when not printed): the kernel's badness before oom_score_adj. */
 int64_t oomw_task_pages(const struct oomw_task *t);
+
+/* The page size assumed to rank a dump whose page size the log has not shown
+ * yet (the victim's row and its Killed line show it only after the dump). */
+#define OOMW_RANK_PAGE_KIB 4
+/* Points below any other: a row the kernel never chooses. */
+#define OOMW_POINTS_NEVER (INT64_MIN + 1)
+
+/* The kernel's "totalpages" of this OOM in KiB, that oom_score_adj is a
+ * thousandth of: a memory cgroup's limit (when the report shows that it had
+ * no swap beyond it), or RAM + swap for a global OOM; OOMW_UNKNOWN when the
+ * report does not show it. */
+int64_t oomw_report_total_kib(const struct oomw_report *r, const char *constraint);
+/* The kernel's badness of a dump row (doc/kernel-interfaces.md): size plus
+ * oom_score_adj × (totalpages / 1000) with pages of page_kib;
+ * OOMW_POINTS_NEVER for oom_score_adj -1000 (never chosen). *adj_weighed (may be NULL) is false when
+ * the adjustment was left out: the row has a non-zero oom_score_adj and
+ * total_kib is unknown. */
+int64_t oomw_task_points(const struct oomw_task *t, int64_t total_kib, int64_t page_kib,
+			 bool *adj_weighed);
 /* Scope as a fixed lowercase word: "global", "memcg", "unknown". */
 const char *oomw_scope_name(enum oomw_scope s);
 

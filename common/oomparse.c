@@ -729,7 +729,7 @@ static void line_dump_header(struct oomw_oomparse *p, const struct oomw_klog_rec
 	if (!close || !next_token(&q, close, &pid) || !span_eq(pid.s, pid.len, "pid"))
 		return;
 	q = close + 1;
-	int n = 0, uid = -1, rss = -1, swap = -1, adj = -1;
+	int n = 0, uid = -1, rss = -1, swap = -1, adj = -1, ptes = -1, pmds = -1, pgb = -1;
 	struct span tok;
 	bool named = false;
 	while (next_token(&q, end, &tok)) {
@@ -749,6 +749,12 @@ static void line_dump_header(struct oomw_oomparse *p, const struct oomw_klog_rec
 			swap = n;
 		else if (span_eq(tok.s, tok.len, "oom_score_adj"))
 			adj = n;
+		else if (span_eq(tok.s, tok.len, "nr_ptes"))
+			ptes = n;
+		else if (span_eq(tok.s, tok.len, "nr_pmds"))
+			pmds = n;
+		else if (span_eq(tok.s, tok.len, "pgtables_bytes"))
+			pgb = n;
 		n++;
 	}
 	if (!named || rss < 0)
@@ -756,20 +762,31 @@ static void line_dump_header(struct oomw_oomparse *p, const struct oomw_klog_rec
 	struct oomw_report *r = report_for(p, rec);
 	r->n_tasks = 0;
 	r->n_top = 0;
+	oomw_task_init(&r->largest);
 	p->in_meminfo = false;
 	p->dump_cols = n;
 	p->col_uid = uid;
 	p->col_rss = rss;
 	p->col_swap = swap;
 	p->col_adj = adj;
+	p->col_ptes = ptes;
+	p->col_pmds = pmds;
+	p->col_pgtables_bytes = pgb;
+	/* the memcg's or machine's lines come before the dump */
+	p->rank_total_kib = oomw_report_total_kib(r, "");
 }
 
-/* Keeps t if it is among the largest OOMW_REPORT_TASKS_MAX by rss + swap. */
-static void top_insert(struct oomw_report *r, const struct oomw_task *t)
+/* Keeps t if it is among the first OOMW_REPORT_TASKS_MAX by the kernel's
+ * badness (ties in the dump's order: which of equal points the kernel takes
+ * differs by version), and if it is the largest by size alone. */
+static void top_insert(struct oomw_report *r, const struct oomw_task *t, int64_t total_kib)
 {
-	int64_t pages = oomw_task_pages(t);
+	int64_t size = oomw_task_pages(t);
+	if (r->largest.pid == OOMW_UNKNOWN || size > oomw_task_pages(&r->largest))
+		r->largest = *t;
+	int64_t points = oomw_task_points(t, total_kib, OOMW_RANK_PAGE_KIB, NULL);
 	size_t i = r->n_top;
-	while (i > 0 && oomw_task_pages(&r->top[i - 1]) < pages)
+	while (i > 0 && oomw_task_points(&r->top[i - 1], total_kib, OOMW_RANK_PAGE_KIB, NULL) < points)
 		i--;
 	if (i == OOMW_REPORT_TASKS_MAX)
 		return;
@@ -816,11 +833,16 @@ static bool line_dump_row(struct oomw_oomparse *p, const struct oomw_klog_record
 		t.swap_pages = v[p->col_swap];
 	if (p->col_adj >= 0)
 		t.oom_score_adj = v[p->col_adj];
+	if (p->col_ptes >= 0 && v[p->col_ptes] >= 0)
+		t.pgtables_pages = oomw_add_sat(
+			v[p->col_ptes], p->col_pmds >= 0 && v[p->col_pmds] >= 0 ? v[p->col_pmds] : 0);
+	else if (p->col_pgtables_bytes >= 0 && v[p->col_pgtables_bytes] >= 0)
+		t.pgtables_pages = v[p->col_pgtables_bytes] / (OOMW_RANK_PAGE_KIB * 1024);
 	size_t nl = oomw_unescape(q, (size_t)(end - q), t.name, sizeof(t.name));
 	t.name[nl < sizeof(t.name) ? nl : sizeof(t.name) - 1] = '\0';
 	struct oomw_report *r = report_for(p, rec);
 	r->n_tasks = r->n_tasks == OOMW_UNKNOWN ? 1 : r->n_tasks + 1;
-	top_insert(r, &t);
+	top_insert(r, &t, p->rank_total_kib);
 	return true;
 }
 
@@ -1023,6 +1045,8 @@ void oomw_oomparse_init(struct oomw_oomparse *p, oomw_kill_cb on_kill, void *ctx
 	p->report_mono_usec = p->report_wall_usec = OOMW_UNKNOWN;
 	p->dump_cols = 0;
 	p->col_uid = p->col_rss = p->col_swap = p->col_adj = -1;
+	p->col_ptes = p->col_pmds = p->col_pgtables_bytes = -1;
+	p->rank_total_kib = OOMW_UNKNOWN;
 }
 
 void oomw_oomparse_flush(struct oomw_oomparse *p)

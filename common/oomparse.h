@@ -57,9 +57,12 @@ struct oomw_oomparse {
 	int64_t report_mono_usec, report_wall_usec; /* its last line */
 	bool in_meminfo;                            /* the zones of "Mem-Info:" are being summed */
 	/* the task dump's header: numbers per row before the name (0: no header
-	 * in this report), and which of them hold uid, rss, swapents, oom_score_adj */
+	 * in this report), and which of them hold uid, rss, swapents,
+	 * oom_score_adj, page tables (nr_ptes and nr_pmds, or pgtables_bytes);
+	 * rank_total_kib: oomw_report_total_kib when the header came */
 	int dump_cols;
-	int col_uid, col_rss, col_swap, col_adj;
+	int col_uid, col_rss, col_swap, col_adj, col_ptes, col_pmds, col_pgtables_bytes;
+	int64_t rank_total_kib;
 };
 
 void oomw_oomparse_init(struct oomw_oomparse *p, oomw_kill_cb on_kill, void *ctx);

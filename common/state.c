@@ -9,7 +9,8 @@
  *                        (notified_index may be absent: files of older versions)
  *   cgroup oom_kill=N path=/escaped/path [limit_hits=N]
  *   event index=N details=1 backlog=0 wall_usec=N pid=N … comm=escaped …
- *         [memcg_usage_kib=N … n_top=K {task_pid=N … task_name=escaped}×K]
+ *         [memcg_usage_kib=N … n_top=K {task_pid=N … task_name=escaped}×K
+ *          [largest_pid=N … largest_name=escaped]]
  *         [killer=earlyoom reason=… signal=N … detail=escaped]   a userspace killer's
  *   end fnv1a64=0123456789abcdef
  *
@@ -24,7 +25,8 @@
  *
  * Keys added since version 2 are optional, so that older files still load:
  * notified_index, klog_cursor (the journal's position) and userspace_kills; an
- * event line of a userspace killer has its fields after the report. */
+ * event line of a userspace killer has its fields after the report; a dump
+ * row's task_pgtables_pages, and the largest row (largest_*) after the rows. */
 #include "state.h"
 
 #include <assert.h>
@@ -234,15 +236,23 @@ static void write_report(struct writer *w, const struct oomw_report *r)
 		const struct oomw_task *t = &r->top[i];
 #define W_TASK(f) w_i64(w, " ", "task_" #f, t->f);
 		TASK_I64(W_TASK)
+		w_i64(w, " ", "task_pgtables_pages", t->pgtables_pages);
 		w_str(w, " ", "task_name", t->name, strnlen(t->name, sizeof(t->name)));
 	}
+	const struct oomw_task *l = &r->largest;
+	if (l->pid == OOMW_UNKNOWN)
+		return;
+#define W_LARGEST(f) w_i64(w, " ", "largest_" #f, l->f);
+	TASK_I64(W_LARGEST)
+	w_i64(w, " ", "largest_pgtables_pages", l->pgtables_pages);
+	w_str(w, " ", "largest_name", l->name, strnlen(l->name, sizeof(l->name)));
 }
 
 /* Nothing known of the rest of the report, as oomw_report_init leaves it. */
 static bool report_unknown(const struct oomw_report *r)
 {
 #define UNKNOWN_REPORT(f) &&r->f == OOMW_UNKNOWN
-	return r->n_top == 0 REPORT_I64(UNKNOWN_REPORT);
+	return r->n_top == 0 && r->largest.pid == OOMW_UNKNOWN REPORT_I64(UNKNOWN_REPORT);
 }
 
 static void write_event(struct writer *w, const struct oomw_event *ev)
@@ -541,11 +551,23 @@ static bool parse_report(const char **p, const char *end, struct oomw_report *r)
 	for (size_t i = 0; i < r->n_top; i++) {
 		struct oomw_task *t = &r->top[i];
 #define R_TASK(f) &&take_i64(p, end, K("task_" #f), &t->f)
-		if (!(true TASK_I64(R_TASK)) ||
-		    !take_str(p, end, K("task_name"), t->name, sizeof(t->name), NULL))
+		if (!(true TASK_I64(R_TASK)))
+			return false;
+		/* optional: files of older versions */
+		(void)take_i64(p, end, K("task_pgtables_pages"), &t->pgtables_pages);
+		if (!take_str(p, end, K("task_name"), t->name, sizeof(t->name), NULL))
 			return false;
 	}
-	return true;
+	/* optional: the largest row by size, in files of newer versions */
+	struct oomw_task *l = &r->largest;
+	const char *peek = *p;
+	int64_t pid;
+	if (!take_i64(&peek, end, K("largest_pid"), &pid))
+		return true;
+#define R_LARGEST(f) &&take_i64(p, end, K("largest_" #f), &l->f)
+	return (true TASK_I64(R_LARGEST)) &&
+	       take_i64(p, end, K("largest_pgtables_pages"), &l->pgtables_pages) &&
+	       take_str(p, end, K("largest_name"), l->name, sizeof(l->name), NULL);
 }
 
 static bool parse_event(const char *s, const char *end, struct oomw_event *ev)

@@ -25,6 +25,9 @@
 #define CGROUP_SHOWN_LONG 2048
 /* The least of a summary kept when space is short: state and the first words. */
 #define SUMMARY_MIN 64
+/* The least of a summary kept when it gives way to the brief why and remedy:
+ * the newest victim's name, pid, size, cgroup and time. */
+#define SUMMARY_KEEP 160
 #define LINE_MAX_BYTES 4096
 #define TIME_TEXT_MAX 48
 #define SIZE_TEXT_MAX 32
@@ -59,6 +62,9 @@ struct report {
 	struct oomw_assess_input in;
 	struct oomw_verdict v;
 	struct sbuf perf, lines;
+	/* default verbosity: the bytes of the long output up to the end of the
+	 * brief why and remedy, which the summary gives way to (0: none) */
+	size_t brief_end;
 };
 
 /* One perfdata item, with the warning and critical ranges in Nagios form. */
@@ -144,6 +150,27 @@ static void kill_reasons(struct sbuf *sb, const struct oomw_kill *k)
 	sb_printf(sb, "  why: %s\n", text);
 	oomw_kill_remedy(k, text, sizeof(text));
 	sb_printf(sb, "  remedy: %s\n", text);
+}
+
+/* At default verbosity, the newest kill in the window with details gets its
+ * why and remedy in fewer words (assess.h) after the lines on where the kills
+ * come from, before the list: the summary gives way to them (write_first_line)
+ * so that the 1 KiB NRPE v2 keeps holds them. */
+static void kill_reasons_brief(struct report *r)
+{
+	char text[OOMW_WHY_TEXT_MAX];
+	for (size_t i = r->in.n_events; i-- > 0 && !r->o->verbose;) {
+		const struct oomw_event *ev = &r->in.events[i];
+		if (!oomw_event_in_window(&r->in, &r->o->params, i) || !ev->has_details ||
+		    ev->killer != OOMW_KILLER_KERNEL)
+			continue;
+		oomw_kill_why_brief(&ev->kill, text, sizeof(text));
+		sb_printf(&r->lines, "why: %s\n", text);
+		oomw_kill_remedy_brief(&ev->kill, text, sizeof(text));
+		sb_printf(&r->lines, "remedy: %s\n", text);
+		r->brief_end = r->lines.len;
+		return;
+	}
 }
 
 /* "kill #N: victim …", with every detail at -v. */
@@ -259,6 +286,7 @@ static void render_kills(struct report *r)
 	const struct oomw_snapshot *s = r->in.snap;
 	char val[SIZE_TEXT_MAX];
 	kill_sources(r);
+	kill_reasons_brief(r);
 	window_kills(r);
 	older_kills(r);
 	if (k->more_possible)
@@ -581,6 +609,12 @@ static void write_first_line(const struct report *r, char *out, size_t size)
 		summary_max = perf_len + SUMMARY_MIN < CHECK_OUTPUT_DEFAULT_MAX
 				      ? CHECK_OUTPUT_DEFAULT_MAX - perf_len
 				      : SUMMARY_MIN;
+	/* ... and to the lines up to the brief why and remedy, as long as it keeps
+	 * SUMMARY_KEEP (where it cannot, it stays whole and they are cut) */
+	if (r->o->verbose == 0 && r->brief_end > 0 &&
+	    perf_len + r->brief_end + SUMMARY_KEEP < CHECK_OUTPUT_DEFAULT_MAX &&
+	    summary_max > CHECK_OUTPUT_DEFAULT_MAX - perf_len - r->brief_end)
+		summary_max = CHECK_OUTPUT_DEFAULT_MAX - perf_len - r->brief_end;
 	char summary[CHECK_OUTPUT_DEFAULT_MAX + 1];
 	oomw_verdict_summary(&r->v, summary, sizeof(summary));
 	struct sbuf sb = { out, summary_max + 1, 0 };

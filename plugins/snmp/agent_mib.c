@@ -286,7 +286,9 @@ static bool kill_reason(const struct oomw_event *ev, enum reason which, struct a
 	if (!ev->has_details || ev->killer != OOMW_KILLER_KERNEL)
 		return false;
 	if (which == WHY || which == REMEDY) {
-		(which == WHY ? oomw_kill_why : oomw_kill_remedy)(&ev->kill, text, sizeof(text));
+		/* whole when it fits the DisplayString, else in fewer words */
+		(which == WHY ? oomw_kill_why_within : oomw_kill_remedy_within)(
+			&ev->kill, AGENT_TEXT_MAX, text, sizeof(text));
 		return agent_put_ascii(v, text);
 	}
 	oomw_cgroup_name(cg, strlen(cg), &who);

@@ -5,6 +5,8 @@
 # says (v2: cgroup2 at /sys/fs/cgroup; v1: a v1 memory hierarchy at
 # /sys/fs/cgroup/memory), runs tests/qemu/guest_live.sh, the live tests of
 # tests/live/ copied in, and the total since boot on the console, and powers off.
+# Phase global (cgroup2 mounted, unused) runs tests/qemu/guest_global.sh alone:
+# a machine-wide OOM.
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -13,7 +15,7 @@ ln -s /proc/self/fd /dev/fd # bash's <(...)
 mount -t tmpfs tmp /tmp
 phase=$(sed -n 's/.*oomw\.phase=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
 case $phase in
-v2) mount -t cgroup2 cgroup2 /sys/fs/cgroup ;;
+v2 | global) mount -t cgroup2 cgroup2 /sys/fs/cgroup ;;
 v1)
 	mount -t tmpfs cgroup /sys/fs/cgroup
 	mkdir /sys/fs/cgroup/memory
@@ -29,10 +31,14 @@ run() { # NAME COMMAND...
 	echo "oomw-script-end $name status $?"
 }
 echo "oomw-guest-start $phase uptime $(cut -d' ' -f1 /proc/uptime)"
-run guest_live bash /oomw/tests/qemu/guest_live.sh "$phase"
-for t in /oomw/tests/live/test_*.sh; do
-	run "$(basename "$t" .sh)" bash "$t"
-done
-run guest_total bash /oomw/tests/qemu/guest_live.sh "$phase" total
+if [ "$phase" = global ]; then
+	run guest_global bash /oomw/tests/qemu/guest_global.sh
+else
+	run guest_live bash /oomw/tests/qemu/guest_live.sh "$phase"
+	for t in /oomw/tests/live/test_*.sh; do
+		run "$(basename "$t" .sh)" bash "$t"
+	done
+	run guest_total bash /oomw/tests/qemu/guest_live.sh "$phase" total
+fi
 echo "oomw-guest-end $phase uptime $(cut -d' ' -f1 /proc/uptime)"
 poweroff -f

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # tests/qemu/test_qemu_v2.sh — the live core tests on a second kernel and on both
 # memory controllers: boots Debian's cloud kernel (linux-image-cloud-amd64) under
-# qemu-system-x86_64 twice, from a busybox initramfs built here in a temp dir,
-# once with cgroup v2 and once with a v1 memory hierarchy. The guest
+# qemu-system-x86_64 three times, from a busybox initramfs built here in a temp
+# dir: once with cgroup v2, once with a v1 memory hierarchy, once for a
+# machine-wide OOM (tests/qemu/guest_global.sh). The guest
 # (tests/qemu/init.sh, tests/qemu/guest_live.sh) makes real OOM kills in its own
 # memory cgroup and prints TAP on the serial console; this script relays those
 # lines, fails a guest that hangs (qemu is killed at the timeout), crashes or
@@ -21,7 +22,9 @@ GUEST_MEM_MIB=256
 # The scripts the guest runs, in order (tests/qemu/init.sh): this directory's
 # guest script, the host's live tests as they are, then the total since boot.
 LIVE_TESTS=(test_core_live test_klog_overflow)
-guest_scripts() { echo guest_live "${LIVE_TESTS[@]}" guest_total; }
+guest_scripts() { # PHASE
+	if [ "$1" = global ]; then echo guest_global; else echo guest_live "${LIVE_TESTS[@]}" guest_total; fi
+}
 
 
 # The newest 6.1 cloud kernel installed, whatever its ABI number.
@@ -34,7 +37,7 @@ qemu_unavailable() {
 	command -v cpio >/dev/null || { echo "no cpio (make deps)"; return; }
 	[ -n "$kernel" ] || { echo "no /boot/vmlinuz-6.1.*-cloud-amd64 (linux-image-cloud-amd64, make deps)"; return; }
 	[ -r "$kernel" ] || { echo "$kernel is not readable (run as root)"; return; }
-	[ -x "$STATIC/oomw_sample" ] && [ -x "$STATIC/oom_victim" ] ||
+	[ -x "$STATIC/oomw_sample" ] && [ -x "$STATIC/oom_victim" ] && [ -x "$STATIC/check_oom" ] ||
 		echo "missing static test programs in $STATIC (make test-programs)"
 }
 skip_if "$(qemu_unavailable)"
@@ -71,14 +74,14 @@ build_initramfs() { # OUT
 		[ -e "$d/bin/$a" ] || ln -s busybox "$d/bin/$a"
 	done
 	cp "$root/tests/qemu/init.sh" "$d/init"
-	cp "$root/tests/qemu/guest_live.sh" "$d/oomw/tests/qemu/"
+	cp "$root/tests/qemu/guest_live.sh" "$root/tests/qemu/guest_global.sh" "$d/oomw/tests/qemu/"
 	for t in "${LIVE_TESTS[@]}"; do cp "$root/tests/live/$t.sh" "$d/oomw/tests/live/" || return 1; done
 	# The live tests drop to nobody:nogroup by name.
 	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$d/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$d/etc/group"
 	printf 'passwd: files\ngroup: files\n' >"$d/etc/nsswitch.conf"
 	cp "$root"/tests/lib/{tap.sh,oomcg.sh,sample_out.sh} "$d/oomw/tests/lib/"
-	cp "$STATIC/oomw_sample" "$STATIC/oom_victim" "$d/oomw/build/tests/"
+	cp "$STATIC/oomw_sample" "$STATIC/oom_victim" "$STATIC/check_oom" "$d/oomw/build/tests/"
 	(cd "$d" && find . | cpio -o -H newc --quiet) | gzip -1 >"$1"
 }
 initrd=$tmp/initrd.gz
@@ -108,6 +111,7 @@ boot() { # PHASE LOG
 expected_ids() { # PHASE SCRIPT
 	case $2 in
 	guest_total) echo total ;;
+	guest_global) echo global_kill global_report global_why global_adj global_remedy global_brief ;;
 	guest_live)
 		echo boot cgroup baseline kill one_event details final_quiet exact no_missed removed
 		case $1 in
@@ -152,7 +156,7 @@ relay() { # PHASE LOG RC
 			plan[$script]=${BASH_REMATCH[1]}
 		fi
 	done <"$log"
-	for script in $(guest_scripts); do
+	for script in $(guest_scripts "$phase"); do
 		local missing=''
 		for id in $(expected_ids "$phase" "$script"); do
 			[[ ${seen[$script]:-} == *" $id "* ]] || missing+=" $id"
@@ -172,11 +176,15 @@ relay() { # PHASE LOG RC
 	[ -n "$tkill" ] && diag "guest $phase ($accel): qemu start to first kill $(awk -v a="$t0" -v b="$tkill" 'BEGIN { printf "%.1f", b - a }') s, to power-off $(awk -v a="$t0" -v b="$tend" 'BEGIN { printf "%.1f", b - a }') s; $(grep -m1 '	oomw-first-kill ' "$log" | cut -f2 | cut -d' ' -f2-) in the guest"
 }
 
-for phase in v2 v1; do
+# Phase global: a machine-wide OOM (tests/qemu/guest_global.sh); its kernel
+# records go to OOMW_QEMU_CAPTURE when set (the fixture's provenance).
+# OOMW_QEMU_PHASES chooses fewer boots while working on one.
+for phase in ${OOMW_QEMU_PHASES:-v2 v1 global}; do
 	start=$EPOCHREALTIME
 	boot "$phase" "$tmp/$phase.log"
 	rc=$?
 	diag "boot $phase: qemu ran $(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
 	relay "$phase" "$tmp/$phase.log" "$rc"
 done
+[ -n "${OOMW_QEMU_CAPTURE:-}" ] && sed -n 's/^[^\t]*\toomw-kmsg //p' "$tmp/global.log" >"$OOMW_QEMU_CAPTURE"
 done_testing

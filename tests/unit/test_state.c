@@ -108,7 +108,12 @@ static void fill(struct oomw_state *st)
 				r->top[i].pid = 7 + (int64_t)i;
 				r->top[i].rss_pages = 1000 - (int64_t)i;
 				r->top[i].oom_score_adj = -1000;
+				r->top[i].pgtables_pages = i == 0 ? OOMW_UNKNOWN : 12;
 				strcpy(r->top[i].name, "a b=c task_pid=1\x20");
+			}
+			if (r->n_top > 0) { /* the largest row by size, after the rows */
+				r->largest = r->top[0];
+				r->largest.pid = 99;
 			}
 		}
 		oomw_state_add_event(st, &ev);

@@ -22,7 +22,7 @@
 #include "klog.h"
 #include "oomparse.h"
 
-#define COLS 18
+#define COLS 22
 
 static void check_num(const char *what, const char *want, int64_t got)
 {
@@ -35,16 +35,17 @@ static void check_num(const char *what, const char *want, int64_t got)
 		fail_msg("%s: want %s, got %" PRId64, what, want, got);
 }
 
-static void top_text(const struct oomw_report *r, char *out, size_t size)
+/* "pid:name:pages:oom_score_adj" of each row, ";" between; "-" for none. */
+static void tasks_text(const struct oomw_task *t, size_t n, char *out, size_t size)
 {
 	size_t o = 0;
 	out[0] = '\0';
-	if (r->n_top == 0)
+	if (n == 0)
 		snprintf(out, size, "-");
-	for (size_t i = 0; i < r->n_top; i++)
+	for (size_t i = 0; i < n; i++)
 		o += (size_t)snprintf(out + o, size - o, "%s%" PRId64 ":%s:%" PRId64 ":%" PRId64,
-				      i ? ";" : "", r->top[i].pid, r->top[i].name,
-				      oomw_task_pages(&r->top[i]), r->top[i].oom_score_adj);
+				      i ? ";" : "", t[i].pid, t[i].name, oomw_task_pages(&t[i]),
+				      t[i].oom_score_adj);
 }
 
 /* Every kill of expected.tsv has its row in expected-why.tsv, in order. */
@@ -95,13 +96,20 @@ static void test_fixtures(void **state)
 		check_num("swap_total_kib", col[12], r->swap_total_kib);
 		check_num("n_tasks", col[13], r->n_tasks);
 		check_num("page_kib", col[14], r->page_kib);
+		check_num("total_kib", col[15], oomw_report_total_kib(r, k->constraint));
 		char top[512], why[OOMW_WHY_TEXT_MAX], remedy[OOMW_WHY_TEXT_MAX];
-		top_text(r, top, sizeof(top));
-		assert_string_equal(top, col[15]);
+		tasks_text(r->top, r->n_top, top, sizeof(top));
+		assert_string_equal(top, col[16]);
+		tasks_text(&r->largest, r->largest.pid == OOMW_UNKNOWN ? 0 : 1, top, sizeof(top));
+		assert_string_equal(top, col[17]);
 		oomw_kill_why(k, why, sizeof(why));
-		assert_string_equal(why, col[16]);
+		assert_string_equal(why, col[18]);
 		oomw_kill_remedy(k, remedy, sizeof(remedy));
-		assert_string_equal(remedy, col[17]);
+		assert_string_equal(remedy, col[19]);
+		oomw_kill_why_brief(k, why, sizeof(why));
+		assert_string_equal(why, col[20]);
+		oomw_kill_remedy_brief(k, remedy, sizeof(remedy));
+		assert_string_equal(remedy, col[21]);
 		rows++;
 	}
 	free(line);
@@ -176,24 +184,41 @@ static void test_global_meminfo(void **state)
 	assert_int_equal(r->swap_total_kib, 0);
 	assert_int_equal(r->n_tasks, 3);
 	assert_int_equal(r->n_top, 3);
-	assert_int_equal(r->top[0].pid, 512);
-	assert_int_equal(r->top[1].pid, 600);
-	assert_int_equal(r->top[1].swap_pages, 1000);
-	assert_int_equal(r->top[1].uid, 1000);
+	/* db's -1000 puts it last, whatever its size */
+	assert_int_equal(r->top[0].pid, 600);
+	assert_int_equal(r->top[1].pid, 601);
+	assert_int_equal(r->top[2].pid, 512);
+	assert_int_equal(r->largest.pid, 512);
+	assert_int_equal(r->top[0].swap_pages, 1000);
+	assert_int_equal(r->top[0].pgtables_pages, 6000000 / 4096);
+	assert_int_equal(r->top[0].uid, 1000);
 	assert_int_equal(r->page_kib, 4);
+	/* RAM + swap: oom_score_adj 500 adds 500 × (8148280 KiB / 4 KiB / 1000) pages */
+	assert_int_equal(oomw_report_total_kib(r, ""), 15908 + 3063680 + 5069692);
+	assert_int_equal(oomw_task_points(&r->top[0], oomw_report_total_kib(r, ""), 4, NULL),
+			 700000 + 1000 + 6000000 / 4096 + 500 * 2037);
 	char why[OOMW_WHY_TEXT_MAX], remedy[OOMW_WHY_TEXT_MAX];
 	oomw_kill_why(&ks.k[0], why, sizeof(why));
-	assert_string_equal(
-		why,
-		"The machine ran out of memory (RAM 105.8 MiB free of 7.8 GiB, no swap); "
-		"app (pid 600, 2.7 GiB resident, 34% of the RAM) was chosen over the "
-		"larger db (pid 512, 5.7 GiB), which has oom_score_adj -1000 and cannot be chosen.");
+	assert_string_equal(why,
+			    "The machine ran out of memory (RAM 105.8 MiB free of 7.8 GiB, no swap); "
+			    "app (pid 600, 2.7 GiB resident, 34% of the RAM, oom_score_adj 500) "
+			    "was first of 3 tasks by the kernel's badness (resident memory, swap "
+			    "and page tables, shifted by oom_score_adj), ahead of sh (pid 601, "
+			    "19.6 MiB); the larger db (pid 512, 5.7 GiB) has oom_score_adj -1000 "
+			    "and cannot be chosen.");
 	oomw_kill_remedy(&ks.k[0], remedy, sizeof(remedy));
 	assert_string_equal(
 		remedy, "Add memory or swap (there is none), or cap app with a memory limit so "
 			"that it cannot take the machine; app had oom_score_adj 500, which made it "
 			"the preferred victim; the larger db (pid 512, 5.7 GiB) has oom_score_adj "
 			"-1000 and can never be chosen.");
+	oomw_kill_why_brief(&ks.k[0], why, sizeof(why));
+	assert_string_equal(why, "The machine ran out of memory (RAM 105.8 MiB free of 7.8 GiB, no swap); "
+				 "app was first of 3 tasks by the kernel's badness, ahead of sh "
+				 "(19.6 MiB), oom_score_adj changing the order.");
+	oomw_kill_remedy_brief(&ks.k[0], remedy, sizeof(remedy));
+	assert_string_equal(remedy, "Add memory or swap (there is none), or cap app with a memory "
+				    "limit so that it cannot take the machine.");
 }
 
 /* cgroup v2: the "swap:" line, a pod's container, the victim picked for its oom_score_adj. */
@@ -219,12 +244,16 @@ static void test_v2_pod(void **state)
 	assert_int_equal(r->memsw_limit_kib, OOMW_UNKNOWN);
 	char why[OOMW_WHY_TEXT_MAX], remedy[OOMW_WHY_TEXT_MAX];
 	oomw_kill_why(&ks.k[0], why, sizeof(why));
+	/* swap up to 1 MiB beyond the limit: the total depends on the machine's
+	 * swap, which a memcg report does not show, so oom_score_adj is not weighed */
+	assert_int_equal(oomw_report_total_kib(r, "CONSTRAINT_MEMCG"), OOMW_UNKNOWN);
 	assert_string_equal(
 		why,
 		"Cgroup ...ice/kubepods-burstable.slice/kubepods-burstable-pod8a3d5a38_2f9c_4b7e_9d6c_1f2e3d4c5b6a.slice "
 		"hit its memory limit of 512.0 MiB (usage 512.0 MiB), swap 1.0 MiB of 1.0 MiB; "
-		"worker (pid 701, 117.2 MiB resident, 22% of the cgroup's usage) was chosen over "
-		"the larger pause (pid 700, 351.6 MiB), because of its oom_score_adj 999 (against -997).");
+		"worker (pid 701, 117.2 MiB resident, 22% of the cgroup's usage, oom_score_adj 999) "
+		"was chosen over pause (pid 700, 352.4 MiB), first in the dump by resident memory, "
+		"swap and page tables, because of its oom_score_adj 999 (against -997).");
 	oomw_kill_remedy(&ks.k[0], remedy, sizeof(remedy));
 	assert_string_equal(
 		remedy, "Raise the memory limit (resources.limits.memory) of the container in pod "
@@ -363,6 +392,9 @@ static void test_old_columns(void **state)
 	struct kills ks = feed(lines, sizeof(lines) / sizeof(lines[0]));
 	assert_int_equal(ks.n, 2);
 	assert_int_equal(ks.k[0].report.top[0].pid, 6576);
+	assert_int_equal(ks.k[0].report.top[0].pgtables_pages, 11500); /* nr_ptes */
+	assert_int_equal(oomw_task_pages(&ks.k[0].report.top[0]), 5157251 + 7000 + 11500);
+	assert_int_equal(ks.k[1].report.top[0].pgtables_pages, OOMW_UNKNOWN);
 	assert_int_equal(ks.k[0].report.top[0].swap_pages, 7000);
 	assert_int_equal(ks.k[0].report.top[1].uid, 0);
 	assert_int_equal(ks.k[0].report.top[1].swap_pages, 300);
@@ -370,6 +402,89 @@ static void test_old_columns(void **state)
 	assert_int_equal(ks.k[1].report.top[0].swap_pages, OOMW_UNKNOWN);
 	assert_int_equal(ks.k[1].report.top[0].uid, 500);
 	assert_int_equal(ks.k[1].report.page_kib, 4);
+}
+
+/* 4.0 to 4.14: nr_ptes + nr_pmds are the page tables; a tie keeps the dump's order. */
+static void test_nr_pmds_and_ties(void **state)
+{
+	(void)state;
+	const char *lines[] = {
+		HDR,
+		"6,20,1020,-;[ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj name",
+		"6,21,1021,-;[  100]     0   100    50000    20000      40       5        0             0 first",
+		"6,22,1022,-;[  101]     0   101    50000    20045       0       0        0             0 second",
+		"6,23,1023,-;[  102]     0   102    50000    20000      30       0       10             0 third",
+		"3,26,1026,-;Out of memory: Killed process 100 (first) total-vm:200000kB, anon-rss:80000kB, file-rss:0kB, shmem-rss:0kB",
+	};
+	struct kills ks = feed(lines, sizeof(lines) / sizeof(lines[0]));
+	assert_int_equal(ks.n, 1);
+	const struct oomw_report *r = &ks.k[0].report;
+	assert_int_equal(r->top[0].pgtables_pages, 45);
+	assert_int_equal(r->top[0].pid, 100); /* 20045 points, as second: the earlier row first */
+	assert_int_equal(r->top[1].pid, 101);
+	assert_int_equal(r->top[2].pid, 102);
+	assert_int_equal(oomw_task_pages(&r->top[2]), 20040);
+}
+
+/* A v1 memcg whose memory+swap limit is its memory limit: totalpages is the
+ * limit, so oom_score_adj is weighed and changes the order; with swap beyond
+ * the limit it is not, and the sentence says so. */
+static void test_badness_memcg(void **state)
+{
+	(void)state;
+	const char *lines[] = {
+		HDR,
+		"6,2,1001,-;memory: usage 1048576kB, limit 1048576kB, failcnt 9",
+		"6,3,1002,-;memory+swap: usage 1048576kB, limit 1048576kB, failcnt 0",
+		DUMP_HDR_418,
+		"6,21,1021,-;[    800]     0   800   300000   200000   409600        0          -500 big",
+		"6,22,1022,-;[    801]     0   801   200000   100000   204800        0             0 mid",
+		"6,23,1023,-;[    802]     0   802   100000    50000   102400        0           300 small",
+		"6,24,1024,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/batch,task_memcg=/batch,task=small,pid=802,uid=0",
+		"3,25,1025,-;Memory cgroup out of memory: Killed process 802 (small) total-vm:400000kB, anon-rss:200000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:300",
+	};
+	struct kills ks = feed(lines, sizeof(lines) / sizeof(lines[0]));
+	assert_int_equal(ks.n, 1);
+	const struct oomw_report *r = &ks.k[0].report;
+	assert_int_equal(oomw_report_total_kib(r, ks.k[0].constraint), 1048576);
+	/* 262144 pages: oom_score_adj counts 262 pages a unit */
+	assert_int_equal(r->top[0].pid, 802); /* 50000 + 25 + 300 × 262 = 128625 */
+	assert_int_equal(r->top[1].pid, 801); /* 100050 */
+	assert_int_equal(r->top[2].pid, 800); /* 200100 - 500 × 262 = 69100 */
+	assert_int_equal(r->largest.pid, 800);
+	char why[OOMW_WHY_TEXT_MAX];
+	oomw_kill_why(&ks.k[0], why, sizeof(why));
+	assert_string_equal(why, "Cgroup /batch hit its memory limit of 1.0 GiB (usage 1.0 GiB), "
+				 "memory+swap 1.0 GiB of 1.0 GiB; small (pid 802, 195.3 MiB "
+				 "resident, 19% of the cgroup's usage, oom_score_adj 300) was first "
+				 "of 3 tasks by the kernel's badness (resident memory, swap and page "
+				 "tables, shifted by oom_score_adj), ahead of mid (pid 801, 390.8 "
+				 "MiB) and big (pid 800, 781.6 MiB, oom_score_adj -500); "
+				 "oom_score_adj changed the order: the larger big (pid 800, 781.6 "
+				 "MiB) has oom_score_adj -500.");
+	oomw_kill_why_brief(&ks.k[0], why, sizeof(why));
+	assert_string_equal(why, "Cgroup /batch hit its memory limit of 1.0 GiB (usage 1.0 GiB); "
+				 "small was first of 3 tasks by the kernel's badness, ahead of mid "
+				 "(390.8 MiB) and big (781.6 MiB), oom_score_adj changing the order.");
+	/* memory+swap 2 GiB: the total depends on the machine's swap */
+	const char *unweighed[sizeof(lines) / sizeof(lines[0])];
+	memcpy(unweighed, lines, sizeof(lines));
+	unweighed[2] = "6,3,1002,-;memory+swap: usage 1048576kB, limit 2097152kB, failcnt 0";
+	unweighed[8] =
+		"3,25,1025,-;Memory cgroup out of memory: Killed process 800 (big) total-vm:1200000kB, anon-rss:800000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:400kB oom_score_adj:-500";
+	ks = feed(unweighed, sizeof(unweighed) / sizeof(unweighed[0]));
+	assert_int_equal(ks.n, 1);
+	r = &ks.k[0].report;
+	assert_int_equal(oomw_report_total_kib(r, ks.k[0].constraint), OOMW_UNKNOWN);
+	assert_int_equal(r->top[0].pid, 800); /* by size */
+	oomw_kill_why(&ks.k[0], why, sizeof(why));
+	assert_string_equal(why, "A memory cgroup hit its limit of 1.0 GiB (usage 1.0 GiB), "
+				 "memory+swap 1.0 GiB of 2.0 GiB; big (pid 800, 781.2 MiB resident, "
+				 "76% of the cgroup's usage, oom_score_adj -500) was the largest of 3 "
+				 "tasks by resident memory, swap and page tables (oom_score_adj not "
+				 "weighed: the log does not show the total it is a share of), ahead "
+				 "of mid (pid 801, 390.8 MiB) and small (pid 802, 195.4 MiB, "
+				 "oom_score_adj 300).");
 }
 
 int main(void)
@@ -383,6 +498,8 @@ int main(void)
 		cmocka_unit_test(test_cut_and_imitated),
 		cmocka_unit_test(test_rate_limited_and_interleaved),
 		cmocka_unit_test(test_old_columns),
+		cmocka_unit_test(test_nr_pmds_and_ties),
+		cmocka_unit_test(test_badness_memcg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
