@@ -61,7 +61,9 @@ pkg_build() {
 	exec 8>/tmp/oomwatch-debs.lock
 	flock 8
 	if [ ! -f "$PKG_DIR/done" ]; then
-		rm -rf /tmp/oomwatch-debs-*/ # the builds of older trees
+		# the builds of older trees: only stale ones, so that two trees tested
+		# at once (git worktrees) do not delete each other's packages
+		find /tmp -maxdepth 1 -name 'oomwatch-debs-*' -type d -mmin +120 -exec rm -rf {} +
 		mkdir -p "$PKG_DIR/src"
 		(cd "$PKG_ROOT" && tar --exclude=./build --exclude=./.git -cf - .) | tar -xf - -C "$PKG_DIR/src"
 		if (cd "$PKG_DIR/src" && dpkg-buildpackage -us -uc -b) >"$PKG_DIR/build.log" 2>&1; then
