@@ -22,8 +22,7 @@
 #include "news.h"
 
 #define OOMW_NOTE_TEXT_MAX (2 * OOMW_PROBLEM_TEXT_MAX)
-#define OOMW_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
-#define OOMW_NOTES_MAX (OOMW_SOURCES + 8 + 2 * OOMW_SNAPSHOT_CGROUPS_MAX)
+#define OOMW_NOTES_MAX (2 * OOMW_PROBLEMS_MAX + 8 + 2 * OOMW_SNAPSHOT_CGROUPS_MAX)
 
 /* How much a note matters, as syslog would rank it. */
 enum oomw_note_level { OOMW_NOTE_INFO, OOMW_NOTE_NOTICE, OOMW_NOTE_WARNING };
@@ -47,7 +46,7 @@ struct oomw_notifier {
 	enum oomw_severity mem_notified; /* the last known memory verdict */
 	struct oomw_held_set held_cgroups;
 	struct oomw_held_changes changes;
-	char logged[OOMW_SOURCES][OOMW_NOTE_TEXT_MAX]; /* each source's problems, as last noted */
+	struct oomw_problem_log logged;                        /* the source problems last noted */
 	char status[OOMW_PARTS_MAX * OOMW_PART_TEXT_MAX + 16]; /* "WARNING: <summary>" */
 	size_t n_notes;                                        /* of the last call */
 	struct oomw_note notes[OOMW_NOTES_MAX];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* agent_config.c — oomwatch-agent.conf: one "key value" per line, '#'
- * comments, read by the core (common/conffile.h), which refuses every mistake
+ * comments, read by the core (common/conf.h), which refuses every mistake
  * with the file, the line and the reason. Each key is one row of a table: its
  * kind says which of the core's parsers reads it. */
 #include "agent_config.h"
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conffile.h"
+#include "conf.h"
 #include "journal.h"
 
 #define DEFAULT_N_CANDIDATES 10
@@ -18,24 +18,20 @@
 #define DEFAULT_TRAP_QUEUE_SIZE 64
 #define DEFAULT_INTERVAL_SEC 5
 #define DEFAULT_PING_INTERVAL_SEC 2
-#define SEC_PER_DAY (24 * 60 * 60)
 /* net-snmp takes the refresh period as unsigned int and the ping interval as
  * int; a longer period is a typo anyway. */
-#define INTERVAL_MAX_SEC (1 * SEC_PER_DAY)
-/* As check_oom --window and collectd's KillWindow, so that one window string
- * works in every front end; well within int64 microseconds. */
-#define KILL_WINDOW_MAX_SEC (36500 * (int64_t)SEC_PER_DAY)
+#define INTERVAL_MAX_SEC (24 * 60 * 60)
 
 #define CFG(field) offsetof(struct agent_config, field)
 /* One key a line. */
 /* clang-format off */
 #define TEXT(name, field) \
-	{ name, OOMW_KEY_TEXT, CFG(field), sizeof(((struct agent_config *)0)->field), 0, 0, 0, 0 }
-#define COUNT(name, field, lo, hi) { name, OOMW_KEY_COUNT, CFG(field), 0, lo, hi, 0, 0 }
-#define DURATION(name, field, lo, hi) { name, OOMW_KEY_DURATION, CFG(field), 0, lo, hi, 0, 0 }
-#define THRESHOLD(name, field, m) { name, OOMW_KEY_THRESHOLD, CFG(params.field), 0, 0, 0, m, 0 }
+	{ name, OOMW_CONF_TEXT, CFG(field), sizeof(((struct agent_config *)0)->field), 0, 0, 0, 0 }
+#define COUNT(name, field, lo, hi) { name, OOMW_CONF_COUNT, CFG(field), 0, lo, hi, 0, 0 }
+#define DURATION(name, field, lo, hi) { name, OOMW_CONF_DURATION, CFG(field), 0, lo, hi, 0, 0 }
+#define THRESHOLD(name, field, m) { name, OOMW_CONF_THRESHOLD, CFG(params.field), 0, 0, 0, m, 0 }
 
-static const struct oomw_key keys[] = {
+static const struct oomw_conf_key keys[] = {
 	TEXT("agentx_socket", agentx_socket),
 	TEXT("proc", paths.proc),
 	TEXT("sys", paths.sys),
@@ -48,7 +44,7 @@ static const struct oomw_key keys[] = {
 	COUNT("trap_queue_size", trap_queue_size, 1, AGENT_TRAP_QUEUE_MAX),
 	DURATION("interval", interval_sec, 1, INTERVAL_MAX_SEC),
 	DURATION("ping_interval", ping_interval_sec, 1, INTERVAL_MAX_SEC),
-	DURATION("kill_window", params.window_sec, 0, KILL_WINDOW_MAX_SEC),
+	DURATION("kill_window", params.window_sec, 0, OOMW_KILL_WINDOW_MAX_SEC),
 	THRESHOLD("available_warning", mem_available.warning, OOMW_METRIC_FREE),
 	THRESHOLD("available_critical", mem_available.critical, OOMW_METRIC_FREE),
 	THRESHOLD("swap_warning", swap_free.warning, OOMW_METRIC_FREE),
@@ -57,8 +53,8 @@ static const struct oomw_key keys[] = {
 	THRESHOLD("psi_critical", psi.critical, OOMW_METRIC_PRESSURE),
 	THRESHOLD("cgroup_warning", cgroup_usage.warning, OOMW_METRIC_USAGE),
 	THRESHOLD("cgroup_critical", cgroup_usage.critical, OOMW_METRIC_USAGE),
-	{ "hysteresis", OOMW_KEY_MARGIN, CFG(params.hysteresis), 0, 0, 0, 0, 0 },
-	{ "cgroup", OOMW_KEY_LIST, CFG(cgroup_globs), AGENT_GLOB_MAX + 1, 0, OOMW_GLOBS_MAX, 0,
+	{ "hysteresis", OOMW_CONF_MARGIN, CFG(params.hysteresis), 0, 0, 0, 0, 0 },
+	{ "cgroup", OOMW_CONF_LIST, CFG(cgroup_globs), AGENT_GLOB_MAX + 1, 0, OOMW_GLOBS_MAX, 0,
 	  CFG(n_cgroup_globs) },
 };
 /* clang-format on */
@@ -85,7 +81,7 @@ int agent_config_load(const char *path, const struct agent_overrides *ov, struct
 	if (path != NULL)
 		rc = oomw_conf_read(path, keys, N_KEYS, cfg, err, err_size);
 	for (size_t i = 0; rc == 0 && i < ov->n; i++)
-		if ((rc = oomw_conf_set(keys, N_KEYS, cfg, ov->key[i], ov->value[i], why)) != 0)
+		if ((rc = oomw_conf_set_named(keys, N_KEYS, cfg, ov->key[i], ov->value[i], why)) != 0)
 			snprintf(err, err_size, "%s (command line): %s", ov->key[i], why);
 	if (rc == 0 && cfg->paths.journal_dir[0] && strcmp(cfg->paths.kmsg, OOMW_KMSG_JOURNAL) != 0) {
 		snprintf(err, err_size, "journal_dir needs kmsg journal");
