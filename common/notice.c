@@ -12,19 +12,14 @@
 #define BYTES_PER_KIB 1024.0
 #define VALUE_TEXT_MAX 96
 
-void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
-		      size_t size)
+/* prefix and the victim (oomw_victim_text) in out, fitted into size bytes by
+ * cutting only the cgroup path. */
+static void fit_victim(const char *prefix, const struct oomw_assess_input *in,
+		       const struct oomw_event *ev, char *out, size_t size)
 {
-	char prefix[64], victim[OOMW_PART_TEXT_MAX];
+	char victim[OOMW_PART_TEXT_MAX];
 	if (size == 0)
 		return;
-	if (ev->killer != OOMW_KILLER_KERNEL)
-		snprintf(prefix, sizeof(prefix), "Userspace OOM killer: ");
-	else if (ev->has_details)
-		snprintf(prefix, sizeof(prefix), "OOM killer killed ");
-	else
-		snprintf(prefix, sizeof(prefix),
-			 "OOM killer killed a process (kill #%" PRIu64 "): ", ev->index);
 	size_t room = (size < sizeof(victim) ? size : sizeof(victim)) - 1;
 	room = room > strlen(prefix) ? room - strlen(prefix) : 0;
 	/* The cgroup path is the only part of any length: measured without it
@@ -33,6 +28,28 @@ void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_even
 	size_t rest = strlen(victim);
 	oomw_victim_text(in, ev, room > rest ? room - rest : 0, victim, sizeof(victim));
 	snprintf(out, size, "%s%s", prefix, victim);
+}
+
+void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
+		      size_t size)
+{
+	char prefix[64];
+	if (ev->killer != OOMW_KILLER_KERNEL)
+		snprintf(prefix, sizeof(prefix), "Userspace OOM killer: ");
+	else if (ev->has_details)
+		snprintf(prefix, sizeof(prefix), "OOM killer killed ");
+	else
+		snprintf(prefix, sizeof(prefix),
+			 "OOM killer killed a process (kill #%" PRIu64 "): ", ev->index);
+	fit_victim(prefix, in, ev, out, size);
+}
+
+void oomw_kill_log_line(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
+			size_t size)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "OOM kill #%" PRIu64 ": ", ev->index);
+	fit_victim(prefix, in, ev, out, size);
 }
 
 /* A threshold as the user wrote it: oomw_threshold_parse keeps the Nagios

@@ -21,6 +21,11 @@
 void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
 		      size_t size);
 
+/* The log line of a kill owed (a notifier's note), fitted the same way:
+ *   "OOM kill #7: python3 (pid 3882, 66.6 MiB, /system.slice/batch.service) at <time>" */
+void oomw_kill_log_line(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
+			size_t size);
+
 /* The change of gauge g to its verdict in v, with the thresholds of p:
  *   "Available memory is low: 146.5 MiB (15.0% of 976.6 MiB); thresholds:
  *    warning 20%, critical 10%, hysteresis 5%"

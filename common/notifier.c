@@ -177,6 +177,19 @@ static void held_cgroups(struct oomw_notifier *n, const struct oomw_notifier_con
 	}
 }
 
+/* Each kill now owed, for the front end's log, in the core's words, which
+ * escape what a process or cgroup chose: no forged log line. */
+static void note_kills(struct oomw_notifier *n, const struct oomw_assess_input *in)
+{
+	char line[OOMW_NOTE_TEXT_MAX];
+	for (size_t i = in->n_new < in->n_events ? in->n_events - in->n_new : 0; i < in->n_events; i++) {
+		if (!oomw_ledger_owes(&n->ledger, &in->events[i]))
+			continue;
+		oomw_kill_log_line(in, &in->events[i], line, sizeof(line));
+		note(n, OOMW_NOTE_NOTICE, "%s", line);
+	}
+}
+
 void oomw_notifier_sample(struct oomw_notifier *n, struct oomw_assess_input *in,
 			  const struct oomw_assess_params *p, const struct oomw_notifier_config *c,
 			  uint64_t cursor, size_t keep, struct oomw_verdict *v)
@@ -191,6 +204,7 @@ void oomw_notifier_sample(struct oomw_notifier *n, struct oomw_assess_input *in,
 	give_up(n, in);
 	memory_change(n, v);
 	held_cgroups(n, c, v);
+	note_kills(n, in);
 }
 
 void oomw_notifier_rejudge(struct oomw_notifier *n, struct oomw_assess_input *in,
