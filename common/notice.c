@@ -44,6 +44,15 @@ void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_even
 	fit_victim(prefix, in, ev, out, size);
 }
 
+void oomw_kill_reasons(const struct oomw_kill *k, struct oomw_kill_reasons *out)
+{
+	const char *cg = oomw_kill_cgroup(k);
+	oomw_cgroup_name(cg, strlen(cg), &out->who);
+	out->qos = oomw_qos_name(out->who.qos);
+	oomw_kill_why(k, out->why, sizeof(out->why));
+	oomw_kill_remedy(k, out->remedy, sizeof(out->remedy));
+}
+
 void oomw_kill_log_line(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
 			size_t size)
 {

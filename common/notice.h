@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "assess.h"
+#include "cgroup_name.h"
 #include "news.h"
 
 /* One line for one new kill (as on_event receives it), fitted into size
@@ -20,6 +21,17 @@
  * The victim is oomw_victim_text's; in->snap and in->paths are required. */
 void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
 		      size_t size);
+
+/* What a front end attaches to a kernel kill with details: who the victim
+ * was in a team's words (cgroup_name.h, from oomw_kill_cgroup), why the
+ * kernel chose it and how to avoid the next kill (oomw_kill_why and
+ * oomw_kill_remedy: printable ASCII already). */
+struct oomw_kill_reasons {
+	struct oomw_cgroup_name who;
+	const char *qos; /* oomw_qos_name(who.qos) */
+	char why[OOMW_WHY_TEXT_MAX], remedy[OOMW_WHY_TEXT_MAX];
+};
+void oomw_kill_reasons(const struct oomw_kill *k, struct oomw_kill_reasons *out);
 
 /* The log line of a kill owed (a notifier's note), fitted the same way:
  *   "OOM kill #7: python3 (pid 3882, 66.6 MiB, /system.slice/batch.service) at <time>" */

@@ -621,22 +621,18 @@ static void dispatch(notification_t *n)
 }
 
 /* Who it was in a team's words, why that victim and how to avoid the next one
- * (assess.h): the message has no room for them (NOTIF_MAX_MSG_LEN). */
+ * (notice.h, oomw_kill_reasons): the message has no room for them (NOTIF_MAX_MSG_LEN). */
 static void kill_reasons_meta(notification_t *n, const struct oomw_kill *k)
 {
-	char text[OOMW_WHY_TEXT_MAX];
-	const char *cg = oomw_kill_cgroup(k);
-	struct oomw_cgroup_name who;
-	oomw_cgroup_name(cg, strlen(cg), &who);
-	meta_text(n, "unit", who.unit);
-	meta_text(n, "container_runtime", who.runtime);
-	meta_text(n, "container_id", who.container_id);
-	meta_text(n, "pod_uid", who.pod_uid);
-	meta_text(n, "pod_qos", oomw_qos_name(who.qos));
-	oomw_kill_why(k, text, sizeof(text));
-	meta_text(n, "why", text);
-	oomw_kill_remedy(k, text, sizeof(text));
-	meta_text(n, "remedy", text);
+	struct oomw_kill_reasons r;
+	oomw_kill_reasons(k, &r);
+	meta_text(n, "unit", r.who.unit);
+	meta_text(n, "container_runtime", r.who.runtime);
+	meta_text(n, "container_id", r.who.container_id);
+	meta_text(n, "pod_uid", r.who.pod_uid);
+	meta_text(n, "pod_qos", r.qos);
+	meta_text(n, "why", r.why);
+	meta_text(n, "remedy", r.remedy);
 }
 
 /* The whole kill for exec, notify_email and network consumers (a kill

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_notice.c — what a notifying front end says (notice.h): the kill
- * notice fitted to a message size by cutting only the cgroup path, and the
- * gauge notice with the thresholds as typed. */
+ * notice and the log line of a kill, fitted to a size by cutting only the
+ * cgroup path; who, why and the remedy of a kill; and the gauge notice with
+ * the thresholds as typed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +94,30 @@ static void test_kill_notice(void **state)
 	assert_string_equal(msg, "OOM killer killed m");
 }
 
+/* The log line of a kill owed, fitted the same way; who, why and the remedy;
+ * the end of a cgroup's hold. */
+static void test_log_line_and_reasons(void **state)
+{
+	(void)state;
+	char msg[COLLECTD_MESSAGE_SIZE];
+	oomw_paths_default(&paths);
+	struct oomw_event ev = named("mysqld", "/system.slice/mysql.service");
+	ev.index = 12;
+	oomw_kill_log_line(&in, &ev, msg, sizeof(msg));
+	assert_string_equal(msg, "OOM kill #12: mysqld (pid 4242, 900 KiB, "
+				 "/system.slice/mysql.service) at 2026-11-29 08:00:00 UTC");
+	struct oomw_kill_reasons r;
+	oomw_kill_reasons(&ev.kill, &r);
+	assert_string_equal(r.who.unit, "mysql.service");
+	assert_string_equal(r.who.container_id, "");
+	assert_non_null(r.qos);
+	assert_true(r.why[0] != '\0');
+	assert_true(r.remedy[0] != '\0');
+	/* The end of a hold: the path escaped, no forged line. */
+	oomw_released_text("/a\nb", msg, sizeof(msg));
+	assert_string_equal(msg, "cgroup /a\\x0ab no longer held at its limit");
+}
+
 static struct oomw_verdict verdict(enum oomw_severity mem, enum oomw_severity swap, bool psi_judged,
 				   enum oomw_severity psi)
 {
@@ -141,6 +166,7 @@ int main(void)
 	setenv("TZ", "UTC", 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kill_notice),
+		cmocka_unit_test(test_log_line_and_reasons),
 		cmocka_unit_test(test_gauge_notice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
