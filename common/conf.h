@@ -40,6 +40,22 @@ struct oomw_conf_key {
 	size_t count_offset;     /* LIST */
 };
 
+/* One row of a front end's table, for the field of its configuration type T. */
+/* clang-format off */
+#define OOMW_KEY_TEXT(T, name, field) \
+	{ name, OOMW_CONF_TEXT, offsetof(T, field), sizeof(((T *)0)->field), 0, 0, 0, 0 }
+#define OOMW_KEY_LIST(T, name, field, max, count) \
+	{ name, OOMW_CONF_LIST, offsetof(T, field), sizeof(((T *)0)->field[0]), 0, max, 0, \
+	  offsetof(T, count) }
+#define OOMW_KEY_COUNT(T, name, field, min, max) \
+	{ name, OOMW_CONF_COUNT, offsetof(T, field), 0, min, max, 0, 0 }
+#define OOMW_KEY_DURATION(T, name, field, min, max) \
+	{ name, OOMW_CONF_DURATION, offsetof(T, field), 0, min, max, 0, 0 }
+#define OOMW_KEY_THRESHOLD(T, name, field, metric) \
+	{ name, OOMW_CONF_THRESHOLD, offsetof(T, field), 0, 0, 0, metric, 0 }
+#define OOMW_KEY_MARGIN(T, name, field) { name, OOMW_CONF_MARGIN, offsetof(T, field), 0, 0, 0, 0, 0 }
+/* clang-format on */
+
 /* The key called name, case-insensitively (collectd's keys are), or NULL. */
 const struct oomw_conf_key *oomw_conf_find(const struct oomw_conf_key *keys, size_t n,
 					   const char *name);

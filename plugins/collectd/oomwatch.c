@@ -146,30 +146,26 @@ static void config_bool(const oconfig_item_t *ci, bool *out)
 
 /* The keys whose value is text (a number as text), each read by the core's
  * parser for its kind (conf.h); besides them only NotifyKills. */
-#define CFG(field) offsetof(struct plugin_config, field)
+#define C struct plugin_config
 /* clang-format off */
-#define PATH(name, field) { name, OOMW_CONF_TEXT, CFG(field), PATH_MAX, 0, 0, 0, 0 }
-#define THRESHOLD(name, field, m) { name, OOMW_CONF_THRESHOLD, CFG(params.field), 0, 0, 0, m, 0 }
-
 static const struct oomw_conf_key config_keys[] = {
 	/* Each Cgroup line adds one glob, kept as a path is (init points
 	 * mcfg.cgroup_globs at them). */
-	{ "Cgroup", OOMW_CONF_LIST, CFG(globs), PATH_MAX, 0, OOMW_GLOBS_MAX, 0,
-	  CFG(mcfg.n_cgroup_globs) },
-	PATH("ProcPath", mcfg.paths.proc),
-	PATH("SysPath", mcfg.paths.sys),
-	PATH("KmsgPath", mcfg.paths.kmsg),
-	PATH("JournalDir", mcfg.paths.journal_dir),
-	{ "Candidates", OOMW_CONF_COUNT, CFG(n_candidates), 0, 0, OOMW_CANDIDATES_MAX, 0, 0 },
-	{ "KillWindow", OOMW_CONF_DURATION, CFG(params.window_sec), 0, 1, OOMW_KILL_WINDOW_MAX_SEC, 0, 0 },
-	PATH("StateFile", state_path),
-	THRESHOLD("MemAvailableWarning", mem_available.warning, OOMW_METRIC_FREE),
-	THRESHOLD("MemAvailableCritical", mem_available.critical, OOMW_METRIC_FREE),
-	THRESHOLD("SwapFreeWarning", swap_free.warning, OOMW_METRIC_FREE),
-	THRESHOLD("SwapFreeCritical", swap_free.critical, OOMW_METRIC_FREE),
-	THRESHOLD("PressureWarning", psi.warning, OOMW_METRIC_PRESSURE),
-	THRESHOLD("PressureCritical", psi.critical, OOMW_METRIC_PRESSURE),
-	{ "Hysteresis", OOMW_CONF_MARGIN, CFG(params.hysteresis), 0, 0, 0, 0, 0 },
+	OOMW_KEY_LIST(C, "Cgroup", globs, OOMW_GLOBS_MAX, mcfg.n_cgroup_globs),
+	OOMW_KEY_TEXT(C, "ProcPath", mcfg.paths.proc),
+	OOMW_KEY_TEXT(C, "SysPath", mcfg.paths.sys),
+	OOMW_KEY_TEXT(C, "KmsgPath", mcfg.paths.kmsg),
+	OOMW_KEY_TEXT(C, "JournalDir", mcfg.paths.journal_dir),
+	OOMW_KEY_COUNT(C, "Candidates", n_candidates, 0, OOMW_CANDIDATES_MAX),
+	OOMW_KEY_DURATION(C, "KillWindow", params.window_sec, 1, OOMW_KILL_WINDOW_MAX_SEC),
+	OOMW_KEY_TEXT(C, "StateFile", state_path),
+	OOMW_KEY_THRESHOLD(C, "MemAvailableWarning", params.mem_available.warning, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "MemAvailableCritical", params.mem_available.critical, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "SwapFreeWarning", params.swap_free.warning, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "SwapFreeCritical", params.swap_free.critical, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "PressureWarning", params.psi.warning, OOMW_METRIC_PRESSURE),
+	OOMW_KEY_THRESHOLD(C, "PressureCritical", params.psi.critical, OOMW_METRIC_PRESSURE),
+	OOMW_KEY_MARGIN(C, "Hysteresis", params.hysteresis),
 };
 /* clang-format on */
 

@@ -22,40 +22,33 @@
  * int; a longer period is a typo anyway. */
 #define INTERVAL_MAX_SEC (24 * 60 * 60)
 
-#define CFG(field) offsetof(struct agent_config, field)
 /* One key a line. */
+#define C struct agent_config
 /* clang-format off */
-#define TEXT(name, field) \
-	{ name, OOMW_CONF_TEXT, CFG(field), sizeof(((struct agent_config *)0)->field), 0, 0, 0, 0 }
-#define COUNT(name, field, lo, hi) { name, OOMW_CONF_COUNT, CFG(field), 0, lo, hi, 0, 0 }
-#define DURATION(name, field, lo, hi) { name, OOMW_CONF_DURATION, CFG(field), 0, lo, hi, 0, 0 }
-#define THRESHOLD(name, field, m) { name, OOMW_CONF_THRESHOLD, CFG(params.field), 0, 0, 0, m, 0 }
-
 static const struct oomw_conf_key keys[] = {
-	TEXT("agentx_socket", agentx_socket),
-	TEXT("proc", paths.proc),
-	TEXT("sys", paths.sys),
-	TEXT("kmsg", paths.kmsg),
-	TEXT("journal_dir", paths.journal_dir),
-	TEXT("state_file", state_file),
-	TEXT("user", user),
-	COUNT("candidates", n_candidates, 0, OOMW_CANDIDATES_MAX),
-	COUNT("kill_table_size", kill_table_size, 1, OOMW_STATE_EVENTS_MAX),
-	COUNT("trap_queue_size", trap_queue_size, 1, AGENT_TRAP_QUEUE_MAX),
-	DURATION("interval", interval_sec, 1, INTERVAL_MAX_SEC),
-	DURATION("ping_interval", ping_interval_sec, 1, INTERVAL_MAX_SEC),
-	DURATION("kill_window", params.window_sec, 0, OOMW_KILL_WINDOW_MAX_SEC),
-	THRESHOLD("available_warning", mem_available.warning, OOMW_METRIC_FREE),
-	THRESHOLD("available_critical", mem_available.critical, OOMW_METRIC_FREE),
-	THRESHOLD("swap_warning", swap_free.warning, OOMW_METRIC_FREE),
-	THRESHOLD("swap_critical", swap_free.critical, OOMW_METRIC_FREE),
-	THRESHOLD("psi_warning", psi.warning, OOMW_METRIC_PRESSURE),
-	THRESHOLD("psi_critical", psi.critical, OOMW_METRIC_PRESSURE),
-	THRESHOLD("cgroup_warning", cgroup_usage.warning, OOMW_METRIC_USAGE),
-	THRESHOLD("cgroup_critical", cgroup_usage.critical, OOMW_METRIC_USAGE),
-	{ "hysteresis", OOMW_CONF_MARGIN, CFG(params.hysteresis), 0, 0, 0, 0, 0 },
-	{ "cgroup", OOMW_CONF_LIST, CFG(cgroup_globs), AGENT_GLOB_MAX + 1, 0, OOMW_GLOBS_MAX, 0,
-	  CFG(n_cgroup_globs) },
+	OOMW_KEY_TEXT(C, "agentx_socket", agentx_socket),
+	OOMW_KEY_TEXT(C, "proc", paths.proc),
+	OOMW_KEY_TEXT(C, "sys", paths.sys),
+	OOMW_KEY_TEXT(C, "kmsg", paths.kmsg),
+	OOMW_KEY_TEXT(C, "journal_dir", paths.journal_dir),
+	OOMW_KEY_TEXT(C, "state_file", state_file),
+	OOMW_KEY_TEXT(C, "user", user),
+	OOMW_KEY_COUNT(C, "candidates", n_candidates, 0, OOMW_CANDIDATES_MAX),
+	OOMW_KEY_COUNT(C, "kill_table_size", kill_table_size, 1, OOMW_STATE_EVENTS_MAX),
+	OOMW_KEY_COUNT(C, "trap_queue_size", trap_queue_size, 1, AGENT_TRAP_QUEUE_MAX),
+	OOMW_KEY_DURATION(C, "interval", interval_sec, 1, INTERVAL_MAX_SEC),
+	OOMW_KEY_DURATION(C, "ping_interval", ping_interval_sec, 1, INTERVAL_MAX_SEC),
+	OOMW_KEY_DURATION(C, "kill_window", params.window_sec, 0, OOMW_KILL_WINDOW_MAX_SEC),
+	OOMW_KEY_THRESHOLD(C, "available_warning", params.mem_available.warning, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "available_critical", params.mem_available.critical, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "swap_warning", params.swap_free.warning, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "swap_critical", params.swap_free.critical, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "psi_warning", params.psi.warning, OOMW_METRIC_PRESSURE),
+	OOMW_KEY_THRESHOLD(C, "psi_critical", params.psi.critical, OOMW_METRIC_PRESSURE),
+	OOMW_KEY_THRESHOLD(C, "cgroup_warning", params.cgroup_usage.warning, OOMW_METRIC_USAGE),
+	OOMW_KEY_THRESHOLD(C, "cgroup_critical", params.cgroup_usage.critical, OOMW_METRIC_USAGE),
+	OOMW_KEY_MARGIN(C, "hysteresis", params.hysteresis),
+	OOMW_KEY_LIST(C, "cgroup", cgroup_globs, OOMW_GLOBS_MAX, n_cgroup_globs),
 };
 /* clang-format on */
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))

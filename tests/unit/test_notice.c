@@ -118,14 +118,6 @@ static void test_log_line_and_reasons(void **state)
 	assert_string_equal(msg, "cgroup /a\\x0ab no longer held at its limit");
 }
 
-static struct oomw_verdict verdict(enum oomw_severity mem, enum oomw_severity swap, bool psi_judged,
-				   enum oomw_severity psi)
-{
-	struct oomw_verdict v = { .mem_severity = mem, .swap_severity = swap, .psi_severity = psi };
-	v.psi_judged = psi_judged;
-	return v;
-}
-
 static void test_gauge_notice(void **state)
 {
 	(void)state;
@@ -139,7 +131,10 @@ static void test_gauge_notice(void **state)
 	assert_int_equal(oomw_threshold_parse("", OOMW_METRIC_FREE, &p.swap_free.warning, why), 0);
 	assert_int_equal(oomw_margin_parse("64M", &p.hysteresis, why), 0);
 
-	struct oomw_verdict v = verdict(OOMW_SEV_WARNING, OOMW_SEV_CRITICAL, true, OOMW_SEV_OK);
+	struct oomw_verdict v = { .mem_severity = OOMW_SEV_WARNING,
+				  .swap_severity = OOMW_SEV_CRITICAL,
+				  .psi_judged = true,
+				  .psi_severity = OOMW_SEV_OK };
 	v.mem_available = oomw_gauge_kib(150000, 1000000);
 	v.swap_free = oomw_gauge_kib(1000, 2000000);
 	v.psi = oomw_gauge_pct(2.0);
