@@ -12,7 +12,7 @@ $(BUILD)/common/%.o: common/%.c $(wildcard common/*.h)
 
 $(CORE_LIB): $(CORE_OBJS)
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # The systemd journal (common/journal.c) through libsystemd, when pkg-config
 # finds its headers; `make WITH_SYSTEMD=no` builds without (kmsg "journal" is
@@ -36,4 +36,4 @@ $(BUILD)/common/journal-nosystemd.o: common/journal.c $(wildcard common/*.h)
 
 $(CORE_LIB_NO_SYSTEMD): $(filter-out $(BUILD)/common/journal.o,$(CORE_OBJS)) $(BUILD)/common/journal-nosystemd.o
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^

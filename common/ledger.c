@@ -102,12 +102,11 @@ void oomw_ledger_file(struct oomw_ledger *l, const struct oomw_assess_input *in,
 		policy.first_start = OOMW_FIRST_START_ALL;
 	for (size_t i = first; i < in->n_events; i++) {
 		const struct oomw_event *ev = &in->events[i];
-		switch (oomw_event_news(ev, in->snap, &policy)) {
+		switch (oomw_news_tally(&out->backlog, ev, in->snap, &policy)) {
 		case OOMW_NEWS_KILL:
 			out->n_kills++;
 			break;
 		case OOMW_NEWS_BACKLOG:
-			out->n_backlog++;
 			l->backlog_through = ev->index;
 			break;
 		case OOMW_NEWS_HISTORY:

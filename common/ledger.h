@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "assess.h"
+#include "news.h"
 #include "state.h"
 
 #define OOMW_LEDGER_NOTICES_MAX 256
@@ -84,11 +85,11 @@ bool oomw_ledger_owes(const struct oomw_ledger *l, const struct oomw_event *ev);
 /* Kill notifications owed plus notices queued and not delivered. */
 size_t oomw_ledger_owed(const struct oomw_ledger *l, const struct oomw_event *events, size_t n);
 
-/* What the new events of one sample are (oomw_event_news, with every kill
+/* What the new events of one sample are (oomw_news_tally, with every kill
  * owed again after a lost state file): the counts, for the caller's log. */
 struct oomw_news_count {
 	size_t n_kills;                      /* owed from now on */
-	size_t n_backlog;                    /* at an unknown time: tell them as one notice */
+	struct oomw_backlog_tally backlog;   /* at an unknown time: tell them as one notice */
 	enum oomw_count_bound backlog_bound; /* AT_LEAST when the ring could not keep them all */
 	size_t n_history; /* from before kill_window at a first start: never told */
 	bool state_lost;  /* oomw_state_lost */

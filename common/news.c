@@ -2,6 +2,7 @@
 /* news.c — what a long-running notifier calls news (news.h). */
 #include "news.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,14 +14,70 @@ enum oomw_change oomw_severity_track(enum oomw_severity *last, enum oomw_severit
 	return change;
 }
 
-void oomw_held_update(struct oomw_held *h, const struct oomw_verdict *v)
+enum oomw_news oomw_news_tally(struct oomw_backlog_tally *t, const struct oomw_event *ev,
+			       const struct oomw_snapshot *snap, const struct oomw_assess_params *p)
 {
-	if (v->mem_severity != OOMW_SEV_UNKNOWN)
-		h->mem = v->mem_severity;
-	if (v->swap_severity != OOMW_SEV_UNKNOWN)
-		h->swap = v->swap_severity;
-	if (v->psi_judged)
-		h->psi = v->psi_severity;
+	enum oomw_news news = oomw_event_news(ev, snap, p);
+	if (news == OOMW_NEWS_BACKLOG) {
+		t->n++;
+		t->last_index = ev->index;
+	}
+	return news;
+}
+
+/* The held verdict of gauge g. */
+static enum oomw_severity *held_of(struct oomw_held *held, enum oomw_held_gauge g)
+{
+	return g == OOMW_HELD_MEM ? &held->mem : g == OOMW_HELD_SWAP ? &held->swap : &held->psi;
+}
+
+const struct oomw_gauge *oomw_verdict_gauge(const struct oomw_verdict *v, enum oomw_held_gauge g,
+					    enum oomw_severity *severity)
+{
+	*severity = g == OOMW_HELD_MEM    ? v->mem_severity
+		    : g == OOMW_HELD_SWAP ? v->swap_severity
+					  : v->psi_severity;
+	return g == OOMW_HELD_MEM    ? &v->mem_available
+	       : g == OOMW_HELD_SWAP ? &v->swap_free
+				     : &v->psi;
+}
+
+void oomw_held_update(struct oomw_held *held, const struct oomw_verdict *v,
+		      enum oomw_change change[OOMW_HELD_GAUGES])
+{
+	for (int g = 0; g < OOMW_HELD_GAUGES; g++) {
+		enum oomw_severity *prev = held_of(held, (enum oomw_held_gauge)g);
+		enum oomw_severity now;
+		oomw_verdict_gauge(v, (enum oomw_held_gauge)g, &now);
+		change[g] = OOMW_CHANGE_NONE;
+		if (g == OOMW_HELD_PSI && !v->psi_judged)
+			continue;
+		change[g] = oomw_severity_track(prev, now);
+	}
+}
+
+void oomw_problem_log_update(struct oomw_problem_log *log, const struct oomw_verdict *v,
+			     struct oomw_problem_news *news)
+{
+	news->n_appeared = news->n_resolved = 0;
+	/* New: worded as never before (a source's problem may change its words). */
+	for (size_t i = 0; i < v->n_problems; i++) {
+		bool known = false;
+		for (size_t j = 0; j < log->n && !known; j++)
+			known = strcmp(log->logged[j].text, v->problems[i].text) == 0;
+		if (!known)
+			news->appeared[news->n_appeared++] = &v->problems[i];
+	}
+	/* Resolved: its source has no problem left. */
+	for (size_t j = 0; j < log->n; j++) {
+		bool still = false;
+		for (size_t i = 0; i < v->n_problems && !still; i++)
+			still = v->problems[i].source == log->logged[j].source;
+		if (!still)
+			news->resolved[news->n_resolved++] = log->logged[j];
+	}
+	memcpy(log->logged, v->problems, v->n_problems * sizeof(v->problems[0]));
+	log->n = v->n_problems;
 }
 
 bool oomw_state_lost(const struct oomw_snapshot *s)

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* news.h — what a long-running notifier (the SNMP agent's traps, collectd's
  * notifications, any future one) calls news between two samples, written once:
- * a held verdict's change, the held verdicts themselves, a lost state file, the
- * cgroups that started or stopped being held at their limit, and the words of
- * one source's problems. The delivery of what is news is ledger.h's.
+ * a new kill or kills at an unknown time, a held verdict's change, the held
+ * verdicts themselves, a source problem that appeared or was resolved, a lost
+ * state file, the cgroups that started or stopped being held at their limit,
+ * and the words of one source's problems. The words of a notice are
+ * notice.h's; the delivery of what is news is ledger.h's.
  *
  * Pure: no I/O, no allocation, no logging. */
 #ifndef OOMW_NEWS_H
 #define OOMW_NEWS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "assess.h"
 
@@ -18,8 +21,47 @@
  * swallow the recovery. */
 enum oomw_change oomw_severity_track(enum oomw_severity *last, enum oomw_severity now);
 
-/* Moves the held memory, swap and PSI verdicts to v's where v knew them. */
-void oomw_held_update(struct oomw_held *h, const struct oomw_verdict *v);
+/* The kills at an unknown time since boot among one sample's new events
+ * (OOMW_NEWS_BACKLOG): told together, in oomw_backlog_text's words. */
+struct oomw_backlog_tally {
+	size_t n;
+	uint64_t last_index; /* the newest one's event index */
+};
+/* For on_event: what ev means under p->first_start (oomw_event_news); a kill
+ * of unknown time is counted into *t rather than told on its own. */
+enum oomw_news oomw_news_tally(struct oomw_backlog_tally *t, const struct oomw_event *ev,
+			       const struct oomw_snapshot *snap, const struct oomw_assess_params *p);
+
+/* The memory verdicts held between samples (struct oomw_held), one by one. */
+enum oomw_held_gauge { OOMW_HELD_MEM, OOMW_HELD_SWAP, OOMW_HELD_PSI, OOMW_HELD_GAUGES };
+
+/* Gauge g of v, and its verdict in *severity. */
+const struct oomw_gauge *oomw_verdict_gauge(const struct oomw_verdict *v, enum oomw_held_gauge g,
+					    enum oomw_severity *severity);
+
+/* How each held verdict changed with v (oomw_severity_track; PSI only where
+ * v judged it): *held keeps v's known verdicts, an unknown one (the value
+ * unreadable) keeps the last, so that a spell of it swallows no change. The
+ * verdicts held are the hysteresis's (in->prev of the next oomw_assess). */
+void oomw_held_update(struct oomw_held *held, const struct oomw_verdict *v,
+		      enum oomw_change change[OOMW_HELD_GAUGES]);
+
+/* The source problems last logged, so that each is logged once when it
+ * appears and its recovery once when its source has no problem left. */
+struct oomw_problem_log {
+	size_t n;
+	struct oomw_problem logged[OOMW_PROBLEMS_MAX];
+};
+
+/* What changed in v's problems since the log, which then holds v's. */
+struct oomw_problem_news {
+	size_t n_appeared;
+	const struct oomw_problem *appeared[OOMW_PROBLEMS_MAX]; /* into v */
+	size_t n_resolved;
+	struct oomw_problem resolved[OOMW_PROBLEMS_MAX]; /* as they were logged */
+};
+void oomw_problem_log_update(struct oomw_problem_log *log, const struct oomw_verdict *v,
+			     struct oomw_problem_news *news);
 
 /* A first sample after a state file that was unusable (not merely absent):
  * what it said was notified is lost with it, so every kill the log still

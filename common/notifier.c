@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "notice.h"
 #include "text.h"
 
 void oomw_notifier_init(struct oomw_notifier *n)
@@ -60,28 +61,24 @@ static void judge(struct oomw_notifier *n, struct oomw_assess_input *in,
 		  const struct oomw_assess_params *p, struct oomw_verdict *v)
 {
 	char summary[sizeof(n->status) - 16];
+	enum oomw_change changes[OOMW_HELD_GAUGES]; /* told as one: memory_change */
 	in->prev = &n->held;
 	oomw_assess(in, p, v);
-	oomw_held_update(&n->held, v);
+	oomw_held_update(&n->held, v, changes);
 	oomw_verdict_summary(v, summary, sizeof(summary));
 	snprintf(n->status, sizeof(n->status), "%s: %s", oomw_severity_name(v->severity), summary);
 }
 
-/* Each source's problems, noted when they appear or change, and once when
- * they are gone ("resolved: " and the old words). */
+/* Each source problem noted when it appears (or changes its words), and
+ * once when its source has none left ("resolved: " and the words logged). */
 static void note_problems(struct oomw_notifier *n, const struct oomw_verdict *v)
 {
-	char now[OOMW_NOTE_TEXT_MAX];
-	for (int src = 0; src < OOMW_SOURCES; src++) {
-		oomw_source_text(v, (enum oomw_source)src, now, sizeof(now));
-		if (strcmp(now, n->logged[src]) == 0)
-			continue;
-		if (now[0] != '\0')
-			note(n, OOMW_NOTE_WARNING, "%s", now);
-		else
-			note(n, OOMW_NOTE_NOTICE, "resolved: %s", n->logged[src]);
-		memcpy(n->logged[src], now, sizeof(now));
-	}
+	struct oomw_problem_news news;
+	oomw_problem_log_update(&n->logged, v, &news);
+	for (size_t i = 0; i < news.n_appeared; i++)
+		note(n, OOMW_NOTE_WARNING, "%s", news.appeared[i]->text);
+	for (size_t i = 0; i < news.n_resolved; i++)
+		note(n, OOMW_NOTE_NOTICE, "resolved: %s", news.resolved[i].text);
 }
 
 /* What the core says each new event is under the first-start policy: a kill
@@ -104,9 +101,9 @@ static void file_news(struct oomw_notifier *n, const struct oomw_assess_input *i
 		note(n, OOMW_NOTE_WARNING,
 		     "the state file was unusable: the OOM kills since boot that the kernel log "
 		     "still names are notified again (some may have been already)");
-	if (news.n_backlog == 0)
+	if (news.backlog.n == 0)
 		return;
-	oomw_backlog_text(news.n_backlog, news.backlog_bound, in->snap->wall_usec, text, sizeof(text));
+	oomw_backlog_text(news.backlog.n, news.backlog_bound, in->snap->wall_usec, text, sizeof(text));
 	queue_status(n, v, OOMW_NOTICE_KILLS_UNKNOWN_TIME, v->kills.severity);
 	note(n, OOMW_NOTE_WARNING, "%s", text);
 }
@@ -150,7 +147,7 @@ static bool nameable(const struct oomw_notifier_config *c, const char *path)
 static void held_cgroups(struct oomw_notifier *n, const struct oomw_notifier_config *c,
 			 const struct oomw_verdict *v)
 {
-	char path[OOMW_CGROUP_ESCAPED_MAX];
+	char released[OOMW_NOTE_TEXT_MAX];
 	oomw_held_cgroups_update(&n->held_cgroups, v, &n->changes);
 	for (size_t i = 0; i < n->changes.n_started; i++) {
 		const struct oomw_cgroup_verdict *cv = n->changes.started[i];
@@ -172,11 +169,24 @@ static void held_cgroups(struct oomw_notifier *n, const struct oomw_notifier_con
 	}
 	for (size_t i = 0; i < n->changes.n_stopped; i++) {
 		const char *stopped = n->changes.stopped[i];
-		oomw_escape(stopped, strlen(stopped), NULL, path, sizeof(path));
-		note(n, OOMW_NOTE_NOTICE, "cgroup %s no longer held at its limit", path);
+		oomw_released_text(stopped, released, sizeof(released));
+		note(n, OOMW_NOTE_NOTICE, "%s", released);
 		if (nameable(c, stopped))
 			memcpy(queue(n, OOMW_NOTICE_CGROUP_RELEASED)->cgroup, stopped,
 			       sizeof(n->changes.stopped[i]));
+	}
+}
+
+/* Each kill now owed, for the front end's log, in the core's words, which
+ * escape what a process or cgroup chose: no forged log line. */
+static void note_kills(struct oomw_notifier *n, const struct oomw_assess_input *in)
+{
+	char line[OOMW_NOTE_TEXT_MAX];
+	for (size_t i = in->n_new < in->n_events ? in->n_events - in->n_new : 0; i < in->n_events; i++) {
+		if (!oomw_ledger_owes(&n->ledger, &in->events[i]))
+			continue;
+		oomw_kill_log_line(in, &in->events[i], line, sizeof(line));
+		note(n, OOMW_NOTE_NOTICE, "%s", line);
 	}
 }
 
@@ -194,6 +204,7 @@ void oomw_notifier_sample(struct oomw_notifier *n, struct oomw_assess_input *in,
 	give_up(n, in);
 	memory_change(n, v);
 	held_cgroups(n, c, v);
+	note_kills(n, in);
 }
 
 void oomw_notifier_rejudge(struct oomw_notifier *n, struct oomw_assess_input *in,

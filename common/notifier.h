@@ -6,9 +6,9 @@
  * cannot be sent; and queues a notice per change of the memory verdict, per
  * cgroup that starts or stops being held at its limit, and one for kills at
  * an unknown time. What the front end should log comes back as notes in the
- * core's words: each source's problems when they appear, change or go, and
- * every decision above. The front end sends what the ledger says is owed,
- * and logs each kill owed (oomw_victim_text).
+ * core's words: each source's problems when they appear, change or go, every
+ * decision above, and each kill now owed (oomw_kill_log_line). The front end
+ * logs the notes and sends what the ledger says is owed.
  *
  * Pure: no I/O, no allocation, no logging. */
 #ifndef OOMW_NOTIFIER_H
@@ -22,8 +22,8 @@
 #include "news.h"
 
 #define OOMW_NOTE_TEXT_MAX (2 * OOMW_PROBLEM_TEXT_MAX)
-#define OOMW_SOURCES (OOMW_SRC_COUNT_KILLS + 1)
-#define OOMW_NOTES_MAX (OOMW_SOURCES + 8 + 2 * OOMW_SNAPSHOT_CGROUPS_MAX)
+#define OOMW_NOTES_MAX                                                                             \
+	(2 * OOMW_PROBLEMS_MAX + 8 + 2 * OOMW_SNAPSHOT_CGROUPS_MAX + OOMW_STATE_EVENTS_MAX)
 
 /* How much a note matters, as syslog would rank it. */
 enum oomw_note_level { OOMW_NOTE_INFO, OOMW_NOTE_NOTICE, OOMW_NOTE_WARNING };
@@ -47,7 +47,7 @@ struct oomw_notifier {
 	enum oomw_severity mem_notified; /* the last known memory verdict */
 	struct oomw_held_set held_cgroups;
 	struct oomw_held_changes changes;
-	char logged[OOMW_SOURCES][OOMW_NOTE_TEXT_MAX]; /* each source's problems, as last noted */
+	struct oomw_problem_log logged;                        /* the source problems last noted */
 	char status[OOMW_PARTS_MAX * OOMW_PART_TEXT_MAX + 16]; /* "WARNING: <summary>" */
 	size_t n_notes;                                        /* of the last call */
 	struct oomw_note notes[OOMW_NOTES_MAX];

@@ -25,7 +25,7 @@ $(UNIT_HELPER_OBJS): $(BUILD)/tests/unit/%.o: tests/unit/%.c $(wildcard tests/un
 
 $(UNIT_HELPER_LIB): $(UNIT_HELPER_OBJS)
 	rm -f $@
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_HELPER_LIB) $(CORE_LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -4,7 +4,7 @@
  * notification per OOM kill from a watcher thread that waits on the kernel log.
  * The only file that includes collectd headers (their config.h defines ERROR,
  * WARNING, VERSION...). Detection and every judgement live in common/
- * (monitor.h, assess.h, notify.h, conf.h); this file maps them onto values
+ * (monitor.h, assess.h, news.h, notice.h, conf.h); this file maps them onto values
  * and notifications.
  *
  * Life, top to bottom: configuration, init, one sample (taken by the watcher
@@ -29,7 +29,8 @@
 #include "conf.h"
 #include "meminfo.h"
 #include "monitor.h"
-#include "notify.h"
+#include "news.h"
+#include "notice.h"
 #include "text.h"
 #include "version.h"
 
@@ -80,10 +81,9 @@ static struct {
 	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX]; /* the read callback's */
 	/* Under lock, as the monitor: */
 	struct oomw_verdict verdict;
-	struct oomw_held held; /* the verdicts last notified */
-	/* the cgroups last notified as held at their limit */
-	char held_cgroups[OOMW_SNAPSHOT_CGROUPS_MAX][OOMW_CGROUP_PATH_MAX + 1];
-	size_t n_held_cgroups;
+	struct oomw_held held;             /* the verdicts last notified */
+	struct oomw_held_set held_cgroups; /* last notified as held at their limit */
+	struct oomw_held_changes held_changes;
 	struct oomw_problem_log logged; /* the source problems last logged */
 	c_complain_t candidates_c;      /* the read callback's */
 	c_complain_t busy_c;            /* the watcher's */
@@ -145,43 +145,29 @@ static void config_bool(const oconfig_item_t *ci, bool *out)
 }
 
 /* The keys whose value is text (a number as text), each read by the core's
- * parser for its kind (conf.h); besides them only Cgroup and NotifyKills. */
-#define CFG(field) offsetof(struct plugin_config, field)
-#define THRESHOLD_KEYS(name, limits, metric)                                                       \
-	{ name "Warning", OOMW_CONF_THRESHOLD, CFG(params.limits.warning), 0, metric },            \
-	{                                                                                          \
-		name "Critical", OOMW_CONF_THRESHOLD, CFG(params.limits.critical), 0, metric       \
-	}
-
+ * parser for its kind (conf.h); besides them only NotifyKills. */
+#define C struct plugin_config
+/* clang-format off */
 static const struct oomw_conf_key config_keys[] = {
-	{ "ProcPath", OOMW_CONF_PATH, CFG(mcfg.paths.proc), 0, 0 },
-	{ "SysPath", OOMW_CONF_PATH, CFG(mcfg.paths.sys), 0, 0 },
-	{ "KmsgPath", OOMW_CONF_PATH, CFG(mcfg.paths.kmsg), 0, 0 },
-	{ "JournalDir", OOMW_CONF_PATH, CFG(mcfg.paths.journal_dir), 0, 0 },
-	{ "Candidates", OOMW_CONF_COUNT, CFG(n_candidates), OOMW_CANDIDATES_MAX, 0 },
-	{ "KillWindow", OOMW_CONF_DURATION, CFG(params.window_sec), 0, 0 },
-	{ "StateFile", OOMW_CONF_PATH, CFG(state_path), 0, 0 },
-	THRESHOLD_KEYS("MemAvailable", mem_available, OOMW_METRIC_FREE),
-	THRESHOLD_KEYS("SwapFree", swap_free, OOMW_METRIC_FREE),
-	THRESHOLD_KEYS("Pressure", psi, OOMW_METRIC_PRESSURE),
-	{ "Hysteresis", OOMW_CONF_MARGIN, CFG(params.hysteresis), 0, 0 },
+	/* Each Cgroup line adds one glob, kept as a path is (init points
+	 * mcfg.cgroup_globs at them). */
+	OOMW_KEY_LIST(C, "Cgroup", globs, OOMW_GLOBS_MAX, mcfg.n_cgroup_globs),
+	OOMW_KEY_TEXT(C, "ProcPath", mcfg.paths.proc),
+	OOMW_KEY_TEXT(C, "SysPath", mcfg.paths.sys),
+	OOMW_KEY_TEXT(C, "KmsgPath", mcfg.paths.kmsg),
+	OOMW_KEY_TEXT(C, "JournalDir", mcfg.paths.journal_dir),
+	OOMW_KEY_COUNT(C, "Candidates", n_candidates, 0, OOMW_CANDIDATES_MAX),
+	OOMW_KEY_DURATION(C, "KillWindow", params.window_sec, 1, OOMW_KILL_WINDOW_MAX_SEC),
+	OOMW_KEY_TEXT(C, "StateFile", state_path),
+	OOMW_KEY_THRESHOLD(C, "MemAvailableWarning", params.mem_available.warning, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "MemAvailableCritical", params.mem_available.critical, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "SwapFreeWarning", params.swap_free.warning, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "SwapFreeCritical", params.swap_free.critical, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "PressureWarning", params.psi.warning, OOMW_METRIC_PRESSURE),
+	OOMW_KEY_THRESHOLD(C, "PressureCritical", params.psi.critical, OOMW_METRIC_PRESSURE),
+	OOMW_KEY_MARGIN(C, "Hysteresis", params.hysteresis),
 };
-
-/* Each Cgroup line adds one glob, kept as a path is. */
-static int config_glob(const char *s, char why[OOMW_THRESHOLD_WHY_MAX])
-{
-	size_t n = cfg.mcfg.n_cgroup_globs;
-	const struct oomw_conf_key k = { "Cgroup", OOMW_CONF_PATH,
-					 CFG(globs) + n * sizeof(cfg.globs[0]), 0, 0 };
-	if (n == OOMW_GLOBS_MAX) {
-		sstrncpy(why, "too many Cgroup lines", OOMW_THRESHOLD_WHY_MAX);
-		return -EINVAL;
-	}
-	int err = oomw_conf_set(&k, &cfg, s, why);
-	if (err == 0)
-		cfg.mcfg.cgroup_globs[cfg.mcfg.n_cgroup_globs++] = cfg.globs[n];
-	return err;
-}
+/* clang-format on */
 
 /* One line of <Plugin oomwatch>; a refusal names the key and the value as typed. */
 static void config_item(const oconfig_item_t *ci)
@@ -189,20 +175,18 @@ static void config_item(const oconfig_item_t *ci)
 	char num[64], why[OOMW_THRESHOLD_WHY_MAX] = "", known[512];
 	const struct oomw_conf_key *k =
 		oomw_conf_find(config_keys, STATIC_ARRAY_SIZE(config_keys), ci->key);
-	bool glob = strcasecmp(ci->key, "Cgroup") == 0;
 	if (strcasecmp(ci->key, "NotifyKills") == 0) {
 		config_bool(ci, &cfg.notify_kills);
 		return;
 	}
-	if (k == NULL && !glob) {
+	if (k == NULL) {
 		oomw_conf_names(config_keys, STATIC_ARRAY_SIZE(config_keys), known, sizeof(known));
-		CONFIG_ERROR("unknown key \"%s\" in <Plugin " PLUGIN_NAME
-			     "> (known: Cgroup, NotifyKills, %s)",
+		CONFIG_ERROR("unknown key \"%s\" in <Plugin " PLUGIN_NAME "> (known: NotifyKills, %s)",
 			     ci->key, known);
 		return;
 	}
 	const char *s = config_string(ci, num, sizeof(num));
-	if (s != NULL && (glob ? config_glob(s, why) : oomw_conf_set(k, &cfg, s, why)) < 0)
+	if (s != NULL && oomw_conf_set(k, &cfg, s, why) < 0)
 		CONFIG_ERROR("\"%s %s\": %s", ci->key, s, why);
 }
 
@@ -337,6 +321,8 @@ static int oomwatch_init(void)
 		ERROR(PLUGIN_NAME ": not started: JournalDir needs KmsgPath \"journal\"");
 		return -1;
 	}
+	for (size_t i = 0; i < cfg.mcfg.n_cgroup_globs; i++)
+		cfg.mcfg.cgroup_globs[i] = cfg.globs[i];
 	if (init_state_path() < 0 || init_check_paths() < 0 || init_open() < 0)
 		return -1;
 	if (init_callbacks() < 0) {
@@ -599,15 +585,6 @@ static void notif_start(notification_t *n, int severity, int64_t wall_usec, cons
 	sstrncpy(n->type_instance, type_instance, sizeof(n->type_instance));
 }
 
-/* Cut at the end when longer than collectd's NOTIF_MAX_MSG_LEN. */
-__attribute__((format(printf, 2, 3))) static void notif_message(notification_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(n->message, sizeof(n->message), fmt, ap);
-	va_end(ap);
-}
-
 static int notif_severity(enum oomw_severity s)
 {
 	return s == OOMW_SEV_CRITICAL  ? NOTIF_FAILURE
@@ -640,22 +617,18 @@ static void dispatch(notification_t *n)
 }
 
 /* Who it was in a team's words, why that victim and how to avoid the next one
- * (assess.h): the message has no room for them (NOTIF_MAX_MSG_LEN). */
+ * (notice.h, oomw_kill_reasons): the message has no room for them (NOTIF_MAX_MSG_LEN). */
 static void kill_reasons_meta(notification_t *n, const struct oomw_kill *k)
 {
-	char text[OOMW_WHY_TEXT_MAX];
-	const char *cg = oomw_kill_cgroup(k);
-	struct oomw_cgroup_name who;
-	oomw_cgroup_name(cg, strlen(cg), &who);
-	meta_text(n, "unit", who.unit);
-	meta_text(n, "container_runtime", who.runtime);
-	meta_text(n, "container_id", who.container_id);
-	meta_text(n, "pod_uid", who.pod_uid);
-	meta_text(n, "pod_qos", oomw_qos_name(who.qos));
-	oomw_kill_why(k, text, sizeof(text));
-	meta_text(n, "why", text);
-	oomw_kill_remedy(k, text, sizeof(text));
-	meta_text(n, "remedy", text);
+	struct oomw_kill_reasons r;
+	oomw_kill_reasons(k, sizeof(r.why) - 1, &r);
+	meta_text(n, "unit", r.who.unit);
+	meta_text(n, "container_runtime", r.who.runtime);
+	meta_text(n, "container_id", r.who.container_id);
+	meta_text(n, "pod_uid", r.who.pod_uid);
+	meta_text(n, "pod_qos", r.qos);
+	meta_text(n, "why", r.why);
+	meta_text(n, "remedy", r.remedy);
 }
 
 /* The whole kill for exec, notify_email and network consumers (a kill
@@ -711,7 +684,7 @@ static void userspace_kill_meta(notification_t *n, const struct oomw_event *ev)
 	meta_i64(n, "time_usec", ev->wall_usec);
 }
 
-/* One FAILURE per kill, in the core's words (notify.h, oomw_kill_notice); a
+/* One FAILURE per kill, in the core's words (notice.h, oomw_kill_notice); a
  * userspace OOM killer's has its own type instance, never the kernel's. */
 static void notify_kill(const struct oomw_event *ev, const struct oomw_snapshot *snap)
 {
@@ -752,7 +725,7 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 		notify_kill(ev, news->snap);
 }
 
-/* A held verdict's change, in the core's words (notify.h, oomw_gauge_notice). */
+/* A held verdict's change, in the core's words (notice.h, oomw_gauge_notice). */
 static void notify_gauge(enum oomw_held_gauge id, const struct oomw_verdict *v)
 {
 	enum oomw_severity now;
@@ -788,23 +761,17 @@ static void log_problems(const struct oomw_verdict *v)
 }
 
 /* Before the kill: a WARNING when a cgroup starts being held at its limit
- * (assess.h, oomw_held_text), an OKAY once it no longer is or is gone. */
+ * (assess.h, oomw_held_text), an OKAY once it no longer is or is gone
+ * (news.h, oomw_held_cgroups_update). */
 static void notify_held_cgroups(const struct oomw_verdict *v)
 {
-	char text[OOMW_PART_TEXT_MAX];
+	struct oomw_held_changes *ch = &g.held_changes;
 	notification_t n;
-	for (size_t i = 0; i < v->n_cgroups; i++) {
-		const struct oomw_cgroup_verdict *cv = &v->cgroups[i];
-		bool known = false;
-		for (size_t j = 0; j < g.n_held_cgroups && !known; j++)
-			known = strcmp(g.held_cgroups[j], cv->cg->stats.path) == 0;
-		if (!cv->held || known || g.n_held_cgroups == OOMW_SNAPSHOT_CGROUPS_MAX)
-			continue;
-		sstrncpy(g.held_cgroups[g.n_held_cgroups++], cv->cg->stats.path,
-			 sizeof(g.held_cgroups[0]));
-		oomw_held_text(cv, text, sizeof(text));
+	oomw_held_cgroups_update(&g.held_cgroups, v, ch);
+	for (size_t i = 0; i < ch->n_started; i++) {
+		const struct oomw_cgroup_verdict *cv = ch->started[i];
 		notif_start(&n, NOTIF_WARNING, OOMW_UNKNOWN, "derive", "limit_hits");
-		notif_message(&n, "%s", text);
+		oomw_held_text(cv, n.message, sizeof(n.message));
 		meta_text(&n, "cgroup", cv->cg->stats.path);
 		meta_i64(&n, "limit_hits", cv->cg->limit_hits_delta);
 		meta_i64(&n, "pressure_some_avg10_cpct", cv->cg->stats.pressure_some_avg10_cpct);
@@ -814,24 +781,11 @@ static void notify_held_cgroups(const struct oomw_verdict *v)
 		}
 		dispatch(&n);
 	}
-	for (size_t j = 0; j < g.n_held_cgroups;) {
-		bool still = false;
-		for (size_t i = 0; i < v->n_cgroups && !still; i++)
-			still = v->cgroups[i].held &&
-				strcmp(g.held_cgroups[j], v->cgroups[i].cg->stats.path) == 0;
-		if (still) {
-			j++;
-			continue;
-		}
-		char path[4 * OOMW_CGROUP_PATH_MAX + 1];
-		oomw_escape(g.held_cgroups[j], strlen(g.held_cgroups[j]), NULL, path, sizeof(path));
+	for (size_t i = 0; i < ch->n_stopped; i++) {
 		notif_start(&n, NOTIF_OKAY, OOMW_UNKNOWN, "derive", "limit_hits");
-		notif_message(&n, "cgroup %s no longer held at its limit", path);
-		meta_text(&n, "cgroup", g.held_cgroups[j]);
+		oomw_released_text(ch->stopped[i], n.message, sizeof(n.message));
+		meta_text(&n, "cgroup", ch->stopped[i]);
 		dispatch(&n);
-		memmove(g.held_cgroups[j], g.held_cgroups[j + 1],
-			sizeof(g.held_cgroups[0]) * (g.n_held_cgroups - j - 1));
-		g.n_held_cgroups--;
 	}
 }
 

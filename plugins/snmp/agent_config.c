@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* agent_config.c — oomwatch-agent.conf: one "key value" per line, '#'
- * comments, read by the core (common/conffile.h), which refuses every mistake
+ * comments, read by the core (common/conf.h), which refuses every mistake
  * with the file, the line and the reason. Each key is one row of a table: its
  * kind says which of the core's parsers reads it. */
 #include "agent_config.h"
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conffile.h"
+#include "conf.h"
 #include "journal.h"
 
 #define DEFAULT_N_CANDIDATES 10
@@ -18,48 +18,37 @@
 #define DEFAULT_TRAP_QUEUE_SIZE 64
 #define DEFAULT_INTERVAL_SEC 5
 #define DEFAULT_PING_INTERVAL_SEC 2
-#define SEC_PER_DAY (24 * 60 * 60)
 /* net-snmp takes the refresh period as unsigned int and the ping interval as
  * int; a longer period is a typo anyway. */
-#define INTERVAL_MAX_SEC (1 * SEC_PER_DAY)
-/* As check_oom --window and collectd's KillWindow, so that one window string
- * works in every front end; well within int64 microseconds. */
-#define KILL_WINDOW_MAX_SEC (36500 * (int64_t)SEC_PER_DAY)
+#define INTERVAL_MAX_SEC (24 * 60 * 60)
 
-#define CFG(field) offsetof(struct agent_config, field)
 /* One key a line. */
+#define C struct agent_config
 /* clang-format off */
-#define TEXT(name, field) \
-	{ name, OOMW_KEY_TEXT, CFG(field), sizeof(((struct agent_config *)0)->field), 0, 0, 0, 0 }
-#define COUNT(name, field, lo, hi) { name, OOMW_KEY_COUNT, CFG(field), 0, lo, hi, 0, 0 }
-#define DURATION(name, field, lo, hi) { name, OOMW_KEY_DURATION, CFG(field), 0, lo, hi, 0, 0 }
-#define THRESHOLD(name, field, m) { name, OOMW_KEY_THRESHOLD, CFG(params.field), 0, 0, 0, m, 0 }
-
-static const struct oomw_key keys[] = {
-	TEXT("agentx_socket", agentx_socket),
-	TEXT("proc", paths.proc),
-	TEXT("sys", paths.sys),
-	TEXT("kmsg", paths.kmsg),
-	TEXT("journal_dir", paths.journal_dir),
-	TEXT("state_file", state_file),
-	TEXT("user", user),
-	COUNT("candidates", n_candidates, 0, OOMW_CANDIDATES_MAX),
-	COUNT("kill_table_size", kill_table_size, 1, OOMW_STATE_EVENTS_MAX),
-	COUNT("trap_queue_size", trap_queue_size, 1, AGENT_TRAP_QUEUE_MAX),
-	DURATION("interval", interval_sec, 1, INTERVAL_MAX_SEC),
-	DURATION("ping_interval", ping_interval_sec, 1, INTERVAL_MAX_SEC),
-	DURATION("kill_window", params.window_sec, 0, KILL_WINDOW_MAX_SEC),
-	THRESHOLD("available_warning", mem_available.warning, OOMW_METRIC_FREE),
-	THRESHOLD("available_critical", mem_available.critical, OOMW_METRIC_FREE),
-	THRESHOLD("swap_warning", swap_free.warning, OOMW_METRIC_FREE),
-	THRESHOLD("swap_critical", swap_free.critical, OOMW_METRIC_FREE),
-	THRESHOLD("psi_warning", psi.warning, OOMW_METRIC_PRESSURE),
-	THRESHOLD("psi_critical", psi.critical, OOMW_METRIC_PRESSURE),
-	THRESHOLD("cgroup_warning", cgroup_usage.warning, OOMW_METRIC_USAGE),
-	THRESHOLD("cgroup_critical", cgroup_usage.critical, OOMW_METRIC_USAGE),
-	{ "hysteresis", OOMW_KEY_MARGIN, CFG(params.hysteresis), 0, 0, 0, 0, 0 },
-	{ "cgroup", OOMW_KEY_LIST, CFG(cgroup_globs), AGENT_GLOB_MAX + 1, 0, OOMW_GLOBS_MAX, 0,
-	  CFG(n_cgroup_globs) },
+static const struct oomw_conf_key keys[] = {
+	OOMW_KEY_TEXT(C, "agentx_socket", agentx_socket),
+	OOMW_KEY_TEXT(C, "proc", paths.proc),
+	OOMW_KEY_TEXT(C, "sys", paths.sys),
+	OOMW_KEY_TEXT(C, "kmsg", paths.kmsg),
+	OOMW_KEY_TEXT(C, "journal_dir", paths.journal_dir),
+	OOMW_KEY_TEXT(C, "state_file", state_file),
+	OOMW_KEY_TEXT(C, "user", user),
+	OOMW_KEY_COUNT(C, "candidates", n_candidates, 0, OOMW_CANDIDATES_MAX),
+	OOMW_KEY_COUNT(C, "kill_table_size", kill_table_size, 1, OOMW_STATE_EVENTS_MAX),
+	OOMW_KEY_COUNT(C, "trap_queue_size", trap_queue_size, 1, AGENT_TRAP_QUEUE_MAX),
+	OOMW_KEY_DURATION(C, "interval", interval_sec, 1, INTERVAL_MAX_SEC),
+	OOMW_KEY_DURATION(C, "ping_interval", ping_interval_sec, 1, INTERVAL_MAX_SEC),
+	OOMW_KEY_DURATION(C, "kill_window", params.window_sec, 0, OOMW_KILL_WINDOW_MAX_SEC),
+	OOMW_KEY_THRESHOLD(C, "available_warning", params.mem_available.warning, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "available_critical", params.mem_available.critical, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "swap_warning", params.swap_free.warning, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "swap_critical", params.swap_free.critical, OOMW_METRIC_FREE),
+	OOMW_KEY_THRESHOLD(C, "psi_warning", params.psi.warning, OOMW_METRIC_PRESSURE),
+	OOMW_KEY_THRESHOLD(C, "psi_critical", params.psi.critical, OOMW_METRIC_PRESSURE),
+	OOMW_KEY_THRESHOLD(C, "cgroup_warning", params.cgroup_usage.warning, OOMW_METRIC_USAGE),
+	OOMW_KEY_THRESHOLD(C, "cgroup_critical", params.cgroup_usage.critical, OOMW_METRIC_USAGE),
+	OOMW_KEY_MARGIN(C, "hysteresis", params.hysteresis),
+	OOMW_KEY_LIST(C, "cgroup", cgroup_globs, OOMW_GLOBS_MAX, n_cgroup_globs),
 };
 /* clang-format on */
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -85,7 +74,7 @@ int agent_config_load(const char *path, const struct agent_overrides *ov, struct
 	if (path != NULL)
 		rc = oomw_conf_read(path, keys, N_KEYS, cfg, err, err_size);
 	for (size_t i = 0; rc == 0 && i < ov->n; i++)
-		if ((rc = oomw_conf_set(keys, N_KEYS, cfg, ov->key[i], ov->value[i], why)) != 0)
+		if ((rc = oomw_conf_set_named(keys, N_KEYS, cfg, ov->key[i], ov->value[i], why)) != 0)
 			snprintf(err, err_size, "%s (command line): %s", ov->key[i], why);
 	if (rc == 0 && cfg->paths.journal_dir[0] && strcmp(cfg->paths.kmsg, OOMW_KMSG_JOURNAL) != 0) {
 		snprintf(err, err_size, "journal_dir needs kmsg journal");

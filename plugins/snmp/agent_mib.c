@@ -24,9 +24,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "cgroup_name.h"
 #include "journal.h"
 #include "news.h"
+#include "notice.h"
 #include "text.h"
 
 #define USEC_PER_SEC 1000000LL
@@ -276,26 +276,22 @@ static const struct object objects[] = {
 /* clang-format on */
 #define N_OBJECTS (sizeof(objects) / sizeof(objects[0]))
 
-/* Why that victim, the remedy (assess.h), and who it was (cgroup_name.h):
+/* Why that victim, the remedy, and who it was (notice.h, oomw_kill_reasons):
  * for the kernel's kills with details. */
 static bool kill_reason(const struct oomw_event *ev, enum reason which, struct agent_value *v)
 {
-	char text[OOMW_WHY_TEXT_MAX];
-	const char *cg = oomw_kill_cgroup(&ev->kill);
-	struct oomw_cgroup_name who;
+	struct oomw_kill_reasons r;
 	if (!ev->has_details || ev->killer != OOMW_KILLER_KERNEL)
 		return false;
-	if (which == WHY || which == REMEDY) {
-		/* whole when it fits the DisplayString, else in fewer words */
-		(which == WHY ? oomw_kill_why_within : oomw_kill_remedy_within)(
-			&ev->kill, AGENT_TEXT_MAX, text, sizeof(text));
-		return agent_put_ascii(v, text);
-	}
-	oomw_cgroup_name(cg, strlen(cg), &who);
-	const char *const names[] = {
-		[UNIT] = who.unit, [CONTAINER_ID] = who.container_id, [POD_UID] = who.pod_uid, [POD_QOS] = oomw_qos_name(who.qos)
-	};
-	return agent_put_text(v, names[which]);
+	oomw_kill_reasons(&ev->kill, AGENT_TEXT_MAX, &r); /* in fewer words beyond a DisplayString */
+	const char *const texts[] = { [WHY] = r.why,
+				      [REMEDY] = r.remedy,
+				      [UNIT] = r.who.unit,
+				      [CONTAINER_ID] = r.who.container_id,
+				      [POD_UID] = r.who.pod_uid,
+				      [POD_QOS] = r.qos };
+	/* The core's why and remedy are printable already: not escaped twice. */
+	return which <= REMEDY ? agent_put_ascii(v, texts[which]) : agent_put_text(v, texts[which]);
 }
 
 /* Before the kill: whether the cgroup is held at its limit, the likeliest

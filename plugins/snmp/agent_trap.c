@@ -295,7 +295,6 @@ void agent_mib_refresh(struct oomw_monitor *m)
 	static const struct oomw_notifier_config words = { "kill_window", "in oomwKillTable",
 							   AGENT_CGROUP_INDEX_MAX };
 	struct oomw_assess_input in;
-	char victim[OOMW_CGROUP_PATH_MAX * 4 + 256];
 	cache.n_new = 0;
 	monitor = m;
 	cache.save_err = oomw_monitor_sample(m, &cache.snap, count_new, NULL);
@@ -306,17 +305,6 @@ void agent_mib_refresh(struct oomw_monitor *m)
 	oomw_notifier_sample(&notifier, &in, &cache.cfg->params, &words, oomw_monitor_notified(m),
 			     cache.cfg->trap_queue_size, &cache.verdict);
 	took();
-	/* Each kill now owed (sent by agent_mib_flush), in the core's words,
-	 * which escape what a process or cgroup chose: no forged log line. */
-	for (size_t i = cache.n_new < cache.n_events ? cache.n_events - cache.n_new : 0;
-	     i < cache.n_events; i++) {
-		if (!oomw_ledger_owes(&notifier.ledger, &cache.events[i]))
-			continue;
-		oomw_victim_text(&in, &cache.events[i], OOMW_CGROUP_PATH_MAX * 4, victim,
-				 sizeof(victim));
-		snmp_log(LOG_NOTICE, "OOM kill #%llu: %s\n",
-			 (unsigned long long)cache.events[i].index, victim);
-	}
 }
 
 void agent_mib_configure(const struct agent_config *cfg)

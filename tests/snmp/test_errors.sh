@@ -49,7 +49,7 @@ check "a threshold without value is refused, not turned off" \
 
 printf 'kill_table_size 0\n' >"$conf"
 refuse -c "$conf"
-check "kill_table_size 0 is refused with the allowed range" test "$rc" -eq 1 -a -n "$(grep "kill_table_size: expected a whole number from 1 to 256" <<<"$err")"
+check "kill_table_size 0 is refused with the allowed range" test "$rc" -eq 1 -a -n "$(grep "kill_table_size: must be a whole number from 1 to 256" <<<"$err")"
 
 printf 'interval 0\n' >"$conf"
 refuse -c "$conf"

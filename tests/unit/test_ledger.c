@@ -93,7 +93,7 @@ static void test_first_start(void **state)
 	oomw_ledger_file(&l, &in, &p, &c);
 	assert_int_equal(c.n_history, 2);
 	assert_int_equal(c.n_kills, 1);
-	assert_int_equal(c.n_backlog, 2);
+	assert_int_equal(c.backlog.n, 2);
 	assert_int_equal(c.backlog_bound, OOMW_COUNT_EXACT);
 	assert_false(c.state_lost);
 	assert_int_equal(l.cursor, 2); /* over the history */

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* test_news.c — what a notifier calls news: a held verdict tracked across an
- * unknown spell, the held verdicts, a lost state file, one source's words,
- * MemAvailable in hundredths, and the cgroups that start and stop being held
- * at their limit (each said once, a cgroup matched twice once, a vanished
- * one stopped), and the most recent kills by time. */
+ * unknown spell, the held verdicts and their changes (an unreadable value
+ * swallows none), the kills of unknown time counted among a sample's news,
+ * the source problems told once when they appear and once when resolved, a
+ * lost state file, one source's words, MemAvailable in hundredths, and the
+ * cgroups that start and stop being held at their limit (each said once, a
+ * cgroup matched twice once, a vanished one stopped), and the most recent
+ * kills by time. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +17,21 @@
 #include <cmocka.h>
 
 #include "news.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define USEC 1000000LL
+/* Sun Nov 29 08:00:00 UTC 2026 */
+#define NOW (1795939200LL * USEC)
+
+/* A kill the log named, at NOW. */
+static struct oomw_event named(const char *comm)
+{
+	struct oomw_event ev = { .index = 1, .has_details = true, .wall_usec = NOW };
+	oomw_kill_init(&ev.kill);
+	ev.kill.comm_len = strlen(comm);
+	memcpy(ev.kill.comm, comm, ev.kill.comm_len);
+	return ev;
+}
 
 static void test_severity_track(void **state)
 {
@@ -29,20 +47,22 @@ static void test_severity_track(void **state)
 	assert_int_equal(oomw_severity_track(&last, OOMW_SEV_OK), OOMW_CHANGE_NONE);
 }
 
-static void test_held_update(void **state)
+/* What each gauge's held verdict becomes. */
+static void test_held_kept(void **state)
 {
 	(void)state;
 	struct oomw_held h = { OOMW_SEV_WARNING, OOMW_SEV_OK, OOMW_SEV_CRITICAL };
+	enum oomw_change ch[OOMW_HELD_GAUGES];
 	struct oomw_verdict v = { .mem_severity = OOMW_SEV_UNKNOWN,
 				  .swap_severity = OOMW_SEV_WARNING,
 				  .psi_judged = false,
 				  .psi_severity = OOMW_SEV_OK };
-	oomw_held_update(&h, &v);
+	oomw_held_update(&h, &v, ch);
 	assert_int_equal(h.mem, OOMW_SEV_WARNING); /* unknown: kept */
 	assert_int_equal(h.swap, OOMW_SEV_WARNING);
 	assert_int_equal(h.psi, OOMW_SEV_CRITICAL); /* not judged: kept */
 	v.psi_judged = true;
-	oomw_held_update(&h, &v);
+	oomw_held_update(&h, &v, ch);
 	assert_int_equal(h.psi, OOMW_SEV_OK);
 }
 
@@ -150,12 +170,140 @@ static void test_recent_events(void **state)
 	assert_int_equal(oomw_recent_events(ev, 5, 10, rows), 5);
 }
 
+/* On a first start the window decides; kills of unknown time are counted,
+ * not told one by one; later every new kill is news. */
+static void test_news_tally(void **state)
+{
+	(void)state;
+	struct oomw_assess_params p;
+	struct oomw_backlog_tally t = { 0 };
+	oomw_assess_params_default(&p, OOMW_FRONTEND_COLLECTD);
+	struct oomw_snapshot first = { .first_sample = true, .wall_usec = NOW };
+	struct oomw_event old = named("old"), recent = named("new");
+	struct oomw_event backlog = { .index = 5, .backlog = true, .wall_usec = NOW };
+	old.wall_usec = NOW - 2 * p.window_sec * USEC;
+	assert_int_equal(oomw_news_tally(&t, &old, &first, &p), OOMW_NEWS_HISTORY);
+	assert_int_equal(oomw_news_tally(&t, &recent, &first, &p), OOMW_NEWS_KILL);
+	assert_int_equal(oomw_news_tally(&t, &backlog, &first, &p), OOMW_NEWS_BACKLOG);
+	backlog.index = 6;
+	assert_int_equal(oomw_news_tally(&t, &backlog, &first, &p), OOMW_NEWS_BACKLOG);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(t.last_index, 6);
+	struct oomw_snapshot later = { .wall_usec = NOW };
+	assert_int_equal(oomw_news_tally(&t, &old, &later, &p), OOMW_NEWS_KILL);
+	assert_int_equal(t.n, 2);
+}
+
+static struct oomw_verdict verdict(enum oomw_severity mem, enum oomw_severity swap, bool psi_judged,
+				   enum oomw_severity psi)
+{
+	struct oomw_verdict v = { .mem_severity = mem, .swap_severity = swap, .psi_severity = psi };
+	v.psi_judged = psi_judged;
+	return v;
+}
+
+static void test_held_changes(void **state)
+{
+	(void)state;
+	struct oomw_held held = { OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN };
+	enum oomw_change ch[OOMW_HELD_GAUGES];
+	static const struct {
+		enum oomw_severity mem, swap, psi;
+		bool psi_judged;
+		enum oomw_change want[OOMW_HELD_GAUGES];
+		enum oomw_severity held_mem;
+	} steps[] = {
+		/* From no verdict, only an alert is news; PSI not judged says nothing. */
+		{ OOMW_SEV_WARNING,
+		  OOMW_SEV_OK,
+		  OOMW_SEV_CRITICAL,
+		  false,
+		  { OOMW_CHANGE_WORSE, OOMW_CHANGE_NONE, OOMW_CHANGE_NONE },
+		  OOMW_SEV_WARNING },
+		/* Unreadable: nothing, and the last verdict is kept... */
+		{ OOMW_SEV_UNKNOWN,
+		  OOMW_SEV_OK,
+		  OOMW_SEV_OK,
+		  true,
+		  { OOMW_CHANGE_NONE, OOMW_CHANGE_NONE, OOMW_CHANGE_NONE },
+		  OOMW_SEV_WARNING },
+		/* ...so that the recovery after it is told. */
+		{ OOMW_SEV_OK,
+		  OOMW_SEV_CRITICAL,
+		  OOMW_SEV_WARNING,
+		  true,
+		  { OOMW_CHANGE_RECOVERED, OOMW_CHANGE_WORSE, OOMW_CHANGE_WORSE },
+		  OOMW_SEV_OK },
+		{ OOMW_SEV_OK,
+		  OOMW_SEV_WARNING,
+		  OOMW_SEV_WARNING,
+		  true,
+		  { OOMW_CHANGE_NONE, OOMW_CHANGE_BETTER, OOMW_CHANGE_NONE },
+		  OOMW_SEV_OK },
+	};
+	for (size_t i = 0; i < N(steps); i++) {
+		struct oomw_verdict v =
+			verdict(steps[i].mem, steps[i].swap, steps[i].psi_judged, steps[i].psi);
+		oomw_held_update(&held, &v, ch);
+		for (int g = 0; g < OOMW_HELD_GAUGES; g++)
+			assert_int_equal(ch[g], steps[i].want[g]);
+		assert_int_equal(held.mem, steps[i].held_mem);
+	}
+	assert_int_equal(held.swap, OOMW_SEV_WARNING);
+	assert_int_equal(held.psi, OOMW_SEV_WARNING);
+}
+
+static struct oomw_problem problem(enum oomw_source src, const char *text)
+{
+	struct oomw_problem pr = { .source = src, .severity = OOMW_SEV_OK };
+	strcpy(pr.text, text);
+	return pr;
+}
+
+static void test_problem_log(void **state)
+{
+	(void)state;
+	struct oomw_problem_log log = { 0 };
+	struct oomw_problem_news news;
+	static struct oomw_verdict v; /* large: not on the stack */
+	v.n_problems = 2;
+	v.problems[0] = problem(OOMW_SRC_KLOG, "kernel log: gone");
+	v.problems[1] = problem(OOMW_SRC_PSI, "no PSI");
+	oomw_problem_log_update(&log, &v, &news);
+	assert_int_equal(news.n_appeared, 2);
+	assert_int_equal(news.n_resolved, 0);
+	assert_ptr_equal(news.appeared[1], &v.problems[1]);
+
+	/* The same again: nothing. */
+	oomw_problem_log_update(&log, &v, &news);
+	assert_int_equal(news.n_appeared + news.n_resolved, 0);
+
+	/* New words for the log, PSI back: one of each. */
+	v.n_problems = 1;
+	v.problems[0] = problem(OOMW_SRC_KLOG, "kernel log: unreadable");
+	oomw_problem_log_update(&log, &v, &news);
+	assert_int_equal(news.n_appeared, 1);
+	assert_string_equal(news.appeared[0]->text, "kernel log: unreadable");
+	assert_int_equal(news.n_resolved, 1);
+	assert_string_equal(news.resolved[0].text, "no PSI");
+
+	/* All fine: resolved in the words last logged. */
+	v.n_problems = 0;
+	oomw_problem_log_update(&log, &v, &news);
+	assert_int_equal(news.n_appeared, 0);
+	assert_int_equal(news.n_resolved, 1);
+	assert_string_equal(news.resolved[0].text, "kernel log: unreadable");
+	assert_int_equal(log.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_severity_track), cmocka_unit_test(test_held_update),
-		cmocka_unit_test(test_state_lost),     cmocka_unit_test(test_source_text_and_cpct),
-		cmocka_unit_test(test_held_cgroups),   cmocka_unit_test(test_recent_events),
+		cmocka_unit_test(test_severity_track),       cmocka_unit_test(test_held_kept),
+		cmocka_unit_test(test_news_tally),           cmocka_unit_test(test_held_changes),
+		cmocka_unit_test(test_problem_log),          cmocka_unit_test(test_state_lost),
+		cmocka_unit_test(test_source_text_and_cpct), cmocka_unit_test(test_held_cgroups),
+		cmocka_unit_test(test_recent_events),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

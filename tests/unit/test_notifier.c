@@ -4,7 +4,7 @@
  * limit queues a held notice with its figures and victim, then a released
  * one; a path the front end cannot name is only noted; a source problem is
  * noted once when it appears and once when it is resolved; the first start
- * files history and kills at an unknown time; a reload with a smaller keep
+ * files history and kills at an unknown time, and notes the kill owed; a reload with a smaller keep
  * drops the oldest notices. */
 #include <errno.h>
 #include <setjmp.h>
@@ -156,6 +156,8 @@ static void test_problems_and_first_start(void **state)
 	assert_int_equal(last_notice()->kind, OOMW_NOTICE_KILLS_UNKNOWN_TIME);
 	assert_int_equal(n.ledger.cursor, 1);
 	assert_true(oomw_ledger_owes(&n.ledger, &ev[1]));
+	assert_true(noted("OOM kill #2: ")); /* the one kill owed, for the log */
+	assert_false(noted("OOM kill #1: "));
 	assert_true(noted("cannot save state /var/lib/x.state"));
 	s.first_sample = false;
 	sample(50, &p, ev, 0);

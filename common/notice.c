@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* notify.c — the words and the memory of a notifying front end (notify.h). */
-#include "notify.h"
+/* notice.c — the words of a kill's or a memory verdict's notice (notice.h). */
+#include "notice.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -12,19 +12,14 @@
 #define BYTES_PER_KIB 1024.0
 #define VALUE_TEXT_MAX 96
 
-void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
-		      size_t size)
+/* prefix and the victim (oomw_victim_text) in out, fitted into size bytes by
+ * cutting only the cgroup path. */
+static void fit_victim(const char *prefix, const struct oomw_assess_input *in,
+		       const struct oomw_event *ev, char *out, size_t size)
 {
-	char prefix[64], victim[OOMW_PART_TEXT_MAX];
+	char victim[OOMW_PART_TEXT_MAX];
 	if (size == 0)
 		return;
-	if (ev->killer != OOMW_KILLER_KERNEL)
-		snprintf(prefix, sizeof(prefix), "Userspace OOM killer: ");
-	else if (ev->has_details)
-		snprintf(prefix, sizeof(prefix), "OOM killer killed ");
-	else
-		snprintf(prefix, sizeof(prefix),
-			 "OOM killer killed a process (kill #%" PRIu64 "): ", ev->index);
 	size_t room = (size < sizeof(victim) ? size : sizeof(victim)) - 1;
 	room = room > strlen(prefix) ? room - strlen(prefix) : 0;
 	/* The cgroup path is the only part of any length: measured without it
@@ -35,48 +30,35 @@ void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_even
 	snprintf(out, size, "%s%s", prefix, victim);
 }
 
-enum oomw_news oomw_news_tally(struct oomw_backlog_tally *t, const struct oomw_event *ev,
-			       const struct oomw_snapshot *snap, const struct oomw_assess_params *p)
+void oomw_kill_notice(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
+		      size_t size)
 {
-	enum oomw_news news = oomw_event_news(ev, snap, p);
-	if (news == OOMW_NEWS_BACKLOG) {
-		t->n++;
-		t->last_index = ev->index;
-	}
-	return news;
+	char prefix[64];
+	if (ev->killer != OOMW_KILLER_KERNEL)
+		snprintf(prefix, sizeof(prefix), "Userspace OOM killer: ");
+	else if (ev->has_details)
+		snprintf(prefix, sizeof(prefix), "OOM killer killed ");
+	else
+		snprintf(prefix, sizeof(prefix),
+			 "OOM killer killed a process (kill #%" PRIu64 "): ", ev->index);
+	fit_victim(prefix, in, ev, out, size);
 }
 
-/* The held verdict of gauge g. */
-static enum oomw_severity *held_of(struct oomw_held *held, enum oomw_held_gauge g)
+void oomw_kill_reasons(const struct oomw_kill *k, size_t max_len, struct oomw_kill_reasons *out)
 {
-	return g == OOMW_HELD_MEM ? &held->mem : g == OOMW_HELD_SWAP ? &held->swap : &held->psi;
+	const char *cg = oomw_kill_cgroup(k);
+	oomw_cgroup_name(cg, strlen(cg), &out->who);
+	out->qos = oomw_qos_name(out->who.qos);
+	oomw_kill_why_within(k, max_len, out->why, sizeof(out->why));
+	oomw_kill_remedy_within(k, max_len, out->remedy, sizeof(out->remedy));
 }
 
-const struct oomw_gauge *oomw_verdict_gauge(const struct oomw_verdict *v, enum oomw_held_gauge g,
-					    enum oomw_severity *severity)
+void oomw_kill_log_line(const struct oomw_assess_input *in, const struct oomw_event *ev, char *out,
+			size_t size)
 {
-	*severity = g == OOMW_HELD_MEM    ? v->mem_severity
-		    : g == OOMW_HELD_SWAP ? v->swap_severity
-					  : v->psi_severity;
-	return g == OOMW_HELD_MEM    ? &v->mem_available
-	       : g == OOMW_HELD_SWAP ? &v->swap_free
-				     : &v->psi;
-}
-
-void oomw_held_update(struct oomw_held *held, const struct oomw_verdict *v,
-		      enum oomw_change change[OOMW_HELD_GAUGES])
-{
-	for (int g = 0; g < OOMW_HELD_GAUGES; g++) {
-		enum oomw_severity *prev = held_of(held, (enum oomw_held_gauge)g);
-		enum oomw_severity now;
-		oomw_verdict_gauge(v, (enum oomw_held_gauge)g, &now);
-		change[g] = OOMW_CHANGE_NONE;
-		if (g == OOMW_HELD_PSI && !v->psi_judged)
-			continue;
-		change[g] = oomw_severity_change(*prev, now);
-		if (now != OOMW_SEV_UNKNOWN)
-			*prev = now;
-	}
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "OOM kill #%" PRIu64 ": ", ev->index);
+	fit_victim(prefix, in, ev, out, size);
 }
 
 /* A threshold as the user wrote it: oomw_threshold_parse keeps the Nagios
@@ -141,26 +123,9 @@ void oomw_gauge_notice(const struct oomw_verdict *v, const struct oomw_assess_pa
 		 margin_text(&p->hysteresis, margin, sizeof(margin)));
 }
 
-void oomw_problem_log_update(struct oomw_problem_log *log, const struct oomw_verdict *v,
-			     struct oomw_problem_news *news)
+void oomw_released_text(const char *path, char *out, size_t size)
 {
-	news->n_appeared = news->n_resolved = 0;
-	/* New: worded as never before (a source's problem may change its words). */
-	for (size_t i = 0; i < v->n_problems; i++) {
-		bool known = false;
-		for (size_t j = 0; j < log->n && !known; j++)
-			known = strcmp(log->logged[j].text, v->problems[i].text) == 0;
-		if (!known)
-			news->appeared[news->n_appeared++] = &v->problems[i];
-	}
-	/* Resolved: its source has no problem left. */
-	for (size_t j = 0; j < log->n; j++) {
-		bool still = false;
-		for (size_t i = 0; i < v->n_problems && !still; i++)
-			still = v->problems[i].source == log->logged[j].source;
-		if (!still)
-			news->resolved[news->n_resolved++] = log->logged[j];
-	}
-	memcpy(log->logged, v->problems, v->n_problems * sizeof(v->problems[0]));
-	log->n = v->n_problems;
+	char esc[OOMW_CGROUP_ESCAPED_MAX];
+	oomw_escape(path, strlen(path), NULL, esc, sizeof(esc));
+	snprintf(out, size, "cgroup %s no longer held at its limit", esc);
 }
