@@ -6,13 +6,17 @@
 BENCH_OOMPARSE := $(BUILD)/tests/bench/bench_oomparse
 BENCH_CORE := $(BUILD)/tests/bench/bench_core
 BENCH_RUN := $(BUILD)/tests/bench/bench_run
+# The bare oom:mark_victim reader: the latency floor of the tracepoint, and the
+# live test's witness that the tracepoint saw a kill.
+TRACE_READER := $(BUILD)/tests/bench/trace_reader
+TEST_BUILD_TARGETS += $(TRACE_READER)
 
 BENCH_TARGETS += bench-all bench-oomparse
 # check_swap is the peer of check_oom's whole-process cost.
 DEB_DEPS += monitoring-plugins-basic
 
 .PHONY: bench-all bench-oomparse
-bench-all: $(BENCH_CORE) $(BENCH_RUN) $(BENCH_OOMPARSE) $(CHECK_OOM) $(TEST_BUILD_TARGETS)
+bench-all: $(BENCH_CORE) $(BENCH_RUN) $(BENCH_OOMPARSE) $(TRACE_READER) $(CHECK_OOM) $(TEST_BUILD_TARGETS)
 	tests/bench/bench.sh
 
 bench-oomparse: $(BENCH_OOMPARSE) bench-all

@@ -5,11 +5,14 @@
  *
  *   snap <key> <value>                    one line per snapshot field
  *   cgroup <path> <oom_kill> <delta>
- *   event <index> <details> <pid> <comm> <task_memcg> <scope> <wall_usec> <seen_usec>
+ *   event <index> <details> <pid> <comm> <task_memcg> <scope> <wall_usec> <seen_usec> <awaiting_log>
+ *                                         awaiting_log 1: named by the tracepoint, its log
+ *                                         record not read yet
  *   wake <file> <revents>                 a pollfd poll() reported ready (--wait-event);
  *                                         file is what the fd is open on, revents in hex
  *   stored <index> <awaiting_log> <pid> <comm> <task_memcg> <scope> <uid> <anon_rss_kib>
  *                                         with --trace 1, at the end: the persisted events
+ *                                         with details
  *
  * Strings are escaped with oomw_escape (tab too), so any byte stays on one line.
  * Numbers unknown to the core print as "-". seen_usec is CLOCK_REALTIME when the
@@ -80,7 +83,7 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 	print_str(ev->kill.task_memcg, strlen(ev->kill.task_memcg));
 	printf("\t%s\t", oomw_scope_name(ev->kill.scope));
 	print_num(ev->wall_usec);
-	printf("\t%" PRId64 "\n", seen);
+	printf("\t%" PRId64 "\t%d\n", seen, ev->awaiting_log ? 1 : 0);
 }
 
 static void print_cgroups(const struct oomw_snapshot *s, bool only_changed)
@@ -232,6 +235,8 @@ int main(int argc, char **argv)
 	printf("snap\tstored_events\t%zu\n", n);
 	for (size_t i = 0; cfg.trace && i < n; i++) {
 		const struct oomw_kill *k = &evs[i].kill;
+		if (!evs[i].has_details)
+			continue;
 		printf("stored\t%" PRIu64 "\t%d\t", evs[i].index, evs[i].awaiting_log ? 1 : 0);
 		print_num(k->pid);
 		putchar('\t');
