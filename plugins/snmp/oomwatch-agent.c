@@ -314,6 +314,7 @@ static int open_monitor(void)
 		mc.cgroup_globs[i] = cfg.cgroup_globs[i];
 	mc.n_cgroup_globs = cfg.n_cgroup_globs;
 	mc.n_candidates = cfg.n_candidates;
+	mc.trace = true; /* the oom:mark_victim tracepoint too, where allowed (monitor.h) */
 	return oomw_monitor_open(&mc, &monitor);
 }
 
