@@ -20,6 +20,13 @@
  * baseline (first sample, new boot) the counter covers the whole boot, so no
  * surplus is kept: a text log also holds earlier boots.
  *
+ * The tracepoint (trace.h), when open, is read after the log: a victim whose
+ * Killed record was already read is that kill; the others are kills as far as
+ * the counter's delta has room beyond the logged ones (read once more if it
+ * has not), emitted with awaiting_log, and counted in `logged` like the log's.
+ * Their Killed record, when it comes, completes the event (on_kill) instead of
+ * being counted; a victim the counter never confirms was marked without a kill.
+ *
  * Per-cgroup deltas: a cgroup seen for the first time on the very first sample
  * (no saved state) has delta 0, like every gauge baseline. A cgroup first seen
  * later (created since, or after a reboot) counts all its oom_kill: a cgroup
@@ -77,6 +84,8 @@ struct oomw_monitor {
 	size_t n_globs;
 	size_t n_candidates;
 	bool klog_only_when_counted; /* see oomw_monitor_config */
+	bool defer_save;             /* see oomw_monitor_config */
+	int save_err;                /* with defer_save: of the last oomw_monitor_save */
 	/* The last process scan, reused for CANDIDATES_RESCAN_USEC: a front end
 	 * woken by every kernel-log record must not rescan /proc each time. */
 	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX];
@@ -994,6 +1003,7 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	m->use_journal = strcmp(m->paths.kmsg, OOMW_KMSG_JOURNAL) == 0;
 	oomw_ukill_parser_init(&m->ukill_parser);
 	m->klog_only_when_counted = cfg->klog_only_when_counted;
+	m->defer_save = cfg->defer_save;
 	struct statfs sfs;
 	m->proc_is_procfs = statfs(m->paths.proc, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
 	for (size_t i = 0; i < KEPT_N; i++)
@@ -1236,7 +1246,17 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 		read_gauges(m, snap, first);
 	if (m->n_candidates > 0)
 		sample_candidates(m, snap);
-	return save_if_due(m);
+	/* Deferred only when there are new kills to notify first (a first
+	 * sample's are the backlog of the boot). */
+	if (m->defer_save && m->n_emitted > 0 && !first)
+		return m->save_err;
+	return oomw_monitor_save(m);
+}
+
+int oomw_monitor_save(struct oomw_monitor *m)
+{
+	m->save_err = save_if_due(m);
+	return m->save_err;
 }
 
 uint64_t oomw_monitor_notified(const struct oomw_monitor *m)
@@ -1292,6 +1312,8 @@ void oomw_monitor_close(struct oomw_monitor *m)
 {
 	if (m == NULL)
 		return;
+	if (m->defer_save)
+		oomw_monitor_save(m); /* what the last sample changed */
 	close_klog(m);
 	if (m->trace_open)
 		oomw_trace_close(&m->trace);

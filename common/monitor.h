@@ -51,6 +51,11 @@ struct oomw_monitor_config {
 	 * never with klog_only_when_counted. A traced victim is counted once with
 	 * its log record, which completes it (event.h awaiting_log). */
 	bool trace;
+	/* A sample that reports kills (not the first) leaves the saving to oomw_monitor_save, so
+	 * that a front end that notifies after the sample (the agent) sends first
+	 * and pays the state file's fsync after. A crash in between notifies
+	 * those kills again from the log at the next start (at least once). */
+	bool defer_save;
 };
 
 struct oomw_snapshot_cgroup {
@@ -125,7 +130,9 @@ typedef void (*oomw_event_cb)(const struct oomw_event *ev, void *ctx);
 int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out);
 /* Takes one sample: fills *snap, calls on_event once per new kill (oldest first;
  * of the kills only the counter shows, at most OOMW_STATE_EVENTS_MAX, the rest
- * being snap->kills_not_shown), then saves the state if it changed. Returns 0 or -errno of the state save
+ * being snap->kills_not_shown), then saves the state if it changed (with
+ * defer_save and kills reported: see oomw_monitor_save). Returns 0 or -errno of
+ * the state save
  * (the snapshot is complete anyway, and the save is retried next time).
  * on_event may be NULL; it must not call back into this monitor. Kills the
  * log names come first, then those only the counter shows (has_details false).
@@ -139,6 +146,9 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
  * every kernel message then pays for the log records only. */
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
+/* Saves the state if a sample changed it (for defer_save; harmless otherwise).
+ * Returns 0 or -errno, which a deferring sample returns too. */
+int oomw_monitor_save(struct oomw_monitor *m);
 /* The file descriptors to wait on for new kills (kmsg or journal POLLIN, the
  * tracepoint's POLLIN, cgroup v2
  * memory.events POLLPRI) and for memory pressure starting (a PSI trigger,
