@@ -85,7 +85,7 @@ struct oomw_monitor {
 	size_t n_candidates;
 	bool klog_only_when_counted; /* see oomw_monitor_config */
 	bool defer_save;             /* see oomw_monitor_config */
-	int save_err;                /* with defer_save: of the last oomw_monitor_save */
+	int save_err;                /* of the last save (a deferring sample returns it) */
 	/* The last process scan, reused for CANDIDATES_RESCAN_USEC: a front end
 	 * woken by every kernel-log record must not rescan /proc each time. */
 	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX];
