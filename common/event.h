@@ -20,6 +20,9 @@ struct oomw_event {
 			    * is the boot time and kill.wall_usec when it was first
 			    * noticed (a kill of unknown time alerts for one window
 			    * from then). */
+	bool awaiting_log;       /* details from the oom:mark_victim tracepoint only: its
+			    * "Killed process" record is not read yet, and will
+			    * complete this event instead of being a kill of its own */
 	int64_t wall_usec;       /* when: the kernel's time, or when it was noticed (no details) */
 	struct oomw_kill kill;   /* a userspace kill: pid, uid, comm, oom_score_adj and
 				* task_memcg (the cgroup systemd-oomd killed) as it said */

@@ -20,6 +20,13 @@
  * baseline (first sample, new boot) the counter covers the whole boot, so no
  * surplus is kept: a text log also holds earlier boots.
  *
+ * The tracepoint (trace.h), when open, is read after the log: a victim whose
+ * Killed record was already read is that kill; the others are kills as far as
+ * the counter's delta has room beyond the logged ones (read once more if it
+ * has not), emitted with awaiting_log, and counted in `logged` like the log's.
+ * Their Killed record, when it comes, completes the event (on_kill) instead of
+ * being counted; a victim the counter never confirms was marked without a kill.
+ *
  * Per-cgroup deltas: a cgroup seen for the first time on the very first sample
  * (no saved state) has delta 0, like every gauge baseline. A cgroup first seen
  * later (created since, or after a reboot) counts all its oom_kill: a cgroup
@@ -43,6 +50,7 @@
 #include "klog.h"
 #include "oomparse.h"
 #include "psi.h"
+#include "trace.h"
 #include "vmstat.h"
 
 #define USEC_PER_SEC 1000000LL
@@ -65,6 +73,8 @@
 #define LIVE_PROC "/proc"
 /* memory.events is about 100 bytes; it is read only to re-arm POLLPRI. */
 #define EVENTS_FILE_MAX 512
+/* Victims from the tracepoint held in one sample, awaiting the counter. */
+#define TRACED_MAX 64
 /* How old the gauges a sample reuses may be (see gauges_reusable). */
 #define GAUGES_REUSE_USEC USEC_PER_SEC
 
@@ -75,6 +85,8 @@ struct oomw_monitor {
 	size_t n_globs;
 	size_t n_candidates;
 	bool klog_only_when_counted; /* see oomw_monitor_config */
+	bool defer_save;             /* see oomw_monitor_config */
+	int save_err;                /* of the last save (a deferring sample returns it) */
 	/* The last process scan, reused for CANDIDATES_RESCAN_USEC: a front end
 	 * woken by every kernel-log record must not rescan /proc each time. */
 	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX];
@@ -104,6 +116,14 @@ struct oomw_monitor {
 	struct oomw_journal journal;
 	const char *journal_why; /* why it could not be opened */
 	struct oomw_ukill_parser ukill_parser;
+
+	/* The oom:mark_victim tracepoint (trace.h), when open. */
+	bool trace_open;
+	int trace_err;
+	const char *trace_why;
+	struct oomw_trace trace;
+	struct oomw_kill traced[TRACED_MAX]; /* this sample's victims, not yet confirmed */
+	size_t n_traced;
 
 	struct oomw_cgroup_root cg_root;
 	int cg_root_err;
@@ -309,6 +329,14 @@ static void on_kill(const struct oomw_kill *kill, void *ctx)
 			return;
 	} else {
 		k->wall_usec = mono_to_wall(m, k->mono_usec);
+	}
+	/* The kill the tracepoint already reported (and counted): the log
+	 * completes it instead of being a kill of its own. */
+	long traced = oomw_trace_match_log(m->st.events, m->st.n_events, k);
+	if (traced >= 0) {
+		oomw_trace_merge(&m->st.events[traced], k);
+		m->dirty = true;
+		return;
 	}
 	ev.wall_usec = k->wall_usec;
 	m->logged++;
@@ -566,6 +594,82 @@ static void forget_cursor_if_unread(struct oomw_monitor *m, bool counter_read)
 		return;
 	m->st.klog_seq_known = false;
 	m->dirty = true;
+}
+
+/* ---- the tracepoint ---------------------------------------------------- */
+
+static void recount(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t *counter, int64_t *d);
+
+/* Only for daemons watching the running kernel and its own log: a fixture
+ * or another machine's log must not be mixed with this kernel's victims. */
+static bool trace_applies(const struct oomw_monitor *m, const struct oomw_monitor_config *cfg)
+{
+	struct stat sb;
+	bool live_log = m->use_journal ? m->paths.journal_dir[0] == '\0'
+				       : stat(m->paths.kmsg, &sb) == 0 && S_ISCHR(sb.st_mode);
+	return cfg->trace && !cfg->klog_only_when_counted && m->live_boot && live_log;
+}
+
+static void open_trace(struct oomw_monitor *m, const struct oomw_monitor_config *cfg)
+{
+	m->trace_err = -ENOENT;
+	m->trace.epoll_fd = -1;
+	if (!trace_applies(m, cfg))
+		return;
+	m->trace_err = oomw_trace_open(&m->trace, m->paths.sys, &m->trace_why);
+	m->trace_open = m->trace_err == 0;
+}
+
+/* Takes the pending victims of the tracepoint into traced[], except those
+ * whose log record was read first (already an event). */
+static void drain_trace(struct oomw_monitor *m, struct oomw_snapshot *snap)
+{
+	snap->trace_err = m->trace_err;
+	snap->trace_why = m->trace_why;
+	if (!m->trace_open)
+		return;
+	struct oomw_kill *k = &m->traced[m->n_traced];
+	int r;
+	while (m->n_traced < TRACED_MAX && ((r = oomw_trace_read(&m->trace, k)) == 0 || r == -EBADMSG)) {
+		if (r == 0 && !oomw_trace_seen(m->st.events, m->st.n_events, k)) {
+			k->wall_usec = mono_to_wall(m, k->mono_usec);
+			k = &m->traced[++m->n_traced];
+		}
+	}
+	snap->trace_lost = m->trace.lost;
+}
+
+/* Kills the counter shows beyond those of the log (log_ahead, then this
+ * sample's): what the traced victims may name. */
+static int64_t traced_room(const struct oomw_monitor *m, int64_t d)
+{
+	int64_t ahead = m->st.log_ahead;
+	d -= d < ahead ? d : ahead;
+	return d > m->logged ? d - m->logged : 0;
+}
+
+/* The traced victims become kills as far as the counter confirms them: the
+ * kernel counts a kill before it marks the victim, so one it does not count
+ * (after one more read) was a task marked without a kill (already dying).
+ * Without a usable counter they are dropped: the log is the source then. */
+static void confirm_traced(struct oomw_monitor *m, struct oomw_snapshot *snap, int64_t *counter,
+			   int64_t *d)
+{
+	size_t n = m->n_traced;
+	m->n_traced = 0;
+	if (n == 0 || *d < 0)
+		return;
+	if (traced_room(m, *d) < (int64_t)n)
+		recount(m, snap, counter, d);
+	int64_t room = traced_room(m, *d);
+	for (size_t i = 0; i < n && room > 0; i++, room--) {
+		struct oomw_event ev = { .has_details = true, .kill = m->traced[i] };
+		ev.wall_usec = ev.kill.wall_usec;
+		/* Its log record completes it later, if a log is read. */
+		ev.awaiting_log = m->klog_open;
+		m->logged++;
+		emit(m, &ev, true);
+	}
 }
 
 /* ---- counting --------------------------------------------------------- */
@@ -900,6 +1004,7 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 	m->use_journal = strcmp(m->paths.kmsg, OOMW_KMSG_JOURNAL) == 0;
 	oomw_ukill_parser_init(&m->ukill_parser);
 	m->klog_only_when_counted = cfg->klog_only_when_counted;
+	m->defer_save = cfg->defer_save;
 	struct statfs sfs;
 	m->proc_is_procfs = statfs(m->paths.proc, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
 	for (size_t i = 0; i < KEPT_N; i++)
@@ -922,6 +1027,7 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
 		close(m->kmsg_fd);
 		m->kmsg_fd = -1;
 	}
+	open_trace(m, cfg);
 	m->psi_fd = -1;
 	*out = m;
 	return 0;
@@ -1014,7 +1120,9 @@ static void sample_kills(struct oomw_monitor *m, struct oomw_snapshot *snap)
 		sample_klog(m, snap);
 	else
 		snap->klog_err = m->klog_err; /* e.g. the caller's open that failed */
+	drain_trace(m, snap);
 	int64_t d = counter_delta(m, snap->vmstat_err, counter);
+	confirm_traced(m, snap, &counter, &d);
 	if (d >= 0 && d < count_add(m->st.log_ahead, m->logged))
 		recount(m, snap, &counter, &d);
 	if (m->klog_open && d > count_add(m->st.log_ahead, m->logged)) {
@@ -1143,7 +1251,17 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 		read_gauges(m, snap, first);
 	if (m->n_candidates > 0)
 		sample_candidates(m, snap);
-	return save_if_due(m);
+	/* Deferred only when there are new kills to notify first (a first
+	 * sample's are the backlog of the boot). */
+	if (m->defer_save && m->n_emitted > 0 && !first)
+		return m->save_err;
+	return oomw_monitor_save(m);
+}
+
+int oomw_monitor_save(struct oomw_monitor *m)
+{
+	m->save_err = save_if_due(m);
+	return m->save_err;
 }
 
 uint64_t oomw_monitor_notified(const struct oomw_monitor *m)
@@ -1177,6 +1295,8 @@ size_t oomw_monitor_pollfds(struct oomw_monitor *m, struct pollfd *fds, size_t m
 	/* A regular file is always "readable": polling it would spin. */
 	if (n < max && m->klog_open && !m->use_journal && m->klog.kind == OOMW_KLOG_DEVKMSG)
 		fds[n++] = (struct pollfd){ .fd = m->klog.fd, .events = POLLIN };
+	if (n < max && m->trace_open)
+		fds[n++] = (struct pollfd){ .fd = oomw_trace_fd(&m->trace), .events = POLLIN };
 	int jfd = m->klog_open && m->use_journal ? oomw_journal_fd(&m->journal) : -1;
 	if (n < max && jfd >= 0)
 		fds[n++] = (struct pollfd){ .fd = jfd, .events = POLLIN };
@@ -1197,7 +1317,11 @@ void oomw_monitor_close(struct oomw_monitor *m)
 {
 	if (m == NULL)
 		return;
+	if (m->defer_save)
+		oomw_monitor_save(m); /* what the last sample changed */
 	close_klog(m);
+	if (m->trace_open)
+		oomw_trace_close(&m->trace);
 	if (m->kmsg_fd >= 0) /* handed over, never needed */
 		close(m->kmsg_fd);
 	for (size_t i = 0; i < m->n_watch; i++)

@@ -44,6 +44,18 @@ struct oomw_monitor_config {
 	 * (< 4.13) and an unreadable counter always read it. The skipped records
 	 * stay behind the saved cursor, read when the counter next moves. */
 	bool klog_only_when_counted;
+	/* Also read victims from the kernel's oom:mark_victim tracepoint (trace.h),
+	 * where the kernel and the privileges allow it, for daemons: it names a
+	 * victim before its log record can be read. Only with <proc> the running
+	 * kernel's and the running kernel's log (/dev/kmsg or the system journal),
+	 * never with klog_only_when_counted. A traced victim is counted once with
+	 * its log record, which completes it (event.h awaiting_log). */
+	bool trace;
+	/* A sample that reports kills (not the first) leaves the saving to oomw_monitor_save, so
+	 * that a front end that notifies after the sample (the agent) sends first
+	 * and pays the state file's fsync after. A crash in between notifies
+	 * those kills again from the log at the next start (at least once). */
+	bool defer_save;
 };
 
 struct oomw_snapshot_cgroup {
@@ -92,8 +104,13 @@ struct oomw_snapshot {
 	uint64_t klog_missed;    /* records overwritten before they were read since the log
 			       * was opened; back to 0 when it is reopened (rotation, a
 			       * read error), 0 while it cannot be read */
-	bool first_sample;       /* no saved state: events cover everything since boot */
-	int state_err;           /* problem loading the state file (it was replaced) */
+	int trace_err;           /* 0 while the tracepoint is read, else why not: -errno of
+			      * its open, with trace_why (static); -ENOENT when not
+			      * asked for or not applicable (see oomw_monitor_config) */
+	const char *trace_why;
+	uint64_t trace_lost; /* victims the kernel dropped from a full trace ring */
+	bool first_sample;   /* no saved state: events cover everything since boot */
+	int state_err;       /* problem loading the state file (it was replaced) */
 	const char *state_why;
 	int cgroup_err; /* -ENOENT: no memory controller; -E2BIG: more cgroups matched
 			      * than OOMW_SNAPSHOT_CGROUPS_MAX (the first ones are kept) */
@@ -115,7 +132,9 @@ typedef void (*oomw_event_cb)(const struct oomw_event *ev, void *ctx);
 int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor **out);
 /* Takes one sample: fills *snap, calls on_event once per new kill (oldest first;
  * of the kills only the counter shows, at most OOMW_STATE_EVENTS_MAX, the rest
- * being snap->kills_not_shown), then saves the state if it changed. Returns 0 or -errno of the state save
+ * being snap->kills_not_shown), then saves the state if it changed (with
+ * defer_save and kills reported: see oomw_monitor_save). Returns 0 or -errno of
+ * the state save
  * (the snapshot is complete anyway, and the save is retried next time).
  * on_event may be NULL; it must not call back into this monitor. Kills the
  * log names come first, then those only the counter shows (has_details false).
@@ -129,7 +148,11 @@ int oomw_monitor_open(const struct oomw_monitor_config *cfg, struct oomw_monitor
  * every kernel message then pays for the log records only. */
 int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw_event_cb on_event,
 			void *ctx);
-/* The file descriptors to wait on for new kills (kmsg or journal POLLIN, cgroup v2
+/* Saves the state if a sample changed it (for defer_save; harmless otherwise).
+ * Returns 0 or -errno, which a deferring sample returns too. */
+int oomw_monitor_save(struct oomw_monitor *m);
+/* The file descriptors to wait on for new kills (kmsg or journal POLLIN, the
+ * tracepoint's POLLIN, cgroup v2
  * memory.events POLLPRI) and for memory pressure starting (a PSI trigger,
  * POLLPRI, opened on the first call where the kernel allows it): fills
  * fds[0..n), returns n (<= max). A log that is

@@ -26,7 +26,9 @@
  * Keys added since version 2 are optional, so that older files still load:
  * notified_index, klog_cursor (the journal's position) and userspace_kills; an
  * event line of a userspace killer has its fields after the report; a dump
- * row's task_pgtables_pages, and the largest row (largest_*) after the rows. */
+ * row's task_pgtables_pages, and the largest row (largest_*) after the rows; a
+ * kernel kill known from the oom:mark_victim tracepoint whose log record is
+ * not read yet has " awaiting_log=1" after the report. */
 #include "state.h"
 
 #include <assert.h>
@@ -285,8 +287,10 @@ static void write_event(struct writer *w, const struct oomw_event *ev)
 	/* A kernel kill whose report is unknown (every kill the log did not
 	 * show) ends at task_memcg, as files of versions before the report did:
 	 * half the bytes to hash and parse, and every version loads it. */
-	if (ev->killer != OOMW_KILLER_KERNEL || !report_unknown(&k->report))
+	if (ev->killer != OOMW_KILLER_KERNEL || ev->awaiting_log || !report_unknown(&k->report))
 		write_report(w, &k->report);
+	if (ev->awaiting_log)
+		w_printf(w, " awaiting_log=1");
 	if (ev->killer != OOMW_KILLER_KERNEL)
 		write_ukill(w, &ev->ukill);
 	w_put(w, "\n", 1);
@@ -597,6 +601,10 @@ static bool parse_event(const char *s, const char *end, struct oomw_event *ev)
 	ev->killer = OOMW_KILLER_KERNEL;
 	oomw_ukill_init(&ev->ukill);
 	if (!ok || (p != end && !parse_report(&p, end, &k->report)))
+		return false;
+	/* A kill from the tracepoint whose log record is still to come. */
+	ev->awaiting_log = false;
+	if (take_bool(&p, end, K("awaiting_log"), &ev->awaiting_log) && !ev->awaiting_log)
 		return false;
 	/* A userspace killer's fields follow the report. */
 	if (p != end && !(parse_ukill(&p, end, &ev->ukill) && ev->ukill.killer != OOMW_KILLER_KERNEL))

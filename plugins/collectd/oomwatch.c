@@ -236,6 +236,8 @@ static int init_state_path(void)
 		return -1;
 	}
 	cfg.mcfg.state_path = cfg.state_path;
+	/* A daemon: the oom:mark_victim tracepoint too, where allowed (monitor.h). */
+	cfg.mcfg.trace = true;
 	return 0;
 }
 

@@ -444,6 +444,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROM_NAME ": cannot listen on %s: %s\n", g.o.listen_text, strerror(-r));
 		return EXIT_CANNOT_RUN;
 	}
+	/* Watching (not --once): the oom:mark_victim tracepoint too, where allowed. */
+	g.o.mon.trace = !g.o.once;
 	r = oomw_monitor_open(&g.o.mon, &g.mon);
 	if (r < 0) {
 		fprintf(stderr, PROM_NAME ": cannot start monitoring: %s\n", strerror(-r));

@@ -62,6 +62,7 @@ static struct pollfd watched[WATCHED_FDS_MAX]; /* what net-snmp watches */
 static size_t n_watched;
 static unsigned int timer_id;
 static unsigned int followup_id; /* 0: no follow-up refresh pending */
+static bool kernel_event;        /* a source is ready: refresh once in run_loop */
 
 static void usage(FILE *f)
 {
@@ -164,10 +165,18 @@ static void on_followup(unsigned int reg, void *data)
 	refresh();
 }
 
+/* Several sources can be ready at once (the log, the tracepoint, a cgroup):
+ * one sample reads them all, in run_loop, then the kills leave at once. */
 static void on_kernel_event(int fd, void *data)
 {
 	(void)fd;
 	(void)data;
+	kernel_event = true;
+}
+
+static void refresh_after_event(void)
+{
+	kernel_event = false;
 	refresh();
 	/* The first lines of an OOM report wake us before the kill is done: a
 	 * sample can then name the victim while /proc/vmstat (read before the
@@ -262,6 +271,8 @@ static int open_monitor(void)
 		mc.cgroup_globs[i] = cfg.cgroup_globs[i];
 	mc.n_cgroup_globs = cfg.n_cgroup_globs;
 	mc.n_candidates = cfg.n_candidates;
+	mc.trace = true;      /* the oom:mark_victim tracepoint too, where allowed (monitor.h) */
+	mc.defer_save = true; /* saved after the notifications left (run_loop) */
 	return oomw_monitor_open(&mc, &monitor);
 }
 
@@ -346,8 +357,12 @@ static void run_loop(void)
 		 * callbacks before it reads its own sessions, so a kill seen in the
 		 * same wake-up as snmpd closing the AgentX socket would be sent
 		 * into the dead session and lost. By now that close is processed
-		 * and the notification stays queued until the agent registers again. */
+		 * and the notification stays queued until the agent registers again.
+		 * The state's fsync comes after them: it is not on the way of a trap. */
+		if (kernel_event)
+			refresh_after_event();
 		agent_mib_flush();
+		oomw_monitor_save(monitor);
 		agent_check_and_process(WAIT_FOR_EVENTS);
 		if (got_hup) {
 			got_hup = 0;

@@ -8,13 +8,17 @@ BENCH_CORE := $(BUILD)/tests/bench/bench_core
 BENCH_RUN := $(BUILD)/tests/bench/bench_run
 # The agent's memory floor: a bare net-snmp AgentX subagent.
 BENCH_AGENTX_FLOOR := $(BUILD)/tests/bench/bench_agentx_floor
+# The bare oom:mark_victim reader: the latency floor of the tracepoint, and the
+# live test's witness that the tracepoint saw a kill.
+TRACE_READER := $(BUILD)/tests/bench/trace_reader
+TEST_BUILD_TARGETS += $(TRACE_READER)
 
 BENCH_TARGETS += bench-all bench-oomparse
 # check_swap is the peer of check_oom's whole-process cost.
 DEB_DEPS += monitoring-plugins-basic
 
 .PHONY: bench-all bench-oomparse
-bench-all: $(BENCH_CORE) $(BENCH_RUN) $(BENCH_OOMPARSE) $(BENCH_AGENTX_FLOOR) $(CHECK_OOM) $(TEST_BUILD_TARGETS)
+bench-all: $(BENCH_CORE) $(BENCH_RUN) $(BENCH_OOMPARSE) $(BENCH_AGENTX_FLOOR) $(TRACE_READER) $(CHECK_OOM) $(TEST_BUILD_TARGETS)
 	tests/bench/bench.sh
 
 bench-oomparse: $(BENCH_OOMPARSE) bench-all

@@ -204,10 +204,14 @@ mem_kib() {
 
 # ---- kill -> alert latency ---------------------------------------------------
 # latency LABEL FILE REGEX [--stamped]: KILLS real kills in a throwaway cgroup
-# while the front end runs; medians of its alert and of a bare /dev/kmsg reader.
+# while the front end runs; medians of its alert, of a bare /dev/kmsg reader and
+# of a bare oom:mark_victim reader (build/tests/bench/trace_reader) woken by
+# the same kills. The front end reads the tracepoint where it can: its floor is
+# then the tracepoint reader's, else the /dev/kmsg reader's.
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 latency() {
 	local label=$1 file=$2 regex=$3 out=$TMP/latency.$RANDOM i
-	python3 tests/lib/latency.py "$file" "$regex" "$KILLS" 60 "${@:4}" >"$out" 2>&1 &
+	python3 tests/lib/latency.py "$file" "$regex" "$KILLS" 60 "${@:4}" --trace-reader "$B/trace_reader" >"$out" 2>&1 &
 	local lat=$!
 	for _ in $(seq 50); do grep -q ready "$out" && break; sleep 0.1; done
 	for ((i = 0; i < KILLS; i++)); do
@@ -215,16 +219,23 @@ latency() {
 		sleep 0.3
 	done
 	wait "$lat"
-	local n med_alert med_reader
+	local n med_alert med_reader med_trace
 	n=$(grep -c '^pid ' "$out")
 	if [ "$n" = 0 ]; then
 		note "$label latency not measured: $(tail -2 "$out" | tr '\n' ' ')"
 		return
 	fi
-	med_alert=$(awk '/^pid / { print $4 }' "$out" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
-	med_reader=$(awk '/^pid / { print $6 }' "$out" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
-	row "kill -> $label, median of $n" "$med_alert" ms "bare /dev/kmsg reader" "$med_reader" max 1 \
-		"BENCH_KILLS=$KILLS tests/bench/bench.sh (tests/lib/latency.py beside the front end)"
+	med_alert=$(awk '/^pid / { print $4 }' "$out" | median)
+	med_reader=$(awk '/^pid / { print $6 }' "$out" | median)
+	med_trace=$(awk '/^pid / && $8 != "-" { print $8 }' "$out" | median)
+	local cmd="BENCH_KILLS=$KILLS tests/bench/bench.sh (tests/lib/latency.py beside the front end)"
+	if [ -n "$med_trace" ]; then
+		row "kill -> $label, median of $n" "$med_alert" ms "bare tracepoint reader" "$med_trace" max 1 "$cmd"
+		row "  the same kills" "$med_alert" ms "bare /dev/kmsg reader" "$med_reader" - - "$cmd"
+	else
+		row "kill -> $label, median of $n" "$med_alert" ms "bare /dev/kmsg reader" "$med_reader" max 1 "$cmd"
+		note "no bare tracepoint reader: $(grep -m1 trace_reader "$out")"
+	fi
 }
 (
 	source tests/lib/oomcg.sh

@@ -51,7 +51,7 @@ kill_measured() {
 	oomcg_kill "$1" || return 1
 	wait "$lat"
 	local ms wake
-	read -r _ _ _ ms _ wake < <(grep "^pid $OOMCG_PID " "$out")
+	read -r _ _ _ ms _ wake _ < <(grep "^pid $OOMCG_PID " "$out")
 	if [ -n "$ms" ]; then
 		diag "notification latency, kernel timestamp to collectd log line: $ms ms (pid $OOMCG_PID; a bare /dev/kmsg reader woke after $wake ms)"
 	else

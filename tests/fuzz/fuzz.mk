@@ -8,7 +8,7 @@ FUZZ_CC := clang
 FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARNINGS) $(FUZZ_SANITIZE)
 FUZZ_CPPFLAGS := -D_GNU_SOURCE -Icommon -Iplugins/snmp -Itests/fuzz
-FUZZ_NAMES := kmsg text oomparse procfiles cgroup thresholds state agent_config monitor ukill
+FUZZ_NAMES := kmsg text oomparse procfiles cgroup thresholds state agent_config monitor ukill trace
 # The one threshold grammar of the front ends, once the core has it.
 ifneq ($(wildcard common/assess.h),)
 FUZZ_NAMES += assess

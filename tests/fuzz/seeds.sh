@@ -57,6 +57,13 @@ thresholds | assess)
 	# The short string literals of the unit tests of the range, size and
 	# duration parsers and of the threshold grammar (accepted and refused).
 	grep -ohE '"[^" ]{1,24}"' "$root"/tests/unit/test_thresholds.c $(ls "$root"/tests/unit/test_assess.c 2>/dev/null) | sed 's/^"//; s/"$//' | sort -u | while IFS= read -r t; do printf '%s' "$t" | seed; done ;;
+trace)
+	# each format file alone, and each followed by a NUL and a record of
+	# 6.18's layout (pid 4242, comm "vic tim" at offset 72)
+	for f in "$fx"/tracefs/*.format; do
+		seed <"$f"
+		{ cat "$f"; printf '\0\x61\x02\0\0\x4d\0\0\0\x92\x10\0\0\x48\0\x08\0'; head -c 56 /dev/zero; printf 'vic tim\0'; } | seed
+	done ;;
 ukill)
 	# the killers' messages of the unit tests, in every wording they know
 	grep -ohE '"(Killed|mem avail|low memory|sending)[^"]*"' "$root"/tests/unit/test_ukill.c "$root"/tests/unit/test_journal.c |

@@ -8,9 +8,14 @@
  *                                         verdict (oomw_assess, check_oom's defaults)
  *   snap <key> <value>                    one line per snapshot field
  *   cgroup <path> <oom_kill> <delta>
- *   event <index> <details> <pid> <comm> <task_memcg> <scope> <wall_usec> <seen_usec>
+ *   event <index> <details> <pid> <comm> <task_memcg> <scope> <wall_usec> <seen_usec> <awaiting_log>
+ *                                         awaiting_log 1: named by the tracepoint, its log
+ *                                         record not read yet
  *   wake <file> <revents>                 a pollfd poll() reported ready (--wait-event);
  *                                         file is what the fd is open on, revents in hex
+ *   stored <index> <awaiting_log> <pid> <comm> <task_memcg> <scope> <uid> <anon_rss_kib>
+ *                                         with --trace 1, at the end: the persisted events
+ *                                         with details
  *
  * Strings are escaped with oomw_escape (tab too), so any byte stays on one line.
  * Numbers unknown to the core print as "-". seen_usec is CLOCK_REALTIME when the
@@ -18,13 +23,15 @@
  *
  * Usage: oomw_sample --proc D --sys D --kmsg F --state F [--cgroup GLOB]...
  *                    [--candidates N] [--wait-event SECONDS [--ready FILE]] [--bench N]
+ *                    [--trace 1]
  * --wait-event: after a first sample, waits in poll() on the monitor's fds and
  * samples on every wake-up (and every 100 ms) until an event arrived or the time
  * is up; --ready names a file created once the first sample is done. A cgroup's
  * counter may move a sample before the kill's log record arrives, so the
  * samples without events print their changed cgroup lines too: the deltas of
  * one run add up.
- * --bench N: then N more samples, printing "bench sample_usec_avg|max <usec>". */
+ * --bench N: then N more samples, printing "bench sample_usec_avg|max <usec>".
+ * --trace 1: the monitor also reads the oom:mark_victim tracepoint (trace.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -80,7 +87,7 @@ static void on_event(const struct oomw_event *ev, void *ctx)
 	print_str(ev->kill.task_memcg, strlen(ev->kill.task_memcg));
 	printf("\t%s\t", oomw_scope_name(ev->kill.scope));
 	print_num(ev->wall_usec);
-	printf("\t%" PRId64 "\n", seen);
+	printf("\t%" PRId64 "\t%d\n", seen, ev->awaiting_log ? 1 : 0);
 }
 
 static void print_cgroups(const struct oomw_snapshot *s, bool only_changed)
@@ -131,6 +138,7 @@ static void print_snap(const struct oomw_snapshot *s, int ret)
 	printf("snap\tkills_without_details\t%" PRId64 "\n", s->kills_without_details);
 	printf("snap\tklog_err\t%d\n", s->klog_err);
 	printf("snap\tklog_missed\t%" PRIu64 "\n", s->klog_missed);
+	printf("snap\ttrace_err\t%d\n", s->trace_err);
 	printf("snap\tstate_err\t%d\n", s->state_err);
 	printf("snap\tstate_why\t%s\n", s->state_why ? s->state_why : "-");
 	printf("snap\tmem_err\t%d\n", s->mem_err);
@@ -161,7 +169,8 @@ static void print_wake(const struct pollfd *p)
 static int usage(void)
 {
 	fprintf(stderr, "usage: oomw_sample --proc D --sys D --kmsg F --state F [--cgroup GLOB]... "
-			"[--candidates N] [--wait-event SECONDS [--ready FILE]] [--bench N]\n");
+			"[--candidates N] [--wait-event SECONDS [--ready FILE]] [--bench N] "
+			"[--trace 1]\n");
 	return 2;
 }
 
@@ -193,6 +202,8 @@ int main(int argc, char **argv)
 			wait_sec = strtol(val, NULL, 10);
 		else if (strcmp(opt, "--bench") == 0)
 			bench = strtol(val, NULL, 10);
+		else if (strcmp(opt, "--trace") == 0)
+			cfg.trace = strcmp(val, "1") == 0;
 		else if (strcmp(opt, "--ready") == 0)
 			ready = val;
 		else
@@ -250,8 +261,24 @@ int main(int argc, char **argv)
 		printf("bench\tsample_usec_avg\t%" PRId64 "\nbench\tsample_usec_max\t%" PRId64 "\n",
 		       total_usec / bench, max_usec);
 	size_t n;
-	oomw_monitor_events(m, &n);
+	const struct oomw_event *evs = oomw_monitor_events(m, &n);
 	printf("snap\tstored_events\t%zu\n", n);
+	for (size_t i = 0; cfg.trace && i < n; i++) {
+		const struct oomw_kill *k = &evs[i].kill;
+		if (!evs[i].has_details)
+			continue;
+		printf("stored\t%" PRIu64 "\t%d\t", evs[i].index, evs[i].awaiting_log ? 1 : 0);
+		print_num(k->pid);
+		putchar('\t');
+		print_str(k->comm, k->comm_len);
+		putchar('\t');
+		print_str(k->task_memcg, strlen(k->task_memcg));
+		printf("\t%s\t", oomw_scope_name(k->scope));
+		print_num(k->uid);
+		putchar('\t');
+		print_num(k->anon_rss_kib);
+		putchar('\n');
+	}
 	oomw_monitor_close(m);
 	return 0;
 }

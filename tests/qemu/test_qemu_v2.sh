@@ -21,7 +21,7 @@ STATIC=$root/build/tests/static
 GUEST_MEM_MIB=256
 # The scripts the guest runs, in order (tests/qemu/init.sh): this directory's
 # guest script, the host's live tests as they are, then the total since boot.
-LIVE_TESTS=(test_core_live test_klog_overflow)
+LIVE_TESTS=(test_core_live test_klog_overflow test_trace_live)
 guest_scripts() { # PHASE
 	if [ "$1" = global ]; then echo guest_global; else echo guest_live "${LIVE_TESTS[@]}" guest_total; fi
 }
