@@ -332,9 +332,10 @@ static void on_kill(const struct oomw_kill *kill, void *ctx)
 	}
 	/* The kill the tracepoint already reported (and counted): the log
 	 * completes it instead of being a kill of its own. */
-	long traced = oomw_trace_match_log(m->st.events, m->st.n_events, k);
+	struct oomw_event *events = oomw_state_events(&m->st);
+	long traced = oomw_trace_match_log(events, m->st.n_events, k);
 	if (traced >= 0) {
-		oomw_trace_merge(&m->st.events[traced], k);
+		oomw_trace_merge(&events[traced], k);
 		m->dirty = true;
 		return;
 	}
@@ -631,7 +632,7 @@ static void drain_trace(struct oomw_monitor *m, struct oomw_snapshot *snap)
 	struct oomw_kill *k = &m->traced[m->n_traced];
 	int r;
 	while (m->n_traced < TRACED_MAX && ((r = oomw_trace_read(&m->trace, k)) == 0 || r == -EBADMSG)) {
-		if (r == 0 && !oomw_trace_seen(m->st.events, m->st.n_events, k)) {
+		if (r == 0 && !oomw_trace_seen(oomw_state_events(&m->st), m->st.n_events, k)) {
 			k->wall_usec = mono_to_wall(m, k->mono_usec);
 			k = &m->traced[++m->n_traced];
 		}

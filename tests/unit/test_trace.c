@@ -373,14 +373,15 @@ static void test_restart_in_between(void **ctx)
 	const char *why;
 	assert_int_equal(oomw_state_load(path, &back, &why), 0);
 	assert_int_equal(back.n_events, 2);
-	assert_true(back.events[0].awaiting_log);
-	assert_false(back.events[1].awaiting_log);
-	assert_string_equal(back.events[0].kill.comm, "vic tim");
+	const struct oomw_event *events = oomw_state_events(&back);
+	assert_true(events[0].awaiting_log);
+	assert_false(events[1].awaiting_log);
+	assert_string_equal(events[0].kill.comm, "vic tim");
 	struct oomw_kill k = logged(4242, 50 * USEC + 12);
-	assert_int_equal(oomw_trace_match_log(back.events, back.n_events, &k), 0);
+	assert_int_equal(oomw_trace_match_log(events, back.n_events, &k), 0);
 	/* and log first, then a restart: a traced victim after it is known */
 	struct oomw_kill t2 = traced(4243, 60 * USEC - 5);
-	assert_true(oomw_trace_seen(back.events, back.n_events, &t2));
+	assert_true(oomw_trace_seen(events, back.n_events, &t2));
 	/* written on the traced kill's line only */
 	char cmd[160];
 	snprintf(cmd, sizeof(cmd), "test \"$(grep -c ' awaiting_log=1$' '%s')\" = 1", path);
