@@ -61,9 +61,6 @@ static struct plugin_config {
 	char globs[OOMW_GLOBS_MAX][PATH_MAX]; /* mcfg.cgroup_globs point here */
 	char state_path[PATH_MAX];
 	bool notify_kills;
-	/* Scanned by the read callback itself, outside the lock: a scan of every
-	 * process takes milliseconds and must not delay the watcher's kills. */
-	size_t n_candidates;
 	struct oomw_assess_params params;
 	bool failed;
 } cfg;
@@ -78,7 +75,6 @@ static struct {
 	int stop_fd;                     /* eventfd that wakes the watcher for shutdown */
 	struct oomw_snapshot read_snap;  /* the read callback's (only that thread touches it) */
 	struct oomw_snapshot watch_snap; /* the watcher's */
-	struct oomw_candidate candidates[OOMW_CANDIDATES_MAX]; /* the read callback's */
 	/* Under lock, as the monitor: */
 	struct oomw_verdict verdict;
 	struct oomw_held held;             /* the verdicts last notified */
@@ -156,7 +152,7 @@ static const struct oomw_conf_key config_keys[] = {
 	OOMW_KEY_TEXT(C, "SysPath", mcfg.paths.sys),
 	OOMW_KEY_TEXT(C, "KmsgPath", mcfg.paths.kmsg),
 	OOMW_KEY_TEXT(C, "JournalDir", mcfg.paths.journal_dir),
-	OOMW_KEY_COUNT(C, "Candidates", n_candidates, 0, OOMW_CANDIDATES_MAX),
+	OOMW_KEY_COUNT(C, "Candidates", mcfg.n_candidates, 0, OOMW_CANDIDATES_MAX),
 	OOMW_KEY_DURATION(C, "KillWindow", params.window_sec, 1, OOMW_KILL_WINDOW_MAX_SEC),
 	OOMW_KEY_TEXT(C, "StateFile", state_path),
 	OOMW_KEY_THRESHOLD(C, "MemAvailableWarning", params.mem_available.warning, OOMW_METRIC_FREE),
@@ -540,19 +536,20 @@ static void submit_candidate(size_t rank, const char *type, double v, const char
 	meta_data_destroy(meta);
 }
 
-static void submit_candidates(void)
+/* The monitor's scan (it rescans at most once a second, after the kills of
+ * a sample are notified): the same candidates the core names as the
+ * likeliest victim of a cgroup held at its limit. */
+static void submit_candidates(const struct oomw_snapshot *snap)
 {
-	size_t n = 0;
-	int err = oomw_candidates_top(cfg.mcfg.paths.proc, g.candidates, cfg.n_candidates, &n);
-	if (err != 0)
+	if (snap->candidates_err != 0)
 		c_complain_once(LOG_WARNING, &g.candidates_c,
 				PLUGIN_NAME ": candidates: cannot read the processes' oom_score "
 					    "under %s: %s",
-				cfg.mcfg.paths.proc, STRERROR(-err));
+				cfg.mcfg.paths.proc, STRERROR(-snap->candidates_err));
 	else
 		c_release(LOG_INFO, &g.candidates_c, PLUGIN_NAME ": candidates: readable again");
-	for (size_t i = 0; i < n; i++) {
-		const struct oomw_candidate *c = &g.candidates[i];
+	for (size_t i = 0; i < snap->n_candidates; i++) {
+		const struct oomw_candidate *c = &snap->candidates[i];
 		char comm[4 * OOMW_COMM_MAX + 1];
 		oomw_escape(c->comm, c->comm_len, "", comm, sizeof(comm));
 		submit_candidate(i + 1, "oom_score", (gauge_t)c->oom_score, comm, c->pid);
@@ -567,8 +564,8 @@ static int oomwatch_read(user_data_t *ud)
 	(void)ud;
 	sample(&g.read_snap);
 	submit_snapshot(&g.read_snap);
-	if (cfg.n_candidates > 0)
-		submit_candidates();
+	if (cfg.mcfg.n_candidates > 0)
+		submit_candidates(&g.read_snap);
 	return 0;
 }
 

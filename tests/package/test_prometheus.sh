@@ -36,7 +36,7 @@ check "the manual page is installed" test -f /usr/share/man/man1/oomwatch-export
 check "the alerting rules are an example in the package's docs" \
 	test -f /usr/share/doc/oomwatch-prometheus/examples/prometheus-oomwatch.rules.yml
 check "the package depends on no daemon and recommends prometheus-node-exporter" \
-	test "$(dpkg-query -W -f='${Recommends}' oomwatch-prometheus)" = prometheus-node-exporter
+	test "$(dpkg-query -W -f='${Recommends}' oomwatch-prometheus)" = 'prometheus-node-exporter, libsystemd0'
 
 # The exporter as oomwatch-exporter.service starts it: its ExecStart (with the
 # continuation line), CapabilityBoundingSet, OOMScoreAdjust and StateDirectory,

@@ -571,7 +571,7 @@ static void test_config_thresholds(void **state)
 	assert_true(cfg.params.psi.critical.range.start_neg_inf);
 	assert_int_equal(cfg.params.hysteresis.unit, OOMW_UNIT_BYTES);
 	assert_int_equal(cfg.params.window_sec, 7 * 24 * 3600);
-	assert_int_equal(cfg.n_candidates, 3);
+	assert_int_equal(cfg.mcfg.n_candidates, 3);
 	assert_false(cfg.notify_kills);
 	assert_int_equal(cfg.mcfg.n_cgroup_globs, 1);
 }
