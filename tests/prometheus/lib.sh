@@ -26,7 +26,11 @@ done
 TMP=$(mktemp -d /tmp/oomwatch-prom-test.XXXXXX)
 chmod 755 "$TMP"
 PROM_PIDS=()
+# For this process only, as snmp_env_trap (tests/snmp/snmp_env.sh): a forked
+# copy of the script must not stop the exporter under it.
+PROM_OWNER=$BASHPID
 prom_cleanup() {
+	[ "$BASHPID" = "$PROM_OWNER" ] || return 0
 	local i
 	for ((i = ${#PROM_PIDS[@]} - 1; i >= 0; i--)); do
 		kill "${PROM_PIDS[i]}" 2>/dev/null && wait "${PROM_PIDS[i]}" 2>/dev/null
