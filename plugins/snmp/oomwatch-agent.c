@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "agent_config.h"
@@ -26,6 +25,7 @@
 #include "defaults.h"
 #include "harden.h"
 #include "monitor.h"
+#include "signals.h"
 #include "version.h"
 
 #define AGENT_NAME "oomwatch-agent"
@@ -84,33 +84,13 @@ static void usage(void)
 	       "2 = cannot start (sources, privileges).\n");
 }
 
-/* SIGTERM, SIGINT and SIGHUP arrive through a signalfd that net-snmp's loop
- * watches: no handler, and no race with the select() inside
+/* SIGTERM, SIGINT and SIGHUP arrive through a signalfd (signals.h) that
+ * net-snmp's loop watches: no handler, and no race with the select() inside
  * agent_check_and_process. */
 static void on_signal(int fd, void *data)
 {
-	struct signalfd_siginfo si;
 	(void)data;
-	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGHUP)
-			got_hup = true;
-		else
-			got_term = true;
-	}
-}
-
-static int setup_signals(void)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
-	    (signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
-		return -errno;
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	oomw_signals_read(fd, &got_term, &got_hup);
 }
 
 static void on_kernel_event(int fd, void *data);
@@ -363,7 +343,7 @@ static void run_loop(void)
 		oomw_monitor_save(monitor);
 		agent_check_and_process(WAIT_FOR_EVENTS);
 		if (got_hup) {
-			got_hup = 0;
+			got_hup = false;
 			reload();
 		}
 	}
@@ -497,8 +477,8 @@ static int prepare_process(void)
 		return EXIT_RUNTIME;
 	}
 	setup_logging(log_target);
-	if (setup_signals() != 0) {
-		snmp_log(LOG_ERR, "cannot set up signal handling: %s\n", strerror(errno));
+	if ((signal_fd = oomw_signals_open(OOMW_SIGNALS_STOP_RELOAD)) < 0) {
+		snmp_log(LOG_ERR, "cannot set up signal handling: %s\n", strerror(-signal_fd));
 		return EXIT_RUNTIME;
 	}
 	harden(run_as != NULL && run_as->pw_uid != 0 ? DROP_ROOT : KEEP_ROOT);
