@@ -25,7 +25,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "journal.h"
 #include "news.h"
 #include "notice.h"
 #include "text.h"

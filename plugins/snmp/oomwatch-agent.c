@@ -9,7 +9,6 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -22,7 +21,6 @@
 #include "agent_config.h"
 #include "agent_mib.h"
 #include "cli.h"
-#include "defaults.h"
 #include "harden.h"
 #include "monitor.h"
 #include "signals.h"
