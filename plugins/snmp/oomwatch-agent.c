@@ -341,7 +341,7 @@ static void run_loop(void)
 		oomw_monitor_save(monitor);
 		agent_check_and_process(WAIT_FOR_EVENTS);
 		if (got_hup) {
-			got_hup = false;
+			got_hup = 0;
 			reload();
 		}
 	}
