@@ -7,11 +7,9 @@
  * monitor's descriptors, the listening socket, its clients and a signalfd. */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +21,7 @@
 #include "monitor.h"
 #include "options.h"
 #include "render.h"
+#include "signals.h"
 #include "version.h"
 
 #define EXIT_BAD_ARGS 1
@@ -317,18 +316,6 @@ static void client_io(struct client *c, short revents)
 
 /* ---- the loop ----------------------------------------------------------- */
 
-static int open_signals(void)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -errno;
-	g.signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	return g.signal_fd < 0 ? -errno : 0;
-}
-
 /* Runs until SIGTERM or SIGINT. */
 static int watch(void)
 {
@@ -436,8 +423,8 @@ int main(int argc, char **argv)
 	g.held = (struct oomw_held){ OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN, OOMW_SEV_UNKNOWN };
 
 	int r = 0;
-	if (!g.o.once && (r = open_signals()) < 0) {
-		fprintf(stderr, PROM_NAME ": cannot handle signals: %s\n", strerror(-r));
+	if (!g.o.once && (g.signal_fd = oomw_signals_open(OOMW_SIGNALS_STOP)) < 0) {
+		fprintf(stderr, PROM_NAME ": cannot handle signals: %s\n", strerror(-g.signal_fd));
 		return EXIT_CANNOT_RUN;
 	}
 	if (g.o.listen_text && (r = open_listener()) < 0) {

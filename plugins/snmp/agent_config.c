@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "conf.h"
-#include "journal.h"
 
 #define DEFAULT_N_CANDIDATES 10
 #define DEFAULT_KILL_TABLE_SIZE 50

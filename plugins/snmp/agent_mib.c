@@ -10,7 +10,8 @@
  * verdicts, the cgroups held at their limit, the victim's cgroup and the
  * wording of every source problem come from the core (common/assess.h); what
  * is news and what is owed come from common/news.h and common/ledger.h. The
- * notifications are agent_trap.c's. */
+ * varbinds of the notifications are built here from the same objects; their
+ * delivery is agent_trap.c's. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -24,7 +25,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "journal.h"
 #include "news.h"
 #include "notice.h"
 #include "text.h"
@@ -32,12 +32,28 @@
 #define USEC_PER_SEC 1000000LL
 #define PCT_HUNDREDTHS_MAX 10000
 
+#define OID_MAX_LEN MAX_OID_LEN /* 128 sub-identifiers (RFC 2578 3.5) */
+#define AGENT_KILL_TABLE 5      /* oomwKillTable, below oomwObjects */
+#define AGENT_CGROUP_TABLE 7
+
+struct agent_value {
+	u_char type;
+	size_t len;
+	union {
+		struct counter64 c64;
+		long l;
+		u_long ul;
+		char str[AGENT_TEXT_MAX + 1];
+		u_char date[11]; /* DateAndTime with its offset from UTC */
+	} u;
+};
+
 enum scope_value { SCOPE_UNKNOWN = 1, SCOPE_GLOBAL = 2, SCOPE_MEMCG = 3 };
 enum truth { TRUTH_TRUE = 1, TRUTH_FALSE = 2 };
 
 /* enterprises.32473 = oomwatchMIB (provisional, see the MIB). Not const:
  * register_sysORTable() takes it without const. */
-oid agent_mib_oid[] = { 1, 3, 6, 1, 4, 1, 32473 };
+static oid agent_mib_oid[] = { 1, 3, 6, 1, 4, 1, 32473 };
 static const oid objects_oid[] = { 1, 3, 6, 1, 4, 1, 32473, 1 };
 #define OBJECTS_LEN OID_LENGTH(objects_oid)
 
@@ -45,7 +61,10 @@ struct agent_cache cache;
 
 /* ---- values ---- */
 
-bool agent_put_number(struct agent_value *v, u_char type, int64_t x)
+/* A number of type ASN_COUNTER64 (also CounterBasedGauge64), ASN_UNSIGNED
+ * (Unsigned32 and Gauge32: held at 2^32-1), ASN_COUNTER (modulo 2^32) or
+ * ASN_INTEGER (Integer32). False when x is unknown or out of range. */
+static bool put_number(struct agent_value *v, u_char type, int64_t x)
 {
 	bool integer = type == ASN_INTEGER;
 	if (x == OOMW_UNKNOWN || x < (integer ? INT32_MIN : 0) || (integer && x > INT32_MAX))
@@ -67,20 +86,22 @@ bool agent_put_number(struct agent_value *v, u_char type, int64_t x)
 }
 
 /* Hundredths of a percent, held at 100 %. */
-bool agent_put_pct(struct agent_value *v, int64_t cpct)
+static bool put_pct(struct agent_value *v, int64_t cpct)
 {
-	return agent_put_number(v, ASN_UNSIGNED, cpct > PCT_HUNDREDTHS_MAX ? PCT_HUNDREDTHS_MAX : cpct);
+	return put_number(v, ASN_UNSIGNED, cpct > PCT_HUNDREDTHS_MAX ? PCT_HUNDREDTHS_MAX : cpct);
 }
 
 /* Any bytes become printable ASCII of at most 255 characters (DisplayString). */
-bool agent_put_text(struct agent_value *v, const char *s)
+static bool put_text(struct agent_value *v, const char *s)
 {
 	v->type = ASN_OCTET_STR;
 	v->len = oomw_escape(s, strlen(s), NULL, v->u.str, sizeof(v->u.str));
 	return true;
 }
 
-bool agent_put_ascii(struct agent_value *v, const char *s)
+/* A text of the core, already printable ASCII with "\xNN" escapes: served as
+ * it is, never escaped twice, cut without splitting an escape. */
+static bool put_ascii(struct agent_value *v, const char *s)
 {
 	oomw_cut_escaped(s, v->u.str, sizeof(v->u.str));
 	v->type = ASN_OCTET_STR;
@@ -104,9 +125,9 @@ static bool put_time(struct agent_value *v, int64_t wall_usec)
 		       (u_char)((wall_usec % USEC_PER_SEC) / 100000), '+', 0, 0) == SNMPERR_SUCCESS;
 }
 
-bool agent_put_truth(struct agent_value *v, bool b)
+static bool put_truth(struct agent_value *v, bool b)
 {
-	return agent_put_number(v, ASN_INTEGER, b ? TRUTH_TRUE : TRUTH_FALSE);
+	return put_number(v, ASN_INTEGER, b ? TRUTH_TRUE : TRUTH_FALSE);
 }
 
 /* OomwScope, OomwVerdict and OomwKiller are the core's enums plus one. */
@@ -116,6 +137,12 @@ _Static_assert(OOMW_SCOPE_UNKNOWN + 1 == SCOPE_UNKNOWN && OOMW_SCOPE_GLOBAL + 1 
 _Static_assert(OOMW_SEV_OK == 0 && OOMW_SEV_WARNING == 1 && OOMW_SEV_CRITICAL == 2 &&
 		       OOMW_SEV_UNKNOWN == 3,
 	       "OomwVerdict ok(1) warning(2) critical(3) unknown(4)");
+
+/* OomwVerdict: the core's severity plus one. */
+static long verdict_value(enum oomw_severity s)
+{
+	return (long)s + 1;
+}
 
 static int64_t i64_at(const void *row, size_t offset)
 {
@@ -291,7 +318,7 @@ static bool kill_reason(const struct oomw_event *ev, enum reason which, struct a
 				      [POD_UID] = r.who.pod_uid,
 				      [POD_QOS] = r.qos };
 	/* The core's why and remedy are printable already: not escaped twice. */
-	return which <= REMEDY ? agent_put_ascii(v, texts[which]) : agent_put_text(v, texts[which]);
+	return which <= REMEDY ? put_ascii(v, texts[which]) : put_text(v, texts[which]);
 }
 
 /* Before the kill: whether the cgroup is held at its limit, the likeliest
@@ -303,16 +330,16 @@ static bool cgroup_held(const void *cg, enum held_column column, struct agent_va
 	if (cv == NULL)
 		return false;
 	if (column == HELD)
-		return agent_put_truth(v, cv->held);
+		return put_truth(v, cv->held);
 	if (column == HELD_TEXT) {
 		if (cv->held)
 			oomw_held_text(cv, text, sizeof(text));
-		return agent_put_ascii(v, text);
+		return put_ascii(v, text);
 	}
 	if (!cv->held || cv->likeliest == NULL)
 		return false;
-	return column == VICTIM_PID ? agent_put_number(v, ASN_UNSIGNED, cv->likeliest->pid)
-				    : agent_put_text(v, cv->likeliest->comm);
+	return column == VICTIM_PID ? put_number(v, ASN_UNSIGNED, cv->likeliest->pid)
+				    : put_text(v, cv->likeliest->comm);
 }
 
 /* A PSI line's average over avg_sec (0: its total). */
@@ -322,9 +349,12 @@ static bool psi_value(enum oomw_psi_which which, size_t avg_sec, struct agent_va
 	if (cache.snap.psi_err != 0 || !l->known)
 		return false;
 	if (avg_sec == 0)
-		return agent_put_number(v, ASN_COUNTER64, l->total_usec);
-	return agent_put_pct(v, oomw_psi_avg_cpct(l, (int)avg_sec));
+		return put_number(v, ASN_COUNTER64, l->total_usec);
+	return put_pct(v, oomw_psi_avg_cpct(l, (int)avg_sec));
 }
+
+/* The value of column `column` of oomwKillTable for ev; false when absent. */
+static bool kill_value(unsigned column, const struct oomw_event *ev, struct agent_value *v);
 
 /* Unknown numbers are absent; pid 0 and "" in a kill mean unknown. */
 static bool value_of(const struct object *o, const void *row, struct agent_value *v)
@@ -335,71 +365,68 @@ static bool value_of(const struct object *o, const void *row, struct agent_value
 	int64_t x = o->how < TEXT ? i64_at(row, o->arg) : 0;
 	switch (o->how) {
 	case C64:
-		return agent_put_number(v, ASN_COUNTER64, x);
+		return put_number(v, ASN_COUNTER64, x);
 	case U32:
-		return agent_put_number(v, ASN_UNSIGNED, x);
+		return put_number(v, ASN_UNSIGNED, x);
 	case INT:
-		return agent_put_number(v, ASN_INTEGER, x);
+		return put_number(v, ASN_INTEGER, x);
 	case TEXT:
-		return agent_put_text(v, (const char *)row + o->arg);
+		return put_text(v, (const char *)row + o->arg);
 	case TIME:
 		return put_time(v, x);
 	case MEM_KIB:
-		return s->mem_err == 0 && agent_put_number(v, ASN_COUNTER64, x);
+		return s->mem_err == 0 && put_number(v, ASN_COUNTER64, x);
 	case MEM_MIB:
-		return s->mem_err == 0 && x != OOMW_UNKNOWN &&
-		       agent_put_number(v, ASN_UNSIGNED, x / 1024);
+		return s->mem_err == 0 && x != OOMW_UNKNOWN && put_number(v, ASN_UNSIGNED, x / 1024);
 	case BYTES_KIB:
 		return x != OOMW_UNKNOWN && x != OOMW_UNLIMITED &&
-		       agent_put_number(v, ASN_COUNTER64, x / 1024);
+		       put_number(v, ASN_COUNTER64, x / 1024);
 	case AVAILABLE_PCT:
-		return agent_put_pct(v, oomw_available_cpct(&cache.verdict));
+		return put_pct(v, oomw_available_cpct(&cache.verdict));
 	case PSI_SOME:
 	case PSI_FULL:
 		return psi_value(o->how == PSI_SOME ? OOMW_PSI_SOME : OOMW_PSI_FULL, o->arg, v);
 	case KILL_COUNT:
 		return s->vmstat_err == 0 &&
-		       (o->arg == 32 ? agent_put_number(v, ASN_COUNTER, s->oom_kill_total)
-				     : agent_put_number(v, ASN_COUNTER64, s->oom_kill_total));
+		       (o->arg == 32 ? put_number(v, ASN_COUNTER, s->oom_kill_total)
+				     : put_number(v, ASN_COUNTER64, s->oom_kill_total));
 	case USERSPACE_KILLS: /* known while a log is read */
 		return s->klog_err == 0 && strcmp(cache.cfg->paths.kmsg, OOMW_KMSG_NONE) != 0 &&
-		       agent_put_number(v, ASN_COUNTER64, s->userspace_kills);
+		       put_number(v, ASN_COUNTER64, s->userspace_kills);
 	case LAST_KILL:
 		ev = oomw_last_kernel_kill(cache.events, cache.n_events);
-		return ev != NULL && agent_kill_value((unsigned)o->arg, ev, v);
+		return ev != NULL && kill_value((unsigned)o->arg, ev, v);
 	case LAST_KILL_INDEX:
 		ev = oomw_last_kernel_kill(cache.events, cache.n_events);
-		return ev != NULL && ev->index > 0 &&
-		       agent_put_number(v, ASN_UNSIGNED, (int64_t)ev->index);
+		return ev != NULL && ev->index > 0 && put_number(v, ASN_UNSIGNED, (int64_t)ev->index);
 	case STATUS:
-		return agent_put_number(v, ASN_INTEGER, agent_verdict_value(cache.verdict.severity));
+		return put_number(v, ASN_INTEGER, verdict_value(cache.verdict.severity));
 	case CACHE_TEXT:
-		return agent_put_ascii(v, (const char *)&cache + o->arg);
+		return put_ascii(v, (const char *)&cache + o->arg);
 	case CGROUPS_UNINDEXED:
-		return agent_put_number(v, ASN_UNSIGNED, (int64_t)cache.n_cgroups_unindexed);
+		return put_number(v, ASN_UNSIGNED, (int64_t)cache.n_cgroups_unindexed);
 	case KILL_HAS_DETAILS:
-		return agent_put_truth(v, ev->has_details);
+		return put_truth(v, ev->has_details);
 	case KILL_PID:
-		return agent_put_number(v, ASN_UNSIGNED,
-					ev->kill.pid == OOMW_UNKNOWN ? 0 : ev->kill.pid);
+		return put_number(v, ASN_UNSIGNED, ev->kill.pid == OOMW_UNKNOWN ? 0 : ev->kill.pid);
 	case KILL_SCOPE: /* OomwScope is the core's enum plus one */
 		return ev->killer == OOMW_KILLER_KERNEL &&
-		       agent_put_number(v, ASN_INTEGER, (long)ev->kill.scope + 1);
+		       put_number(v, ASN_INTEGER, (long)ev->kill.scope + 1);
 	case KILL_CGROUP: /* memory.oom.group victims after the first: the OOM memcg */
-		return agent_put_text(v, oomw_kill_cgroup(&ev->kill));
+		return put_text(v, oomw_kill_cgroup(&ev->kill));
 	case KILL_REASON:
 		return kill_reason(ev, (enum reason)o->arg, v);
 	case KILL_KILLER: /* OomwKiller: kernel(1), systemdOomd(2), earlyoom(3) */
-		return agent_put_number(v, ASN_INTEGER, (long)ev->killer + 1);
+		return put_number(v, ASN_INTEGER, (long)ev->killer + 1);
 	case KILLER_DETAIL:
-		return ev->killer != OOMW_KILLER_KERNEL && agent_put_text(v, ev->ukill.detail);
+		return ev->killer != OOMW_KILLER_KERNEL && put_text(v, ev->ukill.detail);
 	case CG_UNDER_OOM:
 		return st->version == 1 && st->under_oom != OOMW_UNKNOWN &&
-		       agent_put_truth(v, st->under_oom != 0);
+		       put_truth(v, st->under_oom != 0);
 	case CG_LIMIT_HITS:
-		return agent_put_number(v, ASN_COUNTER64, oomw_cgroup_limit_hits(st));
+		return put_number(v, ASN_COUNTER64, oomw_cgroup_limit_hits(st));
 	case CG_PRESSURE:
-		return agent_put_pct(v, st->pressure_some_avg10_cpct);
+		return put_pct(v, st->pressure_some_avg10_cpct);
 	case CG_HELD:
 		return cgroup_held(row, (enum held_column)o->arg, v);
 	}
@@ -415,20 +442,17 @@ static const struct object *column_of(oid table, unsigned column)
 	return NULL;
 }
 
-bool agent_kill_value(unsigned column, const struct oomw_event *ev, struct agent_value *v)
+static bool kill_value(unsigned column, const struct oomw_event *ev, struct agent_value *v)
 {
 	const struct object *o = column_of(AGENT_KILL_TABLE, column);
 	return o != NULL && value_of(o, ev, v);
 }
 
-long agent_verdict_value(enum oomw_severity s)
-{
-	return (long)s + 1;
-}
-
 /* ---- tables: rows in ascending index order ---- */
 
-size_t agent_path_index(const char *path, oid *out)
+/* The cgroup path as an IMPLIED OCTET STRING index: its bytes, each one
+ * sub-identifier. 0 when the path does not fit (or is empty). */
+static size_t path_index(const char *path, oid *out)
 {
 	size_t len = strlen(path);
 	if (len == 0 || len > AGENT_CGROUP_INDEX_MAX)
@@ -454,7 +478,7 @@ static void choose_cgroup_rows(void)
 	cache.n_cgroups_unindexed = 0;
 	for (size_t i = 0; i < s->n_cgroups; i++) {
 		const char *path = s->cgroups[i].stats.path;
-		if (agent_path_index(path, scratch) == 0) {
+		if (path_index(path, scratch) == 0) {
 			cache.n_cgroups_unindexed++;
 			continue;
 		}
@@ -521,7 +545,7 @@ static size_t row_index(enum table t, size_t row, oid *out)
 		return idx > UINT32_MAX ? 0 : 1;
 	}
 	if (t == T_CGROUP)
-		return agent_path_index(cache.snap.cgroups[cache.cgroup_rows[row]].stats.path, out);
+		return path_index(cache.snap.cgroups[cache.cgroup_rows[row]].stats.path, out);
 	out[0] = t == T_NONE ? 0 : (oid)(row + 1);
 	return 1;
 }
@@ -536,7 +560,8 @@ static size_t object_oid(const struct object *o, oid *out)
 	return OBJECTS_LEN + o->sub_len;
 }
 
-size_t agent_instance_oid(const oid *sub, size_t sub_len, const oid *index, size_t index_len, oid *out)
+/* The OID of an instance: oomwObjects, sub (below it), index. Its length. */
+static size_t instance_oid(const oid *sub, size_t sub_len, const oid *index, size_t index_len, oid *out)
 {
 	memcpy(out, objects_oid, sizeof(objects_oid));
 	memcpy(out + OBJECTS_LEN, sub, sub_len * sizeof(oid));
@@ -625,6 +650,124 @@ static int handle_request(netsnmp_mib_handler *handler, netsnmp_handler_registra
 			netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOTWRITABLE);
 	}
 	return SNMP_ERR_NOERROR;
+}
+
+/* ---- notifications: their varbinds ---- */
+
+/* snmpTrapOID.0: the first varbind of every notification names it. */
+static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+
+/* Below oomwNotifications. */
+enum notification {
+	N_KILL = 1,
+	N_LOW_MEMORY = 2,
+	N_RECOVERED = 3,
+	N_KILLS_UNKNOWN_TIME = 4,
+	N_USERSPACE_KILL = 5,
+	N_CGROUP_HELD = 6,
+	N_CGROUP_RELEASED = 7,
+};
+static const enum notification of_notice[] = {
+	[OOMW_NOTICE_LOW_MEMORY] = N_LOW_MEMORY,
+	[OOMW_NOTICE_RECOVERED] = N_RECOVERED,
+	[OOMW_NOTICE_KILLS_UNKNOWN_TIME] = N_KILLS_UNKNOWN_TIME,
+	[OOMW_NOTICE_CGROUP_HELD] = N_CGROUP_HELD,
+	[OOMW_NOTICE_CGROUP_RELEASED] = N_CGROUP_RELEASED,
+};
+
+static bool add_var(netsnmp_variable_list **vars, const oid *sub, size_t sub_len, const oid *index,
+		    size_t index_len, const struct agent_value *v)
+{
+	oid name[OID_MAX_LEN];
+	size_t len = instance_oid(sub, sub_len, index, index_len, name);
+	return snmp_varlist_add_variable(vars, name, len, v->type, &v->u, v->len) != NULL;
+}
+
+/* A kill: these columns of oomwKillTable, as the MIB's NOTIFICATION-TYPE
+ * lists them; the instance is the kill's index. */
+static bool add_kill(netsnmp_variable_list **vars, const struct oomw_event *ev)
+{
+	/* Time, HasDetails, Pid, Name, Scope, TaskMemcg, Why, Remedy. */
+	static const unsigned kernel[] = { 2, 3, 4, 5, 7, 10, 16, 17 };
+	/* Time, Killer, Pid, Name, TaskMemcg, KillerDetail. */
+	static const unsigned userspace[] = { 2, 22, 4, 5, 10, 23 };
+	bool by_kernel = ev->killer == OOMW_KILLER_KERNEL;
+	const unsigned *columns = by_kernel ? kernel : userspace;
+	size_t n = by_kernel ? sizeof(kernel) / sizeof(kernel[0])
+			     : sizeof(userspace) / sizeof(userspace[0]);
+	oid index = ev->index > UINT32_MAX ? UINT32_MAX : (oid)ev->index;
+	struct agent_value v;
+	bool built = true;
+	for (size_t i = 0; i < n; i++) {
+		const oid column[] = { AGENT_KILL_TABLE, 1, columns[i] };
+		if (kill_value(columns[i], ev, &v))
+			built = built && add_var(vars, column, 3, &index, 1, &v);
+	}
+	return built;
+}
+
+/* A cgroup started being held at its limit: the columns of oomwCgroupTable
+ * the notification lists, as they were then; the instance is its path. */
+static bool add_held(netsnmp_variable_list **vars, const struct oomw_notice *n, const oid *index,
+		     size_t len)
+{
+	/* Path, RecentLimitHits, Pressure, VictimPid, VictimName, HeldText. */
+	enum { N_COLUMNS = 6 };
+	static const unsigned columns[N_COLUMNS] = { 2, 9, 10, 11, 12, 13 };
+	struct agent_value v[N_COLUMNS];
+	const bool known[N_COLUMNS] = {
+		put_text(&v[0], n->cgroup),
+		put_number(&v[1], ASN_UNSIGNED, n->limit_hits),
+		put_pct(&v[2], n->pressure_cpct),
+		put_number(&v[3], ASN_UNSIGNED, n->victim_pid),
+		n->victim_pid != OOMW_UNKNOWN && put_text(&v[4], n->victim_comm),
+		put_ascii(&v[5], n->text),
+	};
+	bool built = true;
+	for (size_t i = 0; i < N_COLUMNS; i++) {
+		const oid column[] = { AGENT_CGROUP_TABLE, 1, columns[i] };
+		if (known[i])
+			built = built && add_var(vars, column, 3, index, len, &v[i]);
+	}
+	return built;
+}
+
+/* A notice about the present: oomwStatus, oomwStatusText and
+ * oomwMemAvailablePct; or a cgroup's columns, the instance its path. */
+static bool add_notice(netsnmp_variable_list **vars, const struct oomw_notice *n)
+{
+	static const oid zero = 0, status[] = { 4, 1 }, text[] = { 4, 2 }, pct[] = { 1, 8 };
+	static const oid path[] = { AGENT_CGROUP_TABLE, 1, 2 }, held[] = { AGENT_CGROUP_TABLE, 1, 8 };
+	oid index[OID_MAX_LEN];
+	size_t len = path_index(n->cgroup, index);
+	struct agent_value v;
+	if (n->kind == OOMW_NOTICE_CGROUP_HELD)
+		return add_held(vars, n, index, len);
+	if (n->kind == OOMW_NOTICE_CGROUP_RELEASED)
+		return put_text(&v, n->cgroup) && add_var(vars, path, 3, index, len, &v) &&
+		       put_truth(&v, false) && add_var(vars, held, 3, index, len, &v);
+	put_number(&v, ASN_INTEGER, verdict_value(n->severity));
+	bool built = add_var(vars, status, 2, &zero, 1, &v);
+	put_ascii(&v, n->text);
+	built = built && add_var(vars, text, 2, &zero, 1, &v);
+	if (n->kind != OOMW_NOTICE_KILLS_UNKNOWN_TIME && put_pct(&v, n->available_cpct))
+		built = built && add_var(vars, pct, 2, &zero, 1, &v);
+	return built;
+}
+
+int agent_mib_notification(const struct oomw_event *ev, const struct oomw_notice *n,
+			   netsnmp_variable_list **vars)
+{
+	oid trap_oid[OID_LENGTH(agent_mib_oid) + 2];
+	memcpy(trap_oid, agent_mib_oid, sizeof(agent_mib_oid));
+	trap_oid[OID_LENGTH(agent_mib_oid)] = 0; /* oomwNotifications */
+	trap_oid[OID_LENGTH(agent_mib_oid) + 1] = ev == NULL ? of_notice[n->kind]
+						  : ev->killer != OOMW_KILLER_KERNEL ? N_USERSPACE_KILL
+										     : N_KILL;
+	if (snmp_varlist_add_variable(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
+				      trap_oid, sizeof(trap_oid)) == NULL)
+		return -ENOMEM;
+	return (ev != NULL ? add_kill(vars, ev) : add_notice(vars, n)) ? 0 : -ENOMEM;
 }
 
 /* GETNEXT walks objects[] in order: each object must sort after the one before. */

@@ -11,27 +11,13 @@
 #include "agent_config.h"
 #include "assess.h"
 #include "monitor.h"
+#include "notifier.h"
 
-#define AGENT_TEXT_MAX 255      /* DisplayString (SIZE (0..255)) */
-#define OID_MAX_LEN MAX_OID_LEN /* 128 sub-identifiers (RFC 2578 3.5) */
-#define AGENT_KILL_TABLE 5      /* oomwKillTable, below oomwObjects */
-#define AGENT_CGROUP_TABLE 7
+#define AGENT_TEXT_MAX 255 /* DisplayString (SIZE (0..255)) */
 /* oomwCgroupTable is indexed by the cgroup's path, IMPLIED (the path's bytes,
  * one sub-identifier each, no length): 11 sub-identifiers name the column
  * (1.3.6.1.4.1.32473.1.7.1.C), so a path of at most 117 bytes fits. */
-#define AGENT_CGROUP_INDEX_MAX (OID_MAX_LEN - 11)
-
-struct agent_value {
-	u_char type;
-	size_t len;
-	union {
-		struct counter64 c64;
-		long l;
-		u_long ul;
-		char str[AGENT_TEXT_MAX + 1];
-		u_char date[11]; /* DateAndTime with its offset from UTC */
-	} u;
-};
+#define AGENT_CGROUP_INDEX_MAX (MAX_OID_LEN - 11)
 
 /* What the last sample gave, and the verdict on it. */
 struct agent_cache {
@@ -52,7 +38,6 @@ struct agent_cache {
 	char klog_text[AGENT_TEXT_MAX + 1];
 };
 extern struct agent_cache cache;
-extern oid agent_mib_oid[7]; /* oomwatchMIB */
 
 /* ---- agent_mib.c: the objects ---- */
 
@@ -61,26 +46,10 @@ extern oid agent_mib_oid[7]; /* oomwatchMIB */
 int agent_mib_register(void);
 /* Chooses the rows of oomwKillTable and oomwCgroupTable from the cache. */
 void agent_mib_choose_rows(void);
-/* The value of column `column` of oomwKillTable for ev; false when absent. */
-bool agent_kill_value(unsigned column, const struct oomw_event *ev, struct agent_value *v);
-/* The OID of an instance: oomwObjects, sub (below it), index. Its length. */
-size_t agent_instance_oid(const oid *sub, size_t sub_len, const oid *index, size_t index_len, oid *out);
-/* The cgroup path as an IMPLIED OCTET STRING index: its bytes, each one
- * sub-identifier. 0 when the path does not fit (or is empty). */
-size_t agent_path_index(const char *path, oid *out);
-/* OomwVerdict: the core's severity plus one. */
-long agent_verdict_value(enum oomw_severity s);
-/* A number of type ASN_COUNTER64 (also CounterBasedGauge64), ASN_UNSIGNED
- * (Unsigned32 and Gauge32: held at 2^32-1), ASN_COUNTER (modulo 2^32) or
- * ASN_INTEGER (Integer32). False when x is unknown or out of range. */
-bool agent_put_number(struct agent_value *v, u_char type, int64_t x);
-bool agent_put_pct(struct agent_value *v, int64_t cpct);
-bool agent_put_truth(struct agent_value *v, bool b);
-/* Any bytes, escaped to printable ASCII (DisplayString). */
-bool agent_put_text(struct agent_value *v, const char *s);
-/* A text of the core, already printable ASCII with "\xNN" escapes: served as
- * it is, never escaped twice, cut without splitting an escape. */
-bool agent_put_ascii(struct agent_value *v, const char *s);
+/* The varbinds of a notification: a kill (ev), or else the notice n.
+ * Returns 0 or -ENOMEM. */
+int agent_mib_notification(const struct oomw_event *ev, const struct oomw_notice *n,
+			   netsnmp_variable_list **vars);
 
 /* ---- agent_trap.c: sampling and notifications ---- */
 

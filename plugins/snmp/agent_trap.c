@@ -9,8 +9,8 @@
  * state's delivery cursor, so whichever agent process runs next sends them;
  * the cursor moves, and is saved, as the answers come in. Notices about the
  * present (memory, cgroups held at their limit, kills at an unknown time) are
- * queued in memory until answered. This file builds and sends the PDUs and
- * logs what the core says. */
+ * queued in memory until answered. This file sends the PDUs (their varbinds
+ * are agent_mib.c's) and logs what the core says. */
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
@@ -19,12 +19,8 @@
 #include "agent_mib.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "notifier.h"
-
-static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 /* RFC 2741 6.1: h.type of a Notify PDU; net-snmp's AgentX transport uses the
  * RFC's numbers as PDU commands, but installs no header that names them. */
 #define AGENTX_NOTIFY_PDU 12
@@ -35,127 +31,11 @@ static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 /* RFC 2741 6.2.16: res.error notOpen (the master no longer knows our session). */
 #define AGENTX_ERR_NOT_OPEN_SESSION 257
 
-/* Below oomwNotifications. */
-enum notification {
-	N_KILL = 1,
-	N_LOW_MEMORY = 2,
-	N_RECOVERED = 3,
-	N_KILLS_UNKNOWN_TIME = 4,
-	N_USERSPACE_KILL = 5,
-	N_CGROUP_HELD = 6,
-	N_CGROUP_RELEASED = 7,
-};
-static const enum notification of_notice[] = {
-	[OOMW_NOTICE_LOW_MEMORY] = N_LOW_MEMORY,
-	[OOMW_NOTICE_RECOVERED] = N_RECOVERED,
-	[OOMW_NOTICE_KILLS_UNKNOWN_TIME] = N_KILLS_UNKNOWN_TIME,
-	[OOMW_NOTICE_CGROUP_HELD] = N_CGROUP_HELD,
-	[OOMW_NOTICE_CGROUP_RELEASED] = N_CGROUP_RELEASED,
-};
-
 static struct oomw_monitor *monitor;  /* holds the events owed and the delivery cursor */
 static struct oomw_notifier notifier; /* the delivery ledger, held verdicts, what was said */
 static bool connected;
 static netsnmp_session *master; /* the AgentX session, while connected */
 static int cursor_err;          /* the last failure to save the delivery cursor, logged once */
-
-/* ---- the varbinds ---- */
-
-static bool add_var(netsnmp_variable_list **vars, const oid *sub, size_t sub_len, const oid *index,
-		    size_t index_len, const struct agent_value *v)
-{
-	oid name[OID_MAX_LEN];
-	size_t len = agent_instance_oid(sub, sub_len, index, index_len, name);
-	return snmp_varlist_add_variable(vars, name, len, v->type, &v->u, v->len) != NULL;
-}
-
-/* A kill: these columns of oomwKillTable, as the MIB's NOTIFICATION-TYPE
- * lists them; the instance is the kill's index. */
-static bool add_kill(netsnmp_variable_list **vars, const struct oomw_event *ev)
-{
-	/* Time, HasDetails, Pid, Name, Scope, TaskMemcg, Why, Remedy. */
-	static const unsigned kernel[] = { 2, 3, 4, 5, 7, 10, 16, 17 };
-	/* Time, Killer, Pid, Name, TaskMemcg, KillerDetail. */
-	static const unsigned userspace[] = { 2, 22, 4, 5, 10, 23 };
-	bool by_kernel = ev->killer == OOMW_KILLER_KERNEL;
-	const unsigned *columns = by_kernel ? kernel : userspace;
-	size_t n = by_kernel ? sizeof(kernel) / sizeof(kernel[0])
-			     : sizeof(userspace) / sizeof(userspace[0]);
-	oid index = ev->index > UINT32_MAX ? UINT32_MAX : (oid)ev->index;
-	struct agent_value v;
-	bool built = true;
-	for (size_t i = 0; i < n; i++) {
-		const oid column[] = { AGENT_KILL_TABLE, 1, columns[i] };
-		if (agent_kill_value(columns[i], ev, &v))
-			built = built && add_var(vars, column, 3, &index, 1, &v);
-	}
-	return built;
-}
-
-/* A cgroup started being held at its limit: the columns of oomwCgroupTable
- * the notification lists, as they were then; the instance is its path. */
-static bool add_held(netsnmp_variable_list **vars, const struct oomw_notice *n, const oid *index,
-		     size_t len)
-{
-	/* Path, RecentLimitHits, Pressure, VictimPid, VictimName, HeldText. */
-	enum { N_COLUMNS = 6 };
-	static const unsigned columns[N_COLUMNS] = { 2, 9, 10, 11, 12, 13 };
-	struct agent_value v[N_COLUMNS];
-	const bool known[N_COLUMNS] = {
-		agent_put_text(&v[0], n->cgroup),
-		agent_put_number(&v[1], ASN_UNSIGNED, n->limit_hits),
-		agent_put_pct(&v[2], n->pressure_cpct),
-		agent_put_number(&v[3], ASN_UNSIGNED, n->victim_pid),
-		n->victim_pid != OOMW_UNKNOWN && agent_put_text(&v[4], n->victim_comm),
-		agent_put_ascii(&v[5], n->text),
-	};
-	bool built = true;
-	for (size_t i = 0; i < N_COLUMNS; i++) {
-		const oid column[] = { AGENT_CGROUP_TABLE, 1, columns[i] };
-		if (known[i])
-			built = built && add_var(vars, column, 3, index, len, &v[i]);
-	}
-	return built;
-}
-
-/* A notice about the present: oomwStatus, oomwStatusText and
- * oomwMemAvailablePct; or a cgroup's columns, the instance its path. */
-static bool add_notice(netsnmp_variable_list **vars, const struct oomw_notice *n)
-{
-	static const oid zero = 0, status[] = { 4, 1 }, text[] = { 4, 2 }, pct[] = { 1, 8 };
-	static const oid path[] = { AGENT_CGROUP_TABLE, 1, 2 }, held[] = { AGENT_CGROUP_TABLE, 1, 8 };
-	oid index[OID_MAX_LEN];
-	size_t len = agent_path_index(n->cgroup, index);
-	struct agent_value v;
-	if (n->kind == OOMW_NOTICE_CGROUP_HELD)
-		return add_held(vars, n, index, len);
-	if (n->kind == OOMW_NOTICE_CGROUP_RELEASED)
-		return agent_put_text(&v, n->cgroup) && add_var(vars, path, 3, index, len, &v) &&
-		       agent_put_truth(&v, false) && add_var(vars, held, 3, index, len, &v);
-	agent_put_number(&v, ASN_INTEGER, agent_verdict_value(n->severity));
-	bool built = add_var(vars, status, 2, &zero, 1, &v);
-	agent_put_ascii(&v, n->text);
-	built = built && add_var(vars, text, 2, &zero, 1, &v);
-	if (n->kind != OOMW_NOTICE_KILLS_UNKNOWN_TIME && agent_put_pct(&v, n->available_cpct))
-		built = built && add_var(vars, pct, 2, &zero, 1, &v);
-	return built;
-}
-
-/* The varbinds of a kill notification (ev) or of a notice (n). */
-static int build_vars(const struct oomw_event *ev, const struct oomw_notice *n,
-		      netsnmp_variable_list **vars)
-{
-	oid trap_oid[OID_LENGTH(agent_mib_oid) + 2];
-	memcpy(trap_oid, agent_mib_oid, sizeof(agent_mib_oid));
-	trap_oid[OID_LENGTH(agent_mib_oid)] = 0; /* oomwNotifications */
-	trap_oid[OID_LENGTH(agent_mib_oid) + 1] = ev == NULL ? of_notice[n->kind]
-						  : ev->killer != OOMW_KILLER_KERNEL ? N_USERSPACE_KILL
-										     : N_KILL;
-	if (snmp_varlist_add_variable(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
-				      trap_oid, sizeof(trap_oid)) == NULL)
-		return -ENOMEM;
-	return (ev != NULL ? add_kill(vars, ev) : add_notice(vars, n)) ? 0 : -ENOMEM;
-}
 
 /* ---- delivery ---- */
 
@@ -196,7 +76,7 @@ static int on_response(int op, netsnmp_session *session, int reqid, netsnmp_pdu 
 static long send_notify(const struct oomw_event *ev, const struct oomw_notice *n)
 {
 	netsnmp_variable_list *vars = NULL;
-	if (build_vars(ev, n, &vars) != 0) {
+	if (agent_mib_notification(ev, n, &vars) != 0) {
 		snmp_free_varbind(vars);
 		snmp_log(LOG_ERR, "cannot build a notification: out of memory; will retry\n");
 		return 0;

@@ -9,8 +9,6 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -18,14 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "agent_config.h"
 #include "agent_mib.h"
-#include "defaults.h"
+#include "cli.h"
 #include "harden.h"
 #include "monitor.h"
+#include "signals.h"
 #include "version.h"
 
 #define AGENT_NAME "oomwatch-agent"
@@ -36,15 +34,14 @@
 /* What the monitor can offer: /dev/kmsg, one memory.events per cgroup, the PSI trigger. */
 #define WATCHED_FDS_MAX (1 + OOMW_SNAPSHOT_CGROUPS_MAX + 1)
 
-enum exit_code { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_RUNTIME = 2 };
+/* EXIT_NONE: no reason to exit yet. */
+enum exit_code { EXIT_NONE = -1, EXIT_OK = 0, EXIT_USAGE = 1, EXIT_RUNTIME = 2 };
 /* net-snmp's int flags, named: a boolean setting on, a loop turn that waits. */
 enum { DS_ON = 1, WAIT_FOR_EVENTS = 1 };
 enum run_mode { RUN_DAEMON, RUN_FOREGROUND };
 enum log_target { LOG_TO_SYSLOG, LOG_TO_STDERR };
 /* Whether root is dropped after the start (-u USER): what can be locked. */
 enum root_plan { KEEP_ROOT, DROP_ROOT };
-/* What the command line asks: run, or exit at once (--help, --version, a mistake). */
-enum options_result { OPTIONS_RUN, OPTIONS_EXIT };
 
 static bool got_term, got_hup;
 static int signal_fd = -1;
@@ -64,55 +61,34 @@ static unsigned int timer_id;
 static unsigned int followup_id; /* 0: no follow-up refresh pending */
 static bool kernel_event;        /* a source is ready: refresh once in run_loop */
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f,
-		"Usage: " AGENT_NAME " [-f] [--syslog] [-c CONFIG] [-x SOCKET] [--proc DIR] [--sys DIR]\n"
-		"                      [--kmsg FILE|journal|none] [--state FILE] [-u USER]\n"
-		"Serves OOMWATCH-MIB (memory, pressure, OOM kills) to snmpd over AgentX.\n"
-		"  -c, --config FILE   configuration (default " AGENT_DEFAULT_CONFIG " if it exists)\n"
-		"  -x, --agentx SOCKET AgentX master socket (default: net-snmp's, /var/agentx/master)\n"
-		"      --proc DIR      proc mount (default /proc)\n"
-		"      --sys DIR       sys mount (default /sys)\n"
-		"      --kmsg FILE     kernel log: /dev/kmsg (default), a log file, journal (the\n"
-		"                      systemd journal; journal_dir in the file), or none\n"
-		"      --state FILE    persisted cursor, so kills survive agent restarts\n"
-		"  -u, --user USER     drop root to USER once the kernel log is open\n"
-		"  -f, --foreground    stay in the foreground and log to stderr\n"
-		"      --syslog        log to syslog even in the foreground\n"
-		"  -h, --help          this text;  -V, --version  the version\n"
-		"While snmpd is unreachable the agent keeps running and retries every\n"
-		"ping_interval (default 2 s); exit status 1 = bad options or configuration,\n"
-		"2 = cannot start (sources, privileges).\n");
+	printf("Usage: " AGENT_NAME " [-f] [--syslog] [-c CONFIG] [-x SOCKET] [--proc DIR] [--sys DIR]\n"
+	       "                      [--kmsg FILE|journal|none] [--state FILE] [-u USER]\n"
+	       "Serves OOMWATCH-MIB (memory, pressure, OOM kills) to snmpd over AgentX.\n"
+	       "  -c, --config FILE   configuration (default " AGENT_DEFAULT_CONFIG " if it exists)\n"
+	       "  -x, --agentx SOCKET AgentX master socket (default: net-snmp's, /var/agentx/master)\n"
+	       "      --proc DIR      proc mount (default /proc)\n"
+	       "      --sys DIR       sys mount (default /sys)\n"
+	       "      --kmsg FILE     kernel log: /dev/kmsg (default), a log file, journal (the\n"
+	       "                      systemd journal; journal_dir in the file), or none\n"
+	       "      --state FILE    persisted cursor, so kills survive agent restarts\n"
+	       "  -u, --user USER     drop root to USER once the kernel log is open\n"
+	       "  -f, --foreground    stay in the foreground and log to stderr\n"
+	       "      --syslog        log to syslog even in the foreground\n"
+	       "  -h, --help          this text;  -V, --version  the version\n"
+	       "While snmpd is unreachable the agent keeps running and retries every\n"
+	       "ping_interval (default 2 s); exit status 1 = bad options or configuration,\n"
+	       "2 = cannot start (sources, privileges).\n");
 }
 
-/* SIGTERM, SIGINT and SIGHUP arrive through a signalfd that net-snmp's loop
- * watches: no handler, and no race with the select() inside
+/* SIGTERM, SIGINT and SIGHUP arrive through a signalfd (signals.h) that
+ * net-snmp's loop watches: no handler, and no race with the select() inside
  * agent_check_and_process. */
 static void on_signal(int fd, void *data)
 {
-	struct signalfd_siginfo si;
 	(void)data;
-	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGHUP)
-			got_hup = true;
-		else
-			got_term = true;
-	}
-}
-
-static int setup_signals(void)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
-	    (signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
-		return -errno;
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	oomw_signals_read(fd, &got_term, &got_hup);
 }
 
 static void on_kernel_event(int fd, void *data);
@@ -387,7 +363,7 @@ static int serve(void)
 
 /* An option that sets a key of the file, after it: one slot a key, so that
  * an option given twice takes the last value. */
-static enum options_result override(const char *key, const char *value)
+static void override(const char *key, const char *value)
 {
 	size_t k = 0;
 	while (k < overrides.n && overrides.key[k] != key)
@@ -395,57 +371,54 @@ static enum options_result override(const char *key, const char *value)
 	overrides.key[k] = key;
 	overrides.value[k] = value;
 	overrides.n += k == overrides.n;
-	return OPTIONS_RUN;
 }
 
-/* One option into the globals; OPTIONS_EXIT with *status for --help,
- * --version and a mistake. */
-static enum options_result apply_option(int opt, int *status)
+/* One option into the globals (cli.h, oomw_cli_option_fn). */
+static int apply_option(int c, const char *arg, void *ctx, char reason[OOMW_CLI_REASON_MAX])
 {
 	static const struct {
 		int opt;
 		const char *key;
-	} keyed[] = { { 'x', "agentx_socket" }, { 'P', "proc" },       { 'S', "sys" },
-		      { 'K', "kmsg" },          { 's', "state_file" }, { 'u', "user" } };
+	} keyed[] = { { 'x', "agentx_socket" },
+		      { OOMW_CLI_OPT_PROC, "proc" },
+		      { OOMW_CLI_OPT_SYS, "sys" },
+		      { OOMW_CLI_OPT_KMSG, "kmsg" },
+		      { OOMW_CLI_OPT_STATE, "state_file" },
+		      { 'u', "user" } };
 	_Static_assert(sizeof(keyed) / sizeof(keyed[0]) <= AGENT_OVERRIDES_MAX, "one slot a key");
+	(void)ctx;
 	for (size_t i = 0; i < sizeof(keyed) / sizeof(keyed[0]); i++)
-		if (opt == keyed[i].opt)
-			return override(keyed[i].key, optarg);
-	switch (opt) {
+		if (c == keyed[i].opt) {
+			override(keyed[i].key, arg);
+			return 0;
+		}
+	switch (c) {
 	case 'c':
-		config_path = optarg;
-		break;
+		config_path = arg;
+		return 0;
 	case 'f':
 		run_mode = RUN_FOREGROUND;
-		break;
+		return 0;
 	case 'L':
 		log_target = LOG_TO_SYSLOG;
-		break;
-	case 'h':
-		usage(stdout);
-		*status = EXIT_OK;
-		return OPTIONS_EXIT;
-	case 'V':
-		printf(AGENT_NAME " " OOMWATCH_VERSION "\n");
-		*status = EXIT_OK;
-		return OPTIONS_EXIT;
-	default:
-		usage(stderr);
-		*status = EXIT_USAGE;
-		return OPTIONS_EXIT;
+		return 0;
 	}
-	return OPTIONS_RUN;
+	oomw_cli_say(reason, "internal error: option %d not handled", c);
+	return -1;
 }
 
-static enum options_result parse_options(int argc, char **argv, int *status)
+/* The command line, through the programs' one getopt loop (cli.h). Returns
+ * EXIT_NONE to go on, or the status to exit with at once (--help,
+ * --version, a mistake). */
+static int parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "agentx", required_argument, NULL, 'x' },
-		{ "proc", required_argument, NULL, 'P' },
-		{ "sys", required_argument, NULL, 'S' },
-		{ "kmsg", required_argument, NULL, 'K' },
-		{ "state", required_argument, NULL, 's' },
+		{ "proc", required_argument, NULL, OOMW_CLI_OPT_PROC },
+		{ "sys", required_argument, NULL, OOMW_CLI_OPT_SYS },
+		{ "kmsg", required_argument, NULL, OOMW_CLI_OPT_KMSG },
+		{ "state", required_argument, NULL, OOMW_CLI_OPT_STATE },
 		{ "user", required_argument, NULL, 'u' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "syslog", no_argument, NULL, 'L' },
@@ -453,21 +426,27 @@ static enum options_result parse_options(int argc, char **argv, int *status)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt;
-	while ((opt = getopt_long(argc, argv, "c:x:u:fhV", longopts, NULL)) != -1)
-		if (apply_option(opt, status) == OPTIONS_EXIT)
-			return OPTIONS_EXIT;
+	char reason[OOMW_CLI_REASON_MAX];
+	switch (oomw_cli_parse(argc, argv, ":c:x:u:fhV", longopts, apply_option, NULL, AGENT_NAME,
+			       reason)) {
+	case OOMW_CLI_HELP:
+		usage();
+		return EXIT_OK;
+	case OOMW_CLI_VERSION:
+		printf(AGENT_NAME " " OOMWATCH_VERSION "\n");
+		return EXIT_OK;
+	case OOMW_CLI_ERROR:
+		fprintf(stderr, AGENT_NAME ": %s\n", reason);
+		return EXIT_USAGE;
+	case OOMW_CLI_RUN:
+		break;
+	}
 	/* A daemon logs to syslog; in the foreground, to stderr unless --syslog. */
 	if (run_mode == RUN_DAEMON)
 		log_target = LOG_TO_SYSLOG;
-	if (optind != argc) {
-		fprintf(stderr, AGENT_NAME ": unexpected argument '%s'\n", argv[optind]);
-		*status = EXIT_USAGE;
-		return OPTIONS_EXIT;
-	}
 	if (config_path == NULL && access(AGENT_DEFAULT_CONFIG, F_OK) == 0)
 		config_path = AGENT_DEFAULT_CONFIG;
-	return OPTIONS_RUN;
+	return EXIT_NONE;
 }
 
 /* The configuration and the user to become: what can be refused before
@@ -496,8 +475,8 @@ static int prepare_process(void)
 		return EXIT_RUNTIME;
 	}
 	setup_logging(log_target);
-	if (setup_signals() != 0) {
-		snmp_log(LOG_ERR, "cannot set up signal handling: %s\n", strerror(errno));
+	if ((signal_fd = oomw_signals_open(OOMW_SIGNALS_STOP_RELOAD)) < 0) {
+		snmp_log(LOG_ERR, "cannot set up signal handling: %s\n", strerror(-signal_fd));
 		return EXIT_RUNTIME;
 	}
 	harden(run_as != NULL && run_as->pw_uid != 0 ? DROP_ROOT : KEEP_ROOT);
@@ -526,10 +505,9 @@ static int monitor_and_serve(void)
 
 int main(int argc, char **argv)
 {
-	int status = EXIT_OK;
-	if (parse_options(argc, argv, &status) == OPTIONS_EXIT)
-		return status;
-	if ((status = load_configuration()) != 0 || (status = prepare_process()) != 0)
+	int status = parse_options(argc, argv);
+	if (status != EXIT_NONE || (status = load_configuration()) != 0 ||
+	    (status = prepare_process()) != 0)
 		return status;
 	return monitor_and_serve();
 }

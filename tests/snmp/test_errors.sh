@@ -79,9 +79,9 @@ refuse -u no-such-user-oomwatch
 check "unknown user: exit 1" test "$rc" -eq 1 -a -n "$(grep "user 'no-such-user-oomwatch' does not exist" <<<"$err")"
 
 refuse --no-such-option
-check "unknown option: exit 1 with usage" test "$rc" -eq 1 -a -n "$(grep -i usage <<<"$err")"
+check "unknown option: exit 1 naming it" test "$rc" -eq 1 -a -n "$(grep -F "unknown option '--no-such-option' (see --help)" <<<"$err")"
 refuse stray
-check "positional argument: exit 1" test "$rc" -eq 1
+check "positional argument: exit 1 naming it" test "$rc" -eq 1 -a -n "$(grep -F "unexpected argument 'stray'" <<<"$err")"
 
 out=$("$A" --help)
 check "--help exits 0 and documents the retry" grep -q 'retries' <<<"$out"
