@@ -622,22 +622,36 @@ static void open_trace(struct oomw_monitor *m, const struct oomw_monitor_config 
 }
 
 /* Takes the pending victims of the tracepoint into traced[], except those
- * whose log record was read first (already an event). */
+ * whose log record was read first (already an event), each with what its
+ * report in the log says (oomw_oomparse_complete). The kernel prints the
+ * report before it marks the victim: the records that came after the log was
+ * read are read first, so the report is whole; only the Killed line may be
+ * missing, which completes the event later (on_kill). */
 static void drain_trace(struct oomw_monitor *m, struct oomw_snapshot *snap)
 {
 	snap->trace_err = m->trace_err;
 	snap->trace_why = m->trace_why;
 	if (!m->trace_open)
 		return;
-	struct oomw_kill *k = &m->traced[m->n_traced];
+	size_t n = m->n_traced;
 	int r;
-	while (m->n_traced < TRACED_MAX && ((r = oomw_trace_read(&m->trace, k)) == 0 || r == -EBADMSG)) {
-		if (r == 0 && !oomw_trace_seen(oomw_state_events(&m->st), m->st.n_events, k)) {
-			k->wall_usec = mono_to_wall(m, k->mono_usec);
-			k = &m->traced[++m->n_traced];
-		}
-	}
+	while (n < TRACED_MAX && ((r = oomw_trace_read(&m->trace, &m->traced[n])) == 0 || r == -EBADMSG))
+		n += r == 0;
 	snap->trace_lost = m->trace.lost;
+	if (n == m->n_traced)
+		return;
+	if (m->klog_open) {
+		read_klog(m, snap);
+		snap->klog_err = m->klog_err;
+	}
+	for (size_t i = m->n_traced; i < n; i++) {
+		struct oomw_kill *k = &m->traced[i];
+		if (oomw_trace_seen(oomw_state_events(&m->st), m->st.n_events, k))
+			continue;
+		k->wall_usec = mono_to_wall(m, k->mono_usec);
+		oomw_oomparse_complete(&m->parser, k);
+		m->traced[m->n_traced++] = *k;
+	}
 }
 
 /* Kills the counter shows beyond those of the log (log_ahead, then this
