@@ -429,13 +429,13 @@ static struct report_log *report_until_killed(void)
 	return l;
 }
 
-/* The Killed line fed, as the next sample reads it: the log's kill. */
+/* The Killed line fed, as the next sample reads it: the log's kill. The
+ * record stays valid while the log is open (no read since). */
 static const struct oomw_kill *report_killed(struct report_log *l)
 {
 	oomw_oomparse_feed(&l->parser, &l->killed);
 	oomw_oomparse_flush(&l->parser);
 	assert_int_equal(l->logged.n, 1);
-	oomw_klog_close(&l->klog);
 	return &l->logged.k[0];
 }
 
@@ -522,6 +522,7 @@ static void test_report_then_tracepoint_then_log(void **ctx)
 	assert_string_equal(other.task_memcg, "");
 	assert_string_equal(other.constraint, "");
 	assert_true(other.report.n_tasks == OOMW_UNKNOWN);
+	oomw_klog_close(&l->klog);
 	free(l);
 }
 
@@ -551,7 +552,35 @@ static void test_tracepoint_before_report(void **ctx)
 	assert_int_equal(oomw_trace_match_log(evs, 1, k), 0);
 	oomw_trace_merge(&evs[0], k);
 	assert_same_report(&evs[0].kill, &want);
+	oomw_klog_close(&full->klog);
 	free(full);
+	free(l);
+}
+
+static void test_report_then_restart_then_log(void **ctx)
+{
+	(void)ctx;
+	/* notified with its report, then a restart: the new process reads the
+	 * Killed line alone (its cursor is past the report); the event keeps
+	 * the cgroup and report it was notified with */
+	const struct oomw_kill want = report_alone();
+	struct report_log *l = report_until_killed();
+	struct oomw_kill t = traced_as(&want, 5);
+	oomw_oomparse_complete(&l->parser, &t);
+	struct oomw_event evs[] = { traced_event(1, t) };
+	struct report_log *restarted = calloc(1, sizeof(*restarted));
+	assert_non_null(restarted);
+	oomw_oomparse_init(&restarted->parser, collect, &restarted->logged);
+	restarted->killed = l->killed;
+	const struct oomw_kill *k = report_killed(restarted);
+	assert_string_equal(k->task_memcg, "");
+	assert_int_equal(oomw_trace_match_log(evs, 1, k), 0);
+	oomw_trace_merge(&evs[0], k);
+	assert_false(evs[0].awaiting_log);
+	assert_same_report(&evs[0].kill, &want);
+	assert_int_equal(evs[0].kill.seq, want.seq);
+	oomw_klog_close(&l->klog);
+	free(restarted);
 	free(l);
 }
 
@@ -571,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_restart_in_between),
 		cmocka_unit_test(test_report_then_tracepoint_then_log),
 		cmocka_unit_test(test_tracepoint_before_report),
+		cmocka_unit_test(test_report_then_restart_then_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
