@@ -763,10 +763,13 @@ static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter, i
 
 /* ---- candidates ------------------------------------------------------- */
 
-static void sample_candidates(struct oomw_monitor *m, struct oomw_snapshot *snap)
+/* The process scan, reused for CANDIDATES_RESCAN_USEC; with hurry, whatever
+ * its age (see oomw_monitor_sample). */
+static void sample_candidates(struct oomw_monitor *m, struct oomw_snapshot *snap, bool hurry)
 {
 	int64_t now = clock_usec(CLOCK_MONOTONIC);
-	if (m->candidates_mono_usec == 0 || now - m->candidates_mono_usec >= CANDIDATES_RESCAN_USEC) {
+	if (m->candidates_mono_usec == 0 ||
+	    (!hurry && now - m->candidates_mono_usec >= CANDIDATES_RESCAN_USEC)) {
 		m->candidates_err = oomw_candidates_top(m->paths.proc, m->candidates,
 							m->n_candidates, &m->n_found);
 		m->candidates_mono_usec = now;
@@ -1264,11 +1267,13 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 		reuse_gauges(m, snap);
 	else
 		read_gauges(m, snap, first);
-	if (m->n_candidates > 0)
-		sample_candidates(m, snap);
 	/* Deferred only when there are new kills to notify first (a first
-	 * sample's are the backlog of the boot). */
-	if (m->defer_save && m->n_emitted > 0 && !first)
+	 * sample's are the backlog of the boot): then no /proc walk either
+	 * stands between the kills and their notices. */
+	bool hurry = m->defer_save && m->n_emitted > 0 && !first;
+	if (m->n_candidates > 0)
+		sample_candidates(m, snap, hurry);
+	if (hurry)
 		return m->save_err;
 	return oomw_monitor_save(m);
 }
