@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # tests/bench/latency.sh — the kill → alert figures of `make bench` alone (root):
 # BENCH_KILLS real kills per front end in a throwaway cgroup, against the bare
-# readers of the same kills. Settings as in bench.sh. Timing only: no test.
+# readers of the same kills. Settings as in bench.sh; BENCH_RAW=1 also prints
+# each kill's figures (ms after its Killed record). Timing only: no test.
 source "$(dirname "$0")/lib.sh" || exit 1
 # latency LABEL FILE REGEX [--stamped]: KILLS real kills in a throwaway cgroup
 # while the front end runs; medians of its alert, of a bare /dev/kmsg reader and
@@ -20,6 +21,7 @@ latency() {
 		sleep 0.3
 	done
 	wait "$lat"
+	[ -z "${BENCH_RAW:-}" ] || sed -n "s/^pid /  $label: pid /p" "$out"
 	local n med_alert med_reader med_trace
 	n=$(grep -c '^pid ' "$out")
 	if [ "$n" = 0 ]; then
