@@ -622,22 +622,36 @@ static void open_trace(struct oomw_monitor *m, const struct oomw_monitor_config 
 }
 
 /* Takes the pending victims of the tracepoint into traced[], except those
- * whose log record was read first (already an event). */
+ * whose log record was read first (already an event), each with what its
+ * report in the log says (oomw_oomparse_complete). The kernel prints the
+ * report before it marks the victim: the records that came after the log was
+ * read are read first, so the report is whole; only the Killed line may be
+ * missing, which completes the event later (on_kill). */
 static void drain_trace(struct oomw_monitor *m, struct oomw_snapshot *snap)
 {
 	snap->trace_err = m->trace_err;
 	snap->trace_why = m->trace_why;
 	if (!m->trace_open)
 		return;
-	struct oomw_kill *k = &m->traced[m->n_traced];
+	size_t n = m->n_traced;
 	int r;
-	while (m->n_traced < TRACED_MAX && ((r = oomw_trace_read(&m->trace, k)) == 0 || r == -EBADMSG)) {
-		if (r == 0 && !oomw_trace_seen(oomw_state_events(&m->st), m->st.n_events, k)) {
-			k->wall_usec = mono_to_wall(m, k->mono_usec);
-			k = &m->traced[++m->n_traced];
-		}
-	}
+	while (n < TRACED_MAX && ((r = oomw_trace_read(&m->trace, &m->traced[n])) == 0 || r == -EBADMSG))
+		n += r == 0;
 	snap->trace_lost = m->trace.lost;
+	if (n == m->n_traced)
+		return;
+	if (m->klog_open) {
+		read_klog(m, snap);
+		snap->klog_err = m->klog_err;
+	}
+	for (size_t i = m->n_traced; i < n; i++) {
+		struct oomw_kill *k = &m->traced[i];
+		if (oomw_trace_seen(oomw_state_events(&m->st), m->st.n_events, k))
+			continue;
+		k->wall_usec = mono_to_wall(m, k->mono_usec);
+		oomw_oomparse_complete(&m->parser, k);
+		m->traced[m->n_traced++] = *k;
+	}
 }
 
 /* Kills the counter shows beyond those of the log (log_ahead, then this
@@ -749,10 +763,13 @@ static void reconcile(struct oomw_monitor *m, int vmstat_err, int64_t counter, i
 
 /* ---- candidates ------------------------------------------------------- */
 
-static void sample_candidates(struct oomw_monitor *m, struct oomw_snapshot *snap)
+/* The process scan, reused for CANDIDATES_RESCAN_USEC; with hurry, whatever
+ * its age (see oomw_monitor_sample). */
+static void sample_candidates(struct oomw_monitor *m, struct oomw_snapshot *snap, bool hurry)
 {
 	int64_t now = clock_usec(CLOCK_MONOTONIC);
-	if (m->candidates_mono_usec == 0 || now - m->candidates_mono_usec >= CANDIDATES_RESCAN_USEC) {
+	if (m->candidates_mono_usec == 0 ||
+	    (!hurry && now - m->candidates_mono_usec >= CANDIDATES_RESCAN_USEC)) {
 		m->candidates_err = oomw_candidates_top(m->paths.proc, m->candidates,
 							m->n_candidates, &m->n_found);
 		m->candidates_mono_usec = now;
@@ -1250,11 +1267,13 @@ int oomw_monitor_sample(struct oomw_monitor *m, struct oomw_snapshot *snap, oomw
 		reuse_gauges(m, snap);
 	else
 		read_gauges(m, snap, first);
-	if (m->n_candidates > 0)
-		sample_candidates(m, snap);
 	/* Deferred only when there are new kills to notify first (a first
-	 * sample's are the backlog of the boot). */
-	if (m->defer_save && m->n_emitted > 0 && !first)
+	 * sample's are the backlog of the boot): then no /proc walk either
+	 * stands between the kills and their notices. */
+	bool hurry = m->defer_save && m->n_emitted > 0 && !first;
+	if (m->n_candidates > 0)
+		sample_candidates(m, snap, hurry);
+	if (hurry)
 		return m->save_err;
 	return oomw_monitor_save(m);
 }

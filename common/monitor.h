@@ -54,7 +54,9 @@ struct oomw_monitor_config {
 	/* A sample that reports kills (not the first) leaves the saving to oomw_monitor_save, so
 	 * that a front end that notifies after the sample (the agent) sends first
 	 * and pays the state file's fsync after. A crash in between notifies
-	 * those kills again from the log at the next start (at least once). */
+	 * those kills again from the log at the next start (at least once).
+	 * Such a sample also reuses the last process scan (candidates),
+	 * whatever its age: the next sample scans again. */
 	bool defer_save;
 };
 

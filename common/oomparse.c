@@ -1053,3 +1053,23 @@ void oomw_oomparse_flush(struct oomw_oomparse *p)
 {
 	emit_pending(p);
 }
+
+void oomw_oomparse_complete(const struct oomw_oomparse *p, struct oomw_kill *k)
+{
+	/* Without a stamp no report can be told to be this kill's. */
+	if (k->mono_usec == OOMW_UNKNOWN)
+		return;
+	/* The Killed line's own rules, applied to a copy of the parser: the
+	 * report stays whole for the Killed line, which then gets the same. */
+	struct oomw_oomparse scratch = *p;
+	scratch.on_kill = NULL;
+	scratch.have_pending = false;
+	const struct oomw_klog_record rec = { .seq = k->seq,
+					      .mono_usec = k->mono_usec,
+					      .wall_usec = OOMW_UNKNOWN };
+	char raw[(OOMW_COMM_MAX + 1) * 4];
+	const struct span comm_raw = { raw, oomw_escape(k->comm, k->comm_len, NULL, raw, sizeof(raw)) };
+	int64_t wall_usec = k->wall_usec;
+	on_killed(&scratch, &rec, k, &comm_raw);
+	k->wall_usec = wall_usec;
+}

@@ -84,5 +84,16 @@ void oomw_oomparse_feed(struct oomw_oomparse *p, const struct oomw_klog_record *
 /* Emits the held kill, if any. Call when a batch of records is done. The
  * context of a report in progress is kept: its Killed line may come in the next batch. */
 void oomw_oomparse_flush(struct oomw_oomparse *p);
+/* Gives a victim named before its "Killed process" line (the oom:mark_victim
+ * tracepoint: pid, comm and the numbers of that line, mono_usec its stamp)
+ * what the report fed so far says of it, by the rules of that line: the
+ * "oom-kill:" summary of its pid (constraint, cgroups, uid), the scope and
+ * cgroups of the context, the report (memcg usage, Mem-Info, task dump).
+ * The kernel prints the report before it marks the victim, so it is all
+ * there once the log's pending records are read. The parser is not changed:
+ * the Killed line, when fed, gets the same. k's fields already known stay
+ * (those of the summary fill only what is unknown); its wall_usec and seq are
+ * kept. Nothing is given without mono_usec. */
+void oomw_oomparse_complete(const struct oomw_oomparse *p, struct oomw_kill *k);
 
 #endif

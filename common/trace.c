@@ -295,6 +295,14 @@ long oomw_trace_match_log(const struct oomw_event *events, size_t n, const struc
 	return -1;
 }
 
+/* Whether the parser gave a kill a report: its main lines (the task dump,
+ * the memcg usage, Mem-Info, swap) leave a trace. */
+static bool report_given(const struct oomw_report *r)
+{
+	return r->n_tasks != OOMW_UNKNOWN || r->memcg_usage_kib != OOMW_UNKNOWN ||
+	       r->ram_total_kib != OOMW_UNKNOWN || r->swap_total_kib != OOMW_UNKNOWN;
+}
+
 void oomw_trace_merge(struct oomw_event *ev, const struct oomw_kill *k)
 {
 	struct oomw_kill traced = ev->kill;
@@ -321,6 +329,26 @@ void oomw_trace_merge(struct oomw_event *ev, const struct oomw_kill *k)
 		memcpy(m->comm, traced.comm, sizeof(m->comm));
 		m->comm_len = traced.comm_len;
 	}
+	/* What the traced kill took from its report (oomw_oomparse_complete)
+	 * stays where the log's kill lacks it: a process restarted between
+	 * the two reads its Killed line past a cursor that left the report
+	 * behind. */
+	struct {
+		char *into;
+		const char *traced;
+		size_t size;
+	} texts[] = {
+		{ m->constraint, traced.constraint, sizeof(m->constraint) },
+		{ m->oom_memcg, traced.oom_memcg, sizeof(m->oom_memcg) },
+		{ m->task_memcg, traced.task_memcg, sizeof(m->task_memcg) },
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (texts[i].into[0] == '\0')
+			memcpy(texts[i].into, texts[i].traced, texts[i].size);
+	if (m->scope == OOMW_SCOPE_UNKNOWN)
+		m->scope = traced.scope;
+	if (!report_given(&m->report))
+		m->report = traced.report;
 	if (m->mono_usec == OOMW_UNKNOWN)
 		m->mono_usec = traced.mono_usec;
 	m->wall_usec = traced.wall_usec;

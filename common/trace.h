@@ -81,8 +81,9 @@ bool oomw_trace_seen(const struct oomw_event *events, size_t n, const struct oom
  * -1 when none. */
 long oomw_trace_match_log(const struct oomw_event *events, size_t n, const struct oomw_kill *k);
 /* Completes the traced kill ev with the log's kill k: every field the log
- * knows replaces the tracepoint's, the rest are kept; awaiting_log is cleared.
- * ev keeps its index and time. */
+ * knows replaces the tracepoint's and the report's it was given, the rest are
+ * kept (a Killed line read without its report keeps those of ev); awaiting_log
+ * is cleared. ev keeps its index and time. */
 void oomw_trace_merge(struct oomw_event *ev, const struct oomw_kill *k);
 
 /* ---- the perf reader --------------------------------------------------- */

@@ -6,51 +6,11 @@
 #
 #   BENCH_N=21       whole-process runs per command (medians)
 #   BENCH_BIG=0      skip the 1 GiB text log (default: on, made in /tmp, removed)
-#   BENCH_KILLS=5    real kills per front end for the latency figures (root)
+#   BENCH_KILLS=5    real kills per front end for the latency figures (root;
+#                    tests/bench/latency.sh alone measures only those)
 #   BENCH_LOCK_WAIT=300  seconds to wait for the live tests' lock before the
 #                    figures that write to /dev/kmsg or kill are skipped
-cd "$(dirname "$0")/../.." || exit 1
-ROOT=$PWD
-B=$ROOT/build/tests/bench
-N=${BENCH_N:-21}
-BIG=${BENCH_BIG:-1}
-KILLS=${BENCH_KILLS:-5}
-LOCK_WAIT=${BENCH_LOCK_WAIT:-300}
-LOCK=/tmp/oomwatch-live-test.lock
-CHECK_SWAP=/usr/lib/nagios/plugins/check_swap
-TMP=$(mktemp -d /tmp/oomwatch-bench.XXXXXX)
-SHM=$(mktemp -d /dev/shm/oomwatch-bench.XXXXXX)
-cleanup_bench() { rm -rf "$TMP" "$SHM"; }
-trap cleanup_bench EXIT
-ROOT_USER=false
-[ "$(id -u)" = 0 ] && ROOT_USER=true
-
-# row NAME VALUE UNIT PEER_NAME PEER_VALUE GOAL_OP GOAL CMD: one figure.
-# The ratio is VALUE / PEER_VALUE; GOAL_OP is "le" or "ge" (ratio vs GOAL),
-# "max" (VALUE itself at most GOAL, in UNIT), or "-" for a figure without a goal.
-row() {
-	local name=$1 value=$2 unit=$3 peer=$4 pv=$5 op=$6 goal=$7 cmd=$8 ratio verdict
-	ratio=$(awk -v a="$value" -v b="$pv" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-	case $op in
-	le) verdict=$(awk -v r="$ratio" -v g="$goal" 'BEGIN { print (r <= g ? "MET" : "MISSED") }')
-	    verdict="goal <= ${goal}x: $verdict" ;;
-	ge) verdict=$(awk -v r="$ratio" -v g="$goal" 'BEGIN { print (r >= g ? "MET" : "MISSED") }')
-	    verdict="goal >= ${goal}x: $verdict" ;;
-	max) verdict=$(awk -v v="$value" -v g="$goal" 'BEGIN { print (v <= g ? "MET" : "MISSED") }')
-	     verdict="goal <= $goal $unit: $verdict" ;;
-	*) verdict="no goal" ;;
-	esac
-	printf '%-34s %10s %-4s vs %-26s %10s  ratio %6sx  %s\n' "$name" "$value" "$unit" "$peer" "$pv" "$ratio" "$verdict"
-	printf '    reproduce: %s\n' "$cmd"
-}
-# note TEXT: a line that is no figure (a skip, a caveat).
-note() { printf '  note: %s\n' "$*"; }
-field() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
-# live_lock: tests/lib/oomcg.sh's oomcg_lock (on fd 9), waiting LOCK_WAIT s at most.
-live_lock() {
-	exec 9>"$LOCK"
-	flock -w "$LOCK_WAIT" 9
-}
+source "$(dirname "$0")/lib.sh" || exit 1
 
 echo "oomwatch bench — $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ)"
 
@@ -203,71 +163,4 @@ mem_kib() {
 )
 
 # ---- kill -> alert latency ---------------------------------------------------
-# latency LABEL FILE REGEX [--stamped]: KILLS real kills in a throwaway cgroup
-# while the front end runs; medians of its alert, of a bare /dev/kmsg reader and
-# of a bare oom:mark_victim reader (build/tests/bench/trace_reader) woken by
-# the same kills. The front end reads the tracepoint where it can: its floor is
-# then the tracepoint reader's, else the /dev/kmsg reader's.
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-latency() {
-	local label=$1 file=$2 regex=$3 out=$TMP/latency.$RANDOM i
-	python3 tests/lib/latency.py "$file" "$regex" "$KILLS" 60 "${@:4}" --trace-reader "$B/trace_reader" >"$out" 2>&1 &
-	local lat=$!
-	for _ in $(seq 50); do grep -q ready "$out" && break; sleep 0.1; done
-	for ((i = 0; i < KILLS; i++)); do
-		oomcg_kill "oomw-bench-$i" || break
-		sleep 0.3
-	done
-	wait "$lat"
-	local n med_alert med_reader med_trace
-	n=$(grep -c '^pid ' "$out")
-	if [ "$n" = 0 ]; then
-		note "$label latency not measured: $(tail -2 "$out" | tr '\n' ' ')"
-		return
-	fi
-	med_alert=$(awk '/^pid / { print $4 }' "$out" | median)
-	med_reader=$(awk '/^pid / { print $6 }' "$out" | median)
-	med_trace=$(awk '/^pid / && $8 != "-" { print $8 }' "$out" | median)
-	local cmd="BENCH_KILLS=$KILLS tests/bench/bench.sh (tests/lib/latency.py beside the front end)"
-	if [ -n "$med_trace" ]; then
-		row "kill -> $label, median of $n" "$med_alert" ms "bare tracepoint reader" "$med_trace" max 1 "$cmd"
-		row "  the same kills" "$med_alert" ms "bare /dev/kmsg reader" "$med_reader" - - "$cmd"
-	else
-		row "kill -> $label, median of $n" "$med_alert" ms "bare /dev/kmsg reader" "$med_reader" max 1 "$cmd"
-		note "no bare tracepoint reader: $(grep -m1 trace_reader "$out")"
-	fi
-}
-(
-	source tests/lib/oomcg.sh
-	why=$(oomcg_unavailable)
-	[ -z "$why" ] || { note "latency not measured: $why"; exit 0; }
-	source tests/collectd/lib.sh
-	source tests/snmp/snmp_env.sh
-	live_lock || { note "latency not measured: the live tests' lock was busy for ${LOCK_WAIT}s"; exit 0; }
-	oomcg_create || { note "latency not measured: cannot create a memory cgroup"; exit 0; }
-	trap 'cd_cleanup; snmp_env_cleanup' EXIT
-	if [ -z "$(cd_unavailable)" ]; then
-		cd_setup
-		trap 'cd_cleanup; snmp_env_cleanup' EXIT
-		cd_conf "Cgroup \"$OOMCG_PATH\"" 'KmsgPath "/dev/kmsg"'
-		cd_start
-		if cd_wait_log 'oomwatch: watching' 10; then
-			sleep 1
-			latency "collectd notification" "$CD_LOG" 'Notification: severity = FAILURE, .*plugin = oomwatch.* \(pid ([0-9]+),'
-		else
-			note "collectd latency not measured: collectd did not start"
-		fi
-		cd_cleanup
-	fi
-	if [ -z "$(snmp_unavailable)" ]; then
-		snmp_env_init
-		trap 'cd_cleanup; snmp_env_cleanup' EXIT
-		printf 'interval 60s\nstate_file %s\n' "$SNMP_TMP/agent.state" >"$SNMP_TMP/agent.conf"
-		if snmp_start_snmpd && snmp_start_trapd && snmp_start_agent -c "$SNMP_TMP/agent.conf" &&
-			snmp_wait_registered 10; then
-			latency "SNMP trap" "$SNMP_TMP/traps.log" 'oomwKillNotification.*oomwKillPid\.[0-9]+ = Gauge32: ([0-9]+)' --stamped
-		else
-			note "SNMP latency not measured: the agent did not register"
-		fi
-	fi
-)
+tests/bench/latency.sh

@@ -4,7 +4,8 @@
 # kernel, as root, with real OOM kills in a throwaway memory cgroup
 # (tests/lib/oomcg.sh): a kill is seen by the tracepoint (a bare reader,
 # build/tests/bench/trace_reader) and by the kernel log, and a monitor reading
-# both counts it once, whichever it reads first, with the log's cgroup added;
+# both counts it once, whichever it reads first, with its cgroup from the
+# report the kernel printed before it marked the victim;
 # read log first (the monitor stopped while the kill happens), it is one kill;
 # with the log unreadable the tracepoint alone names it, where before it was a
 # kill without details. Each time the
@@ -85,6 +86,10 @@ if [ "$(event_field "$tmp/kill.out" 10)" = 1 ]; then
 else
 	diag "the log named it first; the traced victim was the same kill"
 fi
+# The kernel prints the report before it marks the victim: named by the
+# tracepoint or by the Killed line, the kill as notified has its cgroup.
+check "as notified, it has its cgroup $OOMCG_PATH and scope memcg" \
+	test "$(event_field "$tmp/kill.out" 6)" = "$OOMCG_PATH" -a "$(event_field "$tmp/kill.out" 7)" = memcg
 sleep 0.2
 sample "$state" "$tmp/after.out"
 check "sampling again: no new kill" test "$(events "$tmp/after.out")" = 0
@@ -119,7 +124,7 @@ total2=$(snap "$tmp/stop.out" oom_kill_total)
 # was counted without details; the tracepoint names it. (Dropping CAP_SYSLOG
 # would not do on Debian's kernels: 6.1 still lets CAP_SYS_ADMIN read the log,
 # and perf_event_paranoid=3 there gives perf_event_open to CAP_SYS_ADMIN only.)
-mknod "$tmp/kmsg" c "$(stat -c '%t' /dev/kmsg | xargs printf '%d')" "$(stat -c '%T' /dev/kmsg | xargs printf '%d')"
+mknod "$tmp/kmsg" c "$((16#$(stat -c '%t' /dev/kmsg)))" "$((16#$(stat -c '%T' /dev/kmsg)))"
 chmod 000 "$tmp/kmsg"
 no_dac() { setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search "$@"; }
 no_dac "$SAMPLE" --proc /proc --sys /sys --kmsg "$tmp/kmsg" --state "$state" --trace 1 \

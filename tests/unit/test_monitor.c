@@ -284,6 +284,39 @@ static void test_candidates_scan_reused(void **ctx)
 	close_monitor(f);
 }
 
+/* A front end that notifies after the sample (defer_save): a sample that
+ * reports a kill reuses the last scan, however old, so that no /proc walk
+ * delays the notice; the next sample scans again. */
+static void test_candidates_not_scanned_before_a_notice(void **ctx)
+{
+	struct fixture *f = *ctx;
+	set_counter(f, 0);
+	f->cfg.n_candidates = 3;
+	f->cfg.defer_save = true;
+	open_monitor(f);
+	sample(f);
+	assert_int_equal(f->snap.n_candidates, 0); /* the fixture has no processes yet */
+	char dir[200];
+	snprintf(dir, sizeof(dir), "%s/4242", f->proc);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	fwrite_path(dir, "stat",
+		    "4242 (big) S 1 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1\n");
+	fwrite_path(dir, "statm", "1000 256 0 0 0 0 0\n");
+	fwrite_path(dir, "oom_score", "900\n");
+	fwrite_path(dir, "oom_score_adj", "0\n");
+	/* older than the second a scan is reused for */
+	usleep(1100 * 1000);
+	log_kill(f, 777, "victim", 5000000);
+	set_counter(f, 1);
+	assert_int_equal(sample(f), 1);
+	assert_int_equal(f->snap.n_candidates, 0); /* the old scan: notify first */
+	assert_int_equal(oomw_monitor_save(f->m), 0);
+	assert_int_equal(sample(f), 0);
+	assert_int_equal(f->snap.n_candidates, 1); /* scanned now */
+	assert_int_equal(f->snap.candidates[0].pid, 4242);
+	close_monitor(f);
+}
+
 static void test_counter_plus_three_one_logged(void **ctx)
 {
 	struct fixture *f = *ctx;
@@ -1191,6 +1224,7 @@ int main(void)
 		T(test_first_sample_covers_boot),
 		T(test_counter_plus_three_one_logged),
 		T(test_candidates_scan_reused),
+		T(test_candidates_not_scanned_before_a_notice),
 		T(test_backlog_keeps_named_victims),
 		T(test_backlog_waits_for_counter),
 		T(test_log_ahead_not_counted_twice),

@@ -7,6 +7,7 @@
  * tracepoint, tracepoint only, log only, two kills of one pid number, and a
  * restart in between (through the state file). */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,9 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+#include "klog.h"
+#include "oomparse.h"
 #include "state.h"
 #include "trace.h"
 
@@ -390,6 +394,196 @@ static void test_restart_in_between(void **ctx)
 	rmdir(dir);
 }
 
+/* ---- a traced victim completed from the report before its Killed line ---- */
+
+/* One kill's report in a real log (6.18, memcg v1, with a task dump). */
+#define REPORT_LOG "kernel-log/linux-6.18-memcg-v1-task-dump.kmsg"
+
+struct report_log {
+	struct oomw_klog klog;
+	struct oomw_oomparse parser;
+	struct kills logged;            /* the parser's kills */
+	struct oomw_klog_record killed; /* the Killed line, not fed yet */
+};
+
+/* Feeds REPORT_LOG up to its Killed line (kept in killed, not fed), then
+ * flushes, as a sample reads the log when the tracepoint woke it. */
+static struct report_log *report_until_killed(void)
+{
+	struct report_log *l = calloc(1, sizeof(*l));
+	char path[PATH_MAX];
+	assert_non_null(l);
+	snprintf(path, sizeof(path), "%s/%s", fixtures_dir(), REPORT_LOG);
+	assert_int_equal(oomw_klog_open(&l->klog, path, OOMW_KLOG_START_OLDEST, 0), 0);
+	oomw_oomparse_init(&l->parser, collect, &l->logged);
+	int r;
+	while ((r = oomw_klog_read(&l->klog, &l->killed)) == 0 || r == -EBADMSG) {
+		if (r == 0 && memmem(l->killed.text, l->killed.text_len, "Killed process", 14))
+			break;
+		if (r == 0)
+			oomw_oomparse_feed(&l->parser, &l->killed);
+	}
+	assert_int_equal(r, 0);
+	oomw_oomparse_flush(&l->parser);
+	assert_int_equal(l->logged.n, 0);
+	return l;
+}
+
+/* The Killed line fed, as the next sample reads it: the log's kill. The
+ * record stays valid while the log is open (no read since). */
+static const struct oomw_kill *report_killed(struct report_log *l)
+{
+	oomw_oomparse_feed(&l->parser, &l->killed);
+	oomw_oomparse_flush(&l->parser);
+	assert_int_equal(l->logged.n, 1);
+	return &l->logged.k[0];
+}
+
+/* The log's kill, read whole with nothing traced. */
+static struct oomw_kill report_alone(void)
+{
+	struct kills *ks = calloc(1, sizeof(*ks));
+	char path[PATH_MAX];
+	assert_non_null(ks);
+	snprintf(path, sizeof(path), "%s/%s", fixtures_dir(), REPORT_LOG);
+	parse_file(path, ks);
+	assert_int_equal(ks->n, 1);
+	struct oomw_kill k = ks->k[0];
+	free(ks);
+	return k;
+}
+
+/* The victim as the 6.18 tracepoint names it: the Killed line's own fields,
+ * stamped a few µs before it. */
+static struct oomw_kill traced_as(const struct oomw_kill *want, int64_t before_usec)
+{
+	struct oomw_kill t;
+	oomw_kill_init(&t);
+	t.pid = want->pid;
+	memcpy(t.comm, want->comm, sizeof(t.comm));
+	t.comm_len = want->comm_len;
+	t.uid = want->uid;
+	t.total_vm_kib = want->total_vm_kib;
+	t.anon_rss_kib = want->anon_rss_kib;
+	t.file_rss_kib = want->file_rss_kib;
+	t.shmem_rss_kib = want->shmem_rss_kib;
+	t.pgtables_kib = want->pgtables_kib;
+	t.oom_score_adj = want->oom_score_adj;
+	t.mono_usec = want->mono_usec - before_usec;
+	t.wall_usec = 1700000000 * USEC + t.mono_usec;
+	return t;
+}
+
+static void assert_same_report(const struct oomw_kill *a, const struct oomw_kill *b)
+{
+	assert_int_equal(a->scope, b->scope);
+	assert_string_equal(a->constraint, b->constraint);
+	assert_string_equal(a->oom_memcg, b->oom_memcg);
+	assert_string_equal(a->task_memcg, b->task_memcg);
+	assert_int_equal(a->uid, b->uid);
+	assert_int_equal(a->report.memcg_usage_kib, b->report.memcg_usage_kib);
+	assert_int_equal(a->report.memcg_limit_kib, b->report.memcg_limit_kib);
+	assert_int_equal(a->report.memsw_limit_kib, b->report.memsw_limit_kib);
+	assert_int_equal(a->report.n_tasks, b->report.n_tasks);
+	assert_int_equal(a->report.page_kib, b->report.page_kib);
+	assert_int_equal(a->report.n_top, b->report.n_top);
+	for (size_t i = 0; i < a->report.n_top; i++)
+		assert_int_equal(a->report.top[i].pid, b->report.top[i].pid);
+	assert_int_equal(a->report.largest.pid, b->report.largest.pid);
+}
+
+static void test_report_then_tracepoint_then_log(void **ctx)
+{
+	(void)ctx;
+	const struct oomw_kill want = report_alone();
+	assert_true(want.task_memcg[0] != '\0' && want.report.n_tasks > 0);
+	struct report_log *l = report_until_killed();
+	/* woken by the tracepoint: the report is read, the Killed line is not */
+	struct oomw_kill t = traced_as(&want, 5);
+	oomw_oomparse_complete(&l->parser, &t);
+	assert_same_report(&t, &want);
+	assert_int_equal(t.pid, want.pid);
+	assert_int_equal(t.mono_usec, want.mono_usec - 5); /* its own stamp and date */
+	assert_int_equal(t.wall_usec, 1700000000 * USEC + want.mono_usec - 5);
+	/* notified so, then the Killed line completes the same event: the
+	 * parser gave it the report as if nothing had been traced */
+	struct oomw_event evs[] = { traced_event(1, t) };
+	const struct oomw_kill *k = report_killed(l);
+	assert_same_report(k, &want);
+	assert_int_equal(oomw_trace_match_log(evs, 1, k), 0);
+	oomw_trace_merge(&evs[0], k);
+	assert_false(evs[0].awaiting_log);
+	assert_same_report(&evs[0].kill, &want);
+	assert_int_equal(evs[0].kill.seq, want.seq);
+	/* used now: a later victim of another pid gets nothing of it */
+	struct oomw_kill other = traced_as(&want, -1000);
+	other.pid = want.pid + 1;
+	oomw_oomparse_complete(&l->parser, &other);
+	assert_string_equal(other.task_memcg, "");
+	assert_string_equal(other.constraint, "");
+	assert_true(other.report.n_tasks == OOMW_UNKNOWN);
+	oomw_klog_close(&l->klog);
+	free(l);
+}
+
+static void test_tracepoint_before_report(void **ctx)
+{
+	(void)ctx;
+	/* nothing of the report read yet (or lost): the tracepoint's fields
+	 * alone, and the whole log, read later, completes the event */
+	const struct oomw_kill want = report_alone();
+	struct report_log *l = calloc(1, sizeof(*l));
+	assert_non_null(l);
+	oomw_oomparse_init(&l->parser, collect, &l->logged);
+	struct oomw_kill t = traced_as(&want, 5);
+	oomw_oomparse_complete(&l->parser, &t);
+	assert_string_equal(t.task_memcg, "");
+	assert_int_equal(t.scope, OOMW_SCOPE_UNKNOWN);
+	assert_true(t.report.n_tasks == OOMW_UNKNOWN);
+	assert_int_equal(t.anon_rss_kib, want.anon_rss_kib);
+	/* no stamp: no report can be told to be its own */
+	struct report_log *full = report_until_killed();
+	struct oomw_kill unstamped = traced_as(&want, 5);
+	unstamped.mono_usec = OOMW_UNKNOWN;
+	oomw_oomparse_complete(&full->parser, &unstamped);
+	assert_string_equal(unstamped.task_memcg, "");
+	struct oomw_event evs[] = { traced_event(1, t) };
+	const struct oomw_kill *k = report_killed(full);
+	assert_int_equal(oomw_trace_match_log(evs, 1, k), 0);
+	oomw_trace_merge(&evs[0], k);
+	assert_same_report(&evs[0].kill, &want);
+	oomw_klog_close(&full->klog);
+	free(full);
+	free(l);
+}
+
+static void test_report_then_restart_then_log(void **ctx)
+{
+	(void)ctx;
+	/* notified with its report, then a restart: the new process reads the
+	 * Killed line alone (its cursor is past the report); the event keeps
+	 * the cgroup and report it was notified with */
+	const struct oomw_kill want = report_alone();
+	struct report_log *l = report_until_killed();
+	struct oomw_kill t = traced_as(&want, 5);
+	oomw_oomparse_complete(&l->parser, &t);
+	struct oomw_event evs[] = { traced_event(1, t) };
+	struct report_log *restarted = calloc(1, sizeof(*restarted));
+	assert_non_null(restarted);
+	oomw_oomparse_init(&restarted->parser, collect, &restarted->logged);
+	restarted->killed = l->killed;
+	const struct oomw_kill *k = report_killed(restarted);
+	assert_string_equal(k->task_memcg, "");
+	assert_int_equal(oomw_trace_match_log(evs, 1, k), 0);
+	oomw_trace_merge(&evs[0], k);
+	assert_false(evs[0].awaiting_log);
+	assert_same_report(&evs[0].kill, &want);
+	assert_int_equal(evs[0].kill.seq, want.seq);
+	oomw_klog_close(&l->klog);
+	free(restarted);
+	free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +598,9 @@ int main(void)
 		cmocka_unit_test(test_log_only),
 		cmocka_unit_test(test_same_pid_twice),
 		cmocka_unit_test(test_restart_in_between),
+		cmocka_unit_test(test_report_then_tracepoint_then_log),
+		cmocka_unit_test(test_tracepoint_before_report),
+		cmocka_unit_test(test_report_then_restart_then_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
