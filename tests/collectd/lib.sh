@@ -10,6 +10,11 @@
 #   cd_wait_log REGEX [SECONDS]  waits for a line in $CD_LOG
 #   cd_wait_file GLOB [SECONDS]  waits for a CSV file below $CD_DIR/csv/$CD_HOST
 #   cd_csv_last FILE [COLUMN]    the last value (column 2 by default) of a CSV file
+#   cd_exec_notifications USER   after cd_conf: collectd's exec plugin also hands
+#                                every notification with its metadata to a
+#                                script run as USER, appending to
+#                                $CD_DIR/exec/notifications
+#   cd_notification_meta PID     the metadata block of the notification naming PID
 #   cd_unavailable               prints why collectd tests cannot run here, or nothing
 #   cd_cgroup_instance PATH      the plugin instance of a cgroup path (README, Series),
 #                                written here independently of the plugin's C
@@ -21,6 +26,26 @@ CD_TYPES_DB=$CD_ROOT/plugins/collectd/oomwatch.types.db
 CD_HOST=oomwatch-test
 CD_DIR=
 CD_PID=
+
+# exec refuses to run programs as root; logfile prints the message only.
+cd_exec_notifications() {
+	cp /usr/lib/collectd/exec.so "$CD_DIR/plugins/"
+	chmod 755 "$CD_DIR"
+	mkdir -m 1777 "$CD_DIR/exec"
+	printf '#!/bin/sh\n{ cat; echo ----; } >>"%s"\n' "$CD_DIR/exec/notifications" >"$CD_DIR/exec/notify.sh"
+	chmod 755 "$CD_DIR/exec/notify.sh"
+	cat >>"$CD_CONF" <<CONF
+LoadPlugin exec
+<Plugin exec>
+  NotificationExec "$1" "$CD_DIR/exec/notify.sh"
+</Plugin>
+CONF
+}
+
+cd_notification_meta() {
+	awk -v p="pid: $1" '$0 == "----" { if (hit) { print blk; exit } blk = ""; hit = 0; next }
+		{ blk = blk $0 "\n"; if ($0 == p) hit = 1 }' "$CD_DIR/exec/notifications" 2>/dev/null
+}
 
 cd_unavailable() {
 	[ -x "$CD_COLLECTD" ] || { echo "missing $CD_COLLECTD (apt-get install collectd-core)"; return; }

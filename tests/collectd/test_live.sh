@@ -63,18 +63,8 @@ kill_measured() {
 # exec refuses to run programs as root.
 exec_user=nobody
 id "$exec_user" >/dev/null 2>&1 || skip_all "no user $exec_user for collectd's exec plugin"
-cp /usr/lib/collectd/exec.so "$CD_DIR/plugins/"
-chmod 755 "$CD_DIR"
-mkdir -m 1777 "$CD_DIR/exec"
-printf '#!/bin/sh\n{ cat; echo ----; } >>"%s"\n' "$CD_DIR/exec/notifications" >"$CD_DIR/exec/notify.sh"
-chmod 755 "$CD_DIR/exec/notify.sh"
 cd_conf "Cgroup \"$OOMCG_PATH\"" 'KmsgPath "/dev/kmsg"'
-cat >>"$CD_CONF" <<CONF
-LoadPlugin exec
-<Plugin exec>
-  NotificationExec "$exec_user" "$CD_DIR/exec/notify.sh"
-</Plugin>
-CONF
+cd_exec_notifications "$exec_user"
 check "collectd started, counter dispatched" start_collectd
 k0=$(cd_csv_last 'oomwatch/derive-oom_kill-*')
 diag "oom_kill before: $k0"
@@ -112,8 +102,7 @@ check "notification is severity FAILURE, host, plugin, type derive/oom_kill" \
 	grep -q "Notification: severity = FAILURE, host = $CD_HOST, plugin = oomwatch, type = derive, type_instance = oom_kill, message = OOM killer killed oomw-cd-1 (pid $pid1, [0-9.]* [KM]iB, $OOMCG_PATH) at [0-9-]* [0-9:]* " "$CD_LOG"
 diag "$(grep "(pid $pid1," "$CD_LOG")"
 # The metadata of kill 1, as exec received it.
-meta=$(awk -v p="pid: $pid1" '$0 == "----" { if (hit) { print blk; exit } blk = ""; hit = 0; next }
-	{ blk = blk $0 "\n"; if ($0 == p) hit = 1 }' "$CD_DIR/exec/notifications")
+meta=$(cd_notification_meta "$pid1")
 for field in "pid: $pid1" "comm: oomw-cd-1" "uid: 0" "cgroup: $OOMCG_PATH" "scope: memcg" \
 	"constraint: CONSTRAINT_MEMCG" "has_details: true" "Severity: FAILURE" "Host: $CD_HOST"; do
 	check "metadata $field" grep -qxF -- "$field" <<<"$meta"

@@ -53,20 +53,9 @@ wait_for() { local i; for i in $(seq $(($1 * 10))); do "${@:2}" && return 0; sle
 check_oom() { "$CHECK_OOM" --proc /proc --sys /sys --kmsg /dev/kmsg --state "$tmp/state" "$@" 2>&1; }
 check_oom >/dev/null # the baseline: kills before this test are not news
 
-# collectd's exec plugin hands the notification with its metadata to a script
-# (exec refuses to run programs as root).
-cp /usr/lib/collectd/exec.so "$CD_DIR/plugins/"
-chmod 755 "$CD_DIR"
-mkdir -m 1777 "$CD_DIR/exec"
-printf '#!/bin/sh\n{ cat; echo ----; } >>"%s"\n' "$CD_DIR/exec/notifications" >"$CD_DIR/exec/notify.sh"
-chmod 755 "$CD_DIR/exec/notify.sh"
+# collectd's exec plugin hands the notification with its metadata to a script.
 cd_conf "Cgroup \"$OOMCG_PATH\"" 'KmsgPath "/dev/kmsg"'
-cat >>"$CD_CONF" <<CONF
-LoadPlugin exec
-<Plugin exec>
-  NotificationExec "$exec_user" "$CD_DIR/exec/notify.sh"
-</Plugin>
-CONF
+cd_exec_notifications "$exec_user"
 k0=$(vmstat_kills)
 cd_start
 collectd_ready() { [ "$(cd_csv_last 'oomwatch/derive-oom_kill-*')" = "$k0" ]; }
@@ -124,13 +113,9 @@ bremedy=$(sed -n 's/^remedy: //p' <<<"$out")
 	not_ok "check_oom default output: the brief why and remedy" "$out"
 
 # ---- collectd ------------------------------------------------------------------
-meta_of() { # PID: the metadata block of the notification naming PID
-	awk -v p="pid: $1" '$0 == "----" { if (hit) { print blk; exit } blk = ""; hit = 0; next }
-		{ blk = blk $0 "\n"; if ($0 == p) hit = 1 }' "$CD_DIR/exec/notifications" 2>/dev/null
-}
-notified() { [ -n "$(meta_of "$victim")" ]; }
+notified() { [ -n "$(cd_notification_meta "$victim")" ]; }
 if wait_for 10 notified; then
-	meta=$(meta_of "$victim")
+	meta=$(cd_notification_meta "$victim")
 	cwhy=$(sed -n 's/^why: //p' <<<"$meta")
 	cremedy=$(sed -n 's/^remedy: //p' <<<"$meta")
 	diag "collectd notification: $(grep -F "(pid $victim," "$CD_LOG" | head -1 | sed 's/^.*message = //')"
