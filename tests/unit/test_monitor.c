@@ -254,6 +254,19 @@ static void test_backlog_waits_for_counter(void **ctx)
 	assert_true(f->seen[0].wall_usec > 1700000000LL * 1000000);
 }
 
+/* Process 4242 "big" (oom_score 900, 1 MiB resident) in the fixture's /proc. */
+static void add_big_process(struct fixture *f)
+{
+	char dir[200];
+	snprintf(dir, sizeof(dir), "%s/4242", f->proc);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	fwrite_path(dir, "stat",
+		    "4242 (big) S 1 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1\n");
+	fwrite_path(dir, "statm", "1000 256 0 0 0 0 0\n");
+	fwrite_path(dir, "oom_score", "900\n");
+	fwrite_path(dir, "oom_score_adj", "0\n");
+}
+
 /* A front end woken by every kernel-log record samples many times a second:
  * the process scan is reused for a second instead of repeated each time. */
 static void test_candidates_scan_reused(void **ctx)
@@ -264,14 +277,7 @@ static void test_candidates_scan_reused(void **ctx)
 	open_monitor(f);
 	sample(f);
 	assert_int_equal(f->snap.n_candidates, 0); /* the fixture has no processes yet */
-	char dir[200];
-	snprintf(dir, sizeof(dir), "%s/4242", f->proc);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	fwrite_path(dir, "stat",
-		    "4242 (big) S 1 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1\n");
-	fwrite_path(dir, "statm", "1000 256 0 0 0 0 0\n");
-	fwrite_path(dir, "oom_score", "900\n");
-	fwrite_path(dir, "oom_score_adj", "0\n");
+	add_big_process(f);
 	sample(f);
 	assert_int_equal(f->snap.n_candidates, 0); /* the scan of a moment ago */
 	assert_int_equal(f->snap.candidates_err, 0);
@@ -296,14 +302,7 @@ static void test_candidates_not_scanned_before_a_notice(void **ctx)
 	open_monitor(f);
 	sample(f);
 	assert_int_equal(f->snap.n_candidates, 0); /* the fixture has no processes yet */
-	char dir[200];
-	snprintf(dir, sizeof(dir), "%s/4242", f->proc);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	fwrite_path(dir, "stat",
-		    "4242 (big) S 1 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1\n");
-	fwrite_path(dir, "statm", "1000 256 0 0 0 0 0\n");
-	fwrite_path(dir, "oom_score", "900\n");
-	fwrite_path(dir, "oom_score_adj", "0\n");
+	add_big_process(f);
 	/* older than the second a scan is reused for */
 	usleep(1100 * 1000);
 	log_kill(f, 777, "victim", 5000000);
